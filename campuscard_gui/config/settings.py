@@ -1,0 +1,106 @@
+"""Non-secret settings and profiles, stored as JSON in the config dir.
+
+Writes are atomic (temp file + rename) so a crash never leaves a half-written file. Secrets are
+never stored here: they belong in the OS keyring (config/credentials, later issues).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..core.errors import ConfigError
+from .paths import Paths
+
+LOCAL_PROFILE = "local"
+
+
+@dataclass(slots=True)
+class Profile:
+    """A backend kind and its non-secret settings."""
+
+    name: str
+    kind: str = "local"
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Settings:
+    language: str = ""  # "" = follow the system locale; "zh_CN" or "en" override
+    default_profile: str = LOCAL_PROFILE
+    allow_open_non_enrolled: bool = False
+
+
+def _atomic_write_json(path: Path, data: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, ensure_ascii=False, indent=2)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        with path.open(encoding="utf-8") as fh:
+            return json.load(fh)
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"配置文件无法读取：{path}（{exc.__class__.__name__}）") from exc
+
+
+class ConfigStore:
+    """Reads and writes settings.json and profiles.json. The ``local`` profile always exists."""
+
+    def __init__(self, paths: Paths) -> None:
+        self.paths = paths
+
+    def load_settings(self) -> Settings:
+        raw = _read_json(self.paths.settings_path) or {}
+        s = Settings()
+        if isinstance(raw, dict):
+            if isinstance(raw.get("language"), str):
+                s.language = raw["language"]
+            if isinstance(raw.get("default_profile"), str):
+                s.default_profile = raw["default_profile"]
+            if isinstance(raw.get("allow_open_non_enrolled"), bool):
+                s.allow_open_non_enrolled = raw["allow_open_non_enrolled"]
+        return s
+
+    def save_settings(self, settings: Settings) -> None:
+        _atomic_write_json(self.paths.settings_path, asdict(settings))
+
+    def load_profiles(self) -> dict[str, Profile]:
+        raw = _read_json(self.paths.profiles_path) or {}
+        profiles: dict[str, Profile] = {LOCAL_PROFILE: Profile(LOCAL_PROFILE, "local")}
+        if isinstance(raw, dict):
+            for name, body in raw.items():
+                if isinstance(body, dict) and isinstance(body.get("kind"), str):
+                    opts = body.get("options")
+                    profiles[name] = Profile(name, body["kind"], opts if isinstance(opts, dict) else {})
+        return profiles
+
+    def save_profile(self, profile: Profile) -> None:
+        profiles = self.load_profiles()
+        profiles[profile.name] = profile
+        _atomic_write_json(
+            self.paths.profiles_path,
+            {p.name: {"kind": p.kind, "options": p.options} for p in profiles.values()},
+        )
+
+    def get_profile(self, name: str | None) -> Profile:
+        name = name or self.load_settings().default_profile or LOCAL_PROFILE
+        profiles = self.load_profiles()
+        if name not in profiles:
+            raise ConfigError(f"没有名为“{name}”的配置（可用：{'、'.join(sorted(profiles))}）")
+        return profiles[name]

@@ -1,0 +1,1 @@
+"""Backends behind one Connector protocol (base.py); one module per backend."""

@@ -1,0 +1,87 @@
+"""The one Connector protocol every backend implements, and the values it trades in.
+
+A connector is used from worker threads (never the GUI thread). It must be safe to call from a
+thread other than the one that created it; the batch runner may call write methods from several
+threads at once up to ``limits.concurrency``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+from ..core.model import Card, CardStatus, StudentRow
+from ..core.outcomes import Failed, Succeeded
+
+# progress(done, total_or_None) while listing
+ListProgress = Callable[[int, int | None], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """What a backend allows; the batch runner obeys these."""
+
+    batch_size: int = 100  # records per write call
+    requests_per_second: float = 0.0  # 0 = unlimited
+    concurrency: int = 1  # write calls in flight at once
+
+
+@dataclass(frozen=True, slots=True)
+class CardCreate:
+    """Create a card record for a student (开通)."""
+
+    student_no: str
+    student_record_id: str = ""
+    open_time: int = 0  # ms since the epoch
+
+
+@dataclass(frozen=True, slots=True)
+class CardUpdate:
+    """Change the status of an existing card record (冻结/解冻/注销)."""
+
+    student_no: str
+    card_id: str
+    revision: str = ""
+
+
+RecordResult = Succeeded | Failed
+
+
+@runtime_checkable
+class Connector(Protocol):
+    """A backend holding students and cards."""
+
+    kind: str
+    limits: Limits
+
+    def list_rows(self, progress: ListProgress | None = None) -> list[StudentRow]:
+        """All students joined with their card (the newest, if a student has several)."""
+        ...
+
+    def read_cards(self, student_nos: Iterable[str]) -> dict[str, Card]:
+        """The current card of each given student that has one (for reconciliation)."""
+        ...
+
+    def create_cards(
+        self, items: Sequence[CardCreate], status: CardStatus, idempotency_key: str
+    ) -> list[RecordResult]:
+        """Create one card per item, in order; one result per item, in the same order.
+
+        ``idempotency_key`` identifies the chunk: sending the same key again must not create a
+        second card (the backend replays or the connector checks). Raises RetryableError,
+        AmbiguousError or FatalError for failures of the whole call.
+        """
+        ...
+
+    def update_cards(
+        self, items: Sequence[CardUpdate], status: CardStatus, idempotency_key: str
+    ) -> list[RecordResult]:
+        """Set ``status`` on each card; one result per item, in order. Errors as for create."""
+        ...
+
+    def check_connection(self) -> None:
+        """Raise a ConnectorError saying exactly what is wrong, or return."""
+        ...
+
+    def close(self) -> None: ...

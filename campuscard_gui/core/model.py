@@ -1,0 +1,106 @@
+"""Domain values: students, cards, their states and the four card actions.
+
+Pure data: no I/O, no Qt. The enum values are the canonical Chinese labels; backends map their
+own option labels onto these through the profile's field map.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import Enum
+
+
+class StudentStatus(str, Enum):
+    """学籍状态."""
+
+    ENROLLED = "在读"
+    SUSPENDED = "休学"
+    WITHDRAWN = "退学"
+    GRADUATED = "毕业"
+
+
+class CardStatus(str, Enum):
+    """一卡通状态. ``NONE`` means there is no card record for the student."""
+
+    NONE = "未开通"
+    ACTIVE = "正常"
+    FROZEN = "冻结"
+    CANCELLED = "注销"
+
+
+class Action(str, Enum):
+    """The four card actions. The value is the CLI verb and the journal's stored name."""
+
+    OPEN = "open"
+    FREEZE = "freeze"
+    UNFREEZE = "unfreeze"
+    CANCEL = "cancel"
+
+    @property
+    def label(self) -> str:
+        """Canonical Chinese label (the UI translates through its own table)."""
+        return _ACTION_LABELS[self]
+
+    @property
+    def target(self) -> CardStatus:
+        """The card status a successful write leaves behind."""
+        return _ACTION_TARGETS[self]
+
+    @property
+    def irreversible(self) -> bool:
+        return self is Action.CANCEL
+
+
+_ACTION_LABELS = {
+    Action.OPEN: "开通一卡通",
+    Action.FREEZE: "冻结",
+    Action.UNFREEZE: "解冻",
+    Action.CANCEL: "注销",
+}
+_ACTION_TARGETS = {
+    Action.OPEN: CardStatus.ACTIVE,
+    Action.FREEZE: CardStatus.FROZEN,
+    Action.UNFREEZE: CardStatus.ACTIVE,
+    Action.CANCEL: CardStatus.CANCELLED,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Student:
+    """A student record. ``student_no`` (学号) is the business key across every backend."""
+
+    student_no: str
+    name: str
+    college: str
+    class_name: str
+    status: StudentStatus
+    record_id: str = ""  # the backend's own id of the student record ("" when not known)
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """A card record. ``card_id`` is the backend's record id, always a string."""
+
+    card_id: str
+    student_no: str
+    status: CardStatus
+    open_time: int | None = None  # milliseconds since the epoch, as the backends store it
+    amount: Decimal = Decimal("0")
+    revision: str = ""  # optimistic-lock token where the backend has one ("" otherwise)
+
+
+@dataclass(frozen=True, slots=True)
+class StudentRow:
+    """One line of the student table: a student joined with their card (if any)."""
+
+    student: Student
+    card: Card | None = None
+
+    @property
+    def student_no(self) -> str:
+        return self.student.student_no
+
+    @property
+    def card_status(self) -> CardStatus:
+        return self.card.status if self.card is not None else CardStatus.NONE

@@ -1,0 +1,88 @@
+"""Typed per-record outcomes of a job and the reasons a record is skipped."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class SkipReason(str, Enum):
+    """Why a selected record is not written. Value = stable code stored in the journal."""
+
+    ALREADY_OPEN = "already_open"
+    NOT_OPEN = "not_open"
+    ALREADY_FROZEN = "already_frozen"
+    NOT_FROZEN = "not_frozen"
+    ALREADY_CANCELLED = "already_cancelled"
+    STUDENT_NOT_ENROLLED = "student_not_enrolled"
+    UNKNOWN_STUDENT = "unknown_student"
+    DUPLICATE = "duplicate"
+
+    @property
+    def text(self) -> str:
+        """Canonical Chinese text (the CLI prints it; the window translates the code)."""
+        return _SKIP_TEXT[self]
+
+
+_SKIP_TEXT = {
+    SkipReason.ALREADY_OPEN: "已开通",
+    SkipReason.NOT_OPEN: "未开通",
+    SkipReason.ALREADY_FROZEN: "已冻结",
+    SkipReason.NOT_FROZEN: "卡未冻结",
+    SkipReason.ALREADY_CANCELLED: "已注销",
+    SkipReason.STUDENT_NOT_ENROLLED: "学籍状态不是在读",
+    SkipReason.UNKNOWN_STUDENT: "学号不存在",
+    SkipReason.DUPLICATE: "重复的学号",
+}
+
+
+class OutcomeKind(str, Enum):
+    """Stable names, used in the journal and in the CLI's JSON."""
+
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True, slots=True)
+class Succeeded:
+    card_id: str
+    kind: OutcomeKind = OutcomeKind.SUCCEEDED
+
+
+@dataclass(frozen=True, slots=True)
+class Failed:
+    code: str  # the backend's error code or a connector code such as "network"
+    message: str  # operator-facing explanation (Chinese by default), never holds secrets
+    kind: OutcomeKind = OutcomeKind.FAILED
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    reason: SkipReason
+    detail: str = ""  # e.g. the student status for STUDENT_NOT_ENROLLED
+    kind: OutcomeKind = OutcomeKind.SKIPPED
+
+    @property
+    def text(self) -> str:
+        return f"{self.reason.text}（{self.detail}）" if self.detail else self.reason.text
+
+
+@dataclass(frozen=True, slots=True)
+class Cancelled:
+    kind: OutcomeKind = OutcomeKind.CANCELLED
+
+
+Outcome = Succeeded | Failed | Skipped | Cancelled
+
+
+def outcome_reason(outcome: Outcome) -> str:
+    """The one-line reason shown beside an outcome ("" for a success)."""
+    if isinstance(outcome, Failed):
+        return f"[{outcome.code}] {outcome.message}" if outcome.code else outcome.message
+    if isinstance(outcome, Skipped):
+        return outcome.text
+    if isinstance(outcome, Cancelled):
+        return "已取消"
+    return ""

@@ -1,0 +1,27 @@
+"""Shared fixtures. Every test gets its own config and data dirs (through the documented
+environment overrides) so nothing touches the user's real files; Qt runs offscreen."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+
+from campuscard_gui.config.paths import Paths  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def isolated_dirs(tmp_path, monkeypatch) -> Paths:
+    """Point CAMPUSCARD_CONFIG_DIR / CAMPUSCARD_DATA_DIR at fresh temp dirs for this test."""
+    config = tmp_path / "config"
+    data = tmp_path / "data"
+    monkeypatch.setenv("CAMPUSCARD_CONFIG_DIR", str(config))
+    monkeypatch.setenv("CAMPUSCARD_DATA_DIR", str(data))
+    return Paths.from_env().ensure()
+
+
+@pytest.fixture
+def paths(isolated_dirs: Paths) -> Paths:
+    return isolated_dirs
