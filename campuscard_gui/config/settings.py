@@ -87,7 +87,8 @@ class ConfigStore:
             for name, body in raw.items():
                 if isinstance(body, dict) and isinstance(body.get("kind"), str):
                     opts = body.get("options")
-                    profiles[name] = Profile(name, body["kind"], opts if isinstance(opts, dict) else {})
+                    options = opts if isinstance(opts, dict) else {}
+                    profiles[name] = Profile(name, body["kind"], options)
         return profiles
 
     def save_profile(self, profile: Profile) -> None:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 
 
-class StudentStatus(str, Enum):
+class StudentStatus(StrEnum):
     """学籍状态."""
 
     ENROLLED = "在读"
@@ -20,7 +20,7 @@ class StudentStatus(str, Enum):
     GRADUATED = "毕业"
 
 
-class CardStatus(str, Enum):
+class CardStatus(StrEnum):
     """一卡通状态. ``NONE`` means there is no card record for the student."""
 
     NONE = "未开通"
@@ -29,7 +29,7 @@ class CardStatus(str, Enum):
     CANCELLED = "注销"
 
 
-class Action(str, Enum):
+class Action(StrEnum):
     """The four card actions. The value is the CLI verb and the journal's stored name."""
 
     OPEN = "open"

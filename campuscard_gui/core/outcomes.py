@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class SkipReason(str, Enum):
+class SkipReason(StrEnum):
     """Why a selected record is not written. Value = stable code stored in the journal."""
 
     ALREADY_OPEN = "already_open"
@@ -36,7 +36,7 @@ _SKIP_TEXT = {
 }
 
 
-class OutcomeKind(str, Enum):
+class OutcomeKind(StrEnum):
     """Stable names, used in the journal and in the CLI's JSON."""
 
     SUCCEEDED = "succeeded"

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from .model import Action, CardStatus, StudentRow, StudentStatus
-from .outcomes import SkipReason, Skipped
+from .outcomes import Skipped, SkipReason
 
 # (action, card status) -> skip reason; a pair that is absent is a write.
 # Reading it row by row gives design.md §2:

@@ -6,7 +6,7 @@ translation so that the zh_CN and en catalogues both apply. Source strings are E
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from ..core.model import Action, CardStatus, StudentStatus
 from ..core.outcomes import (
@@ -22,57 +22,58 @@ _CTX = "Labels"
 
 
 def _t(text: str) -> str:
+    """Translate a string marked with QT_TRANSLATE_NOOP("Labels", …) (lupdate extracts those)."""
     return QCoreApplication.translate(_CTX, text)
 
 
 def action_label(action: Action) -> str:
     return {
-        Action.OPEN: _t("Open card"),
-        Action.FREEZE: _t("Freeze"),
-        Action.UNFREEZE: _t("Unfreeze"),
-        Action.CANCEL: _t("Cancel card"),
+        Action.OPEN: _t(QT_TRANSLATE_NOOP("Labels", "Open card")),
+        Action.FREEZE: _t(QT_TRANSLATE_NOOP("Labels", "Freeze")),
+        Action.UNFREEZE: _t(QT_TRANSLATE_NOOP("Labels", "Unfreeze")),
+        Action.CANCEL: _t(QT_TRANSLATE_NOOP("Labels", "Cancel card")),
     }[action]
 
 
 def student_status_label(status: StudentStatus) -> str:
     return {
-        StudentStatus.ENROLLED: _t("Enrolled"),
-        StudentStatus.SUSPENDED: _t("Suspended"),
-        StudentStatus.WITHDRAWN: _t("Withdrawn"),
-        StudentStatus.GRADUATED: _t("Graduated"),
+        StudentStatus.ENROLLED: _t(QT_TRANSLATE_NOOP("Labels", "Enrolled")),
+        StudentStatus.SUSPENDED: _t(QT_TRANSLATE_NOOP("Labels", "Suspended")),
+        StudentStatus.WITHDRAWN: _t(QT_TRANSLATE_NOOP("Labels", "Withdrawn")),
+        StudentStatus.GRADUATED: _t(QT_TRANSLATE_NOOP("Labels", "Graduated")),
     }[status]
 
 
 def card_status_label(status: CardStatus) -> str:
     return {
-        CardStatus.NONE: _t("Not opened"),
-        CardStatus.ACTIVE: _t("Active"),
-        CardStatus.FROZEN: _t("Frozen"),
-        CardStatus.CANCELLED: _t("Cancelled"),
+        CardStatus.NONE: _t(QT_TRANSLATE_NOOP("Labels", "Not opened")),
+        CardStatus.ACTIVE: _t(QT_TRANSLATE_NOOP("Labels", "Active")),
+        CardStatus.FROZEN: _t(QT_TRANSLATE_NOOP("Labels", "Frozen")),
+        CardStatus.CANCELLED: _t(QT_TRANSLATE_NOOP("Labels", "Cancelled")),
     }[status]
 
 
 def outcome_kind_label(kind: OutcomeKind | None) -> str:
     if kind is None:
-        return _t("Pending")
+        return _t(QT_TRANSLATE_NOOP("Labels", "Pending"))
     return {
-        OutcomeKind.SUCCEEDED: _t("Succeeded"),
-        OutcomeKind.FAILED: _t("Failed"),
-        OutcomeKind.SKIPPED: _t("Skipped"),
-        OutcomeKind.CANCELLED: _t("Cancelled by operator"),
+        OutcomeKind.SUCCEEDED: _t(QT_TRANSLATE_NOOP("Labels", "Succeeded")),
+        OutcomeKind.FAILED: _t(QT_TRANSLATE_NOOP("Labels", "Failed")),
+        OutcomeKind.SKIPPED: _t(QT_TRANSLATE_NOOP("Labels", "Skipped")),
+        OutcomeKind.CANCELLED: _t(QT_TRANSLATE_NOOP("Labels", "Cancelled by operator")),
     }[kind]
 
 
 def skip_reason_label(reason: SkipReason, detail: str = "") -> str:
     text = {
-        SkipReason.ALREADY_OPEN: _t("Card already opened"),
-        SkipReason.NOT_OPEN: _t("No card opened"),
-        SkipReason.ALREADY_FROZEN: _t("Card already frozen"),
-        SkipReason.NOT_FROZEN: _t("Card is not frozen"),
-        SkipReason.ALREADY_CANCELLED: _t("Card already cancelled"),
-        SkipReason.STUDENT_NOT_ENROLLED: _t("Student is not enrolled"),
-        SkipReason.UNKNOWN_STUDENT: _t("Unknown student number"),
-        SkipReason.DUPLICATE: _t("Duplicate student number"),
+        SkipReason.ALREADY_OPEN: _t(QT_TRANSLATE_NOOP("Labels", "Card already opened")),
+        SkipReason.NOT_OPEN: _t(QT_TRANSLATE_NOOP("Labels", "No card opened")),
+        SkipReason.ALREADY_FROZEN: _t(QT_TRANSLATE_NOOP("Labels", "Card already frozen")),
+        SkipReason.NOT_FROZEN: _t(QT_TRANSLATE_NOOP("Labels", "Card is not frozen")),
+        SkipReason.ALREADY_CANCELLED: _t(QT_TRANSLATE_NOOP("Labels", "Card already cancelled")),
+        SkipReason.STUDENT_NOT_ENROLLED: _t(QT_TRANSLATE_NOOP("Labels", "Student is not enrolled")),
+        SkipReason.UNKNOWN_STUDENT: _t(QT_TRANSLATE_NOOP("Labels", "Unknown student number")),
+        SkipReason.DUPLICATE: _t(QT_TRANSLATE_NOOP("Labels", "Duplicate student number")),
     }[reason]
     if detail:
         if reason is SkipReason.STUDENT_NOT_ENROLLED:
@@ -91,5 +92,5 @@ def outcome_reason_label(outcome: Outcome | None) -> str:
     if isinstance(outcome, Failed):
         return f"[{outcome.code}] {outcome.message}" if outcome.code else outcome.message
     if isinstance(outcome, Cancelled):
-        return _t("Cancelled before it was sent")
+        return _t(QT_TRANSLATE_NOOP("Labels", "Cancelled before it was sent"))
     return ""
