@@ -1,0 +1,380 @@
+"""Run a journalled job against a connector: chunks in order, within the backend's limits,
+with retries, reconciliation, cancellation and resume (design.md §5).
+
+Per chunk: the journal marks it ``sent`` (committed) before every call to the connector and
+stores every record's outcome plus ``done`` in one transaction after the answer. A chunk found
+``sent`` when a run reaches it (an earlier run crashed, or the answer was ambiguous) is first
+reconciled: the cards are read back, records already in the action's target state count as
+succeeded, and only the rest is sent again, with the chunk's same idempotency key.
+
+Error handling, per chunk:
+- RetryableError: back off (exponential + jitter, honouring retry_after) and resend, up to
+  ``RetryPolicy.max_attempts`` sends; then the chunk's records are Failed(code, message).
+  If the job is cancelled meanwhile, the retrying stops and the records become Cancelled.
+- AmbiguousError: reconcile, then resend what is missing, up to ``max_ambiguous`` times; what
+  the read-back still shows missing after that is Failed.
+- FatalError (and any other expected ConnectorError): the chunk's records are Failed.
+- A read-back that cannot be done (after retries) raises a ConnectorError out of ``run``: the
+  chunk stays ``sent`` and the job RUNNING, to be resumed later — we never guess an outcome.
+- Any other exception is a bug: nothing is recorded for the chunk (it stays ``sent``, the job
+  stays RUNNING and is offered for resume, where reconciliation makes the resend safe); the
+  traceback is logged and the exception re-raised.
+"""
+
+from __future__ import annotations
+
+import getpass
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+
+from ..connectors.base import CardCreate, CardUpdate, Connector, RecordResult
+from ..core.errors import (
+    AmbiguousError,
+    CampusCardError,
+    ConnectorError,
+    RetryableError,
+)
+from ..core.model import Action, Card, CardStatus
+from ..core.outcomes import Cancelled, Failed, Outcome, OutcomeKind, Succeeded
+from .jobs import ChunkInfo, ChunkState, JobInfo, PendingWrite
+from .journal import Journal
+from .ratelimit import RateLimiter
+from .retry import RetryPolicy
+
+logger = logging.getLogger(__name__)
+
+
+class CancelToken:
+    """A flag the operator sets; the runner checks it between chunks (and between retries)."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def cancel(self) -> None:
+        self._event.set()
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self._event.is_set()
+
+
+@dataclass(frozen=True)
+class Progress:
+    job_id: int
+    total: int
+    done: int  # records with an outcome, planned skips included
+    succeeded: int
+    failed: int
+    skipped: int
+    cancelled: int
+    elapsed: float  # seconds since this run started
+    written: int = 0  # records written (succeeded or failed) during this run
+
+    @property
+    def rate(self) -> float:
+        """Records written per second during this run."""
+        return self.written / self.elapsed if self.elapsed > 0 else 0.0
+
+    @property
+    def eta(self) -> float | None:
+        """Seconds left at the current rate (None while unknown)."""
+        remaining = self.total - self.done
+        if remaining <= 0:
+            return 0.0
+        rate = self.rate
+        return remaining / rate if rate > 0 else None
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+def current_operator() -> str:
+    """The OS user name, for the journal ("unknown" if the system cannot tell)."""
+    try:
+        name = getpass.getuser()
+    except Exception:  # no such user entry, no env variables: never fatal
+        name = ""
+    return name or "unknown"
+
+
+def chunk_size_for(connector: Connector) -> int:
+    """The chunk size to create jobs with for ``connector`` (its batch size limit)."""
+    return max(1, int(connector.limits.batch_size))
+
+
+def _epoch_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+@dataclass
+class _Tally:
+    succeeded: int = 0
+    failed: int = 0
+    skipped: int = 0
+    cancelled: int = 0
+    written: int = 0  # during this run
+
+    def add(self, outcomes: Sequence[Outcome]) -> None:
+        for o in outcomes:
+            if o.kind is OutcomeKind.SUCCEEDED:
+                self.succeeded += 1
+                self.written += 1
+            elif o.kind is OutcomeKind.FAILED:
+                self.failed += 1
+                self.written += 1
+            elif o.kind is OutcomeKind.SKIPPED:
+                self.skipped += 1
+            else:
+                self.cancelled += 1
+
+
+@dataclass
+class _ChunkRun:
+    """State of one chunk while it is being worked on."""
+
+    chunk: ChunkInfo
+    todo: list[PendingWrite]
+    outcomes: dict[int, Outcome] = field(default_factory=dict)
+
+    def resolve(self, found: dict[int, Outcome]) -> None:
+        self.outcomes.update(found)
+        self.todo = [w for w in self.todo if w.position not in self.outcomes]
+
+    def fail_rest(self, outcome: Outcome) -> None:
+        self.resolve({w.position: outcome for w in self.todo})
+
+
+class BatchRunner:
+    """Runs (or resumes) journalled jobs against one connector."""
+
+    def __init__(
+        self,
+        connector: Connector,
+        journal: Journal,
+        *,
+        retry: RetryPolicy | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+        now_ms: Callable[[], int] = _epoch_ms,
+        rand: Callable[[], float] = random.random,
+    ) -> None:
+        self._connector = connector
+        self._journal = journal
+        self._retry = retry or RetryPolicy()
+        self._clock = clock
+        self._sleep = sleep
+        self._now_ms = now_ms
+        self._rand = rand
+        limits = connector.limits
+        self._concurrency = max(1, int(limits.concurrency))
+        self._limiter = RateLimiter(limits.requests_per_second, clock=clock, sleep=sleep)
+
+    # -- the job ----------------------------------------------------------------------------
+
+    def run(
+        self,
+        job_id: int,
+        *,
+        cancel: CancelToken | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> JobInfo:
+        """Run a new job or resume an unfinished one; return its final state.
+
+        A finished job (DONE or CANCELLED) is returned unchanged: nothing is sent.
+        """
+        job = self._journal.job(job_id)
+        if job.finished:
+            return job
+        token = cancel or CancelToken()
+        start = self._clock()
+        tally = _Tally(job.succeeded, job.failed, job.skipped, job.cancelled)
+        chunks = [c for c in self._journal.chunks(job_id) if c.state is not ChunkState.DONE]
+
+        def report(outcomes: Sequence[Outcome]) -> None:
+            tally.add(outcomes)
+            if progress is not None:
+                progress(Progress(
+                    job_id, job.total,
+                    tally.succeeded + tally.failed + tally.skipped + tally.cancelled,
+                    tally.succeeded, tally.failed, tally.skipped, tally.cancelled,
+                    self._clock() - start, tally.written,
+                ))
+
+        try:
+            if self._concurrency == 1:
+                for chunk in chunks:
+                    if token.is_cancelled:
+                        break
+                    report(self._run_chunk(job.action, chunk, token))
+            else:
+                self._run_pooled(job.action, chunks, token, report)
+            open_chunks = [c for c in self._journal.chunks(job_id)
+                           if c.state is not ChunkState.DONE]
+            if open_chunks:  # only when cancelled
+                report(self._cancel_rest(job_id, job.action, open_chunks))
+            elif token.is_cancelled and tally.cancelled > job.cancelled:
+                self._journal.cancel_job(job_id)  # cancelled while a chunk was retrying
+            else:
+                self._journal.finish_job(job_id)
+        except CampusCardError:
+            raise
+        except Exception:
+            logger.exception("批量任务 %s 出现内部错误；任务保持未完成，可以稍后继续", job_id)
+            raise
+        return self._journal.job(job_id)
+
+    def _run_pooled(
+        self,
+        action: Action,
+        chunks: list[ChunkInfo],
+        token: CancelToken,
+        report: Callable[[Sequence[Outcome]], None],
+    ) -> None:
+        pending = iter(chunks)
+        in_flight: set[Future[list[Outcome]]] = set()
+        error: BaseException | None = None
+        with ThreadPoolExecutor(self._concurrency, thread_name_prefix="campuscard-batch") as pool:
+            while True:
+                while error is None and len(in_flight) < self._concurrency \
+                        and not token.is_cancelled:
+                    chunk = next(pending, None)
+                    if chunk is None:
+                        break
+                    in_flight.add(pool.submit(self._run_chunk, action, chunk, token))
+                if not in_flight:
+                    break
+                finished, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
+                for fut in finished:
+                    exc = fut.exception()
+                    if exc is not None:
+                        error = error or exc
+                    else:
+                        report(fut.result())
+        if error is not None:
+            raise error
+
+    def _cancel_rest(
+        self, job_id: int, action: Action, open_chunks: list[ChunkInfo]
+    ) -> list[Outcome]:
+        """Records never sent become Cancelled; those of a chunk left ``sent`` by an earlier
+        run are read back first so that what was applied is recorded as Succeeded."""
+        resolved: dict[int, Outcome] = {}
+        undecided = 0
+        for chunk in open_chunks:
+            todo = self._journal.pending_writes(job_id, chunk.seq)
+            undecided += len(todo)
+            if chunk.state is ChunkState.SENT:
+                resolved.update(self._reconcile(action, todo))
+        self._journal.cancel_job(job_id, resolved)
+        return [*resolved.values(), *[Cancelled()] * (undecided - len(resolved))]
+
+    # -- one chunk --------------------------------------------------------------------------
+
+    def _run_chunk(self, action: Action, chunk: ChunkInfo, token: CancelToken) -> list[Outcome]:
+        """Work one chunk to the end, record it and return the outcomes decided."""
+        run = _ChunkRun(chunk, self._journal.pending_writes(chunk.job_id, chunk.seq))
+        if chunk.state is ChunkState.SENT and run.todo:
+            run.resolve(self._reconcile(action, run.todo))
+        retries = 0
+        ambiguous = 0
+        while run.todo:
+            self._limiter.acquire()  # wait first: a chunk marked sent is sent right away
+            self._journal.mark_sent(chunk.job_id, chunk.seq)
+            try:
+                results = self._send(action, run.todo, chunk.idempotency_key)
+            except RetryableError as exc:
+                retries += 1
+                if retries >= self._retry.max_attempts:
+                    run.fail_rest(Failed(exc.code, exc.message))
+                elif token.is_cancelled:
+                    run.fail_rest(Cancelled())
+                else:
+                    self._backoff(retries, exc.retry_after)
+                continue
+            except AmbiguousError as exc:
+                ambiguous += 1
+                run.resolve(self._reconcile(action, run.todo))
+                if run.todo and ambiguous >= self._retry.max_ambiguous:
+                    run.fail_rest(Failed(exc.code, exc.message))
+                elif run.todo:
+                    self._backoff(ambiguous, None)
+                continue
+            except ConnectorError as exc:  # FatalError and any other definitive failure
+                run.fail_rest(Failed(exc.code, exc.message))
+                continue
+            run.resolve({w.position: r for w, r in zip(run.todo, results, strict=True)})
+        self._journal.finish_chunk(chunk.job_id, chunk.seq, run.outcomes)
+        return list(run.outcomes.values())
+
+    def _send(
+        self, action: Action, todo: list[PendingWrite], key: str
+    ) -> list[RecordResult]:
+        target = action.target
+        if action is Action.OPEN:
+            opened = self._now_ms()
+            results = self._connector.create_cards(
+                [CardCreate(w.student_no, w.student_record_id, opened) for w in todo],
+                target, key,
+            )
+        else:
+            results = self._connector.update_cards(
+                [CardUpdate(w.student_no, w.card_id, w.revision) for w in todo], target, key
+            )
+        if len(results) != len(todo):
+            raise RuntimeError(
+                f"connector {self._connector.kind} answered {len(results)} results"
+                f" for {len(todo)} items"
+            )
+        return list(results)
+
+    def _backoff(self, retry: int, retry_after: float | None) -> None:
+        self._sleep(self._retry.delay(retry, retry_after, self._rand))
+
+    # -- reconciliation ---------------------------------------------------------------------
+
+    def _reconcile(self, action: Action, todo: list[PendingWrite]) -> dict[int, Outcome]:
+        """Read the cards back; the records whose write is already applied, as Succeeded."""
+        if not todo:
+            return {}
+        cards = self._read_cards([w.student_no for w in todo])
+        found: dict[int, Outcome] = {}
+        for w in todo:
+            card = cards.get(w.student_no)
+            if card is not None and _applied(action, w, card):
+                found[w.position] = Succeeded(card.card_id)
+        return found
+
+    def _read_cards(self, student_nos: list[str]) -> dict[str, Card]:
+        attempt = 0
+        while True:
+            attempt += 1
+            self._limiter.acquire()
+            try:
+                return self._connector.read_cards(student_nos)
+            except (RetryableError, AmbiguousError) as exc:
+                if attempt >= self._retry.max_attempts:
+                    raise _unconfirmed(exc) from exc
+                self._backoff(attempt, getattr(exc, "retry_after", None))
+            except ConnectorError as exc:
+                raise _unconfirmed(exc) from exc
+
+
+def _applied(action: Action, write: PendingWrite, card: Card) -> bool:
+    """Whether ``card`` (read back now) shows that ``write`` has been applied."""
+    if action is Action.OPEN:
+        # The plan saw no live card (未开通 or 注销); a live one now means it was created.
+        live = card.status in (CardStatus.ACTIVE, CardStatus.FROZEN)
+        return live and (not write.card_id or card.card_id != write.card_id)
+    return card.card_id == write.card_id and card.status is action.target
+
+
+def _unconfirmed(exc: ConnectorError) -> ConnectorError:
+    return ConnectorError(
+        f"无法核对已发送的数据：{exc.message}。任务保持未完成，可稍后继续。",
+        code="unconfirmed",
+    )
