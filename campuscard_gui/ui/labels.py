@@ -21,9 +21,9 @@ from ..core.outcomes import (
 _CTX = "Labels"
 
 
-def _t(text: str) -> str:
+def _t(text: object) -> str:
     """Translate a string marked with QT_TRANSLATE_NOOP("Labels", …) (lupdate extracts those)."""
-    return QCoreApplication.translate(_CTX, text)
+    return QCoreApplication.translate(_CTX, str(text))
 
 
 def action_label(action: Action) -> str:

@@ -1,0 +1,118 @@
+"""Exporting job results: CSV with BOM for Excel, XLSX via openpyxl, atomic writes."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+
+import pytest
+from openpyxl import load_workbook
+
+from campuscard_gui.batch import JobRecord
+from campuscard_gui.core.model import Action
+from campuscard_gui.core.outcomes import Cancelled, Failed, Skipped, SkipReason, Succeeded
+from campuscard_gui.export import DEFAULT_HEADERS, ExportLabels, export_csv, export_xlsx
+
+RECORDS = [
+    JobRecord("0012001", "张三", Action.OPEN, Succeeded("C-1"), "C-1", 0),
+    JobRecord("0012002", "李四", Action.OPEN, Failed("conflict", "该卡在此期间已被修改"), "", 1),
+    JobRecord("0012003", "王五", Action.OPEN, Skipped(SkipReason.STUDENT_NOT_ENROLLED, "休学"),
+              "", 2),
+    JobRecord("0012004", "=HYPERLINK(\"x\")", Action.OPEN, Cancelled(), "", 3),
+    JobRecord("0012005", "赵六", Action.OPEN, None, "", 4),
+]
+
+EXPECTED = [
+    ["0012001", "张三", "开通一卡通", "成功", "", "C-1"],
+    ["0012002", "李四", "开通一卡通", "失败", "[conflict] 该卡在此期间已被修改", ""],
+    ["0012003", "王五", "开通一卡通", "跳过", "学籍状态不是在读（休学）", ""],
+    ["0012004", "=HYPERLINK(\"x\")", "开通一卡通", "已取消", "已取消", ""],
+    ["0012005", "赵六", "开通一卡通", "待处理", "", ""],
+]
+
+
+def test_csv_has_bom_and_chinese(tmp_path):
+    path = tmp_path / "out.csv"
+    assert export_csv(path, RECORDS) == len(RECORDS)
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    assert "张三".encode() in raw
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    assert rows[0] == list(DEFAULT_HEADERS)
+    expected = [list(r) for r in EXPECTED]
+    expected[3][1] = "'" + expected[3][1]  # no formula injection into Excel
+    assert rows[1:] == expected
+    assert b"\r\n" in raw  # Excel's line ends
+
+
+def test_csv_with_translated_labels(tmp_path):
+    labels = ExportLabels(
+        headers=("No.", "Name", "Action", "Result", "Reason", "Card"),
+        action=lambda a: a.value, kind=lambda k: "?" if k is None else k.value,
+        reason=lambda o: "r" if o is not None else "",
+    )
+    path = tmp_path / "en.csv"
+    export_csv(path, RECORDS[:2], labels)
+    rows = list(csv.reader(io.StringIO(path.read_text("utf-8-sig"), newline="")))
+    assert rows == [["No.", "Name", "Action", "Result", "Reason", "Card"],
+                    ["0012001", "张三", "open", "succeeded", "r", "C-1"],
+                    ["0012002", "李四", "open", "failed", "r", ""]]
+
+
+def test_labels_need_six_headers():
+    with pytest.raises(ValueError):
+        ExportLabels(headers=("a", "b"))
+
+
+def test_xlsx_reads_back(tmp_path):
+    path = tmp_path / "out.xlsx"
+    assert export_xlsx(path, RECORDS) == len(RECORDS)
+    wb = load_workbook(path)
+    ws = wb.active
+    rows = [[c if c is not None else "" for c in row] for row in ws.iter_rows(values_only=True)]
+    assert rows[0] == list(DEFAULT_HEADERS)
+    assert rows[1:] == EXPECTED  # 学号 keeps its leading zeros: stored as text
+    assert ws["A1"].font.bold
+    assert ws["A2"].data_type == "s"
+    assert ws["B5"].data_type == "s"  # a name that looks like a formula stays text
+    assert ws.column_dimensions["E"].width >= 40
+
+
+def _failing() -> Iterator[JobRecord]:
+    yield RECORDS[0]
+    raise OSError("disk went away")
+
+
+@pytest.mark.parametrize("writer", [export_csv, export_xlsx])
+def test_failure_leaves_no_half_file(tmp_path, writer):
+    tmp_path = tmp_path / "out"
+    tmp_path.mkdir()
+    path = tmp_path / "keep.out"
+    path.write_bytes(b"old")
+    with pytest.raises(OSError):
+        writer(path, _failing())
+    assert path.read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.out"]
+
+    fresh = tmp_path / "new.out"
+    with pytest.raises(OSError):
+        writer(fresh, _failing())
+    assert not fresh.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.out"]
+
+
+def test_xlsx_save_failure_leaves_no_file(tmp_path, monkeypatch):
+    import openpyxl.workbook.workbook as wbmod
+
+    real_save = wbmod.Workbook.save
+
+    def broken_save(self, filename):
+        real_save(self, filename)  # the temp file is written ...
+        raise OSError("disk full")  # ... but the write is reported failed
+
+    monkeypatch.setattr(wbmod.Workbook, "save", broken_save)
+    out = tmp_path / "out"
+    with pytest.raises(OSError):
+        export_xlsx(out / "x.xlsx", RECORDS)
+    assert list(out.iterdir()) == []

@@ -1,0 +1,104 @@
+"""ConfirmDialog: what will be written, what is skipped and why, typed count for 注销."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
+
+from campuscard_gui.core.model import Action, Card, CardStatus, Student, StudentRow, StudentStatus
+from campuscard_gui.core.plan import plan_action
+from campuscard_gui.ui.confirm_dialog import ConfirmDialog
+
+
+def rows() -> list[StudentRow]:
+    """10 students: 0-3 no card, 4-6 正常, 7-8 冻结, 9 注销; 2 and 3 are 休学."""
+    out = []
+    for i in range(10):
+        no = f"2024{i:04d}"
+        status = StudentStatus.SUSPENDED if i in (2, 3) else StudentStatus.ENROLLED
+        card_status = (None if i < 4 else CardStatus.ACTIVE if i < 7
+                       else CardStatus.FROZEN if i < 9 else CardStatus.CANCELLED)
+        card = None if card_status is None else Card(f"C{i}", no, card_status)
+        out.append(StudentRow(Student(no, f"学生{i}", "学院", "班", status), card))
+    return out
+
+
+def dialog(qtbot, action: Action, selection: list[StudentRow] | None = None) -> ConfirmDialog:
+    d = ConfirmDialog(plan_action(action, rows() if selection is None else selection))
+    qtbot.addWidget(d)
+    return d
+
+
+def test_open_counts_and_skip_reasons(qtbot):
+    d = dialog(qtbot, Action.OPEN)
+    # writes: 0, 1 (no card, enrolled) and 9 (注销 -> reopen); skips: 2, 3 休学; 4-8 已开通
+    assert d.headline.text() == "A campus card will be opened for 3 student(s)."
+    assert "Open card" in d.windowTitle()
+    assert d.skip_label.text() == "7 selected student(s) will be skipped:"
+    assert d.skip_rows() == [("Card already opened", 5),
+                             ("Student is not enrolled (Suspended)", 2)]
+    assert d.confirm_button.isEnabled()
+    assert d.count_edit is None
+    assert d.findChild(object, "confirmCountEdit") is None
+
+
+def test_freeze_without_skips(qtbot):
+    d = dialog(qtbot, Action.FREEZE, rows()[4:7])
+    assert d.headline.text() == "The card of 3 student(s) will be frozen."
+    assert d.skip_label.text() == "No selected student is skipped."
+    assert d.skip_table.isHidden()
+    with qtbot.waitSignal(d.accepted):
+        qtbot.mouseClick(d.confirm_button, Qt.MouseButton.LeftButton)
+    assert d.result() == QDialog.DialogCode.Accepted
+
+
+def test_cancel_needs_typed_count(qtbot):
+    d = dialog(qtbot, Action.CANCEL)
+    assert d.headline.text() == "The card of 5 student(s) will be cancelled."
+    edit = d.findChild(object, "confirmCountEdit")
+    assert edit is d.count_edit and edit is not None
+    assert edit.accessibleName()
+    assert not d.confirm_button.isEnabled()
+    qtbot.keyClicks(edit, "4")
+    assert not d.confirm_button.isEnabled()
+    d.accept()  # Enter in the field must not get past the gate
+    assert d.result() != QDialog.DialogCode.Accepted
+    edit.clear()
+    qtbot.keyClicks(edit, "5")
+    assert d.confirm_button.isEnabled()
+    qtbot.keyClicks(edit, "0")  # 50
+    assert not d.confirm_button.isEnabled()
+    edit.setText(" 5 ")
+    assert d.confirm_button.isEnabled()
+    with qtbot.waitSignal(d.accepted):
+        qtbot.mouseClick(d.confirm_button, Qt.MouseButton.LeftButton)
+
+
+@pytest.mark.parametrize("action", list(Action))
+def test_nothing_to_write(qtbot, action):
+    only_cancelled = [r for r in rows() if r.card_status is CardStatus.CANCELLED]
+    selection = rows()[4:7] if action is Action.OPEN else only_cancelled
+    if action is Action.UNFREEZE:
+        selection = rows()[4:7]  # 正常: not frozen
+    d = dialog(qtbot, action, selection)
+    assert d.headline.text().startswith("Nothing will be written")
+    assert not d.confirm_button.isEnabled()
+    assert d.count_edit is None
+    assert d.skip_table.rowCount() == 1
+
+
+def test_cancel_button_rejects(qtbot):
+    d = dialog(qtbot, Action.FREEZE)
+    assert d.cancel_button.objectName() == "confirmCancelButton"
+    assert d.cancel_button.isDefault() and not d.confirm_button.isDefault()
+    with qtbot.waitSignal(d.rejected):
+        qtbot.mouseClick(d.cancel_button, Qt.MouseButton.LeftButton)
+
+
+def test_duplicates_and_unknown_in_skip_table(qtbot):
+    sel = rows()[4:6] + rows()[4:5]
+    d = dialog(qtbot, Action.FREEZE, sel)
+    assert d.skip_rows() == [("Duplicate student number", 1)]
+    assert d.confirm_button.objectName() == "confirmButton"
+    assert d.confirm_button.accessibleName()
