@@ -12,6 +12,7 @@ Tables: ``jobs``, ``chunks`` (one idempotency key per chunk, reused on every res
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 import time
@@ -35,6 +36,7 @@ from .jobs import (
     outcome_columns,
     outcome_from_row,
 )
+from .liveness import process_alive, this_host
 
 SCHEMA_VERSION = 1
 
@@ -50,6 +52,12 @@ CREATE TABLE IF NOT EXISTS jobs (
     chunk_size    INTEGER NOT NULL,
     parent_job_id INTEGER REFERENCES jobs(id),
     total         INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS job_claims (  -- which process is running a job right now
+    job_id  INTEGER PRIMARY KEY REFERENCES jobs(id),
+    host    TEXT    NOT NULL,
+    pid     INTEGER NOT NULL,
+    since   REAL    NOT NULL
 );
 CREATE TABLE IF NOT EXISTS chunks (
     job_id          INTEGER NOT NULL REFERENCES jobs(id),
@@ -295,6 +303,32 @@ class Journal:
                 "UPDATE jobs SET state = ?, finished_at = ? WHERE id = ?",
                 (JobState.CANCELLED.value, now, job_id),
             )
+
+    def claim(self, job_id: int) -> None:
+        """Record that this process runs ``job_id``; refuse if another live process does.
+
+        The window and the CLI share the journal: without this, both could resume one job at
+        once. A claim left by a process that has died (a crash) is taken over.
+        """
+        host, pid = this_host(), os.getpid()
+        with self._tx() as cur:
+            row = cur.execute("SELECT host, pid FROM job_claims WHERE job_id = ?",
+                              (job_id,)).fetchone()
+            if row is not None and row[0] == host and process_alive(int(row[1])):
+                raise CampusCardError(
+                    f"任务 {job_id} 正在由另一个程序执行（进程 {row[1]}），请等待其结束",
+                    code="job_busy")
+            if row is not None and row[0] != host:
+                raise CampusCardError(
+                    f"任务 {job_id} 正在由另一台电脑（{row[0]}）执行", code="job_busy")
+            cur.execute("INSERT OR REPLACE INTO job_claims VALUES (?, ?, ?, ?)",
+                        (job_id, host, pid, time.time()))
+
+    def release(self, job_id: int) -> None:
+        """Drop this process's claim on ``job_id`` (no-op if it holds none)."""
+        with self._tx() as cur:
+            cur.execute("DELETE FROM job_claims WHERE job_id = ? AND host = ? AND pid = ?",
+                        (job_id, this_host(), os.getpid()))
 
     def finish_job(self, job_id: int) -> None:
         """Mark the job DONE (all chunks done)."""

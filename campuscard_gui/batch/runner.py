@@ -190,7 +190,15 @@ class BatchRunner:
         job = self._journal.job(job_id)
         if job.finished:
             return job
-        token = cancel or CancelToken()
+        self._journal.claim(job_id)
+        try:
+            return self._run_claimed(job, cancel or CancelToken(), progress)
+        finally:
+            self._journal.release(job_id)
+
+    def _run_claimed(self, job: JobInfo, token: CancelToken,
+                     progress: ProgressCallback | None) -> JobInfo:
+        job_id = job.job_id
         start = self._clock()
         tally = _Tally(job.succeeded, job.failed, job.skipped, job.cancelled)
         chunks = [c for c in self._journal.chunks(job_id) if c.state is not ChunkState.DONE]
