@@ -25,8 +25,6 @@ from campuscard_gui.ui.history_dialog import (
 from campuscard_gui.ui.resume import ResumeChoice, ResumeDialog, ask_resume
 from campuscard_gui.ui.workers import wait_for_workers
 
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
-
 
 def _rows(n: int) -> list[StudentRow]:
     return [StudentRow(Student(f"S{i}", f"学生{i}", "", "", StudentStatus.ENROLLED),

@@ -20,7 +20,6 @@ from campuscard_gui.ui.results_panel import ResultsPanel, format_duration
 from campuscard_gui.ui.workers import wait_for_workers
 
 # The offscreen platform says this whenever a window is shown; it is not our warning.
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
 
 def _rows() -> list[StudentRow]:

@@ -1,0 +1,1 @@
+"""The Qt widgets: main window, table models, dialogs, results and history views."""

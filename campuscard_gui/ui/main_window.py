@@ -1,0 +1,402 @@
+"""The main window (design.md §7): toolbar, filter bar, student table, results area, status bar.
+
+Collaborators come in through the constructor (no globals). Opening a profile and listing its
+students run off the GUI thread (``StudentLoader``); the card actions and what they start —
+plan, confirm, run, retry, history, resume, import — live in ``main_actions.ActionFlow``.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QSplitter,
+    QStyle,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..batch import Journal
+from ..config.paths import Paths
+from ..config.settings import ConfigStore
+from ..connectors.base import Connector
+from ..core.errors import CampusCardError
+from ..core.model import CardStatus, StudentRow, StudentStatus
+from .filter_bar import FilterBar
+from .main_actions import ActionFlow, with_shortcut
+from .results_panel import ResultsPanel
+from .student_loader import ConnectorFactory, StudentLoader
+from .student_model import StudentTableModel
+from .student_view import StudentTableView
+from .workers import wait_for_workers
+
+log = logging.getLogger(__name__)
+
+_DEMO_STYLE = ("QLabel { background: #f6c343; color: #3d2e00; border-radius: 3px;"
+               " padding: 1px 6px; font-weight: bold; }")
+
+
+class MainWindow(QMainWindow):
+    """The main window. ``connector``, when given, is the startup profile's connector already
+    opened (app.py opens it to report errors early); otherwise it opens off-thread."""
+
+    rowsLoaded = Signal(int)  # the table holds this many students (after every load)
+    loadFailed = Signal(str)
+
+    def __init__(
+        self,
+        config_store: ConfigStore,
+        paths: Paths,
+        connector_factory: ConnectorFactory,
+        journal: Journal,
+        *,
+        profile: str | None = None,
+        connector: Connector | None = None,
+        offer_resume: bool = True,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(self.tr("Campus Card Batch Manager"))
+        self.resize(1280, 800)
+        self._config = config_store
+        self.paths = paths
+        self.journal = journal
+        self.settings = config_store.load_settings()
+        self.profile_name = profile or self.settings.default_profile
+        self.connector: Connector | None = None
+        self._offer_resume = offer_resume
+        self._closing = False
+
+        self.model = StudentTableModel(self)
+        self.loader = StudentLoader(connector_factory, self)
+        self.table = StudentTableView(self.model, self)
+        self.filter_bar = FilterBar(self)
+        self.results = ResultsPanel(journal, self)
+        self.flow = ActionFlow(self)
+        self.card_actions = self.flow.card_actions
+        self._build_actions()
+        self._build_toolbar_and_menus()
+        self._build_status_bar()
+        self.table.set_context_actions(
+            [*self.card_actions.values(), None, self.select_all_action, self.copy_nos_action])
+
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(6, 6, 6, 0)
+        layout.addWidget(self.filter_bar)
+        splitter = QSplitter(Qt.Orientation.Vertical, central)
+        splitter.setObjectName("mainSplitter")
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.results)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setChildrenCollapsible(False)
+        layout.addWidget(splitter, 1)
+        self.setCentralWidget(central)
+
+        self.filter_bar.filterChanged.connect(self._on_filter_changed)
+        self.filter_bar.selectAllRequested.connect(self.select_all_filtered)
+        self.table.selectionModel().selectionChanged.connect(self._on_rows_changed)
+        self.model.modelReset.connect(self._on_rows_changed)
+        self.model.layoutChanged.connect(self._on_rows_changed)
+        self.flow.busyChanged.connect(self.update_actions)
+        self.loader.opened.connect(self._on_opened)
+        self.loader.loaded.connect(self._on_loaded)
+        self.loader.failed.connect(self._on_load_failed)
+        self.loader.busyChanged.connect(self._on_loading_changed)
+        self._on_rows_changed()
+        if connector is not None:
+            self._on_opened(connector)
+            self.reload()
+        else:
+            self._open_profile(self.profile_name)
+
+    # ---- construction ----------------------------------------------------------------------
+
+    def _action(self, name: str, text: str, tip: str, shortcut: QKeySequence | None = None,
+                icon: QStyle.StandardPixmap | None = None) -> QAction:
+        qa = QAction(text, self)
+        qa.setObjectName(name)
+        if icon is not None:
+            qa.setIcon(self.style().standardIcon(icon))
+        if shortcut is not None:
+            qa.setShortcut(shortcut)
+        qa.setToolTip(with_shortcut(tip, qa))
+        qa.setStatusTip(tip)
+        return qa
+
+    def _build_actions(self) -> None:
+        sp = QStyle.StandardPixmap
+        self.refresh_action = self._action(
+            "refreshAction", self.tr("Refresh"), self.tr("Reload the students"),
+            QKeySequence(QKeySequence.StandardKey.Refresh), sp.SP_BrowserReload)
+        self.refresh_action.triggered.connect(self.reload)
+        self.import_action = self._action(
+            "importStudentsAction", self.tr("Import students…"),
+            self.tr("Import students from a CSV or Excel file (local database only)"),
+            QKeySequence("Ctrl+I"), sp.SP_DialogOpenButton)
+        self.import_action.triggered.connect(self.flow.open_import_dialog)
+        self.history_action = self._action(
+            "historyAction", self.tr("History"), self.tr("Past jobs and their results"),
+            QKeySequence("Ctrl+H"), sp.SP_FileDialogDetailedView)
+        self.history_action.triggered.connect(self.flow.open_history)
+        self.allow_non_enrolled_action = self._action(
+            "allowNonEnrolledAction", self.tr("Allow opening cards for non-enrolled students"),
+            self.tr("When on, Open card also opens cards for suspended, withdrawn or "
+                    "graduated students"))
+        self.allow_non_enrolled_action.setCheckable(True)
+        self.allow_non_enrolled_action.setChecked(self.settings.allow_open_non_enrolled)
+        self.allow_non_enrolled_action.toggled.connect(self._on_allow_toggled)
+        self.select_all_action = self._action(
+            "selectAllFilteredAction", self.tr("Select all filtered"),
+            self.tr("Select every row the filter shows"))
+        self.select_all_action.triggered.connect(self.select_all_filtered)
+        self.copy_nos_action = self._action(
+            "copyStudentNosAction", self.tr("Copy student numbers"),
+            self.tr("Copy the selected student numbers, one per line"))
+        self.copy_nos_action.triggered.connect(self.table.copy_student_numbers)
+        self.quit_action = self._action("quitAction", self.tr("Quit"), self.tr("Quit"),
+                                        QKeySequence(QKeySequence.StandardKey.Quit))
+        self.quit_action.triggered.connect(self.close)
+        for qa in (self.refresh_action, self.import_action, self.history_action):
+            self.addAction(qa)
+
+    def _build_toolbar_and_menus(self) -> None:
+        toolbar = QToolBar(self.tr("Main toolbar"), self)
+        toolbar.setObjectName("mainToolBar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.addToolBar(toolbar)
+        profile_label = QLabel(self.tr("Profile:"), self)
+        self.profile_combo = QComboBox(self)
+        self.profile_combo.setObjectName("profileCombo")
+        self.profile_combo.setAccessibleName(self.tr("Profile"))
+        self.profile_combo.setToolTip(self.tr("The backend to work on; switching reloads"))
+        self.profile_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        profile_label.setBuddy(self.profile_combo)
+        self._fill_profiles()
+        self.profile_combo.activated.connect(self._on_profile_activated)
+        toolbar.addWidget(profile_label)
+        toolbar.addWidget(self.profile_combo)
+        toolbar.addAction(self.refresh_action)
+        toolbar.addSeparator()
+        toolbar.addActions(list(self.card_actions.values()))
+        toolbar.addSeparator()
+        toolbar.addAction(self.import_action)
+        toolbar.addAction(self.history_action)
+
+        bar = self.menuBar()
+        menus = (
+            ("fileMenu", self.tr("&File"), [self.import_action, None, self.quit_action]),
+            ("cardsMenu", self.tr("&Cards"),
+             [*self.card_actions.values(), None, self.allow_non_enrolled_action]),
+            ("viewMenu", self.tr("&View"),
+             [self.refresh_action, self.select_all_action, self.history_action]),
+        )
+        for name, title, actions in menus:
+            menu = bar.addMenu(title)
+            menu.setObjectName(name)
+            for qa in actions:
+                if qa is None:
+                    menu.addSeparator()
+                else:
+                    menu.addAction(qa)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        bar.setObjectName("mainStatusBar")
+
+        def label(name: str, accessible: str, text: str = "") -> QLabel:
+            widget = QLabel(text, self)
+            widget.setObjectName(name)
+            widget.setAccessibleName(accessible)
+            return widget
+
+        self.rows_label = label("rowsLabel", self.tr("Rows shown"))
+        self.selected_label = label("selectedLabel", self.tr("Rows selected"))
+        self.connection_label = label("connectionLabel", self.tr("Profile and connection"))
+        self.demo_badge = label("demoBadge", self.tr("Demo data"), self.tr("Demo data"))
+        self.demo_badge.setToolTip(self.tr("The students and cards are generated demo data"))
+        self.demo_badge.setStyleSheet(_DEMO_STYLE)
+        self.demo_badge.hide()
+        self.load_progress = QProgressBar(self)
+        self.load_progress.setObjectName("loadProgress")
+        self.load_progress.setAccessibleName(self.tr("Loading students"))
+        self.load_progress.setRange(0, 0)
+        self.load_progress.setMaximumWidth(120)
+        self.load_progress.hide()
+        bar.addWidget(self.rows_label)
+        bar.addWidget(self.selected_label)
+        bar.addPermanentWidget(self.load_progress)
+        bar.addPermanentWidget(self.demo_badge)
+        bar.addPermanentWidget(self.connection_label)
+        self._set_state(self.tr("connecting…"))
+
+    def _fill_profiles(self) -> None:
+        try:
+            names = sorted(self._config.load_profiles())
+        except CampusCardError as exc:
+            log.warning("profiles unreadable: %s", exc.message)
+            names = []
+        if self.profile_name not in names:
+            names.append(self.profile_name)
+        self.profile_combo.clear()
+        for name in names:
+            self.profile_combo.addItem(name, name)
+        self.profile_combo.setCurrentIndex(names.index(self.profile_name))
+
+    # ---- profile and loading ---------------------------------------------------------------
+
+    def _set_state(self, text: str, tooltip: str = "") -> None:
+        self.connection_label.setText(
+            self.tr("Profile: %1 · %2").replace("%1", self.profile_name).replace("%2", text))
+        self.connection_label.setToolTip(tooltip)
+
+    def _open_profile(self, name: str) -> None:
+        try:
+            profile = self._config.get_profile(name)
+        except CampusCardError as exc:
+            self._on_load_failed(exc.message)
+            return
+        self.profile_name = name
+        self._set_state(self.tr("connecting…"))
+        self.loader.open_profile(profile)
+
+    @Slot()
+    def reload(self) -> None:
+        """Load the students again (off the GUI thread); opens the profile if it is not."""
+        if self._closing:
+            return
+        if self.connector is None:
+            self._open_profile(self.profile_name)
+            return
+        self._set_state(self.tr("loading…"))
+        self.loader.reload(self.connector)
+
+    @Slot(object)
+    def _on_opened(self, connector: Connector) -> None:
+        old, self.connector = self.connector, connector
+        if old is not None and old is not connector:
+            self.loader.close_later(old)
+        self.flow.set_connector(connector)
+
+    @Slot(object, bool)
+    def _on_loaded(self, rows: list[StudentRow], demo: bool) -> None:
+        self.model.set_rows(rows)
+        self.demo_badge.setVisible(demo)
+        self._set_state(self.tr("connected"))
+        self.update_actions()
+        self.rowsLoaded.emit(len(rows))
+        if self._offer_resume:
+            self._offer_resume = False
+            QTimer.singleShot(0, self.flow.offer_resume)
+
+    @Slot(str)
+    def _on_load_failed(self, message: str) -> None:
+        self._set_state(self.tr("not connected"), message)
+        self.statusBar().showMessage(message, 15_000)
+        self.update_actions()
+        self.loadFailed.emit(message)
+
+    @Slot(bool)
+    def _on_loading_changed(self, busy: bool) -> None:
+        self.load_progress.setVisible(busy)
+        self.update_actions()
+
+    @Slot(int)
+    def _on_profile_activated(self, index: int) -> None:
+        name = self.profile_combo.itemData(index)
+        if not isinstance(name, str) or name == self.profile_name:
+            return
+        if self.flow.is_busy():
+            self.profile_combo.setCurrentIndex(self.profile_combo.findData(self.profile_name))
+            return
+        self.settings.default_profile = name
+        self._save_settings()
+        self.model.set_rows([])
+        self.demo_badge.hide()
+        self._open_profile(name)
+
+    def _save_settings(self) -> None:
+        try:
+            self._config.save_settings(self.settings)
+        except (OSError, CampusCardError) as exc:
+            log.warning("settings not saved: %s", exc)
+
+    @Slot(bool)
+    def _on_allow_toggled(self, checked: bool) -> None:
+        self.settings.allow_open_non_enrolled = checked
+        self._save_settings()
+
+    @property
+    def allow_non_enrolled(self) -> bool:
+        return self.allow_non_enrolled_action.isChecked()
+
+    def is_closing(self) -> bool:
+        return self._closing
+
+    # ---- filter and selection --------------------------------------------------------------
+
+    @Slot(str, object, object)
+    def _on_filter_changed(self, text: str, students: frozenset[StudentStatus],
+                           cards: frozenset[CardStatus]) -> None:
+        self.model.set_filter(text, students, cards)
+
+    @Slot()
+    def select_all_filtered(self) -> None:
+        self.table.select_all_filtered()
+
+    def selected_rows(self) -> list[StudentRow]:
+        return self.table.selected_rows()
+
+    @Slot()
+    def _on_rows_changed(self) -> None:
+        self.rows_label.setText(self.tr("%1 of %2 students shown")
+                                .replace("%1", str(self.model.visible_count))
+                                .replace("%2", str(self.model.total_count)))
+        self.selected_label.setText(self.tr("%n selected", "", self.table.selected_count()))
+        self.update_actions()
+
+    @Slot()
+    def update_actions(self) -> None:
+        selected = self.table.selectionModel().hasSelection()
+        can_write = selected and self.connector is not None and not self.flow.is_busy()
+        for qa in self.card_actions.values():
+            qa.setEnabled(can_write)
+        self.copy_nos_action.setEnabled(selected)
+        loading = self.loader.is_busy()
+        self.import_action.setEnabled(
+            not loading and not self.flow.is_busy()
+            and hasattr(self.connector, "import_students"))
+        self.refresh_action.setEnabled(not loading)
+        self.profile_combo.setEnabled(not self.flow.is_busy())
+
+    # ---- closing ---------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.flow.is_running():
+            answer = QMessageBox.question(
+                self, self.windowTitle(),
+                self.tr("A job is running. Cancel it and quit? Records not sent yet are "
+                        "marked cancelled; what was sent is kept in the journal."),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No)
+            if answer != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
+        self._closing = True
+        self.loader.stop()
+        self.flow.shutdown()  # cancels the running job and waits for its thread
+        wait_for_workers()
+        if self.connector is not None:
+            self.connector.close()
+        event.accept()

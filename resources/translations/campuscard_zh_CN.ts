@@ -1,0 +1,970 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN" sourcelanguage="en">
+<context>
+    <name>ActionFlow</name>
+    <message>
+        <source>Open card</source>
+        <translation>开通一卡通</translation>
+    </message>
+    <message>
+        <source>Open a campus card for the selected students</source>
+        <translation>为选中的学生开通一卡通</translation>
+    </message>
+    <message>
+        <source>Freeze</source>
+        <translation>冻结</translation>
+    </message>
+    <message>
+        <source>Freeze the cards of the selected students</source>
+        <translation>冻结选中学生的一卡通</translation>
+    </message>
+    <message>
+        <source>Unfreeze</source>
+        <translation>解冻</translation>
+    </message>
+    <message>
+        <source>Unfreeze the cards of the selected students</source>
+        <translation>解冻选中学生的一卡通</translation>
+    </message>
+    <message>
+        <source>Cancel card</source>
+        <translation>注销</translation>
+    </message>
+    <message>
+        <source>Cancel the cards of the selected students (irreversible)</source>
+        <translation>注销选中学生的一卡通（不可撤销）</translation>
+    </message>
+    <message>
+        <source>Planning…</source>
+        <translation>正在生成计划…</translation>
+    </message>
+    <message>
+        <source>A job is running; open past jobs when it has finished.</source>
+        <translation>有任务正在执行；请在其结束后再打开历史任务。</translation>
+    </message>
+    <message>
+        <source>Import done: %1 added, %2 updated.</source>
+        <translation>导入完成：新增 %1 名，更新 %2 名。</translation>
+    </message>
+</context>
+<context>
+    <name>App</name>
+    <message>
+        <source>Campus Card Batch Manager</source>
+        <translation>校园一卡通批量管理</translation>
+    </message>
+</context>
+<context>
+    <name>ConfirmDialog</name>
+    <message>
+        <source>Confirm: %1</source>
+        <translation>确认：%1</translation>
+    </message>
+    <message>
+        <source>Skipped students by reason</source>
+        <translation>按原因统计的跳过学生</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n selected student(s) will be skipped:</source>
+        <translation>
+            <numerusform>选中的学生中有 %n 名将被跳过：</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No selected student is skipped.</source>
+        <translation>选中的学生均不会被跳过。</translation>
+    </message>
+    <message>
+        <source>Cancelling a card cannot be undone. To confirm, type the number of cards that will be cancelled (%1):</source>
+        <translation>注销后不可撤销。请输入将被注销的卡数量（%1）以确认：</translation>
+    </message>
+    <message>
+        <source>Number of cards to cancel</source>
+        <translation>要注销的卡数量</translation>
+    </message>
+    <message>
+        <source>Do not run</source>
+        <translation>不执行</translation>
+    </message>
+    <message>
+        <source>Nothing will be written: none of the selected students can be changed this way.</source>
+        <translation>不会写入任何记录：选中的学生都不适用此操作。</translation>
+    </message>
+    <message numerus="yes">
+        <source>A campus card will be opened for %n student(s).</source>
+        <translation>
+            <numerusform>将为 %n 名学生开通一卡通。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The card of %n student(s) will be frozen.</source>
+        <translation>
+            <numerusform>将冻结 %n 名学生的一卡通。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The card of %n student(s) will be unfrozen.</source>
+        <translation>
+            <numerusform>将解冻 %n 名学生的一卡通。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The card of %n student(s) will be cancelled.</source>
+        <translation>
+            <numerusform>将注销 %n 名学生的一卡通。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Students</source>
+        <translation>学生</translation>
+    </message>
+</context>
+<context>
+    <name>FilterBar</name>
+    <message>
+        <source>Search student no., name or class</source>
+        <translation>搜索学号、姓名或班级</translation>
+    </message>
+    <message>
+        <source>Search students</source>
+        <translation>搜索学生</translation>
+    </message>
+    <message>
+        <source>Filters as you type (student no., name or class; case-insensitive)</source>
+        <translation>输入即筛选（学号、姓名或班级；不区分大小写）</translation>
+    </message>
+    <message>
+        <source>Student status</source>
+        <translation>学籍状态</translation>
+    </message>
+    <message>
+        <source>Student status filter</source>
+        <translation>学籍状态筛选</translation>
+    </message>
+    <message>
+        <source>Card status</source>
+        <translation>一卡通状态</translation>
+    </message>
+    <message>
+        <source>Card status filter</source>
+        <translation>一卡通状态筛选</translation>
+    </message>
+    <message>
+        <source>Preset:</source>
+        <translation>预设：</translation>
+    </message>
+    <message>
+        <source>Filter preset</source>
+        <translation>筛选预设</translation>
+    </message>
+    <message>
+        <source>Custom</source>
+        <translation>自定义</translation>
+    </message>
+    <message>
+        <source>All students</source>
+        <translation>全部学生</translation>
+    </message>
+    <message>
+        <source>To open: enrolled, no card</source>
+        <translation>待开通：在读、未开通</translation>
+    </message>
+    <message>
+        <source>To freeze: suspended, card active</source>
+        <translation>待冻结：休学、卡正常</translation>
+    </message>
+    <message>
+        <source>To cancel: withdrawn, card active or frozen</source>
+        <translation>待注销：退学、卡正常或冻结</translation>
+    </message>
+    <message>
+        <source>Select all filtered</source>
+        <translation>全选筛选结果</translation>
+    </message>
+    <message>
+        <source>Select all filtered rows</source>
+        <translation>全选筛选出的行</translation>
+    </message>
+    <message>
+        <source>Select every row the filter shows</source>
+        <translation>选中筛选显示的所有行</translation>
+    </message>
+    <message>
+        <source>Find</source>
+        <translation>查找</translation>
+    </message>
+</context>
+<context>
+    <name>History</name>
+    <message>
+        <source>Unfinished</source>
+        <translation>未完成</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryDialog</name>
+    <message>
+        <source>Job history</source>
+        <translation>历史记录</translation>
+    </message>
+    <message>
+        <source>Past jobs, newest first</source>
+        <translation>历史任务（最新在前）</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <source>&amp;Open</source>
+        <translation>打开(&amp;O)</translation>
+    </message>
+    <message>
+        <source>Open the selected job</source>
+        <translation>打开选中的任务</translation>
+    </message>
+    <message>
+        <source>Close the history</source>
+        <translation>关闭历史记录</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n job(s)</source>
+        <translation>
+            <numerusform>%n 个任务</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Could not read the job history: %1</source>
+        <translation>无法读取历史记录：%1</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryModel</name>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Operator</source>
+        <translation>操作员</translation>
+    </message>
+    <message>
+        <source>Profile</source>
+        <translation>配置</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>总数</translation>
+    </message>
+    <message>
+        <source>Succeeded</source>
+        <translation>成功</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>Skipped</source>
+        <translation>跳过</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>Job %1</source>
+        <translation>任务 %1</translation>
+    </message>
+</context>
+<context>
+    <name>ImportDialog</name>
+    <message>
+        <source>Import students</source>
+        <translation>导入学生</translation>
+    </message>
+    <message>
+        <source>Student No.</source>
+        <translation>学号</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>College</source>
+        <translation>学院</translation>
+    </message>
+    <message>
+        <source>Class</source>
+        <translation>班级</translation>
+    </message>
+    <message>
+        <source>Student status</source>
+        <translation>学籍状态</translation>
+    </message>
+    <message>
+        <source>File to import</source>
+        <translation>要导入的文件</translation>
+    </message>
+    <message>
+        <source>Choose a CSV or XLSX file</source>
+        <translation>选择 CSV 或 XLSX 文件</translation>
+    </message>
+    <message>
+        <source>&amp;Browse…</source>
+        <translation>浏览(&amp;B)…</translation>
+    </message>
+    <message>
+        <source>Choose the file to import</source>
+        <translation>选择要导入的文件</translation>
+    </message>
+    <message>
+        <source>Columns</source>
+        <translation>列对应</translation>
+    </message>
+    <message>
+        <source>Column for %1</source>
+        <translation>%1 对应的列</translation>
+    </message>
+    <message>
+        <source>Preview of the first rows</source>
+        <translation>前几行预览</translation>
+    </message>
+    <message>
+        <source>Rows that cannot be imported</source>
+        <translation>无法导入的行</translation>
+    </message>
+    <message>
+        <source>Row</source>
+        <translation>行</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>Required fields are marked with *.</source>
+        <translation>带 * 的为必填字段。</translation>
+    </message>
+    <message>
+        <source>&amp;Import</source>
+        <translation>导入(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Import the students</source>
+        <translation>导入这些学生</translation>
+    </message>
+    <message>
+        <source>Spreadsheets (*.csv *.xlsx *.xlsm *.txt *.tsv);;All files (*)</source>
+        <translation>表格文件 (*.csv *.xlsx *.xlsm *.txt *.tsv);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Reading %1…</source>
+        <translation>正在读取 %1…</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <source>Column %1</source>
+        <translation>第 %1 列</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n data row(s) read. Check the columns, then import.</source>
+        <translation>
+            <numerusform>已读取 %n 行数据。请核对列对应后导入。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Checking %n row(s)…</source>
+        <translation>
+            <numerusform>正在检查 %n 行…</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n row(s) cannot be imported. Nothing was imported; correct the file and try again.</source>
+        <translation>
+            <numerusform>有 %n 行无法导入，未导入任何数据；请修改文件后重试。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Importing %n student(s)…</source>
+        <translation>
+            <numerusform>正在导入 %n 名学生…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Imported.</source>
+        <translation>已导入。</translation>
+    </message>
+</context>
+<context>
+    <name>JobController</name>
+    <message>
+        <source>The job stopped because of an unexpected error. It stays unfinished and can be resumed. Details were written to the log file.</source>
+        <translation>任务因意外错误而停止。它保持未完成状态，可以继续执行。详细信息已写入日志文件。</translation>
+    </message>
+</context>
+<context>
+    <name>Labels</name>
+    <message>
+        <source>Open card</source>
+        <translation>开通一卡通</translation>
+    </message>
+    <message>
+        <source>Freeze</source>
+        <translation>冻结</translation>
+    </message>
+    <message>
+        <source>Unfreeze</source>
+        <translation>解冻</translation>
+    </message>
+    <message>
+        <source>Cancel card</source>
+        <translation>注销</translation>
+    </message>
+    <message>
+        <source>Enrolled</source>
+        <translation>在读</translation>
+    </message>
+    <message>
+        <source>Suspended</source>
+        <translation>休学</translation>
+    </message>
+    <message>
+        <source>Withdrawn</source>
+        <translation>退学</translation>
+    </message>
+    <message>
+        <source>Graduated</source>
+        <translation>毕业</translation>
+    </message>
+    <message>
+        <source>Not opened</source>
+        <translation>未开通</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <source>Frozen</source>
+        <translation>冻结</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>注销</translation>
+    </message>
+    <message>
+        <source>Pending</source>
+        <translation>待处理</translation>
+    </message>
+    <message>
+        <source>Succeeded</source>
+        <translation>成功</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>Skipped</source>
+        <translation>跳过</translation>
+    </message>
+    <message>
+        <source>Cancelled by operator</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>Card already opened</source>
+        <translation>已开通</translation>
+    </message>
+    <message>
+        <source>No card opened</source>
+        <translation>未开通</translation>
+    </message>
+    <message>
+        <source>Card already frozen</source>
+        <translation>已冻结</translation>
+    </message>
+    <message>
+        <source>Card is not frozen</source>
+        <translation>卡未冻结</translation>
+    </message>
+    <message>
+        <source>Card already cancelled</source>
+        <translation>已注销</translation>
+    </message>
+    <message>
+        <source>Student is not enrolled</source>
+        <translation>学籍状态不是在读</translation>
+    </message>
+    <message>
+        <source>Unknown student number</source>
+        <translation>学号不存在</translation>
+    </message>
+    <message>
+        <source>Duplicate student number</source>
+        <translation>重复的学号</translation>
+    </message>
+    <message>
+        <source>Cancelled before it was sent</source>
+        <translation>发送前已取消</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Campus Card Batch Manager</source>
+        <translation>校园一卡通批量管理</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Reload the students</source>
+        <translation>重新加载学生</translation>
+    </message>
+    <message>
+        <source>Import students…</source>
+        <translation>导入学生…</translation>
+    </message>
+    <message>
+        <source>Import students from a CSV or Excel file (local database only)</source>
+        <translation>从 CSV 或 Excel 文件导入学生（仅本地数据库）</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>历史记录</translation>
+    </message>
+    <message>
+        <source>Past jobs and their results</source>
+        <translation>历史任务及其结果</translation>
+    </message>
+    <message>
+        <source>Allow opening cards for non-enrolled students</source>
+        <translation>允许为非在读学生开通</translation>
+    </message>
+    <message>
+        <source>When on, Open card also opens cards for suspended, withdrawn or graduated students</source>
+        <translation>开启后，开通一卡通也会为休学、退学或毕业学生开卡</translation>
+    </message>
+    <message>
+        <source>Select all filtered</source>
+        <translation>全选筛选结果</translation>
+    </message>
+    <message>
+        <source>Select every row the filter shows</source>
+        <translation>选中筛选显示的所有行</translation>
+    </message>
+    <message>
+        <source>Copy student numbers</source>
+        <translation>复制学号</translation>
+    </message>
+    <message>
+        <source>Copy the selected student numbers, one per line</source>
+        <translation>复制选中的学号，每行一个</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <source>Main toolbar</source>
+        <translation>主工具栏</translation>
+    </message>
+    <message>
+        <source>Profile:</source>
+        <translation>配置：</translation>
+    </message>
+    <message>
+        <source>Profile</source>
+        <translation>配置</translation>
+    </message>
+    <message>
+        <source>The backend to work on; switching reloads</source>
+        <translation>要操作的后端；切换后重新加载</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Cards</source>
+        <translation>一卡通(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Rows shown</source>
+        <translation>显示的行数</translation>
+    </message>
+    <message>
+        <source>Rows selected</source>
+        <translation>选中的行数</translation>
+    </message>
+    <message>
+        <source>Profile and connection</source>
+        <translation>配置与连接</translation>
+    </message>
+    <message>
+        <source>Demo data</source>
+        <translation>演示数据</translation>
+    </message>
+    <message>
+        <source>The students and cards are generated demo data</source>
+        <translation>这些学生和一卡通是生成的演示数据</translation>
+    </message>
+    <message>
+        <source>Loading students</source>
+        <translation>正在加载学生</translation>
+    </message>
+    <message>
+        <source>connecting…</source>
+        <translation>正在连接…</translation>
+    </message>
+    <message>
+        <source>Profile: %1 · %2</source>
+        <translation>配置：%1 · %2</translation>
+    </message>
+    <message>
+        <source>loading…</source>
+        <translation>加载中…</translation>
+    </message>
+    <message>
+        <source>connected</source>
+        <translation>已连接</translation>
+    </message>
+    <message>
+        <source>not connected</source>
+        <translation>未连接</translation>
+    </message>
+    <message>
+        <source>%1 of %2 students shown</source>
+        <translation>显示 %1 / %2 名学生</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n selected</source>
+        <translation>
+            <numerusform>已选 %n 名</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>A job is running. Cancel it and quit? Records not sent yet are marked cancelled; what was sent is kept in the journal.</source>
+        <translation>有任务正在执行。要取消并退出吗？尚未发送的记录将标记为已取消；已发送的记录保留在日志中。</translation>
+    </message>
+</context>
+<context>
+    <name>ResultsModel</name>
+    <message>
+        <source>Student no.</source>
+        <translation>学号</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>Reason / error</source>
+        <translation>原因/错误</translation>
+    </message>
+    <message>
+        <source>Card record ID</source>
+        <translation>卡记录ID</translation>
+    </message>
+</context>
+<context>
+    <name>ResultsPanel</name>
+    <message>
+        <source>Job progress</source>
+        <translation>任务进度</translation>
+    </message>
+    <message>
+        <source>Job status</source>
+        <translation>任务状态</translation>
+    </message>
+    <message>
+        <source>No job yet</source>
+        <translation>尚无任务</translation>
+    </message>
+    <message>
+        <source>Cancel job</source>
+        <translation>取消任务</translation>
+    </message>
+    <message>
+        <source>Cancel the running job</source>
+        <translation>取消正在执行的任务</translation>
+    </message>
+    <message>
+        <source>Job summary</source>
+        <translation>任务汇总</translation>
+    </message>
+    <message>
+        <source>Show results</source>
+        <translation>显示结果</translation>
+    </message>
+    <message>
+        <source>All results</source>
+        <translation>全部结果</translation>
+    </message>
+    <message>
+        <source>&amp;Show:</source>
+        <translation>显示(&amp;S)：</translation>
+    </message>
+    <message>
+        <source>Retry failed</source>
+        <translation>重试失败项</translation>
+    </message>
+    <message>
+        <source>Retry the failed records</source>
+        <translation>重试失败的记录</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <source>Export the shown results</source>
+        <translation>导出显示的结果</translation>
+    </message>
+    <message>
+        <source>Per-record results</source>
+        <translation>逐条结果</translation>
+    </message>
+    <message>
+        <source>&amp;Copy</source>
+        <translation>复制(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Job %1 started</source>
+        <translation>任务 %1 已开始</translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation>%1 / %2</translation>
+    </message>
+    <message>
+        <source>%1 records/s</source>
+        <translation>%1 条/秒</translation>
+    </message>
+    <message>
+        <source>about %1 left</source>
+        <translation>约剩 %1</translation>
+    </message>
+    <message>
+        <source>Stopped: %1</source>
+        <translation>已停止：%1</translation>
+    </message>
+    <message>
+        <source>Loading job %1…</source>
+        <translation>正在加载任务 %1…</translation>
+    </message>
+    <message>
+        <source>Could not load the job: %1</source>
+        <translation>无法加载任务：%1</translation>
+    </message>
+    <message>
+        <source>Job %1 (%2) was cancelled</source>
+        <translation>任务 %1（%2）已取消</translation>
+    </message>
+    <message>
+        <source>Job %1 (%2) finished</source>
+        <translation>任务 %1（%2）已完成</translation>
+    </message>
+    <message>
+        <source>Job %1 (%2) is unfinished</source>
+        <translation>任务 %1（%2）未完成</translation>
+    </message>
+    <message>
+        <source>Succeeded %1 · Failed %2 · Skipped %3 · Cancelled %4</source>
+        <translation>成功 %1 · 失败 %2 · 跳过 %3 · 已取消 %4</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <source>Results</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>CSV, UTF-8 (*.csv)</source>
+        <translation>CSV，UTF-8 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Export results</source>
+        <translation>导出结果</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>Exported %1 records to %2</source>
+        <translation>已导出 %1 条记录到 %2</translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation>导出失败</translation>
+    </message>
+    <message>
+        <source>The results could not be exported: %1</source>
+        <translation>无法导出结果：%1</translation>
+    </message>
+</context>
+<context>
+    <name>ResumeDialog</name>
+    <message>
+        <source>Unfinished jobs</source>
+        <translation>未完成的任务</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n job(s) did not finish last time (the program was closed or stopped). Continuing sends only what has not been written yet; nothing is written twice.</source>
+        <translation>
+            <numerusform>上次有 %n 个任务未完成（程序被关闭或中断）。继续执行只会发送尚未写入的记录，不会重复写入。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>Profile</source>
+        <translation>配置</translation>
+    </message>
+    <message>
+        <source>Not done yet</source>
+        <translation>尚未完成</translation>
+    </message>
+    <message>
+        <source>&amp;Continue</source>
+        <translation>继续执行(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Continue the unfinished jobs</source>
+        <translation>继续执行未完成的任务</translation>
+    </message>
+    <message>
+        <source>&amp;Later</source>
+        <translation>稍后(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Decide later</source>
+        <translation>稍后再决定</translation>
+    </message>
+    <message>
+        <source>&amp;Discard</source>
+        <translation>放弃(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Discard: mark what was not written as cancelled</source>
+        <translation>放弃：将未写入的记录标记为已取消</translation>
+    </message>
+</context>
+<context>
+    <name>StudentTableModel</name>
+    <message>
+        <source>Student No.</source>
+        <translation>学号</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>College</source>
+        <translation>学院</translation>
+    </message>
+    <message>
+        <source>Class</source>
+        <translation>班级</translation>
+    </message>
+    <message>
+        <source>Student status</source>
+        <translation>学籍状态</translation>
+    </message>
+    <message>
+        <source>Card status</source>
+        <translation>一卡通状态</translation>
+    </message>
+    <message>
+        <source>Opened at</source>
+        <translation>开通时间</translation>
+    </message>
+    <message>
+        <source>Balance</source>
+        <translation>余额</translation>
+    </message>
+</context>
+<context>
+    <name>StudentTableView</name>
+    <message>
+        <source>Students</source>
+        <translation>学生</translation>
+    </message>
+</context>
+<context>
+    <name>Workers</name>
+    <message>
+        <source>An unexpected error occurred. Details were written to the log file.</source>
+        <translation>发生意外错误。详细信息已写入日志文件。</translation>
+    </message>
+</context>
+<context>
+    <name>_StatusFilterButton</name>
+    <message>
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,445 @@
+"""The main window end to end: a real LocalConnector on a temporary demo database (300
+students), a real Journal, the real JobController. Every wait is a signal or a condition."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+
+import pytest
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMessageBox
+
+from campuscard_gui.batch import JobState, Journal
+from campuscard_gui.config import ConfigStore
+from campuscard_gui.connectors.base import CardUpdate, Limits
+from campuscard_gui.connectors.factory import open_connector
+from campuscard_gui.connectors.local import LocalConnector, init_demo
+from campuscard_gui.core.model import Action, CardStatus, StudentStatus
+from campuscard_gui.core.outcomes import Failed, OutcomeKind
+from campuscard_gui.core.plan import plan_action
+from campuscard_gui.ui import main_actions
+from campuscard_gui.ui.main_actions import ACTION_NAMES
+from campuscard_gui.ui.main_window import MainWindow
+from campuscard_gui.ui.student_model import COL_CARD_STATUS, ROW_ROLE
+
+# The offscreen platform plugin says this whenever a top-level window gets size hints.
+
+N_STUDENTS = 300
+JOB_TIMEOUT = 30_000
+
+
+@pytest.fixture
+def db(paths):
+    path = paths.local_db_path("local")
+    init_demo(path, students=N_STUDENTS, seed=3)
+    return path
+
+
+@pytest.fixture
+def journal(paths):
+    j = Journal(paths.journal_path)
+    yield j
+    j.close()
+
+
+def make_window(qtbot, paths, journal, connector, *, offer_resume=False) -> MainWindow:
+    window = MainWindow(ConfigStore(paths), paths, lambda p: open_connector(p, paths), journal,
+                        connector=connector, offer_resume=offer_resume)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.model.total_count == N_STUDENTS and not window.loader.is_busy())
+    return window
+
+
+@pytest.fixture
+def window(qtbot, paths, db, journal):
+    w = make_window(qtbot, paths, journal, LocalConnector(db))
+    yield w
+    w.close()
+
+
+def action(window: MainWindow, which: Action) -> QAction:
+    qa = window.findChild(QAction, ACTION_NAMES[which])
+    assert qa is not None
+    return qa
+
+
+def visible_nos(window: MainWindow) -> list[str]:
+    m = window.model
+    return [m.index(r, 0).data(ROW_ROLE).student_no for r in range(m.rowCount())]
+
+
+def run_and_confirm(qtbot, window: MainWindow, which: Action):
+    """Trigger the QAction, accept the ConfirmDialog (typing the count for 注销), wait for the
+    JobController to finish; returns (plan, job info)."""
+    with qtbot.waitSignal(window.flow.confirmRequested, timeout=JOB_TIMEOUT) as shown:
+        action(window, which).trigger()
+    dialog = shown.args[0]
+    plan = dialog.plan
+    assert plan.action is which
+    if dialog.count_edit is not None:
+        assert not dialog.confirm_button.isEnabled()
+        qtbot.keyClicks(dialog.count_edit, str(len(plan.writes)))
+    assert dialog.confirm_button.isEnabled()
+    controller = window.flow.controller
+    with qtbot.waitSignal(controller.finished, timeout=JOB_TIMEOUT) as done:
+        qtbot.mouseClick(dialog.confirm_button, Qt.MouseButton.LeftButton)
+        # While the job runs the table stays usable but no second write can start.
+        assert not any(a.isEnabled() for a in window.card_actions.values())
+        assert window.table.isEnabled()
+    info = done.args[0]
+    qtbot.waitUntil(lambda: window.results.job is not None
+                    and window.results.job.job_id == info.job_id and not window.flow.is_busy())
+    return plan, info
+
+
+def result_kinds(window: MainWindow) -> dict[str, OutcomeKind | None]:
+    records = window.results.model.records()
+    return {r.student_no: (r.outcome.kind if r.outcome else None) for r in records}
+
+
+def check_in_place(window: MainWindow, before: list[str], nos: Sequence[str],
+                   status: CardStatus, label: str) -> None:
+    assert visible_nos(window) == before  # rows updated where they are, not re-sorted
+    for no in nos:
+        assert window.model.row_for(no).card_status is status
+        if no in before:
+            assert window.model.index(before.index(no), COL_CARD_STATUS).data() == label
+
+
+@pytest.mark.parametrize(
+    ("which", "preset", "target", "label"),
+    [
+        (Action.OPEN, "to_open", CardStatus.ACTIVE, "Active"),
+        (Action.FREEZE, "to_freeze", CardStatus.FROZEN, "Frozen"),
+        (Action.CANCEL, "to_cancel", CardStatus.CANCELLED, "Cancelled"),
+    ],
+)
+def test_preset_select_all_and_run(qtbot, window, which, preset, target, label):
+    resets = []
+    window.filter_bar.apply_preset(preset)
+    window.select_all_filtered()
+    n = window.model.visible_count
+    assert n > 0 and window.table.selected_count() == n
+    assert window.selected_label.text() == f"{n} selected"
+    before = visible_nos(window)
+    window.model.modelReset.connect(lambda: resets.append(1))
+
+    plan, info = run_and_confirm(qtbot, window, which)
+
+    assert len(plan.writes) == n and not plan.skips
+    assert info.state is JobState.DONE and info.succeeded == n
+    assert window.results.table.model().rowCount() == n
+    assert set(result_kinds(window).values()) == {OutcomeKind.SUCCEEDED}
+    check_in_place(window, before, before, target, label)
+    assert resets == []
+    # The journal agrees with the backend.
+    assert window.connector.read_cards(before).keys() == set(before)
+
+
+def test_unfreeze_individually_selected_rows(qtbot, window):
+    window.filter_bar.set_statuses(set(), {CardStatus.FROZEN})
+    m = window.model
+    assert m.visible_count >= 3
+    sm = window.table.selectionModel()
+    flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+    for row in (0, 2):
+        sm.select(m.index(row, 0), flags)
+    picked = [m.index(r, 0).data(ROW_ROLE).student_no for r in (0, 2)]
+    assert window.table.selected_count() == 2
+    before = visible_nos(window)
+
+    plan, info = run_and_confirm(qtbot, window, Action.UNFREEZE)
+
+    assert [w.student_no for w in plan.writes] == picked
+    assert info.succeeded == 2
+    assert result_kinds(window) == {no: OutcomeKind.SUCCEEDED for no in picked}
+    check_in_place(window, before, picked, CardStatus.ACTIVE, "Active")
+    untouched = before[1]
+    assert m.row_for(untouched).card_status is CardStatus.FROZEN
+
+
+def test_mixed_selection_reports_skips_with_reasons(qtbot, window):
+    window.select_all_filtered()  # all 300: most cannot be frozen
+    plan, info = run_and_confirm(qtbot, window, Action.FREEZE)
+    kinds = result_kinds(window)
+    assert len(kinds) == N_STUDENTS == plan.total
+    assert sum(k is OutcomeKind.SUCCEEDED for k in kinds.values()) == len(plan.writes)
+    assert sum(k is OutcomeKind.SKIPPED for k in kinds.values()) == len(plan.skips) > 0
+    assert info.skipped == len(plan.skips)
+
+
+def test_open_for_non_enrolled_needs_the_toggle(qtbot, window):
+    window.filter_bar.set_statuses({StudentStatus.WITHDRAWN}, {CardStatus.NONE})
+    window.select_all_filtered()
+    n = window.model.visible_count
+    assert n > 0
+    with qtbot.waitSignal(window.flow.confirmRequested) as shown:
+        action(window, Action.OPEN).trigger()
+    dialog = shown.args[0]
+    assert len(dialog.plan.writes) == 0 and not dialog.confirm_button.isEnabled()
+    dialog.reject()
+    qtbot.waitUntil(lambda: action(window, Action.OPEN).isEnabled())
+    window.allow_non_enrolled_action.setChecked(True)
+    assert ConfigStore(window.paths).load_settings().allow_open_non_enrolled is True
+    plan, info = run_and_confirm(qtbot, window, Action.OPEN)
+    assert len(plan.writes) == n and info.succeeded == n
+
+
+def test_actions_enabled_only_with_selection(qtbot, window):
+    actions = [action(window, a) for a in Action]
+    assert not any(a.isEnabled() for a in actions)
+    window.table.selectRow(5)
+    assert all(a.isEnabled() for a in actions)
+    assert window.selected_label.text() == "1 selected"
+    window.table.clearSelection()
+    assert not any(a.isEnabled() for a in actions)
+    shortcuts = {a.objectName(): a.shortcut().toString() for a in actions}
+    assert len(set(shortcuts.values())) == 4 and all(shortcuts.values())
+    assert all(a.shortcut().toString() in a.toolTip() for a in actions)
+
+
+def test_context_menu_holds_the_actions(window):
+    menu = window.table.build_context_menu()
+    names = {a.objectName() for a in menu.actions()}
+    assert set(ACTION_NAMES.values()) <= names
+    assert "selectAllFilteredAction" in names
+    menu.close()
+
+
+def test_search_box_filters_as_you_type(qtbot, window):
+    rows = window.model.all_rows()
+    needle = rows[42].student.class_name[-4:]  # ASCII digits: QTest types ASCII only
+    expected = sum(needle.lower() in f"{r.student_no}\t{r.student.name}\t{r.student.class_name}"
+                   .lower() for r in rows)
+    qtbot.keyClicks(window.filter_bar.search_edit, needle)
+    qtbot.waitUntil(lambda: window.model.visible_count == expected)
+    assert window.rows_label.text() == f"{expected} of {N_STUDENTS} students shown"
+    window.filter_bar.search_edit.clear()
+    qtbot.waitUntil(lambda: window.model.visible_count == N_STUDENTS)
+
+
+def test_presets_and_status_filters(qtbot, window):
+    rows = window.model.all_rows()
+    combo = window.filter_bar.preset_combo
+    expected = {
+        "to_open": lambda r: r.student.status is StudentStatus.ENROLLED
+        and r.card_status is CardStatus.NONE,
+        "to_freeze": lambda r: r.student.status is StudentStatus.SUSPENDED
+        and r.card_status is CardStatus.ACTIVE,
+        "to_cancel": lambda r: r.student.status is StudentStatus.WITHDRAWN
+        and r.card_status in (CardStatus.ACTIVE, CardStatus.FROZEN),
+        "all": lambda r: True,
+    }
+    for key, keep in expected.items():
+        index = combo.findData(key)
+        combo.setCurrentIndex(index)
+        combo.activated.emit(index)
+        want = [r.student_no for r in rows if keep(r)]
+        assert visible_nos(window) == want, key
+    # Checking a status by hand leaves the presets ("Custom").
+    menu_actions = window.filter_bar.card_filter.status_actions()
+    menu_actions[list(CardStatus).index(CardStatus.FROZEN)].setChecked(True)
+    assert combo.currentIndex() == -1
+    assert all(window.model.row_at(i).card_status is CardStatus.FROZEN
+               for i in range(window.model.rowCount()))
+
+
+def test_status_bar_shows_profile_and_demo_badge(window):
+    assert window.demo_badge.isVisible()
+    assert "local" in window.connection_label.text()
+    assert window.rows_label.text() == f"{N_STUDENTS} of {N_STUDENTS} students shown"
+    assert window.findChild(QAction, "refreshAction") is window.refresh_action
+    for name in ("studentTable", "searchEdit", "profileCombo", "studentStatusFilter",
+                 "cardStatusFilter", "presetCombo", "selectAllFilteredButton", "resultsTable",
+                 "jobProgress", "cancelJobButton"):
+        widget = window.findChild(object, name)
+        assert widget is not None, name
+        assert widget.accessibleName() or name == "studentTable" and widget.accessibleName()
+
+
+def test_refresh_reloads(qtbot, window):
+    with qtbot.waitSignal(window.rowsLoaded) as loaded:
+        window.refresh_action.trigger()
+    assert loaded.args == [N_STUDENTS]
+
+
+class FlakyConnector(LocalConnector):
+    """Fails the first update of chosen students, once each."""
+
+    def __init__(self, path, fail: set[str]) -> None:
+        super().__init__(path)
+        self.fail = set(fail)
+
+    def update_cards(self, items: Sequence[CardUpdate], status, idempotency_key):
+        bad = [i for i in items if i.student_no in self.fail]
+        good = [i for i in items if i.student_no not in self.fail]
+        results = dict(zip([i.student_no for i in good],
+                           super().update_cards(good, status, idempotency_key) if good else [],
+                           strict=True))
+        for i in bad:
+            results[i.student_no] = Failed("E42", "模拟失败")
+            self.fail.discard(i.student_no)
+        return [results[i.student_no] for i in items]
+
+
+def test_retry_failures_runs_a_child_job(qtbot, paths, db, journal):
+    rows = LocalConnector(db).list_rows()
+    targets = [r.student_no for r in rows if r.student.status is StudentStatus.SUSPENDED
+               and r.card_status is CardStatus.ACTIVE]
+    assert len(targets) >= 2
+    window = make_window(qtbot, paths, journal, FlakyConnector(db, {targets[0]}))
+    window.filter_bar.apply_preset("to_freeze")
+    window.select_all_filtered()
+    _plan, first = run_and_confirm(qtbot, window, Action.FREEZE)
+    assert first.failed == 1
+    assert result_kinds(window)[targets[0]] is OutcomeKind.FAILED
+    assert window.model.row_for(targets[0]).card_status is CardStatus.ACTIVE
+    assert window.model.row_for(targets[1]).card_status is CardStatus.FROZEN
+
+    retry = window.findChild(object, "retryFailedButton")
+    assert retry.isEnabled()
+    with qtbot.waitSignal(window.flow.confirmRequested) as shown:
+        qtbot.mouseClick(retry, Qt.MouseButton.LeftButton)
+    dialog = shown.args[0]
+    assert [w.student_no for w in dialog.plan.writes] == [targets[0]]
+    with qtbot.waitSignal(window.flow.controller.finished, timeout=JOB_TIMEOUT) as done:
+        qtbot.mouseClick(dialog.confirm_button, Qt.MouseButton.LeftButton)
+    child = done.args[0]
+    qtbot.waitUntil(lambda: not window.flow.is_busy())
+    assert child.parent_job_id == first.job_id and child.succeeded == 1
+    assert window.model.row_for(targets[0]).card_status is CardStatus.FROZEN
+    window.close()
+
+
+def test_history_opens_a_past_job(qtbot, window):
+    window.filter_bar.apply_preset("to_freeze")
+    window.select_all_filtered()
+    _plan, info = run_and_confirm(qtbot, window, Action.FREEZE)
+    window.results.show_job(info.job_id)
+    window.history_action.trigger()
+    dialog = window.flow.history_dialog
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 1)
+    with qtbot.waitSignal(window.results.jobLoaded) as loaded:
+        dialog.openJobRequested.emit(info.job_id)
+    assert loaded.args == [info.job_id]
+    dialog.close()
+
+
+def test_unfinished_job_is_offered_and_resumed(qtbot, paths, db, journal, monkeypatch):
+    rows = LocalConnector(db).list_rows()
+    plan = plan_action(Action.FREEZE, rows)
+    job_id = journal.create_job(plan, profile="local", operator="t", chunk_size=50)
+    journal.create_job(plan_action(Action.FREEZE, rows[:5]), profile="elsewhere",
+                       operator="t", chunk_size=50)
+    offered = []
+
+    def fake_ask(parent, jobs, *, on_discard=None):
+        offered.extend(j.job_id for j in jobs)
+        return [j.job_id for j in jobs]
+
+    monkeypatch.setattr(main_actions, "ask_resume", fake_ask)
+    window = MainWindow(ConfigStore(paths), paths, lambda p: open_connector(p, paths), journal,
+                        connector=LocalConnector(db))
+    qtbot.addWidget(window)
+    done = []
+    window.flow.jobDone.connect(done.append)
+    qtbot.waitUntil(lambda: done != [] and not window.flow.is_busy(), timeout=JOB_TIMEOUT)
+    assert offered == [job_id]  # only this profile's jobs
+    assert done[0].job_id == job_id and done[0].state is JobState.DONE
+    frozen = [w.student_no for w in plan.writes]
+    assert all(window.model.row_for(no).card_status is CardStatus.FROZEN for no in frozen)
+    window.close()
+
+
+class GatedConnector(LocalConnector):
+    """One record per chunk; the first write waits until the gate opens."""
+
+    limits = Limits(batch_size=1, concurrency=1)
+
+    def __init__(self, path) -> None:
+        super().__init__(path)
+        self.gate = threading.Event()
+        self.entered = threading.Event()
+
+    def update_cards(self, items, status, idempotency_key):
+        self.entered.set()
+        self.gate.wait(10)
+        return super().update_cards(items, status, idempotency_key)
+
+
+def test_close_while_running_asks_cancels_and_waits(qtbot, paths, db, journal, monkeypatch):
+    connector = GatedConnector(db)
+    window = make_window(qtbot, paths, journal, connector)
+    window.filter_bar.apply_preset("to_freeze")
+    window.select_all_filtered()
+    with qtbot.waitSignal(window.flow.confirmRequested) as shown:
+        action(window, Action.FREEZE).trigger()
+    with qtbot.waitSignal(window.flow.controller.started, timeout=JOB_TIMEOUT) as started:
+        qtbot.mouseClick(shown.args[0].confirm_button, Qt.MouseButton.LeftButton)
+    job_id = started.args[0]
+    qtbot.waitUntil(connector.entered.is_set)
+    asked = []
+
+    def answer(*args, **kwargs):
+        asked.append(1)
+        if len(asked) == 1:
+            return QMessageBox.StandardButton.No
+        connector.gate.set()
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", answer)
+    assert not window.close() and window.isVisible()  # "No": keeps running
+    assert window.close()
+    assert asked == [1, 1]
+    info = journal.job(job_id)
+    assert info.state is JobState.CANCELLED and info.succeeded >= 1 and info.cancelled >= 1
+
+
+def test_opens_the_profile_off_thread_and_switches(qtbot, paths, db, journal):
+    from campuscard_gui.config import Profile
+
+    ConfigStore(paths).save_profile(Profile("second", "local"))
+    init_demo(paths.local_db_path("second"), students=40)
+    opened = []
+
+    def factory(profile):
+        opened.append(profile.name)
+        return open_connector(profile, paths)
+
+    window = MainWindow(ConfigStore(paths), paths, factory, journal, offer_resume=False)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.rowsLoaded, timeout=JOB_TIMEOUT) as loaded:
+        pass
+    assert loaded.args == [N_STUDENTS] and opened == ["local"]
+    first = window.connector
+    combo = window.profile_combo
+    assert [combo.itemText(i) for i in range(combo.count())] == ["local", "second"]
+    with qtbot.waitSignal(window.rowsLoaded, timeout=JOB_TIMEOUT) as loaded:
+        combo.setCurrentIndex(1)
+        combo.activated.emit(1)
+    assert loaded.args == [40] and opened == ["local", "second"]
+    assert window.connector is not first and window.flow.controller is not None
+    assert "second" in window.connection_label.text()
+    assert ConfigStore(paths).load_settings().default_profile == "second"
+    window.close()
+
+
+def test_connector_failure_is_shown_not_raised(qtbot, paths, journal):
+    from campuscard_gui.core.errors import ConnectorError
+
+    def factory(profile):
+        raise ConnectorError("后端不可用")
+
+    window = MainWindow(ConfigStore(paths), paths, factory, journal, offer_resume=False)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.loadFailed) as failed:
+        pass
+    assert failed.args == ["后端不可用"]
+    assert "not connected" in window.connection_label.text()
+    assert window.connection_label.toolTip() == "后端不可用"
+    assert not window.import_action.isEnabled()
+    window.close()
