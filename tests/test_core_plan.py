@@ -118,3 +118,17 @@ def test_skip_summary_most_frequent_first():
     assert [w.student_no for w in plan.writes] == ["9"]  # a cancelled card may be opened anew
     freeze = plan_action(A.FREEZE, rows + [row("8", C.NONE)])
     assert freeze.skip_summary() == [(R.ALREADY_CANCELLED, 1), (R.NOT_OPEN, 1)]
+
+
+def test_planning_restores_garbage_collection():
+    import gc
+
+    assert gc.isenabled()
+    plan_action(A.OPEN, [row("1", C.NONE)])
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        plan_action(A.OPEN, [row("1", C.NONE)])
+        assert not gc.isenabled()  # a caller's choice is left as it was
+    finally:
+        gc.enable()

