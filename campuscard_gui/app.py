@@ -17,7 +17,6 @@ from collections.abc import Sequence
 from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from . import ui  # noqa: F401  (first: it works around a PySide6 refcount bug)
 from .config.paths import Paths
 from .config.settings import ConfigStore, Profile
 from .connectors.base import Connector

@@ -101,6 +101,8 @@ class _StatusFilterButton(QToolButton):
         # The list separator is a translation too (zh_CN: "、").
         shown = self.tr(", ").join(checked) if checked else self.tr("All")
         self.setText(self.tr("%1: %2").replace("%1", self._title).replace("%2", shown))
+        # Room for the text plus the drop-down indicator, which is drawn over the text otherwise.
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance(self.text()) + 32)
 
 
 class FilterBar(QWidget):

@@ -81,7 +81,8 @@ def skip_reason_label(reason: SkipReason, detail: str = "") -> str:
                 detail = student_status_label(StudentStatus(detail))
             except ValueError:
                 pass
-        return f"{text} ({detail})"
+        return (_t(QT_TRANSLATE_NOOP("Labels", "%1 (%2)"))
+                .replace("%1", text).replace("%2", detail))
     return text
 
 

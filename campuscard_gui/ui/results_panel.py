@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from ..batch import JobInfo, JobRecord, JobState, Journal, Progress
 from ..core.errors import CampusCardError
+from ..core.model import Action
 from ..core.outcomes import OutcomeKind
 from ..export import ExportLabels, export_csv, export_xlsx
 from . import labels
@@ -136,9 +137,19 @@ class ResultsPanel(QWidget):
         )
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for col, chars in enumerate((14, 10, 10, 10, 36)):
-            header.resizeSection(col, self.table.fontMetrics().averageCharWidth() * chars)
+        header.setStretchLastSection(False)
+        metrics = self.table.fontMetrics()
+
+        def fit(*texts: str) -> int:
+            return max(metrics.horizontalAdvance(t) for t in texts) + 24
+
+        widths = (fit("20240000000000"), fit("欧阳明轩明"),
+                  fit(*(labels.action_label(a) for a in Action)),
+                  fit(*(labels.outcome_kind_label(k) for k in OutcomeKind)), 0, fit("C00000000000"))
+        for col, width in enumerate(widths):
+            if width:
+                header.resizeSection(col, width)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)  # 原因/错误
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
 

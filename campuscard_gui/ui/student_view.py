@@ -50,6 +50,7 @@ class StudentTableView(QTableView):
         for col, chars in enumerate(_COLUMN_CHARS[:COLUMN_COUNT]):
             title = str(model.headerData(col, Qt.Orientation.Horizontal))
             header.resizeSection(col, max(char * chars, metrics.horizontalAdvance(title)) + 24)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)  # 学院 takes spare width
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         header.setSortIndicatorClearable(True)  # a third click returns to 学号 order
         self.setSortingEnabled(True)  # header clicks call model.sort (Python, cached)

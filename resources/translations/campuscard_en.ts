@@ -510,6 +510,10 @@
         <translation>Duplicate student number</translation>
     </message>
     <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
         <source>Cancelled before it was sent</source>
         <translation>Cancelled before it was sent</translation>
     </message>

@@ -531,6 +531,10 @@
         <translation>重复的学号</translation>
     </message>
     <message>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+    <message>
         <source>Cancelled before it was sent</source>
         <translation>发送前已取消</translation>
     </message>
