@@ -23,20 +23,11 @@ from campuscard_gui.ui.history_dialog import (
     format_time,
 )
 from campuscard_gui.ui.resume import ResumeChoice, ResumeDialog, ask_resume
-from campuscard_gui.ui.workers import wait_for_workers
 
 
 def _rows(n: int) -> list[StudentRow]:
     return [StudentRow(Student(f"S{i}", f"学生{i}", "", "", StudentStatus.ENROLLED),
                        Card(f"C{i}", f"S{i}", CardStatus.ACTIVE)) for i in range(n)]
-
-
-@pytest.fixture
-def journal(tmp_path):
-    j = Journal(tmp_path / "journal.sqlite3")
-    yield j
-    wait_for_workers()
-    j.close()
 
 
 def three_jobs(journal: Journal) -> list[int]:

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 import pytest
 from PySide6.QtCore import QObject, QTimer
 
-from campuscard_gui.batch import JobInfo, JobState, Journal, Progress
+from campuscard_gui.batch import JobInfo, JobState, Progress
 from campuscard_gui.connectors.base import CardCreate, CardUpdate, Limits, RecordResult
 from campuscard_gui.connectors.local import LocalConnector
 from campuscard_gui.core.errors import CampusCardError
@@ -78,14 +78,6 @@ class SlowConnector:
 
     def close(self) -> None:
         pass
-
-
-@pytest.fixture
-def journal(tmp_path):
-    j = Journal(tmp_path / "journal.sqlite3")
-    yield j
-    wait_for_workers()
-    j.close()
 
 
 @pytest.fixture

@@ -17,7 +17,6 @@ from campuscard_gui.core.outcomes import Cancelled, Failed, OutcomeKind, Succeed
 from campuscard_gui.core.plan import plan_action
 from campuscard_gui.ui.results_model import COL_RESULT, COL_STUDENT_NO, RecordRole, ResultsModel
 from campuscard_gui.ui.results_panel import ResultsPanel, format_duration
-from campuscard_gui.ui.workers import wait_for_workers
 
 # The offscreen platform says this whenever a window is shown; it is not our warning.
 
@@ -30,14 +29,6 @@ def _rows() -> list[StudentRow]:
         card = Card(f"C{i}", no, CardStatus.ACTIVE) if i < 6 else None
         rows.append(StudentRow(student, card))
     return rows
-
-
-@pytest.fixture
-def journal(tmp_path):
-    j = Journal(tmp_path / "journal.sqlite3")
-    yield j
-    wait_for_workers()
-    j.close()
 
 
 def finished_job(journal: Journal) -> int:
