@@ -85,6 +85,7 @@ class ResultsPanel(QWidget):
         self.progress_bar.setFormat("%v / %m")
         self.progress_bar.setRange(0, 1)
         self.progress_bar.setValue(0)
+        self.progress_bar.setTextVisible(False)  # "0 / 1" before any job would mislead
 
         self.status_label = QLabel(self)
         self.status_label.setObjectName("jobStatusLabel")
@@ -215,6 +216,7 @@ class ResultsPanel(QWidget):
         self._job = None
         self._running = True
         self.model.set_records([])
+        self.progress_bar.setTextVisible(True)
         self.progress_bar.setRange(0, max(total, 1))
         self.progress_bar.setValue(0)
         self.cancel_button.setText(self.tr("Cancel job"))
@@ -227,6 +229,7 @@ class ResultsPanel(QWidget):
     def on_progress(self, progress: Progress) -> None:
         if progress.job_id != self._job_id:
             return
+        self.progress_bar.setTextVisible(True)
         self.progress_bar.setRange(0, max(progress.total, 1))
         self.progress_bar.setValue(min(progress.done, max(progress.total, 1)))
         parts = [
@@ -282,6 +285,7 @@ class ResultsPanel(QWidget):
         self._job = info
         self._job_id = info.job_id
         self.model.set_records(records)
+        self.progress_bar.setTextVisible(True)
         self.progress_bar.setRange(0, max(info.total, 1))
         self.progress_bar.setValue(info.done if info.total else 1)
         if not self.status_label.toolTip():
