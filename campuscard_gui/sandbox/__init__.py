@@ -1,0 +1,122 @@
+"""Local servers that speak the backends' wire protocols over a seeded demo school.
+
+Shares no code with ``connectors/`` (only ``core/`` and the demo generator), so a misreading
+of a protocol cannot cancel out between the client and this emulator.
+
+    with run_sandbox(students=250, seed=7) as sb:
+        httpx.post(f"{sb.base_url}/v5/app/entry/data/list",
+                   headers={"Authorization": f"Bearer {sb.api_key}"},
+                   json={"app_id": sb.app_id, "entry_id": sb.students_entry_id, "limit": 100})
+        sb.control.set_faults(["drop"], 0.2)
+        assert all(n == 1 for n in sb.control.cards_by_student().values())
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..core.demo import generate_school
+from .control import Control, Counters, parse_fault_kinds
+from .jdy_schema import APP_ID, CARDS_ENTRY_ID, STUDENTS_ENTRY_ID
+from .jdy_store import JdyStore
+from .jiandaoyun import JiandaoyunApp
+from .server import ConnectionRegistry, ServerThread, is_loopback
+from .settings import FAULT_KINDS, JdySettings
+
+__all__ = ["BACKENDS", "FAULT_KINDS", "Control", "Counters", "JdySettings", "RunningSandbox",
+           "SandboxInfo", "run_sandbox", "start_sandbox"]
+
+BACKENDS = ("jiandaoyun",)
+
+
+@dataclass(frozen=True, slots=True)
+class SandboxInfo:
+    base_url: str  # e.g. http://127.0.0.1:PORT/api (简道云: endpoints under /v5/…)
+    app_id: str
+    students_entry_id: str
+    cards_entry_id: str
+    api_key: str = field(repr=False)
+    control: Control = field(repr=False, compare=False)
+    backend: str = "jiandaoyun"
+
+    def start_line(self) -> dict[str, str]:
+        """The JSON object ``campuscard-sandbox`` prints when ready."""
+        return {"backend": self.backend, "base_url": self.base_url, "app_id": self.app_id,
+                "students_entry_id": self.students_entry_id,
+                "cards_entry_id": self.cards_entry_id, "api_key": self.api_key}
+
+
+class RunningSandbox:
+    """A started sandbox; ``stop()`` shuts it down and joins its thread."""
+
+    def __init__(self, info: SandboxInfo, server: ServerThread) -> None:
+        self.info = info
+        self._server = server
+
+    def stop(self) -> None:
+        self._server.stop()
+
+
+def _build_jiandaoyun(*, students: int, seed: int, control: Control, api_key: str,
+                      settings: Any, with_cards: bool, registry: ConnectionRegistry
+                      ) -> tuple[JiandaoyunApp, Callable[[str], dict[str, str]]]:
+    jdy_settings = settings if settings is not None else JdySettings()
+    if not isinstance(jdy_settings, JdySettings):
+        raise TypeError("settings for the jiandaoyun sandbox must be JdySettings")
+    store = JdyStore(generate_school(students, seed), jdy_settings, with_cards=with_cards)
+    forms = {"students": STUDENTS_ENTRY_ID, "cards": CARDS_ENTRY_ID}
+    control.attach(store.cards_by_student, lambda form: store.records(forms[form]))
+    app = JiandaoyunApp(store, control, api_key, jdy_settings, registry.abort)
+
+    def info(url: str) -> dict[str, str]:
+        return {"base_url": f"{url}/api", "app_id": APP_ID,
+                "students_entry_id": STUDENTS_ENTRY_ID, "cards_entry_id": CARDS_ENTRY_ID}
+
+    return app, info
+
+
+def start_sandbox(backend: str = "jiandaoyun", students: int = 200, seed: int = 1,
+                  latency_ms: float = 0.0, fault_rate: float = 0.0,
+                  faults: Iterable[str] | str = (), *, host: str = "127.0.0.1", port: int = 0,
+                  api_key: str | None = None, with_cards: bool = False,
+                  fault_scope: str | None = None, settings: Any = None) -> RunningSandbox:
+    """Start a sandbox server on a background thread and return once it accepts requests.
+
+    ``faults``: kinds from FAULT_KINDS; ``fault_rate`` of eligible requests get one.
+    ``with_cards``: also load the demo school's card records (the cards form starts empty
+    otherwise). ``settings``: backend settings (JdySettings for 简道云).
+    """
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown sandbox backend {backend!r}; known: {', '.join(BACKENDS)}")
+    if not is_loopback(host):
+        raise ValueError(f"沙箱只能监听本机回环地址，拒绝 {host}")
+    if students < 0:
+        raise ValueError("students must be >= 0")
+    scope = str(fault_scope or getattr(settings, "fault_scope", "writes"))
+    control = Control(seed=seed, latency_ms=latency_ms, faults=parse_fault_kinds(faults),
+                      fault_rate=fault_rate, fault_scope=scope)
+    key = api_key or secrets.token_hex(16)
+    registry = ConnectionRegistry()
+    app, describe = _build_jiandaoyun(students=students, seed=seed, control=control,
+                                      api_key=key, settings=settings, with_cards=with_cards,
+                                      registry=registry)
+    server = ServerThread(app, registry, host, port, on_stop=app.stopping.set)
+    server.start()
+    info = SandboxInfo(**describe(server.url), api_key=key, control=control, backend=backend)
+    return RunningSandbox(info, server)
+
+
+@contextmanager
+def run_sandbox(backend: str = "jiandaoyun", students: int = 200, seed: int = 1,
+                latency_ms: float = 0.0, fault_rate: float = 0.0,
+                faults: Iterable[str] | str = (), **options: Any) -> Iterator[SandboxInfo]:
+    """Context manager around :func:`start_sandbox`: yields the SandboxInfo, stops on exit."""
+    running = start_sandbox(backend, students, seed, latency_ms, fault_rate, faults, **options)
+    try:
+        yield running.info
+    finally:
+        running.stop()

@@ -1,0 +1,192 @@
+"""The test/operator handle on a running sandbox: faults, latency, counters, data peeks.
+
+Thread-safe: the server's event loop and the caller's thread both use it.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from .settings import FAULT_KINDS, PARTIAL_ENDPOINTS, WRITE_ENDPOINTS
+
+
+@dataclass(frozen=True, slots=True)
+class Counters:
+    """A snapshot of the server-side counters since start or the last ``reset_counters()``."""
+
+    requests: dict[str, int]  # endpoint -> requests routed to it (rejected ones included)
+    rate_limited: dict[str, int]  # endpoint -> requests refused by the rate limiter (8303/8304)
+    concurrency_rejected: int  # requests refused with HTTP 429
+    auth_failures: int
+    max_in_flight: int  # most requests being handled at once (429-refused ones included)
+    faults: dict[str, int]  # fault kind -> times injected
+
+    @property
+    def total_requests(self) -> int:
+        return sum(self.requests.values())
+
+
+def parse_fault_kinds(kinds: Iterable[str] | str) -> tuple[str, ...]:
+    """Validate fault kind names (a comma-separated string or an iterable)."""
+    if isinstance(kinds, str):
+        kinds = [k for k in (p.strip() for p in kinds.split(",")) if k]
+    result = tuple(dict.fromkeys(kinds))
+    unknown = [k for k in result if k not in FAULT_KINDS]
+    if unknown:
+        raise ValueError(f"unknown fault kind(s): {', '.join(unknown)}; "
+                         f"known: {', '.join(FAULT_KINDS)}")
+    return result
+
+
+class Control:
+    def __init__(self, *, seed: int = 1, latency_ms: float = 0.0,
+                 faults: Iterable[str] = (), fault_rate: float = 0.0,
+                 fault_scope: str = "writes") -> None:
+        self._lock = threading.Lock()
+        self._rng = random.Random(seed)
+        self._latency_ms = 0.0
+        self._kinds: tuple[str, ...] = ()
+        self._rate = 0.0
+        self._scope = "writes"
+        self._endpoints: frozenset[str] | None = None
+        self._cards_by_student: Callable[[], dict[str, int]] | None = None
+        self._records: Callable[[str], list[dict[str, Any]]] | None = None
+        self._zero()
+        self.set_latency(latency_ms)
+        self.set_faults(faults, fault_rate, scope=fault_scope)
+
+    def _zero(self) -> None:
+        self._requests: Counter[str] = Counter()
+        self._rate_limited: Counter[str] = Counter()
+        self._faults: Counter[str] = Counter()
+        self._concurrency_rejected = 0
+        self._auth_failures = 0
+        self._in_flight = 0
+        self._max_in_flight = 0
+
+    def attach(self, cards_by_student: Callable[[], dict[str, int]],
+               records: Callable[[str], list[dict[str, Any]]]) -> None:
+        """Connect the data peeks to the backend's store (done once, by the sandbox)."""
+        self._cards_by_student = cards_by_student
+        self._records = records
+
+    # ------------------------------------------------------------------ settings
+
+    def set_faults(self, kinds: Iterable[str] | str, rate: float, *, scope: str | None = None,
+                   endpoints: Iterable[str] | None = None) -> None:
+        """Inject a random fault of ``kinds`` into ``rate`` (0..1) of the eligible requests.
+
+        ``scope``: "writes" (write endpoints only) or "all"; unchanged when None.
+        ``endpoints``: further restrict faults to these endpoint paths (e.g.
+        "app/entry/data/batch_create"); None means every endpoint in scope.
+        """
+        parsed = parse_fault_kinds(kinds)
+        if not 0.0 <= rate <= 1.0:
+            raise ValueError("fault rate must be within 0..1")
+        if scope is not None and scope not in ("writes", "all"):
+            raise ValueError("fault scope must be 'writes' or 'all'")
+        with self._lock:
+            self._kinds, self._rate = parsed, float(rate)
+            if scope is not None:
+                self._scope = scope
+            self._endpoints = None if endpoints is None else frozenset(endpoints)
+
+    def clear_faults(self) -> None:
+        self.set_faults((), 0.0)
+
+    def set_latency(self, ms: float) -> None:
+        if ms < 0:
+            raise ValueError("latency must be >= 0")
+        with self._lock:
+            self._latency_ms = float(ms)
+
+    @property
+    def latency_ms(self) -> float:
+        with self._lock:
+            return self._latency_ms
+
+    @property
+    def faults(self) -> tuple[tuple[str, ...], float, str]:
+        """(kinds, rate, scope) as currently set."""
+        with self._lock:
+            return self._kinds, self._rate, self._scope
+
+    # ------------------------------------------------------------------ used by the server
+
+    def pick_fault(self, endpoint: str) -> str | None:
+        """The fault to inject into this request, if any (seeded RNG)."""
+        with self._lock:
+            if not self._kinds or self._rate <= 0.0:
+                return None
+            if self._scope == "writes" and endpoint not in WRITE_ENDPOINTS:
+                return None
+            if self._endpoints is not None and endpoint not in self._endpoints:
+                return None
+            eligible = [k for k in self._kinds if k != "partial" or endpoint in PARTIAL_ENDPOINTS]
+            if not eligible or self._rng.random() >= self._rate:
+                return None
+            kind = eligible[int(self._rng.random() * len(eligible))]
+            self._faults[kind] += 1
+            return kind
+
+    def random(self) -> float:
+        with self._lock:
+            return self._rng.random()
+
+    def enter(self, endpoint: str) -> None:
+        with self._lock:
+            self._requests[endpoint] += 1
+            self._in_flight += 1
+            self._max_in_flight = max(self._max_in_flight, self._in_flight)
+
+    def leave(self) -> None:
+        with self._lock:
+            self._in_flight -= 1
+
+    def in_flight(self) -> int:
+        with self._lock:
+            return self._in_flight
+
+    def note_rate_limited(self, endpoint: str) -> None:
+        with self._lock:
+            self._rate_limited[endpoint] += 1
+
+    def note_concurrency_rejected(self) -> None:
+        with self._lock:
+            self._concurrency_rejected += 1
+
+    def note_auth_failure(self) -> None:
+        with self._lock:
+            self._auth_failures += 1
+
+    # ------------------------------------------------------------------ reading
+
+    def counters(self) -> Counters:
+        with self._lock:
+            return Counters(dict(self._requests), dict(self._rate_limited),
+                            self._concurrency_rejected, self._auth_failures,
+                            self._max_in_flight, dict(self._faults))
+
+    def reset_counters(self) -> None:
+        with self._lock:
+            in_flight = self._in_flight
+            self._zero()
+            self._in_flight = in_flight
+            self._max_in_flight = in_flight
+
+    def cards_by_student(self) -> dict[str, int]:
+        """学号 -> number of card records for that student, read from the cards form."""
+        if self._cards_by_student is None:
+            raise RuntimeError("this backend has no card store")
+        return self._cards_by_student()
+
+    def records(self, form: str) -> list[dict[str, Any]]:
+        """Every record of ``form`` ("students" or "cards") as a read would return it."""
+        if self._records is None:
+            raise RuntimeError("this backend has no record store")
+        return self._records(form)
