@@ -6,6 +6,8 @@
     campuscard-cli jobs list | show ID | resume ID
     campuscard-cli [--profile NAME] local init --students N [--seed S] [--force]
     campuscard-cli [--profile NAME] local import FILE [--map field=COLUMN ...] [--yes]
+    campuscard-cli profiles list | add NAME --kind jiandaoyun … | remove NAME | test NAME
+                   (see cli_profiles; secrets only via stdin or a hidden prompt)
 
 Exit codes: 0 all done and nothing failed; 1 a record failed, the job was cancelled (Ctrl-C)
 or could not finish, the operator declined, or another expected error; 2 usage error (bad
@@ -28,7 +30,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from types import FrameType
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from .batch import (
     BatchRunner,
@@ -42,11 +44,15 @@ from .batch import (
 )
 from .cli_common import Context, UsageError, connected
 from .cli_output import summary_line, write_job, write_job_list, write_students
+from .cli_profiles import add_parser as add_profiles_parser
 from .config import ConfigStore, Paths
 from .connectors.base import Connector
 from .core.errors import CampusCardError, ConfigError, ImportFileError
 from .core.model import Action, CardStatus, StudentStatus
 from .core.plan import Plan, plan_for_ids
+
+if TYPE_CHECKING:
+    from .config.credentials import CredentialStore
 
 STUDENT_STATUS_NAMES: dict[str, StudentStatus] = {
     **{s.value: s for s in StudentStatus},
@@ -132,6 +138,8 @@ def build_parser() -> argparse.ArgumentParser:
                     help="指定列：字段（student_no/name/college/class_name/status）=列名或列号")
     lm.add_argument("--yes", "-y", action="store_true")
     lm.set_defaults(handler=_local_handler("import"))
+
+    add_profiles_parser(sub)
     return parser
 
 
@@ -316,7 +324,9 @@ def _job_or_usage(journal: Journal, job_id: int) -> JobInfo:
 
 # -- entry point ------------------------------------------------------------------------------
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None,
+         credentials: CredentialStore | None = None) -> int:
+    """``credentials``: where secrets are read and written (None: the OS keyring)."""
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -324,7 +334,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else 2
     _utf8_stdout()
     ctx = Context(Paths.from_env(), ConfigStore(Paths.from_env()), args.profile,
-                  sys.stdin, sys.stdout, sys.stderr)
+                  sys.stdin, sys.stdout, sys.stderr, credentials)
     try:
         code: int = args.handler(args, ctx)
         return code

@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from .config import ConfigStore, Paths, Profile
 from .connectors.base import Connector
 from .connectors.factory import open_connector
 from .core.errors import CampusCardError, ConfigError
+
+if TYPE_CHECKING:
+    from .config.credentials import CredentialStore
 
 
 class UsageError(CampusCardError):
@@ -29,6 +32,14 @@ class Context:
     stdin: TextIO
     stdout: TextIO
     stderr: TextIO
+    credentials: CredentialStore | None = None  # None: the OS keyring, made on first use
+
+    def credential_store(self) -> CredentialStore:
+        if self.credentials is None:
+            from .config.credentials import CredentialStore
+
+            self.credentials = CredentialStore()
+        return self.credentials
 
     def profile(self, name: str | None = None) -> Profile:
         try:
@@ -57,7 +68,10 @@ class Context:
 
 @contextmanager
 def connected(ctx: Context, profile: Profile) -> Iterator[Connector]:
-    connector = open_connector(profile, ctx.paths)
+    if profile.kind == "local":  # needs no secret: never touch the keyring for it
+        connector = open_connector(profile, ctx.paths)
+    else:
+        connector = open_connector(profile, ctx.paths, ctx.credential_store())
     try:
         yield connector
     finally:

@@ -99,6 +99,24 @@ class ConfigStore:
             {p.name: {"kind": p.kind, "options": p.options} for p in profiles.values()},
         )
 
+    def remove_profile(self, name: str) -> bool:
+        """Forget a profile (its secrets are the caller's business: CredentialStore.delete).
+        The ``local`` profile cannot be removed. Returns whether it existed."""
+        if name == LOCAL_PROFILE:
+            raise ConfigError("本地配置“local”不能删除")
+        profiles = self.load_profiles()
+        if profiles.pop(name, None) is None:
+            return False
+        _atomic_write_json(
+            self.paths.profiles_path,
+            {p.name: {"kind": p.kind, "options": p.options} for p in profiles.values()},
+        )
+        settings = self.load_settings()
+        if settings.default_profile == name:
+            settings.default_profile = LOCAL_PROFILE
+            self.save_settings(settings)
+        return True
+
     def get_profile(self, name: str | None) -> Profile:
         name = name or self.load_settings().default_profile or LOCAL_PROFILE
         profiles = self.load_profiles()

@@ -1,0 +1,240 @@
+"""Secrets (API keys, tokens, passwords) live in the operating system's keyring, nowhere else.
+
+One keyring entry per secret: service ``campuscard-gui:<profile>``, username = the key name
+(``api_key`` for 简道云; later kinds use ``secret_id``/``secret_key``/``password``…). Windows
+(Credential Manager) and macOS (Keychain) have a keyring built in; on Linux it is the Secret
+Service (gnome-keyring or KWallet) on the D-Bus session bus.
+
+There is deliberately no plaintext fallback: when no usable keyring exists, every call raises
+:class:`CredentialError` saying what to install or unlock. No secret ever appears in an
+exception message, a chained exception or a log record.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+from collections.abc import Callable
+from typing import TypeVar
+
+import keyring
+import keyring.errors
+from keyring.backend import KeyringBackend
+from keyring.backends import chainer, fail, null
+
+from ..core.errors import CampusCardError, ConfigError
+
+log = logging.getLogger(__name__)
+
+SERVICE_PREFIX = "campuscard-gui:"
+
+# Every key name a profile may store. delete() removes all of them, so that removing a profile
+# leaves nothing behind whatever its kind was. Add new names here when a kind needs them.
+SECRET_KEYS: tuple[str, ...] = (
+    "api_key", "api_token", "secret_id", "secret_key", "username", "password",
+)
+
+# Which secrets a profile of each kind needs (the `profiles list` "secret stored" column).
+SECRETS_BY_KIND: dict[str, tuple[str, ...]] = {
+    "local": (),
+    "jiandaoyun": ("api_key",),
+}
+
+UNAVAILABLE = "keyring_unavailable"
+LOCKED = "keyring_locked"
+MISSING = "secret_missing"
+_DELETE_FAILED = "delete_failed"  # internal: delete() treats it as "already gone"
+
+T = TypeVar("T")
+
+
+class CredentialError(CampusCardError):
+    """The keyring is missing, locked or unreachable, or holds no secret for a profile."""
+
+    code = "credential"
+
+
+def service_name(profile: str) -> str:
+    return f"{SERVICE_PREFIX}{profile}"
+
+
+def unavailable_message() -> str:
+    base = "没有可用的系统钥匙环，无法安全地保存或读取密钥（本程序不会把密钥写进明文文件）。"
+    if sys.platform.startswith("linux") or "bsd" in sys.platform:
+        return base + ("请安装 gnome-keyring（或 KWallet）并在带 D-Bus 会话的桌面中运行，"
+                       "例如：sudo apt-get install gnome-keyring；然后重新登录桌面。")
+    if sys.platform in ("win32", "darwin"):
+        return base + ("Windows（凭据管理器）和 macOS（钥匙串）自带钥匙环，"
+                       "请检查 Python 的 keyring 组件是否完整安装。")
+    return base + ("Linux 上请安装 gnome-keyring 或 KWallet 并运行 D-Bus 会话"
+                   "（例如 sudo apt-get install gnome-keyring）；Windows 和 macOS 自带钥匙环。")
+
+
+def locked_message(detail: str) -> str:
+    return ("系统钥匙环已锁定或无法访问，请先解锁“登录”钥匙环（例如在桌面的“密码和密钥”"
+            f"程序中解锁，或注销后重新登录），然后重试。（{detail}）")
+
+
+def missing_message(profile: str, key: str) -> str:
+    return (f"系统钥匙环中没有配置“{profile}”的密钥（{key}）：请在配置对话框中重新输入，"
+            f"或运行 campuscard-cli profiles add {profile} --replace … 重新保存")
+
+
+def _is_plaintext(backend: KeyringBackend) -> bool:
+    """keyrings.alt's backends keep secrets in files (plaintext or a self-made encryption)."""
+    return type(backend).__module__.startswith("keyrings.alt")
+
+
+def usable_backend(backend: KeyringBackend) -> KeyringBackend | None:
+    """The backend secrets really go to, or None when there is none worth the name.
+
+    keyring's stand-ins (fail, null) and file backends (keyrings.alt) do not count. A chainer
+    — what keyring picks when several backends are viable, e.g. Secret Service and KWallet —
+    is resolved to its highest-priority real backend, so that reads and writes go to one place
+    and never on to a file backend further down the chain.
+    """
+    if isinstance(backend, fail.Keyring | null.Keyring) or _is_plaintext(backend):
+        return None
+    if isinstance(backend, chainer.ChainerBackend):
+        chained: list[KeyringBackend] = list(type(backend).backends)  # highest priority first
+        for candidate in chained:
+            found = usable_backend(candidate)
+            if found is not None:
+                return found
+        return None
+    return backend
+
+
+def backend_is_usable(backend: KeyringBackend) -> bool:
+    return usable_backend(backend) is not None
+
+
+@functools.cache
+def _access_errors() -> tuple[type[Exception], ...]:
+    """What "the keyring is there but we cannot get in" looks like: keyring's own errors,
+    a dropped connection, and the Secret Service client's exceptions, which the keyring
+    backend lets through (e.g. a D-Bus error in the middle of a search) — imported lazily,
+    and only where that client is installed."""
+    errors: list[type[Exception]] = [keyring.errors.KeyringError, OSError]
+    try:
+        from secretstorage.exceptions import SecretStorageException
+
+        errors.append(SecretStorageException)
+    except ImportError:
+        pass
+    try:
+        from jeepney.wrappers import DBusErrorResponse
+
+        errors.append(DBusErrorResponse)
+    except ImportError:
+        pass
+    return tuple(errors)
+
+
+class CredentialStore:
+    """get/set/delete secrets of a profile in the OS keyring.
+
+    ``backend`` is for tests and special setups; by default the keyring library chooses (the
+    choice is made on first use, not at construction, so building a store is free).
+    """
+
+    def __init__(self, backend: KeyringBackend | None = None) -> None:
+        self._backend = backend
+
+    @property
+    def backend(self) -> KeyringBackend:
+        if self._backend is None:
+            try:
+                self._backend = keyring.get_keyring()
+            except Exception as exc:  # a broken keyringrc or plug-in: treat as no keyring
+                log.warning("keyring backend could not be loaded: %s", type(exc).__name__)
+                raise CredentialError(unavailable_message(), code=UNAVAILABLE) from None
+            log.info("keyring backend: %s.%s", type(self._backend).__module__,
+                     type(self._backend).__name__)
+        return self._backend
+
+    def available(self) -> bool:
+        """Whether a real keyring backend is configured (it may still be locked)."""
+        try:
+            return backend_is_usable(self.backend)
+        except CredentialError:
+            return False
+
+    # -- the three operations ------------------------------------------------------------------
+
+    def get(self, profile_name: str, key: str = "api_key") -> str:
+        secret = self._call("read", profile_name, key,
+                            lambda b: b.get_password(service_name(profile_name), key))
+        if not secret:
+            raise CredentialError(missing_message(profile_name, key), code=MISSING)
+        return secret
+
+    def has(self, profile_name: str, key: str = "api_key") -> bool:
+        """Whether a secret is stored (never returns or logs the secret itself)."""
+        try:
+            self.get(profile_name, key)
+        except CredentialError as exc:
+            if exc.code == MISSING:
+                return False
+            raise
+        return True
+
+    def set(self, profile_name: str, secret: str, key: str = "api_key") -> None:
+        if not isinstance(secret, str) or not secret.strip():
+            raise ConfigError("密钥不能为空")
+        if key not in SECRET_KEYS:
+            raise ConfigError(f"未知的密钥名称：{key}")
+        self._call("save", profile_name, key,
+                   lambda b: b.set_password(service_name(profile_name), key, secret))
+        log.info("secret saved to keyring: profile=%s key=%s", profile_name, key)
+
+    def delete(self, profile_name: str) -> int:
+        """Remove every secret of the profile (all of SECRET_KEYS). Returns how many entries
+        were removed; a profile with none is not an error."""
+        removed = 0
+        for key in SECRET_KEYS:
+            for _ in range(5):  # some backends remove only one matching entry per call
+                if not self._delete_one(profile_name, key):
+                    break
+                removed += 1
+        if removed:
+            log.info("secrets removed from keyring: profile=%s count=%d", profile_name, removed)
+        return removed
+
+    def _delete_one(self, profile_name: str, key: str) -> bool:
+        service = service_name(profile_name)
+        if not self._call("read", profile_name, key, lambda b: b.get_password(service, key)):
+            return False
+        try:
+            self._call("delete", profile_name, key, lambda b: b.delete_password(service, key))
+        except CredentialError as exc:
+            if exc.code != _DELETE_FAILED:  # gone in between: nothing left to remove
+                raise
+            return False
+        return True
+
+    # -- error mapping -------------------------------------------------------------------------
+
+    def _call(self, what: str, profile_name: str, key: str,
+              op: Callable[[KeyringBackend], T]) -> T:
+        backend = usable_backend(self.backend)
+        if backend is None:
+            raise CredentialError(unavailable_message(), code=UNAVAILABLE)
+        try:
+            return op(backend)
+        except keyring.errors.NoKeyringError:
+            failure: tuple[str, str] = (UNAVAILABLE, unavailable_message())
+        except keyring.errors.PasswordDeleteError:
+            failure = (_DELETE_FAILED, "钥匙环中的密钥无法删除")
+        except keyring.errors.KeyringLocked as exc:
+            failure = (LOCKED, locked_message(type(exc).__name__))
+        except _access_errors() as exc:
+            # InitError (no collection / prompt dismissed), PasswordSetError, a D-Bus error,
+            # a dropped connection: all mean "the keyring is there but we cannot get in".
+            failure = (LOCKED, locked_message(type(exc).__name__))
+        # Only the exception's class is kept: its text (or its cause) might echo what we sent,
+        # and `from None` below keeps the original out of tracebacks too.
+        log.warning("keyring %s failed: profile=%s key=%s code=%s",
+                    what, profile_name, key, failure[0])
+        raise CredentialError(failure[1], code=failure[0]) from None

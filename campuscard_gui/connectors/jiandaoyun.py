@@ -1,0 +1,426 @@
+"""简道云 (Jiandaoyun) open API v5 connector (shared/specs/jiandaoyun.md).
+
+Students and cards are two forms of one app. A card record holds the student's 学号 in a text
+field (``studentInfo``); a student with several card records has the newest as current.
+The wire (auth, rate limits, answers, paging) is ``jiandaoyun_api``; records ↔ domain values
+are ``jiandaoyun_records``.
+
+Writes: ``batch_create`` (≤100, one ``transaction_id`` per request) to open cards and
+``batch_update`` (≤100 ids, one status) for 冻结/解冻/注销. 简道云 has no optimistic lock: a
+card changed by someone else between listing and writing is not detected (the runner's
+read-back only checks the status it wrote).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from typing import Any
+
+from ..core.errors import AmbiguousError, ConfigError, ConnectorError, FatalError
+from ..core.model import Card, CardStatus, StudentRow
+from ..core.outcomes import Failed, Succeeded
+from .base import CardCreate, CardUpdate, Limits, ListProgress, RecordResult
+from .http import ClientFactory
+from .jiandaoyun_api import BATCH_CREATE, BATCH_UPDATE, SERVICE, JdyApi
+from .jiandaoyun_errors import area_of
+from .jiandaoyun_records import (
+    FieldInfo,
+    JdyOptions,
+    Record,
+    card_of,
+    iso_of,
+    join_rows,
+    newest_cards,
+    text_of,
+    unknown_label_error,
+)
+
+__all__ = ["FieldInfo", "JiandaoyunConnector"]
+
+log = logging.getLogger(__name__)
+
+_SELECT_TYPES = ("radiogroup", "combo", "checkboxgroup", "combocheck")
+_FIELD_NAMES = {
+    "student_no": "学号", "name": "姓名", "college": "学院", "class_name": "班级",
+    "student_status": "学籍状态", "card_student": "学生学号", "card_open_time": "开通时间",
+    "card_amount": "余额", "card_status": "卡状态",
+}
+_AREA_TEXT = {
+    "network": "网络连接失败", "auth": "API Key 无效", "permission": "API Key 权限不足",
+    "app": "应用不存在", "form": "表单不存在", "field": "字段对应有误",
+}
+
+
+def _unanswered(exc: AmbiguousError) -> bool:
+    """Whether the server may still be working on the request (no answer from the backend:
+    timeout, connection lost, a gateway's 5xx) — unlike a partial or unreadable answer."""
+    return exc.code in ("timeout", "network") or exc.code.startswith("http_5")
+
+
+@dataclass(frozen=True, slots=True)
+class _Unsettled:
+    """The record set of a create chunk's request that ended without an answer."""
+
+    items: list[CardCreate]
+    at: float  # clock() when it was sent
+
+
+def _now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+def _transaction_id(key: str, operation: str, label: str, idents: Iterable[str],
+                    generation: int = 0) -> str:
+    """The transaction_id for one request: a UUID derived from the chunk's idempotency key and
+    the exact set of records sent (plus a generation bumped after a 17026)."""
+    if not key:
+        return str(uuid.uuid4())  # no idempotency asked for
+    try:
+        namespace = uuid.UUID(key)
+    except ValueError:
+        namespace = uuid.uuid5(uuid.NAMESPACE_URL, "campuscard-gui:" + key)
+    name = "\n".join([operation, label, str(generation), *sorted(idents)])
+    return str(uuid.uuid5(namespace, name))
+
+
+class JiandaoyunConnector:
+    """The Connector protocol over a 简道云 app (students form + cards form)."""
+
+    kind: str = "jiandaoyun"
+
+    def __init__(self, options: Mapping[str, Any], api_key: str, *,
+                 client_factory: ClientFactory | None = None,
+                 clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep,
+                 now_ms: Callable[[], int] = _now_ms) -> None:
+        self.options = JdyOptions.parse(options)
+        if not isinstance(api_key, str) or not api_key.strip():
+            raise ConfigError("简道云 API Key 为空：请在配置中保存密钥")
+        opts = self.options
+        self.fields = opts.fields
+        self.limits = Limits(batch_size=opts.batch_size, requests_per_second=opts.batch_rps,
+                             concurrency=opts.concurrency)
+        self.list_warnings: list[str] = []  # what the last list_rows left out, and why
+        self._api = JdyApi(opts, api_key.strip(), client_factory=client_factory, clock=clock,
+                           sleep=sleep)
+        self._now_ms = now_ms
+        self._lock = threading.Lock()
+        self._burned: dict[str, int] = {}  # transaction ids answered 17026 -> next generation
+        self._unsettled: dict[str, _Unsettled] = {}  # create chunk key -> unanswered set
+        self._clock = clock
+
+    def __repr__(self) -> str:
+        return f"JiandaoyunConnector(app_id={self.options.app_id!r})"
+
+    def close(self) -> None:
+        self._api.close()
+
+    # -- reading -------------------------------------------------------------------------
+
+    def _card_fields(self) -> list[str]:
+        fm = self.fields
+        return [fm.card_student, fm.card_open_time, fm.card_amount, fm.card_status,
+                "createTime", "updateTime"]
+
+    def list_rows(self, progress: ListProgress | None = None) -> list[StudentRow]:
+        """All students joined with their current card. Both forms are paged at once (each
+        form's cursor is sequential). Left-out rows are explained in ``list_warnings``."""
+        fm = self.fields
+        lock = threading.Lock()
+        done = [0]
+
+        def on_page(n: int) -> None:
+            with lock:
+                done[0] += n
+                if progress is not None:
+                    progress(done[0], None)
+
+        student_fields = [fm.student_no, fm.name, fm.college, fm.class_name, fm.student_status]
+        with ThreadPoolExecutor(2, thread_name_prefix="campuscard-jdy-list") as pool:
+            students = pool.submit(self._api.pages, self.options.students_entry, student_fields,
+                                   None, on_page)
+            cards = pool.submit(self._api.pages, self.options.cards_entry, self._card_fields(),
+                                None, on_page)
+            rows, warnings = join_rows(students.result(), cards.result(), fm)
+        self.list_warnings = warnings
+        return rows
+
+    def _card_records(self, student_nos: Sequence[str]) -> list[Record]:
+        """Every card record of the given students (filter ``in``, re-checked locally: a
+        filter the server drops silently would otherwise return the whole form). Chunks are
+        read by up to ``concurrency`` threads (a read-back of a whole job is many chunks)."""
+        step = self.options.in_max_values
+        parts = [list(student_nos[i:i + step]) for i in range(0, len(student_nos), step)]
+        if len(parts) <= 1:
+            return [r for part in parts for r in self._card_records_part(part)]
+        workers = min(self.options.concurrency, len(parts))
+        with ThreadPoolExecutor(workers, thread_name_prefix="campuscard-jdy-read") as pool:
+            return [r for found in pool.map(self._card_records_part, parts) for r in found]
+
+    def _card_records_part(self, part: list[str]) -> list[Record]:
+        fm = self.fields
+        flt = {"rel": "and", "cond": [
+            {"field": fm.card_student, "type": "text", "method": "in", "value": part}]}
+        try:
+            records = self._api.pages(self.options.cards_entry, self._card_fields(), flt)
+        except FatalError as exc:
+            if exc.code == "4815" and len(part) > 1:  # filter too long: halve it
+                half = len(part) // 2
+                return self._card_records_part(part[:half]) + self._card_records_part(
+                    part[half:])
+            raise
+        wanted = set(part)
+        kept = [r for r in records if text_of(r.get(fm.card_student)) in wanted]
+        if len(kept) < len(records):
+            log.warning("jiandaoyun: the server ignored a filter (%d of %d rows kept)",
+                        len(kept), len(records))
+        return kept
+
+    def read_cards(self, student_nos: Iterable[str]) -> dict[str, Card]:
+        wanted = [no for no in dict.fromkeys(student_nos) if no]
+        found: dict[str, Card] = {}
+        for no, rec in newest_cards(self._card_records(wanted), self.fields).items():
+            card = card_of(rec, self.fields)
+            if card is None:  # never guess whether a card is live
+                raise unknown_label_error(rec, self.fields)
+            found[no] = card
+        return found
+
+    # -- writes ----------------------------------------------------------------------------
+
+    def _tid(self, key: str, operation: str, label: str, idents: list[str]) -> str:
+        base = _transaction_id(key, operation, label, idents)
+        with self._lock:
+            generation = self._burned.get(base, 0)
+        return base if not generation else _transaction_id(key, operation, label, idents,
+                                                           generation)
+
+    def _burn(self, key: str, operation: str, label: str, idents: list[str]) -> None:
+        """After 17026 the next send of this record set uses a fresh transaction_id (the
+        runner reads back first, so only what is really missing is sent under it)."""
+        base = _transaction_id(key, operation, label, idents)
+        with self._lock:
+            self._burned[base] = self._burned.get(base, 0) + 1
+
+    def _label(self, status: CardStatus) -> str:
+        if status is CardStatus.NONE:
+            raise FatalError("不能把卡状态设为“未开通”", code="bad_request")
+        return self.fields.card_status_labels[status]
+
+    def _check_size(self, n: int) -> None:
+        if n > self.options.batch_size:
+            raise FatalError(f"一次最多写入 {self.options.batch_size} 条（收到 {n} 条）",
+                             code="bad_request")
+
+    def create_cards(self, items: Sequence[CardCreate], status: CardStatus,
+                     idempotency_key: str) -> list[RecordResult]:
+        """Create a card per item with ``batch_create``; see ``_create_set`` for which records
+        are sent under which transaction_id."""
+        if not items:
+            return []
+        self._check_size(len(items))
+        label = self._label(status)
+        now = self._now_ms()
+        items = [it if it.open_time else replace(it, open_time=now) for it in items]
+        key = idempotency_key
+        sent = self._create_set(key, items)
+        replaying = len(sent) > len(items)
+        for _attempt in range(3 if replaying else 1):
+            ids = self._create_once(key, sent, label)
+            if ids is not None:
+                with self._lock:
+                    self._unsettled.pop(key, None)
+                by_no = {it.student_no: i for it, i in zip(sent, ids, strict=True)}
+                return [Succeeded(by_no[it.student_no]) for it in items]
+            # A partial replay has replaced (deleted) rows of the earlier run: resend it
+            # whole at once (spec §3.5) rather than leave confirmed cards missing.
+        raise AmbiguousError(
+            f"{SERVICE}没有确认全部 {len(sent)} 条卡记录已新建，正在核对", code="partial")
+
+    def _create_once(self, key: str, sent: list[CardCreate], label: str) -> list[str] | None:
+        """One batch_create of ``sent``: the new ids in order, or None for a partial answer
+        (its shape is UNCONFIRMED, spec §3.5: the runner reads back)."""
+        nos = [it.student_no for it in sent]
+        tid = self._tid(key, "create", label, nos)
+        try:
+            answer = self._write(BATCH_CREATE, self._create_body(sent, label, tid), key,
+                                 "create", label, nos)
+        except AmbiguousError as exc:
+            if key and _unanswered(exc):  # the server may still apply it later
+                with self._lock:
+                    self._unsettled.setdefault(key, _Unsettled(sent, self._clock()))
+            raise
+        count, ids = answer.get("success_count"), answer.get("success_ids")
+        if count == len(sent) and isinstance(ids, list) and len(ids) == len(sent) \
+                and all(isinstance(i, str) and i for i in ids):
+            return [str(i) for i in ids]
+        return None
+
+    def _create_set(self, key: str, items: list[CardCreate]) -> list[CardCreate]:
+        """The records to send. The transaction_id is derived from the chunk's key AND the set
+        sent, because 简道云 *replaces* a batch resent under the same id (spec §3.5):
+        (1) the runner's resend of the still-missing subset (after its read-back) gets its own
+            id, so it can never replace — delete — the cards an earlier request created;
+        (2) resending the same set replays it under the same id: still one card each;
+        (3) but once a request of the chunk ended without an answer (timeout, dropped
+            connection, 5xx) the server may still apply it later, which would create the
+            subset a second time: from then on that whole set is resent under its id, so a
+            late arrival is one more replay of the same batch (within the id's validity).
+        Memory of (3) is per process; after a crash the read-back and (1) still apply.
+        """
+        with self._lock:
+            held = self._unsettled.get(key) if key else None
+        if held is None or self._clock() - held.at > self.options.replay_window_s:
+            return items
+        if {it.student_no for it in items} <= {it.student_no for it in held.items}:
+            return held.items
+        return items
+
+    def _create_body(self, items: Sequence[CardCreate], label: str, tid: str
+                     ) -> dict[str, Any]:
+        fm = self.fields
+        return {"app_id": self.options.app_id, "entry_id": self.options.cards_entry,
+                "is_start_workflow": False, "transaction_id": tid,
+                "data_list": [{
+                    fm.card_student: {"value": it.student_no},
+                    fm.card_open_time: {"value": self._datetime(it.open_time)},
+                    fm.card_amount: {"value": 0},
+                    fm.card_status: {"value": label},
+                } for it in items]}
+
+    def _datetime(self, ms: int) -> int | str:
+        return ms if self.options.open_time_format == "ms" else iso_of(ms)
+
+    def _write(self, endpoint: str, body: Mapping[str, Any], key: str, operation: str,
+               label: str, idents: list[str]) -> dict[str, Any]:
+        try:
+            return self._api.post(endpoint, body, write=True)
+        except AmbiguousError as exc:
+            if exc.code == "17026":
+                self._burn(key, operation, label, idents)
+            raise
+
+    def update_cards(self, items: Sequence[CardUpdate], status: CardStatus,
+                     idempotency_key: str) -> list[RecordResult]:
+        """One ``batch_update`` setting the status label. When 简道云 confirms fewer ids than
+        sent (or answers 4001), the cards are read back: a card that no longer exists is
+        Failed("4001"), one showing the status is Succeeded, the rest are sent once more."""
+        if not items:
+            return []
+        self._check_size(len(items))
+        label = self._label(status)
+        return self._update(list(items), label, idempotency_key, again=True)
+
+    def _update(self, items: list[CardUpdate], label: str, key: str,
+                again: bool) -> list[RecordResult]:
+        ids = [it.card_id for it in items]
+        body = {"app_id": self.options.app_id, "entry_id": self.options.cards_entry,
+                "data_ids": ids, "data": {self.fields.card_status: {"value": label}},
+                "transaction_id": self._tid(key, "update", label, ids)}
+        try:
+            answer = self._write(BATCH_UPDATE, body, key, "update", label, ids)
+        except FatalError as exc:
+            if exc.code != "4001":
+                raise
+            answer = {}  # some id does not exist: find out which below
+        if answer.get("success_count") == len(items):
+            return [Succeeded(it.card_id) for it in items]
+        by_id = {str(r.get("_id", "")): r
+                 for r in self._card_records([it.student_no for it in items])}
+        results: dict[int, RecordResult] = {}
+        pending: list[int] = []
+        for i, it in enumerate(items):
+            rec = by_id.get(it.card_id)
+            if rec is None:
+                results[i] = Failed("4001", "卡记录不存在")
+            elif text_of(rec.get(self.fields.card_status)) == label:
+                results[i] = Succeeded(it.card_id)
+            else:
+                pending.append(i)
+        if pending:
+            if not again:
+                raise AmbiguousError(
+                    f"{SERVICE}没有确认全部卡记录的修改（{len(pending)} 条未生效），正在核对",
+                    code="partial")
+            retried = self._update([items[i] for i in pending], label, key, again=False)
+            results.update(zip(pending, retried, strict=True))
+        return [results[i] for i in range(len(items))]
+
+    # -- fields and the connection test ----------------------------------------------------
+
+    def list_fields(self, entry_id: str) -> list[FieldInfo]:
+        """The fields of a form (top level, in form order) for the profile dialog."""
+        return [_field_info(w) for w in self._api.widgets(entry_id)]
+
+    def check_connection(self) -> None:
+        """Read both forms' fields; raise a ConnectorError whose code says what is wrong:
+        "network", "auth", "permission", "app", "form" or "field" (a mapped field missing,
+        or — where the form lists its options — a card status label it does not offer)."""
+        fm = self.fields
+        forms = (
+            ("学生表单", self.options.students_entry,
+             ("student_no", "name", "college", "class_name", "student_status")),
+            ("卡记录表单", self.options.cards_entry,
+             ("card_student", "card_open_time", "card_amount", "card_status")),
+        )
+        problems = []
+        for title, entry, keys in forms:
+            try:
+                widgets = self._api.widgets(entry, attempts=1)  # answer the operator quickly
+            except ConnectorError as exc:
+                raise _connection_error(exc, title, entry) from None
+            infos = {f.name: f for f in map(_field_info, widgets)}
+            aliases = {str(w.get("widgetName", "")): str(w.get("name", "")) for w in widgets}
+            missing = []
+            for key in keys:
+                name = getattr(fm, key)
+                if name in infos:
+                    continue
+                if name in aliases:
+                    missing.append(f"{_FIELD_NAMES[key]}（{name} 已设置别名 {aliases[name]}，"
+                                   "请改用别名）")
+                else:
+                    missing.append(f"{_FIELD_NAMES[key]}（{name}）")
+            if missing:
+                problems.append(f"{title}中找不到这些字段：{'、'.join(missing)}。")
+            status = infos.get(fm.card_status) if entry == self.options.cards_entry else None
+            if status is not None and status.options:
+                # 简道云 does not validate written option values: a wrong label would be
+                # stored as is, so it is caught here instead.
+                absent = [t for t in fm.card_status_labels.values() if t not in status.options]
+                if absent:
+                    problems.append(
+                        f"卡状态字段（{status.name}）的选项中没有"
+                        f"{'、'.join(f'“{t}”' for t in absent)}。")
+        if problems:
+            raise ConnectorError("".join(problems) + "请在配置中重新对应字段。", code="field")
+
+
+def _field_info(widget: Record) -> FieldInfo:
+    kind = str(widget.get("type", ""))
+    options: list[str] = []
+    items = widget.get("items")
+    if kind in _SELECT_TYPES and isinstance(items, list):
+        for item in items:
+            value = item.get("value", item.get("text")) if isinstance(item, dict) else item
+            if isinstance(value, str) and value:
+                options.append(value)
+    return FieldInfo(str(widget.get("name", "")), str(widget.get("label", "")), kind, options)
+
+
+def _connection_error(exc: ConnectorError, title: str, entry: str) -> ConnectorError:
+    area = exc.code if exc.code in ("network", "timeout") else area_of(exc.code)
+    area = "network" if area == "timeout" else area
+    if not area:
+        return exc
+    detail = exc.message
+    if area == "form":
+        detail = f"{title}（{entry}）不存在：请检查配置中的表单 ID（{exc.message}）"
+    return ConnectorError(f"连接测试失败：{_AREA_TEXT[area]}。{detail}", code=area)
+

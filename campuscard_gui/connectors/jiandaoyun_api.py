@@ -1,0 +1,157 @@
+"""The 简道云 v5 wire: one POST, its answer's classification, retried reads, data/list paging.
+
+Every call is ``POST {base_url}/v5/<endpoint>`` with a UTF-8 JSON body and
+``Authorization: Bearer <API key>`` (spec §1); the key lives only in that header — never in a
+log line, a repr or an error. Requests pass a client-side limiter: per endpoint (30/s for
+list/widget, 10/s for the batch endpoints) and 50/s across all of them (spec §5).
+
+Answers (spec §4): 2xx with a JSON object → the body. HTTP 400 ``{"code", "msg"}`` → the
+code's error (``jiandaoyun_errors``). HTTP 429 → retry. HTTP 401/403 → auth/permission.
+HTTP 5xx, or a body that is not a JSON object (an HTML page, a cut-off answer): a *read* is
+retried; a *write* is ambiguous — a gateway error may come after the backend applied it — so
+the batch runner reads back before resending.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import httpx
+
+from ..core.errors import AmbiguousError, ConnectorError, FatalError, RetryableError
+from .http import (
+    ClientFactory,
+    EndpointRateLimiter,
+    make_client,
+    retry_after_seconds,
+    transport_error,
+)
+from .jiandaoyun_errors import RATE_LIMIT_RETRY_AFTER_S, error_for_code
+from .jiandaoyun_records import MAX_PAGE, JdyOptions, Record
+
+SERVICE = "简道云"
+LIST = "app/entry/data/list"
+WIDGETS = "app/entry/widget/list"
+BATCH_CREATE = "app/entry/data/batch_create"
+BATCH_UPDATE = "app/entry/data/batch_update"
+
+
+class JdyApi:
+    """Requests to one 简道云 tenant; safe to share between threads."""
+
+    def __init__(self, options: JdyOptions, api_key: str, *,
+                 client_factory: ClientFactory | None = None,
+                 clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self.options = options
+        self._headers = {"Authorization": f"Bearer {api_key}",
+                         "Content-Type": "application/json;charset=utf-8"}
+        self._sleep = sleep
+        self._rate = EndpointRateLimiter(options.enterprise_rps, margin_s=options.rate_margin_s,
+                                         clock=clock, sleep=sleep)
+        for endpoint in (LIST, WIDGETS):
+            self._rate.add(endpoint, options.list_rps)
+        for endpoint in (BATCH_CREATE, BATCH_UPDATE):
+            self._rate.add(endpoint, options.batch_rps)
+        factory = client_factory or (
+            lambda url, t: make_client(url, t, max_connections=options.concurrency + 4))
+        self._client = factory(options.base_url, options.timeout_s)
+
+    def __repr__(self) -> str:
+        return f"JdyApi({self.options.base_url!r})"
+
+    def close(self) -> None:
+        self._client.close()
+
+    def post(self, endpoint: str, body: Mapping[str, Any], *, write: bool) -> dict[str, Any]:
+        """POST ``body`` to ``endpoint``: the answer's JSON object, or a ConnectorError."""
+        content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+        self._rate.acquire(endpoint)  # last before sending: the slot is the send time
+        failure: ConnectorError | None = None
+        try:
+            response = self._client.post("v5/" + endpoint, content=content,
+                                         headers=self._headers)
+        except httpx.HTTPError as exc:
+            failure = transport_error(exc, write=write, service=SERVICE)
+        if failure is not None:  # raised here, outside the except: no chained httpx error
+            raise failure
+        return _answer(response, write)
+
+    def read(self, endpoint: str, body: Mapping[str, Any], key: str,
+             attempts: int | None = None) -> list[Record]:
+        """A read whose answer holds a list of objects under ``key``; retried on retryable
+        errors and on a malformed answer (reads are safe to repeat), ``attempts`` times in
+        all (default: the ``read_retries`` setting)."""
+        attempts = attempts or self.options.read_retries
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                found = self.post(endpoint, body, write=False).get(key)
+                if not isinstance(found, list) or not all(isinstance(r, dict) for r in found):
+                    raise RetryableError(f"{SERVICE}的应答缺少“{key}”列表", code="malformed")
+                return found
+            except RetryableError as exc:
+                if attempt >= attempts:
+                    raise
+                delay = min(8.0, 0.5 * 2 ** (attempt - 1))
+                self._sleep(max(delay, exc.retry_after or 0.0))
+
+    def pages(self, entry: str, fields: list[str], flt: Mapping[str, Any] | None = None,
+              on_page: Callable[[int], None] | None = None) -> list[Record]:
+        """Every record of ``entry`` matching ``flt``, paged by the exclusive ``data_id``
+        cursor (the last ``_id`` of the previous page) until a page is short (spec §3.2)."""
+        out: list[Record] = []
+        cursor: str | None = None
+        while True:
+            body: dict[str, Any] = {"app_id": self.options.app_id, "entry_id": entry,
+                                    "limit": MAX_PAGE, "fields": fields}
+            if cursor is not None:
+                body["data_id"] = cursor
+            if flt is not None:
+                body["filter"] = flt
+            page = self.read(LIST, body, "data")
+            out.extend(page)
+            if on_page is not None:
+                on_page(len(page))
+            if len(page) < MAX_PAGE:
+                return out
+            last = str(page[-1].get("_id", ""))
+            if not last or (cursor is not None and last <= cursor):
+                raise ConnectorError(f"{SERVICE}的数据分页没有前进，已停止读取", code="paging")
+            cursor = last
+
+    def widgets(self, entry: str, attempts: int | None = None) -> list[Record]:
+        return self.read(WIDGETS, {"app_id": self.options.app_id, "entry_id": entry}, "widgets",
+                         attempts)
+
+
+def _answer(response: httpx.Response, write: bool) -> dict[str, Any]:
+    status = response.status_code
+    try:
+        payload: Any = json.loads(response.content)
+    except ValueError:
+        payload = None
+    code = payload.get("code") if isinstance(payload, dict) else None
+    if status == 429:  # the concurrency limit, whatever the body says
+        raise RetryableError(
+            f"{SERVICE}：并发请求过多（HTTP 429），稍后重试", code="429",
+            retry_after=retry_after_seconds(response, RATE_LIMIT_RETRY_AFTER_S))
+    if isinstance(code, int) and not isinstance(code, bool) and status < 500:
+        raise error_for_code(code, payload.get("msg"))
+    if 200 <= status < 300 and isinstance(payload, dict):
+        return payload
+    if status == 401:
+        raise FatalError(f"{SERVICE}拒绝了 API Key（HTTP 401）", code="8301")
+    if status == 403:
+        raise FatalError(f"{SERVICE}：没有访问权限（HTTP 403）", code="8302")
+    if status < 300 or status == 400 or status >= 500:
+        what = f"{SERVICE}的应答无法识别（HTTP {status}）"
+        if write:
+            raise AmbiguousError(what + "：请求可能已生效，正在核对", code=f"http_{status}")
+        raise RetryableError(what, code=f"http_{status}")
+    raise FatalError(f"{SERVICE}返回了意外的状态 HTTP {status}：请检查配置中的服务器地址",
+                     code=str(status))

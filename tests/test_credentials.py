@@ -1,0 +1,251 @@
+"""CredentialStore over an in-memory keyring backend (injected, never installed globally)."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from typing import Any
+
+import keyring.errors
+import pytest
+from keyring.backend import KeyringBackend
+from keyring.backends import chainer, fail, null
+
+from campuscard_gui.config.credentials import (
+    SECRET_KEYS,
+    CredentialError,
+    CredentialStore,
+    backend_is_usable,
+    service_name,
+    usable_backend,
+)
+from campuscard_gui.core.errors import CampusCardError, ConfigError
+
+SECRET = "jdy-SECRET-5f0c2a9e"
+
+
+class MemoryKeyring(KeyringBackend):
+    """A dict. Negative priority: keyring's own discovery never picks it, tests pass it in."""
+
+    priority = -10
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.entries.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.entries[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        try:
+            del self.entries[(service, username)]
+        except KeyError:
+            raise keyring.errors.PasswordDeleteError("no such password") from None
+
+
+class LockedKeyring(MemoryKeyring):
+    """Every call fails the way a locked Secret Service collection does — and, to be nasty,
+    with the secret it was handed in the error text."""
+
+    def __init__(self, error: type[Exception] = keyring.errors.KeyringLocked) -> None:
+        super().__init__()
+        self.error = error
+
+    def get_password(self, service: str, username: str) -> str | None:
+        raise self.error(f"Failed to unlock the collection for {service}/{username}!")
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        raise self.error(f"could not store {password!r}")
+
+    def delete_password(self, service: str, username: str) -> None:
+        raise self.error("locked")
+
+
+@pytest.fixture
+def memory() -> MemoryKeyring:
+    return MemoryKeyring()
+
+
+@pytest.fixture
+def store(memory: MemoryKeyring) -> CredentialStore:
+    return CredentialStore(memory)
+
+
+def everything_about(exc: BaseException) -> str:
+    return "".join(traceback.format_exception(exc)) + repr(exc) + str(vars(exc))
+
+
+def test_round_trip_uses_service_and_key_names(store: CredentialStore,
+                                               memory: MemoryKeyring) -> None:
+    store.set("school", SECRET)
+    assert memory.entries == {("campuscard-gui:school", "api_key"): SECRET}
+    assert store.get("school") == SECRET
+    assert store.get("school", "api_key") == SECRET
+    assert store.has("school") and not store.has("school", "secret_key")
+    store.set("school", "other", key="secret_id")
+    assert store.get("school", "secret_id") == "other"
+    assert service_name("school") == "campuscard-gui:school"
+    store.set("school", "rotated")
+    assert store.get("school") == "rotated"
+
+
+def test_profiles_are_separate(store: CredentialStore) -> None:
+    store.set("a", "secret-a")
+    store.set("b", "secret-b")
+    assert (store.get("a"), store.get("b")) == ("secret-a", "secret-b")
+    assert store.delete("a") == 1
+    assert store.get("b") == "secret-b"
+
+
+def test_delete_removes_every_known_key(store: CredentialStore,
+                                        memory: MemoryKeyring) -> None:
+    for key in SECRET_KEYS:
+        store.set("p", f"value-of-{key}", key=key)
+    memory.entries[("campuscard-gui:other", "api_key")] = "keep"
+    assert store.delete("p") == len(SECRET_KEYS)
+    assert memory.entries == {("campuscard-gui:other", "api_key"): "keep"}
+    assert store.delete("p") == 0  # nothing there: not an error
+    assert store.delete("never-existed") == 0
+
+
+def test_missing_secret_names_the_profile(store: CredentialStore) -> None:
+    with pytest.raises(CredentialError) as info:
+        store.get("教务处")
+    assert info.value.code == "secret_missing"
+    assert "教务处" in info.value.message
+    assert isinstance(info.value, CampusCardError)
+
+
+def test_empty_secret_and_unknown_key_are_refused(store: CredentialStore,
+                                                  memory: MemoryKeyring) -> None:
+    for bad in ("", "   ", "\n"):
+        with pytest.raises(ConfigError):
+            store.set("p", bad)
+    with pytest.raises(ConfigError):
+        store.set("p", SECRET, key="not-a-key")  # delete() could never find it
+    assert memory.entries == {}
+
+
+@pytest.mark.parametrize("backend", [
+    fail.Keyring(), null.Keyring(), chainer.ChainerBackend(),
+], ids=["fail", "null", "empty-chainer"])
+def test_no_usable_backend(backend: KeyringBackend, monkeypatch: pytest.MonkeyPatch) -> None:
+    if isinstance(backend, chainer.ChainerBackend):  # a chainer that found nothing to chain
+        monkeypatch.setattr(chainer.ChainerBackend, "backends", [], raising=False)
+    store = CredentialStore(backend)
+    assert not backend_is_usable(backend) and not store.available()
+    for call in (lambda: store.get("p"), lambda: store.set("p", SECRET),
+                 lambda: store.delete("p"), lambda: store.has("p")):
+        with pytest.raises(CredentialError) as info:
+            call()
+        assert info.value.code == "keyring_unavailable"
+        message = info.value.message
+        assert "gnome-keyring" in message and "apt-get install" in message
+        assert "明文" in message  # says why there is no fallback
+        assert SECRET not in everything_about(info.value)
+
+
+class FileKeyring(MemoryKeyring):
+    """Stands for keyrings.alt's PlaintextKeyring: secrets in a file."""
+
+
+FileKeyring.__module__ = "keyrings.alt.file"
+
+
+def test_file_backends_are_refused(memory: MemoryKeyring) -> None:
+    plaintext = FileKeyring()
+    store = CredentialStore(plaintext)
+    assert not store.available()
+    with pytest.raises(CredentialError) as info:
+        store.set("p", SECRET)
+    assert info.value.code == "keyring_unavailable"
+    assert plaintext.entries == {}
+
+
+def test_chainer_resolves_to_its_best_real_backend(monkeypatch: pytest.MonkeyPatch,
+                                                   memory: MemoryKeyring) -> None:
+    plaintext, other = FileKeyring(), MemoryKeyring()
+    monkeypatch.setattr(chainer.ChainerBackend, "backends", [plaintext, memory, other],
+                        raising=False)
+    assert usable_backend(chainer.ChainerBackend()) is memory
+    store = CredentialStore(chainer.ChainerBackend())
+    store.set("p", SECRET)
+    assert memory.entries and not plaintext.entries and not other.entries
+    assert store.get("p") == SECRET
+
+    monkeypatch.setattr(chainer.ChainerBackend, "backends", [plaintext], raising=False)
+    assert not backend_is_usable(chainer.ChainerBackend())
+
+
+def test_no_keyring_error_at_call_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    store = CredentialStore(LockedKeyring(keyring.errors.NoKeyringError))
+    with pytest.raises(CredentialError) as info:
+        store.set("p", SECRET)
+    assert info.value.code == "keyring_unavailable"
+
+
+@pytest.mark.parametrize("error", [
+    keyring.errors.KeyringLocked, keyring.errors.InitError, keyring.errors.PasswordSetError,
+    keyring.errors.KeyringError, ConnectionRefusedError,
+])
+def test_locked_or_unreachable(error: type[Exception],
+                               caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    store = CredentialStore(LockedKeyring(error))
+    assert store.available()  # configured, just not reachable
+    for call in (lambda: store.set("p", SECRET), lambda: store.get("p"),
+                 lambda: store.delete("p"), lambda: store.has("p")):
+        with pytest.raises(CredentialError) as info:
+            call()
+        assert info.value.code == "keyring_locked"
+        assert "解锁" in info.value.message
+        assert error.__name__ in info.value.message
+        text = everything_about(info.value)
+        assert SECRET not in text
+        assert info.value.__cause__ is None and info.value.__context__ is None
+    assert SECRET not in caplog.text
+    assert "keyring_locked" in caplog.text  # the failure is logged, without the secret
+
+
+def test_secret_never_logged(store: CredentialStore, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    store.set("p", SECRET)
+    store.get("p")
+    store.has("p")
+    store.delete("p")
+    with pytest.raises(CredentialError):
+        store.get("p")
+    assert caplog.records  # set and delete leave a trace…
+    assert SECRET not in caplog.text  # …without the secret
+    for record in caplog.records:
+        assert SECRET not in repr(record.args)
+
+
+def test_default_backend_is_chosen_lazily(monkeypatch: pytest.MonkeyPatch,
+                                          memory: MemoryKeyring) -> None:
+    calls: list[int] = []
+
+    def get_keyring() -> KeyringBackend:
+        calls.append(1)
+        return memory
+
+    monkeypatch.setattr(keyring, "get_keyring", get_keyring)
+    store = CredentialStore()
+    assert calls == []  # constructing is free
+    store.set("p", SECRET)
+    assert store.get("p") == SECRET and calls == [1]
+
+
+def test_broken_keyring_configuration_is_unavailable(monkeypatch: pytest.MonkeyPatch) -> None:
+    def get_keyring() -> Any:
+        raise ValueError("bad keyringrc.cfg")
+
+    monkeypatch.setattr(keyring, "get_keyring", get_keyring)
+    store = CredentialStore()
+    assert not store.available()
+    with pytest.raises(CredentialError) as info:
+        store.get("p")
+    assert info.value.code == "keyring_unavailable"
