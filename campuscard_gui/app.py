@@ -3,7 +3,9 @@
     campuscard-gui [--lang zh_CN|en] [--profile NAME]
 
 Logs go to a rotating file in the platform log dir; Qt's own messages are routed into Python
-logging. Expected errors at start-up (CampusCardError) are shown in a message box.
+logging. Expected errors at start-up (CampusCardError) are shown in a message box. The local
+profile is opened here to report such errors early; a remote profile (which needs the keyring
+and the network) is opened by the window, off the GUI thread.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from .config.credentials import CredentialStore
 from .config.paths import Paths
 from .config.settings import ConfigStore, Profile
 from .connectors.base import Connector
@@ -97,12 +100,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .connectors.factory import open_connector
     from .ui.main_window import MainWindow
 
+    credentials = CredentialStore()
     journal = None
     connector = None
     try:
         profile = config.get_profile(args.profile)
         journal = Journal(paths.journal_path)
-        connector = open_connector(profile, paths)
+        if profile.kind == "local":
+            connector = open_connector(profile, paths)
     except CampusCardError as exc:
         if journal is not None:
             journal.close()
@@ -110,10 +115,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
     def factory(p: Profile) -> Connector:
-        return open_connector(p, paths)
+        return open_connector(p, paths, credentials=credentials)
 
     window = MainWindow(config, paths, factory, journal, profile=profile.name,
-                        connector=connector)
+                        connector=connector, credentials=credentials)
     window.show()
     log.info("started (profile %s)", profile.name)
     try:

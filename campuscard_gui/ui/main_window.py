@@ -1,8 +1,10 @@
 """The main window (design.md §7): toolbar, filter bar, student table, results area, status bar.
 
-Collaborators come in through the constructor (no globals). Opening a profile and listing its
-students run off the GUI thread (``StudentLoader``); the card actions and what they start —
-plan, confirm, run, retry, history, resume, import — live in ``main_actions.ActionFlow``.
+Collaborators come in through the constructor (no globals): the config store, the credential
+store (the OS keyring, for remote profiles), the connector factory and the journal. Opening a
+profile and listing its students run off the GUI thread (``StudentLoader``); the card actions
+and what they start — plan, confirm, run, retry, history, resume, import — live in
+``main_actions.ActionFlow``; 管理配置… opens the ``ProfileDialog``.
 """
 
 from __future__ import annotations
@@ -25,18 +27,20 @@ from PySide6.QtWidgets import (
 )
 
 from ..batch import Journal
+from ..config.credentials import CredentialStore, unavailable_message
 from ..config.paths import Paths
-from ..config.settings import ConfigStore
+from ..config.settings import LOCAL_PROFILE, ConfigStore
 from ..connectors.base import Connector
 from ..core.errors import CampusCardError
 from ..core.model import CardStatus, StudentRow, StudentStatus
 from .filter_bar import FilterBar
 from .main_actions import ActionFlow, with_shortcut
+from .profile_dialog import ProfileDialog
 from .results_panel import ResultsPanel
 from .student_loader import ConnectorFactory, StudentLoader
 from .student_model import StudentTableModel
 from .student_view import StudentTableView
-from .workers import wait_for_workers
+from .workers import run_in_thread, wait_for_workers
 
 log = logging.getLogger(__name__)
 
@@ -46,10 +50,13 @@ _DEMO_STYLE = ("QLabel { background: #f6c343; color: #3d2e00; border-radius: 3px
 
 class MainWindow(QMainWindow):
     """The main window. ``connector``, when given, is the startup profile's connector already
-    opened (app.py opens it to report errors early); otherwise it opens off-thread."""
+    opened (app.py opens the local one to report errors early); otherwise it opens off-thread.
+    ``credentials`` is the keyring the profile dialog saves API keys to (default: the OS's)."""
 
     rowsLoaded = Signal(int)  # the table holds this many students (after every load)
     loadFailed = Signal(str)
+    profileDialogOpened = Signal(object)  # the ProfileDialog just opened (window-modal)
+    keyringChecked = Signal(bool)  # whether a usable keyring backend exists (start-up check)
 
     def __init__(
         self,
@@ -61,6 +68,7 @@ class MainWindow(QMainWindow):
         profile: str | None = None,
         connector: Connector | None = None,
         offer_resume: bool = True,
+        credentials: CredentialStore | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -68,6 +76,10 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.tr("Campus Card Batch Manager"))
         self.resize(1280, 800)
         self._config = config_store
+        self.credentials = credentials if credentials is not None else CredentialStore()
+        self.keyring_problem: str | None = None  # set when the start-up check finds none
+        self.profile_dialog: ProfileDialog | None = None
+        self._reopen_pending = False  # the current profile changed while a job ran
         self.paths = paths
         self.journal = journal
         self.settings = config_store.load_settings()
@@ -109,11 +121,14 @@ class MainWindow(QMainWindow):
         self.model.modelReset.connect(self._on_rows_changed)
         self.model.layoutChanged.connect(self._on_rows_changed)
         self.flow.busyChanged.connect(self.update_actions)
+        self.flow.busyChanged.connect(self._reopen_if_pending)
         self.loader.opened.connect(self._on_opened)
         self.loader.loaded.connect(self._on_loaded)
         self.loader.failed.connect(self._on_load_failed)
         self.loader.busyChanged.connect(self._on_loading_changed)
+        self.loader.progress.connect(self._on_load_progress)
         self._on_rows_changed()
+        self._check_keyring()
         if connector is not None:
             self._on_opened(connector)
             self.reload()
@@ -136,6 +151,11 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         sp = QStyle.StandardPixmap
+        self.profiles_action = self._action(
+            "profilesAction", self.tr("Manage profiles…"),
+            self.tr("Set up backends (简道云), API keys and field mapping"),
+            QKeySequence("Ctrl+Shift+P"), sp.SP_FileDialogContentsView)
+        self.profiles_action.triggered.connect(self.open_profiles_dialog)
         self.refresh_action = self._action(
             "refreshAction", self.tr("Refresh"), self.tr("Reload the students"),
             QKeySequence(QKeySequence.StandardKey.Refresh), sp.SP_BrowserReload)
@@ -167,7 +187,8 @@ class MainWindow(QMainWindow):
         self.quit_action = self._action("quitAction", self.tr("Quit"), self.tr("Quit"),
                                         QKeySequence(QKeySequence.StandardKey.Quit))
         self.quit_action.triggered.connect(self.close)
-        for qa in (self.refresh_action, self.import_action, self.history_action):
+        for qa in (self.refresh_action, self.import_action, self.history_action,
+                   self.profiles_action):
             self.addAction(qa)
 
     def _build_toolbar_and_menus(self) -> None:
@@ -187,6 +208,7 @@ class MainWindow(QMainWindow):
         self.profile_combo.activated.connect(self._on_profile_activated)
         toolbar.addWidget(profile_label)
         toolbar.addWidget(self.profile_combo)
+        toolbar.addAction(self.profiles_action)
         toolbar.addAction(self.refresh_action)
         toolbar.addSeparator()
         toolbar.addActions(list(self.card_actions.values()))
@@ -196,7 +218,8 @@ class MainWindow(QMainWindow):
 
         bar = self.menuBar()
         menus = (
-            ("fileMenu", self.tr("&File"), [self.import_action, None, self.quit_action]),
+            ("fileMenu", self.tr("&File"),
+             [self.profiles_action, None, self.import_action, None, self.quit_action]),
             ("cardsMenu", self.tr("&Cards"),
              [*self.card_actions.values(), None, self.allow_non_enrolled_action]),
             ("viewMenu", self.tr("&View"),
@@ -233,17 +256,28 @@ class MainWindow(QMainWindow):
         self.load_progress.setAccessibleName(self.tr("Loading students"))
         self.load_progress.setRange(0, 0)
         self.load_progress.setMaximumWidth(120)
+        self.load_progress.setTextVisible(False)
         self.load_progress.hide()
+        self.load_count_label = label("loadCountLabel", self.tr("Records read so far"))
+        self.load_count_label.hide()
+        self.keyring_label = label("keyringWarningLabel", self.tr("Keyring problem"),
+                                   self.tr("No keyring"))
+        self.keyring_label.setStyleSheet(
+            "QLabel { background: #fdecea; color: #611a15; border-radius: 3px;"
+            " padding: 1px 6px; }")
+        self.keyring_label.hide()
         bar.addWidget(self.rows_label)
         bar.addWidget(self.selected_label)
+        bar.addPermanentWidget(self.load_count_label)
         bar.addPermanentWidget(self.load_progress)
+        bar.addPermanentWidget(self.keyring_label)
         bar.addPermanentWidget(self.demo_badge)
         bar.addPermanentWidget(self.connection_label)
         self._set_state(self.tr("connecting…"))
 
     def _fill_profiles(self) -> None:
         try:
-            names = sorted(self._config.load_profiles())
+            names = sorted(self._config.load_profiles(), key=lambda n: (n != LOCAL_PROFILE, n))
         except CampusCardError as exc:
             log.warning("profiles unreadable: %s", exc.message)
             names = []
@@ -270,6 +304,37 @@ class MainWindow(QMainWindow):
         self.profile_name = name
         self._set_state(self.tr("connecting…"))
         self.loader.open_profile(profile)
+
+    def _remote_profiles(self) -> list[str]:
+        try:
+            return [p.name for p in self._config.load_profiles().values()
+                    if p.kind != "local"]
+        except CampusCardError:
+            return []
+
+    def _check_keyring(self) -> None:
+        """Find out off the GUI thread whether a keyring exists (asking may touch D-Bus)."""
+        credentials = self.credentials
+
+        def done(ok: bool) -> None:
+            self.keyring_problem = None if ok else unavailable_message()
+            self._show_keyring_problem()
+            self.keyringChecked.emit(ok)
+
+        run_in_thread(credentials.available, done,
+                      lambda exc: log.warning("keyring check failed: %s", type(exc).__name__),
+                      parent=self)
+
+    def _show_keyring_problem(self) -> None:
+        """Without a keyring the remote profiles cannot be used (local still works): say so
+        in the status bar when there are any."""
+        problem = self.keyring_problem
+        show = problem is not None and bool(self._remote_profiles())
+        self.keyring_label.setVisible(show)
+        self.keyring_label.setToolTip(problem or "")
+        if show and problem is not None:
+            self.statusBar().showMessage(
+                self.tr("Remote profiles cannot be used: %1").replace("%1", problem), 30_000)
 
     @Slot()
     def reload(self) -> None:
@@ -310,7 +375,24 @@ class MainWindow(QMainWindow):
     @Slot(bool)
     def _on_loading_changed(self, busy: bool) -> None:
         self.load_progress.setVisible(busy)
+        if busy:
+            self.load_progress.setRange(0, 0)
+            self.load_count_label.clear()
+        self.load_count_label.setVisible(busy)
         self.update_actions()
+
+    @Slot(int, object)
+    def _on_load_progress(self, done: int, total: object) -> None:
+        """A busy bar with the count when the backend pages without a total (简道云)."""
+        if isinstance(total, int) and total > 0:
+            self.load_progress.setRange(0, total)
+            self.load_progress.setValue(min(done, total))
+            text = self.tr("Loading %1 of %2…").replace("%1", str(done)) \
+                .replace("%2", str(total))
+        else:
+            self.load_progress.setRange(0, 0)
+            text = self.tr("Loading… %n record(s) read", "", done)
+        self.load_count_label.setText(text)
 
     @Slot(int)
     def _on_profile_activated(self, index: int) -> None:
@@ -325,6 +407,58 @@ class MainWindow(QMainWindow):
         self.model.set_rows([])
         self.demo_badge.hide()
         self._open_profile(name)
+
+    # ---- profiles dialog ---------------------------------------------------------------------
+
+    @Slot()
+    def open_profiles_dialog(self) -> None:
+        """Open 管理配置… (window-modal; a running job carries on)."""
+        if self.profile_dialog is not None:
+            self.profile_dialog.raise_()
+            self.profile_dialog.activateWindow()
+            return
+        dialog = ProfileDialog(self._config, self.credentials, self.paths, self,
+                               current=self.profile_name, keyring_problem=self.keyring_problem)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.profileSaved.connect(self._on_profile_saved)
+        dialog.profileDeleted.connect(self._on_profile_deleted)
+        dialog.destroyed.connect(self._profile_dialog_closed)
+        self.profile_dialog = dialog
+        dialog.open()
+        self.profileDialogOpened.emit(dialog)
+
+    @Slot()
+    def _profile_dialog_closed(self) -> None:
+        self.profile_dialog = None
+
+    @Slot(str)
+    def _on_profile_saved(self, name: str) -> None:
+        self._fill_profiles()
+        self._show_keyring_problem()
+        if name == self.profile_name:  # new settings or key: open it again
+            self._reopen_pending = True
+            self._reopen_if_pending()
+
+    @Slot(str)
+    def _on_profile_deleted(self, name: str) -> None:
+        if name == self.profile_name:
+            self.profile_name = LOCAL_PROFILE
+            self.settings.default_profile = LOCAL_PROFILE  # remove_profile saved it too
+            if not self.flow.is_busy():  # a running job keeps its rows until it ends
+                self.model.set_rows([])
+                self.demo_badge.hide()
+            self._reopen_pending = True
+        self._fill_profiles()
+        self._show_keyring_problem()
+        self._reopen_if_pending()
+
+    @Slot()
+    def _reopen_if_pending(self) -> None:
+        """Open the current profile again once no job or plan holds the connector."""
+        if self._reopen_pending and not self.flow.is_busy() and not self._closing:
+            self._reopen_pending = False
+            self._open_profile(self.profile_name)
 
     def _save_settings(self) -> None:
         try:
@@ -379,6 +513,7 @@ class MainWindow(QMainWindow):
             and hasattr(self.connector, "import_students"))
         self.refresh_action.setEnabled(not loading)
         self.profile_combo.setEnabled(not self.flow.is_busy())
+        self.profiles_action.setEnabled(not self._closing)
 
     # ---- closing ---------------------------------------------------------------------------
 
@@ -394,6 +529,8 @@ class MainWindow(QMainWindow):
                 event.ignore()
                 return
         self._closing = True
+        if self.profile_dialog is not None:
+            self.profile_dialog.close()
         self.loader.stop()
         self.flow.shutdown()  # cancels the running job and waits for its thread
         wait_for_workers()

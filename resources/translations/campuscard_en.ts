@@ -114,6 +114,77 @@
     </message>
 </context>
 <context>
+    <name>FieldMappingBox</name>
+    <message>
+        <source>Student No.</source>
+        <translation>Student No.</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>College</source>
+        <translation>College</translation>
+    </message>
+    <message>
+        <source>Class</source>
+        <translation>Class</translation>
+    </message>
+    <message>
+        <source>Student status</source>
+        <translation>Student status</translation>
+    </message>
+    <message>
+        <source>Student No. (card form)</source>
+        <translation>Student No. (card form)</translation>
+    </message>
+    <message>
+        <source>Opened at</source>
+        <translation>Opened at</translation>
+    </message>
+    <message>
+        <source>Balance</source>
+        <translation>Balance</translation>
+    </message>
+    <message>
+        <source>Card status</source>
+        <translation>Card status</translation>
+    </message>
+    <message>
+        <source>Students form</source>
+        <translation>Students form</translation>
+    </message>
+    <message>
+        <source>Cards form</source>
+        <translation>Cards form</translation>
+    </message>
+    <message>
+        <source>Field for %1</source>
+        <translation>Field for %1</translation>
+    </message>
+    <message>
+        <source>Option for “%1”</source>
+        <translation>Option for “%1”</translation>
+    </message>
+    <message>
+        <source>Option label meaning “%1”</source>
+        <translation>Option label meaning “%1”</translation>
+    </message>
+    <message>
+        <source>The option of the select field that means this status</source>
+        <translation>The option of the select field that means this status</translation>
+    </message>
+    <message>
+        <source>Read the fields from the forms to choose another</source>
+        <translation>Read the fields from the forms to choose another</translation>
+    </message>
+    <message>
+        <source>(choose a field)</source>
+        <translation>(choose a field)</translation>
+    </message>
+</context>
+<context>
     <name>FilterBar</name>
     <message>
         <source>Search student no., name or class</source>
@@ -401,6 +472,249 @@
     </message>
 </context>
 <context>
+    <name>JiandaoyunEditor</name>
+    <message>
+        <source>简道云 connection</source>
+        <translation>简道云 connection</translation>
+    </message>
+    <message>
+        <source>Profile name</source>
+        <translation>Profile name</translation>
+    </message>
+    <message>
+        <source>e.g. jdy-school</source>
+        <translation>e.g. jdy-school</translation>
+    </message>
+    <message>
+        <source>Base URL</source>
+        <translation>Base URL</translation>
+    </message>
+    <message>
+        <source>App ID</source>
+        <translation>App ID</translation>
+    </message>
+    <message>
+        <source>From the form's URL or 开放平台 → API 调试</source>
+        <translation>From the form's URL or 开放平台 → API 调试</translation>
+    </message>
+    <message>
+        <source>Students form entry ID</source>
+        <translation>Students form entry ID</translation>
+    </message>
+    <message>
+        <source>entry_id of the students form</source>
+        <translation>entry_id of the students form</translation>
+    </message>
+    <message>
+        <source>Cards form entry ID</source>
+        <translation>Cards form entry ID</translation>
+    </message>
+    <message>
+        <source>entry_id of the cards form</source>
+        <translation>entry_id of the cards form</translation>
+    </message>
+    <message>
+        <source>API key</source>
+        <translation>API key</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>&amp;Name:</translation>
+    </message>
+    <message>
+        <source>Base &amp;URL:</source>
+        <translation>Base &amp;URL:</translation>
+    </message>
+    <message>
+        <source>&amp;App ID:</source>
+        <translation>&amp;App ID:</translation>
+    </message>
+    <message>
+        <source>S&amp;tudents form:</source>
+        <translation>S&amp;tudents form:</translation>
+    </message>
+    <message>
+        <source>Car&amp;ds form:</source>
+        <translation>Car&amp;ds form:</translation>
+    </message>
+    <message>
+        <source>API &amp;key:</source>
+        <translation>API &amp;key:</translation>
+    </message>
+    <message>
+        <source>Request timeout in seconds</source>
+        <translation>Request timeout in seconds</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <source>Write requests in flight at once</source>
+        <translation>Write requests in flight at once</translation>
+    </message>
+    <message>
+        <source>T&amp;imeout:</source>
+        <translation>T&amp;imeout:</translation>
+    </message>
+    <message>
+        <source>C&amp;oncurrent writes:</source>
+        <translation>C&amp;oncurrent writes:</translation>
+    </message>
+    <message>
+        <source>Advanced:</source>
+        <translation>Advanced:</translation>
+    </message>
+    <message>
+        <source>&amp;Test connection</source>
+        <translation>&amp;Test connection</translation>
+    </message>
+    <message>
+        <source>Test the connection with these settings</source>
+        <translation>Test the connection with these settings</translation>
+    </message>
+    <message>
+        <source>Connection test result icon</source>
+        <translation>Connection test result icon</translation>
+    </message>
+    <message>
+        <source>Connection test result</source>
+        <translation>Connection test result</translation>
+    </message>
+    <message>
+        <source>Field mapping</source>
+        <translation>Field mapping</translation>
+    </message>
+    <message>
+        <source>&amp;Read fields from the forms</source>
+        <translation>&amp;Read fields from the forms</translation>
+    </message>
+    <message>
+        <source>Read the fields of both forms from 简道云</source>
+        <translation>Read the fields of both forms from 简道云</translation>
+    </message>
+    <message>
+        <source>Field reading status</source>
+        <translation>Field reading status</translation>
+    </message>
+    <message>
+        <source>A saved profile keeps its name</source>
+        <translation>A saved profile keeps its name</translation>
+    </message>
+    <message>
+        <source>开放平台 → 密钥管理 → 创建 API KEY</source>
+        <translation>开放平台 → 密钥管理 → 创建 API KEY</translation>
+    </message>
+    <message>
+        <source>Read the fields to choose them by their labels.</source>
+        <translation>Read the fields to choose them by their labels.</translation>
+    </message>
+    <message>
+        <source>Saved (leave empty to keep it)</source>
+        <translation>Saved (leave empty to keep it)</translation>
+    </message>
+    <message>
+        <source>Enter a name for the profile.</source>
+        <translation>Enter a name for the profile.</translation>
+    </message>
+    <message>
+        <source>A profile named “%1” exists already.</source>
+        <translation>A profile named “%1” exists already.</translation>
+    </message>
+    <message>
+        <source>A profile name may hold letters, digits, “-”, “_” and “.” (at most 64), and cannot be “local”.</source>
+        <translation>A profile name may hold letters, digits, “-”, “_” and “.” (at most 64), and cannot be “local”.</translation>
+    </message>
+    <message>
+        <source>The base URL must start with https://.</source>
+        <translation>The base URL must start with https://.</translation>
+    </message>
+    <message>
+        <source>The base URL is not encrypted (http://): the key would travel in clear text. Use https://, or campuscard-cli profiles add --allow-http for a private deployment.</source>
+        <translation>The base URL is not encrypted (http://): the key would travel in clear text. Use https://, or campuscard-cli profiles add --allow-http for a private deployment.</translation>
+    </message>
+    <message>
+        <source>Enter the app ID.</source>
+        <translation>Enter the app ID.</translation>
+    </message>
+    <message>
+        <source>Enter the entry IDs of both forms.</source>
+        <translation>Enter the entry IDs of both forms.</translation>
+    </message>
+    <message>
+        <source>Enter the API key.</source>
+        <translation>Enter the API key.</translation>
+    </message>
+    <message>
+        <source>Choose a field for: %1</source>
+        <translation>Choose a field for: %1</translation>
+    </message>
+    <message>
+        <source>The form is not complete</source>
+        <translation>The form is not complete</translation>
+    </message>
+    <message>
+        <source>Testing the connection…</source>
+        <translation>Testing the connection…</translation>
+    </message>
+    <message>
+        <source>Connected: the app, both forms and the mapped fields were found.</source>
+        <translation>Connected: the app, both forms and the mapped fields were found.</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>The server cannot be reached</source>
+        <translation>The server cannot be reached</translation>
+    </message>
+    <message>
+        <source>The API key was rejected</source>
+        <translation>The API key was rejected</translation>
+    </message>
+    <message>
+        <source>The API key may not use this app or form</source>
+        <translation>The API key may not use this app or form</translation>
+    </message>
+    <message>
+        <source>The app ID is wrong</source>
+        <translation>The app ID is wrong</translation>
+    </message>
+    <message>
+        <source>A form (entry) ID is wrong</source>
+        <translation>A form (entry) ID is wrong</translation>
+    </message>
+    <message>
+        <source>A mapped field is missing</source>
+        <translation>A mapped field is missing</translation>
+    </message>
+    <message>
+        <source>No usable keyring</source>
+        <translation>No usable keyring</translation>
+    </message>
+    <message>
+        <source>The keyring is locked</source>
+        <translation>The keyring is locked</translation>
+    </message>
+    <message>
+        <source>No API key stored</source>
+        <translation>No API key stored</translation>
+    </message>
+    <message>
+        <source>The connection test failed</source>
+        <translation>The connection test failed</translation>
+    </message>
+    <message>
+        <source>Reading the fields…</source>
+        <translation>Reading the fields…</translation>
+    </message>
+    <message>
+        <source>Read %1 fields of the students form and %2 of the cards form; check the choices.</source>
+        <translation>Read %1 fields of the students form and %2 of the cards form; check the choices.</translation>
+    </message>
+</context>
+<context>
     <name>JobController</name>
     <message>
         <source>The job stopped because of an unexpected error. It stays unfinished and can be resumed. Details were written to the log file.</source>
@@ -525,6 +839,14 @@
         <translation>Campus Card Batch Manager</translation>
     </message>
     <message>
+        <source>Manage profiles…</source>
+        <translation>Manage profiles…</translation>
+    </message>
+    <message>
+        <source>Set up backends (简道云), API keys and field mapping</source>
+        <translation>Set up backends (简道云), API keys and field mapping</translation>
+    </message>
+    <message>
         <source>Refresh</source>
         <translation>Refresh</translation>
     </message>
@@ -629,12 +951,32 @@
         <translation>Loading students</translation>
     </message>
     <message>
+        <source>Records read so far</source>
+        <translation>Records read so far</translation>
+    </message>
+    <message numerus="yes">
+        <source>Loading… %n record(s) read</source>
+        <translation><numerusform>Loading… %n record(s) read</numerusform><numerusform>Loading… %n record(s) read</numerusform></translation>
+    </message>
+    <message>
+        <source>Keyring problem</source>
+        <translation>Keyring problem</translation>
+    </message>
+    <message>
+        <source>No keyring</source>
+        <translation>No keyring</translation>
+    </message>
+    <message>
         <source>connecting…</source>
         <translation>connecting…</translation>
     </message>
     <message>
         <source>Profile: %1 · %2</source>
         <translation>Profile: %1 · %2</translation>
+    </message>
+    <message>
+        <source>Remote profiles cannot be used: %1</source>
+        <translation>Remote profiles cannot be used: %1</translation>
     </message>
     <message>
         <source>loading…</source>
@@ -649,6 +991,10 @@
         <translation>not connected</translation>
     </message>
     <message>
+        <source>Loading %1 of %2…</source>
+        <translation>Loading %1 of %2…</translation>
+    </message>
+    <message>
         <source>%1 of %2 students shown</source>
         <translation>%1 of %2 students shown</translation>
     </message>
@@ -659,6 +1005,101 @@
     <message>
         <source>A job is running. Cancel it and quit? Records not sent yet are marked cancelled; what was sent is kept in the journal.</source>
         <translation>A job is running. Cancel it and quit? Records not sent yet are marked cancelled; what was sent is kept in the journal.</translation>
+    </message>
+</context>
+<context>
+    <name>ProfileDialog</name>
+    <message>
+        <source>Profiles</source>
+        <translation>Profiles</translation>
+    </message>
+    <message>
+        <source>Keyring problem</source>
+        <translation>Keyring problem</translation>
+    </message>
+    <message>
+        <source>&amp;New</source>
+        <translation>&amp;New</translation>
+    </message>
+    <message>
+        <source>New 简道云 profile</source>
+        <translation>New 简道云 profile</translation>
+    </message>
+    <message>
+        <source>&amp;Delete</source>
+        <translation>&amp;Delete</translation>
+    </message>
+    <message>
+        <source>Delete the selected profile</source>
+        <translation>Delete the selected profile</translation>
+    </message>
+    <message>
+        <source>The built-in local profile keeps the students and cards in a database on this computer. It has nothing to configure and cannot be removed.</source>
+        <translation>The built-in local profile keeps the students and cards in a database on this computer. It has nothing to configure and cannot be removed.</translation>
+    </message>
+    <message>
+        <source>About the local profile</source>
+        <translation>About the local profile</translation>
+    </message>
+    <message>
+        <source>About this profile</source>
+        <translation>About this profile</translation>
+    </message>
+    <message>
+        <source>Profile status</source>
+        <translation>Profile status</translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation>&amp;Save</translation>
+    </message>
+    <message>
+        <source>Save the profile and its API key</source>
+        <translation>Save the profile and its API key</translation>
+    </message>
+    <message>
+        <source>&amp;Revert</source>
+        <translation>&amp;Revert</translation>
+    </message>
+    <message>
+        <source>Discard the changes</source>
+        <translation>Discard the changes</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>local database</source>
+        <translation>local database</translation>
+    </message>
+    <message>
+        <source>简道云</source>
+        <translation>简道云</translation>
+    </message>
+    <message>
+        <source>Profiles of the kind “%1” are edited with campuscard-cli profiles.</source>
+        <translation>Profiles of the kind “%1” are edited with campuscard-cli profiles.</translation>
+    </message>
+    <message>
+        <source>Enter the API key: none is stored for this profile.</source>
+        <translation>Enter the API key: none is stored for this profile.</translation>
+    </message>
+    <message>
+        <source>Saved “%1”.</source>
+        <translation>Saved “%1”.</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Saving…</translation>
+    </message>
+    <message>
+        <source>Delete the profile “%1” and its API key from the keyring? The data in the backend is not touched.</source>
+        <translation>Delete the profile “%1” and its API key from the keyring? The data in the backend is not touched.</translation>
+    </message>
+    <message>
+        <source>Deleted “%1”.</source>
+        <translation>Deleted “%1”.</translation>
     </message>
 </context>
 <context>

@@ -125,6 +125,77 @@
     </message>
 </context>
 <context>
+    <name>FieldMappingBox</name>
+    <message>
+        <source>Student No.</source>
+        <translation>学号</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>College</source>
+        <translation>学院</translation>
+    </message>
+    <message>
+        <source>Class</source>
+        <translation>班级</translation>
+    </message>
+    <message>
+        <source>Student status</source>
+        <translation>学籍状态</translation>
+    </message>
+    <message>
+        <source>Student No. (card form)</source>
+        <translation>学生学号（卡记录表单）</translation>
+    </message>
+    <message>
+        <source>Opened at</source>
+        <translation>开通时间</translation>
+    </message>
+    <message>
+        <source>Balance</source>
+        <translation>余额</translation>
+    </message>
+    <message>
+        <source>Card status</source>
+        <translation>卡状态</translation>
+    </message>
+    <message>
+        <source>Students form</source>
+        <translation>学生表单</translation>
+    </message>
+    <message>
+        <source>Cards form</source>
+        <translation>卡记录表单</translation>
+    </message>
+    <message>
+        <source>Field for %1</source>
+        <translation>%1 对应的字段</translation>
+    </message>
+    <message>
+        <source>Option for “%1”</source>
+        <translation>“%1”对应选项</translation>
+    </message>
+    <message>
+        <source>Option label meaning “%1”</source>
+        <translation>表示“%1”的选项文字</translation>
+    </message>
+    <message>
+        <source>The option of the select field that means this status</source>
+        <translation>单选/下拉字段中表示此状态的选项</translation>
+    </message>
+    <message>
+        <source>Read the fields from the forms to choose another</source>
+        <translation>从表单读取字段后可改选其他字段</translation>
+    </message>
+    <message>
+        <source>(choose a field)</source>
+        <translation>（请选择字段）</translation>
+    </message>
+</context>
+<context>
     <name>FilterBar</name>
     <message>
         <source>Search student no., name or class</source>
@@ -422,6 +493,249 @@
     </message>
 </context>
 <context>
+    <name>JiandaoyunEditor</name>
+    <message>
+        <source>简道云 connection</source>
+        <translation>简道云连接</translation>
+    </message>
+    <message>
+        <source>Profile name</source>
+        <translation>配置名称</translation>
+    </message>
+    <message>
+        <source>e.g. jdy-school</source>
+        <translation>例如 jdy-school</translation>
+    </message>
+    <message>
+        <source>Base URL</source>
+        <translation>API 地址</translation>
+    </message>
+    <message>
+        <source>App ID</source>
+        <translation>应用 ID</translation>
+    </message>
+    <message>
+        <source>From the form&apos;s URL or 开放平台 → API 调试</source>
+        <translation>见表单网址，或 开放平台 → API 调试</translation>
+    </message>
+    <message>
+        <source>Students form entry ID</source>
+        <translation>学生表单 ID</translation>
+    </message>
+    <message>
+        <source>entry_id of the students form</source>
+        <translation>学生表单的 entry_id</translation>
+    </message>
+    <message>
+        <source>Cards form entry ID</source>
+        <translation>卡记录表单 ID</translation>
+    </message>
+    <message>
+        <source>entry_id of the cards form</source>
+        <translation>卡记录表单的 entry_id</translation>
+    </message>
+    <message>
+        <source>API key</source>
+        <translation>API Key</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>名称(&amp;N)：</translation>
+    </message>
+    <message>
+        <source>Base &amp;URL:</source>
+        <translation>API 地址(&amp;U)：</translation>
+    </message>
+    <message>
+        <source>&amp;App ID:</source>
+        <translation>应用 ID(&amp;A)：</translation>
+    </message>
+    <message>
+        <source>S&amp;tudents form:</source>
+        <translation>学生表单(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>Car&amp;ds form:</source>
+        <translation>卡记录表单(&amp;D)：</translation>
+    </message>
+    <message>
+        <source>API &amp;key:</source>
+        <translation>API Key(&amp;K)：</translation>
+    </message>
+    <message>
+        <source>Request timeout in seconds</source>
+        <translation>请求超时（秒）</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source>Write requests in flight at once</source>
+        <translation>同时进行的写入请求数</translation>
+    </message>
+    <message>
+        <source>T&amp;imeout:</source>
+        <translation>超时(&amp;I)：</translation>
+    </message>
+    <message>
+        <source>C&amp;oncurrent writes:</source>
+        <translation>并发写入(&amp;O)：</translation>
+    </message>
+    <message>
+        <source>Advanced:</source>
+        <translation>高级：</translation>
+    </message>
+    <message>
+        <source>&amp;Test connection</source>
+        <translation>测试连接(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Test the connection with these settings</source>
+        <translation>用当前填写的设置测试连接</translation>
+    </message>
+    <message>
+        <source>Connection test result icon</source>
+        <translation>连接测试结果图标</translation>
+    </message>
+    <message>
+        <source>Connection test result</source>
+        <translation>连接测试结果</translation>
+    </message>
+    <message>
+        <source>Field mapping</source>
+        <translation>字段对应</translation>
+    </message>
+    <message>
+        <source>&amp;Read fields from the forms</source>
+        <translation>从表单读取字段(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Read the fields of both forms from 简道云</source>
+        <translation>从简道云读取两个表单的字段</translation>
+    </message>
+    <message>
+        <source>Field reading status</source>
+        <translation>读取字段的状态</translation>
+    </message>
+    <message>
+        <source>A saved profile keeps its name</source>
+        <translation>已保存的配置不能改名</translation>
+    </message>
+    <message>
+        <source>开放平台 → 密钥管理 → 创建 API KEY</source>
+        <translation>开放平台 → 密钥管理 → 创建 API KEY</translation>
+    </message>
+    <message>
+        <source>Read the fields to choose them by their labels.</source>
+        <translation>读取字段后即可按字段标题选择。</translation>
+    </message>
+    <message>
+        <source>Saved (leave empty to keep it)</source>
+        <translation>已保存（留空则不修改）</translation>
+    </message>
+    <message>
+        <source>Enter a name for the profile.</source>
+        <translation>请填写配置名称。</translation>
+    </message>
+    <message>
+        <source>A profile named “%1” exists already.</source>
+        <translation>已有名为“%1”的配置。</translation>
+    </message>
+    <message>
+        <source>A profile name may hold letters, digits, “-”, “_” and “.” (at most 64), and cannot be “local”.</source>
+        <translation>配置名称只能包含字母、数字、汉字、“-”“_”“.”（最长 64 个字符），且不能是“local”。</translation>
+    </message>
+    <message>
+        <source>The base URL must start with https://.</source>
+        <translation>API 地址应以 https:// 开头。</translation>
+    </message>
+    <message>
+        <source>The base URL is not encrypted (http://): the key would travel in clear text. Use https://, or campuscard-cli profiles add --allow-http for a private deployment.</source>
+        <translation>API 地址不加密（http://），密钥会明文传输。请使用 https://；如确为内网私有部署，请用 campuscard-cli profiles add --allow-http。</translation>
+    </message>
+    <message>
+        <source>Enter the app ID.</source>
+        <translation>请填写应用 ID。</translation>
+    </message>
+    <message>
+        <source>Enter the entry IDs of both forms.</source>
+        <translation>请填写两个表单的 ID。</translation>
+    </message>
+    <message>
+        <source>Enter the API key.</source>
+        <translation>请填写 API Key。</translation>
+    </message>
+    <message>
+        <source>Choose a field for: %1</source>
+        <translation>请为以下各项选择字段：%1</translation>
+    </message>
+    <message>
+        <source>The form is not complete</source>
+        <translation>填写不完整</translation>
+    </message>
+    <message>
+        <source>Testing the connection…</source>
+        <translation>正在测试连接…</translation>
+    </message>
+    <message>
+        <source>Connected: the app, both forms and the mapped fields were found.</source>
+        <translation>连接成功：应用、两个表单和对应的字段都已找到。</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>The server cannot be reached</source>
+        <translation>无法连接服务器</translation>
+    </message>
+    <message>
+        <source>The API key was rejected</source>
+        <translation>API Key 被拒绝</translation>
+    </message>
+    <message>
+        <source>The API key may not use this app or form</source>
+        <translation>此 API Key 无权使用该应用或表单</translation>
+    </message>
+    <message>
+        <source>The app ID is wrong</source>
+        <translation>应用 ID 有误</translation>
+    </message>
+    <message>
+        <source>A form (entry) ID is wrong</source>
+        <translation>表单 ID（entry_id）有误</translation>
+    </message>
+    <message>
+        <source>A mapped field is missing</source>
+        <translation>找不到对应的字段</translation>
+    </message>
+    <message>
+        <source>No usable keyring</source>
+        <translation>没有可用的钥匙环</translation>
+    </message>
+    <message>
+        <source>The keyring is locked</source>
+        <translation>钥匙环已锁定</translation>
+    </message>
+    <message>
+        <source>No API key stored</source>
+        <translation>未保存 API Key</translation>
+    </message>
+    <message>
+        <source>The connection test failed</source>
+        <translation>连接测试失败</translation>
+    </message>
+    <message>
+        <source>Reading the fields…</source>
+        <translation>正在读取字段…</translation>
+    </message>
+    <message>
+        <source>Read %1 fields of the students form and %2 of the cards form; check the choices.</source>
+        <translation>已读取学生表单的 %1 个字段和卡记录表单的 %2 个字段，请核对对应关系。</translation>
+    </message>
+</context>
+<context>
     <name>JobController</name>
     <message>
         <source>The job stopped because of an unexpected error. It stays unfinished and can be resumed. Details were written to the log file.</source>
@@ -546,6 +860,14 @@
         <translation>校园一卡通批量管理</translation>
     </message>
     <message>
+        <source>Manage profiles…</source>
+        <translation>管理配置…</translation>
+    </message>
+    <message>
+        <source>Set up backends (简道云), API keys and field mapping</source>
+        <translation>设置后端（简道云）、API Key 和字段对应</translation>
+    </message>
+    <message>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
@@ -650,12 +972,34 @@
         <translation>正在加载学生</translation>
     </message>
     <message>
+        <source>Records read so far</source>
+        <translation>已读取的记录数</translation>
+    </message>
+    <message numerus="yes">
+        <source>Loading… %n record(s) read</source>
+        <translation>
+            <numerusform>正在加载…已读取 %n 条</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Keyring problem</source>
+        <translation>钥匙环问题</translation>
+    </message>
+    <message>
+        <source>No keyring</source>
+        <translation>钥匙环不可用</translation>
+    </message>
+    <message>
         <source>connecting…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
         <source>Profile: %1 · %2</source>
         <translation>配置：%1 · %2</translation>
+    </message>
+    <message>
+        <source>Remote profiles cannot be used: %1</source>
+        <translation>远程配置无法使用：%1</translation>
     </message>
     <message>
         <source>loading…</source>
@@ -670,6 +1014,10 @@
         <translation>未连接</translation>
     </message>
     <message>
+        <source>Loading %1 of %2…</source>
+        <translation>正在加载 %1 / %2…</translation>
+    </message>
+    <message>
         <source>%1 of %2 students shown</source>
         <translation>显示 %1 / %2 名学生</translation>
     </message>
@@ -682,6 +1030,101 @@
     <message>
         <source>A job is running. Cancel it and quit? Records not sent yet are marked cancelled; what was sent is kept in the journal.</source>
         <translation>有任务正在执行。要取消并退出吗？尚未发送的记录将标记为已取消；已发送的记录保留在日志中。</translation>
+    </message>
+</context>
+<context>
+    <name>ProfileDialog</name>
+    <message>
+        <source>Profiles</source>
+        <translation>配置</translation>
+    </message>
+    <message>
+        <source>Keyring problem</source>
+        <translation>钥匙环问题</translation>
+    </message>
+    <message>
+        <source>&amp;New</source>
+        <translation>新建(&amp;N)</translation>
+    </message>
+    <message>
+        <source>New 简道云 profile</source>
+        <translation>新建简道云配置</translation>
+    </message>
+    <message>
+        <source>&amp;Delete</source>
+        <translation>删除(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Delete the selected profile</source>
+        <translation>删除选中的配置</translation>
+    </message>
+    <message>
+        <source>The built-in local profile keeps the students and cards in a database on this computer. It has nothing to configure and cannot be removed.</source>
+        <translation>内置的本地配置把学生和一卡通保存在本机的数据库中，无需设置，也不能删除。</translation>
+    </message>
+    <message>
+        <source>About the local profile</source>
+        <translation>关于本地配置</translation>
+    </message>
+    <message>
+        <source>About this profile</source>
+        <translation>关于此配置</translation>
+    </message>
+    <message>
+        <source>Profile status</source>
+        <translation>配置状态</translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation>保存(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Save the profile and its API key</source>
+        <translation>保存配置及其 API Key</translation>
+    </message>
+    <message>
+        <source>&amp;Revert</source>
+        <translation>还原(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Discard the changes</source>
+        <translation>放弃修改</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>local database</source>
+        <translation>本地数据库</translation>
+    </message>
+    <message>
+        <source>简道云</source>
+        <translation>简道云</translation>
+    </message>
+    <message>
+        <source>Profiles of the kind “%1” are edited with campuscard-cli profiles.</source>
+        <translation>“%1”类型的配置请用 campuscard-cli profiles 编辑。</translation>
+    </message>
+    <message>
+        <source>Enter the API key: none is stored for this profile.</source>
+        <translation>请填写 API Key：此配置尚未保存密钥。</translation>
+    </message>
+    <message>
+        <source>Saved “%1”.</source>
+        <translation>已保存“%1”。</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
+    </message>
+    <message>
+        <source>Delete the profile “%1” and its API key from the keyring? The data in the backend is not touched.</source>
+        <translation>删除配置“%1”并从钥匙环中删除其 API Key？后端中的数据不受影响。</translation>
+    </message>
+    <message>
+        <source>Deleted “%1”.</source>
+        <translation>已删除“%1”。</translation>
     </message>
 </context>
 <context>

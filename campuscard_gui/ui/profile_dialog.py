@@ -1,0 +1,348 @@
+"""Profiles and credentials (design.md §7): list, create, edit and delete backend profiles.
+
+The left side lists the profiles (``local`` is built in and cannot be removed); the right side
+shows the editor of the selected profile's kind (``JiandaoyunEditor`` for 简道云: connection,
+API key, 测试连接, field mapping).
+
+保存 writes the key to the OS keyring first (``CredentialStore.set``) and only then the profile
+(``ConfigStore.save_profile``): when the keyring is missing or locked, its message is shown and
+nothing is saved. Saving and deleting run off the GUI thread (the keyring may block while it
+asks to be unlocked). Unsaved changes pin the editor (the list is disabled until 保存 or 还原),
+so nothing typed is lost and no question pops up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..config.credentials import LOCKED, MISSING, UNAVAILABLE, CredentialError, CredentialStore
+from ..config.paths import Paths
+from ..config.settings import LOCAL_PROFILE, ConfigStore, Profile
+from ..core.errors import CampusCardError
+from .jiandaoyun_editor import (
+    JIANDAOYUN,
+    ConnectorOpener,
+    JiandaoyunEditor,
+    default_opener,
+    named,
+)
+from .workers import error_message, run_in_thread
+
+_WARNING_STYLE = ("QLabel { background: #fdecea; color: #611a15; border-radius: 3px;"
+                  " padding: 6px; }")
+
+
+class ProfileDialog(QDialog):
+    """``profileSaved(name)`` / ``profileDeleted(name)`` after the files and the keyring
+    changed; ``saveFailed(text)`` when saving was refused (nothing was written);
+    ``deleteConfirmRequested(box)`` when the delete confirmation opened. The editor's own
+    signals (``editor.connectionChecked`` …) tell about 测试连接 and field discovery."""
+
+    profileSaved = Signal(str)
+    profileDeleted = Signal(str)
+    saveFailed = Signal(str)
+    deleteConfirmRequested = Signal(object)  # the QMessageBox just opened (window-modal)
+
+    def __init__(
+        self,
+        config_store: ConfigStore,
+        credentials: CredentialStore,
+        paths: Paths,
+        parent: QWidget | None = None,
+        *,
+        current: str | None = None,
+        keyring_problem: str | None = None,
+        opener: ConnectorOpener | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("profileDialog")
+        self.setWindowTitle(self.tr("Profiles"))
+        self.setAccessibleName(self.windowTitle())
+        self._config = config_store
+        self._credentials = credentials
+        self._profiles: dict[str, Profile] = {}
+        self._shown: Profile | None = None  # the saved profile shown (None: a new one)
+        self._dirty = False
+        self._writing: str | None = None  # "save" or "delete" while the keyring is busy
+        self.editor = JiandaoyunEditor(credentials, opener or default_opener(paths, credentials),
+                                       self)
+        self._build()
+        self.editor.changed.connect(self._mark_dirty)
+        self.editor.keyringProblem.connect(self.set_keyring_problem)
+        self.set_keyring_problem(keyring_problem)
+        self._reload_list(current)
+
+    # ---- construction ----------------------------------------------------------------------
+
+    def _button(self, text: str, name: str, accessible: str, slot: Callable[[], None]
+                ) -> QPushButton:
+        button = named(QPushButton(text, self), name, accessible)
+        button.clicked.connect(slot)
+        return button
+
+    def _info(self, name: str, accessible: str, text: str = "") -> QLabel:
+        label = named(QLabel(text, self), name, accessible)
+        label.setWordWrap(True)
+        label.setAlignment(Qt.AlignmentFlag.AlignTop)
+        return label
+
+    def _build(self) -> None:
+        self.keyring_warning = self._info("keyringWarningLabel", self.tr("Keyring problem"))
+        self.keyring_warning.setStyleSheet(_WARNING_STYLE)
+
+        self.profile_list = named(QListWidget(self), "profileList", self.tr("Profiles"))
+        self.profile_list.setMinimumWidth(150)
+        self.profile_list.setMaximumWidth(230)
+        self.profile_list.currentItemChanged.connect(self._on_current_changed)
+        self.new_button = self._button(self.tr("&New"), "newProfileButton",
+                                       self.tr("New 简道云 profile"), self.new_profile)
+        self.delete_button = self._button(self.tr("&Delete"), "deleteProfileButton",
+                                          self.tr("Delete the selected profile"),
+                                          self.delete_profile)
+        left = QVBoxLayout()
+        left.addWidget(self.profile_list, 1)
+        row = QHBoxLayout()
+        row.addWidget(self.new_button)
+        row.addWidget(self.delete_button)
+        left.addLayout(row)
+
+        self.local_page = self._info("localProfileInfo", self.tr("About the local profile"),
+                                     self.tr("The built-in local profile keeps the students "
+                                             "and cards in a database on this computer. It "
+                                             "has nothing to configure and cannot be removed."))
+        self.other_page = self._info("otherProfileInfo", self.tr("About this profile"))
+        self.pages = QStackedWidget(self)
+        self.pages.setObjectName("profilePages")
+        for page in (self.local_page, self.editor, self.other_page):
+            self.pages.addWidget(page)
+
+        self.status_label = self._info("profileStatusLabel", self.tr("Profile status"))
+        buttons = QDialogButtonBox(self)
+        self.save_button = self._button(self.tr("&Save"), "saveProfileButton",
+                                        self.tr("Save the profile and its API key"), self.save)
+        self.revert_button = self._button(self.tr("&Revert"), "revertProfileButton",
+                                          self.tr("Discard the changes"), self.revert)
+        buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(self.revert_button, QDialogButtonBox.ButtonRole.ResetRole)
+        close = buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        named(close, "closeProfilesButton", self.tr("Close"))
+        close.clicked.connect(self.reject)
+
+        body = QHBoxLayout()
+        body.addLayout(left)
+        body.addWidget(self.pages, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.keyring_warning)
+        layout.addLayout(body, 1)
+        layout.addWidget(self.status_label)
+        layout.addWidget(buttons)
+        self.resize(1080, 800)
+
+    # ---- the list --------------------------------------------------------------------------
+
+    @Slot(str)
+    def set_keyring_problem(self, message: str | None) -> None:
+        """Show (or hide) why the keyring cannot be used; remote profiles need it."""
+        self.keyring_warning.setText(message or "")
+        self.keyring_warning.setVisible(bool(message))
+
+    def _reload_list(self, select: str | None = None) -> None:
+        try:
+            self._profiles = self._config.load_profiles()
+        except CampusCardError as exc:
+            self._profiles = {LOCAL_PROFILE: Profile(LOCAL_PROFILE)}
+            self._set_status(exc.message, error=True)
+        kinds = {"local": self.tr("local database"), JIANDAOYUN: self.tr("简道云")}
+        self.profile_list.blockSignals(True)
+        self.profile_list.clear()
+        for name in sorted(self._profiles, key=lambda n: (n != LOCAL_PROFILE, n)):
+            kind = self._profiles[name].kind
+            item = QListWidgetItem(f"{name} · {kinds.get(kind, kind)}")
+            item.setData(Qt.ItemDataRole.UserRole, name)
+            self.profile_list.addItem(item)
+        self.profile_list.blockSignals(False)
+        names = self.profile_names()
+        wanted = select if select is not None and select in names else LOCAL_PROFILE
+        self.profile_list.setCurrentRow(names.index(wanted))
+        self._show(self._profiles[wanted])
+
+    def profile_names(self) -> list[str]:
+        return [self.profile_list.item(i).data(Qt.ItemDataRole.UserRole)
+                for i in range(self.profile_list.count())]
+
+    @Slot(QListWidgetItem, QListWidgetItem)
+    def _on_current_changed(self, current: QListWidgetItem | None,
+                            _previous: QListWidgetItem | None) -> None:
+        profile = self._profiles.get(current.data(Qt.ItemDataRole.UserRole)) \
+            if current is not None else None
+        if profile is not None:
+            self._show(profile)
+
+    def _show(self, profile: Profile | None) -> None:
+        """Show ``profile`` (None: a new 简道云 profile), unmodified."""
+        self._shown = profile
+        self._set_status("")
+        if profile is not None and profile.kind == "local":
+            self.pages.setCurrentWidget(self.local_page)
+        elif profile is not None and profile.kind != JIANDAOYUN:
+            self.other_page.setText(self.tr(
+                "Profiles of the kind “%1” are edited with campuscard-cli profiles.")
+                .replace("%1", profile.kind))
+            self.pages.setCurrentWidget(self.other_page)
+        else:
+            self.editor.show_profile(profile)
+            self.pages.setCurrentWidget(self.editor)
+        self._dirty = profile is None
+        self._update_buttons()
+
+    # ---- new, revert, save, delete ---------------------------------------------------------
+
+    @Slot()
+    def new_profile(self) -> None:
+        self._show(None)
+        self.editor.name_edit.setFocus()
+
+    @Slot()
+    def revert(self) -> None:
+        item = self.profile_list.currentItem()
+        name = item.data(Qt.ItemDataRole.UserRole) if item is not None else LOCAL_PROFILE
+        self._show(self._profiles.get(name, self._profiles[LOCAL_PROFILE]))
+
+    @Slot()
+    def save(self) -> None:
+        if self.pages.currentWidget() is not self.editor or self._writing:
+            return
+        problems = self.editor.problems(taken=self._profiles, for_save=True)
+        if problems:
+            self._fail_save(" ".join(problems))
+            return
+        editor = self.editor
+        profile, key, is_new = editor.form_profile(), editor.typed_key(), editor.is_new()
+        config, credentials = self._config, self._credentials
+        no_key = self.tr("Enter the API key: none is stored for this profile.")
+
+        def work() -> None:
+            # The key first: when the keyring cannot take it, nothing is saved at all.
+            if key is not None:
+                credentials.set(profile.name, key)
+            elif not credentials.has(profile.name):
+                raise CredentialError(no_key, code=MISSING)
+            try:
+                config.save_profile(profile)
+            except BaseException:
+                if is_new and key is not None:
+                    credentials.delete(profile.name)
+                raise
+
+        def done(_result: object) -> None:
+            self._set_writing(None)
+            self._dirty = False
+            self._reload_list(profile.name)
+            self._set_status(self.tr("Saved “%1”.").replace("%1", profile.name))
+            self.profileSaved.emit(profile.name)
+
+        def failed(exc: BaseException) -> None:
+            self._set_writing(None)
+            if isinstance(exc, CredentialError) and exc.code in (UNAVAILABLE, LOCKED):
+                self.set_keyring_problem(exc.message)
+            self._fail_save(error_message(exc))
+
+        self._set_status(self.tr("Saving…"))
+        self._set_writing("save")
+        run_in_thread(work, done, failed, parent=self)
+
+    def _fail_save(self, message: str) -> None:
+        self._set_status(message, error=True)
+        self.saveFailed.emit(message)
+
+    @Slot()
+    def delete_profile(self) -> None:
+        shown = self._shown
+        if shown is None or shown.name == LOCAL_PROFILE or self._writing or self._dirty:
+            return
+        box = QMessageBox(QMessageBox.Icon.Question, self.windowTitle(), self.tr(
+            "Delete the profile “%1” and its API key from the keyring? The data in the "
+            "backend is not touched.").replace("%1", shown.name),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setObjectName("deleteProfileConfirm")
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.buttonClicked.connect(
+            lambda button: self._delete(shown.name)
+            if box.standardButton(button) == QMessageBox.StandardButton.Yes else None)
+        box.open()
+        self.deleteConfirmRequested.emit(box)
+
+    def _delete(self, name: str) -> None:
+        config, credentials = self._config, self._credentials
+
+        def work() -> None:
+            credentials.delete(name)  # first: a keyring that refuses leaves everything as is
+            config.remove_profile(name)
+
+        def done(_result: object) -> None:
+            self._set_writing(None)
+            self._reload_list(LOCAL_PROFILE)
+            self._set_status(self.tr("Deleted “%1”.").replace("%1", name))
+            self.profileDeleted.emit(name)
+
+        def failed(exc: BaseException) -> None:
+            self._set_writing(None)
+            if isinstance(exc, CredentialError) and exc.code in (UNAVAILABLE, LOCKED):
+                self.set_keyring_problem(exc.message)
+            self._set_status(error_message(exc), error=True)
+
+        self._set_writing("delete")
+        run_in_thread(work, done, failed, parent=self)
+
+    # ---- state -----------------------------------------------------------------------------
+
+    @Slot()
+    def _mark_dirty(self) -> None:
+        if not self._dirty:
+            self._dirty = True
+            self._update_buttons()
+
+    def is_dirty(self) -> bool:
+        return self._dirty
+
+    def is_busy(self) -> bool:
+        return self._writing is not None or self.editor.is_busy()
+
+    def _set_writing(self, what: str | None) -> None:
+        self._writing = what
+        self._update_buttons()
+
+    def _set_status(self, text: str, *, error: bool = False) -> None:
+        self.status_label.setStyleSheet("QLabel { color: #b3261e; }" if error else "")
+        self.status_label.setText(text)
+
+    def _update_buttons(self) -> None:
+        editing = self.pages.currentWidget() is self.editor
+        free = not self._dirty and self._writing is None
+        self.profile_list.setEnabled(free)
+        self.new_button.setEnabled(free)
+        self.delete_button.setEnabled(free and self._shown is not None
+                                      and self._shown.name != LOCAL_PROFILE)
+        self.save_button.setEnabled(editing and self._dirty and self._writing is None)
+        self.revert_button.setEnabled(self._dirty and self._writing is None)
+        self.editor.setEnabled(self._writing is None)
+
+    def reject(self) -> None:
+        if self._writing is None:  # a keyring write in flight finishes first
+            super().reject()

@@ -1,0 +1,171 @@
+"""End to end on 简道云 (issue 3): a sandbox tenant on loopback HTTP, a profile created through
+the profile dialog (typed in, fields read from the forms, saved with its key into an in-memory
+keyring), the main window switched to it, 待开通 selected, 开通一卡通 confirmed and run; every
+record shows 成功 and the sandbox holds exactly one card per opened student.
+
+The window runs in Chinese (the shipped zh_CN catalogue, compiled into a temp dir) so the
+results are checked as the operator reads them. Every wait is a signal or a condition."""
+
+from __future__ import annotations
+
+import logging
+
+import keyring.errors
+import pytest
+from keyring.backend import KeyringBackend
+from PySide6.QtCore import QCoreApplication, Qt, QTranslator
+from PySide6.QtWidgets import QWidget
+
+from campuscard_gui import i18n
+from campuscard_gui.batch import JobState, Journal
+from campuscard_gui.config import ConfigStore
+from campuscard_gui.config.credentials import CredentialStore, service_name
+from campuscard_gui.connectors.factory import open_connector
+from campuscard_gui.connectors.local import init_demo
+from campuscard_gui.core.model import Action, CardStatus, StudentStatus
+from campuscard_gui.core.outcomes import OutcomeKind
+from campuscard_gui.sandbox import run_sandbox
+from campuscard_gui.ui.main_actions import ACTION_NAMES
+from campuscard_gui.ui.main_window import MainWindow
+from campuscard_gui.ui.results_model import COL_RESULT
+
+N_STUDENTS = 300
+PROFILE = "jdy-e2e"
+TIMEOUT = 60_000
+
+
+class MemoryKeyring(KeyringBackend):
+    """A dict, passed into the CredentialStore (never installed as the global keyring)."""
+
+    priority = -10  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service, username):
+        return self.entries.get((service, username))
+
+    def set_password(self, service, username, password):
+        self.entries[(service, username)] = password
+
+    def delete_password(self, service, username):
+        try:
+            del self.entries[(service, username)]
+        except KeyError:
+            raise keyring.errors.PasswordDeleteError("none") from None
+
+
+@pytest.fixture
+def chinese(qapp, tmp_path):
+    qm_dir = tmp_path / "qm"
+    i18n.compile_catalogues(i18n.SOURCE_TS_DIR, qm_dir)
+    translator = QTranslator()
+    assert translator.load(str(qm_dir / "campuscard_zh_CN.qm"))
+    QCoreApplication.installTranslator(translator)
+    yield
+    QCoreApplication.removeTranslator(translator)
+
+
+@pytest.fixture
+def sandbox():
+    with run_sandbox(backend="jiandaoyun", students=N_STUDENTS, seed=11) as info:
+        yield info
+
+
+def click(qtbot, widget: QWidget) -> None:
+    assert widget.isEnabled(), widget.objectName()
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+def type_into(qtbot, edit, text: str) -> None:
+    edit.clear()
+    qtbot.keyClicks(edit, text)
+
+
+def test_open_cards_on_jiandaoyun_through_the_window(qtbot, chinese, paths, sandbox, caplog):
+    caplog.set_level(logging.DEBUG)
+    init_demo(paths.local_db_path("local"), students=10, seed=1)
+    keyring_backend = MemoryKeyring()
+    credentials = CredentialStore(keyring_backend)
+    journal = Journal(paths.journal_path)
+    window = MainWindow(ConfigStore(paths), paths,
+                        lambda p: open_connector(p, paths, credentials=credentials), journal,
+                        offer_resume=False, credentials=credentials)
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        qtbot.waitUntil(lambda: window.model.total_count == 10 and not window.loader.is_busy())
+
+        # -- 配置…: the profile is typed into the dialog, fields read, connection tested, saved
+        with qtbot.waitSignal(window.profileDialogOpened) as opened:
+            window.profiles_action.trigger()
+        dialog = opened.args[0]
+        click(qtbot, dialog.new_button)
+        type_into(qtbot, dialog.editor.name_edit, PROFILE)
+        type_into(qtbot, dialog.editor.base_url_edit, sandbox.base_url)
+        type_into(qtbot, dialog.editor.app_id_edit, sandbox.app_id)
+        type_into(qtbot, dialog.editor.students_entry_edit, sandbox.students_entry_id)
+        type_into(qtbot, dialog.editor.cards_entry_edit, sandbox.cards_entry_id)
+        type_into(qtbot, dialog.editor.api_key_edit, sandbox.api_key)
+        with qtbot.waitSignal(dialog.editor.fieldsLoaded, timeout=TIMEOUT):
+            click(qtbot, dialog.editor.load_fields_button)
+        combos = dialog.editor.mapping.field_combos
+        assert combos["student_no"].currentText() == "学号 (student_no)"
+        assert combos["card_student"].currentText() == "学生学号 (studentInfo)"
+        with qtbot.waitSignal(dialog.editor.connectionChecked, timeout=TIMEOUT) as checked:
+            click(qtbot, dialog.editor.test_button)
+        assert checked.args[0] is True, checked.args[1]
+        with qtbot.waitSignal(dialog.profileSaved, timeout=TIMEOUT):
+            click(qtbot, dialog.save_button)
+        assert keyring_backend.entries == {(service_name(PROFILE), "api_key"): sandbox.api_key}
+        assert sandbox.api_key not in paths.profiles_path.read_text(encoding="utf-8")
+        click(qtbot, dialog.findChild(QWidget, "closeProfilesButton"))
+        qtbot.waitUntil(lambda: window.profile_dialog is None)
+
+        # -- switch to it: the rows load off-thread, with the page count shown while listing
+        progress: list[tuple[int, object]] = []
+        window.loader.progress.connect(lambda done, total: progress.append((done, total)))
+        combo = window.profile_combo
+        index = combo.findData(PROFILE)
+        with qtbot.waitSignal(window.rowsLoaded, timeout=TIMEOUT) as loaded:
+            combo.setCurrentIndex(index)
+            combo.activated.emit(index)
+        assert loaded.args == [N_STUDENTS]
+        assert progress and all(total is None for _done, total in progress)
+        assert not window.load_progress.isVisible()
+        assert PROFILE in window.connection_label.text()
+        assert not window.demo_badge.isVisible()
+
+        # -- 待开通, select all filtered, 开通一卡通, confirm
+        window.filter_bar.apply_preset("to_open")
+        window.select_all_filtered()
+        rows = window.selected_rows()
+        expected = {r.student_no for r in window.model.all_rows()
+                    if r.student.status is StudentStatus.ENROLLED
+                    and r.card_status is CardStatus.NONE}
+        assert {r.student_no for r in rows} == expected and len(expected) > 100
+        open_action = window.findChild(type(window.profiles_action), ACTION_NAMES[Action.OPEN])
+        with qtbot.waitSignal(window.flow.confirmRequested, timeout=TIMEOUT) as shown:
+            open_action.trigger()
+        confirm = shown.args[0]
+        assert len(confirm.plan.writes) == len(expected) and not confirm.plan.skips
+        with qtbot.waitSignal(window.flow.jobDone, timeout=TIMEOUT) as done:
+            click(qtbot, confirm.confirm_button)
+        info = done.args[0]
+        assert info.state is JobState.DONE
+        assert info.succeeded == len(expected) and info.failed == 0
+
+        # -- the results as the operator sees them
+        qtbot.waitUntil(lambda: window.results.model.rowCount() == len(expected))
+        model = window.results.model
+        assert {model.index(r, COL_RESULT).data() for r in range(model.rowCount())} == {"成功"}
+        assert {r.outcome.kind for r in model.records()} == {OutcomeKind.SUCCEEDED}
+        assert all(window.model.row_for(no).card_status is CardStatus.ACTIVE for no in expected)
+
+        # -- and the backend: exactly one card per opened student, none for anyone else
+        assert sandbox.control.cards_by_student() == dict.fromkeys(expected, 1)
+        assert sandbox.api_key not in caplog.text
+    finally:
+        window.close()
+        journal.close()
