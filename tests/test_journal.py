@@ -193,3 +193,14 @@ def test_sqlite_failures_are_expected_errors(tmp_path: Path) -> None:
     assert err.value.code == "journal"
     with pytest.raises(CampusCardError):
         j.mark_sent(job_id, 0)
+
+
+def test_student_nos_by_outcome(tmp_path):
+    from campuscard_gui.core.outcomes import OutcomeKind
+
+    journal = Journal(tmp_path / "j.sqlite3")
+    plan = make_plan(Action.FREEZE, writes=3, skips=2)
+    job_id = journal.create_job(plan, profile="local", operator="t", chunk_size=10)
+    assert journal.student_nos(job_id, OutcomeKind.SKIPPED) == ["K00000", "K00001"]
+    assert journal.student_nos(job_id, OutcomeKind.SUCCEEDED) == []
+    journal.close()

@@ -401,6 +401,17 @@ class Journal:
             ))
         return out
 
+    def student_nos(self, job_id: int, kind: OutcomeKind) -> list[str]:
+        """The 学号 of the job's records with outcome ``kind``, in plan order.
+
+        For callers that need only the numbers (reading back what a job changed): no record
+        objects are built, which matters at 100,000 records.
+        """
+        with self._reading():
+            return [row[0] for row in self._conn.execute(
+                "SELECT student_no FROM records WHERE job_id = ? AND outcome = ?"
+                " ORDER BY position", (job_id, kind.value))]
+
     def chunks(self, job_id: int) -> list[ChunkInfo]:
         """The job's chunks in order."""
         with self._reading():

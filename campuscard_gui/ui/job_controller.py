@@ -111,8 +111,7 @@ class _JobThread(QThread):
             self.jobFinished.emit(info, changed)
 
     def _read_changed(self, job_id: int) -> dict[str, Card] | None:
-        nos = [r.student_no for r in self._journal.records(job_id)
-               if r.outcome is not None and r.outcome.kind is OutcomeKind.SUCCEEDED]
+        nos = self._journal.student_nos(job_id, OutcomeKind.SUCCEEDED)
         if not nos:
             return {}
         try:

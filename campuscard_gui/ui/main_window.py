@@ -358,7 +358,12 @@ class MainWindow(QMainWindow):
     def _on_loaded(self, rows: list[StudentRow], demo: bool) -> None:
         self.model.set_rows(rows)
         self.demo_badge.setVisible(demo)
-        self._set_state(self.tr("connected"))
+        # Rows a backend left out (e.g. a 学籍状态 label the field map does not know) are said,
+        # not silently dropped: guessing a status could act on the wrong card.
+        warnings = list(getattr(self.connector, "list_warnings", None) or [])
+        self._set_state(self.tr("connected"), "\n".join(warnings))
+        if warnings:
+            self.statusBar().showMessage("；".join(warnings), 60_000)
         self.update_actions()
         self.rowsLoaded.emit(len(rows))
         if self._offer_resume:

@@ -24,8 +24,6 @@ from campuscard_gui.ui.main_actions import ACTION_NAMES
 from campuscard_gui.ui.main_window import MainWindow
 from campuscard_gui.ui.student_model import COL_CARD_STATUS, ROW_ROLE
 
-# The offscreen platform plugin says this whenever a top-level window gets size hints.
-
 N_STUDENTS = 300
 JOB_TIMEOUT = 30_000
 
@@ -443,3 +441,19 @@ def test_connector_failure_is_shown_not_raised(qtbot, paths, journal):
     assert window.connection_label.toolTip() == "后端不可用"
     assert not window.import_action.isEnabled()
     window.close()
+
+
+def test_rows_a_backend_left_out_are_reported(qtbot, paths, db, journal):
+    class Warns(LocalConnector):
+        def list_rows(self, progress=None):
+            rows = super().list_rows(progress)
+            self.list_warnings = ["2 名学生的学籍状态选项无法识别（未显示）：甲、乙"]
+            return rows
+
+    w = make_window(qtbot, paths, journal, Warns(db))
+    try:
+        label = w.connection_label
+        assert "无法识别" in label.toolTip()
+        assert "无法识别" in w.statusBar().currentMessage()
+    finally:
+        w.close()
