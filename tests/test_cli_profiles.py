@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from keyring.backends import fail
-from test_credentials import LockedKeyring, MemoryKeyring
+from memory_keyring import LockedKeyring, MemoryKeyring
 
 import campuscard_gui
 from campuscard_gui import cli_common, cli_profiles

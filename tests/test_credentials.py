@@ -10,6 +10,7 @@ import keyring.errors
 import pytest
 from keyring.backend import KeyringBackend
 from keyring.backends import chainer, fail, null
+from memory_keyring import LockedKeyring, MemoryKeyring
 
 from campuscard_gui.config.credentials import (
     SECRET_KEYS,
@@ -22,46 +23,6 @@ from campuscard_gui.config.credentials import (
 from campuscard_gui.core.errors import CampusCardError, ConfigError
 
 SECRET = "jdy-SECRET-5f0c2a9e"
-
-
-class MemoryKeyring(KeyringBackend):
-    """A dict. Negative priority: keyring's own discovery never picks it, tests pass it in."""
-
-    priority = -10
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        try:
-            del self.entries[(service, username)]
-        except KeyError:
-            raise keyring.errors.PasswordDeleteError("no such password") from None
-
-
-class LockedKeyring(MemoryKeyring):
-    """Every call fails the way a locked Secret Service collection does — and, to be nasty,
-    with the secret it was handed in the error text."""
-
-    def __init__(self, error: type[Exception] = keyring.errors.KeyringLocked) -> None:
-        super().__init__()
-        self.error = error
-
-    def get_password(self, service: str, username: str) -> str | None:
-        raise self.error(f"Failed to unlock the collection for {service}/{username}!")
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        raise self.error(f"could not store {password!r}")
-
-    def delete_password(self, service: str, username: str) -> None:
-        raise self.error("locked")
 
 
 @pytest.fixture

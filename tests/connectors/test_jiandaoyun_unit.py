@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
-from keyring.backend import KeyringBackend
+from memory_keyring import MemoryKeyring
 
 from campuscard_gui.config.credentials import CredentialError, CredentialStore
 from campuscard_gui.config.fieldmap import FieldMap
@@ -548,23 +548,6 @@ def test_rate_limiter_margin_widens_the_window():
     for _ in range(21):
         limiter.acquire("batch")
     assert clock.now == pytest.approx(2.10)
-
-
-class MemoryKeyring(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.data: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.data.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.data[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.data.pop((service, username), None)
 
 
 def test_factory_opens_a_jiandaoyun_profile_with_its_key(paths):

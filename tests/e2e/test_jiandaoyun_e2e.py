@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import logging
 
-import keyring.errors
 import pytest
-from keyring.backend import KeyringBackend
+from memory_keyring import MemoryKeyring  # noqa: E402
 from PySide6.QtCore import QCoreApplication, Qt, QTranslator
 from PySide6.QtWidgets import QWidget
 
@@ -32,28 +31,6 @@ from campuscard_gui.ui.results_model import COL_RESULT
 N_STUDENTS = 300
 PROFILE = "jdy-e2e"
 TIMEOUT = 60_000
-
-
-class MemoryKeyring(KeyringBackend):
-    """A dict, passed into the CredentialStore (never installed as the global keyring)."""
-
-    priority = -10  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service, username):
-        return self.entries.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service, username):
-        try:
-            del self.entries[(service, username)]
-        except KeyError:
-            raise keyring.errors.PasswordDeleteError("none") from None
 
 
 @pytest.fixture

@@ -8,10 +8,10 @@ import logging
 import socket
 from dataclasses import dataclass
 
-import keyring.errors
 import pytest
 from keyring.backend import KeyringBackend
 from keyring.backends import fail
+from memory_keyring import LockedKeyring, MemoryKeyring  # noqa: E402
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QMessageBox, QWidget
 
@@ -25,36 +25,6 @@ from campuscard_gui.ui.profile_dialog import ProfileDialog
 
 TIMEOUT = 20_000
 NAME = "jdy-test"
-
-
-class MemoryKeyring(KeyringBackend):
-    """A dict; passed into CredentialStore, never installed globally."""
-
-    priority = -10  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service, username):
-        return self.entries.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service, username):
-        try:
-            del self.entries[(service, username)]
-        except KeyError:
-            raise keyring.errors.PasswordDeleteError("none") from None
-
-
-class LockedKeyring(MemoryKeyring):
-    def get_password(self, service, username):
-        raise keyring.errors.KeyringLocked("locked")
-
-    def set_password(self, service, username, password):
-        raise keyring.errors.KeyringLocked("locked")
 
 
 @pytest.fixture(scope="module")
