@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..batch import Journal
-from ..config.credentials import CredentialStore, unavailable_message
+from ..config.credentials import CredentialStore
 from ..config.paths import Paths
 from ..config.settings import LOCAL_PROFILE, ConfigStore
 from ..connectors.base import Connector
@@ -36,11 +36,12 @@ from ..core.model import CardStatus, StudentRow, StudentStatus
 from .filter_bar import FilterBar
 from .main_actions import ActionFlow, with_shortcut
 from .profile_dialog import ProfileDialog
+from .profile_flow import ProfileFlow
 from .results_panel import ResultsPanel
 from .student_loader import ConnectorFactory, StudentLoader
 from .student_model import StudentTableModel
 from .student_view import StudentTableView
-from .workers import run_in_thread, wait_for_workers
+from .workers import wait_for_workers
 
 log = logging.getLogger(__name__)
 
@@ -75,11 +76,9 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.setWindowTitle(self.tr("Campus Card Batch Manager"))
         self.resize(1280, 800)
-        self._config = config_store
+        self.config_store = config_store
         self.credentials = credentials if credentials is not None else CredentialStore()
-        self.keyring_problem: str | None = None  # set when the start-up check finds none
-        self.profile_dialog: ProfileDialog | None = None
-        self._reopen_pending = False  # the current profile changed while a job ran
+        self.profiles = ProfileFlow(self, self.credentials)
         self.paths = paths
         self.journal = journal
         self.settings = config_store.load_settings()
@@ -121,19 +120,19 @@ class MainWindow(QMainWindow):
         self.model.modelReset.connect(self._on_rows_changed)
         self.model.layoutChanged.connect(self._on_rows_changed)
         self.flow.busyChanged.connect(self.update_actions)
-        self.flow.busyChanged.connect(self._reopen_if_pending)
+        self.flow.busyChanged.connect(self.profiles.reopen_if_pending)
         self.loader.opened.connect(self._on_opened)
         self.loader.loaded.connect(self._on_loaded)
         self.loader.failed.connect(self._on_load_failed)
         self.loader.busyChanged.connect(self._on_loading_changed)
         self.loader.progress.connect(self._on_load_progress)
         self._on_rows_changed()
-        self._check_keyring()
+        self.profiles.check_keyring()
         if connector is not None:
             self._on_opened(connector)
             self.reload()
         else:
-            self._open_profile(self.profile_name)
+            self.open_profile(self.profile_name)
 
     # ---- construction ----------------------------------------------------------------------
 
@@ -155,7 +154,7 @@ class MainWindow(QMainWindow):
             "profilesAction", self.tr("Manage profiles…"),
             self.tr("Set up backends (简道云), API keys and field mapping"),
             QKeySequence("Ctrl+Shift+P"), sp.SP_FileDialogContentsView)
-        self.profiles_action.triggered.connect(self.open_profiles_dialog)
+        self.profiles_action.triggered.connect(self.profiles.open_dialog)
         self.refresh_action = self._action(
             "refreshAction", self.tr("Refresh"), self.tr("Reload the students"),
             QKeySequence(QKeySequence.StandardKey.Refresh), sp.SP_BrowserReload)
@@ -204,7 +203,7 @@ class MainWindow(QMainWindow):
         self.profile_combo.setToolTip(self.tr("The backend to work on; switching reloads"))
         self.profile_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         profile_label.setBuddy(self.profile_combo)
-        self._fill_profiles()
+        self.fill_profiles()
         self.profile_combo.activated.connect(self._on_profile_activated)
         toolbar.addWidget(profile_label)
         toolbar.addWidget(self.profile_combo)
@@ -275,9 +274,9 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.connection_label)
         self._set_state(self.tr("connecting…"))
 
-    def _fill_profiles(self) -> None:
+    def fill_profiles(self) -> None:
         try:
-            names = sorted(self._config.load_profiles(), key=lambda n: (n != LOCAL_PROFILE, n))
+            names = sorted(self.config_store.load_profiles(), key=lambda n: (n != LOCAL_PROFILE, n))
         except CampusCardError as exc:
             log.warning("profiles unreadable: %s", exc.message)
             names = []
@@ -295,9 +294,9 @@ class MainWindow(QMainWindow):
             self.tr("Profile: %1 · %2").replace("%1", self.profile_name).replace("%2", text))
         self.connection_label.setToolTip(tooltip)
 
-    def _open_profile(self, name: str) -> None:
+    def open_profile(self, name: str) -> None:
         try:
-            profile = self._config.get_profile(name)
+            profile = self.config_store.get_profile(name)
         except CampusCardError as exc:
             self._on_load_failed(exc.message)
             return
@@ -305,44 +304,13 @@ class MainWindow(QMainWindow):
         self._set_state(self.tr("connecting…"))
         self.loader.open_profile(profile)
 
-    def _remote_profiles(self) -> list[str]:
-        try:
-            return [p.name for p in self._config.load_profiles().values()
-                    if p.kind != "local"]
-        except CampusCardError:
-            return []
-
-    def _check_keyring(self) -> None:
-        """Find out off the GUI thread whether a keyring exists (asking may touch D-Bus)."""
-        credentials = self.credentials
-
-        def done(ok: bool) -> None:
-            self.keyring_problem = None if ok else unavailable_message()
-            self._show_keyring_problem()
-            self.keyringChecked.emit(ok)
-
-        run_in_thread(credentials.available, done,
-                      lambda exc: log.warning("keyring check failed: %s", type(exc).__name__),
-                      parent=self)
-
-    def _show_keyring_problem(self) -> None:
-        """Without a keyring the remote profiles cannot be used (local still works): say so
-        in the status bar when there are any."""
-        problem = self.keyring_problem
-        show = problem is not None and bool(self._remote_profiles())
-        self.keyring_label.setVisible(show)
-        self.keyring_label.setToolTip(problem or "")
-        if show and problem is not None:
-            self.statusBar().showMessage(
-                self.tr("Remote profiles cannot be used: %1").replace("%1", problem), 30_000)
-
     @Slot()
     def reload(self) -> None:
         """Load the students again (off the GUI thread); opens the profile if it is not."""
         if self._closing:
             return
         if self.connector is None:
-            self._open_profile(self.profile_name)
+            self.open_profile(self.profile_name)
             return
         self._set_state(self.tr("loading…"))
         self.loader.reload(self.connector)
@@ -411,63 +379,11 @@ class MainWindow(QMainWindow):
         self._save_settings()
         self.model.set_rows([])
         self.demo_badge.hide()
-        self._open_profile(name)
-
-    # ---- profiles dialog ---------------------------------------------------------------------
-
-    @Slot()
-    def open_profiles_dialog(self) -> None:
-        """Open 管理配置… (window-modal; a running job carries on)."""
-        if self.profile_dialog is not None:
-            self.profile_dialog.raise_()
-            self.profile_dialog.activateWindow()
-            return
-        dialog = ProfileDialog(self._config, self.credentials, self.paths, self,
-                               current=self.profile_name, keyring_problem=self.keyring_problem)
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.profileSaved.connect(self._on_profile_saved)
-        dialog.profileDeleted.connect(self._on_profile_deleted)
-        dialog.destroyed.connect(self._profile_dialog_closed)
-        self.profile_dialog = dialog
-        dialog.open()
-        self.profileDialogOpened.emit(dialog)
-
-    @Slot()
-    def _profile_dialog_closed(self) -> None:
-        self.profile_dialog = None
-
-    @Slot(str)
-    def _on_profile_saved(self, name: str) -> None:
-        self._fill_profiles()
-        self._show_keyring_problem()
-        if name == self.profile_name:  # new settings or key: open it again
-            self._reopen_pending = True
-            self._reopen_if_pending()
-
-    @Slot(str)
-    def _on_profile_deleted(self, name: str) -> None:
-        if name == self.profile_name:
-            self.profile_name = LOCAL_PROFILE
-            self.settings.default_profile = LOCAL_PROFILE  # remove_profile saved it too
-            if not self.flow.is_busy():  # a running job keeps its rows until it ends
-                self.model.set_rows([])
-                self.demo_badge.hide()
-            self._reopen_pending = True
-        self._fill_profiles()
-        self._show_keyring_problem()
-        self._reopen_if_pending()
-
-    @Slot()
-    def _reopen_if_pending(self) -> None:
-        """Open the current profile again once no job or plan holds the connector."""
-        if self._reopen_pending and not self.flow.is_busy() and not self._closing:
-            self._reopen_pending = False
-            self._open_profile(self.profile_name)
+        self.open_profile(name)
 
     def _save_settings(self) -> None:
         try:
-            self._config.save_settings(self.settings)
+            self.config_store.save_settings(self.settings)
         except (OSError, CampusCardError) as exc:
             log.warning("settings not saved: %s", exc)
 
@@ -475,6 +391,20 @@ class MainWindow(QMainWindow):
     def _on_allow_toggled(self, checked: bool) -> None:
         self.settings.allow_open_non_enrolled = checked
         self._save_settings()
+
+    @property
+    def profile_dialog(self) -> ProfileDialog | None:
+        """The open 管理配置… dialog, if any."""
+        return self.profiles.dialog
+
+    @property
+    def keyring_problem(self) -> str | None:
+        """Why remote profiles cannot be used (no keyring), or None."""
+        return self.profiles.keyring_problem
+
+    @Slot()
+    def open_profiles_dialog(self) -> None:
+        self.profiles.open_dialog()
 
     @property
     def allow_non_enrolled(self) -> bool:
@@ -534,8 +464,8 @@ class MainWindow(QMainWindow):
                 event.ignore()
                 return
         self._closing = True
-        if self.profile_dialog is not None:
-            self.profile_dialog.close()
+        if self.profiles.dialog is not None:
+            self.profiles.dialog.close()
         self.loader.stop()
         self.flow.shutdown()  # cancels the running job and waits for its thread
         wait_for_workers()

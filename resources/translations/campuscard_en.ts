@@ -975,10 +975,6 @@
         <translation>Profile: %1 · %2</translation>
     </message>
     <message>
-        <source>Remote profiles cannot be used: %1</source>
-        <translation>Remote profiles cannot be used: %1</translation>
-    </message>
-    <message>
         <source>loading…</source>
         <translation>loading…</translation>
     </message>
@@ -1100,6 +1096,13 @@
     <message>
         <source>Deleted “%1”.</source>
         <translation>Deleted “%1”.</translation>
+    </message>
+</context>
+<context>
+    <name>ProfileFlow</name>
+    <message>
+        <source>Remote profiles cannot be used: %1</source>
+        <translation>Remote profiles cannot be used: %1</translation>
     </message>
 </context>
 <context>

@@ -998,10 +998,6 @@
         <translation>配置：%1 · %2</translation>
     </message>
     <message>
-        <source>Remote profiles cannot be used: %1</source>
-        <translation>远程配置无法使用：%1</translation>
-    </message>
-    <message>
         <source>loading…</source>
         <translation>加载中…</translation>
     </message>
@@ -1125,6 +1121,13 @@
     <message>
         <source>Deleted “%1”.</source>
         <translation>已删除“%1”。</translation>
+    </message>
+</context>
+<context>
+    <name>ProfileFlow</name>
+    <message>
+        <source>Remote profiles cannot be used: %1</source>
+        <translation>远程配置无法使用：%1</translation>
     </message>
 </context>
 <context>
