@@ -24,13 +24,16 @@ from .control import Control, Counters, parse_fault_kinds
 from .jdy_schema import APP_ID, CARDS_ENTRY_ID, STUDENTS_ENTRY_ID
 from .jdy_store import JdyStore
 from .jiandaoyun import JiandaoyunApp
+from .kintone import KintoneApp
+from .kintone_settings import KintoneSettings
+from .kintone_store import KintoneStore
 from .server import ConnectionRegistry, ServerThread, is_loopback
 from .settings import FAULT_KINDS, JdySettings
 
-__all__ = ["BACKENDS", "FAULT_KINDS", "Control", "Counters", "JdySettings", "RunningSandbox",
-           "SandboxInfo", "run_sandbox", "start_sandbox"]
+__all__ = ["BACKENDS", "FAULT_KINDS", "Control", "Counters", "JdySettings", "KintoneSettings",
+           "RunningSandbox", "SandboxInfo", "run_sandbox", "start_sandbox"]
 
-BACKENDS = ("jiandaoyun",)
+BACKENDS = ("jiandaoyun", "kintone")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,9 +45,25 @@ class SandboxInfo:
     api_key: str = field(repr=False)
     control: Control = field(repr=False, compare=False)
     backend: str = "jiandaoyun"
+    # kintone only ("" for 简道云): app ids, one API token per app, a login and password
+    students_app: str = ""
+    cards_app: str = ""
+    students_token: str = field(default="", repr=False)
+    cards_token: str = field(default="", repr=False)
+    user: str = ""
+    password: str = field(default="", repr=False)
+    guest_space: str = ""  # kintone: the apps' guest space id ("" when not in one)
 
     def start_line(self) -> dict[str, str]:
         """The JSON object ``campuscard-sandbox`` prints when ready."""
+        if self.backend == "kintone":
+            line = {"backend": self.backend, "base_url": self.base_url,
+                    "students_app": self.students_app, "cards_app": self.cards_app,
+                    "students_token": self.students_token, "cards_token": self.cards_token,
+                    "user": self.user, "password": self.password}
+            if self.guest_space:
+                line["guest_space"] = self.guest_space
+            return line
         return {"backend": self.backend, "base_url": self.base_url, "app_id": self.app_id,
                 "students_entry_id": self.students_entry_id,
                 "cards_entry_id": self.cards_entry_id, "api_key": self.api_key}
@@ -79,6 +98,30 @@ def _build_jiandaoyun(*, students: int, seed: int, control: Control, api_key: st
     return app, info
 
 
+def _build_kintone(*, students: int, seed: int, control: Control, api_key: str,
+                   settings: Any, with_cards: bool, registry: ConnectionRegistry
+                   ) -> tuple[KintoneApp, Callable[[str], dict[str, str]]]:
+    k_settings = settings if settings is not None else KintoneSettings()
+    if not isinstance(k_settings, KintoneSettings):
+        raise TypeError("settings for the kintone sandbox must be KintoneSettings")
+    store = KintoneStore(generate_school(students, seed), k_settings, with_cards=with_cards)
+    control.attach(store.cards_by_student, store.records)
+    tokens = {k_settings.students_app: secrets.token_urlsafe(30),
+              k_settings.cards_app: secrets.token_urlsafe(30)}
+    app = KintoneApp(store, control, tokens, api_key, k_settings, registry.abort)
+
+    def info(url: str) -> dict[str, str]:
+        space = k_settings.guest_space
+        return {"base_url": url, "app_id": "", "students_entry_id": "", "cards_entry_id": "",
+                "students_app": str(k_settings.students_app),
+                "cards_app": str(k_settings.cards_app),
+                "students_token": tokens[k_settings.students_app],
+                "cards_token": tokens[k_settings.cards_app], "user": k_settings.user,
+                "password": api_key, "guest_space": "" if space is None else str(space)}
+
+    return app, info
+
+
 def start_sandbox(backend: str = "jiandaoyun", students: int = 200, seed: int = 1,
                   latency_ms: float = 0.0, fault_rate: float = 0.0,
                   faults: Iterable[str] | str = (), *, host: str = "127.0.0.1", port: int = 0,
@@ -88,7 +131,8 @@ def start_sandbox(backend: str = "jiandaoyun", students: int = 200, seed: int = 
 
     ``faults``: kinds from FAULT_KINDS; ``fault_rate`` of eligible requests get one.
     ``with_cards``: also load the demo school's card records (the cards form starts empty
-    otherwise). ``settings``: backend settings (JdySettings for 简道云).
+    otherwise). ``settings``: backend settings (JdySettings for 简道云, KintoneSettings for
+    kintone). For kintone, ``api_key`` is the user's password (random when None).
     """
     if backend not in BACKENDS:
         raise ValueError(f"unknown sandbox backend {backend!r}; known: {', '.join(BACKENDS)}")
@@ -101,12 +145,13 @@ def start_sandbox(backend: str = "jiandaoyun", students: int = 200, seed: int = 
                       fault_rate=fault_rate, fault_scope=scope)
     key = api_key or secrets.token_hex(16)
     registry = ConnectionRegistry()
-    app, describe = _build_jiandaoyun(students=students, seed=seed, control=control,
-                                      api_key=key, settings=settings, with_cards=with_cards,
-                                      registry=registry)
+    build = _build_kintone if backend == "kintone" else _build_jiandaoyun
+    app, describe = build(students=students, seed=seed, control=control, api_key=key,
+                          settings=settings, with_cards=with_cards, registry=registry)
     server = ServerThread(app, registry, host, port, on_stop=app.stopping.set)
     server.start()
-    info = SandboxInfo(**describe(server.url), api_key=key, control=control, backend=backend)
+    info = SandboxInfo(**describe(server.url), api_key="" if backend == "kintone" else key,
+                       control=control, backend=backend)
     return RunningSandbox(info, server)
 
 

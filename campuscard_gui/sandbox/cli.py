@@ -1,8 +1,9 @@
 """``campuscard-sandbox``: run a backend emulator on 127.0.0.1 until SIGINT/SIGTERM.
 
-When ready it prints one JSON line on stdout (backend, base_url, app_id, students_entry_id,
-cards_entry_id, api_key). The API key is random unless CAMPUSCARD_SANDBOX_API_KEY is set
-(secrets never go in argv).
+When ready it prints one JSON line on stdout (简道云: backend, base_url, app_id,
+students_entry_id, cards_entry_id, api_key; kintone: backend, base_url, students_app,
+cards_app, students_token, cards_token, user, password). The API key (kintone: the password)
+is random unless CAMPUSCARD_SANDBOX_API_KEY is set (secrets never go in argv).
 """
 
 from __future__ import annotations
