@@ -31,30 +31,16 @@ from .jdy_schema import MEMBERS, Form, JdyError
 from .jdy_store import JdyStore
 from .ratelimit import SlidingWindowLimiter, Verdict
 from .settings import JdySettings
+from .wire_faults import Aborter, Dropped, drop, gateway_502, hold
 
 API_PREFIX = "/api/v5/"
 _TXN_BAD = re.compile(r"\$\{|\$\(")
-_HTML_502 = ("<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
-             "<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n"
-             "</body>\r\n</html>\r\n")
 _MALFORMED = "<!DOCTYPE html><html><body>系统繁忙，请稍后再试</body></html>"
-
-Aborter = Callable[[Any, bool], bool]  # (scope["client"], reset) -> connection found and closed
-
 
 def _error(code: int, msg: str, status: int = 400) -> JSONResponse:
     return JSONResponse({"code": code, "msg": msg}, status_code=status)
 
 
-class _Dropped(Response):
-    """No response at all: the connection was aborted; wait for the server to notice."""
-
-    def __init__(self) -> None:
-        super().__init__()
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        while (await receive())["type"] != "http.disconnect":
-            pass
 
 
 # --------------------------------------------------------------------------- body params
@@ -174,7 +160,7 @@ class JiandaoyunApp:
                 try:  # read (and cache) the body now: a held request outlives its client
                     await request.body()
                 except ClientDisconnect:
-                    return _Dropped()
+                    return Dropped()
                 if ctl.latency_ms > 0:
                     await asyncio.sleep(ctl.latency_ms / 1000)
                 return await self._run(name, handler, request)
@@ -198,20 +184,20 @@ class JiandaoyunApp:
         if fault == "5xx":
             return _error(502, "网关错误", 502)
         if fault == "html":
-            return Response(_HTML_502, status_code=502, media_type="text/html")
+            return gateway_502()
         if fault == "timeout":  # held past the client's patience; applied per timeout_apply
             apply = self.settings.timeout_apply
             early = None
             if apply == "before":
                 early = await self._process(handler, request, fault)
-            if await self._hold(self.settings.fault_timeout_s) or apply == "never":
-                return self._drop(request)
+            if await hold(self.stopping, self.settings.fault_timeout_s) or apply == "never":
+                return drop(self._aborter, request, self.settings.drop_mode == "reset")
             if early is not None:
                 return early
             return await self._process(handler, request, fault)
         response = await self._process(handler, request, fault)
         if fault == "drop":
-            return self._drop(request)
+            return drop(self._aborter, request, self.settings.drop_mode == "reset")
         if fault == "malformed":  # applied, but the answer is unreadable
             return Response(_MALFORMED, status_code=200, media_type="application/json")
         return response
@@ -230,24 +216,6 @@ class JiandaoyunApp:
         except JdyError as exc:
             return _error(exc.code, exc.msg, exc.status)
         return JSONResponse(payload)
-
-    async def _hold(self, seconds: float) -> bool:
-        """Sleep ``seconds`` without blocking the loop; True if the server stops meanwhile."""
-        loop = asyncio.get_running_loop()
-        end = loop.time() + seconds
-        while not self.stopping.is_set():
-            left = end - loop.time()
-            if left <= 0:
-                return False
-            await asyncio.sleep(min(left, 0.05))
-        return True
-
-    def _drop(self, request: Request) -> Response:
-        if self._aborter is None or not self._aborter(request.scope.get("client"),
-                                                      self.settings.drop_mode == "reset"):
-            # Not served by our server (no transport access): the nearest thing is a 502.
-            return Response(_HTML_502, status_code=502, media_type="text/html")
-        return _Dropped()
 
     # ------------------------------------------------------------------ endpoints
 

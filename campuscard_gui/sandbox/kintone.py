@@ -19,7 +19,6 @@ import re
 import secrets
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,11 +31,8 @@ from starlette.types import Receive, Scope, Send
 from .control import Control
 from .kintone_settings import KintoneSettings
 from .kintone_store import App, KintoneError, KintoneStore, invalid
+from .wire_faults import Aborter, Dropped, drop, gateway_502, hold
 
-Aborter = Callable[[Any, bool], bool]
-
-_HTML_502 = ("<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
-             "<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n")
 _HTML_503 = "<html><body><h1>503 Service Unavailable</h1></body></html>"
 _HTML_404 = "<html><body><h1>404 Not Found</h1></body></html>"
 _BULK_API = re.compile(r"^/k/(?:guest/(\d+)/)?v1/(records?|record/status|records/status"
@@ -60,13 +56,6 @@ def _error_body(exc: KintoneError) -> dict[str, Any]:
     return body
 
 
-class _Dropped(Response):
-    def __init__(self) -> None:
-        super().__init__()
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        while (await receive())["type"] != "http.disconnect":
-            pass
 
 
 @dataclass(slots=True)
@@ -162,7 +151,7 @@ class KintoneApp:
             try:
                 body = await request.body()
             except ClientDisconnect:
-                return _Dropped()
+                return Dropped()
             space = request.path_params.get("space")
             try:
                 req = _Req(method, resource, self._params(request, body),
@@ -277,34 +266,18 @@ class KintoneApp:
         if fault == "5xx":
             return Response(_HTML_503, status_code=503, media_type="text/html")
         if fault == "html":
-            return Response(_HTML_502, status_code=502, media_type="text/html")
+            return gateway_502()
         if fault == "timeout":
-            if await self._hold(self.settings.fault_timeout_s):
-                return self._drop(request)
+            if await hold(self.stopping, self.settings.fault_timeout_s):
+                return drop(self._aborter, request, self.settings.drop_mode == "reset")
             return self._process(req)
         response = self._process(req)
         if fault == "drop":
-            return self._drop(request)
+            return drop(self._aborter, request, self.settings.drop_mode == "reset")
         if fault == "malformed":
             return Response("<!DOCTYPE html><html><body>busy</body></html>", status_code=200,
                             media_type="application/json")
         return response
-
-    async def _hold(self, seconds: float) -> bool:
-        loop = asyncio.get_running_loop()
-        end = loop.time() + seconds
-        while not self.stopping.is_set():
-            left = end - loop.time()
-            if left <= 0:
-                return False
-            await asyncio.sleep(min(left, 0.05))
-        return True
-
-    def _drop(self, request: Request) -> Response:
-        if self._aborter is None or not self._aborter(request.scope.get("client"),
-                                                      self.settings.drop_mode == "reset"):
-            return Response(_HTML_502, status_code=502, media_type="text/html")
-        return _Dropped()
 
     def _process(self, req: _Req) -> Response:
         try:
