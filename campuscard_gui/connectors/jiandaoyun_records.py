@@ -6,9 +6,7 @@ Pure functions over the JSON the API returns; the HTTP side lives in ``jiandaoyu
 
 from __future__ import annotations
 
-import logging
 import math
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,14 +15,13 @@ from typing import Any
 
 from ..config.fieldmap import FieldMap
 from ..core.errors import ConfigError, ConnectorError
-from ..core.model import Card, Student, StudentRow
-
-log = logging.getLogger(__name__)
+from ..core.model import Card, StudentRow
+from . import joining
+from .joining import RecordReader
 
 DEFAULT_BASE_URL = "https://api.jiandaoyun.com/api"
 MAX_BATCH = 100  # batch_create data_list / batch_update data_ids (spec §2, OFF)
 MAX_PAGE = 100  # data/list limit (spec §2, OFF)
-_EXAMPLES = 5
 
 Record = Mapping[str, Any]
 
@@ -184,77 +181,22 @@ def card_of(rec: Record, fm: FieldMap) -> Card | None:
     )
 
 
+def _text(rec: Record, key: str) -> str:
+    return text_of(rec.get(key))
+
+
+def _record_id(rec: Record) -> str:
+    return str(rec.get("_id", ""))
+
+
+READER = RecordReader("简道云", _text, _record_id, card_of)
+
+
 def unknown_label_error(rec: Record, fm: FieldMap) -> ConnectorError:
-    label = text_of(rec.get(fm.card_status))
-    shown = f"“{label}”" if label else "空白"
-    return ConnectorError(
-        f"学号 {text_of(rec.get(fm.card_student))} 的卡记录状态为{shown}，不在字段对应的卡状态"
-        "选项中，无法判断这张卡是否有效。请在配置中检查卡状态的选项对应，或在简道云中更正该记录。",
-        code="label")
+    return joining.unknown_label_error(rec, fm, READER)
 
 
 def join_rows(students: Iterable[Record], cards: Iterable[Record],
               fm: FieldMap) -> tuple[list[StudentRow], list[str]]:
-    """Students (form order) joined with their current card, and warnings for the operator.
-
-    A student whose 学籍状态 is empty or not mapped, or whose current card's status is, is
-    left out (and counted in a warning) rather than shown under a guessed state: every guess
-    is one that some action or preset would act on (shown as 休学, the "休学但卡仍正常" preset
-    would freeze the card; a card shown as 未开通 could be opened a second time).
-    If students exist but none has a known 学籍状态, the label mapping is wrong: raised.
-    """
-    current = newest_cards(cards, fm)
-    rows: list[StudentRow] = []
-    bad_student: Counter[str] = Counter()
-    bad_card: Counter[str] = Counter()
-    examples: list[str] = []
-    seen = 0
-    for rec in students:
-        seen += 1
-        no = text_of(rec.get(fm.student_no))
-        if not no:
-            bad_student["（学号为空）"] += 1
-            continue
-        label = text_of(rec.get(fm.student_status))
-        status = fm.student_status_of(label)
-        if status is None:
-            bad_student[label or "空白"] += 1
-            if len(examples) < _EXAMPLES:
-                examples.append(no)
-            continue
-        student = Student(no, text_of(rec.get(fm.name)), text_of(rec.get(fm.college)),
-                          text_of(rec.get(fm.class_name)), status, str(rec.get("_id", "")))
-        card_rec = current.get(no)
-        if card_rec is None:
-            rows.append(StudentRow(student))
-            continue
-        card = card_of(card_rec, fm)
-        if card is None:
-            bad_card[text_of(card_rec.get(fm.card_status)) or "空白"] += 1
-            if len(examples) < _EXAMPLES:
-                examples.append(no)
-            continue
-        rows.append(StudentRow(student, card))
-    if seen and not rows and bad_student and not bad_card:
-        raise ConnectorError(
-            f"学生表中 {seen} 名学生的学籍状态都无法识别（{_counts(bad_student)}）。请在配置的"
-            "选项对应中设置学校使用的学籍状态文字。", code="label")
-    warnings = []
-    if bad_student:
-        warnings.append(
-            f"{sum(bad_student.values())} 名学生的学号或学籍状态为空或无法识别"
-            f"（{_counts(bad_student)}），未列出。")
-    if bad_card:
-        warnings.append(
-            f"{sum(bad_card.values())} 名学生的当前卡记录状态无法识别（{_counts(bad_card)}），"
-            "未列出，以免重复开卡。")
-    if warnings:
-        warnings.append(f"例如学号：{'、'.join(examples)}。请检查配置中的选项对应，"
-                        "或在简道云中更正这些记录。")
-        log.warning("%s", "".join(warnings))
-    return rows, warnings
-
-
-def _counts(counter: Counter[str]) -> str:
-    return "、".join(f"“{k}” {n} 名" if k != "空白" else f"空白 {n} 名"
-                    for k, n in counter.most_common(5))
+    """Students (form order) joined with their current card (``joining.join_rows``)."""
+    return joining.join_rows(students, newest_cards(cards, fm), fm, READER)

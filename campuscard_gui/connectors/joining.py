@@ -1,0 +1,109 @@
+"""Students joined with their current card, for every remote backend.
+
+A backend's records differ in shape (简道云: ``{widget: value}``; kintone:
+``{code: {"type", "value"}}``), so the join takes a :class:`RecordReader` that knows how to
+read one. The rules are the same everywhere:
+
+A student whose 学籍状态 is empty or not mapped, or whose current card's status is, is left
+out (and counted in a warning) rather than shown under a guessed state: every guess is one
+that some action or preset would act on (shown as 休学, the "休学但卡仍正常" preset would
+freeze the card; a card shown as 未开通 could be opened a second time). If students exist but
+none has a known 学籍状态, the label mapping is wrong: raised.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..config.fieldmap import FieldMap
+from ..core.errors import ConnectorError
+from ..core.model import Card, Student, StudentRow
+
+log = logging.getLogger(__name__)
+
+Record = Mapping[str, Any]
+_EXAMPLES = 5
+
+
+@dataclass(frozen=True, slots=True)
+class RecordReader:
+    """How to read one backend's records."""
+
+    service: str  # the backend's name in messages ("简道云", "kintone")
+    text: Callable[[Record, str], str]  # (record, field) -> the value as text ("" if none)
+    record_id: Callable[[Record], str]
+    card: Callable[[Record, FieldMap], Card | None]  # None: status label unknown
+
+
+def unknown_label_error(rec: Record, fm: FieldMap, reader: RecordReader) -> ConnectorError:
+    label = reader.text(rec, fm.card_status)
+    shown = f"“{label}”" if label else "空白"
+    return ConnectorError(
+        f"学号 {reader.text(rec, fm.card_student)} 的卡记录状态为{shown}，不在字段对应的卡状态"
+        f"选项中，无法判断这张卡是否有效。请在配置中检查卡状态的选项对应，或在{reader.service}"
+        "中更正该记录。", code="label")
+
+
+def join_rows(students: Iterable[Record], current: Mapping[str, Record], fm: FieldMap,
+              reader: RecordReader) -> tuple[list[StudentRow], list[str]]:
+    """Students (in the order given) joined with ``current`` (学号 -> that student's current
+    card record), and warnings for the operator (see the module doc)."""
+    rows: list[StudentRow] = []
+    bad_student: Counter[str] = Counter()
+    bad_card: Counter[str] = Counter()
+    examples: list[str] = []
+    seen = 0
+    text = reader.text
+    for rec in students:
+        seen += 1
+        no = text(rec, fm.student_no)
+        if not no:
+            bad_student["（学号为空）"] += 1
+            continue
+        label = text(rec, fm.student_status)
+        status = fm.student_status_of(label)
+        if status is None:
+            bad_student[label or "空白"] += 1
+            if len(examples) < _EXAMPLES:
+                examples.append(no)
+            continue
+        student = Student(no, text(rec, fm.name), text(rec, fm.college),
+                          text(rec, fm.class_name), status, reader.record_id(rec))
+        card_rec = current.get(no)
+        if card_rec is None:
+            rows.append(StudentRow(student))
+            continue
+        card = reader.card(card_rec, fm)
+        if card is None:
+            bad_card[text(card_rec, fm.card_status) or "空白"] += 1
+            if len(examples) < _EXAMPLES:
+                examples.append(no)
+            continue
+        rows.append(StudentRow(student, card))
+    if seen and not rows and bad_student and not bad_card:
+        raise ConnectorError(
+            f"学生表中 {seen} 名学生的学籍状态都无法识别（{_counts(bad_student)}）。请在配置的"
+            "选项对应中设置学校使用的学籍状态文字。", code="label")
+    warnings = []
+    if bad_student:
+        warnings.append(
+            f"{sum(bad_student.values())} 名学生的学号或学籍状态为空或无法识别"
+            f"（{_counts(bad_student)}），未列出。")
+    if bad_card:
+        warnings.append(
+            f"{sum(bad_card.values())} 名学生的当前卡记录状态无法识别（{_counts(bad_card)}），"
+            "未列出，以免重复开卡。")
+    if warnings:
+        warnings.append(f"例如学号：{'、'.join(examples)}。请检查配置中的选项对应，"
+                        f"或在{reader.service}中更正这些记录。")
+        log.warning("%s", "".join(warnings))
+    return rows, warnings
+
+
+def _counts(counter: Counter[str]) -> str:
+    return "、".join(f"“{k}” {n} 名" if k != "空白" else f"空白 {n} 名"
+                    for k, n in counter.most_common(5))
