@@ -3,6 +3,10 @@
 ``<conditions> [order by f asc|desc, …] [limit N] [offset M]`` with ``= != > < >= <=``,
 ``in (…)``, ``not in (…)``, ``and``, ``or`` and parentheses. Values are double-quoted strings
 (``\\"`` and ``\\\\`` escaped) or bare numbers. Anything else is a query error.
+
+A parsed condition is a small tree (:class:`Cond`, :class:`AllOf`, :class:`AnyOf`) whose every
+node carries its compiled ``test``; the store reads the tree to use its indexes and always
+re-checks candidates with ``test``, so an index can only narrow, never change, a result.
 """
 
 from __future__ import annotations
@@ -37,9 +41,34 @@ class QueryError(Exception):
         self.message = message
 
 
+@dataclass(frozen=True, slots=True)
+class Cond:
+    """``field op value`` or ``field [not] in (values)``; op is one of = != > < >= <= in, not in."""
+
+    field: str
+    op: str
+    values: tuple[str, ...]
+    test: Predicate
+
+
+@dataclass(frozen=True, slots=True)
+class AllOf:
+    parts: tuple[Node, ...]
+    test: Predicate
+
+
+@dataclass(frozen=True, slots=True)
+class AnyOf:
+    parts: tuple[Node, ...]
+    test: Predicate
+
+
+Node = Cond | AllOf | AnyOf
+
+
 @dataclass(slots=True)
 class Query:
-    predicate: Predicate | None = None
+    where: Node | None = None
     order: list[tuple[str, bool]] = field(default_factory=list)  # (field, descending)
     limit: int | None = None
     offset: int | None = None
@@ -68,7 +97,7 @@ def _tokens(text: str) -> list[_Tok]:
     return out
 
 
-def _number(value: Any) -> Decimal | None:
+def number(value: Any) -> Decimal | None:
     try:
         return Decimal(str(value))
     except (InvalidOperation, ValueError):
@@ -116,7 +145,7 @@ class _Parser:
     def parse(self) -> Query:
         q = Query()
         if not self.at_clause():
-            q.predicate = self.disjunction()
+            q.where = self.disjunction()
         if self.word("order", "by"):
             while True:
                 name = self.field()
@@ -150,23 +179,25 @@ class _Parser:
             raise QueryError("GAIA_IQ11", f"Specified field ({t.text}) not found.")
         return t.text
 
-    def disjunction(self) -> Predicate:
+    def disjunction(self) -> Node:
         parts = [self.conjunction()]
         while self.word("or"):
             parts.append(self.conjunction())
         if len(parts) == 1:
             return parts[0]
-        return lambda r: any(p(r) for p in parts)
+        tests = [p.test for p in parts]
+        return AnyOf(tuple(parts), lambda r: any(t(r) for t in tests))
 
-    def conjunction(self) -> Predicate:
+    def conjunction(self) -> Node:
         parts = [self.factor()]
         while self.word("and"):
             parts.append(self.factor())
         if len(parts) == 1:
             return parts[0]
-        return lambda r: all(p(r) for p in parts)
+        tests = [p.test for p in parts]
+        return AllOf(tuple(parts), lambda r: all(t(r) for t in tests))
 
-    def factor(self) -> Predicate:
+    def factor(self) -> Node:
         t = self.peek()
         if t is not None and t.kind == "punct" and t.text == "(":
             self.i += 1
@@ -182,9 +213,10 @@ class _Parser:
         if ftype in CHOICE_TYPES:
             raise QueryError("GAIA_IQ03",
                              f"The operator ({op}) cannot be used for the field ({name}).")
-        return _compare(name, ftype, op, self.value())
+        value = self.value()
+        return Cond(name, op, (value,), _compare(name, ftype, op, value))
 
-    def membership(self, name: str, ftype: str, negate: bool) -> Predicate:
+    def membership(self, name: str, ftype: str, negate: bool) -> Cond:
         self.expect("punct", "(")
         values = [self.value()]
         while True:
@@ -194,19 +226,20 @@ class _Parser:
             if t.kind != "punct" or t.text != ",":
                 raise QueryError("GAIA_IQ02", f"Invalid query near {t.text!r}.")
             values.append(self.value())
+        op = "not in" if negate else "in"
         if ftype in NUMERIC_TYPES:
-            nums = {_number(v) for v in values}
+            nums = {number(v) for v in values}
 
             def num_in(r: Record) -> bool:
-                return (_number(r.get(name)) in nums) != negate
+                return (number(r.get(name)) in nums) != negate
 
-            return num_in
+            return Cond(name, op, tuple(values), num_in)
         wanted = set(values)
 
         def str_in(r: Record) -> bool:
             return (str(r.get(name) or "") in wanted) != negate
 
-        return str_in
+        return Cond(name, op, tuple(values), str_in)
 
     def value(self) -> str:
         t = self.take()
@@ -217,12 +250,12 @@ class _Parser:
 
 def _compare(name: str, ftype: str, op: str, raw: str) -> Predicate:
     if ftype in NUMERIC_TYPES:
-        target = _number(raw)
+        target = number(raw)
         if target is None:
             raise QueryError("GAIA_IQ02", f"Invalid number: {raw!r}.")
 
         def key(r: Record) -> Any:
-            return _number(r.get(name))
+            return number(r.get(name))
     else:
         target_s: Any = raw
         target = target_s
@@ -260,6 +293,6 @@ def sort_key(ftype: str, value: Any) -> tuple[int, Any]:
     if value is None or value == "":
         return (0, "")
     if ftype in NUMERIC_TYPES:
-        n = _number(value)
+        n = number(value)
         return (1, n if n is not None else Decimal(0))
     return (1, str(value))
