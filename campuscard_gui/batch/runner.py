@@ -375,9 +375,9 @@ class BatchRunner:
 def _applied(action: Action, write: PendingWrite, card: Card) -> bool:
     """Whether ``card`` (read back now) shows that ``write`` has been applied."""
     if action is Action.OPEN:
-        # The plan saw no live card (未开通 or 注销); a live one now means it was created.
-        live = card.status in (CardStatus.ACTIVE, CardStatus.FROZEN)
-        return live and (not write.card_id or card.card_id != write.card_id)
+        # The plan saw no live card (未开通 or 注销); a live one now means it was opened —
+        # a new record, or (kintone, one record per student) the cancelled one re-opened.
+        return card.status in (CardStatus.ACTIVE, CardStatus.FROZEN)
     return card.card_id == write.card_id and card.status is action.target
 
 

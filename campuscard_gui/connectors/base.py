@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from ..core.model import Card, CardStatus, StudentRow
-from ..core.outcomes import Failed, Succeeded
+from ..core.outcomes import Failed, Skipped, Succeeded
 
 # progress(done, total_or_None) while listing
 ListProgress = Callable[[int, int | None], None]
@@ -45,7 +45,9 @@ class CardUpdate:
     revision: str = ""
 
 
-RecordResult = Succeeded | Failed
+# Skipped: the backend showed at write time that nothing was to be done (e.g. kintone refused
+# a second card for a student who has one: 已开通), and nothing was written.
+RecordResult = Succeeded | Failed | Skipped
 
 
 @runtime_checkable

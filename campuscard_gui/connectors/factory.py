@@ -27,4 +27,15 @@ def open_connector(profile: Profile, paths: Paths,
 
         store = credentials if credentials is not None else CredentialStore()
         return JiandaoyunConnector(profile.options, store.get(profile.name, "api_key"))
+    if profile.kind == "kintone":
+        from ..config.credentials import CredentialStore
+        from .kintone import KintoneAuth, KintoneConnector
+
+        store = credentials if credentials is not None else CredentialStore()
+        if profile.options.get("auth", "token") == "password":
+            auth = KintoneAuth(password=store.get(profile.name, "password"))
+        else:
+            auth = KintoneAuth(students_token=store.get(profile.name, "students_token"),
+                               cards_token=store.get(profile.name, "cards_token"))
+        return KintoneConnector(profile.options, auth)
     raise ConfigError(f"不支持的后端类型：{profile.kind}")

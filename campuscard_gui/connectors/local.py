@@ -193,7 +193,7 @@ class LocalConnector:
             replay = _replay(conn, idempotency_key, "create", status, idents)
             if replay is not None:
                 return replay
-            results: list[RecordResult] = []
+            results: list[Succeeded | Failed] = []
             seq = int(self._meta(conn)["next_card_seq"])
             for item in items:
                 if conn.execute("SELECT 1 FROM students WHERE student_no = ?",
@@ -216,7 +216,7 @@ class LocalConnector:
                 results.append(Succeeded(card_id))
             conn.execute("UPDATE meta SET value = ? WHERE key = 'next_card_seq'", (str(seq),))
             self._remember(conn, idempotency_key, "create", status, idents, results)
-        return results
+        return list(results)
 
     def update_cards(self, items: Sequence[CardUpdate], status: CardStatus,
                      idempotency_key: str) -> list[RecordResult]:
@@ -229,7 +229,7 @@ class LocalConnector:
             replay = _replay(conn, idempotency_key, "update", status, idents)
             if replay is not None:
                 return replay
-            results: list[RecordResult] = []
+            results: list[Succeeded | Failed] = []
             for item in items:
                 row = conn.execute("SELECT student_no, status, revision FROM cards"
                                    " WHERE card_id = ?", (item.card_id,)).fetchone()
@@ -246,11 +246,11 @@ class LocalConnector:
                                  " WHERE card_id = ?", (status.value, item.card_id))
                     results.append(Succeeded(item.card_id))
             self._remember(conn, idempotency_key, "update", status, idents, results)
-        return results
+        return list(results)
 
     def _remember(self, conn: sqlite3.Connection, key: str, operation: str,
                   status: CardStatus, idents: list[list[str]],
-                  results: list[RecordResult]) -> None:
+                  results: list[Succeeded | Failed]) -> None:
         if not key:
             return
         encoded = [["ok", r.card_id] if isinstance(r, Succeeded) else ["failed", r.code, r.message]
