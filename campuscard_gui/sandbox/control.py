@@ -1,5 +1,22 @@
 """The test/operator handle on a running sandbox: faults, latency, counters, data peeks.
 
+Endpoint names (in fault filters and in ``counters().requests``):
+
+- 简道云: the API path after ``/api/v5/``, e.g. ``app/entry/data/batch_create``.
+- kintone: ``"METHOD resource"``, resource being the path between ``/k/v1/`` (or
+  ``/k/guest/N/v1/``) and ``.json`` and METHOD the one the request runs as (an
+  ``X-HTTP-Method-Override`` counts), e.g. ``POST bulkRequest``, ``PUT records``,
+  ``GET records``, ``POST records/cursor``, ``GET app/form/fields``. In a fault filter a bare
+  resource (``records``, ``bulkRequest``, ``records/cursor``, ``app/form/fields``) stands for
+  every method on it. A bulkRequest is one request: its sub-requests are not offered apart.
+
+Peak concurrency: ``counters().max_in_flight`` is the most requests the server was handling at
+once (from arrival to the moment the answer is handed to the server; refused ones included)
+since start or the last ``reset_counters()``. A server only sees a request after the client
+sent it and lets go of it before the client has read the answer, so the peak never exceeds the
+client's own concurrency, except when a request the client gave up on (a held "timeout" fault)
+is still being held.
+
 Thread-safe: the server's event loop and the caller's thread both use it.
 """
 
@@ -12,7 +29,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from .settings import FAULT_KINDS, PARTIAL_ENDPOINTS, WRITE_ENDPOINTS
+from . import kintone_settings
+from .settings import ENDPOINTS, FAULT_KINDS, PARTIAL_ENDPOINTS, WRITE_ENDPOINTS
+
+_WRITES = WRITE_ENDPOINTS | kintone_settings.WRITE_ENDPOINTS
+_KINTONE_RESOURCES = frozenset(e.partition(" ")[2] for e in kintone_settings.ENDPOINTS)
+KNOWN_ENDPOINTS = ENDPOINTS | kintone_settings.ENDPOINTS | _KINTONE_RESOURCES
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,7 +45,7 @@ class Counters:
     rate_limited: dict[str, int]  # endpoint -> requests refused by the rate limiter (8303/8304)
     concurrency_rejected: int  # requests refused with HTTP 429
     auth_failures: int
-    max_in_flight: int  # most requests being handled at once (429-refused ones included)
+    max_in_flight: int  # peak of requests being handled at once (429-refused ones included)
     faults: dict[str, int]  # fault kind -> times injected
 
     @property
@@ -82,14 +104,24 @@ class Control:
         """Inject a random fault of ``kinds`` into ``rate`` (0..1) of the eligible requests.
 
         ``scope``: "writes" (write endpoints only) or "all"; unchanged when None.
-        ``endpoints``: further restrict faults to these endpoint paths (e.g.
-        "app/entry/data/batch_create"); None means every endpoint in scope.
+        ``endpoints``: further restrict faults to these endpoints (names as in the module
+        docstring: "app/entry/data/batch_create", "POST bulkRequest", "records"…); None means
+        every endpoint in scope. Unknown names are refused (ValueError), so a typo cannot
+        quietly switch faults off.
         """
         parsed = parse_fault_kinds(kinds)
         if not 0.0 <= rate <= 1.0:
             raise ValueError("fault rate must be within 0..1")
         if scope is not None and scope not in ("writes", "all"):
             raise ValueError("fault scope must be 'writes' or 'all'")
+        if isinstance(endpoints, str):
+            endpoints = [endpoints]
+        if endpoints is not None:
+            endpoints = list(endpoints)
+            unknown = [e for e in endpoints if e not in KNOWN_ENDPOINTS]
+            if unknown:
+                raise ValueError(f"unknown endpoint(s): {', '.join(unknown)}; "
+                                 f"known: {', '.join(sorted(KNOWN_ENDPOINTS))}")
         with self._lock:
             self._kinds, self._rate = parsed, float(rate)
             if scope is not None:
@@ -123,9 +155,9 @@ class Control:
         with self._lock:
             if not self._kinds or self._rate <= 0.0:
                 return None
-            if self._scope == "writes" and endpoint not in WRITE_ENDPOINTS:
+            if self._scope == "writes" and endpoint not in _WRITES:
                 return None
-            if self._endpoints is not None and endpoint not in self._endpoints:
+            if self._endpoints is not None and not self._targets(endpoint, self._endpoints):
                 return None
             eligible = [k for k in self._kinds if k != "partial" or endpoint in PARTIAL_ENDPOINTS]
             if not eligible or self._rng.random() >= self._rate:
@@ -133,6 +165,14 @@ class Control:
             kind = eligible[int(self._rng.random() * len(eligible))]
             self._faults[kind] += 1
             return kind
+
+    @staticmethod
+    def _targets(endpoint: str, chosen: frozenset[str]) -> bool:
+        """``endpoint`` is chosen by name, or (kintone) by its resource without the method."""
+        if endpoint in chosen:
+            return True
+        method, _, resource = endpoint.partition(" ")
+        return bool(resource) and method.isupper() and resource in chosen
 
     def random(self) -> float:
         with self._lock:

@@ -29,7 +29,7 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from .control import Control
-from .kintone_settings import KintoneSettings
+from .kintone_settings import ENDPOINTS, WRITE_ENDPOINTS, KintoneSettings
 from .kintone_store import App, KintoneError, KintoneStore, invalid
 from .wire_faults import Aborter, Dropped, drop, gateway_502, hold
 
@@ -38,14 +38,6 @@ _HTML_404 = "<html><body><h1>404 Not Found</h1></body></html>"
 _BULK_API = re.compile(r"^/k/(?:guest/(\d+)/)?v1/(records?|record/status|records/status"
                        r"|record/assignees)\.json$")
 _ARRAY_KEY = re.compile(r"^(\w+)\[(\d+)\]$")
-# Control.pick_fault knows the 简道云 endpoint names; a kintone write is offered to it as a
-# write (never a "partial" one), a read as a read.
-_FAULT_WRITE, _FAULT_READ = "app/entry/data/create", "app/entry/data/list"
-_WRITES = {("POST", "records"), ("PUT", "records"), ("DELETE", "records"), ("POST", "record"),
-           ("PUT", "record"), ("POST", "bulkRequest")}
-_RESOURCES = {("GET", "records"), ("GET", "record"), ("GET", "app/form/fields"),
-              ("POST", "records/cursor"), ("GET", "records/cursor"),
-              ("DELETE", "records/cursor"), *_WRITES}
 
 
 def _error_body(exc: KintoneError) -> dict[str, Any]:
@@ -73,6 +65,7 @@ class _Req:
     method: str
     resource: str
     params: dict[str, Any]
+    name: str  # "METHOD resource", as Control knows it
     guest: int | None
     fault: str | None = None
     touched: list[Any] = field(default_factory=list)
@@ -146,7 +139,7 @@ class KintoneApp:
                 return self._error(KintoneError(
                     "GAIA_TO04", "The number of concurrent API requests exceeds the limit.",
                     429))
-            if (method, resource) not in _RESOURCES:
+            if not resource or name not in ENDPOINTS:
                 return Response(_HTML_404, status_code=404, media_type="text/html")
             try:
                 body = await request.body()
@@ -154,7 +147,7 @@ class KintoneApp:
                 return Dropped()
             space = request.path_params.get("space")
             try:
-                req = _Req(method, resource, self._params(request, body),
+                req = _Req(method, resource, self._params(request, body), name,
                            int(space) if space is not None else None)
                 self._authorise(request, req)
                 self._check_space(req)
@@ -244,7 +237,7 @@ class KintoneApp:
 
     @staticmethod
     def _writes(req: _Req) -> bool:
-        return (req.method, req.resource) in _WRITES
+        return req.name in WRITE_ENDPOINTS
 
     def _check_space(self, req: _Req) -> None:
         space = self.settings.guest_space
@@ -259,7 +252,7 @@ class KintoneApp:
     # ------------------------------------------------------------------ faults
 
     async def _run(self, request: Request, req: _Req) -> Response:
-        fault = self.control.pick_fault(_FAULT_WRITE if self._writes(req) else _FAULT_READ)
+        fault = self.control.pick_fault(req.name)
         if fault == "ratelimit":
             return self._error(KintoneError(
                 "GAIA_TO04", "The number of concurrent API requests exceeds the limit.", 429))

@@ -7,6 +7,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# Endpoint names, as Control and its counters know them: "METHOD resource", where resource is
+# the path between /k/v1/ (or /k/guest/N/v1/) and .json and METHOD the method it runs as
+# (X-HTTP-Method-Override included). The writes are where faults go by default.
+WRITE_ENDPOINTS = frozenset({
+    "POST records", "PUT records", "DELETE records", "POST record", "PUT record",
+    "POST bulkRequest",
+})
+READ_ENDPOINTS = frozenset({
+    "GET records", "GET record", "GET app/form/fields", "POST records/cursor",
+    "GET records/cursor", "DELETE records/cursor",
+})
+ENDPOINTS = WRITE_ENDPOINTS | READ_ENDPOINTS
+
 
 @dataclass(slots=True)
 class KintoneSettings:

@@ -15,6 +15,12 @@ WRITE_ENDPOINTS = frozenset({
 })
 
 
+ENDPOINTS = WRITE_ENDPOINTS | frozenset({
+    "app/list", "app/entry/list", "app/entry/widget/list", "app/entry/data/list",
+    "app/entry/data/get",
+})
+
+
 # Endpoints where the "partial" fault (some items of a batch not created) makes sense.
 PARTIAL_ENDPOINTS = frozenset({"app/entry/data/batch_create"})
 

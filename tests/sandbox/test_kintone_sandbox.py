@@ -372,6 +372,66 @@ def test_drop_fault_applies_then_drops(sb: SandboxInfo, k: K):
     assert sb.control.cards_by_student() == {"S1": 1}
 
 
+def test_faults_target_kintone_endpoints_by_name(sb: SandboxInfo, k: K):
+    ctl = sb.control
+    nos = [s.student_no for s in SCHOOL.students]
+    bulk = {"requests": [{"method": "POST", "api": "/k/v1/records.json",
+                          "payload": {"app": sb.cards_app, "records": [card(nos[1])]}}]}
+    ctl.set_faults(["5xx"], 1.0, endpoints=["bulkRequest"])
+    assert k.send("POST", "records", {"app": sb.cards_app, "records": [card(nos[0])]}
+                  ).status_code == 200
+    assert k.send("POST", "bulkRequest", bulk).status_code == 503
+    ctl.set_faults(["5xx"], 1.0, endpoints=["PUT records"])
+    assert k.send("POST", "bulkRequest", bulk).status_code == 200
+    update = {"app": sb.cards_app, "records": [{"id": 1, "record": {}}]}
+    assert k.send("PUT", "records", update).status_code == 503
+    # reads only with scope "all"; a method override counts as the method it runs
+    ctl.set_faults(["5xx"], 1.0, endpoints=["records"])
+    assert k.get("records", app=sb.students_app).status_code == 200
+    ctl.set_faults(["5xx"], 1.0, scope="all", endpoints=["GET app/form/fields",
+                                                           "records/cursor"])
+    assert k.get("records", app=sb.students_app).status_code == 200
+    assert k.get("app/form/fields", app=sb.students_app).status_code == 503
+    assert k.send("POST", "records/cursor", {"app": sb.students_app}).status_code == 503
+    ctl.set_faults(["5xx"], 1.0, scope="all", endpoints=["GET records"])
+    r = k.http.post("records.json", json={"app": sb.students_app},
+                    headers={"X-HTTP-Method-Override": "GET"})
+    assert r.status_code == 503
+    assert ctl.counters().faults == {"5xx": 5}
+    requests = ctl.counters().requests
+    assert requests["POST bulkRequest"] == 2 and requests["GET records"] == 3
+    for wrong in (["bulkrequest"], ["POST records/cursr"], ["app/entry/data/nope"]):
+        with pytest.raises(ValueError):
+            ctl.set_faults(["5xx"], 1.0, endpoints=wrong)
+    ctl.clear_faults()
+    assert k.send("PUT", "records", update).status_code == 200
+
+
+@options(latency_ms=300)
+def test_peak_in_flight_is_recorded_and_resettable(sb: SandboxInfo):
+    def call() -> None:
+        httpx.get(f"{sb.base_url}/k/v1/records.json", timeout=10,
+                  params={"app": sb.students_app, "query": "limit 1"},
+                  headers={"X-Cybozu-API-Token": sb.students_token})
+
+    def burst(n: int) -> None:
+        threads = [threading.Thread(target=call) for _ in range(n)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+
+    burst(3)
+    assert sb.control.counters().max_in_flight == 3
+    sb.control.reset_counters()
+    assert sb.control.counters().max_in_flight == 0
+    call()
+    call()
+    burst(2)
+    counters = sb.control.counters()
+    assert counters.max_in_flight == 2 and counters.requests == {"GET records": 4}
+
+
 # --------------------------------------------------------------------------- CLI
 
 

@@ -101,6 +101,24 @@ def test_fault_kinds_and_control_validation():
     ctl.set_faults(["partial"], 1.0, scope="all")
     assert ctl.pick_fault("app/entry/data/list") is None
     assert ctl.pick_fault("app/entry/data/batch_create") == "partial"
+    assert ctl.pick_fault("POST bulkRequest") is None  # kintone has no partial batches
+    with pytest.raises(ValueError):
+        ctl.set_faults(["drop"], 1.0, endpoints=["bulkRequest.json"])
+
+
+def test_fault_filters_by_endpoint_name():
+    ctl = Control(seed=1)
+    ctl.set_faults(["drop"], 1.0, endpoints=["records", "POST bulkRequest",
+                                             "app/entry/data/batch_create"])
+    picked = {e: ctl.pick_fault(e) for e in (
+        "POST records", "PUT records", "DELETE records", "POST record", "POST bulkRequest",
+        "GET records", "app/entry/data/batch_create", "app/entry/data/create")}
+    assert {e for e, f in picked.items() if f} == {
+        "POST records", "PUT records", "DELETE records", "POST bulkRequest",
+        "app/entry/data/batch_create"}
+    ctl.set_faults(["drop"], 1.0, scope="all", endpoints="GET records")
+    assert ctl.pick_fault("GET records") == "drop"
+    assert ctl.pick_fault("GET app/form/fields") is None
 
 
 def test_settings_validation():
