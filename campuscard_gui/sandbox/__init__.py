@@ -9,15 +9,20 @@ of a protocol cannot cancel out between the client and this emulator.
                    json={"app_id": sb.app_id, "entry_id": sb.students_entry_id, "limit": 100})
         sb.control.set_faults(["drop"], 0.2)
         assert all(n == 1 for n in sb.control.cards_by_student().values())
+
+``start_sandbox("all")`` serves every backend on one port (简道云 under ``/api/…``, kintone
+under ``/k/…``), each over its own copy of the demo school with its own Control.
 """
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
+
+from starlette.applications import Starlette
 
 from ..core.demo import generate_school
 from .control import Control, Counters, parse_fault_kinds
@@ -30,10 +35,11 @@ from .kintone_store import KintoneStore
 from .server import ConnectionRegistry, ServerThread, is_loopback
 from .settings import FAULT_KINDS, JdySettings
 
-__all__ = ["BACKENDS", "FAULT_KINDS", "Control", "Counters", "JdySettings", "KintoneSettings",
-           "RunningSandbox", "SandboxInfo", "run_sandbox", "start_sandbox"]
+__all__ = ["ALL_BACKENDS", "BACKENDS", "FAULT_KINDS", "Control", "Counters", "JdySettings",
+           "KintoneSettings", "RunningSandbox", "SandboxInfo", "run_sandbox", "start_sandbox"]
 
 BACKENDS = ("jiandaoyun", "kintone")
+ALL_BACKENDS = "all"  # every backend in BACKENDS on one port
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,11 +76,21 @@ class SandboxInfo:
 
 
 class RunningSandbox:
-    """A started sandbox; ``stop()`` shuts it down and joins its thread."""
+    """A started sandbox; ``stop()`` shuts it down and joins its thread.
 
-    def __init__(self, info: SandboxInfo, server: ServerThread) -> None:
-        self.info = info
+    ``infos``: one SandboxInfo per backend served, in BACKENDS order; ``info`` is the first.
+    """
+
+    def __init__(self, infos: tuple[SandboxInfo, ...], server: ServerThread) -> None:
+        self.infos = infos
+        self.info = infos[0]
         self._server = server
+
+    def for_backend(self, backend: str) -> SandboxInfo:
+        for info in self.infos:
+            if info.backend == backend:
+                return info
+        raise KeyError(backend)
 
     def stop(self) -> None:
         self._server.stop()
@@ -129,37 +145,64 @@ def start_sandbox(backend: str = "jiandaoyun", students: int = 200, seed: int = 
                   fault_scope: str | None = None, settings: Any = None) -> RunningSandbox:
     """Start a sandbox server on a background thread and return once it accepts requests.
 
+    ``backend``: one of BACKENDS, or "all" for every one of them on one port.
     ``faults``: kinds from FAULT_KINDS; ``fault_rate`` of eligible requests get one.
     ``with_cards``: also load the demo school's card records (the cards form starts empty
     otherwise). ``settings``: backend settings (JdySettings for 简道云, KintoneSettings for
-    kintone). For kintone, ``api_key`` is the user's password (random when None).
+    kintone; for "all" a mapping backend -> settings). For kintone, ``api_key`` is the user's
+    password (random when None).
     """
-    if backend not in BACKENDS:
-        raise ValueError(f"unknown sandbox backend {backend!r}; known: {', '.join(BACKENDS)}")
+    if backend not in (*BACKENDS, ALL_BACKENDS):
+        raise ValueError(f"unknown sandbox backend {backend!r}; "
+                         f"known: {', '.join((*BACKENDS, ALL_BACKENDS))}")
     if not is_loopback(host):
         raise ValueError(f"沙箱只能监听本机回环地址，拒绝 {host}")
     if students < 0:
         raise ValueError("students must be >= 0")
-    scope = str(fault_scope or getattr(settings, "fault_scope", "writes"))
-    control = Control(seed=seed, latency_ms=latency_ms, faults=parse_fault_kinds(faults),
-                      fault_rate=fault_rate, fault_scope=scope)
+    chosen = BACKENDS if backend == ALL_BACKENDS else (backend,)
+    if backend == ALL_BACKENDS:
+        if settings is not None and not isinstance(settings, Mapping):
+            raise TypeError("settings for the 'all' sandbox must map backend -> settings")
+        per_backend: Mapping[str, Any] = settings or {}
+    else:
+        per_backend = {backend: settings}
+    kinds = parse_fault_kinds(faults)
     key = api_key or secrets.token_hex(16)
     registry = ConnectionRegistry()
-    build = _build_kintone if backend == "kintone" else _build_jiandaoyun
-    app, describe = build(students=students, seed=seed, control=control, api_key=key,
-                          settings=settings, with_cards=with_cards, registry=registry)
-    server = ServerThread(app, registry, host, port, on_stop=app.stopping.set)
+    built = []
+    for name in chosen:
+        own = per_backend.get(name)
+        scope = str(fault_scope or getattr(own, "fault_scope", "writes"))
+        control = Control(seed=seed, latency_ms=latency_ms, faults=kinds,
+                          fault_rate=fault_rate, fault_scope=scope)
+        build = _build_kintone if name == "kintone" else _build_jiandaoyun
+        app, describe = build(students=students, seed=seed, control=control, api_key=key,
+                              settings=own, with_cards=with_cards, registry=registry)
+        built.append((name, control, app, describe))
+    apps = [app for _name, _control, app, _describe in built]
+    asgi = apps[0] if len(apps) == 1 else Starlette(routes=[a.mount for a in apps])
+
+    def stopping() -> None:
+        for a in apps:
+            a.stopping.set()
+
+    server = ServerThread(asgi, registry, host, port, on_stop=stopping)
     server.start()
-    info = SandboxInfo(**describe(server.url), api_key="" if backend == "kintone" else key,
-                       control=control, backend=backend)
-    return RunningSandbox(info, server)
+    infos = tuple(SandboxInfo(**describe(server.url),
+                              api_key="" if name == "kintone" else key,
+                              control=control, backend=name)
+                  for name, control, _app, describe in built)
+    return RunningSandbox(infos, server)
 
 
 @contextmanager
 def run_sandbox(backend: str = "jiandaoyun", students: int = 200, seed: int = 1,
                 latency_ms: float = 0.0, fault_rate: float = 0.0,
                 faults: Iterable[str] | str = (), **options: Any) -> Iterator[SandboxInfo]:
-    """Context manager around :func:`start_sandbox`: yields the SandboxInfo, stops on exit."""
+    """Context manager around :func:`start_sandbox`: yields the SandboxInfo, stops on exit.
+
+    For "all" it yields the first backend's; use :func:`start_sandbox` to reach every one.
+    """
     running = start_sandbox(backend, students, seed, latency_ms, fault_rate, faults, **options)
     try:
         yield running.info

@@ -1,9 +1,11 @@
 """``campuscard-sandbox``: run a backend emulator on 127.0.0.1 until SIGINT/SIGTERM.
 
-When ready it prints one JSON line on stdout (简道云: backend, base_url, app_id,
+When ready it prints one JSON line per backend on stdout (简道云: backend, base_url, app_id,
 students_entry_id, cards_entry_id, api_key; kintone: backend, base_url, students_app,
-cards_app, students_token, cards_token, user, password). The API key (kintone: the password)
-is random unless CAMPUSCARD_SANDBOX_API_KEY is set (secrets never go in argv).
+cards_app, students_token, cards_token, user, password, and guest_space when set);
+``--backend all`` serves every backend on one port and prints every backend's line, 简道云's
+first. The API key (kintone: the password) is random unless CAMPUSCARD_SANDBOX_API_KEY is set
+(secrets never go in argv).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import sys
 import threading
 from collections.abc import Sequence
 
-from . import BACKENDS, FAULT_KINDS, start_sandbox
+from . import ALL_BACKENDS, BACKENDS, FAULT_KINDS, start_sandbox
 from .control import parse_fault_kinds
 from .server import is_loopback
 
@@ -42,7 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="campuscard-sandbox",
         description="在本机启动模拟后端（简道云等），用于演练和测试；按 Ctrl+C 停止。")
-    p.add_argument("--backend", choices=BACKENDS, default="jiandaoyun", help="模拟的后端")
+    p.add_argument("--backend", choices=(*BACKENDS, ALL_BACKENDS), default="jiandaoyun",
+                   help="模拟的后端；all 表示在同一端口上同时模拟全部后端")
     p.add_argument("--host", default="127.0.0.1", help="监听地址（只允许本机回环地址）")
     p.add_argument("--port", type=int, default=0, help="端口，0 表示自动选择")
     p.add_argument("--students", type=int, default=2000, help="演示学生人数")
@@ -87,7 +90,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"错误：无法监听 {args.host}:{args.port}（{exc.strerror or exc}）",
                   file=sys.stderr)
             return 1
-        print(json.dumps(running.info.start_line(), ensure_ascii=False), flush=True)
+        for info in running.infos:
+            print(json.dumps(info.start_line(), ensure_ascii=False), flush=True)
         try:
             while not stop.wait(0.2):
                 pass

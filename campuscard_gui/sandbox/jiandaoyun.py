@@ -23,7 +23,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
 from starlette.types import Receive, Scope, Send
 
 from .control import Control
@@ -33,7 +33,7 @@ from .ratelimit import SlidingWindowLimiter, Verdict
 from .settings import JdySettings
 from .wire_faults import Aborter, Dropped, drop, gateway_502, hold
 
-API_PREFIX = "/api/v5/"
+MOUNT = "/api"  # every endpoint is /api/v5/<name>
 _TXN_BAD = re.compile(r"\$\{|\$\(")
 _MALFORMED = "<!DOCTYPE html><html><body>系统繁忙，请稍后再试</body></html>"
 
@@ -121,10 +121,12 @@ class JiandaoyunApp:
             "app/entry/data/batch_update": self._batch_update,
             "app/entry/data/batch_delete": self._batch_delete,
         }
-        routes = [Route(API_PREFIX + name, self._endpoint(name, fn), methods=["POST"],
+        routes = [Route(f"/v5/{name}", self._endpoint(name, fn), methods=["POST"],
                         name=name) for name, fn in handlers.items()]
-        self.app = Starlette(routes=routes,
-                             exception_handlers={HTTPException: self._http_exception})
+        errors = {HTTPException: self._http_exception}
+        # ``mount`` lets another app serve this one beside others (campuscard-sandbox --backend all)
+        self.mount = Mount(MOUNT, app=Starlette(routes=routes, exception_handlers=errors))
+        self.app = Starlette(routes=[self.mount], exception_handlers=errors)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         await self.app(scope, receive, send)

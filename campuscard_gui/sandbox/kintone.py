@@ -25,7 +25,7 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
 from starlette.types import Receive, Scope, Send
 
 from .control import Control
@@ -103,11 +103,13 @@ class KintoneApp:
         self._cursors: dict[str, _Cursor] = {}
         self._cursor_lock = threading.Lock()
         self.stopping = threading.Event()
-        routes = [Route("/k/v1/{resource:path}", self._endpoint,
-                        methods=["GET", "POST", "PUT", "DELETE"]),
-                  Route("/k/guest/{space:int}/v1/{resource:path}", self._endpoint,
-                        methods=["GET", "POST", "PUT", "DELETE"])]
-        self.app = Starlette(routes=routes)
+        methods = ["GET", "POST", "PUT", "DELETE"]
+        routes = [Route("/v1/{resource:path}", self._endpoint, methods=methods),
+                  Route("/guest/{space:int}/v1/{resource:path}", self._endpoint,
+                        methods=methods)]
+        # ``mount`` lets another app serve this one beside others (campuscard-sandbox --backend all)
+        self.mount = Mount("/k", app=Starlette(routes=routes))
+        self.app = Starlette(routes=[self.mount])
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         await self.app(scope, receive, send)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import signal
@@ -12,6 +13,7 @@ import threading
 import httpx
 import pytest
 
+from campuscard_gui.sandbox import KintoneSettings, start_sandbox
 from campuscard_gui.sandbox.cli import build_parser
 
 CMD = [sys.executable, "-m", "campuscard_gui.sandbox.cli"]
@@ -74,9 +76,74 @@ def test_argument_parsing():
                                       "--latency-ms", "50", "--port", "0"])
     assert args.faults == ("drop", "5xx") and args.fault_rate == 0.2
     assert args.backend == "jiandaoyun" and args.host == "127.0.0.1"
+    assert build_parser().parse_args(["--backend", "all"]).backend == "all"
     with pytest.raises(SystemExit):
         build_parser().parse_args(["--faults", "bogus"])
     with pytest.raises(SystemExit):
         build_parser().parse_args(["--backend", "nope"])
     with pytest.raises(SystemExit):
         build_parser().parse_args(["--fault-rate", "2"])
+
+
+def _kintone_login(info: dict[str, str]) -> dict[str, str]:
+    login = base64.b64encode(f"{info['user']}:{info['password']}".encode()).decode()
+    return {"X-Cybozu-Authorization": login}
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_backend_all_serves_every_backend_on_one_port_and_prints_each_line():
+    env = {**os.environ, "CAMPUSCARD_SANDBOX_API_KEY": "k-from-env"}
+    proc = _start("--backend", "all", "--students", "20", "--seed", "3", env=env)
+    try:
+        jdy, kin = _ready_line(proc), _ready_line(proc)
+        assert set(jdy) == {"backend", "base_url", "app_id", "students_entry_id",
+                            "cards_entry_id", "api_key"}
+        assert set(kin) == {"backend", "base_url", "students_app", "cards_app",
+                            "students_token", "cards_token", "user", "password"}
+        assert (jdy["backend"], kin["backend"]) == ("jiandaoyun", "kintone")
+        assert jdy["base_url"] == kin["base_url"] + "/api"
+        r = httpx.post(f"{jdy['base_url']}/v5/app/entry/data/list",
+                       headers={"Authorization": f"Bearer {jdy['api_key']}"},
+                       json={"app_id": jdy["app_id"], "entry_id": jdy["students_entry_id"],
+                             "limit": 100})
+        assert r.status_code == 200 and len(r.json()["data"]) == 20
+        r = httpx.get(f"{kin['base_url']}/k/v1/records.json", headers=_kintone_login(kin),
+                      params={"app": kin["students_app"], "totalCount": "true"})
+        assert r.status_code == 200 and r.json()["totalCount"] == "20"
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=10)
+        assert proc.returncode == 0, err
+        assert out == "" and "Traceback" not in err
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+
+
+def test_all_backends_keep_their_own_paths_errors_and_controls():
+    running = start_sandbox("all", students=5, seed=2, api_key="secret")
+    try:
+        jdy, kin = running.infos
+        assert running.for_backend("kintone") is kin and running.info is jdy
+        assert jdy.control is not kin.control
+        assert jdy.base_url == f"{kin.base_url}/api" and kin.password == jdy.api_key
+        with httpx.Client(base_url=kin.base_url, timeout=10) as http:
+            # each app answers its own unknown paths the way it does alone
+            r = http.post("/api/v5/app/entry/nope", headers={"Authorization": "Bearer secret"})
+            assert r.status_code == 404 and r.json()["code"] == 404
+            r = http.get("/k/v1/nothing.json", headers=_kintone_login(kin.start_line()))
+            assert r.status_code == 404 and r.headers["content-type"].startswith("text/html")
+            assert http.get("/elsewhere").status_code == 404
+            r = http.get("/k/guest/3/v1/records.json", params={"app": kin.students_app},
+                         headers={"X-Cybozu-API-Token": kin.students_token})
+            assert r.status_code == 403 and r.json()["code"] == "CB_NO02"
+            r = http.post("/api/v5/app/list", headers={"Authorization": "Bearer secret"},
+                          json={})
+            assert r.status_code == 200
+        assert jdy.control.counters().requests == {"app/list": 1}
+        assert kin.control.counters().requests == {"GET nothing": 1, "GET records": 1}
+        assert jdy.control.counters().auth_failures == 0
+    finally:
+        running.stop()
+    with pytest.raises(TypeError):
+        start_sandbox("all", settings=KintoneSettings())
