@@ -75,7 +75,7 @@ CREATE TABLE IF NOT EXISTS records (
     chunk_seq         INTEGER,              -- NULL for a planned skip
     student_no        TEXT    NOT NULL,
     name              TEXT    NOT NULL,
-    card_id           TEXT    NOT NULL DEFAULT '',  -- the card to update ('' for open)
+    card_id           TEXT    NOT NULL DEFAULT '',  -- to update (open: the cancelled card, or '')
     revision          TEXT    NOT NULL DEFAULT '',
     student_record_id TEXT    NOT NULL DEFAULT '',
     from_status       TEXT,                 -- NULL for a planned skip

@@ -326,7 +326,8 @@ class BatchRunner:
         if action is Action.OPEN:
             opened = self._now_ms()
             results = self._connector.create_cards(
-                [CardCreate(w.student_no, w.student_record_id, opened) for w in todo],
+                [CardCreate(w.student_no, w.student_record_id, opened, w.card_id, w.revision)
+                 for w in todo],
                 target, key,
             )
         else:

@@ -34,6 +34,10 @@ class CardCreate:
     student_no: str
     student_record_id: str = ""
     open_time: int = 0  # ms since the epoch
+    # The student's cancelled card when the plan saw one ("" when none): a backend that keeps
+    # one card record per student (kintone with a unique student field) re-opens it in place.
+    card_id: str = ""
+    revision: str = ""
 
 
 @dataclass(frozen=True, slots=True)

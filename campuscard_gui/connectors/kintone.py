@@ -229,21 +229,25 @@ class KintoneConnector:
 
     def create_cards(self, items: Sequence[CardCreate], status: CardStatus,
                      idempotency_key: str) -> list[RecordResult]:
-        """A new card record per item (or, when the student's only card record is cancelled
-        in an app that allows one per student, that record re-opened). The idempotency key is
-        not needed: with the unique student field kintone refuses a second card itself."""
+        """A new card record per item; a student whose card the plan saw cancelled gets that
+        record re-opened in place (by ``$id``, with its revision), as does one whose create is
+        refused on the unique student field because of a cancelled card. The idempotency key
+        is not needed: with the unique student field kintone refuses a second card itself."""
         if not items:
             return []
         self._check_size(len(items))
         label = self._label(status)
         now = self._now_ms()
         fm = self.fields
-        ops = [_Op(i, it.student_no, {
-            fm.card_student: {"value": it.student_no},
-            fm.card_status: {"value": label},
-            fm.card_open_time: {"value": datetime_of(it.open_time or now)},
-            fm.card_amount: {"value": "0"},
-        }) for i, it in enumerate(items)]
+        ops = []
+        for i, it in enumerate(items):
+            opened = {fm.card_status: {"value": label},
+                      fm.card_open_time: {"value": datetime_of(it.open_time or now)}}
+            if it.card_id.isdigit():  # the cancelled card the plan saw: re-opened in place
+                ops.append(_Op(i, it.student_no, opened, it.card_id, it.revision))
+            else:
+                ops.append(_Op(i, it.student_no, {fm.card_student: {"value": it.student_no},
+                                                  **opened, fm.card_amount: {"value": "0"}}))
         results = self._apply(ops, label, opening=True)
         return [results[i] for i in range(len(items))]
 

@@ -50,7 +50,8 @@ TRANSITIONS: dict[Action, dict[CardStatus, SkipReason | None]] = {
 
 
 class PlannedWrite(NamedTuple):
-    """One write: for OPEN a new card record; otherwise a status update of ``card_id``.
+    """One write: for OPEN a new card record (``card_id``: the cancelled card it replaces, if
+    any); otherwise a status update of ``card_id``.
 
     A NamedTuple rather than a frozen dataclass: a plan over 100,000 selected rows builds this
     100,000 times, and a tuple is built several times faster.
@@ -158,8 +159,11 @@ def _plan(action: Action, rows: Iterable[StudentRow], allow_non_enrolled: bool) 
         elif is_open and student.status is not enrolled and not allow_non_enrolled:
             skips.append(PlannedSkip(no, student.name, not_enrolled[student.status]))
         elif is_open:
-            writes.append(PlannedWrite(no, student.name, action, from_status, "", "",
-                                       student.record_id))
+            # from 注销: the cancelled card rides along (a backend allowing one card record
+            # per student re-opens it); from 未开通 there is none
+            writes.append(PlannedWrite(no, student.name, action, from_status,
+                                       card.card_id if card else "",
+                                       card.revision if card else "", student.record_id))
         else:
             assert card is not None  # every non-open write starts from an existing card
             writes.append(

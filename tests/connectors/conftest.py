@@ -1,5 +1,5 @@
-"""Fixtures for the connector tests: a 简道云 sandbox over real loopback HTTP and connectors
-pointed at it (closed and stopped after each test)."""
+"""Fixtures for the connector tests: 简道云 and kintone sandboxes over real loopback HTTP and
+connectors pointed at them (closed and stopped after each test)."""
 
 from __future__ import annotations
 
@@ -8,18 +8,18 @@ from typing import Any
 
 import pytest
 from jdy_helpers import jdy_options
+from kintone_helpers import kintone_options, token_auth
 
 from campuscard_gui.connectors.jiandaoyun import JiandaoyunConnector
+from campuscard_gui.connectors.kintone import KintoneAuth, KintoneConnector
 from campuscard_gui.sandbox import SandboxInfo, run_sandbox
 
 
-@pytest.fixture
-def jdy_sandbox() -> Callable[..., Any]:
-    """``jdy_sandbox(**run_sandbox_kwargs)`` starts a sandbox that stops after the test."""
+def _sandboxes(backend: str) -> Iterator[Callable[..., SandboxInfo]]:
     stack: list[Any] = []
 
     def start(**kwargs: Any) -> SandboxInfo:
-        cm = run_sandbox("jiandaoyun", **kwargs)
+        cm = run_sandbox(backend, **kwargs)
         info = cm.__enter__()
         stack.append(cm)
         return info
@@ -27,6 +27,36 @@ def jdy_sandbox() -> Callable[..., Any]:
     yield start
     for cm in reversed(stack):
         cm.__exit__(None, None, None)
+
+
+@pytest.fixture
+def jdy_sandbox() -> Iterator[Callable[..., SandboxInfo]]:
+    """``jdy_sandbox(**run_sandbox_kwargs)`` starts a sandbox that stops after the test."""
+    yield from _sandboxes("jiandaoyun")
+
+
+@pytest.fixture
+def kintone_sandbox() -> Iterator[Callable[..., SandboxInfo]]:
+    """``kintone_sandbox(**run_sandbox_kwargs)``: a kintone sandbox, stopped after the test."""
+    yield from _sandboxes("kintone")
+
+
+@pytest.fixture
+def kconnect() -> Iterator[Callable[..., KintoneConnector]]:
+    """``kconnect(sandbox, secrets=None, **options)``: a kintone connector (the sandbox's
+    tokens unless ``secrets`` is given), closed after the test."""
+    made: list[KintoneConnector] = []
+
+    def make(sb: SandboxInfo, secrets: KintoneAuth | None = None, **options: Any
+             ) -> KintoneConnector:
+        conn = KintoneConnector(kintone_options(sb, **options),
+                                token_auth(sb) if secrets is None else secrets)
+        made.append(conn)
+        return conn
+
+    yield make
+    for conn in made:
+        conn.close()
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from campuscard_gui.batch import BatchRunner, JobInfo, Journal, RetryPolicy, chunk_size_for
-from campuscard_gui.connectors.jiandaoyun import JiandaoyunConnector
+from campuscard_gui.connectors.base import Connector
 from campuscard_gui.core.errors import ConnectorError
 from campuscard_gui.core.model import Action, StudentRow
 from campuscard_gui.core.plan import plan_action
@@ -23,7 +23,7 @@ def jdy_options(sb: SandboxInfo, **extra: Any) -> dict[str, Any]:
             "students_entry": sb.students_entry_id, "cards_entry": sb.cards_entry_id, **extra}
 
 
-def run_action(conn: JiandaoyunConnector, journal_path: Path, action: Action,
+def run_action(conn: Connector, journal_path: Path, action: Action,
                rows: Sequence[StudentRow], *, retry: RetryPolicy = FAST_RETRY,
                resumes: int = 3) -> tuple[JobInfo, Journal]:
     """Plan ``action`` over ``rows`` (non-enrolled students allowed), run it through the real
