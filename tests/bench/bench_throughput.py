@@ -2,6 +2,8 @@
 
     python tests/bench/bench_throughput.py --backend jiandaoyun --records 10000 \\
         --latency-ms 200 [--in-process] [--json]
+    python tests/bench/bench_throughput.py --backend kintone --records 10000 \\
+        --latency-ms 200 [--concurrency N] [--json]
 
 Starts the backend's sandbox with its real rate limits and the given latency (by default as
 a subprocess, ``python -m campuscard_gui.sandbox.cli``, so the server does not share this
@@ -13,6 +15,9 @@ thread records when it fires. Reports per job records/s against the backend's ce
 (简道云: 10 batch calls/s × 100 = 1,000 records/s; target ≥ 95 %) and the largest and p99
 interval between timer ticks (target: max < 50 ms). Exits 0 unless something crashed (it is
 a measurement, not a test).
+
+kintone has no request-rate ceiling but a concurrency limit; its target is a speed-up over the
+official JavaScript client on the same sandbox in the same run (see ``throughput_kintone``).
 """
 
 from __future__ import annotations
@@ -162,16 +167,27 @@ def run_job(app: QApplication, controller: JobController, action: Action,
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--backend", choices=["jiandaoyun"], default="jiandaoyun")
+    parser.add_argument("--backend", choices=["jiandaoyun", "kintone"], default="jiandaoyun")
     parser.add_argument("--records", type=int, default=10_000)
     parser.add_argument("--latency-ms", type=float, default=200.0)
     parser.add_argument("--in-process", action="store_true",
                         help="run the sandbox on a thread of this process (adds its counters)")
+    parser.add_argument("--concurrency", type=int, default=0,
+                        help="kintone: requests in flight at once (default: the profile's)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
 
     app = QApplication.instance() or QApplication([])
     assert isinstance(app, QApplication)
+    if args.backend == "kintone":
+        import throughput_kintone
+
+        result = throughput_kintone.run(args, app, run_job, JobController)
+        if args.json:
+            print(json.dumps(result, ensure_ascii=False))
+        else:
+            throughput_kintone.report(result, TARGET_MAX_GAP_MS)
+        return 0
     out: dict[str, Any] = {"backend": args.backend, "records": args.records,
                            "latency_ms": args.latency_ms, "in_process": args.in_process}
     with sandbox(args.records, args.latency_ms, args.in_process) as line, \
