@@ -4,7 +4,8 @@ Serves ``/k/v1/<resource>.json`` and ``/k/guest/<space>/v1/<resource>.json``. Ea
 passes, in order: the per-domain concurrency limit (429 GAIA_TO04), the body/parameter parse
 (CB_IJ01), authentication (§2, §3.2: CB_AU01, CB_WA01, GAIA_IA02, GAIA_DA03, GAIA_NO01), the
 guest-space check (GAIA_IL23, CB_NO02), the injected latency, an injected fault if one is
-drawn, then the endpoint. Errors are kintone's ``{"code", "id", "message", "errors"?}``;
+drawn (under the request's endpoint name, e.g. "POST bulkRequest": see Control), then the
+endpoint. Errors are kintone's ``{"code", "id", "message", "errors"?}``;
 every response carries ``X-ConcurrencyLimit-Limit`` / ``X-ConcurrencyLimit-Running``.
 """
 
