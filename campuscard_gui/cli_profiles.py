@@ -111,9 +111,9 @@ def add_parser(sub: Any) -> None:
 
 def _secret_state(ctx: Context, profile: Profile, problems: list[str]) -> str:
     """stored / missing / not_needed, or unknown (the keyring's message goes to problems)."""
-    from .config.credentials import SECRETS_BY_KIND, CredentialError
+    from .config.credentials import CredentialError, secret_keys
 
-    keys = SECRETS_BY_KIND.get(profile.kind, ("api_key",))
+    keys = secret_keys(profile.kind, profile.options)
     if not keys:
         return "not_needed"
     store = ctx.credential_store()

@@ -1,4 +1,5 @@
-"""CredentialStore over an in-memory keyring backend (injected, never installed globally)."""
+"""CredentialStore over an in-memory keyring backend (injected, never installed globally); which
+secrets a profile needs and saving a profile with them (stale ones removed)."""
 
 from __future__ import annotations
 
@@ -12,14 +13,18 @@ from keyring.backend import KeyringBackend
 from keyring.backends import chainer, fail, null
 from memory_keyring import LockedKeyring, MemoryKeyring
 
+from campuscard_gui.config import ConfigStore, Paths, Profile
 from campuscard_gui.config.credentials import (
     SECRET_KEYS,
     CredentialError,
     CredentialStore,
+    TypedSecrets,
     backend_is_usable,
+    secret_keys,
     service_name,
     usable_backend,
 )
+from campuscard_gui.config.profile_secrets import save_with_secrets
 from campuscard_gui.core.errors import CampusCardError, ConfigError
 
 SECRET = "jdy-SECRET-5f0c2a9e"
@@ -210,3 +215,100 @@ def test_broken_keyring_configuration_is_unavailable(monkeypatch: pytest.MonkeyP
     with pytest.raises(CredentialError) as info:
         store.get("p")
     assert info.value.code == "keyring_unavailable"
+
+
+# -- the secrets of a profile ---------------------------------------------------------------
+
+K_SERVICE = "campuscard-gui:k"
+
+
+def kintone(auth: str = "token") -> Profile:
+    return Profile("k", "kintone", {"base_url": "https://x.cybozu.com", "students_app": "1",
+                                    "cards_app": "2", "auth": auth,
+                                    "user": "u" if auth == "password" else ""})
+
+
+def test_secret_keys_follow_kind_and_sign_in() -> None:
+    assert secret_keys("local", {}) == ()
+    assert secret_keys("jiandaoyun", {}) == ("api_key",)
+    assert secret_keys("kintone", {"auth": "token"}) == ("students_token", "cards_token")
+    assert secret_keys("kintone", {}) == ("students_token", "cards_token")  # the default
+    assert secret_keys("kintone", {"auth": "password"}) == ("password",)
+    every = {k for kind, o in (("jiandaoyun", {}), ("kintone", {}),
+                               ("kintone", {"auth": "password"})) for k in secret_keys(kind, o)}
+    assert every <= set(SECRET_KEYS)  # delete() removes whatever a profile stored
+
+
+def test_delete_keeps_what_it_is_told(store: CredentialStore, memory: MemoryKeyring) -> None:
+    for key in ("students_token", "cards_token", "password"):
+        store.set("k", f"v-{key}", key)
+    assert store.delete("k", keep=("password",)) == 2
+    assert memory.entries == {(K_SERVICE, "password"): "v-password"}
+
+
+def test_save_new_kintone_profile_with_tokens(paths: Paths, store: CredentialStore,
+                                              memory: MemoryKeyring) -> None:
+    removed = save_with_secrets(ConfigStore(paths), store, kintone(),
+                                {"students_token": " s-tok ", "cards_token": "c-tok",
+                                 "password": "typed-but-not-needed"})
+    assert removed == 0
+    assert memory.entries == {(K_SERVICE, "students_token"): "s-tok",
+                              (K_SERVICE, "cards_token"): "c-tok"}
+    assert ConfigStore(paths).get_profile("k").options["auth"] == "token"
+
+
+def test_switching_to_a_password_removes_the_tokens(paths: Paths, store: CredentialStore,
+                                                    memory: MemoryKeyring) -> None:
+    config = ConfigStore(paths)
+    save_with_secrets(config, store, kintone(), {"students_token": "s", "cards_token": "c"})
+    assert save_with_secrets(config, store, kintone("password"), {"password": "pw"}) == 2
+    assert memory.entries == {(K_SERVICE, "password"): "pw"}
+    # and back: the password goes
+    assert save_with_secrets(config, store, kintone(),
+                             {"students_token": "s2", "cards_token": "c2"}) == 1
+    assert set(memory.entries) == {(K_SERVICE, "students_token"), (K_SERVICE, "cards_token")}
+
+
+def test_untyped_secrets_must_be_stored(paths: Paths, store: CredentialStore,
+                                        memory: MemoryKeyring) -> None:
+    config = ConfigStore(paths)
+    with pytest.raises(CredentialError) as info:
+        save_with_secrets(config, store, kintone(), {"students_token": "s"})
+    assert info.value.code == "secret_missing" and "cards_token" in info.value.message
+    assert memory.entries == {} and "k" not in config.load_profiles()  # nothing half-done
+    store.set("k", "stored-c", "cards_token")
+    save_with_secrets(config, store, kintone(), {"students_token": "s"})  # keeps the stored
+    assert memory.entries[(K_SERVICE, "cards_token")] == "stored-c"
+
+
+def test_a_locked_keyring_saves_nothing(paths: Paths) -> None:
+    with pytest.raises(CredentialError) as info:
+        save_with_secrets(ConfigStore(paths), CredentialStore(LockedKeyring()), kintone(),
+                          {"students_token": "s", "cards_token": "c"})
+    assert info.value.code == "keyring_locked"
+    assert not paths.profiles_path.exists()
+
+
+def test_a_new_profile_that_cannot_be_written_takes_its_secrets_back(
+        paths: Paths, store: CredentialStore, memory: MemoryKeyring,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(self: ConfigStore, profile: Profile) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(ConfigStore, "save_profile", broken)
+    with pytest.raises(OSError):
+        save_with_secrets(ConfigStore(paths), store, kintone(),
+                          {"students_token": "s", "cards_token": "c"})
+    assert memory.entries == {}
+
+
+def test_typed_secrets_in_front_of_the_store(store: CredentialStore) -> None:
+    store.set("k", "stored-s", "students_token")
+    store.set("k", "stored-c", "cards_token")
+    typed = TypedSecrets(store, "k", {"students_token": "typed-s", "cards_token": ""})
+    assert typed.get("k", "students_token") == "typed-s"
+    assert typed.get("k", "cards_token") == "stored-c"  # empty: the stored one
+    assert not typed.has("other", "students_token")
+    assert typed.available() and "typed-s" not in repr(typed)
+    with pytest.raises(CredentialError):
+        typed.get("k", "password")

@@ -1,9 +1,10 @@
 """Secrets (API keys, tokens, passwords) live in the operating system's keyring, nowhere else.
 
 One keyring entry per secret: service ``campuscard-gui:<profile>``, username = the key name
-(``api_key`` for 简道云; later kinds use ``secret_id``/``secret_key``/``password``…). Windows
-(Credential Manager) and macOS (Keychain) have a keyring built in; on Linux it is the Secret
-Service (gnome-keyring or KWallet) on the D-Bus session bus.
+(``api_key`` for 简道云; ``students_token`` and ``cards_token``, or ``password``, for kintone:
+see :func:`secret_keys`). Windows (Credential Manager) and macOS (Keychain) have a keyring
+built in; on Linux it is the Secret Service (gnome-keyring or KWallet) on the D-Bus session
+bus.
 
 There is deliberately no plaintext fallback: when no usable keyring exists, every call raises
 :class:`CredentialError` saying what to install or unlock. No secret ever appears in an
@@ -15,8 +16,8 @@ from __future__ import annotations
 import functools
 import logging
 import sys
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import Callable, Collection, Mapping
+from typing import Any, TypeVar
 
 import keyring
 import keyring.errors
@@ -32,14 +33,21 @@ SERVICE_PREFIX = "campuscard-gui:"
 # Every key name a profile may store. delete() removes all of them, so that removing a profile
 # leaves nothing behind whatever its kind was. Add new names here when a kind needs them.
 SECRET_KEYS: tuple[str, ...] = (
-    "api_key", "api_token", "secret_id", "secret_key", "username", "password",
+    "api_key", "api_token", "students_token", "cards_token", "secret_id", "secret_key",
+    "username", "password",
 )
+KINTONE_TOKEN_KEYS = ("students_token", "cards_token")  # one API token per app
 
-# Which secrets a profile of each kind needs (the `profiles list` "secret stored" column).
-SECRETS_BY_KIND: dict[str, tuple[str, ...]] = {
-    "local": (),
-    "jiandaoyun": ("api_key",),
-}
+
+def secret_keys(kind: str, options: Mapping[str, Any]) -> tuple[str, ...]:
+    """The keyring entries a profile of ``kind`` with ``options`` needs (the `profiles list`
+    secret column, what the profile dialog asks for, what saving keeps): none for ``local``;
+    for kintone they follow ``options["auth"]`` (an API token per app, or the password)."""
+    if kind == "local":
+        return ()
+    if kind == "kintone":
+        return ("password",) if options.get("auth") == "password" else KINTONE_TOKEN_KEYS
+    return ("api_key",)  # 简道云, and the guess for a kind this version does not know
 
 UNAVAILABLE = "keyring_unavailable"
 LOCKED = "keyring_locked"
@@ -189,11 +197,14 @@ class CredentialStore:
                    lambda b: b.set_password(service_name(profile_name), key, secret))
         log.info("secret saved to keyring: profile=%s key=%s", profile_name, key)
 
-    def delete(self, profile_name: str) -> int:
-        """Remove every secret of the profile (all of SECRET_KEYS). Returns how many entries
-        were removed; a profile with none is not an error."""
+    def delete(self, profile_name: str, *, keep: Collection[str] = ()) -> int:
+        """Remove every secret of the profile (all of SECRET_KEYS) but those in ``keep`` (the
+        ones a changed profile still needs). Returns how many entries were removed; a profile
+        with none is not an error."""
         removed = 0
         for key in SECRET_KEYS:
+            if key in keep:
+                continue
             for _ in range(5):  # some backends remove only one matching entry per call
                 if not self._delete_one(profile_name, key):
                     break
@@ -238,3 +249,28 @@ class CredentialStore:
         log.warning("keyring %s failed: profile=%s key=%s code=%s",
                     what, profile_name, key, failure[0])
         raise CredentialError(failure[1], code=failure[0]) from None
+
+
+class TypedSecrets(CredentialStore):
+    """Secrets typed into a form and not saved yet, read in front of ``store``: 测试连接 and
+    reading the fields on a profile's unsaved values. A secret not typed is the stored one;
+    writes go to ``store``'s keyring."""
+
+    def __init__(self, store: CredentialStore, profile_name: str,
+                 typed: Mapping[str, str]) -> None:
+        super().__init__()
+        self._store = store
+        self._profile = profile_name
+        self._typed = {key: value for key, value in typed.items() if value}
+
+    def __repr__(self) -> str:  # never the secrets
+        return f"TypedSecrets({self._profile!r}, typed={sorted(self._typed)})"
+
+    @property
+    def backend(self) -> KeyringBackend:
+        return self._store.backend
+
+    def get(self, profile_name: str, key: str = "api_key") -> str:
+        if profile_name == self._profile and key in self._typed:
+            return self._typed[key]
+        return self._store.get(profile_name, key)
