@@ -5,15 +5,21 @@
                    --cards-entry ID [--base-url URL] [--map KEY=FIELD ...] [--secret-stdin]
                    [--timeout S] [--batch-rps N] [--enterprise-rps N] [--concurrency N]
                    [--allow-http] [--replace]
+    campuscard-cli profiles add NAME --kind kintone --base-url URL --students-app ID
+                   --cards-app ID [--guest-space ID] [--auth token|password] [--user LOGIN]
+                   [--map KEY=FIELD ...] [--secret-stdin] [--timeout S] [--concurrency N]
+                   [--allow-http] [--replace]
     campuscard-cli profiles remove NAME [--force]
     campuscard-cli profiles test NAME
 
-The API key never comes from the command line (other users can read a process's argv): it is
-the first line of standard input with ``--secret-stdin``, else typed at a hidden prompt when
-standard input is a terminal; with neither, ``add`` is a usage error (exit 2). The profile
-goes to profiles.json, the key to the OS keyring only. When the keyring is missing or locked
-nothing is saved at all and the exit code is 1 (the command was right, the machine is not
-ready).
+Secrets never come from the command line (other users can read a process's argv): with
+``--secret-stdin`` they are read from standard input, one a line — the 简道云 API key; for
+kintone the students app's API token and then the cards app's, or (``--auth password``) the
+password — else typed at hidden prompts when standard input is a terminal; with neither,
+``add`` is a usage error (exit 2). The profile goes to profiles.json, the secrets to the OS
+keyring only; ``--replace`` removes the secrets the new settings no longer need. When the
+keyring is missing or locked nothing is saved at all and the exit code is 1 (the command was
+right, the machine is not ready).
 
 Exit codes: 0 done; 1 the keyring or the connection test failed; 2 usage error (unknown or
 duplicate profile, missing option, no way to read the key, bad --map).
@@ -22,28 +28,31 @@ duplicate profile, missing option, no way to read the key, bad --map).
 from __future__ import annotations
 
 import argparse
-import contextlib
 import getpass
 import json
 import re
 from typing import Any
-from urllib.parse import urlsplit
 
 from .cli_common import Context, UsageError
 from .cli_output import format_table
+from .cli_profile_kinds import (
+    JDY_DEFAULT_BASE_URL,
+    JDY_DEFAULTS,
+    KIND_LABELS,
+    KINDS,
+    KINTONE_DEFAULTS,
+    SECRET_NAMES,
+    profile_object,
+    profile_options,
+    where,
+)
 from .config import LOCAL_PROFILE, Profile
-from .config.fieldmap import CARD_KEYS, STUDENT_KEYS, FieldMap
-from .core.errors import CampusCardError, ConfigError
+from .config.credentials import secret_keys
+from .config.fieldmap import CARD_KEYS, STUDENT_KEYS
+from .core.errors import CampusCardError
 
-KINDS = ("jiandaoyun",)
-KIND_LABELS = {"local": "本地数据库", "jiandaoyun": "简道云"}
-JDY_DEFAULT_BASE_URL = "https://api.jiandaoyun.com/api"
-# the tunables' defaults (contract for issue 3; the connector reads the same names)
-JDY_DEFAULTS: dict[str, int | float] = {
-    "timeout_s": 15, "batch_rps": 10, "enterprise_rps": 50, "concurrency": 5,
-}
 _NAME = re.compile(r"^[\w.-]{1,64}$")
-_LOOPBACK = ("127.0.0.1", "localhost", "::1")
+_LINES = ("第一行", "第二行")
 
 SECRET_LABELS = {"stored": "已保存", "missing": "未保存", "not_needed": "不需要",
                  "unknown": "未知（钥匙环不可用）"}
@@ -63,7 +72,7 @@ def _number(kind: type[int] | type[float], minimum: float) -> Any:
 
 def add_parser(sub: Any) -> None:
     """Register ``profiles …`` on the top-level subparsers object of campuscard-cli."""
-    profiles = sub.add_parser("profiles", help="后端配置（简道云等）及其密钥")
+    profiles = sub.add_parser("profiles", help="后端配置（简道云、kintone 等）及其密钥")
     psub = profiles.add_subparsers(dest="profiles_command", required=True,
                                    metavar="list|add|remove|test")
 
@@ -74,23 +83,34 @@ def add_parser(sub: Any) -> None:
     pa = psub.add_parser("add", help="添加配置；密钥从标准输入或隐藏提示读取，存入系统钥匙环")
     pa.add_argument("name", metavar="NAME")
     pa.add_argument("--kind", choices=KINDS, required=True)
-    pa.add_argument("--base-url", metavar="URL", default=JDY_DEFAULT_BASE_URL,
-                    help=f"API 地址（默认：{JDY_DEFAULT_BASE_URL}）")
-    pa.add_argument("--app-id", metavar="ID", help="应用 ID")
-    pa.add_argument("--students-entry", metavar="ID", help="学生表单 ID")
-    pa.add_argument("--cards-entry", metavar="ID", help="一卡通表单 ID")
+    pa.add_argument("--base-url", metavar="URL",
+                    help=f"API 地址（简道云默认 {JDY_DEFAULT_BASE_URL}；kintone 必填，"
+                         "例如 https://example.cybozu.com）")
+    pa.add_argument("--app-id", metavar="ID", help="简道云：应用 ID")
+    pa.add_argument("--students-entry", metavar="ID", help="简道云：学生表单 ID")
+    pa.add_argument("--cards-entry", metavar="ID", help="简道云：一卡通表单 ID")
+    pa.add_argument("--students-app", metavar="ID", help="kintone：学生应用的 ID")
+    pa.add_argument("--cards-app", metavar="ID", help="kintone：一卡通应用的 ID")
+    pa.add_argument("--guest-space", metavar="ID", help="kintone：应用所在来宾空间的 ID")
+    pa.add_argument("--auth", choices=("token", "password"),
+                    help="kintone：认证方式，token（每个应用一个 API 令牌，默认）"
+                         "或 password（登录名和密码）")
+    pa.add_argument("--user", metavar="LOGIN", help="kintone：--auth password 时的登录名")
     pa.add_argument("--map", action="append", default=[], metavar="KEY=FIELD",
                     help=f"字段对应（KEY：{'/'.join(STUDENT_KEYS + CARD_KEYS)}）")
     pa.add_argument("--secret-stdin", action="store_true",
-                    help="从标准输入的第一行读取 API 密钥")
+                    help="从标准输入读取密钥，每行一个：简道云为 API 密钥；kintone 为学生应用和"
+                         "一卡通应用的 API 令牌（两行），或 --auth password 时的密码")
     pa.add_argument("--timeout", type=_number(float, 1), metavar="S",
-                    help=f"单个请求的超时秒数（默认 {JDY_DEFAULTS['timeout_s']}）")
+                    help=f"单个请求的超时秒数（默认：简道云 {JDY_DEFAULTS['timeout_s']}，"
+                         f"kintone {KINTONE_DEFAULTS['timeout_s']}）")
     pa.add_argument("--batch-rps", type=_number(float, 0.1), metavar="N",
-                    help=f"批量接口每秒请求数（默认 {JDY_DEFAULTS['batch_rps']}）")
+                    help=f"简道云：批量接口每秒请求数（默认 {JDY_DEFAULTS['batch_rps']}）")
     pa.add_argument("--enterprise-rps", type=_number(float, 0.1), metavar="N",
-                    help=f"整个企业每秒请求数（默认 {JDY_DEFAULTS['enterprise_rps']}）")
+                    help=f"简道云：整个企业每秒请求数（默认 {JDY_DEFAULTS['enterprise_rps']}）")
     pa.add_argument("--concurrency", type=_number(int, 1), metavar="N",
-                    help=f"同时进行的写请求数（默认 {JDY_DEFAULTS['concurrency']}）")
+                    help=f"同时进行的请求数（默认：简道云 {JDY_DEFAULTS['concurrency']} 个写请求，"
+                         f"kintone {KINTONE_DEFAULTS['concurrency']}，最多 50）")
     pa.add_argument("--allow-http", action="store_true",
                     help="允许用不加密的 http 地址（仅限内网私有部署）")
     pa.add_argument("--replace", action="store_true", help="覆盖同名配置及其密钥")
@@ -111,7 +131,7 @@ def add_parser(sub: Any) -> None:
 
 def _secret_state(ctx: Context, profile: Profile, problems: list[str]) -> str:
     """stored / missing / not_needed, or unknown (the keyring's message goes to problems)."""
-    from .config.credentials import CredentialError, secret_keys
+    from .config.credentials import CredentialError
 
     keys = secret_keys(profile.kind, profile.options)
     if not keys:
@@ -125,27 +145,13 @@ def _secret_state(ctx: Context, profile: Profile, problems: list[str]) -> str:
         return "unknown"
 
 
-def profile_object(profile: Profile, secret: str, default: bool) -> dict[str, Any]:
-    o = profile.options
-    return {
-        "name": profile.name,
-        "kind": profile.kind,
-        "default": default,
-        "base_url": o.get("base_url"),
-        "app_id": o.get("app_id"),
-        "students_entry": o.get("students_entry"),
-        "cards_entry": o.get("cards_entry"),
-        "secret": secret,
-    }
-
-
 def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
     profiles = ctx.store.load_profiles()
     default = ctx.store.load_settings().default_profile
     problems: list[str] = []
     ordered = sorted(profiles.values(), key=lambda p: (p.name != LOCAL_PROFILE, p.name))
-    objects = [profile_object(p, _secret_state(ctx, p, problems), p.name == default)
-               for p in ordered]
+    objects = [profile_object(p.name, p.kind, p.options, _secret_state(ctx, p, problems),
+                              p.name == default) for p in ordered]
     for message in problems:
         ctx.say(f"注意：{message}")
     if args.format == "json":
@@ -154,14 +160,12 @@ def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
         return 0
     rows = []
     for o in objects:
-        where = "、".join(f"{label} {o[k]}" for k, label in (
-            ("base_url", "地址"), ("app_id", "应用"), ("students_entry", "学生表单"),
-            ("cards_entry", "一卡通表单")) if o.get(k))
+        connection = where(o)
         if o["kind"] == "local":
-            where = f"数据库 {ctx.paths.local_db_path(o['name'])}"
+            connection = f"数据库 {ctx.paths.local_db_path(o['name'])}"
         name = o["name"] + ("（默认）" if o["default"] else "")
         rows.append([name, KIND_LABELS.get(o["kind"], o["kind"]), SECRET_LABELS[o["secret"]],
-                     where or "-"])
+                     connection or "-"])
     ctx.stdout.write(format_table(["名称", "类型", "密钥", "连接"], rows))
     return 0
 
@@ -177,51 +181,6 @@ def check_name(name: str) -> str:
     return name
 
 
-def check_base_url(url: str, allow_http: bool) -> str:
-    url = url.strip().rstrip("/")
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UsageError(f"API 地址应以 https:// 开头：{url}")
-    if parts.scheme == "http" and parts.hostname not in _LOOPBACK and not allow_http:
-        raise UsageError(f"API 地址不加密（http），密钥会明文传输：{url}"
-                         "（如确为内网私有部署，请加 --allow-http）")
-    return url
-
-
-def field_map(specs: list[str]) -> FieldMap:
-    fm = FieldMap()
-    for spec in specs:
-        key, sep, value = spec.partition("=")
-        if not sep or not key.strip():
-            raise UsageError(f"--map 的格式应为 KEY=字段名：{spec}")
-        try:
-            fm.set(key.strip(), value)
-        except ConfigError as exc:
-            raise UsageError(exc.message) from None
-    return fm
-
-
-def jiandaoyun_options(args: argparse.Namespace) -> dict[str, Any]:
-    missing = [flag for flag, value in (("--app-id", args.app_id),
-                                        ("--students-entry", args.students_entry),
-                                        ("--cards-entry", args.cards_entry))
-               if not (value or "").strip()]
-    if missing:
-        raise UsageError(f"简道云配置缺少参数：{'、'.join(missing)}")
-    options: dict[str, Any] = {
-        "base_url": check_base_url(args.base_url, args.allow_http),
-        "app_id": args.app_id.strip(),
-        "students_entry": args.students_entry.strip(),
-        "cards_entry": args.cards_entry.strip(),
-        "fields": field_map(args.map).to_json(),
-    }
-    for key, given in (("timeout_s", args.timeout), ("batch_rps", args.batch_rps),
-                       ("enterprise_rps", args.enterprise_rps),
-                       ("concurrency", args.concurrency)):
-        options[key] = JDY_DEFAULTS[key] if given is None else given
-    return options
-
-
 def check_secret_source(args: argparse.Namespace, ctx: Context, what: str) -> None:
     """Usage error (exit 2) when there is neither --secret-stdin nor a terminal to ask on."""
     if not args.secret_stdin and not ctx.interactive():
@@ -229,44 +188,47 @@ def check_secret_source(args: argparse.Namespace, ctx: Context, what: str) -> No
                          f"（例如 campuscard-cli profiles add … --secret-stdin < 密钥文件）")
 
 
-def read_secret(args: argparse.Namespace, ctx: Context, what: str) -> str:
-    """The secret from stdin's first line (--secret-stdin) or a hidden prompt; never argv."""
-    if args.secret_stdin:
-        secret = ctx.stdin.readline().lstrip("\ufeff").strip()
-        if not secret:
-            raise UsageError(f"标准输入的第一行是空的：没有读到{what}")
-        return secret
-    check_secret_source(args, ctx, what)
-    secret = getpass.getpass(f"{what}（输入时不显示）：", stream=ctx.stderr).strip()
-    if not secret:
-        raise UsageError(f"没有输入{what}")
-    return secret
+def read_secrets(args: argparse.Namespace, ctx: Context, keys: tuple[str, ...]
+                 ) -> dict[str, str]:
+    """The secrets ``keys`` from stdin, one a line (--secret-stdin), or hidden prompts; never
+    from argv."""
+    out: dict[str, str] = {}
+    for i, key in enumerate(keys):
+        what = SECRET_NAMES.get(key, key)
+        if args.secret_stdin:
+            secret = ctx.stdin.readline().lstrip("\ufeff").strip()
+            if not secret:
+                raise UsageError(f"标准输入的{_LINES[i]}是空的：没有读到{what}")
+        else:
+            check_secret_source(args, ctx, what)
+            secret = getpass.getpass(f"{what}（输入时不显示）：", stream=ctx.stderr).strip()
+            if not secret:
+                raise UsageError(f"没有输入{what}")
+        out[key] = secret
+    return out
 
 
 def cmd_add(args: argparse.Namespace, ctx: Context) -> int:
+    from .config.profile_secrets import save_with_secrets
+
     name = check_name(args.name)
     exists = name in ctx.store.load_profiles()
     if exists and not args.replace:
         raise UsageError(f"已有名为“{name}”的配置（如需覆盖，请加 --replace）")
-    options = jiandaoyun_options(args)
-    profile = Profile(name, args.kind, options)
-    check_secret_source(args, ctx, "简道云 API 密钥")
+    profile = Profile(name, args.kind, profile_options(args))
+    keys = secret_keys(profile.kind, profile.options)
+    what = "和".join(SECRET_NAMES.get(k, k) for k in keys)
+    check_secret_source(args, ctx, what)
     store = ctx.credential_store()
-    if not store.available():  # say so before anyone types a key for nothing
+    if not store.available():  # say so before anyone types a secret for nothing
         from .config.credentials import UNAVAILABLE, CredentialError, unavailable_message
 
         raise CredentialError(unavailable_message(), code=UNAVAILABLE)
-    secret = read_secret(args, ctx, "简道云 API 密钥")
-
-    store.set(name, secret, "api_key")  # CredentialError (exit 1): nothing saved
-    try:
-        ctx.store.save_profile(profile)
-    except BaseException:
-        if not exists:  # no profile, so no secret either
-            with contextlib.suppress(CampusCardError):
-                store.delete(name)
-        raise
-    ctx.say(f"已保存配置“{name}”（{KIND_LABELS[args.kind]}），API 密钥已存入系统钥匙环；"
+    secrets = read_secrets(args, ctx, keys)
+    # CredentialError (exit 1) when the keyring refuses: the profile is not saved
+    removed = save_with_secrets(ctx.store, store, profile, secrets)
+    stale = f"，并删除了不再需要的 {removed} 项旧密钥" if removed else ""
+    ctx.say(f"已保存配置“{name}”（{KIND_LABELS[args.kind]}），{what}已存入系统钥匙环{stale}；"
             f"可用 campuscard-cli profiles test {name} 测试连接")
     return 0
 

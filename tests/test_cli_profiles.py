@@ -21,6 +21,7 @@ from campuscard_gui.cli import build_parser, main
 from campuscard_gui.config import ConfigStore, Paths, Profile, Settings
 from campuscard_gui.config.credentials import CredentialStore
 from campuscard_gui.config.fieldmap import FieldMap
+from campuscard_gui.connectors.kintone_records import KintoneOptions
 
 SECRET = "jdy-cli-SECRET-0b9d44e1"
 ADD = ("profiles", "add", "jdy", "--kind", "jiandaoyun", "--app-id", "app-1",
@@ -178,7 +179,9 @@ def test_secret_is_never_an_argument(paths: Paths, creds: CredentialStore,
       "--students-entry", "s", "--cards-entry", "c"), "local"),
     (("profiles", "add", "a/b", "--kind", "jiandaoyun", "--app-id", "a",
       "--students-entry", "s", "--cards-entry", "c"), "名称"),
-    ((*ADD[:4], "kintone", *ADD[5:]), "invalid choice"),
+    ((*ADD[:4], "shenbi", *ADD[5:]), "invalid choice"),  # not supported yet
+    ((*ADD[:4], "kintone", *ADD[5:]), "--app-id 只用于简道云配置"),
+    ((*ADD, "--students-app", "1"), "--students-app 只用于 kintone 配置"),
 ])
 def test_add_usage_errors(paths: Paths, creds: CredentialStore, memory: MemoryKeyring,
                           monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
@@ -447,3 +450,196 @@ def test_subprocess_without_a_keyring(paths: Paths, tmp_path: Path) -> None:
 
     res = cli("profiles", "list")
     assert res.returncode == 0 and "local" in res.stdout.decode()
+
+
+# -- kintone ----------------------------------------------------------------------------------
+
+S_TOKEN, C_TOKEN, PASSWORD = "k-S-TOKEN-1f2e", "k-C-TOKEN-9a8b", "k-PASSWORD-77c1"
+K_SERVICE = "campuscard-gui:kin"
+K_ADD = ("profiles", "add", "kin", "--kind", "kintone", "--base-url",
+         "https://school.cybozu.com", "--students-app", "12", "--cards-app", "13")
+CARD_MAP = ("--map", "card_student=student_no", "--map", "card_open_time=open_time",
+            "--map", "card_status=status", "--map", "card_amount=amount")
+
+
+def no_kintone_secret(paths: Paths, *texts: str) -> None:
+    for secret in (S_TOKEN, C_TOKEN, PASSWORD):
+        assert secret not in config_text(paths)
+        for text in texts:
+            assert secret not in text
+
+
+def test_add_with_tokens_from_stdin(paths: Paths, creds: CredentialStore, memory: MemoryKeyring,
+                                    monkeypatch: pytest.MonkeyPatch,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, creds, *K_ADD, *CARD_MAP, "--guest-space", "5",
+                         "--concurrency", "8", "--secret-stdin",
+                         stdin=f"\ufeff{S_TOKEN}\n {C_TOKEN} \n", monkeypatch=monkeypatch)
+    assert code == 0, err
+    assert memory.entries == {(K_SERVICE, "students_token"): S_TOKEN,
+                              (K_SERVICE, "cards_token"): C_TOKEN}
+    profile = ConfigStore(paths).get_profile("kin")
+    assert profile.kind == "kintone"
+    fm = FieldMap()
+    for spec in CARD_MAP[1::2]:
+        fm.set(*spec.split("="))
+    assert profile.options == {
+        "base_url": "https://school.cybozu.com", "students_app": "12", "cards_app": "13",
+        "guest_space": "5", "auth": "token", "user": "", "fields": fm.to_json(),
+        "timeout_s": 60, "concurrency": 8}
+    assert KintoneOptions.parse(profile.options).prefix == "/k/guest/5/v1/"
+    assert "学生应用的 API 令牌和一卡通应用的 API 令牌已存入系统钥匙环" in err
+    assert "profiles test kin" in err
+    no_kintone_secret(paths, out, err)
+
+
+def test_add_with_a_password(paths: Paths, creds: CredentialStore, memory: MemoryKeyring,
+                             monkeypatch: pytest.MonkeyPatch,
+                             capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, creds, *K_ADD, "--auth", "password", "--user", "alice",
+                         "--secret-stdin", stdin=PASSWORD + "\nignored\n",
+                         monkeypatch=monkeypatch)
+    assert code == 0, err
+    assert memory.entries == {(K_SERVICE, "password"): PASSWORD}
+    options = ConfigStore(paths).get_profile("kin").options
+    assert (options["auth"], options["user"], options["concurrency"]) == ("password", "alice", 4)
+    assert "kintone 密码已存入" in err
+    no_kintone_secret(paths, out, err)
+
+
+def test_hidden_prompts_ask_for_each_token(paths: Paths, creds: CredentialStore,
+                                           memory: MemoryKeyring,
+                                           monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    answers = iter([S_TOKEN, C_TOKEN])
+    prompts: list[str] = []
+
+    def getpass(prompt: str, stream: Any = None) -> str:
+        prompts.append(prompt)
+        assert stream is sys.stderr
+        return next(answers)
+
+    monkeypatch.setattr(cli_profiles.getpass, "getpass", getpass)
+    code, out, err = run(capsys, creds, *K_ADD, stdin=FakeTTY(""), monkeypatch=monkeypatch)
+    assert code == 0, err
+    assert [p.split("（")[0] for p in prompts] == ["学生应用的 API 令牌", "一卡通应用的 API 令牌"]
+    assert memory.entries[(K_SERVICE, "cards_token")] == C_TOKEN
+    no_kintone_secret(paths, out, err)
+
+
+def test_second_token_missing_on_stdin(paths: Paths, creds: CredentialStore,
+                                       memory: MemoryKeyring, monkeypatch: pytest.MonkeyPatch,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, creds, *K_ADD, "--secret-stdin", stdin=S_TOKEN + "\n",
+                       monkeypatch=monkeypatch)
+    assert code == 2 and "第二行" in err and "一卡通应用的 API 令牌" in err
+    assert memory.entries == {} and "kin" not in ConfigStore(paths).load_profiles()
+    code, _, err = run(capsys, creds, *K_ADD, stdin="", monkeypatch=monkeypatch)
+    assert code == 2 and "--secret-stdin" in err
+
+
+@pytest.mark.parametrize("argv,message", [
+    (K_ADD[:5] + K_ADD[7:], "kintone 配置缺少参数：--base-url"),
+    (K_ADD[:9], "--cards-app"),
+    ((*K_ADD[:-1], "12"), "不能是同一个应用"),
+    ((*K_ADD[:-1], "app-13"), "应用 ID"),
+    ((*K_ADD, "--guest-space", "g1"), "来宾空间"),
+    ((*K_ADD, "--auth", "password"), "登录名"),
+    ((*K_ADD, "--user", "alice"), "--user 只用于 --auth password"),
+    ((*K_ADD, "--concurrency", "51"), "concurrency"),
+    ((*K_ADD, "--app-id", "a"), "--app-id 只用于简道云配置"),
+    ((*K_ADD, "--batch-rps", "3"), "--batch-rps 只用于简道云配置"),
+    ((*K_ADD[:6], "http://school.example.edu.cn", *K_ADD[7:]), "--allow-http"),
+    ((*K_ADD, "--auth", "oauth"), "invalid choice"),
+])
+def test_add_kintone_usage_errors(paths: Paths, creds: CredentialStore, memory: MemoryKeyring,
+                                  monkeypatch: pytest.MonkeyPatch,
+                                  capsys: pytest.CaptureFixture[str], argv: tuple[str, ...],
+                                  message: str) -> None:
+    code, out, err = run(capsys, creds, *argv, "--secret-stdin",
+                         stdin=f"{S_TOKEN}\n{C_TOKEN}\n", monkeypatch=monkeypatch)
+    assert code == 2 and message in err and out == "", err
+    assert "Traceback" not in err and memory.entries == {}
+    assert set(ConfigStore(paths).load_profiles()) == {"local"}
+
+
+def test_replace_token_with_password_removes_the_tokens(
+        paths: Paths, creds: CredentialStore, memory: MemoryKeyring,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, creds, *K_ADD, "--secret-stdin",
+               stdin=f"{S_TOKEN}\n{C_TOKEN}\n", monkeypatch=monkeypatch)[0] == 0
+    code, _, err = run(capsys, creds, *K_ADD, "--auth", "password", "--user", "bob",
+                       "--replace", "--secret-stdin", stdin=PASSWORD + "\n",
+                       monkeypatch=monkeypatch)
+    assert code == 0, err
+    assert memory.entries == {(K_SERVICE, "password"): PASSWORD}
+    assert "删除了不再需要的 2 项旧密钥" in err
+
+
+def test_list_shows_kintone_profiles(paths: Paths, creds: CredentialStore,
+                                     monkeypatch: pytest.MonkeyPatch,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, creds, *K_ADD, "--guest-space", "5", "--secret-stdin",
+               stdin=f"{S_TOKEN}\n{C_TOKEN}\n", monkeypatch=monkeypatch)[0] == 0
+    assert run(capsys, creds, *K_ADD[:2], "pw", *K_ADD[3:], "--auth", "password",
+               "--user", "alice", "--secret-stdin", stdin=PASSWORD + "\n",
+               monkeypatch=monkeypatch)[0] == 0
+    creds.delete("pw")  # its password is gone from the keyring
+    code, out, err = run(capsys, creds, "profiles", "list", "--format", "json")
+    assert code == 0, err
+    by_name = {p["name"]: p for p in json.loads(out)}
+    assert by_name["kin"] == {
+        "name": "kin", "kind": "kintone", "default": False,
+        "base_url": "https://school.cybozu.com", "students_app": "12", "cards_app": "13",
+        "guest_space": "5", "auth": "token", "user": "", "secret": "stored"}
+    assert by_name["pw"]["secret"] == "missing" and by_name["pw"]["user"] == "alice"
+    code, out, err = run(capsys, creds, "profiles", "list")
+    assert code == 0
+    assert "学生应用 12、一卡通应用 13、来宾空间 5、认证 API 令牌" in out
+    assert "认证 密码（用户 alice）" in out and "未保存" in out
+    no_kintone_secret(paths, out, err)
+
+
+def test_remove_removes_every_kintone_secret(paths: Paths, creds: CredentialStore,
+                                     memory: MemoryKeyring, monkeypatch: pytest.MonkeyPatch,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, creds, *K_ADD, "--secret-stdin",
+               stdin=f"{S_TOKEN}\n{C_TOKEN}\n", monkeypatch=monkeypatch)[0] == 0
+    code, _, err = run(capsys, creds, "profiles", "remove", "kin")
+    assert code == 0 and "2 项密钥" in err
+    assert memory.entries == {}
+
+
+def test_test_kintone_against_the_sandbox(paths: Paths, creds: CredentialStore,
+                                  monkeypatch: pytest.MonkeyPatch,
+                                  capsys: pytest.CaptureFixture[str]) -> None:
+    from campuscard_gui.sandbox import run_sandbox
+
+    with run_sandbox(backend="kintone", students=20, seed=2) as info:
+        base = ("profiles", "add", "kin", "--kind", "kintone", "--base-url", info.base_url,
+                "--students-app", info.students_app, "--cards-app", info.cards_app, *CARD_MAP,
+                "--secret-stdin")
+        tokens = f"{info.students_token}\n{info.cards_token}\n"
+        assert run(capsys, creds, *base, stdin=tokens, monkeypatch=monkeypatch)[0] == 0
+        code, _, err = run(capsys, creds, "profiles", "test", "kin")
+        assert code == 0 and "连接正常" in err and "kintone" in err, err
+
+        code, out, err = run(capsys, creds, "--profile", "kin", "students",
+                             "--format", "json")
+        assert code == 0, err
+        assert len(json.loads(out)) == 20
+
+        code, _, err = run(capsys, creds, *base, "--auth", "password", "--user",
+                           info.user, "--replace", stdin=info.password + "\n",
+                           monkeypatch=monkeypatch)
+        assert code == 0, err
+        code, _, err = run(capsys, creds, "profiles", "test", "kin")
+        assert code == 0, err
+
+        code, _, err = run(capsys, creds, *base, "--replace",
+                           stdin=f"wrong-token\n{info.cards_token}\n", monkeypatch=monkeypatch)
+        assert code == 0
+        code, _, err = run(capsys, creds, "profiles", "test", "kin")
+        assert code == 1 and "连接失败" in err and "wrong-token" not in err
+        for secret in (info.students_token, info.cards_token, info.password):
+            assert secret not in err
