@@ -37,7 +37,7 @@ LABEL_HINTS: dict[str, tuple[str, ...]] = {
     "class_name": ("班级",),
     "student_status": ("学籍状态",),
     "card_student": ("学生学号", "学号"),
-    "card_open_time": ("开通时间",),
+    "card_open_time": ("开通时间", "开卡时间"),
     "card_amount": ("余额", "金额"),
     "card_status": ("状态", "卡状态", "一卡通状态"),
 }
@@ -80,7 +80,9 @@ class FieldMappingBox(QWidget):
 
     changed = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *,
+                 forms: tuple[str, str] | None = None) -> None:
+        """``forms``: the titles of the students and the cards group (default: the forms)."""
         super().__init__(parent)
         self.setObjectName("fieldMappingBox")
         self._fields: dict[str, list[FieldLike]] = {"students": [], "cards": []}
@@ -101,9 +103,10 @@ class FieldMappingBox(QWidget):
         self.student_option_combos: dict[StudentStatus, QComboBox] = {}
         self.card_option_combos: dict[CardStatus, QComboBox] = {}
 
-        self.students_box = QGroupBox(self.tr("Students form"), self)
+        students_title, cards_title = forms or (self.tr("Students form"), self.tr("Cards form"))
+        self.students_box = QGroupBox(students_title, self)
         self.students_box.setObjectName("studentsFieldsBox")
-        self.cards_box = QGroupBox(self.tr("Cards form"), self)
+        self.cards_box = QGroupBox(cards_title, self)
         self.cards_box.setObjectName("cardsFieldsBox")
         for box, keys in ((self.students_box, STUDENT_KEYS), (self.cards_box, CARD_KEYS)):
             form = QFormLayout(box)

@@ -152,7 +152,7 @@ class MainWindow(QMainWindow):
         sp = QStyle.StandardPixmap
         self.profiles_action = self._action(
             "profilesAction", self.tr("Manage profiles…"),
-            self.tr("Set up backends (简道云), API keys and field mapping"),
+            self.tr("Set up backends (简道云, kintone), their secrets and field mapping"),
             QKeySequence("Ctrl+Shift+P"), sp.SP_FileDialogContentsView)
         self.profiles_action.triggered.connect(self.profiles.open_dialog)
         self.refresh_action = self._action(

@@ -1,11 +1,12 @@
 """Profiles and credentials (design.md §7): list, create, edit and delete backend profiles.
 
 The left side lists the profiles (``local`` is built in and cannot be removed); the right side
-shows the editor of the selected profile's kind (``JiandaoyunEditor`` for 简道云: connection,
-API key, 测试连接, field mapping).
+shows the editor of the selected profile's kind (``JiandaoyunEditor`` for 简道云,
+``KintoneEditor`` for kintone: connection, secrets, 测试连接, field mapping). 新建 starts a
+profile of the kind chosen above the editor.
 
-保存 writes the key to the OS keyring first (``CredentialStore.set``) and only then the profile
-(``ConfigStore.save_profile``): when the keyring is missing or locked, its message is shown and
+保存 writes the secrets to the OS keyring first and only then the profile
+(``save_with_secrets``): when the keyring is missing or locked, its message is shown and
 nothing is saved. Saving and deleting run off the GUI thread (the keyring may block while it
 asks to be unlocked). Unsaved changes pin the editor (the list is disabled until 保存 or 还原),
 so nothing typed is lost and no question pops up.
@@ -17,6 +18,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -32,15 +34,12 @@ from PySide6.QtWidgets import (
 
 from ..config.credentials import LOCKED, MISSING, UNAVAILABLE, CredentialError, CredentialStore
 from ..config.paths import Paths
+from ..config.profile_secrets import save_with_secrets
 from ..config.settings import LOCAL_PROFILE, ConfigStore, Profile
 from ..core.errors import CampusCardError
-from .jiandaoyun_editor import (
-    JIANDAOYUN,
-    ConnectorOpener,
-    JiandaoyunEditor,
-    default_opener,
-    named,
-)
+from .jiandaoyun_editor import JIANDAOYUN, JiandaoyunEditor
+from .kintone_editor import KINTONE, KintoneEditor
+from .profile_editor import ConnectorOpener, ProfileEditor, default_opener, named
 from .workers import error_message, run_in_thread
 
 _WARNING_STYLE = ("QLabel { background: #fdecea; color: #611a15; border-radius: 3px;"
@@ -79,11 +78,16 @@ class ProfileDialog(QDialog):
         self._shown: Profile | None = None  # the saved profile shown (None: a new one)
         self._dirty = False
         self._writing: str | None = None  # "save" or "delete" while the keyring is busy
-        self.editor = JiandaoyunEditor(credentials, opener or default_opener(paths, credentials),
-                                       self)
+        opener = opener or default_opener(paths, credentials)
+        self.editors: dict[str, ProfileEditor] = {
+            JIANDAOYUN: JiandaoyunEditor(credentials, opener, self),
+            KINTONE: KintoneEditor(credentials, opener, self),
+        }
+        self.editor: ProfileEditor = self.editors[JIANDAOYUN]  # the one shown (or last shown)
         self._build()
-        self.editor.changed.connect(self._mark_dirty)
-        self.editor.keyringProblem.connect(self.set_keyring_problem)
+        for editor in self.editors.values():
+            editor.changed.connect(self._mark_dirty)
+            editor.keyringProblem.connect(self.set_keyring_problem)
         self.set_keyring_problem(keyring_problem)
         self._reload_list(current)
 
@@ -110,7 +114,7 @@ class ProfileDialog(QDialog):
         self.profile_list.setMaximumWidth(230)
         self.profile_list.currentItemChanged.connect(self._on_current_changed)
         self.new_button = self._button(self.tr("&New"), "newProfileButton",
-                                       self.tr("New 简道云 profile"), self.new_profile)
+                                       self.tr("New profile"), self.new_profile)
         self.delete_button = self._button(self.tr("&Delete"), "deleteProfileButton",
                                           self.tr("Delete the selected profile"),
                                           self.delete_profile)
@@ -128,13 +132,29 @@ class ProfileDialog(QDialog):
         self.other_page = self._info("otherProfileInfo", self.tr("About this profile"))
         self.pages = QStackedWidget(self)
         self.pages.setObjectName("profilePages")
-        for page in (self.local_page, self.editor, self.other_page):
+        for page in (self.local_page, *self.editors.values(), self.other_page):
             self.pages.addWidget(page)
+        self.kind_combo = named(QComboBox(self), "profileKindCombo", self.tr("Backend kind"))
+        for kind, label in self._kind_labels().items():
+            if kind in self.editors:
+                self.kind_combo.addItem(label, kind)
+        self.kind_combo.setToolTip(self.tr("The kind of a new profile; a saved profile keeps "
+                                           "its kind"))
+        self.kind_combo.currentIndexChanged.connect(self._on_kind_chosen)
+        self.kind_label = QLabel(self.tr("&Kind:"), self)
+        self.kind_label.setBuddy(self.kind_combo)
+        kind_row = QHBoxLayout()
+        kind_row.addWidget(self.kind_label)
+        kind_row.addWidget(self.kind_combo)
+        kind_row.addStretch(1)
+        right = QVBoxLayout()
+        right.addLayout(kind_row)
+        right.addWidget(self.pages, 1)
 
         self.status_label = self._info("profileStatusLabel", self.tr("Profile status"))
         buttons = QDialogButtonBox(self)
         self.save_button = self._button(self.tr("&Save"), "saveProfileButton",
-                                        self.tr("Save the profile and its API key"), self.save)
+                                        self.tr("Save the profile and its secrets"), self.save)
         self.revert_button = self._button(self.tr("&Revert"), "revertProfileButton",
                                           self.tr("Discard the changes"), self.revert)
         buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
@@ -145,7 +165,7 @@ class ProfileDialog(QDialog):
 
         body = QHBoxLayout()
         body.addLayout(left)
-        body.addWidget(self.pages, 1)
+        body.addLayout(right, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.keyring_warning)
         layout.addLayout(body, 1)
@@ -167,7 +187,7 @@ class ProfileDialog(QDialog):
         except CampusCardError as exc:
             self._profiles = {LOCAL_PROFILE: Profile(LOCAL_PROFILE)}
             self._set_status(exc.message, error=True)
-        kinds = {"local": self.tr("local database"), JIANDAOYUN: self.tr("简道云")}
+        kinds = self._kind_labels()
         self.profile_list.blockSignals(True)
         self.profile_list.clear()
         for name in sorted(self._profiles, key=lambda n: (n != LOCAL_PROFILE, n)):
@@ -181,6 +201,10 @@ class ProfileDialog(QDialog):
         self.profile_list.setCurrentRow(names.index(wanted))
         self._show(self._profiles[wanted])
 
+    def _kind_labels(self) -> dict[str, str]:
+        return {"local": self.tr("local database"), JIANDAOYUN: self.tr("简道云"),
+                KINTONE: self.tr("kintone")}
+
     def profile_names(self) -> list[str]:
         return [self.profile_list.item(i).data(Qt.ItemDataRole.UserRole)
                 for i in range(self.profile_list.count())]
@@ -193,28 +217,47 @@ class ProfileDialog(QDialog):
         if profile is not None:
             self._show(profile)
 
-    def _show(self, profile: Profile | None) -> None:
-        """Show ``profile`` (None: a new 简道云 profile), unmodified."""
+    def _show(self, profile: Profile | None, kind: str = JIANDAOYUN) -> None:
+        """Show ``profile`` (None: a new profile of ``kind``), unmodified."""
         self._shown = profile
         self._set_status("")
-        if profile is not None and profile.kind == "local":
+        if profile is not None:
+            kind = profile.kind
+        editor = self.editors.get(kind)
+        if kind == "local":
             self.pages.setCurrentWidget(self.local_page)
-        elif profile is not None and profile.kind != JIANDAOYUN:
+        elif editor is None:
             self.other_page.setText(self.tr(
                 "Profiles of the kind “%1” are edited with campuscard-cli profiles.")
-                .replace("%1", profile.kind))
+                .replace("%1", kind))
             self.pages.setCurrentWidget(self.other_page)
         else:
-            self.editor.show_profile(profile)
-            self.pages.setCurrentWidget(self.editor)
+            self.editor = editor
+            editor.show_profile(profile)
+            self.pages.setCurrentWidget(editor)
+            self.kind_combo.blockSignals(True)
+            self.kind_combo.setCurrentIndex(self.kind_combo.findData(kind))
+            self.kind_combo.blockSignals(False)
+        for widget in (self.kind_label, self.kind_combo):
+            widget.setVisible(editor is not None)
         self._dirty = profile is None
         self._update_buttons()
+
+    @Slot()
+    def _on_kind_chosen(self) -> None:
+        """Another kind for the new profile: its editor, with the name typed so far."""
+        if self._shown is not None:
+            return
+        name = self.editor.name_edit.text()
+        self._show(None, str(self.kind_combo.currentData()))
+        self.editor.name_edit.setText(name)
 
     # ---- new, revert, save, delete ---------------------------------------------------------
 
     @Slot()
     def new_profile(self) -> None:
-        self._show(None)
+        """A new profile of the kind chosen in the kind box (简道云 unless changed)."""
+        self._show(None, str(self.kind_combo.currentData() or JIANDAOYUN))
         self.editor.name_edit.setFocus()
 
     @Slot()
@@ -225,29 +268,19 @@ class ProfileDialog(QDialog):
 
     @Slot()
     def save(self) -> None:
-        if self.pages.currentWidget() is not self.editor or self._writing:
+        editor = self.editor
+        if self.pages.currentWidget() is not editor or self._writing:
             return
-        problems = self.editor.problems(taken=self._profiles, for_save=True)
+        problems = editor.problems(taken=self._profiles, for_save=True)
         if problems:
             self._fail_save(" ".join(problems))
             return
-        editor = self.editor
-        profile, key, is_new = editor.form_profile(), editor.typed_key(), editor.is_new()
+        profile, typed = editor.form_profile(), editor.typed_secrets()
         config, credentials = self._config, self._credentials
-        no_key = self.tr("Enter the API key: none is stored for this profile.")
+        no_secret = editor.untyped_secrets_text()
 
         def work() -> None:
-            # The key first: when the keyring cannot take it, nothing is saved at all.
-            if key is not None:
-                credentials.set(profile.name, key)
-            elif not credentials.has(profile.name):
-                raise CredentialError(no_key, code=MISSING)
-            try:
-                config.save_profile(profile)
-            except BaseException:
-                if is_new and key is not None:
-                    credentials.delete(profile.name)
-                raise
+            save_with_secrets(config, credentials, profile, typed)
 
         def done(_result: object) -> None:
             self._set_writing(None)
@@ -260,7 +293,8 @@ class ProfileDialog(QDialog):
             self._set_writing(None)
             if isinstance(exc, CredentialError) and exc.code in (UNAVAILABLE, LOCKED):
                 self.set_keyring_problem(exc.message)
-            self._fail_save(error_message(exc))
+            missing = isinstance(exc, CredentialError) and exc.code == MISSING
+            self._fail_save(no_secret if missing else error_message(exc))
 
         self._set_status(self.tr("Saving…"))
         self._set_writing("save")
@@ -276,7 +310,7 @@ class ProfileDialog(QDialog):
         if shown is None or shown.name == LOCAL_PROFILE or self._writing or self._dirty:
             return
         box = QMessageBox(QMessageBox.Icon.Question, self.windowTitle(), self.tr(
-            "Delete the profile “%1” and its API key from the keyring? The data in the "
+            "Delete the profile “%1” and its secrets from the keyring? The data in the "
             "backend is not touched.").replace("%1", shown.name),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
         box.setObjectName("deleteProfileConfirm")
@@ -322,7 +356,7 @@ class ProfileDialog(QDialog):
         return self._dirty
 
     def is_busy(self) -> bool:
-        return self._writing is not None or self.editor.is_busy()
+        return self._writing is not None or any(e.is_busy() for e in self.editors.values())
 
     def _set_writing(self, what: str | None) -> None:
         self._writing = what
@@ -335,13 +369,15 @@ class ProfileDialog(QDialog):
     def _update_buttons(self) -> None:
         editing = self.pages.currentWidget() is self.editor
         free = not self._dirty and self._writing is None
+        self.kind_combo.setEnabled(self._shown is None and self._writing is None)
         self.profile_list.setEnabled(free)
         self.new_button.setEnabled(free)
         self.delete_button.setEnabled(free and self._shown is not None
                                       and self._shown.name != LOCAL_PROFILE)
         self.save_button.setEnabled(editing and self._dirty and self._writing is None)
         self.revert_button.setEnabled(self._dirty and self._writing is None)
-        self.editor.setEnabled(self._writing is None)
+        for editor in self.editors.values():
+            editor.setEnabled(self._writing is None)
 
     def reject(self) -> None:
         if self._writing is None:  # a keyring write in flight finishes first

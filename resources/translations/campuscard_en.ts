@@ -478,18 +478,6 @@
         <translation>简道云 connection</translation>
     </message>
     <message>
-        <source>Profile name</source>
-        <translation>Profile name</translation>
-    </message>
-    <message>
-        <source>e.g. jdy-school</source>
-        <translation>e.g. jdy-school</translation>
-    </message>
-    <message>
-        <source>Base URL</source>
-        <translation>Base URL</translation>
-    </message>
-    <message>
         <source>App ID</source>
         <translation>App ID</translation>
     </message>
@@ -518,14 +506,6 @@
         <translation>API key</translation>
     </message>
     <message>
-        <source>&amp;Name:</source>
-        <translation>&amp;Name:</translation>
-    </message>
-    <message>
-        <source>Base &amp;URL:</source>
-        <translation>Base &amp;URL:</translation>
-    </message>
-    <message>
         <source>&amp;App ID:</source>
         <translation>&amp;App ID:</translation>
     </message>
@@ -542,48 +522,12 @@
         <translation>API &amp;key:</translation>
     </message>
     <message>
-        <source>Request timeout in seconds</source>
-        <translation>Request timeout in seconds</translation>
-    </message>
-    <message>
-        <source> s</source>
-        <translation> s</translation>
-    </message>
-    <message>
         <source>Write requests in flight at once</source>
         <translation>Write requests in flight at once</translation>
     </message>
     <message>
-        <source>T&amp;imeout:</source>
-        <translation>T&amp;imeout:</translation>
-    </message>
-    <message>
         <source>C&amp;oncurrent writes:</source>
         <translation>C&amp;oncurrent writes:</translation>
-    </message>
-    <message>
-        <source>Advanced:</source>
-        <translation>Advanced:</translation>
-    </message>
-    <message>
-        <source>&amp;Test connection</source>
-        <translation>&amp;Test connection</translation>
-    </message>
-    <message>
-        <source>Test the connection with these settings</source>
-        <translation>Test the connection with these settings</translation>
-    </message>
-    <message>
-        <source>Connection test result icon</source>
-        <translation>Connection test result icon</translation>
-    </message>
-    <message>
-        <source>Connection test result</source>
-        <translation>Connection test result</translation>
-    </message>
-    <message>
-        <source>Field mapping</source>
-        <translation>Field mapping</translation>
     </message>
     <message>
         <source>&amp;Read fields from the forms</source>
@@ -594,44 +538,8 @@
         <translation>Read the fields of both forms from 简道云</translation>
     </message>
     <message>
-        <source>Field reading status</source>
-        <translation>Field reading status</translation>
-    </message>
-    <message>
-        <source>A saved profile keeps its name</source>
-        <translation>A saved profile keeps its name</translation>
-    </message>
-    <message>
         <source>开放平台 → 密钥管理 → 创建 API KEY</source>
         <translation>开放平台 → 密钥管理 → 创建 API KEY</translation>
-    </message>
-    <message>
-        <source>Read the fields to choose them by their labels.</source>
-        <translation>Read the fields to choose them by their labels.</translation>
-    </message>
-    <message>
-        <source>Saved (leave empty to keep it)</source>
-        <translation>Saved (leave empty to keep it)</translation>
-    </message>
-    <message>
-        <source>Enter a name for the profile.</source>
-        <translation>Enter a name for the profile.</translation>
-    </message>
-    <message>
-        <source>A profile named “%1” exists already.</source>
-        <translation>A profile named “%1” exists already.</translation>
-    </message>
-    <message>
-        <source>A profile name may hold letters, digits, “-”, “_” and “.” (at most 64), and cannot be “local”.</source>
-        <translation>A profile name may hold letters, digits, “-”, “_” and “.” (at most 64), and cannot be “local”.</translation>
-    </message>
-    <message>
-        <source>The base URL must start with https://.</source>
-        <translation>The base URL must start with https://.</translation>
-    </message>
-    <message>
-        <source>The base URL is not encrypted (http://): the key would travel in clear text. Use https://, or campuscard-cli profiles add --allow-http for a private deployment.</source>
-        <translation>The base URL is not encrypted (http://): the key would travel in clear text. Use https://, or campuscard-cli profiles add --allow-http for a private deployment.</translation>
     </message>
     <message>
         <source>Enter the app ID.</source>
@@ -642,32 +550,8 @@
         <translation>Enter the entry IDs of both forms.</translation>
     </message>
     <message>
-        <source>Enter the API key.</source>
-        <translation>Enter the API key.</translation>
-    </message>
-    <message>
-        <source>Choose a field for: %1</source>
-        <translation>Choose a field for: %1</translation>
-    </message>
-    <message>
-        <source>The form is not complete</source>
-        <translation>The form is not complete</translation>
-    </message>
-    <message>
-        <source>Testing the connection…</source>
-        <translation>Testing the connection…</translation>
-    </message>
-    <message>
         <source>Connected: the app, both forms and the mapped fields were found.</source>
         <translation>Connected: the app, both forms and the mapped fields were found.</translation>
-    </message>
-    <message>
-        <source>%1: %2</source>
-        <translation>%1: %2</translation>
-    </message>
-    <message>
-        <source>The server cannot be reached</source>
-        <translation>The server cannot be reached</translation>
     </message>
     <message>
         <source>The API key was rejected</source>
@@ -686,30 +570,6 @@
         <translation>A form (entry) ID is wrong</translation>
     </message>
     <message>
-        <source>A mapped field is missing</source>
-        <translation>A mapped field is missing</translation>
-    </message>
-    <message>
-        <source>No usable keyring</source>
-        <translation>No usable keyring</translation>
-    </message>
-    <message>
-        <source>The keyring is locked</source>
-        <translation>The keyring is locked</translation>
-    </message>
-    <message>
-        <source>No API key stored</source>
-        <translation>No API key stored</translation>
-    </message>
-    <message>
-        <source>The connection test failed</source>
-        <translation>The connection test failed</translation>
-    </message>
-    <message>
-        <source>Reading the fields…</source>
-        <translation>Reading the fields…</translation>
-    </message>
-    <message>
         <source>Read %1 fields of the students form and %2 of the cards form; check the choices.</source>
         <translation>Read %1 fields of the students form and %2 of the cards form; check the choices.</translation>
     </message>
@@ -719,6 +579,185 @@
     <message>
         <source>The job stopped because of an unexpected error. It stays unfinished and can be resumed. Details were written to the log file.</source>
         <translation>The job stopped because of an unexpected error. It stays unfinished and can be resumed. Details were written to the log file.</translation>
+    </message>
+</context>
+<context>
+    <name>KintoneEditor</name>
+    <message>
+        <source>kintone connection</source>
+        <translation>kintone connection</translation>
+    </message>
+    <message>
+        <source>&amp;Read fields from the apps</source>
+        <translation>&amp;Read fields from the apps</translation>
+    </message>
+    <message>
+        <source>Read the fields of both apps from kintone</source>
+        <translation>Read the fields of both apps from kintone</translation>
+    </message>
+    <message>
+        <source>Read %1 fields of the students app and %2 of the cards app; check the choices.</source>
+        <translation>Read %1 fields of the students app and %2 of the cards app; check the choices.</translation>
+    </message>
+    <message>
+        <source>Connected: both apps and the mapped fields were found.</source>
+        <translation>Connected: both apps and the mapped fields were found.</translation>
+    </message>
+    <message>
+        <source>C&amp;oncurrent requests:</source>
+        <translation>C&amp;oncurrent requests:</translation>
+    </message>
+    <message>
+        <source>Requests in flight at once</source>
+        <translation>Requests in flight at once</translation>
+    </message>
+    <message>
+        <source>The API token or the password was rejected</source>
+        <translation>The API token or the password was rejected</translation>
+    </message>
+    <message>
+        <source>The API token or the user may not do this in the app</source>
+        <translation>The API token or the user may not do this in the app</translation>
+    </message>
+    <message>
+        <source>An app ID is wrong</source>
+        <translation>An app ID is wrong</translation>
+    </message>
+    <message>
+        <source>The guest space ID is wrong</source>
+        <translation>The guest space ID is wrong</translation>
+    </message>
+    <message>
+        <source>Students app</source>
+        <translation>Students app</translation>
+    </message>
+    <message>
+        <source>Cards app</source>
+        <translation>Cards app</translation>
+    </message>
+    <message>
+        <source>Guest space ID</source>
+        <translation>Guest space ID</translation>
+    </message>
+    <message>
+        <source>Only when the apps are in a guest space</source>
+        <translation>Only when the apps are in a guest space</translation>
+    </message>
+    <message>
+        <source>Students app ID</source>
+        <translation>Students app ID</translation>
+    </message>
+    <message>
+        <source>The number in the app's address: /k/12/</source>
+        <translation>The number in the app's address: /k/12/</translation>
+    </message>
+    <message>
+        <source>Cards app ID</source>
+        <translation>Cards app ID</translation>
+    </message>
+    <message>
+        <source>The number in the app's address: /k/13/</source>
+        <translation>The number in the app's address: /k/13/</translation>
+    </message>
+    <message>
+        <source>Sign-in method</source>
+        <translation>Sign-in method</translation>
+    </message>
+    <message>
+        <source>API token of each app</source>
+        <translation>API token of each app</translation>
+    </message>
+    <message>
+        <source>Login name and password</source>
+        <translation>Login name and password</translation>
+    </message>
+    <message>
+        <source>Login name</source>
+        <translation>Login name</translation>
+    </message>
+    <message>
+        <source>The kintone user to act as</source>
+        <translation>The kintone user to act as</translation>
+    </message>
+    <message>
+        <source>API token of the students app</source>
+        <translation>API token of the students app</translation>
+    </message>
+    <message>
+        <source>API token of the cards app</source>
+        <translation>API token of the cards app</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <source>&amp;Guest space:</source>
+        <translation>&amp;Guest space:</translation>
+    </message>
+    <message>
+        <source>Students &amp;app:</source>
+        <translation>Students &amp;app:</translation>
+    </message>
+    <message>
+        <source>Car&amp;ds app:</source>
+        <translation>Car&amp;ds app:</translation>
+    </message>
+    <message>
+        <source>Sign-in &amp;method:</source>
+        <translation>Sign-in &amp;method:</translation>
+    </message>
+    <message>
+        <source>&amp;Login name:</source>
+        <translation>&amp;Login name:</translation>
+    </message>
+    <message>
+        <source>Students app to&amp;ken:</source>
+        <translation>Students app to&amp;ken:</translation>
+    </message>
+    <message>
+        <source>Cards app tok&amp;en:</source>
+        <translation>Cards app tok&amp;en:</translation>
+    </message>
+    <message>
+        <source>&amp;Password:</source>
+        <translation>&amp;Password:</translation>
+    </message>
+    <message>
+        <source>Write only the domain's address (e.g. https://example.cybozu.com), without a path.</source>
+        <translation>Write only the domain's address (e.g. https://example.cybozu.com), without a path.</translation>
+    </message>
+    <message>
+        <source>Enter the IDs of both apps: the number in each app's address (…/k/12/).</source>
+        <translation>Enter the IDs of both apps: the number in each app's address (…/k/12/).</translation>
+    </message>
+    <message>
+        <source>The students app and the cards app must be two apps.</source>
+        <translation>The students app and the cards app must be two apps.</translation>
+    </message>
+    <message>
+        <source>The guest space ID is a number (…/k/guest/5/…); leave it empty when the apps are not in a guest space.</source>
+        <translation>The guest space ID is a number (…/k/guest/5/…); leave it empty when the apps are not in a guest space.</translation>
+    </message>
+    <message>
+        <source>Enter the login name.</source>
+        <translation>Enter the login name.</translation>
+    </message>
+    <message>
+        <source>password</source>
+        <translation>password</translation>
+    </message>
+    <message>
+        <source>App settings → API token, with “view records”</source>
+        <translation>App settings → API token, with “view records”</translation>
+    </message>
+    <message>
+        <source>App settings → API token, with “view, add and edit records”</source>
+        <translation>App settings → API token, with “view, add and edit records”</translation>
+    </message>
+    <message>
+        <source>The login name's kintone password</source>
+        <translation>The login name's kintone password</translation>
     </message>
 </context>
 <context>
@@ -843,10 +882,6 @@
         <translation>Manage profiles…</translation>
     </message>
     <message>
-        <source>Set up backends (简道云), API keys and field mapping</source>
-        <translation>Set up backends (简道云), API keys and field mapping</translation>
-    </message>
-    <message>
         <source>Refresh</source>
         <translation>Refresh</translation>
     </message>
@@ -963,6 +998,10 @@
         <translation>Keyring problem</translation>
     </message>
     <message>
+        <source>Set up backends (简道云, kintone), their secrets and field mapping</source>
+        <translation>Set up backends (简道云, kintone), their secrets and field mapping</translation>
+    </message>
+    <message>
         <source>No keyring</source>
         <translation>No keyring</translation>
     </message>
@@ -1018,10 +1057,6 @@
         <translation>&amp;New</translation>
     </message>
     <message>
-        <source>New 简道云 profile</source>
-        <translation>New 简道云 profile</translation>
-    </message>
-    <message>
         <source>&amp;Delete</source>
         <translation>&amp;Delete</translation>
     </message>
@@ -1038,8 +1073,24 @@
         <translation>About the local profile</translation>
     </message>
     <message>
+        <source>New profile</source>
+        <translation>New profile</translation>
+    </message>
+    <message>
         <source>About this profile</source>
         <translation>About this profile</translation>
+    </message>
+    <message>
+        <source>Backend kind</source>
+        <translation>Backend kind</translation>
+    </message>
+    <message>
+        <source>The kind of a new profile; a saved profile keeps its kind</source>
+        <translation>The kind of a new profile; a saved profile keeps its kind</translation>
+    </message>
+    <message>
+        <source>&amp;Kind:</source>
+        <translation>&amp;Kind:</translation>
     </message>
     <message>
         <source>Profile status</source>
@@ -1050,8 +1101,12 @@
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <source>Save the profile and its API key</source>
-        <translation>Save the profile and its API key</translation>
+        <source>Save the profile and its secrets</source>
+        <translation>Save the profile and its secrets</translation>
+    </message>
+    <message>
+        <source>Delete the profile “%1” and its secrets from the keyring? The data in the backend is not touched.</source>
+        <translation>Delete the profile “%1” and its secrets from the keyring? The data in the backend is not touched.</translation>
     </message>
     <message>
         <source>&amp;Revert</source>
@@ -1074,12 +1129,12 @@
         <translation>简道云</translation>
     </message>
     <message>
-        <source>Profiles of the kind “%1” are edited with campuscard-cli profiles.</source>
-        <translation>Profiles of the kind “%1” are edited with campuscard-cli profiles.</translation>
+        <source>kintone</source>
+        <translation>kintone</translation>
     </message>
     <message>
-        <source>Enter the API key: none is stored for this profile.</source>
-        <translation>Enter the API key: none is stored for this profile.</translation>
+        <source>Profiles of the kind “%1” are edited with campuscard-cli profiles.</source>
+        <translation>Profiles of the kind “%1” are edited with campuscard-cli profiles.</translation>
     </message>
     <message>
         <source>Saved “%1”.</source>
@@ -1090,12 +1145,163 @@
         <translation>Saving…</translation>
     </message>
     <message>
-        <source>Delete the profile “%1” and its API key from the keyring? The data in the backend is not touched.</source>
-        <translation>Delete the profile “%1” and its API key from the keyring? The data in the backend is not touched.</translation>
-    </message>
-    <message>
         <source>Deleted “%1”.</source>
         <translation>Deleted “%1”.</translation>
+    </message>
+</context>
+<context>
+    <name>ProfileEditor</name>
+    <message>
+        <source>Profile name</source>
+        <translation>Profile name</translation>
+    </message>
+    <message>
+        <source>e.g. %1</source>
+        <translation>e.g. %1</translation>
+    </message>
+    <message>
+        <source>Base URL</source>
+        <translation>Base URL</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>&amp;Name:</translation>
+    </message>
+    <message>
+        <source>Base &amp;URL:</source>
+        <translation>Base &amp;URL:</translation>
+    </message>
+    <message>
+        <source>Request timeout in seconds</source>
+        <translation>Request timeout in seconds</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <source>T&amp;imeout:</source>
+        <translation>T&amp;imeout:</translation>
+    </message>
+    <message>
+        <source>Advanced:</source>
+        <translation>Advanced:</translation>
+    </message>
+    <message>
+        <source>&amp;Test connection</source>
+        <translation>&amp;Test connection</translation>
+    </message>
+    <message>
+        <source>Test the connection with these settings</source>
+        <translation>Test the connection with these settings</translation>
+    </message>
+    <message>
+        <source>Connection test result icon</source>
+        <translation>Connection test result icon</translation>
+    </message>
+    <message>
+        <source>Connection test result</source>
+        <translation>Connection test result</translation>
+    </message>
+    <message>
+        <source>Field mapping</source>
+        <translation>Field mapping</translation>
+    </message>
+    <message>
+        <source>Field reading status</source>
+        <translation>Field reading status</translation>
+    </message>
+    <message>
+        <source>A saved profile keeps its name</source>
+        <translation>A saved profile keeps its name</translation>
+    </message>
+    <message>
+        <source>Read the fields to choose them by their labels.</source>
+        <translation>Read the fields to choose them by their labels.</translation>
+    </message>
+    <message>
+        <source>Saved (leave empty to keep it)</source>
+        <translation>Saved (leave empty to keep it)</translation>
+    </message>
+    <message>
+        <source>Enter the %1: none is stored for this profile.</source>
+        <translation>Enter the %1: none is stored for this profile.</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>, </translation>
+    </message>
+    <message>
+        <source>Enter a name for the profile.</source>
+        <translation>Enter a name for the profile.</translation>
+    </message>
+    <message>
+        <source>A profile named “%1” exists already.</source>
+        <translation>A profile named “%1” exists already.</translation>
+    </message>
+    <message>
+        <source>A profile name may hold letters, digits, “-”, “_” and “.” (at most 64), and cannot be “local”.</source>
+        <translation>A profile name may hold letters, digits, “-”, “_” and “.” (at most 64), and cannot be “local”.</translation>
+    </message>
+    <message>
+        <source>Enter the base URL.</source>
+        <translation>Enter the base URL.</translation>
+    </message>
+    <message>
+        <source>The base URL must start with https://.</source>
+        <translation>The base URL must start with https://.</translation>
+    </message>
+    <message>
+        <source>The base URL is not encrypted (http://): the key would travel in clear text. Use https://, or campuscard-cli profiles add --allow-http for a private deployment.</source>
+        <translation>The base URL is not encrypted (http://): the key would travel in clear text. Use https://, or campuscard-cli profiles add --allow-http for a private deployment.</translation>
+    </message>
+    <message>
+        <source>Enter the %1.</source>
+        <translation>Enter the %1.</translation>
+    </message>
+    <message>
+        <source>Choose a field for: %1</source>
+        <translation>Choose a field for: %1</translation>
+    </message>
+    <message>
+        <source>The form is not complete</source>
+        <translation>The form is not complete</translation>
+    </message>
+    <message>
+        <source>Testing the connection…</source>
+        <translation>Testing the connection…</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>The server cannot be reached</source>
+        <translation>The server cannot be reached</translation>
+    </message>
+    <message>
+        <source>A mapped field is missing</source>
+        <translation>A mapped field is missing</translation>
+    </message>
+    <message>
+        <source>No usable keyring</source>
+        <translation>No usable keyring</translation>
+    </message>
+    <message>
+        <source>The keyring is locked</source>
+        <translation>The keyring is locked</translation>
+    </message>
+    <message>
+        <source>A secret of this profile is not stored</source>
+        <translation>A secret of this profile is not stored</translation>
+    </message>
+    <message>
+        <source>The connection test failed</source>
+        <translation>The connection test failed</translation>
+    </message>
+    <message>
+        <source>Reading the fields…</source>
+        <translation>Reading the fields…</translation>
     </message>
 </context>
 <context>

@@ -499,18 +499,6 @@
         <translation>简道云连接</translation>
     </message>
     <message>
-        <source>Profile name</source>
-        <translation>配置名称</translation>
-    </message>
-    <message>
-        <source>e.g. jdy-school</source>
-        <translation>例如 jdy-school</translation>
-    </message>
-    <message>
-        <source>Base URL</source>
-        <translation>API 地址</translation>
-    </message>
-    <message>
         <source>App ID</source>
         <translation>应用 ID</translation>
     </message>
@@ -539,14 +527,6 @@
         <translation>API Key</translation>
     </message>
     <message>
-        <source>&amp;Name:</source>
-        <translation>名称(&amp;N)：</translation>
-    </message>
-    <message>
-        <source>Base &amp;URL:</source>
-        <translation>API 地址(&amp;U)：</translation>
-    </message>
-    <message>
         <source>&amp;App ID:</source>
         <translation>应用 ID(&amp;A)：</translation>
     </message>
@@ -563,48 +543,12 @@
         <translation>API Key(&amp;K)：</translation>
     </message>
     <message>
-        <source>Request timeout in seconds</source>
-        <translation>请求超时（秒）</translation>
-    </message>
-    <message>
-        <source> s</source>
-        <translation> 秒</translation>
-    </message>
-    <message>
         <source>Write requests in flight at once</source>
         <translation>同时进行的写入请求数</translation>
     </message>
     <message>
-        <source>T&amp;imeout:</source>
-        <translation>超时(&amp;I)：</translation>
-    </message>
-    <message>
         <source>C&amp;oncurrent writes:</source>
         <translation>并发写入(&amp;O)：</translation>
-    </message>
-    <message>
-        <source>Advanced:</source>
-        <translation>高级：</translation>
-    </message>
-    <message>
-        <source>&amp;Test connection</source>
-        <translation>测试连接(&amp;T)</translation>
-    </message>
-    <message>
-        <source>Test the connection with these settings</source>
-        <translation>用当前填写的设置测试连接</translation>
-    </message>
-    <message>
-        <source>Connection test result icon</source>
-        <translation>连接测试结果图标</translation>
-    </message>
-    <message>
-        <source>Connection test result</source>
-        <translation>连接测试结果</translation>
-    </message>
-    <message>
-        <source>Field mapping</source>
-        <translation>字段对应</translation>
     </message>
     <message>
         <source>&amp;Read fields from the forms</source>
@@ -615,44 +559,8 @@
         <translation>从简道云读取两个表单的字段</translation>
     </message>
     <message>
-        <source>Field reading status</source>
-        <translation>读取字段的状态</translation>
-    </message>
-    <message>
-        <source>A saved profile keeps its name</source>
-        <translation>已保存的配置不能改名</translation>
-    </message>
-    <message>
         <source>开放平台 → 密钥管理 → 创建 API KEY</source>
         <translation>开放平台 → 密钥管理 → 创建 API KEY</translation>
-    </message>
-    <message>
-        <source>Read the fields to choose them by their labels.</source>
-        <translation>读取字段后即可按字段标题选择。</translation>
-    </message>
-    <message>
-        <source>Saved (leave empty to keep it)</source>
-        <translation>已保存（留空则不修改）</translation>
-    </message>
-    <message>
-        <source>Enter a name for the profile.</source>
-        <translation>请填写配置名称。</translation>
-    </message>
-    <message>
-        <source>A profile named “%1” exists already.</source>
-        <translation>已有名为“%1”的配置。</translation>
-    </message>
-    <message>
-        <source>A profile name may hold letters, digits, “-”, “_” and “.” (at most 64), and cannot be “local”.</source>
-        <translation>配置名称只能包含字母、数字、汉字、“-”“_”“.”（最长 64 个字符），且不能是“local”。</translation>
-    </message>
-    <message>
-        <source>The base URL must start with https://.</source>
-        <translation>API 地址应以 https:// 开头。</translation>
-    </message>
-    <message>
-        <source>The base URL is not encrypted (http://): the key would travel in clear text. Use https://, or campuscard-cli profiles add --allow-http for a private deployment.</source>
-        <translation>API 地址不加密（http://），密钥会明文传输。请使用 https://；如确为内网私有部署，请用 campuscard-cli profiles add --allow-http。</translation>
     </message>
     <message>
         <source>Enter the app ID.</source>
@@ -663,32 +571,8 @@
         <translation>请填写两个表单的 ID。</translation>
     </message>
     <message>
-        <source>Enter the API key.</source>
-        <translation>请填写 API Key。</translation>
-    </message>
-    <message>
-        <source>Choose a field for: %1</source>
-        <translation>请为以下各项选择字段：%1</translation>
-    </message>
-    <message>
-        <source>The form is not complete</source>
-        <translation>填写不完整</translation>
-    </message>
-    <message>
-        <source>Testing the connection…</source>
-        <translation>正在测试连接…</translation>
-    </message>
-    <message>
         <source>Connected: the app, both forms and the mapped fields were found.</source>
         <translation>连接成功：应用、两个表单和对应的字段都已找到。</translation>
-    </message>
-    <message>
-        <source>%1: %2</source>
-        <translation>%1：%2</translation>
-    </message>
-    <message>
-        <source>The server cannot be reached</source>
-        <translation>无法连接服务器</translation>
     </message>
     <message>
         <source>The API key was rejected</source>
@@ -707,30 +591,6 @@
         <translation>表单 ID（entry_id）有误</translation>
     </message>
     <message>
-        <source>A mapped field is missing</source>
-        <translation>找不到对应的字段</translation>
-    </message>
-    <message>
-        <source>No usable keyring</source>
-        <translation>没有可用的钥匙环</translation>
-    </message>
-    <message>
-        <source>The keyring is locked</source>
-        <translation>钥匙环已锁定</translation>
-    </message>
-    <message>
-        <source>No API key stored</source>
-        <translation>未保存 API Key</translation>
-    </message>
-    <message>
-        <source>The connection test failed</source>
-        <translation>连接测试失败</translation>
-    </message>
-    <message>
-        <source>Reading the fields…</source>
-        <translation>正在读取字段…</translation>
-    </message>
-    <message>
         <source>Read %1 fields of the students form and %2 of the cards form; check the choices.</source>
         <translation>已读取学生表单的 %1 个字段和卡记录表单的 %2 个字段，请核对对应关系。</translation>
     </message>
@@ -740,6 +600,185 @@
     <message>
         <source>The job stopped because of an unexpected error. It stays unfinished and can be resumed. Details were written to the log file.</source>
         <translation>任务因意外错误而停止。它保持未完成状态，可以继续执行。详细信息已写入日志文件。</translation>
+    </message>
+</context>
+<context>
+    <name>KintoneEditor</name>
+    <message>
+        <source>kintone connection</source>
+        <translation>kintone 连接</translation>
+    </message>
+    <message>
+        <source>&amp;Read fields from the apps</source>
+        <translation>从应用读取字段(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Read the fields of both apps from kintone</source>
+        <translation>从 kintone 读取两个应用的字段</translation>
+    </message>
+    <message>
+        <source>Read %1 fields of the students app and %2 of the cards app; check the choices.</source>
+        <translation>已读取学生应用的 %1 个字段和一卡通应用的 %2 个字段，请核对对应关系。</translation>
+    </message>
+    <message>
+        <source>Connected: both apps and the mapped fields were found.</source>
+        <translation>连接成功：两个应用和对应的字段都已找到。</translation>
+    </message>
+    <message>
+        <source>C&amp;oncurrent requests:</source>
+        <translation>并发请求(&amp;O)：</translation>
+    </message>
+    <message>
+        <source>Requests in flight at once</source>
+        <translation>同时进行的请求数</translation>
+    </message>
+    <message>
+        <source>The API token or the password was rejected</source>
+        <translation>API 令牌或密码被拒绝</translation>
+    </message>
+    <message>
+        <source>The API token or the user may not do this in the app</source>
+        <translation>API 令牌或用户在该应用中没有相应权限</translation>
+    </message>
+    <message>
+        <source>An app ID is wrong</source>
+        <translation>应用 ID 有误</translation>
+    </message>
+    <message>
+        <source>The guest space ID is wrong</source>
+        <translation>来宾空间 ID 有误</translation>
+    </message>
+    <message>
+        <source>Students app</source>
+        <translation>学生应用</translation>
+    </message>
+    <message>
+        <source>Cards app</source>
+        <translation>一卡通应用</translation>
+    </message>
+    <message>
+        <source>Guest space ID</source>
+        <translation>来宾空间 ID</translation>
+    </message>
+    <message>
+        <source>Only when the apps are in a guest space</source>
+        <translation>仅当应用位于来宾空间时填写</translation>
+    </message>
+    <message>
+        <source>Students app ID</source>
+        <translation>学生应用 ID</translation>
+    </message>
+    <message>
+        <source>The number in the app&apos;s address: /k/12/</source>
+        <translation>应用地址中的数字，如 /k/12/</translation>
+    </message>
+    <message>
+        <source>Cards app ID</source>
+        <translation>一卡通应用 ID</translation>
+    </message>
+    <message>
+        <source>The number in the app&apos;s address: /k/13/</source>
+        <translation>应用地址中的数字，如 /k/13/</translation>
+    </message>
+    <message>
+        <source>Sign-in method</source>
+        <translation>认证方式</translation>
+    </message>
+    <message>
+        <source>API token of each app</source>
+        <translation>每个应用一个 API 令牌</translation>
+    </message>
+    <message>
+        <source>Login name and password</source>
+        <translation>登录名和密码</translation>
+    </message>
+    <message>
+        <source>Login name</source>
+        <translation>登录名</translation>
+    </message>
+    <message>
+        <source>The kintone user to act as</source>
+        <translation>以此 kintone 用户的身份操作</translation>
+    </message>
+    <message>
+        <source>API token of the students app</source>
+        <translation>学生应用的 API 令牌</translation>
+    </message>
+    <message>
+        <source>API token of the cards app</source>
+        <translation>一卡通应用的 API 令牌</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>&amp;Guest space:</source>
+        <translation>来宾空间(&amp;G)：</translation>
+    </message>
+    <message>
+        <source>Students &amp;app:</source>
+        <translation>学生应用(&amp;A)：</translation>
+    </message>
+    <message>
+        <source>Car&amp;ds app:</source>
+        <translation>一卡通应用(&amp;D)：</translation>
+    </message>
+    <message>
+        <source>Sign-in &amp;method:</source>
+        <translation>认证方式(&amp;M)：</translation>
+    </message>
+    <message>
+        <source>&amp;Login name:</source>
+        <translation>登录名(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>Students app to&amp;ken:</source>
+        <translation>学生应用令牌(&amp;K)：</translation>
+    </message>
+    <message>
+        <source>Cards app tok&amp;en:</source>
+        <translation>一卡通应用令牌(&amp;E)：</translation>
+    </message>
+    <message>
+        <source>&amp;Password:</source>
+        <translation>密码(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>Write only the domain&apos;s address (e.g. https://example.cybozu.com), without a path.</source>
+        <translation>只填写域名地址（例如 https://example.cybozu.com），不要带路径。</translation>
+    </message>
+    <message>
+        <source>Enter the IDs of both apps: the number in each app&apos;s address (…/k/12/).</source>
+        <translation>请填写两个应用的 ID，即各应用地址中的数字（…/k/12/）。</translation>
+    </message>
+    <message>
+        <source>The students app and the cards app must be two apps.</source>
+        <translation>学生应用和一卡通应用不能是同一个应用。</translation>
+    </message>
+    <message>
+        <source>The guest space ID is a number (…/k/guest/5/…); leave it empty when the apps are not in a guest space.</source>
+        <translation>来宾空间 ID 是一个数字（…/k/guest/5/…）；应用不在来宾空间中时请留空。</translation>
+    </message>
+    <message>
+        <source>Enter the login name.</source>
+        <translation>请填写登录名。</translation>
+    </message>
+    <message>
+        <source>password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>App settings → API token, with “view records”</source>
+        <translation>应用设置 → API 令牌，需“查看记录”权限</translation>
+    </message>
+    <message>
+        <source>App settings → API token, with “view, add and edit records”</source>
+        <translation>应用设置 → API 令牌，需“查看、添加、编辑记录”权限</translation>
+    </message>
+    <message>
+        <source>The login name&apos;s kintone password</source>
+        <translation>该登录名的 kintone 密码</translation>
     </message>
 </context>
 <context>
@@ -864,10 +903,6 @@
         <translation>管理配置…</translation>
     </message>
     <message>
-        <source>Set up backends (简道云), API keys and field mapping</source>
-        <translation>设置后端（简道云）、API Key 和字段对应</translation>
-    </message>
-    <message>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
@@ -986,6 +1021,10 @@
         <translation>钥匙环问题</translation>
     </message>
     <message>
+        <source>Set up backends (简道云, kintone), their secrets and field mapping</source>
+        <translation>设置后端（简道云、kintone）、密钥和字段对应</translation>
+    </message>
+    <message>
         <source>No keyring</source>
         <translation>钥匙环不可用</translation>
     </message>
@@ -1043,10 +1082,6 @@
         <translation>新建(&amp;N)</translation>
     </message>
     <message>
-        <source>New 简道云 profile</source>
-        <translation>新建简道云配置</translation>
-    </message>
-    <message>
         <source>&amp;Delete</source>
         <translation>删除(&amp;D)</translation>
     </message>
@@ -1063,8 +1098,24 @@
         <translation>关于本地配置</translation>
     </message>
     <message>
+        <source>New profile</source>
+        <translation>新建配置</translation>
+    </message>
+    <message>
         <source>About this profile</source>
         <translation>关于此配置</translation>
+    </message>
+    <message>
+        <source>Backend kind</source>
+        <translation>后端类型</translation>
+    </message>
+    <message>
+        <source>The kind of a new profile; a saved profile keeps its kind</source>
+        <translation>新配置的后端类型；已保存的配置不能改类型</translation>
+    </message>
+    <message>
+        <source>&amp;Kind:</source>
+        <translation>类型(&amp;K)：</translation>
     </message>
     <message>
         <source>Profile status</source>
@@ -1075,8 +1126,12 @@
         <translation>保存(&amp;S)</translation>
     </message>
     <message>
-        <source>Save the profile and its API key</source>
-        <translation>保存配置及其 API Key</translation>
+        <source>Save the profile and its secrets</source>
+        <translation>保存配置及其密钥</translation>
+    </message>
+    <message>
+        <source>Delete the profile “%1” and its secrets from the keyring? The data in the backend is not touched.</source>
+        <translation>删除配置“%1”并从钥匙环中删除其密钥？后端中的数据不受影响。</translation>
     </message>
     <message>
         <source>&amp;Revert</source>
@@ -1099,12 +1154,12 @@
         <translation>简道云</translation>
     </message>
     <message>
-        <source>Profiles of the kind “%1” are edited with campuscard-cli profiles.</source>
-        <translation>“%1”类型的配置请用 campuscard-cli profiles 编辑。</translation>
+        <source>kintone</source>
+        <translation>kintone</translation>
     </message>
     <message>
-        <source>Enter the API key: none is stored for this profile.</source>
-        <translation>请填写 API Key：此配置尚未保存密钥。</translation>
+        <source>Profiles of the kind “%1” are edited with campuscard-cli profiles.</source>
+        <translation>“%1”类型的配置请用 campuscard-cli profiles 编辑。</translation>
     </message>
     <message>
         <source>Saved “%1”.</source>
@@ -1115,12 +1170,163 @@
         <translation>正在保存…</translation>
     </message>
     <message>
-        <source>Delete the profile “%1” and its API key from the keyring? The data in the backend is not touched.</source>
-        <translation>删除配置“%1”并从钥匙环中删除其 API Key？后端中的数据不受影响。</translation>
-    </message>
-    <message>
         <source>Deleted “%1”.</source>
         <translation>已删除“%1”。</translation>
+    </message>
+</context>
+<context>
+    <name>ProfileEditor</name>
+    <message>
+        <source>Profile name</source>
+        <translation>配置名称</translation>
+    </message>
+    <message>
+        <source>e.g. %1</source>
+        <translation>例如 %1</translation>
+    </message>
+    <message>
+        <source>Base URL</source>
+        <translation>API 地址</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>名称(&amp;N)：</translation>
+    </message>
+    <message>
+        <source>Base &amp;URL:</source>
+        <translation>API 地址(&amp;U)：</translation>
+    </message>
+    <message>
+        <source>Request timeout in seconds</source>
+        <translation>请求超时（秒）</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source>T&amp;imeout:</source>
+        <translation>超时(&amp;I)：</translation>
+    </message>
+    <message>
+        <source>Advanced:</source>
+        <translation>高级：</translation>
+    </message>
+    <message>
+        <source>&amp;Test connection</source>
+        <translation>测试连接(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Test the connection with these settings</source>
+        <translation>用当前填写的设置测试连接</translation>
+    </message>
+    <message>
+        <source>Connection test result icon</source>
+        <translation>连接测试结果图标</translation>
+    </message>
+    <message>
+        <source>Connection test result</source>
+        <translation>连接测试结果</translation>
+    </message>
+    <message>
+        <source>Field mapping</source>
+        <translation>字段对应</translation>
+    </message>
+    <message>
+        <source>Field reading status</source>
+        <translation>读取字段的状态</translation>
+    </message>
+    <message>
+        <source>A saved profile keeps its name</source>
+        <translation>已保存的配置不能改名</translation>
+    </message>
+    <message>
+        <source>Read the fields to choose them by their labels.</source>
+        <translation>读取字段后即可按字段标题选择。</translation>
+    </message>
+    <message>
+        <source>Saved (leave empty to keep it)</source>
+        <translation>已保存（留空则不修改）</translation>
+    </message>
+    <message>
+        <source>Enter the %1: none is stored for this profile.</source>
+        <translation>请填写：%1（此配置尚未保存）。</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+    <message>
+        <source>Enter a name for the profile.</source>
+        <translation>请填写配置名称。</translation>
+    </message>
+    <message>
+        <source>A profile named “%1” exists already.</source>
+        <translation>已有名为“%1”的配置。</translation>
+    </message>
+    <message>
+        <source>A profile name may hold letters, digits, “-”, “_” and “.” (at most 64), and cannot be “local”.</source>
+        <translation>配置名称只能包含字母、数字、汉字、“-”“_”“.”（最长 64 个字符），且不能是“local”。</translation>
+    </message>
+    <message>
+        <source>Enter the base URL.</source>
+        <translation>请填写 API 地址。</translation>
+    </message>
+    <message>
+        <source>The base URL must start with https://.</source>
+        <translation>API 地址应以 https:// 开头。</translation>
+    </message>
+    <message>
+        <source>The base URL is not encrypted (http://): the key would travel in clear text. Use https://, or campuscard-cli profiles add --allow-http for a private deployment.</source>
+        <translation>API 地址不加密（http://），密钥会明文传输。请使用 https://；如确为内网私有部署，请用 campuscard-cli profiles add --allow-http。</translation>
+    </message>
+    <message>
+        <source>Enter the %1.</source>
+        <translation>请填写：%1。</translation>
+    </message>
+    <message>
+        <source>Choose a field for: %1</source>
+        <translation>请为以下各项选择字段：%1</translation>
+    </message>
+    <message>
+        <source>The form is not complete</source>
+        <translation>填写不完整</translation>
+    </message>
+    <message>
+        <source>Testing the connection…</source>
+        <translation>正在测试连接…</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>The server cannot be reached</source>
+        <translation>无法连接服务器</translation>
+    </message>
+    <message>
+        <source>A mapped field is missing</source>
+        <translation>找不到对应的字段</translation>
+    </message>
+    <message>
+        <source>No usable keyring</source>
+        <translation>没有可用的钥匙环</translation>
+    </message>
+    <message>
+        <source>The keyring is locked</source>
+        <translation>钥匙环已锁定</translation>
+    </message>
+    <message>
+        <source>A secret of this profile is not stored</source>
+        <translation>此配置的密钥尚未保存</translation>
+    </message>
+    <message>
+        <source>The connection test failed</source>
+        <translation>连接测试失败</translation>
+    </message>
+    <message>
+        <source>Reading the fields…</source>
+        <translation>正在读取字段…</translation>
     </message>
 </context>
 <context>

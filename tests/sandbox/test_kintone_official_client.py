@@ -226,3 +226,57 @@ def test_bench_times_add_and_update_all_records(node: str, sb: SandboxInfo):
     counters = sb.control.counters()
     assert counters.requests == {"POST bulkRequest": 4}
     assert counters.max_in_flight == 1  # the official client sends one chunk at a time
+
+
+@options(students=1_200)
+def test_the_official_client_and_the_connector_see_the_same_apps(node: str, sb: SandboxInfo):
+    """What the official client writes, the connector reads back identically, and the other
+    way round: fields, ids, revisions and statuses (issue 4: "the same results as the
+    connector sees")."""
+    from campuscard_gui.config.fieldmap import FieldMap
+    from campuscard_gui.connectors.base import CardCreate, CardUpdate
+    from campuscard_gui.connectors.kintone import KintoneAuth, KintoneConnector
+    from campuscard_gui.core.model import CardStatus
+    from campuscard_gui.core.outcomes import Succeeded
+
+    fields = FieldMap(card_student="student_no", card_status="status",
+                      card_open_time="open_time", card_amount="amount")
+    conn = KintoneConnector({"base_url": sb.base_url, "students_app": sb.students_app,
+                             "cards_app": sb.cards_app, "fields": fields.to_json()},
+                            KintoneAuth(sb.students_token, sb.cards_token))
+    try:
+        nos = [r["student_no"]["value"] for r in sb.control.records("students")]
+        # the official client opens the first 700 and freezes the first 300 of them
+        code, out = run_client(node, "compat", {
+            **base(sb), "addRecords": [card(n) for n in nos[:700]],
+            "updateRecords": [{"id": str(i), "revision": "1",
+                               "record": {"status": {"value": "冻结"}}}
+                              for i in range(1, 301)]}, sb)
+        assert code == 0, out
+        for app, props in ((sb.students_app, out["formFields"]["students"]),
+                           (sb.cards_app, out["formFields"]["cards"])):
+            assert [(f.name, f.label, f.type) for f in conn.list_fields(app)] == [
+                (p["code"], p["label"], p["type"]) for p in props.values()]
+        rows = {r.student_no: r for r in conn.list_rows()}
+        assert sorted(rows) == sorted(r["student_no"]["value"] for r in out["students"])
+        for rec in out["cardsAfter"]:
+            card_ = rows[rec["student_no"]["value"]].card
+            assert card_ is not None
+            assert (card_.card_id, card_.revision, card_.status.value) == (
+                rec["$id"]["value"], rec["$revision"]["value"], rec["status"]["value"])
+        # the connector opens the other 500 and unfreezes what the official client froze
+        opened = conn.create_cards([CardCreate(n) for n in nos[700:]], CardStatus.ACTIVE, "k")
+        frozen = [rows[n].card for n in nos[:300]]
+        thawed = conn.update_cards([CardUpdate(c.student_no, c.card_id, c.revision)
+                                    for c in frozen if c], CardStatus.ACTIVE, "u")
+        assert all(isinstance(r, Succeeded) for r in opened + thawed)
+        code, out = run_client(node, "compat", base(sb), sb)
+        assert code == 0, out
+        seen = {r["student_no"]["value"]: r for r in out["cardsAfter"]}
+        assert sorted(seen) == sorted(nos)
+        assert [seen[n]["$id"]["value"] for n in nos[700:]] == [
+            r.card_id for r in opened if isinstance(r, Succeeded)]
+        assert {seen[n]["status"]["value"] for n in nos} == {"正常"}
+        assert {seen[n]["$revision"]["value"] for n in nos[:300]} == {"3"}
+    finally:
+        conn.close()

@@ -15,3 +15,30 @@ def journal(tmp_path):
     yield j
     wait_for_workers()
     j.close()
+
+
+@pytest.fixture
+def memory_keyring():
+    from memory_keyring import MemoryKeyring
+
+    return MemoryKeyring()
+
+
+@pytest.fixture
+def make_dialog(qtbot, paths):
+    """A shown profile dialog over ``paths`` and the keyring backend given."""
+    from campuscard_gui.config import ConfigStore
+    from campuscard_gui.config.credentials import CredentialStore
+    from campuscard_gui.ui.profile_dialog import ProfileDialog
+
+    def make(backend, **kwargs) -> ProfileDialog:
+        dialog = ProfileDialog(ConfigStore(paths), CredentialStore(backend), paths, **kwargs)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        return dialog
+    return make
+
+
+@pytest.fixture
+def dialog(make_dialog, memory_keyring):
+    return make_dialog(memory_keyring)

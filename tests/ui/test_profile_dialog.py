@@ -9,6 +9,7 @@ import socket
 from dataclasses import dataclass
 
 import pytest
+from dialog_helpers import TIMEOUT, click, type_into
 from keyring.backend import KeyringBackend
 from keyring.backends import fail
 from memory_keyring import LockedKeyring, MemoryKeyring  # noqa: E402
@@ -23,7 +24,6 @@ from campuscard_gui.sandbox import run_sandbox
 from campuscard_gui.ui.field_mapping import guess_field
 from campuscard_gui.ui.profile_dialog import ProfileDialog
 
-TIMEOUT = 20_000
 NAME = "jdy-test"
 
 
@@ -44,31 +44,6 @@ def widget_id_sandbox():
         yield info
 
 
-@pytest.fixture
-def memory_keyring():
-    return MemoryKeyring()
-
-
-@pytest.fixture
-def make_dialog(qtbot, paths):
-    def make(backend: KeyringBackend, **kwargs) -> ProfileDialog:
-        dialog = ProfileDialog(ConfigStore(paths), CredentialStore(backend), paths, **kwargs)
-        qtbot.addWidget(dialog)
-        dialog.show()
-        return dialog
-    return make
-
-
-@pytest.fixture
-def dialog(make_dialog, memory_keyring) -> ProfileDialog:
-    return make_dialog(memory_keyring)
-
-
-def type_into(qtbot, edit: QLineEdit, text: str) -> None:
-    edit.clear()
-    qtbot.keyClicks(edit, text)
-
-
 def fill(qtbot, dialog: ProfileDialog, info, *, name: str = NAME, key: str | None = None,
          app_id: str | None = None, students: str | None = None, base_url: str | None = None
          ) -> None:
@@ -81,11 +56,6 @@ def fill(qtbot, dialog: ProfileDialog, info, *, name: str = NAME, key: str | Non
     type_into(qtbot, dialog.editor.students_entry_edit, students or info.students_entry_id)
     type_into(qtbot, dialog.editor.cards_entry_edit, info.cards_entry_id)
     type_into(qtbot, dialog.editor.api_key_edit, key if key is not None else info.api_key)
-
-
-def click(qtbot, widget: QWidget) -> None:
-    assert widget.isEnabled(), widget.objectName()
-    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
 
 
 def test_controls_are_named(dialog):
