@@ -39,7 +39,8 @@ from ..config.settings import LOCAL_PROFILE, ConfigStore, Profile
 from ..core.errors import CampusCardError
 from .jiandaoyun_editor import JIANDAOYUN, JiandaoyunEditor
 from .kintone_editor import KINTONE, KintoneEditor
-from .profile_editor import ConnectorOpener, ProfileEditor, default_opener, named
+from .profile_editor import ConnectorOpener, ProfileEditor, default_opener
+from .profile_form import named
 from .workers import error_message, run_in_thread
 
 _WARNING_STYLE = ("QLabel { background: #fdecea; color: #611a15; border-radius: 3px;"

@@ -1152,6 +1152,56 @@
 <context>
     <name>ProfileEditor</name>
     <message>
+        <source>The form is not complete</source>
+        <translation>The form is not complete</translation>
+    </message>
+    <message>
+        <source>Testing the connection…</source>
+        <translation>Testing the connection…</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>The server cannot be reached</source>
+        <translation>The server cannot be reached</translation>
+    </message>
+    <message>
+        <source>A mapped field is missing</source>
+        <translation>A mapped field is missing</translation>
+    </message>
+    <message>
+        <source>No usable keyring</source>
+        <translation>No usable keyring</translation>
+    </message>
+    <message>
+        <source>The keyring is locked</source>
+        <translation>The keyring is locked</translation>
+    </message>
+    <message>
+        <source>A secret of this profile is not stored</source>
+        <translation>A secret of this profile is not stored</translation>
+    </message>
+    <message>
+        <source>The connection test failed</source>
+        <translation>The connection test failed</translation>
+    </message>
+    <message>
+        <source>Reading the fields…</source>
+        <translation>Reading the fields…</translation>
+    </message>
+</context>
+<context>
+    <name>ProfileFlow</name>
+    <message>
+        <source>Remote profiles cannot be used: %1</source>
+        <translation>Remote profiles cannot be used: %1</translation>
+    </message>
+</context>
+<context>
+    <name>ProfileForm</name>
+    <message>
         <source>Profile name</source>
         <translation>Profile name</translation>
     </message>
@@ -1262,53 +1312,6 @@
     <message>
         <source>Choose a field for: %1</source>
         <translation>Choose a field for: %1</translation>
-    </message>
-    <message>
-        <source>The form is not complete</source>
-        <translation>The form is not complete</translation>
-    </message>
-    <message>
-        <source>Testing the connection…</source>
-        <translation>Testing the connection…</translation>
-    </message>
-    <message>
-        <source>%1: %2</source>
-        <translation>%1: %2</translation>
-    </message>
-    <message>
-        <source>The server cannot be reached</source>
-        <translation>The server cannot be reached</translation>
-    </message>
-    <message>
-        <source>A mapped field is missing</source>
-        <translation>A mapped field is missing</translation>
-    </message>
-    <message>
-        <source>No usable keyring</source>
-        <translation>No usable keyring</translation>
-    </message>
-    <message>
-        <source>The keyring is locked</source>
-        <translation>The keyring is locked</translation>
-    </message>
-    <message>
-        <source>A secret of this profile is not stored</source>
-        <translation>A secret of this profile is not stored</translation>
-    </message>
-    <message>
-        <source>The connection test failed</source>
-        <translation>The connection test failed</translation>
-    </message>
-    <message>
-        <source>Reading the fields…</source>
-        <translation>Reading the fields…</translation>
-    </message>
-</context>
-<context>
-    <name>ProfileFlow</name>
-    <message>
-        <source>Remote profiles cannot be used: %1</source>
-        <translation>Remote profiles cannot be used: %1</translation>
     </message>
 </context>
 <context>

@@ -1177,6 +1177,56 @@
 <context>
     <name>ProfileEditor</name>
     <message>
+        <source>The form is not complete</source>
+        <translation>填写不完整</translation>
+    </message>
+    <message>
+        <source>Testing the connection…</source>
+        <translation>正在测试连接…</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>The server cannot be reached</source>
+        <translation>无法连接服务器</translation>
+    </message>
+    <message>
+        <source>A mapped field is missing</source>
+        <translation>找不到对应的字段</translation>
+    </message>
+    <message>
+        <source>No usable keyring</source>
+        <translation>没有可用的钥匙环</translation>
+    </message>
+    <message>
+        <source>The keyring is locked</source>
+        <translation>钥匙环已锁定</translation>
+    </message>
+    <message>
+        <source>A secret of this profile is not stored</source>
+        <translation>此配置的密钥尚未保存</translation>
+    </message>
+    <message>
+        <source>The connection test failed</source>
+        <translation>连接测试失败</translation>
+    </message>
+    <message>
+        <source>Reading the fields…</source>
+        <translation>正在读取字段…</translation>
+    </message>
+</context>
+<context>
+    <name>ProfileFlow</name>
+    <message>
+        <source>Remote profiles cannot be used: %1</source>
+        <translation>远程配置无法使用：%1</translation>
+    </message>
+</context>
+<context>
+    <name>ProfileForm</name>
+    <message>
         <source>Profile name</source>
         <translation>配置名称</translation>
     </message>
@@ -1287,53 +1337,6 @@
     <message>
         <source>Choose a field for: %1</source>
         <translation>请为以下各项选择字段：%1</translation>
-    </message>
-    <message>
-        <source>The form is not complete</source>
-        <translation>填写不完整</translation>
-    </message>
-    <message>
-        <source>Testing the connection…</source>
-        <translation>正在测试连接…</translation>
-    </message>
-    <message>
-        <source>%1: %2</source>
-        <translation>%1：%2</translation>
-    </message>
-    <message>
-        <source>The server cannot be reached</source>
-        <translation>无法连接服务器</translation>
-    </message>
-    <message>
-        <source>A mapped field is missing</source>
-        <translation>找不到对应的字段</translation>
-    </message>
-    <message>
-        <source>No usable keyring</source>
-        <translation>没有可用的钥匙环</translation>
-    </message>
-    <message>
-        <source>The keyring is locked</source>
-        <translation>钥匙环已锁定</translation>
-    </message>
-    <message>
-        <source>A secret of this profile is not stored</source>
-        <translation>此配置的密钥尚未保存</translation>
-    </message>
-    <message>
-        <source>The connection test failed</source>
-        <translation>连接测试失败</translation>
-    </message>
-    <message>
-        <source>Reading the fields…</source>
-        <translation>正在读取字段…</translation>
-    </message>
-</context>
-<context>
-    <name>ProfileFlow</name>
-    <message>
-        <source>Remote profiles cannot be used: %1</source>
-        <translation>远程配置无法使用：%1</translation>
     </message>
 </context>
 <context>

@@ -1,0 +1,376 @@
+"""The form the profile dialog's editors of the remote kinds (简道云, kintone) share: the
+profile's name and base URL, the secrets, the tunables, the 测试连接 row, the field mapping,
+and the checks before testing or saving. A kind's editor adds its own connection rows and
+texts; what the two buttons do is ``ProfileEditor``'s.
+
+Secrets are typed into password fields and never read back into them: a stored secret shows
+as the placeholder "已保存（留空则不修改）"; a field left empty keeps the stored secret.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..config.credentials import LOCKED, UNAVAILABLE, CredentialError, CredentialStore, secret_keys
+from ..config.fieldmap import FieldMap
+from ..config.settings import LOCAL_PROFILE, Profile
+from ..core.errors import CampusCardError
+from .field_mapping import FieldMappingBox
+from .workers import run_in_thread
+
+NAME_RE = re.compile(r"^[\w.-]{1,64}$")  # as campuscard-cli profiles add accepts
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+W = TypeVar("W", bound=QWidget)
+
+
+def named(widget: W, name: str, accessible: str) -> W:
+    widget.setObjectName(name)
+    widget.setAccessibleName(accessible)
+    return widget
+
+
+@dataclass(frozen=True, slots=True)
+class EditorTexts:
+    """An editor's own words (each already through tr() in the kind's editor, where lupdate
+    finds the literal)."""
+
+    connection_title: str  # the group box around the connection rows
+    read_fields: str  # the button, with its mnemonic
+    read_fields_accessible: str
+    fields_read: str  # after reading: %1 student fields, %2 card fields
+    connected: str  # after a successful 测试连接
+    concurrency_label: str
+    concurrency_accessible: str
+    # 测试连接's heading for a failure, by the error's code (the common ones are the base's)
+    failures: Mapping[str, str] = field(default_factory=dict)
+    forms: tuple[str, str] | None = None  # the mapping's group titles (None: the forms)
+
+
+@dataclass(frozen=True, slots=True)
+class Tunable:
+    """A spin box's range and the default for a new profile."""
+
+    low: int
+    high: int
+    default: int
+
+
+class ProfileForm(QWidget):
+    """The base of the remote kinds' editors: the form, without what its buttons do.
+
+    ``changed`` when the operator edits anything (or the mapping read from the backend differs
+    from the saved one); ``keyStateChanged(stored)`` once the keyring said whether the shown
+    profile's secrets are all there; ``keyringProblem(message)`` when the keyring is missing or
+    locked.
+
+    A kind's editor sets ``KIND``, ``NAME_EXAMPLE``, ``DEFAULT_BASE_URL``, ``TIMEOUT_S`` and
+    ``CONCURRENCY`` and implements the hooks at the end of this class.
+    """
+
+    changed = Signal()
+    keyStateChanged = Signal(bool)
+    keyringProblem = Signal(str)
+
+    KIND = ""
+    NAME_EXAMPLE = ""  # the name field's placeholder
+    DEFAULT_BASE_URL = ""
+    TIMEOUT_S = Tunable(1, 300, 15)
+    CONCURRENCY = Tunable(1, 20, 5)
+
+    def __init__(self, credentials: CredentialStore, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(f"{self.KIND}Editor")
+        self._credentials = credentials
+        self._shown: Profile | None = None  # the saved profile shown (None: a new one)
+        self._gen = 0  # bumped for every profile shown: late answers are dropped
+        self.secret_edits: dict[str, QLineEdit] = {}  # key name in the keyring -> its field
+        self.texts = self._texts()
+        self._build()
+        self.show_profile(None)
+
+    # ---- construction ----------------------------------------------------------------------
+
+    def _line(self, name: str, accessible: str, placeholder: str = "") -> QLineEdit:
+        edit = named(QLineEdit(self), name, accessible)
+        edit.setPlaceholderText(placeholder)
+        edit.textEdited.connect(self.changed)
+        return edit
+
+    def _secret(self, key: str, name: str, accessible: str) -> QLineEdit:
+        """A masked field for the keyring entry ``key``: never filled, never shown back."""
+        edit = self._line(name, accessible)
+        edit.setEchoMode(QLineEdit.EchoMode.Password)
+        edit.setInputMethodHints(Qt.InputMethodHint.ImhHiddenText
+                                 | Qt.InputMethodHint.ImhNoPredictiveText
+                                 | Qt.InputMethodHint.ImhSensitiveData)
+        self.secret_edits[key] = edit
+        return edit
+
+    def _button(self, text: str, name: str, accessible: str) -> QPushButton:
+        return named(QPushButton(text, self), name, accessible)
+
+    def _spin(self, name: str, accessible: str, tunable: Tunable) -> QSpinBox:
+        spin = named(QSpinBox(self), name, accessible)
+        spin.setRange(tunable.low, tunable.high)
+        spin.valueChanged.connect(self.changed)
+        return spin
+
+    def _build(self) -> None:
+        texts = self.texts
+        conn = QGroupBox(texts.connection_title, self)
+        conn.setObjectName("connectionBox")
+        form = QFormLayout(conn)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.connection_form = form
+        self.name_edit = self._line("profileNameEdit", self.tr("Profile name"),
+                                    self.tr("e.g. %1").replace("%1", self.NAME_EXAMPLE))
+        self.name_edit.setMaxLength(64)
+        self.base_url_edit = self._line("baseUrlEdit", self.tr("Base URL"),
+                                        self._base_url_placeholder())
+        form.addRow(self.tr("&Name:"), self.name_edit)
+        form.addRow(self.tr("Base &URL:"), self.base_url_edit)
+        self._add_connection_rows(form)
+
+        self.timeout_spin = self._spin("timeoutSpin", self.tr("Request timeout in seconds"),
+                                       self.TIMEOUT_S)
+        self.timeout_spin.setSuffix(self.tr(" s"))
+        self.concurrency_spin = self._spin("concurrencySpin", texts.concurrency_accessible,
+                                           self.CONCURRENCY)
+        advanced = QHBoxLayout()
+        for text, spin in ((self.tr("T&imeout:"), self.timeout_spin),
+                           (texts.concurrency_label, self.concurrency_spin)):
+            caption = QLabel(text, self)
+            caption.setBuddy(spin)
+            advanced.addWidget(caption)
+            advanced.addWidget(spin)
+            advanced.addSpacing(16)
+        advanced.addStretch(1)
+        form.addRow(self.tr("Advanced:"), advanced)
+
+        self.test_button = self._button(self.tr("&Test connection"), "testConnectionButton",
+                                        self.tr("Test the connection with these settings"))
+        self.connection_icon = named(QLabel(self), "connectionIcon",
+                                     self.tr("Connection test result icon"))
+        self.connection_icon.setFixedSize(20, 20)
+        self.connection_label = named(QLabel(self), "connectionResultLabel",
+                                      self.tr("Connection test result"))
+        self.connection_label.setWordWrap(True)
+        self.connection_label.setTextFormat(Qt.TextFormat.RichText)
+        test_row = QHBoxLayout()
+        test_row.addWidget(self.test_button, 0, Qt.AlignmentFlag.AlignTop)
+        test_row.addWidget(self.connection_icon, 0, Qt.AlignmentFlag.AlignTop)
+        test_row.addWidget(self.connection_label, 1)
+        form.addRow(test_row)
+
+        fields = QGroupBox(self.tr("Field mapping"), self)
+        fields.setObjectName("fieldMappingGroup")
+        self.load_fields_button = self._button(texts.read_fields, "loadFieldsButton",
+                                               texts.read_fields_accessible)
+        self.fields_label = named(QLabel(self), "fieldsStatusLabel",
+                                  self.tr("Field reading status"))
+        self.fields_label.setWordWrap(True)
+        self.mapping = FieldMappingBox(fields, forms=texts.forms)
+        self.mapping.changed.connect(self._on_mapping_changed)
+        top = QHBoxLayout()
+        top.addWidget(self.load_fields_button)
+        top.addWidget(self.fields_label, 1)
+        box = QVBoxLayout(fields)
+        box.addLayout(top)
+        box.addWidget(self.mapping)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(conn)
+        layout.addWidget(fields)
+        layout.addStretch(1)
+
+    # ---- showing a profile -----------------------------------------------------------------
+
+    def show_profile(self, profile: Profile | None) -> None:
+        """Fill the form from ``profile`` (None: a new one, with the defaults)."""
+        self._gen += 1
+        self._shown = profile
+        opts = profile.options if profile is not None else {}
+        self.name_edit.setText(profile.name if profile is not None else "")
+        self.name_edit.setReadOnly(profile is not None)  # the keyring entry is by name
+        self.name_edit.setToolTip(self.tr("A saved profile keeps its name") if profile else "")
+        self.base_url_edit.setText(str(opts.get("base_url") or self.DEFAULT_BASE_URL))
+        self._show_options(opts)
+        for key, edit in self.secret_edits.items():
+            edit.clear()
+            edit.setPlaceholderText(self._secret_hint(key))
+        for spin, key, tunable in ((self.timeout_spin, "timeout_s", self.TIMEOUT_S),
+                                   (self.concurrency_spin, "concurrency", self.CONCURRENCY)):
+            value = opts.get(key, tunable.default)
+            spin.blockSignals(True)
+            spin.setValue(int(value) if isinstance(value, int | float) else tunable.default)
+            spin.blockSignals(False)
+        self.fields_label.setText(self.tr("Read the fields to choose them by their labels."))
+        try:
+            fm, saved = FieldMap.from_json(opts.get("fields")), "fields" in opts
+        except CampusCardError as exc:
+            fm, saved = FieldMap(), False
+            self.fields_label.setText(exc.message)
+        self.mapping.set_field_map(fm, saved=saved)
+        if profile is not None:
+            self._ask_secrets_stored(profile)
+
+    def _ask_secrets_stored(self, profile: Profile) -> None:
+        """Which of the secrets the form can take are stored (all of them, so that switching
+        a kintone profile's sign-in shows the truth too)."""
+        gen, credentials, keys = self._gen, self._credentials, list(self.secret_edits)
+        needed = set(secret_keys(profile.kind, profile.options))
+
+        def done(stored: set[str]) -> None:
+            if gen == self._gen:
+                for key in stored:
+                    self.secret_edits[key].setPlaceholderText(
+                        self.tr("Saved (leave empty to keep it)"))
+                self.keyStateChanged.emit(needed <= stored)
+
+        def failed(exc: BaseException) -> None:
+            if gen == self._gen:
+                if isinstance(exc, CredentialError) and exc.code in (UNAVAILABLE, LOCKED):
+                    self.keyringProblem.emit(exc.message)
+                self.keyStateChanged.emit(False)
+
+        run_in_thread(lambda: {k for k in keys if credentials.has(profile.name, k)},
+                      done, failed, parent=self)
+
+    @Slot()
+    def _on_mapping_changed(self) -> None:
+        """A change only when the mapping differs from the saved one (reading the fields
+        again and finding the same choices changes nothing)."""
+        shown = self._shown
+        if shown is None or self.mapping.field_map().to_json() != shown.options.get("fields"):
+            self.changed.emit()
+
+    # ---- reading the form ------------------------------------------------------------------
+
+    def is_new(self) -> bool:
+        return self._shown is None
+
+    def form_profile(self) -> Profile:
+        """The profile as the form says (not saved). The secrets are not part of it; options
+        the form does not show are kept."""
+        base = self._shown
+        options: dict[str, Any] = dict(base.options) if base is not None else {}
+        options.update(
+            base_url=self.base_url_edit.text().strip().rstrip("/") or self.DEFAULT_BASE_URL,
+            **self._form_options(),
+            timeout_s=self.timeout_spin.value(),
+            concurrency=self.concurrency_spin.value(),
+            fields=self.mapping.field_map().to_json(),
+        )
+        name = base.name if base is not None else self.name_edit.text().strip()
+        return Profile(name, self.KIND, options)
+
+    def needed_secrets(self) -> tuple[str, ...]:
+        """The keyring entries the profile as the form says needs."""
+        p = self.form_profile()
+        return secret_keys(p.kind, p.options)
+
+    def typed_secrets(self) -> dict[str, str]:
+        """The secrets typed for the profile as the form says (the others stay as stored)."""
+        typed = {key: self.secret_edits[key].text().strip() for key in self.needed_secrets()}
+        return {key: value for key, value in typed.items() if value}
+
+    def untyped_secrets_text(self) -> str:
+        """“Enter the …: none is stored” for the needed secrets left empty (save found one
+        missing from the keyring)."""
+        typed = self.typed_secrets()
+        names = [self._secret_name(k) for k in self.needed_secrets() if k not in typed]
+        return self.tr("Enter the %1: none is stored for this profile.").replace(
+            "%1", self.tr(", ").join(names))
+
+    def problems(self, *, taken: Collection[str] = (), for_save: bool = False) -> list[str]:
+        """What keeps the form from being tested (or, ``for_save``, saved): empty when fine.
+        ``taken``: the names of the existing profiles."""
+        p = self.form_profile()
+        out = []
+        if for_save and self._shown is None:
+            if not p.name:
+                out.append(self.tr("Enter a name for the profile."))
+            elif p.name in taken:
+                out.append(self.tr("A profile named “%1” exists already.").replace("%1", p.name))
+            elif not NAME_RE.match(p.name) or p.name == LOCAL_PROFILE:
+                out.append(self.tr("A profile name may hold letters, digits, “-”, “_” and "
+                                   "“.” (at most 64), and cannot be “local”."))
+        url = str(p.options["base_url"])
+        parts = urlsplit(url)
+        kept = self._shown is not None and self._shown.options.get("base_url") == url
+        if not url:
+            out.append(self.tr("Enter the base URL."))
+        elif parts.scheme not in ("http", "https") or not parts.hostname:
+            out.append(self.tr("The base URL must start with https://."))
+        elif parts.scheme == "http" and parts.hostname not in LOOPBACK and not kept:
+            out.append(self.tr("The base URL is not encrypted (http://): the key would travel "
+                               "in clear text. Use https://, or campuscard-cli profiles add "
+                               "--allow-http for a private deployment."))
+        out += self._option_problems(p.options)
+        # A secret the saved profile did not need (a new profile; kintone switched from API
+        # tokens to a password) is not in the keyring: it must be typed.
+        had = set(secret_keys(self._shown.kind, self._shown.options)) if self._shown else set()
+        typed = self.typed_secrets()
+        missing = [self._secret_name(k) for k in self.needed_secrets()
+                   if k not in typed and k not in had]
+        if missing:
+            out.append(self.tr("Enter the %1.").replace("%1", self.tr(", ").join(missing)))
+        if for_save and self.mapping.has_fields() and self.mapping.missing():
+            out.append(self.tr("Choose a field for: %1")
+                       .replace("%1", "、".join(self.mapping.missing())))
+        return out
+
+    # ---- what a kind's editor provides -----------------------------------------------------
+
+    def _texts(self) -> EditorTexts:
+        raise NotImplementedError
+
+    def _base_url_placeholder(self) -> str:
+        return self.DEFAULT_BASE_URL
+
+    def _add_connection_rows(self, form: QFormLayout) -> None:
+        """Add the kind's rows (ids, sign-in, secrets through ``_secret``) under the URL."""
+        raise NotImplementedError
+
+    def _show_options(self, options: Mapping[str, Any]) -> None:
+        """Fill the kind's rows from a profile's options (empty: a new profile)."""
+        raise NotImplementedError
+
+    def _form_options(self) -> dict[str, Any]:
+        """The kind's options as the form says."""
+        raise NotImplementedError
+
+    def _option_problems(self, options: Mapping[str, Any]) -> list[str]:
+        """What is wrong with the kind's options (the URL's scheme is checked already)."""
+        raise NotImplementedError
+
+    def _forms(self, options: Mapping[str, Any]) -> tuple[str, str]:
+        """The ids of the students and the cards form (app) to read the fields of."""
+        raise NotImplementedError
+
+    def _secret_name(self, key: str) -> str:
+        """What the operator calls the keyring entry ``key`` ("API key" …)."""
+        raise NotImplementedError
+
+    def _secret_hint(self, key: str) -> str:
+        """The placeholder of an empty secret field: where to find the secret."""
+        raise NotImplementedError
