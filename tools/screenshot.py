@@ -10,16 +10,11 @@ results, and saves the window (offscreen platform unless QT_QPA_PLATFORM is set)
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from PySide6.QtCore import QEventLoop, Qt, QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtCore import Qt
+from shot_app import start, wait
 
 
 def main() -> int:
@@ -27,20 +22,14 @@ def main() -> int:
     parser.add_argument("out", type=Path)
     parser.add_argument("--lang", default="zh_CN")
     args = parser.parse_args()
-    tmp = Path(tempfile.mkdtemp(prefix="campuscard-shot-"))
-    os.environ["CAMPUSCARD_CONFIG_DIR"] = str(tmp / "config")
-    os.environ["CAMPUSCARD_DATA_DIR"] = str(tmp / "data")
+    app, paths = start(args.lang)
 
     from campuscard_gui.batch import Journal
-    from campuscard_gui.config import ConfigStore, Paths
+    from campuscard_gui.config import ConfigStore
     from campuscard_gui.connectors.factory import open_connector
     from campuscard_gui.core.model import Action
-    from campuscard_gui.i18n import install_translators
     from campuscard_gui.ui.main_window import MainWindow
 
-    app = QApplication(sys.argv[:1])
-    install_translators(app, args.lang)
-    paths = Paths.from_env().ensure()
     config = ConfigStore(paths)
     profile = config.get_profile(None)
     journal = Journal(paths.journal_path)
@@ -49,13 +38,6 @@ def main() -> int:
                         offer_resume=False)
     window.resize(1360, 820)
     window.show()
-
-    def wait(signal, ms: int = 30_000) -> None:
-        loop = QEventLoop()
-        signal.connect(loop.quit)
-        QTimer.singleShot(ms, loop.quit)
-        loop.exec()
-
     wait(window.rowsLoaded)
     window.flow.confirmRequested.connect(lambda dialog: dialog.accept())
     # the newest year of one major: many students there still have no card
