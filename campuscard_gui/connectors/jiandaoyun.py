@@ -26,6 +26,7 @@ from ..core.errors import AmbiguousError, ConfigError, ConnectorError, FatalErro
 from ..core.model import Card, CardStatus, StudentRow
 from ..core.outcomes import Failed, Succeeded
 from .base import CardCreate, CardUpdate, Limits, ListProgress, RecordResult
+from .common import FIELD_NAMES, check_batch_size, chunked, status_label
 from .http import ClientFactory
 from .jiandaoyun_api import BATCH_CREATE, BATCH_UPDATE, SERVICE, JdyApi
 from .jiandaoyun_errors import area_of
@@ -46,11 +47,6 @@ __all__ = ["FieldInfo", "JiandaoyunConnector"]
 log = logging.getLogger(__name__)
 
 _SELECT_TYPES = ("radiogroup", "combo", "checkboxgroup", "combocheck")
-_FIELD_NAMES = {
-    "student_no": "学号", "name": "姓名", "college": "学院", "class_name": "班级",
-    "student_status": "学籍状态", "card_student": "学生学号", "card_open_time": "开通时间",
-    "card_amount": "余额", "card_status": "卡状态",
-}
 _AREA_TEXT = {
     "network": "网络连接失败", "auth": "API Key 无效", "permission": "API Key 权限不足",
     "app": "应用不存在", "form": "表单不存在", "field": "字段对应有误",
@@ -155,13 +151,8 @@ class JiandaoyunConnector:
         """Every card record of the given students (filter ``in``, re-checked locally: a
         filter the server drops silently would otherwise return the whole form). Chunks are
         read by up to ``concurrency`` threads (a read-back of a whole job is many chunks)."""
-        step = self.options.in_max_values
-        parts = [list(student_nos[i:i + step]) for i in range(0, len(student_nos), step)]
-        if len(parts) <= 1:
-            return [r for part in parts for r in self._card_records_part(part)]
-        workers = min(self.options.concurrency, len(parts))
-        with ThreadPoolExecutor(workers, thread_name_prefix="campuscard-jdy-read") as pool:
-            return [r for found in pool.map(self._card_records_part, parts) for r in found]
+        return chunked(student_nos, self.options.in_max_values, self._card_records_part,
+                       self.options.concurrency, "campuscard-jdy-read")
 
     def _card_records_part(self, part: list[str]) -> list[Record]:
         fm = self.fields
@@ -208,24 +199,14 @@ class JiandaoyunConnector:
         with self._lock:
             self._burned[base] = self._burned.get(base, 0) + 1
 
-    def _label(self, status: CardStatus) -> str:
-        if status is CardStatus.NONE:
-            raise FatalError("不能把卡状态设为“未开通”", code="bad_request")
-        return self.fields.card_status_labels[status]
-
-    def _check_size(self, n: int) -> None:
-        if n > self.options.batch_size:
-            raise FatalError(f"一次最多写入 {self.options.batch_size} 条（收到 {n} 条）",
-                             code="bad_request")
-
     def create_cards(self, items: Sequence[CardCreate], status: CardStatus,
                      idempotency_key: str) -> list[RecordResult]:
         """Create a card per item with ``batch_create``; see ``_create_set`` for which records
         are sent under which transaction_id."""
         if not items:
             return []
-        self._check_size(len(items))
-        label = self._label(status)
+        check_batch_size(len(items), self.options.batch_size)
+        label = status_label(self.fields, status)
         now = self._now_ms()
         items = [it if it.open_time else replace(it, open_time=now) for it in items]
         key = idempotency_key
@@ -313,8 +294,8 @@ class JiandaoyunConnector:
         Failed("4001"), one showing the status is Succeeded, the rest are sent once more."""
         if not items:
             return []
-        self._check_size(len(items))
-        label = self._label(status)
+        check_batch_size(len(items), self.options.batch_size)
+        label = status_label(self.fields, status)
         return self._update(list(items), label, idempotency_key, again=True)
 
     def _update(self, items: list[CardUpdate], label: str, key: str,
@@ -383,10 +364,10 @@ class JiandaoyunConnector:
                 if name in infos:
                     continue
                 if name in aliases:
-                    missing.append(f"{_FIELD_NAMES[key]}（{name} 已设置别名 {aliases[name]}，"
+                    missing.append(f"{FIELD_NAMES[key]}（{name} 已设置别名 {aliases[name]}，"
                                    "请改用别名）")
                 else:
-                    missing.append(f"{_FIELD_NAMES[key]}（{name}）")
+                    missing.append(f"{FIELD_NAMES[key]}（{name}）")
             if missing:
                 problems.append(f"{title}中找不到这些字段：{'、'.join(missing)}。")
             status = infos.get(fm.card_status) if entry == self.options.cards_entry else None

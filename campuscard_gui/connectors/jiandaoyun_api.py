@@ -22,6 +22,7 @@ from typing import Any
 import httpx
 
 from ..core.errors import AmbiguousError, ConnectorError, FatalError, RetryableError
+from .common import json_object, retried
 from .http import (
     ClientFactory,
     EndpointRateLimiter,
@@ -85,20 +86,13 @@ class JdyApi:
         """A read whose answer holds a list of objects under ``key``; retried on retryable
         errors and on a malformed answer (reads are safe to repeat), ``attempts`` times in
         all (default: the ``read_retries`` setting)."""
-        attempts = attempts or self.options.read_retries
-        attempt = 0
-        while True:
-            attempt += 1
-            try:
-                found = self.post(endpoint, body, write=False).get(key)
-                if not isinstance(found, list) or not all(isinstance(r, dict) for r in found):
-                    raise RetryableError(f"{SERVICE}的应答缺少“{key}”列表", code="malformed")
-                return found
-            except RetryableError as exc:
-                if attempt >= attempts:
-                    raise
-                delay = min(8.0, 0.5 * 2 ** (attempt - 1))
-                self._sleep(max(delay, exc.retry_after or 0.0))
+        def once() -> list[Record]:
+            found = self.post(endpoint, body, write=False).get(key)
+            if not isinstance(found, list) or not all(isinstance(r, dict) for r in found):
+                raise RetryableError(f"{SERVICE}的应答缺少“{key}”列表", code="malformed")
+            return found
+
+        return retried(once, attempts or self.options.read_retries, self._sleep)
 
     def pages(self, entry: str, fields: list[str], flt: Mapping[str, Any] | None = None,
               on_page: Callable[[int], None] | None = None) -> list[Record]:
@@ -131,19 +125,17 @@ class JdyApi:
 
 def _answer(response: httpx.Response, write: bool) -> dict[str, Any]:
     status = response.status_code
-    try:
-        payload: Any = json.loads(response.content)
-    except ValueError:
-        payload = None
-    code = payload.get("code") if isinstance(payload, dict) else None
+    parsed = json_object(response)
+    payload = parsed or {}
+    code = payload.get("code")
     if status == 429:  # the concurrency limit, whatever the body says
         raise RetryableError(
             f"{SERVICE}：并发请求过多（HTTP 429），稍后重试", code="429",
             retry_after=retry_after_seconds(response, RATE_LIMIT_RETRY_AFTER_S))
     if isinstance(code, int) and not isinstance(code, bool) and status < 500:
         raise error_for_code(code, payload.get("msg"))
-    if 200 <= status < 300 and isinstance(payload, dict):
-        return payload
+    if 200 <= status < 300 and parsed is not None:
+        return parsed
     if status == 401:
         raise FatalError(f"{SERVICE}拒绝了 API Key（HTTP 401）", code="8301")
     if status == 403:

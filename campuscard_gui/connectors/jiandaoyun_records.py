@@ -17,6 +17,7 @@ from ..config.fieldmap import FieldMap
 from ..core.errors import ConfigError, ConnectorError
 from ..core.model import Card, StudentRow
 from . import joining
+from .common import number_option
 from .joining import RecordReader
 
 DEFAULT_BASE_URL = "https://api.jiandaoyun.com/api"
@@ -72,11 +73,7 @@ class JdyOptions:
             return value.strip()
 
         def number(key: str, default: float, low: float, high: float) -> float:
-            value = options.get(key, default)
-            if isinstance(value, bool) or not isinstance(value, int | float) \
-                    or not math.isfinite(value) or not low <= value <= high:
-                raise ConfigError(f"简道云配置“{key}”必须是 {low:g}～{high:g} 之间的数")
-            return float(value)
+            return number_option(options, key, default, low, high, "简道云")
 
         base_url = text("base_url", DEFAULT_BASE_URL).rstrip("/")
         if not base_url.startswith(("https://", "http://")):

@@ -42,6 +42,7 @@ from ..core.errors import (
 from ..core.model import Card, CardStatus, StudentRow
 from ..core.outcomes import Failed, Skipped, SkipReason, Succeeded
 from .base import CardCreate, CardUpdate, Limits, ListProgress, RecordResult
+from .common import FIELD_NAMES, check_batch_size, chunked, status_label
 from .http import ClientFactory
 from .jiandaoyun_records import FieldInfo
 from .joining import RecordReader, join_rows, unknown_label_error
@@ -66,11 +67,6 @@ _RECORD_KEY = re.compile(r"^records\[(\d+)\](?:\.([^.\[\]]+)|\[([^\]]+)\])")
 _LIVE = (CardStatus.ACTIVE, CardStatus.FROZEN)
 _LAYOUT_TYPES = frozenset({"GROUP", "LABEL", "SPACER", "HR", "SUBTABLE", "REFERENCE_TABLE",
                            "CATEGORY", "STATUS", "STATUS_ASSIGNEE", "FILE"})
-_FIELD_NAMES = {
-    "student_no": "学号", "name": "姓名", "college": "学院", "class_name": "班级",
-    "student_status": "学籍状态", "card_student": "学生学号", "card_open_time": "开通时间",
-    "card_amount": "余额", "card_status": "卡状态",
-}
 _AREA_TEXT = {
     "network": "网络连接失败", "auth": "认证失败", "permission": "权限不足",
     "app": "应用不存在", "space": "来宾空间不对", "field": "字段对应有误",
@@ -178,13 +174,8 @@ class KintoneConnector:
     def _card_records(self, student_nos: Sequence[str]) -> list[Record]:
         """Every card record of the given students (``in`` queries of ``in_max_values``,
         run by up to ``concurrency`` threads — a whole job's read-back is many)."""
-        step = self.options.in_max_values
-        parts = [list(student_nos[i:i + step]) for i in range(0, len(student_nos), step)]
-        if len(parts) <= 1:
-            return [r for part in parts for r in self._card_records_part(part)]
-        workers = min(self.options.concurrency, len(parts))
-        with ThreadPoolExecutor(workers, thread_name_prefix="campuscard-kintone-read") as pool:
-            return [r for found in pool.map(self._card_records_part, parts) for r in found]
+        return chunked(student_nos, self.options.in_max_values, self._card_records_part,
+                       self.options.concurrency, "campuscard-kintone-read")
 
     def _card_records_part(self, part: list[str]) -> list[Record]:
         code = self.fields.card_student
@@ -217,16 +208,6 @@ class KintoneConnector:
 
     # -- writes ----------------------------------------------------------------------------
 
-    def _label(self, status: CardStatus) -> str:
-        if status is CardStatus.NONE:
-            raise FatalError("不能把卡状态设为“未开通”", code="bad_request")
-        return self.fields.card_status_labels[status]
-
-    def _check_size(self, n: int) -> None:
-        if n > self.options.batch_size:
-            raise FatalError(f"一次最多写入 {self.options.batch_size} 条（收到 {n} 条）",
-                             code="bad_request")
-
     def create_cards(self, items: Sequence[CardCreate], status: CardStatus,
                      idempotency_key: str) -> list[RecordResult]:
         """A new card record per item; a student whose card the plan saw cancelled gets that
@@ -235,8 +216,8 @@ class KintoneConnector:
         is not needed: with the unique student field kintone refuses a second card itself."""
         if not items:
             return []
-        self._check_size(len(items))
-        label = self._label(status)
+        check_batch_size(len(items), self.options.batch_size)
+        label = status_label(self.fields, status)
         now = self._now_ms()
         fm = self.fields
         ops = []
@@ -256,8 +237,8 @@ class KintoneConnector:
         """Set the status of each card by ``$id``, checking the revision it was listed with."""
         if not items:
             return []
-        self._check_size(len(items))
-        label = self._label(status)
+        check_batch_size(len(items), self.options.batch_size)
+        label = status_label(self.fields, status)
         bad = [it.card_id for it in items if not it.card_id.isdigit()]
         if bad:
             raise FatalError(f"卡记录 ID 无效：{'、'.join(bad[:5])}", code="bad_request")
@@ -410,7 +391,7 @@ class KintoneConnector:
                                                   "query": "limit 1"}, attempts=1)
             except ConnectorError as exc:
                 raise _connection_error(exc, title, app) from None
-            missing = [f"{_FIELD_NAMES[key]}（{getattr(fm, key)}）" for key in keys
+            missing = [f"{FIELD_NAMES[key]}（{getattr(fm, key)}）" for key in keys
                        if getattr(fm, key) not in props]
             if missing:
                 problems.append(f"{title}（{app}）中找不到这些字段代码：{'、'.join(missing)}。")

@@ -30,6 +30,7 @@ from urllib.parse import urlencode
 import httpx
 
 from ..core.errors import AmbiguousError, ConnectorError, FatalError, RetryableError
+from .common import json_object, retried
 from .http import ClientFactory, make_client, retry_after_seconds, transport_error
 from .kintone_errors import explain
 from .kintone_records import SERVICE, KintoneOptions, Record, id_number
@@ -136,17 +137,8 @@ class KintoneApi:
              attempts: int | None = None) -> dict[str, Any]:
         """A read, retried on retryable errors ``attempts`` times in all (default: the
         ``read_retries`` setting). Reads are safe to repeat."""
-        attempts = attempts or self.options.read_retries
-        attempt = 0
-        while True:
-            attempt += 1
-            try:
-                return self.call(method, resource, params, write=False)
-            except RetryableError as exc:
-                if attempt >= attempts:
-                    raise
-                delay = min(8.0, 0.5 * 2 ** (attempt - 1))
-                self._sleep(max(delay, exc.retry_after or 0.0))
+        return retried(lambda: self.call(method, resource, params, write=False),
+                       attempts or self.options.read_retries, self._sleep)
 
     # -- reads ----------------------------------------------------------------------------
 
@@ -253,12 +245,7 @@ def _error_fields(payload: Mapping[str, Any]) -> tuple[str, str, Mapping[str, An
 
 def _answer(response: httpx.Response, write: bool) -> dict[str, Any]:
     status = response.status_code
-    try:
-        payload: Any = json.loads(response.content)
-    except ValueError:
-        payload = None
-    if not isinstance(payload, dict):
-        payload = None
+    payload: dict[str, Any] | None = json_object(response)
     bulk_index: int | None = None
     if payload is not None and status >= 300 and isinstance(payload.get("results"), list):
         # a failed bulkRequest: the failing sub-request's error, `{}` elsewhere (§1.8)

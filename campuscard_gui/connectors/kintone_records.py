@@ -8,7 +8,6 @@ be lowered; the ones it leaves open are settings.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from urllib.parse import urlsplit
 from ..config.fieldmap import FieldMap
 from ..core.errors import ConfigError
 from ..core.model import Card
+from .common import number_option
 from .jiandaoyun_records import decimal_of, ms_of
 
 Record = Mapping[str, Any]
@@ -77,11 +77,7 @@ class KintoneOptions:
             return value.strip()
 
         def number(key: str, default: float, low: float, high: float) -> float:
-            value = options.get(key, default)
-            if isinstance(value, bool) or not isinstance(value, int | float) \
-                    or not math.isfinite(value) or not low <= value <= high:
-                raise ConfigError(f"kintone 配置“{key}”必须是 {low:g}～{high:g} 之间的数")
-            return float(value)
+            return number_option(options, key, default, low, high, "kintone ")
 
         def app(key: str) -> str:
             value = text(key)

@@ -55,18 +55,19 @@ TARGET_MAX_GAP_MS = 50.0
 
 
 @contextmanager
-def sandbox(records: int, latency_ms: float, in_process: bool) -> Iterator[dict[str, Any]]:
-    """The sandbox's start line (base_url, app_id, entry ids, api_key; plus "control" when
-    in-process)."""
+def sandbox(records: int, latency_ms: float, in_process: bool,
+            backend: str = "jiandaoyun") -> Iterator[dict[str, Any]]:
+    """The sandbox's start line (简道云: base_url, app_id, entry ids, api_key; kintone: its
+    apps and tokens; plus "control" when in-process)."""
     if in_process:
         from campuscard_gui.sandbox import run_sandbox
 
-        with run_sandbox("jiandaoyun", students=records, latency_ms=latency_ms) as sb:
-            line = sb.start_line()
+        with run_sandbox(backend, students=records, latency_ms=latency_ms) as sb:
+            line: dict[str, Any] = dict(sb.start_line())
             line["control"] = sb.control
             yield line
         return
-    cmd = [sys.executable, "-m", "campuscard_gui.sandbox.cli", "--backend", "jiandaoyun",
+    cmd = [sys.executable, "-m", "campuscard_gui.sandbox.cli", "--backend", backend,
            "--students", str(records), "--latency-ms", str(latency_ms)]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env=env, cwd=ROOT)
@@ -182,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.backend == "kintone":
         import throughput_kintone
 
-        result = throughput_kintone.run(args, app, run_job, JobController)
+        result = throughput_kintone.run(args, app, run_job, JobController, sandbox)
         if args.json:
             print(json.dumps(result, ensure_ascii=False))
         else:

@@ -16,15 +16,13 @@ in flight at once next to the configured limit.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -68,27 +66,6 @@ class CountingTransport(httpx.BaseTransport):
 
     def close(self) -> None:
         self._inner.close()
-
-
-@contextmanager
-def kintone_sandbox(records: int, latency_ms: float) -> Iterator[dict[str, Any]]:
-    cmd = [sys.executable, "-m", "campuscard_gui.sandbox.cli", "--backend", "kintone",
-           "--students", str(records), "--latency-ms", str(latency_ms)]
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env=env, cwd=ROOT)
-    try:
-        assert proc.stdout is not None
-        first = proc.stdout.readline()
-        if not first:
-            raise RuntimeError("the sandbox did not start")
-        yield json.loads(first)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def official_client(line: dict[str, Any], rows: list[StudentRow]) -> dict[str, Any]:
@@ -138,10 +115,12 @@ def delete_all_cards(connector: KintoneConnector, line: dict[str, Any]) -> None:
 
 
 def run(args: Any, app: Any, run_job: Callable[..., dict[str, Any]],
-        controller_for: Callable[[Any, Journal], Any]) -> dict[str, Any]:
+        controller_for: Callable[[Any, Journal], Any],
+        sandbox: Callable[..., AbstractContextManager[dict[str, Any]]]) -> dict[str, Any]:
     out: dict[str, Any] = {"backend": "kintone", "records": args.records,
                            "latency_ms": args.latency_ms}
-    with kintone_sandbox(args.records, args.latency_ms) as line, \
+    # a subprocess: the server must not share this process's GIL with our client
+    with sandbox(args.records, args.latency_ms, False, "kintone") as line, \
             tempfile.TemporaryDirectory() as tmp:
         counting = CountingTransport()
         options = {"base_url": line["base_url"], "students_app": line["students_app"],

@@ -1,13 +1,22 @@
-"""Helpers for the connector tests: sandbox profile options, a quick retry policy and a
-function that runs one action through the real BatchRunner + Journal."""
+"""Helpers for the connector tests: 简道云 sandbox profile options, a quick retry policy, a
+function that runs one action through the real BatchRunner + Journal (any connector) and the
+check that a job ended with a definite outcome per record."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from campuscard_gui.batch import BatchRunner, JobInfo, Journal, RetryPolicy, chunk_size_for
+from campuscard_gui.batch import (
+    BatchRunner,
+    JobInfo,
+    JobState,
+    Journal,
+    RetryPolicy,
+    chunk_size_for,
+)
 from campuscard_gui.connectors.base import Connector
 from campuscard_gui.core.errors import ConnectorError
 from campuscard_gui.core.model import Action, StudentRow
@@ -40,3 +49,13 @@ def run_action(conn: Connector, journal_path: Path, action: Action,
             if exc.code != "unconfirmed" or attempt == resumes:
                 raise
     raise AssertionError("unreachable")
+
+
+def assert_definite(journal: Journal, job_id: int) -> Counter[str]:
+    """The job is done and every record has an outcome; the outcomes counted by kind."""
+    job = journal.job(job_id)
+    assert job.state is JobState.DONE
+    assert job.pending == 0
+    records = journal.records(job_id)
+    assert all(r.outcome is not None for r in records)
+    return Counter(r.outcome.kind.value for r in records if r.outcome is not None)

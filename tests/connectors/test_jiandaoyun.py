@@ -9,14 +9,13 @@ import logging
 import socket
 import time
 import uuid
-from collections import Counter
 from decimal import Decimal
 
 import httpx
 import pytest
-from jdy_helpers import jdy_options, run_action
+from jdy_helpers import assert_definite, jdy_options, run_action
 
-from campuscard_gui.batch import JobState, Journal
+from campuscard_gui.batch import Journal
 from campuscard_gui.connectors.base import CardCreate, CardUpdate
 from campuscard_gui.connectors.jiandaoyun import JiandaoyunConnector
 from campuscard_gui.core.errors import AmbiguousError, ConnectorError
@@ -33,15 +32,6 @@ def newest_by_student(sb: SandboxInfo) -> dict[str, dict]:
     for rec in sb.control.records("cards"):  # ascending _id: the last one wins
         newest[rec["studentInfo"]] = rec
     return newest
-
-
-def assert_definite(journal: Journal, job_id: int) -> Counter[str]:
-    job = journal.job(job_id)
-    assert job.state is JobState.DONE
-    assert job.pending == 0
-    records = journal.records(job_id)
-    assert all(r.outcome is not None for r in records)
-    return Counter(r.outcome.kind.value for r in records if r.outcome is not None)
 
 
 def assert_exactly_once_open(sb: SandboxInfo, journal: Journal, job_id: int) -> None:

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import logging
 import time
-from collections import Counter
 
 import pytest
-from jdy_helpers import FAST_RETRY, run_action
+from jdy_helpers import FAST_RETRY, assert_definite, run_action
 from kintone_helpers import FIELDS, raw
 
-from campuscard_gui.batch import JobState, Journal
+from campuscard_gui.batch import Journal
 from campuscard_gui.connectors.base import CardCreate, CardUpdate
 from campuscard_gui.connectors.kintone import KintoneAuth
 from campuscard_gui.core.errors import ConnectorError
@@ -26,15 +25,6 @@ KINTONE_FAULTS = tuple(k for k in FAULT_KINDS if k != "partial")  # kintone is a
 
 def cards_of(sb: SandboxInfo) -> dict[str, dict]:
     return {rec["student_no"]["value"]: rec for rec in sb.control.records("cards")}
-
-
-def assert_definite(journal: Journal, job_id: int) -> Counter[str]:
-    job = journal.job(job_id)
-    assert job.state is JobState.DONE
-    assert job.pending == 0
-    records = journal.records(job_id)
-    assert all(r.outcome is not None for r in records)
-    return Counter(r.outcome.kind.value for r in records if r.outcome is not None)
 
 
 def assert_one_card_each(sb: SandboxInfo, journal: Journal, job_id: int) -> None:

@@ -1,0 +1,84 @@
+"""Small pieces every remote connector uses the same way: the status label a write sets, the
+batch size check, retried reads and chunked reads on a few threads."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+import httpx
+
+from ..config.fieldmap import FieldMap
+from ..core.errors import ConfigError, FatalError, RetryableError
+from ..core.model import CardStatus
+
+# FieldMap keys as the operator reads them in a connection test's findings
+FIELD_NAMES = {
+    "student_no": "学号", "name": "姓名", "college": "学院", "class_name": "班级",
+    "student_status": "学籍状态", "card_student": "学生学号", "card_open_time": "开通时间",
+    "card_amount": "余额", "card_status": "卡状态",
+}
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def number_option(options: Mapping[str, Any], key: str, default: float, low: float,
+                  high: float, service: str) -> float:
+    """A numeric profile option within [low, high] (``default`` when absent)."""
+    value = options.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int | float) \
+            or not math.isfinite(value) or not low <= value <= high:
+        raise ConfigError(f"{service}配置“{key}”必须是 {low:g}～{high:g} 之间的数")
+    return float(value)
+
+
+def status_label(fields: FieldMap, status: CardStatus) -> str:
+    """The option label a write sets for ``status`` (a profile may say 停用 for 冻结)."""
+    if status is CardStatus.NONE:
+        raise FatalError("不能把卡状态设为“未开通”", code="bad_request")
+    return fields.card_status_labels[status]
+
+
+def check_batch_size(n: int, limit: int) -> None:
+    if n > limit:
+        raise FatalError(f"一次最多写入 {limit} 条（收到 {n} 条）", code="bad_request")
+
+
+def retried(call: Callable[[], T], attempts: int, sleep: Callable[[float], None]) -> T:
+    """``call()``, repeated on RetryableError up to ``attempts`` times in all, with an
+    exponential backoff (0.5 s, 1 s, … at most 8 s) or the error's retry_after if longer.
+    Only for reads: they are safe to repeat."""
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            return call()
+        except RetryableError as exc:
+            if attempt >= attempts:
+                raise
+            delay = min(8.0, 0.5 * 2 ** (attempt - 1))
+            sleep(max(delay, exc.retry_after or 0.0))
+
+
+def chunked(items: Sequence[T], size: int, read: Callable[[list[T]], list[R]],
+            workers: int, name: str) -> list[R]:
+    """``read`` over ``items`` in chunks of ``size``, on up to ``workers`` threads (a whole
+    job's read-back is many chunks); the results concatenated in order."""
+    parts = [list(items[i:i + size]) for i in range(0, len(items), size)]
+    if len(parts) <= 1:
+        return [r for part in parts for r in read(part)]
+    with ThreadPoolExecutor(min(workers, len(parts)), thread_name_prefix=name) as pool:
+        return [r for found in pool.map(read, parts) for r in found]
+
+
+def json_object(response: httpx.Response) -> dict[str, Any] | None:
+    """The answer's body when it is a JSON object, else None (an HTML page, a cut-off body)."""
+    try:
+        payload: Any = json.loads(response.content)
+    except ValueError:
+        return None
+    return payload if isinstance(payload, dict) else None
