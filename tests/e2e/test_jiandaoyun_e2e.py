@@ -11,11 +11,10 @@ from __future__ import annotations
 import logging
 
 import pytest
-from memory_keyring import MemoryKeyring  # noqa: E402
-from PySide6.QtCore import QCoreApplication, Qt, QTranslator
+from dialog_helpers import click, type_into
+from memory_keyring import MemoryKeyring
 from PySide6.QtWidgets import QWidget
 
-from campuscard_gui import i18n
 from campuscard_gui.batch import JobState, Journal
 from campuscard_gui.config import ConfigStore
 from campuscard_gui.config.credentials import CredentialStore, service_name
@@ -34,30 +33,9 @@ TIMEOUT = 60_000
 
 
 @pytest.fixture
-def chinese(qapp, tmp_path):
-    qm_dir = tmp_path / "qm"
-    i18n.compile_catalogues(i18n.SOURCE_TS_DIR, qm_dir)
-    translator = QTranslator()
-    assert translator.load(str(qm_dir / "campuscard_zh_CN.qm"))
-    QCoreApplication.installTranslator(translator)
-    yield
-    QCoreApplication.removeTranslator(translator)
-
-
-@pytest.fixture
 def sandbox():
     with run_sandbox(backend="jiandaoyun", students=N_STUDENTS, seed=11) as info:
         yield info
-
-
-def click(qtbot, widget: QWidget) -> None:
-    assert widget.isEnabled(), widget.objectName()
-    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
-
-
-def type_into(qtbot, edit, text: str) -> None:
-    edit.clear()
-    qtbot.keyClicks(edit, text)
 
 
 def test_open_cards_on_jiandaoyun_through_the_window(qtbot, chinese, paths, sandbox, caplog):
