@@ -65,6 +65,9 @@ __all__ = ["KintoneAuth", "KintoneConnector"]
 READER = RecordReader(SERVICE, text_of, record_id, card_of)
 _RECORD_KEY = re.compile(r"^records\[(\d+)\](?:\.([^.\[\]]+)|\[([^\]]+)\])")
 _LIVE = (CardStatus.ACTIVE, CardStatus.FROZEN)
+# refusals of an update that concern its records, not the request: a card deleted (GAIA_RE01)
+# or changed since it was listed (GAIA_CO02)
+_RECORD_CODES = frozenset({"GAIA_RE01", "GAIA_CO02"})
 _LAYOUT_TYPES = frozenset({"GROUP", "LABEL", "SPACER", "HR", "SUBTABLE", "REFERENCE_TABLE",
                            "CATEGORY", "STATUS", "STATUS_ASSIGNEE", "FILE"})
 _AREA_TEXT = {
@@ -253,21 +256,33 @@ class KintoneConnector:
         results: dict[int, RecordResult] = {}
         pending = ops
         retried: set[int] = set()  # creates refused on the student field once already
+        committed = False  # a bulkRequest of this call went through (more did not fit in it)
         while pending:
             requests, groups = self._requests(pending)
             try:
-                answers = self._api.bulk(requests)
-            except KintoneRejected as exc:
-                learned = self._learn(exc, groups, label, opening, retried)
-                if not learned.progressed:
-                    raise
-                results.update(learned.decided)
-                pending = [learned.replaced.get(op.pos, op) for op in pending
-                           if op.pos not in learned.decided]
-                continue
-            for group, answer in zip(groups, answers, strict=True):
-                for op, card_id in zip(group, _ids_of(group, answer), strict=True):
-                    results[op.pos] = Succeeded(card_id)
+                try:
+                    answers = self._api.bulk(requests)
+                except KintoneRejected as exc:
+                    learned = self._learn(exc, groups, label, opening, retried)
+                    if not learned.progressed:
+                        raise
+                    results.update(learned.decided)
+                    pending = [learned.replaced.get(op.pos, op) for op in pending
+                               if op.pos not in learned.decided]
+                    continue
+                for group, answer in zip(groups, answers, strict=True):
+                    for op, card_id in zip(group, _ids_of(group, answer), strict=True):
+                        results[op.pos] = Succeeded(card_id)
+            except ConnectorError as exc:
+                if not committed:
+                    raise  # nothing of this call is written: the runner decides for all
+                if isinstance(exc, RetryableError | AmbiguousError):  # read back, resend rest
+                    raise AmbiguousError(
+                        f"{SERVICE}：本批部分记录已写入，其余未确认（{exc.message}），正在核对",
+                        code=exc.code) from None
+                results.update((op.pos, Failed(exc.code, exc.message)) for op in pending)
+                return results
+            committed = True
             sent = {op.pos for group in groups for op in group}
             pending = [op for op in pending if op.pos not in sent]
         return results
@@ -316,7 +331,7 @@ class KintoneConnector:
             if duplicates:
                 self._resolve_duplicates(duplicates, label, learned, retried)
             return learned
-        if group[0].method == "PUT":
+        if group[0].method == "PUT" and exc.kcode in _RECORD_CODES:
             self._resolve_updates(group, label, exc, learned)
         return learned
 

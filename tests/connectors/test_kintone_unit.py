@@ -81,6 +81,41 @@ def test_a_validation_error_on_another_field_fails_that_record_and_resends_the_r
     assert bodies[0]["requests"][0]["api"] == "/k/v1/records.json"
 
 
+@pytest.mark.parametrize("second", ["refused", "timeout"])
+def test_what_did_not_fit_in_the_first_bulk_request_fails_alone(second):
+    """1,950 creates + 50 re-opens are 21 sub-requests: the 21st goes in a second call. When
+    that one is refused, the first call's 1,950 cards stay succeeded; when it is unanswered,
+    the chunk is ambiguous (the runner reads back), never a failure of written cards."""
+    calls: list[list[str]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        assert request.url.path.endswith("/bulkRequest.json")  # nothing to read back
+        subs = json.loads(request.content)["requests"]
+        calls.append([s["method"] for s in subs])
+        if len(calls) == 2:
+            if second == "timeout":
+                raise httpx.ReadTimeout("no answer", request=request)
+            return reply(403, {"results": [{"code": "GAIA_NO01", "id": "x", "message": "m"}]})
+        out, n = [], 0
+        for sub in subs:
+            k = len(sub["payload"]["records"])
+            out.append({"ids": [str(n + i + 1) for i in range(k)], "revisions": ["1"] * k})
+            n += k
+        return reply(200, {"results": out})
+
+    items = [CardCreate(f"S{i}") for i in range(1950)] + [
+        CardCreate(f"R{i}", card_id=str(5000 + i), revision="4") for i in range(50)]
+    conn = connector(handler)
+    if second == "timeout":
+        with pytest.raises(AmbiguousError):
+            conn.create_cards(items, CardStatus.ACTIVE, "k")
+        return
+    results = conn.create_cards(items, CardStatus.ACTIVE, "k")
+    assert calls == [["POST"] * 20, ["PUT"]]
+    assert all(isinstance(r, Succeeded) for r in results[:1950])
+    assert {r.code for r in results[1950:]} == {"GAIA_NO01"}
+
+
 def test_an_error_naming_no_record_fails_the_whole_chunk():
     def handler(request: httpx.Request) -> httpx.Response:
         return reply(403, {"results": [{"code": "GAIA_NO01", "id": "x",
