@@ -38,4 +38,24 @@ def open_connector(profile: Profile, paths: Paths,
             auth = KintoneAuth(students_token=store.get(profile.name, "students_token"),
                                cards_token=store.get(profile.name, "cards_token"))
         return KintoneConnector(profile.options, auth)
+    if profile.kind == "shenbi":
+        from ..config.credentials import CredentialStore
+        from .shenbi import ShenbiConnector
+
+        store = credentials if credentials is not None else CredentialStore()
+        return ShenbiConnector(profile.options, store.get(profile.name, "secret_id"),
+                               store.get(profile.name, "secret_key"))
+    if profile.kind == "ipaas":
+        from ..config.credentials import CredentialStore
+        from ..config.settings import ConfigStore
+        from .ipaas import IpaasConnector, IpaasOptions
+
+        store = credentials if credentials is not None else CredentialStore()
+        opts = IpaasOptions.parse(profile.options)
+        reader = ConfigStore(paths).load_profiles().get(opts.read_profile)
+        if reader is None or reader.kind != "shenbi":
+            raise ConfigError(f"iPaaS 配置“{profile.name}”读取数据用的神笔配置"
+                              f"“{opts.read_profile}”不存在")
+        token = store.get(profile.name, "gateway_token") if opts.token_header else ""
+        return IpaasConnector(profile.options, token, open_connector(reader, paths, store))
     raise ConfigError(f"不支持的后端类型：{profile.kind}")

@@ -1,0 +1,403 @@
+"""神笔 (千帆神笔 aPaaS) connector over its OpenAPI (shared/specs/shenbi.md, seed 000).
+
+Students and cards are two objects of one 应用. A card record's ``studentInfo`` links it to
+its student — by the student's record Id (a relation field, the seed's "学生对象的业务ID") or
+by the 学号, per ``student_link``. A student with several card records has the newest as
+current.
+
+Writes, in the seed's shapes: 开通 is a batch create with a field-key list and rows of values
+in that order — ``[studentInfo, openTime, amount, status]`` → ``[<student>, <now ms>, 0,
+["正常"]]``; 冻结/解冻/注销 update the card records by Id (the Ids come from the listing).
+
+神笔 has no idempotency key and no unique constraint we can rely on, so a create that got no
+answer (timeout, dropped connection) could still be applied later: before any of its records
+is sent again, the connector waits until ``settle_s`` after that send and reads the cards back
+itself; a record whose card has appeared meanwhile is reported as opened, and only the rest
+is sent (the runner has already read back once; this second look closes the window in which a
+late request lands between its read-back and its resend).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from ..core.errors import AmbiguousError, ConnectorError, FatalError, RetryableError
+from ..core.model import Card, CardStatus, StudentRow
+from ..core.outcomes import Failed, Succeeded
+from .base import CardCreate, CardUpdate, Limits, ListProgress, RecordResult
+from .common import FIELD_NAMES, check_batch_size, chunked, status_label
+from .http import ClientFactory
+from .joining import RecordReader, join_rows, unknown_label_error
+from .shenbi_api import ShenbiApi, ShenbiRejected
+from .shenbi_errors import area_of
+from .shenbi_records import (
+    SERVICE,
+    Record,
+    ShenbiOptions,
+    card_of,
+    id_of,
+    link_of,
+    newest_by,
+    record_id,
+    text_of,
+)
+
+__all__ = ["ShenbiConnector"]
+
+_LIVE = (CardStatus.ACTIVE, CardStatus.FROZEN)
+_AREA_TEXT = {
+    "network": "网络连接失败", "key": "AK（SecretId）有误", "signature": "签名有误",
+    "clock": "本机时钟不准", "permission": "权限不足", "app": "应用不存在",
+    "object": "对象不存在", "field": "字段对应有误",
+}
+
+
+def _now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+def _unanswered(exc: AmbiguousError) -> bool:
+    """No answer came back at all: the server may still be working on the request."""
+    return exc.code in ("timeout", "network")
+
+
+class ShenbiConnector:
+    """The Connector protocol over a 神笔 应用 (students object + cards object)."""
+
+    kind: str = "shenbi"
+
+    def __init__(self, options: Mapping[str, Any], secret_id: str, secret_key: str, *,
+                 client_factory: ClientFactory | None = None,
+                 clock: Callable[[], float] = time.monotonic,
+                 wall: Callable[[], float] = time.time,
+                 sleep: Callable[[float], None] = time.sleep,
+                 now_ms: Callable[[], int] = _now_ms) -> None:
+        self.options = ShenbiOptions.parse(options)
+        opts = self.options
+        self.fields = opts.fields
+        # the API paces every request under the per-SecretId limit itself
+        self.limits = Limits(batch_size=opts.batch_size, requests_per_second=0.0,
+                             concurrency=opts.concurrency)
+        self.list_warnings: list[str] = []
+        self._api = ShenbiApi(opts, secret_id, secret_key, client_factory=client_factory,
+                              clock=clock, wall=wall, sleep=sleep)
+        self._clock = clock
+        self._sleep = sleep
+        self._now_ms = now_ms
+        self._lock = threading.Lock()
+        self._record_of: dict[str, str] = {}  # 学号 -> student record Id
+        self._number_of: dict[str, str] = {}  # student record Id -> 学号
+        self._unsettled: dict[str, float] = {}  # chunk key -> clock() of an unanswered write
+
+    def __repr__(self) -> str:
+        o = self.options
+        return f"ShenbiConnector(base_url={o.base_url!r}, app_code={o.app_code!r})"
+
+    def close(self) -> None:
+        self._api.close()
+
+    # -- reading -------------------------------------------------------------------------
+
+    def _student_fields(self) -> list[str]:
+        fm = self.fields
+        return [fm.student_no, fm.name, fm.college, fm.class_name, fm.student_status]
+
+    def _card_fields(self) -> list[str]:
+        fm = self.fields
+        return [fm.card_student, fm.card_open_time, fm.card_amount, fm.card_status]
+
+    def _remember(self, students: Iterable[Record]) -> None:
+        fm = self.fields
+        with self._lock:
+            for rec in students:
+                no, ident = text_of(rec, fm.student_no), id_of(rec)
+                if no and ident:
+                    self._record_of[no] = ident
+                    self._number_of[ident] = no
+
+    def _reader(self) -> RecordReader:
+        fm = self.fields
+
+        def student_of(rec: Record) -> str:
+            if self.options.student_link == "record_id":
+                with self._lock:
+                    return self._number_of.get(link_of(rec, fm.card_student), "")
+            return text_of(rec, fm.card_student)
+
+        return RecordReader(SERVICE, text_of, id_of,
+                            lambda rec, fields: card_of(rec, fields, student_of(rec)))
+
+    def list_rows(self, progress: ListProgress | None = None) -> list[StudentRow]:
+        """All students joined with their current card; both objects are paged at once."""
+        opts = self.options
+        lock = threading.Lock()
+        done = [0]
+        totals: dict[str, int] = {}
+
+        def counter(name: str) -> Callable[[int, int | None], None]:
+            def on_page(n: int, total: int | None) -> None:
+                with lock:
+                    if total is not None:
+                        totals[name] = total
+                    done[0] += n
+                    if progress is not None:
+                        progress(done[0], sum(totals.values()) if len(totals) == 2 else None)
+            return on_page
+
+        with ThreadPoolExecutor(2, thread_name_prefix="campuscard-shenbi-list") as pool:
+            students = pool.submit(self._api.all_records, opts.students_object,
+                                   self._student_fields(), None, counter("students"))
+            cards = pool.submit(self._api.all_records, opts.cards_object, self._card_fields(),
+                                None, counter("cards"))
+            student_records = students.result()
+            self._remember(student_records)
+            with self._lock:
+                numbers = dict(self._number_of)
+            current = newest_by(cards.result(), numbers, self.fields, opts.student_link)
+        rows, warnings = join_rows(student_records, current, self.fields, self._reader())
+        self.list_warnings = warnings
+        return rows
+
+    def _or(self, key: str, values: Sequence[str]) -> dict[str, Any]:
+        return {"Connector": "OR",
+                "Children": [{"Field": key, "Operator": "EQ", "Value": v} for v in values]}
+
+    def _student_records(self, student_nos: Sequence[str]) -> dict[str, str]:
+        """学号 -> student record Id, from the last listing or, for the rest, a query."""
+        with self._lock:
+            known = {no: self._record_of[no] for no in student_nos if no in self._record_of}
+        missing = [no for no in student_nos if no not in known]
+        if missing:
+            key = self.fields.student_no
+
+            def part(nos: list[str]) -> list[Record]:
+                return self._api.all_records(self.options.students_object, [key],
+                                             self._or(key, nos))
+
+            found = chunked(missing, self.options.or_max, part, self.options.concurrency,
+                            "campuscard-shenbi-read")
+            self._remember(found)
+            with self._lock:
+                known.update({no: self._record_of[no] for no in missing
+                              if no in self._record_of})
+        return known
+
+    def student_record_ids(self, student_nos: Sequence[str]) -> dict[str, str]:
+        """学号 -> the student's 神笔 record Id (what the seed's flow calls studentID)."""
+        return self._student_records([no for no in dict.fromkeys(student_nos) if no])
+
+    def _card_records(self, student_nos: Sequence[str]) -> tuple[list[Record], dict[str, str]]:
+        """Every card record of the given students, and record Id -> 学号 for the links."""
+        fm = self.fields
+        if self.options.student_link == "record_id":
+            ids = self._student_records(student_nos)
+            numbers = {ident: no for no, ident in ids.items()}
+            links = list(ids.values())
+        else:
+            numbers, links = {}, list(student_nos)
+
+        def part(values: list[str]) -> list[Record]:
+            return self._api.all_records(self.options.cards_object, self._card_fields(),
+                                         self._or(fm.card_student, values))
+
+        records = chunked(links, self.options.or_max, part, self.options.concurrency,
+                          "campuscard-shenbi-read")
+        return records, numbers
+
+    def read_cards(self, student_nos: Iterable[str]) -> dict[str, Card]:
+        wanted = [no for no in dict.fromkeys(student_nos) if no]
+        records, numbers = self._card_records(wanted)
+        wanted_set = set(wanted)
+        found: dict[str, Card] = {}
+        for no, rec in newest_by(records, numbers, self.fields,
+                                 self.options.student_link).items():
+            if no not in wanted_set:
+                continue
+            card = card_of(rec, self.fields, no)
+            if card is None:  # never guess whether a card is live
+                raise unknown_label_error(rec, self.fields, self._reader())
+            found[no] = card
+        return found
+
+    # -- writes ----------------------------------------------------------------------------
+
+    def _settle(self, key: str, nos: list[str]) -> dict[str, Card]:
+        """After an unanswered write of this chunk: wait until it can no longer land, then
+        read the cards back (see the module doc). {} when there was none."""
+        with self._lock:
+            at = self._unsettled.get(key) if key else None
+        if at is None:
+            return {}
+        wait = at + self.options.settle_s - self._clock()
+        if wait > 0:
+            self._sleep(wait)
+        cards = self.read_cards(nos)
+        with self._lock:
+            self._unsettled.pop(key, None)
+        return cards
+
+    def _sent_unanswered(self, key: str, exc: AmbiguousError) -> None:
+        if key and _unanswered(exc):
+            with self._lock:
+                self._unsettled[key] = self._clock()
+
+    def create_cards(self, items: Sequence[CardCreate], status: CardStatus,
+                     idempotency_key: str) -> list[RecordResult]:
+        """One batch create in the seed's shape; see the module doc for resends."""
+        if not items:
+            return []
+        check_batch_size(len(items), self.options.batch_size)
+        label = status_label(self.fields, status)
+        results: dict[int, RecordResult] = {}
+        landed = self._settle(idempotency_key, [it.student_no for it in items])
+        for i, it in enumerate(items):
+            card = landed.get(it.student_no)
+            if card is not None and card.status in _LIVE:
+                results[i] = Succeeded(card.card_id)
+        todo = [i for i in range(len(items)) if i not in results]
+        if todo:
+            for i, new_id in zip(todo, self._create([items[i] for i in todo], label,
+                                                    idempotency_key), strict=True):
+                results[i] = Succeeded(new_id)
+        return [results[i] for i in range(len(items))]
+
+    def _create(self, items: list[CardCreate], label: str, key: str) -> list[str]:
+        o = self.options
+        fm = self.fields
+        now = self._now_ms()
+        links = self._links(items)
+        body = self._api.body(o.cards_object, **{
+            o.key_fields: [fm.card_student, fm.card_open_time, fm.card_amount,
+                           fm.card_status],
+            o.key_values: [[link, it.open_time or now, 0, [label]]
+                           for it, link in zip(items, links, strict=True)]})
+        try:
+            data = self._api.call(o.action_create, body, write=True)
+        except AmbiguousError as exc:
+            self._sent_unanswered(key, exc)
+            raise
+        return _ids(data.get(o.key_ids, data.get("Ids")), len(items))
+
+    def _links(self, items: list[CardCreate]) -> list[str | int]:
+        """What each new card's studentInfo holds (see ``student_link``)."""
+        if self.options.student_link == "student_no":
+            return [it.student_no for it in items]
+        missing = [it.student_no for it in items if not it.student_record_id]
+        ids = self._student_records(missing) if missing else {}
+        links: list[str | int] = []
+        for it in items:
+            ident = it.student_record_id or ids.get(it.student_no, "")
+            if not ident:
+                raise FatalError(f"神笔中找不到学号 {it.student_no} 的学生记录", code="no_student")
+            links.append(ident)
+        return links
+
+    def update_cards(self, items: Sequence[CardUpdate], status: CardStatus,
+                     idempotency_key: str) -> list[RecordResult]:
+        """Batch update by card record Id. When 神笔 says a record does not exist, the cards
+        are read by Id: the missing ones fail, the rest is sent once more."""
+        if not items:
+            return []
+        check_batch_size(len(items), self.options.batch_size)
+        label = status_label(self.fields, status)
+        self._settle(idempotency_key, [])
+        return self._update(list(items), label, idempotency_key, again=True)
+
+    def _update(self, items: list[CardUpdate], label: str, key: str,
+                again: bool) -> list[RecordResult]:
+        o = self.options
+        ids = [it.card_id for it in items]
+        body = self._api.body(o.cards_object, **{
+            o.key_ids: ids, o.key_fields: [self.fields.card_status],
+            o.key_values: [[[label]] for _ in items]})
+        try:
+            data = self._api.call(o.action_update, body, write=True)
+        except AmbiguousError as exc:
+            self._sent_unanswered(key, exc)
+            raise
+        except ShenbiRejected as exc:
+            if exc.scode != "ResourceNotFound.Record" or not again:
+                raise
+            present = self._existing(ids)
+            results: dict[int, RecordResult] = {}
+            retry = []
+            for i, it in enumerate(items):
+                if it.card_id in present:
+                    retry.append(i)
+                else:
+                    results[i] = Failed(exc.scode, "卡记录不存在（可能已被删除）")
+            if retry:
+                done = self._update([items[i] for i in retry], label, key, again=False)
+                results.update(zip(retry, done, strict=True))
+            return [results[i] for i in range(len(items))]
+        _ids(data.get(o.key_ids, data.get("Ids")), len(items))
+        return [Succeeded(it.card_id) for it in items]
+
+    def _existing(self, ids: list[str]) -> set[str]:
+        o = self.options
+        body = {o.key_app: o.app_code, o.key_entity: o.cards_object, o.key_ids: ids,
+                o.key_fields: [self.fields.card_status]}
+        data = self._api.read(o.action_get, body)
+        records = data.get("EntityRecordSet", data.get("EntityRecord", []))
+        if not isinstance(records, list):
+            raise RetryableError(f"{SERVICE}的应答缺少记录列表", code="malformed")
+        return {id_of(r) for r in records if isinstance(r, dict)}
+
+    # -- the connection test ---------------------------------------------------------------
+
+    def check_connection(self) -> None:
+        """Read one record of each object with the mapped fields; raise a ConnectorError whose
+        code says what is wrong: network, key, signature, clock, permission, app, object or
+        field — with the clock difference when the signature expired."""
+        o = self.options
+        for title, entity, keys in (
+            ("学生对象", o.students_object, self._student_fields()),
+            ("一卡通对象", o.cards_object, self._card_fields()),
+        ):
+            body = self._api.body(entity, **{o.key_fields: keys}, Limit=1, Offset=0)
+            try:
+                self._api.read(o.action_query, body, attempts=1)
+            except ConnectorError as exc:
+                raise _connection_error(exc, title, entity, keys, self.fields) from None
+
+
+def _ids(value: Any, n: int) -> list[str]:
+    """The record Ids of a write's answer, as strings (Ids above 2^53 kept exact)."""
+    ids = [record_id(v) for v in value] if isinstance(value, list) else []
+    if len(ids) != n or not all(ids):
+        raise AmbiguousError(f"{SERVICE}没有返回全部 {n} 条记录的 Id：请求可能已生效，正在核对",
+                             code="partial")
+    return ids
+
+
+def _connection_error(exc: ConnectorError, title: str, entity: str, keys: list[str],
+                      fm: Any) -> ConnectorError:
+    if isinstance(exc, RetryableError | AmbiguousError) and exc.code in ("network", "timeout"):
+        area = "network"
+    elif isinstance(exc, ShenbiRejected):
+        area = area_of(exc.scode)
+    else:
+        area = "key" if exc.code == "secret_missing" else ""
+    if not area:
+        return ConnectorError(f"连接测试失败（{title} {entity}）：{exc.message}", code=exc.code)
+    detail = exc.message
+    if area == "clock" and isinstance(exc, ShenbiRejected) and exc.skew_s is not None:
+        ahead = "快" if exc.skew_s < 0 else "慢"
+        detail += f" 本机时钟比服务器{ahead}约 {abs(exc.skew_s):.0f} 秒。"
+    elif area == "object":
+        detail = f"{title}（{entity}）不存在：请检查配置中的对象 key（{exc.message}）"
+    elif area == "field":
+        names = "、".join(f"{FIELD_NAMES.get(_key_name(fm, k), k)}（{k}）" for k in keys)
+        detail = f"{title}（{entity}）的字段对应有误，当前对应：{names}。{exc.message}"
+    return ConnectorError(f"连接测试失败：{_AREA_TEXT[area]}。{detail}", code=area)
+
+
+def _key_name(fm: Any, key: str) -> str:
+    for name in FIELD_NAMES:
+        if getattr(fm, name, None) == key:
+            return name
+    return key

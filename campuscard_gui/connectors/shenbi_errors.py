@@ -1,0 +1,57 @@
+"""神笔's error codes (Tencent Cloud API 3.0 style, shared/specs/shenbi.md §6.7 and §8)
+explained to the operator, and what each says about the connection (for 测试连接): the key,
+the signature, the clock, the app, the object or a field."""
+
+from __future__ import annotations
+
+# code (or its prefix before the first ".") -> (area, explanation)
+_CODES: dict[str, tuple[str, str]] = {
+    "AuthFailure.SecretIdNotFound": ("key", "SecretId（AK）不存在：请检查神笔颁发的 AK"),
+    "AuthFailure.InvalidSecretId": ("key", "SecretId（AK）格式不正确"),
+    "AuthFailure.SignatureFailure": ("signature", "签名不正确：SecretKey（SK）与 AK 不匹配，"
+                                                  "或签名设置（服务名、版本）与神笔不一致"),
+    "AuthFailure.InvalidAuthorization": ("signature", "签名格式不正确：请检查签名设置中的服务名"),
+    "AuthFailure.SignatureExpire": ("clock", "本机时钟与神笔服务器相差超过 5 分钟，签名已失效："
+                                             "请校准本机时间（开启自动同步时间）"),
+    "AuthFailure.TokenFailure": ("key", "临时凭证无效"),
+    "AuthFailure.UnauthorizedOperation": ("permission", "该 AK/SK 没有执行此操作的权限"),
+    "UnauthorizedOperation": ("permission", "该 AK/SK 没有执行此操作的权限"),
+    "NoSuchVersion": ("signature", "神笔不支持配置中的接口版本（X-TC-Version）"),
+    "InvalidAction": ("signature", "神笔不认识这个接口名称：请检查配置中的接口名称"),
+    "ActionOffline": ("signature", "该接口已下线"),
+    "ResourceNotFound.App": ("app", "应用不存在：请检查配置中的应用 code"),
+    "ResourceNotFound.Entity": ("object", "对象不存在：请检查配置中的对象 key，"
+                                          "并确认应用已发布到运行态"),
+    "ResourceNotFound.Record": ("", "记录不存在（可能已被删除）"),
+    "ResourceNotFound": ("object", "找不到请求的资源"),
+    "InvalidParameterValue.Field": ("field", "字段不存在或取值不正确：请检查字段对应"),
+    "InvalidParameterValue": ("", "参数取值不正确"),
+    "InvalidParameter": ("", "参数不正确"),
+    "MissingParameter": ("", "缺少参数"),
+    "LimitExceeded": ("", "一次写入的记录数超过神笔的上限：请在配置中调小每批条数"),
+    "RequestLimitExceeded": ("", "请求过于频繁，稍后重试"),
+    "InternalError": ("", "神笔内部错误"),
+    "UnsupportedOperation": ("", "神笔不支持该操作"),
+}
+
+
+def _entry(code: str) -> tuple[str, str] | None:
+    found = _CODES.get(code)
+    if found is None and "." in code:
+        found = _CODES.get(code.split(".", 1)[0])
+    return found
+
+
+def area_of(code: str) -> str:
+    found = _entry(code)
+    return found[0] if found else ""
+
+
+def explain(code: str, message: str, request_id: str = "") -> str:
+    """``<explanation>（<code>：<server message>；RequestId <id>）``."""
+    found = _entry(code)
+    text = found[1] if found else "神笔拒绝了请求"
+    detail = f"{code}：{message}" if message else code
+    if request_id:
+        detail += f"；RequestId {request_id}"
+    return f"{text}（{detail}）"

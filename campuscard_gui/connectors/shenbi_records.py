@@ -1,0 +1,241 @@
+"""神笔 (千帆神笔 aPaaS) records ↔ domain values, and the options a 神笔 profile holds
+(shared/specs/shenbi.md §3, §4, §8).
+
+Much of 神笔's OpenAPI is not public. Every part of the wire contract the spec marks [INFER]
+or [UNKNOWN] — the service name in the credential scope, the API version, the action names,
+the body key names, the batch and page limits, the rate limit — is an option here whose default
+is the spec's recommendation (§8), marked ``# [INFER]``.
+
+Reading is lenient, as the spec shows the server doing both: ``Value``/``value`` and
+``DisplayValue``/``displayValue``; field keys with or without an initial capital; record Ids as
+JSON strings or as integers above 2^53 (kept as strings, never through a float).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlsplit
+
+from ..config.fieldmap import FieldMap
+from ..core.errors import ConfigError
+from ..core.model import Card
+from .common import number_option
+from .jiandaoyun_records import decimal_of, ms_of
+
+Record = Mapping[str, Any]
+SERVICE = "神笔"
+LINK_MODES = ("record_id", "student_no")
+_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
+_WORD = re.compile(r"^[A-Za-z][A-Za-z0-9_.]{0,63}$")
+
+
+@dataclass(frozen=True, slots=True)
+class ShenbiOptions:
+    """A 神笔 profile's options, validated (design: Profile.options). The AK/SK (SecretId,
+    SecretKey) are in the keyring, not here."""
+
+    base_url: str  # POST {base_url}/metadata/{Action}; the real host is [UNKNOWN]
+    app_code: str  # 应用 code (设计态 → 应用设置)
+    students_object: str  # 对象 key of the students object
+    cards_object: str  # 对象 key of the cards object
+    fields: FieldMap  # field keys (api_key); card fields default to the seed's
+    # What the card's studentInfo holds: the student's record Id (a relation field; the
+    # seed's "学生对象的业务ID") or the 学号 as text. [INFER]
+    student_link: str = "record_id"
+    service: str = "apaas"  # [INFER] the service name in the TC3 credential scope
+    version: str = "2022-01-01"  # [INFER] X-TC-Version
+    region: str = ""  # X-TC-Region, sent only when set
+    action_query: str = "DescribeEntityRecords"  # [INFER]
+    action_get: str = "DescribeEntityRecordsById"  # [DOC] §4.1
+    action_create: str = "CreateEntityRecords"  # [INFER]
+    action_update: str = "ModifyEntityRecords"  # [INFER]
+    key_app: str = "AppCode"  # [INFER] body key names
+    key_entity: str = "Entity"  # [DOC]
+    key_fields: str = "Fields"  # [DOC]
+    key_values: str = "Values"  # [INFER]
+    key_ids: str = "Ids"  # [DOC]
+    key_filter: str = "Filter"  # [INFER] (the inner Connector/Children shape is [DOC])
+    batch_size: int = 100  # [INFER] records per batch create/update (real cap unknown)
+    page_size: int = 200  # [INFER] records per query page
+    or_max: int = 100  # [INFER] conditions per OR filter when reading cards back
+    requests_per_second: int = 20  # [INFER] per-SecretId rate limit
+    rate_margin_s: float = 0.03  # added to each 1 s rate window (network jitter)
+    concurrency: int = 4  # write calls in flight at once
+    timeout_s: float = 30.0
+    read_retries: int = 4
+    # How long a request that got no answer may still be applied by the server; before the
+    # records of such a request are sent again they are read back after this long. [INFER]
+    settle_s: float = 60.0
+
+    @classmethod
+    def parse(cls, options: Mapping[str, Any]) -> ShenbiOptions:
+        def text(key: str, default: str | None = None, pattern: re.Pattern[str] | None = None
+                 ) -> str:
+            value = options.get(key, default)
+            if not isinstance(value, str) or not value.strip():
+                raise ConfigError(f"神笔配置缺少“{key}”")
+            value = value.strip()
+            if pattern is not None and not pattern.match(value):
+                raise ConfigError(f"神笔配置“{key}”格式不正确：{value}")
+            return value
+
+        def number(key: str, default: float, low: float, high: float) -> float:
+            return number_option(options, key, default, low, high, "神笔")
+
+        base_url = text("base_url").rstrip("/")
+        parts = urlsplit(base_url)
+        if parts.scheme not in ("https", "http") or not parts.hostname:
+            raise ConfigError("神笔 OpenAPI 地址必须以 https:// 开头")
+        link = options.get("student_link", "record_id")
+        if link not in LINK_MODES:
+            raise ConfigError("神笔配置“student_link”只能是 record_id 或 student_no")
+        students, cards = text("students_object", None, _KEY), text("cards_object", None, _KEY)
+        if students == cards:
+            raise ConfigError("神笔的学生对象和一卡通对象不能是同一个对象")
+        d = cls.__dataclass_fields__  # the defaults, one place
+        return cls(
+            base_url=base_url,
+            app_code=text("app_code", None, _WORD),
+            students_object=students,
+            cards_object=cards,
+            fields=FieldMap.from_json(options.get("fields")),
+            student_link=str(link),
+            service=text("service", str(d["service"].default), _WORD),
+            version=text("version", str(d["version"].default)),
+            region=str(options.get("region") or "").strip(),
+            **{k: text(k, str(d[k].default), _WORD) for k in (
+                "action_query", "action_get", "action_create", "action_update", "key_app",
+                "key_entity", "key_fields", "key_values", "key_ids", "key_filter")},
+            batch_size=int(number("batch_size", 100, 1, 1000)),
+            page_size=int(number("page_size", 200, 1, 1000)),
+            or_max=int(number("or_max", 100, 1, 1000)),
+            requests_per_second=int(number("requests_per_second", 20, 1, 1000)),
+            rate_margin_s=number("rate_margin_s", 0.03, 0, 1),
+            concurrency=int(number("concurrency", 4, 1, 20)),
+            timeout_s=number("timeout_s", 30, 0.05, 600),
+            read_retries=int(number("read_retries", 4, 1, 10)),
+            settle_s=number("settle_s", 60, 0, 3600),
+        )
+
+
+# -- values ----------------------------------------------------------------------------------
+
+def record_id(value: Any) -> str:
+    """A record Id as a string: JSON strings as they are, integers exactly (never a float)."""
+    if isinstance(value, bool) or value is None:
+        return ""
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2 ** 53:
+        return str(int(value))  # a float beyond 2^53 has lost digits: refused as ""
+    return ""
+
+
+def _cell(fields: Mapping[str, Any], key: str) -> Any:
+    """The ``{Value, DisplayValue}`` cell of ``key``, whatever the case of its first letter."""
+    cell = fields.get(key)
+    if cell is None and key:
+        cell = fields.get(key[0].upper() + key[1:])
+        if cell is None:
+            cell = fields.get(key[0].lower() + key[1:])
+    return cell
+
+
+def _part(cell: Any, name: str) -> Any:
+    if not isinstance(cell, Mapping):
+        return None
+    if name in cell:
+        return cell[name]
+    return cell.get(name[0].lower() + name[1:])
+
+
+def field_values(rec: Record) -> Mapping[str, Any]:
+    values = rec.get("FieldValue", rec.get("fieldValue"))
+    return values if isinstance(values, Mapping) else {}
+
+
+def value_of(rec: Record, key: str) -> Any:
+    return _part(_cell(field_values(rec), key), "Value")
+
+
+def display_of(rec: Record, key: str) -> Any:
+    return _part(_cell(field_values(rec), key), "DisplayValue")
+
+
+def _scalar(value: Any) -> str:
+    if value is None or isinstance(value, bool):
+        return ""
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else str(value)
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, list) and len(value) == 1:
+        return _scalar(value[0])
+    return ""
+
+
+def text_of(rec: Record, key: str) -> str:
+    """A field as text. Enums read their label (DisplayValue: Value may hold option codes)."""
+    if key in ("Id", "id"):
+        return id_of(rec)
+    shown = display_of(rec, key)
+    if isinstance(shown, list):
+        return _scalar(shown)
+    value = value_of(rec, key)
+    return _scalar(value) if value is not None else _scalar(shown)
+
+
+def id_of(rec: Record) -> str:
+    return record_id(rec.get("Id", rec.get("id")))
+
+
+def link_of(rec: Record, key: str) -> str:
+    """A relation field's value: the linked record's Id (Value; a one-element list too)."""
+    value = value_of(rec, key)
+    if isinstance(value, list) and len(value) == 1:
+        value = value[0]
+    if isinstance(value, Mapping):
+        value = value.get("Id", value.get("id"))
+    return record_id(value)
+
+
+def card_of(rec: Record, fm: FieldMap, student_no: str) -> Card | None:
+    """The Card a card record holds (its student's 学号 resolved by the caller); None when the
+    status label is empty or not mapped."""
+    status = fm.card_status_of(text_of(rec, fm.card_status))
+    if status is None:
+        return None
+    opened = value_of(rec, fm.card_open_time)
+    amount: Decimal = decimal_of(value_of(rec, fm.card_amount))
+    return Card(card_id=id_of(rec), student_no=student_no, status=status,
+                open_time=ms_of(opened if opened not in ("", None) else None), amount=amount,
+                revision=_scalar(value_of(rec, "UpdatedTime")))
+
+
+def newest_by(records: Iterable[Record], student_of: Mapping[str, str] | None,
+              fm: FieldMap, link_mode: str) -> dict[str, Record]:
+    """学号 -> the student's newest card record (highest CreatedTime, then Id). ``student_of``
+    maps student record Ids to 学号 when cards link by record Id."""
+    best: dict[str, tuple[tuple[int, int], Record]] = {}
+    for rec in records:
+        if link_mode == "record_id":
+            no = (student_of or {}).get(link_of(rec, fm.card_student), "")
+        else:
+            no = text_of(rec, fm.card_student)
+        if not no:
+            continue
+        created = ms_of(value_of(rec, "CreatedTime")) or 0
+        ident = id_of(rec)
+        rank = (created, int(ident) if ident.isdigit() else 0)
+        held = best.get(no)
+        if held is None or rank > held[0]:
+            best[no] = (rank, rec)
+    return {no: rec for no, (_rank, rec) in best.items()}
