@@ -234,8 +234,14 @@ def test_secret_keys_follow_kind_and_sign_in() -> None:
     assert secret_keys("kintone", {"auth": "token"}) == ("students_token", "cards_token")
     assert secret_keys("kintone", {}) == ("students_token", "cards_token")  # the default
     assert secret_keys("kintone", {"auth": "password"}) == ("password",)
+    assert secret_keys("shenbi", {}) == ("secret_id", "secret_key")  # AK, then SK
+    assert secret_keys("ipaas", {"token_header": "X-Gateway-Token"}) == ("gateway_token",)
+    assert secret_keys("ipaas", {"token_header": " "}) == ()  # the gateway takes no secret
+    assert secret_keys("ipaas", {}) == ()
     every = {k for kind, o in (("jiandaoyun", {}), ("kintone", {}),
-                               ("kintone", {"auth": "password"})) for k in secret_keys(kind, o)}
+                               ("kintone", {"auth": "password"}), ("shenbi", {}),
+                               ("ipaas", {"token_header": "X-Token"}))
+             for k in secret_keys(kind, o)}
     assert every <= set(SECRET_KEYS)  # delete() removes whatever a profile stored
 
 
@@ -312,3 +318,34 @@ def test_typed_secrets_in_front_of_the_store(store: CredentialStore) -> None:
     assert typed.available() and "typed-s" not in repr(typed)
     with pytest.raises(CredentialError):
         typed.get("k", "password")
+
+
+def ipaas(header: str) -> Profile:
+    return Profile("gw", "ipaas", {"gateway_url": "https://gw.example.edu.cn/flow",
+                                   "read_profile": "sb", "token_header": header})
+
+
+def test_ipaas_token_follows_the_header(paths: Paths, store: CredentialStore,
+                                        memory: MemoryKeyring) -> None:
+    config = ConfigStore(paths)
+    service = "campuscard-gui:gw"
+    with pytest.raises(CredentialError) as info:  # a header and no token: nothing saved
+        save_with_secrets(config, store, ipaas("X-Gateway-Token"), {})
+    assert info.value.code == "secret_missing" and "gw" not in config.load_profiles()
+    save_with_secrets(config, store, ipaas("X-Gateway-Token"), {"gateway_token": "tok"})
+    assert memory.entries == {(service, "gateway_token"): "tok"}
+    # the gateway no longer takes a secret: the token goes
+    assert save_with_secrets(config, store, ipaas(""), {"gateway_token": "ignored"}) == 1
+    assert memory.entries == {} and config.get_profile("gw").options["token_header"] == ""
+
+
+def test_shenbi_needs_both_ak_and_sk(paths: Paths, store: CredentialStore,
+                                     memory: MemoryKeyring) -> None:
+    config = ConfigStore(paths)
+    profile = Profile("sb", "shenbi", {"base_url": "https://apaas.example.com"})
+    with pytest.raises(CredentialError) as info:
+        save_with_secrets(config, store, profile, {"secret_id": "AKID"})
+    assert "secret_key" in info.value.message and memory.entries == {}
+    save_with_secrets(config, store, profile, {"secret_id": "AKID", "secret_key": "SK"})
+    assert memory.entries == {("campuscard-gui:sb", "secret_id"): "AKID",
+                              ("campuscard-gui:sb", "secret_key"): "SK"}

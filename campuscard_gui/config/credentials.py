@@ -1,8 +1,9 @@
 """Secrets (API keys, tokens, passwords) live in the operating system's keyring, nowhere else.
 
 One keyring entry per secret: service ``campuscard-gui:<profile>``, username = the key name
-(``api_key`` for 简道云; ``students_token`` and ``cards_token``, or ``password``, for kintone:
-see :func:`secret_keys`). Windows (Credential Manager) and macOS (Keychain) have a keyring
+(``api_key`` for 简道云; ``students_token`` and ``cards_token``, or ``password``, for kintone;
+``secret_id`` and ``secret_key`` (AK/SK) for 神笔; ``gateway_token`` for an iPaaS gateway
+that takes one: see :func:`secret_keys`). Windows (Credential Manager) and macOS (Keychain) have a keyring
 built in; on Linux it is the Secret Service (gnome-keyring or KWallet) on the D-Bus session
 bus.
 
@@ -34,19 +35,26 @@ SERVICE_PREFIX = "campuscard-gui:"
 # leaves nothing behind whatever its kind was. Add new names here when a kind needs them.
 SECRET_KEYS: tuple[str, ...] = (
     "api_key", "api_token", "students_token", "cards_token", "secret_id", "secret_key",
-    "username", "password",
+    "username", "password", "gateway_token",
 )
 KINTONE_TOKEN_KEYS = ("students_token", "cards_token")  # one API token per app
+SHENBI_KEYS = ("secret_id", "secret_key")  # the tenant's AK/SK, both secret
 
 
 def secret_keys(kind: str, options: Mapping[str, Any]) -> tuple[str, ...]:
     """The keyring entries a profile of ``kind`` with ``options`` needs (the `profiles list`
     secret column, what the profile dialog asks for, what saving keeps): none for ``local``;
-    for kintone they follow ``options["auth"]`` (an API token per app, or the password)."""
+    for kintone they follow ``options["auth"]`` (an API token per app, or the password); 神笔
+    needs its AK and SK; an iPaaS gateway its token only when it takes one (``token_header``
+    set; the 神笔 profile it reads through keeps its own AK/SK)."""
     if kind == "local":
         return ()
     if kind == "kintone":
         return ("password",) if options.get("auth") == "password" else KINTONE_TOKEN_KEYS
+    if kind == "shenbi":
+        return SHENBI_KEYS
+    if kind == "ipaas":
+        return ("gateway_token",) if str(options.get("token_header") or "").strip() else ()
     return ("api_key",)  # 简道云, and the guess for a kind this version does not know
 
 UNAVAILABLE = "keyring_unavailable"
