@@ -3,9 +3,9 @@
 One keyring entry per secret: service ``campuscard-gui:<profile>``, username = the key name
 (``api_key`` for 简道云; ``students_token`` and ``cards_token``, or ``password``, for kintone;
 ``secret_id`` and ``secret_key`` (AK/SK) for 神笔; ``gateway_token`` for an iPaaS gateway
-that takes one: see :func:`secret_keys`). Windows (Credential Manager) and macOS (Keychain) have a keyring
-built in; on Linux it is the Secret Service (gnome-keyring or KWallet) on the D-Bus session
-bus.
+that takes one: see :func:`secret_keys`). Windows (Credential Manager) and macOS (Keychain)
+have a keyring built in; on Linux it is the Secret Service (gnome-keyring or KWallet) on the
+D-Bus session bus.
 
 There is deliberately no plaintext fallback: when no usable keyring exists, every call raises
 :class:`CredentialError` saying what to install or unlock. No secret ever appears in an
