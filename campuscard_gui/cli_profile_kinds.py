@@ -6,21 +6,39 @@ builds from its flags, what its secrets are called, and how ``profiles list`` sh
     kintone: --base-url URL --students-app ID --cards-app ID [--guest-space ID]
              [--auth token|password] [--user LOGIN]; secrets: an API token per app (token) or
              the user's password (password)
-    both:    [--map KEY=FIELD ...] [--timeout S] [--concurrency N] [--allow-http]
+    神笔:    --base-url URL --app-code CODE --students-object KEY --cards-object KEY
+             [--student-link record_id|student_no] [--set KEY=VALUE ...]; secrets: the AK
+             (SecretId) and the SK (SecretKey)
+    iPaaS:   --gateway-url URL --read-profile NAME [--token-header H] [--chunk-size N]
+             [--student-link record_id|student_no] [--set KEY=VALUE ...]; secret: the gateway
+             token, only with --token-header
+    all:     [--timeout S] [--concurrency N] [--allow-http]; all but iPaaS (which reads
+             through its 神笔 profile's mapping): [--map KEY=FIELD ...]
+
+``--set`` takes the 神笔 wire settings the spec can only infer (service, version, region,
+action_*, key_*, batch_size, page_size, or_max, requests_per_second, settle_s …): every
+option of the connector's own options class that has a default and no flag of its own, typed
+as its default is.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import math
+import re
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
 from .cli_common import UsageError
 from .config.fieldmap import FieldMap
+from .config.settings import Profile
 from .core.errors import ConfigError
 
-KINDS = ("jiandaoyun", "kintone")
-KIND_LABELS = {"local": "本地数据库", "jiandaoyun": "简道云", "kintone": "kintone"}
+KINDS = ("jiandaoyun", "kintone", "shenbi", "ipaas")
+KIND_LABELS = {"local": "本地数据库", "jiandaoyun": "简道云", "kintone": "kintone",
+               "shenbi": "神笔", "ipaas": "iPaaS 集成流"}
 JDY_DEFAULT_BASE_URL = "https://api.jiandaoyun.com/api"
 # the tunables' defaults (the connectors read the same names)
 JDY_DEFAULTS: dict[str, int | float] = {
@@ -34,25 +52,46 @@ SECRET_NAMES = {
     "students_token": "学生应用的 API 令牌",
     "cards_token": "一卡通应用的 API 令牌",
     "password": "kintone 密码",
+    "secret_id": "神笔 AK（SecretId）",
+    "secret_key": "神笔 SK（SecretKey）",
+    "gateway_token": "iPaaS 网关密钥",
 }
-# the flags only one kind takes: (argparse dest, flag)
-_ONLY: dict[str, tuple[tuple[str, str], ...]] = {
-    "jiandaoyun": (("app_id", "--app-id"), ("students_entry", "--students-entry"),
-                   ("cards_entry", "--cards-entry"), ("batch_rps", "--batch-rps"),
-                   ("enterprise_rps", "--enterprise-rps")),
-    "kintone": (("students_app", "--students-app"), ("cards_app", "--cards-app"),
-                ("guest_space", "--guest-space"), ("auth", "--auth"), ("user", "--user")),
-}
+_JDY, _KINTONE, _SHENBI, _IPAAS = KINDS
+# the flags not every kind takes: (argparse dest, flag, the kinds that take it)
+_FLAGS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("app_id", "--app-id", (_JDY,)), ("students_entry", "--students-entry", (_JDY,)),
+    ("cards_entry", "--cards-entry", (_JDY,)), ("batch_rps", "--batch-rps", (_JDY,)),
+    ("enterprise_rps", "--enterprise-rps", (_JDY,)),
+    ("students_app", "--students-app", (_KINTONE,)), ("cards_app", "--cards-app", (_KINTONE,)),
+    ("guest_space", "--guest-space", (_KINTONE,)), ("auth", "--auth", (_KINTONE,)),
+    ("user", "--user", (_KINTONE,)),
+    ("app_code", "--app-code", (_SHENBI,)), ("students_object", "--students-object", (_SHENBI,)),
+    ("cards_object", "--cards-object", (_SHENBI,)),
+    ("gateway_url", "--gateway-url", (_IPAAS,)), ("read_profile", "--read-profile", (_IPAAS,)),
+    ("token_header", "--token-header", (_IPAAS,)), ("chunk_size", "--chunk-size", (_IPAAS,)),
+    ("student_link", "--student-link", (_SHENBI, _IPAAS)),
+    ("settings", "--set", (_SHENBI, _IPAAS)),
+    ("base_url", "--base-url", (_JDY, _KINTONE, _SHENBI)),
+    ("map", "--map", (_JDY, _KINTONE, _SHENBI)),
+)
+# the options of the connectors' options classes that a flag of their own sets (not --set)
+_OWN_FLAGS = {"base_url": "--base-url", "app_code": "--app-code",
+              "students_object": "--students-object", "cards_object": "--cards-object",
+              "fields": "--map", "student_link": "--student-link", "student_id": "--student-link",
+              "gateway_url": "--gateway-url", "read_profile": "--read-profile",
+              "token_header": "--token-header", "chunk_size": "--chunk-size",
+              "timeout_s": "--timeout", "concurrency": "--concurrency"}
 _LOOPBACK = ("127.0.0.1", "localhost", "::1")
+_LATIN_CJK = re.compile(r"(?<=[\u4e00-\u9fff])(?=[A-Za-z])|(?<=[A-Za-z])(?=[\u4e00-\u9fff])")
 
 
-def check_base_url(url: str, allow_http: bool) -> str:
+def check_base_url(url: str, allow_http: bool, what: str = "API 地址") -> str:
     url = url.strip().rstrip("/")
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UsageError(f"API 地址应以 https:// 开头：{url}")
+        raise UsageError(f"{what}应以 https:// 开头：{url}")
     if parts.scheme == "http" and parts.hostname not in _LOOPBACK and not allow_http:
-        raise UsageError(f"API 地址不加密（http），密钥会明文传输：{url}"
+        raise UsageError(f"{what}不加密（http），密钥会明文传输：{url}"
                          "（如确为内网私有部署，请加 --allow-http）")
     return url
 
@@ -70,10 +109,13 @@ def field_map(specs: list[str]) -> FieldMap:
     return fm
 
 
-def _in_text(kind: str) -> str:
-    """A kind's name inside Chinese text (a Latin name gets spaces around it)."""
-    label = KIND_LABELS.get(kind, kind)
-    return f" {label} " if label.isascii() else label
+def _in_text(*kinds: str) -> str:
+    """Kinds' names inside Chinese text: “简道云”, “ kintone ”, “简道云、kintone 和神笔” (a
+    space wherever a Latin word meets a Chinese character, also at either end)."""
+    labels = [KIND_LABELS.get(k, k) for k in kinds]
+    text = labels[-1] if len(labels) == 1 else "、".join(labels[:-1]) + "和" + labels[-1]
+    text = _LATIN_CJK.sub(" ", text)
+    return (" " if text[0].isascii() else "") + text + (" " if text[-1].isascii() else "")
 
 
 def _missing(kind: str, *given: tuple[str, str | None]) -> None:
@@ -82,23 +124,69 @@ def _missing(kind: str, *given: tuple[str, str | None]) -> None:
         raise UsageError(f"{_in_text(kind).lstrip()}配置缺少参数：{'、'.join(missing)}")
 
 
-def _tunables(args: argparse.Namespace, defaults: dict[str, int | float]) -> dict[str, Any]:
+def _tunables(args: argparse.Namespace, defaults: Mapping[str, Any]) -> dict[str, Any]:
     given = {"timeout_s": args.timeout, "batch_rps": args.batch_rps,
-             "enterprise_rps": args.enterprise_rps, "concurrency": args.concurrency}
+             "enterprise_rps": args.enterprise_rps, "concurrency": args.concurrency,
+             "chunk_size": args.chunk_size}
     return {key: default if given[key] is None else given[key]
             for key, default in defaults.items()}
 
 
-def profile_options(args: argparse.Namespace) -> dict[str, Any]:
-    """The options of the profile ``profiles add`` was asked for (UsageError when wrong)."""
-    for other, flags in _ONLY.items():
-        if other != args.kind:
-            for dest, flag in flags:
-                if getattr(args, dest) is not None:
-                    raise UsageError(f"{flag} 只用于{_in_text(other)}配置"
-                                     f"（这里是 --kind {args.kind}）")
-    if args.kind == "kintone":
+def _defaults(options_class: type) -> dict[str, Any]:
+    """The options a connector's options class (a dataclass) has defaults for."""
+    return {f.name: f.default for f in dataclasses.fields(options_class)
+            if f.default is not dataclasses.MISSING}
+
+
+def wire_settings(specs: list[str], options_class: type) -> dict[str, Any]:
+    """``--set KEY=VALUE ...``: any option of ``options_class`` with a default and no flag of
+    its own, the value typed as the default is (range checks are the class's parse)."""
+    settable = {k: v for k, v in _defaults(options_class).items() if k not in _OWN_FLAGS}
+    out: dict[str, Any] = {}
+    for spec in specs:
+        key, sep, text = (part.strip() for part in spec.partition("="))
+        if not sep or not key:
+            raise UsageError(f"--set 的格式应为 KEY=值：{spec}")
+        if key in _OWN_FLAGS:
+            raise UsageError(f"“{key}”请用 {_OWN_FLAGS[key]} 设置")
+        if key not in settable:
+            raise UsageError(f"--set 不认识“{key}”（可设置：{'、'.join(sorted(settable))}）")
+        default = settable[key]
+        try:
+            value: Any = type(default)(text) if isinstance(default, int | float) else text
+        except ValueError:
+            kind = "整数" if isinstance(default, int) else "数"
+            raise UsageError(f"--set {key} 应为{kind}：{text}") from None
+        if isinstance(value, float) and not math.isfinite(value):
+            raise UsageError(f"--set {key} 应为数：{text}")
+        out[key] = value
+    return out
+
+
+def _checked(parse: Callable[[Mapping[str, Any]], object],
+             options: dict[str, Any]) -> dict[str, Any]:
+    """``options`` when the connector's own ``parse`` accepts them (UsageError otherwise), so
+    the CLI cannot save a profile the connector refuses."""
+    try:
+        parse(options)
+    except ConfigError as exc:
+        raise UsageError(exc.message) from None
+    return options
+
+
+def profile_options(args: argparse.Namespace,
+                    profiles: Mapping[str, Profile]) -> dict[str, Any]:
+    """The options of the profile ``profiles add`` was asked for (UsageError when wrong).
+    ``profiles``: the saved ones (an iPaaS profile reads through one of them)."""
+    for dest, flag, kinds in _FLAGS:
+        if args.kind not in kinds and getattr(args, dest) not in (None, []):
+            raise UsageError(f"{flag} 只用于{_in_text(*kinds)}配置（这里是 --kind {args.kind}）")
+    if args.kind == _KINTONE:
         return kintone_options(args)
+    if args.kind == _SHENBI:
+        return shenbi_options(args)
+    if args.kind == _IPAAS:
+        return ipaas_options(args, profiles)
     return jiandaoyun_options(args)
 
 
@@ -133,24 +221,72 @@ def kintone_options(args: argparse.Namespace) -> dict[str, Any]:
         "fields": field_map(args.map).to_json(),
         **_tunables(args, KINTONE_DEFAULTS),
     }
-    try:
-        KintoneOptions.parse(options)  # the connector's own checks: app ids, ranges, user
-    except ConfigError as exc:
-        raise UsageError(exc.message) from None
-    return options
+    return _checked(KintoneOptions.parse, options)  # app ids, ranges, the user
+
+
+def shenbi_options(args: argparse.Namespace) -> dict[str, Any]:
+    from .connectors.shenbi_records import ShenbiOptions
+
+    _missing(_SHENBI, ("--base-url", args.base_url), ("--app-code", args.app_code),
+             ("--students-object", args.students_object),
+             ("--cards-object", args.cards_object))
+    defaults = _defaults(ShenbiOptions)
+    options: dict[str, Any] = {
+        "base_url": check_base_url(args.base_url, args.allow_http, "神笔 OpenAPI 地址"),
+        "app_code": args.app_code.strip(),
+        "students_object": args.students_object.strip(),
+        "cards_object": args.cards_object.strip(),
+        "fields": field_map(args.map).to_json(),
+        "student_link": args.student_link or defaults["student_link"],
+        **_tunables(args, {k: defaults[k] for k in ("timeout_s", "concurrency")}),
+        **wire_settings(args.settings, ShenbiOptions),
+    }
+    return _checked(ShenbiOptions.parse, options)
+
+
+def ipaas_options(args: argparse.Namespace, profiles: Mapping[str, Profile]) -> dict[str, Any]:
+    from .connectors.ipaas import IpaasOptions
+
+    _missing(_IPAAS, ("--gateway-url", args.gateway_url), ("--read-profile", args.read_profile))
+    reader = args.read_profile.strip()
+    shenbi = sorted(n for n, p in profiles.items() if p.kind == _SHENBI and n != args.name)
+    found = profiles.get(reader)
+    if found is None or found.kind != _SHENBI or reader == args.name.strip():
+        what = "不存在" if found is None else f"是{_in_text(found.kind)}配置"
+        raise UsageError(f"--read-profile 应为已保存的神笔配置，“{reader}”{what}"
+                         f"（可用：{'、'.join(shenbi) or '无，请先添加 --kind shenbi 配置'}）")
+    defaults = _defaults(IpaasOptions)
+    options: dict[str, Any] = {
+        "gateway_url": check_base_url(args.gateway_url, args.allow_http, "iPaaS 网关地址"),
+        "read_profile": reader,
+        "token_header": (args.token_header or "").strip(),
+        "student_id": args.student_link or defaults["student_id"],
+        **_tunables(args, {k: defaults[k] for k in ("timeout_s", "concurrency", "chunk_size")}),
+        **wire_settings(args.settings, IpaasOptions),
+    }
+    return _checked(IpaasOptions.parse, options)
 
 
 def profile_object(profile_name: str, kind: str, options: dict[str, Any], secret: str,
                    default: bool) -> dict[str, Any]:
     """A profile as ``profiles list --format json`` shows it (never a secret)."""
     o = options
-    out: dict[str, Any] = {"name": profile_name, "kind": kind, "default": default,
-                           "base_url": o.get("base_url")}
-    if kind == "kintone":
+    out: dict[str, Any] = {"name": profile_name, "kind": kind, "default": default}
+    if kind == _IPAAS:
+        out.update(gateway_url=o.get("gateway_url"), read_profile=o.get("read_profile"),
+                   token_header=o.get("token_header") or "",
+                   student_id=o.get("student_id", "record_id"))
+    else:
+        out["base_url"] = o.get("base_url")
+    if kind == _KINTONE:
         out.update(students_app=o.get("students_app"), cards_app=o.get("cards_app"),
                    guest_space=o.get("guest_space") or "", auth=o.get("auth", "token"),
                    user=o.get("user") or "")
-    else:
+    elif kind == _SHENBI:
+        out.update(app_code=o.get("app_code"), students_object=o.get("students_object"),
+                   cards_object=o.get("cards_object"),
+                   student_link=o.get("student_link", "record_id"))
+    elif kind != _IPAAS:
         out.update(app_id=o.get("app_id"), students_entry=o.get("students_entry"),
                    cards_entry=o.get("cards_entry"))
     out["secret"] = secret
@@ -167,6 +303,12 @@ def where(o: dict[str, Any]) -> str:
         parts: tuple[tuple[str, str], ...] = (
             ("base_url", "地址"), ("students_app", "学生应用"), ("cards_app", "一卡通应用"),
             ("guest_space", "来宾空间"), ("auth", "认证"))
+    elif o["kind"] == _SHENBI:
+        parts = (("base_url", "地址"), ("app_code", "应用"), ("students_object", "学生对象"),
+                 ("cards_object", "一卡通对象"))
+    elif o["kind"] == _IPAAS:
+        parts = (("gateway_url", "网关"), ("read_profile", "读取用神笔配置"),
+                 ("token_header", "网关密钥请求头"))
     else:
         parts = (("base_url", "地址"), ("app_id", "应用"), ("students_entry", "学生表单"),
                  ("cards_entry", "一卡通表单"))

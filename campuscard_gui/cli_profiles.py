@@ -9,20 +9,31 @@
                    --cards-app ID [--guest-space ID] [--auth token|password] [--user LOGIN]
                    [--map KEY=FIELD ...] [--secret-stdin] [--timeout S] [--concurrency N]
                    [--allow-http] [--replace]
+    campuscard-cli profiles add NAME --kind shenbi --base-url URL --app-code CODE
+                   --students-object KEY --cards-object KEY [--student-link record_id|student_no]
+                   [--map KEY=FIELD ...] [--set KEY=VALUE ...] [--secret-stdin] [--timeout S]
+                   [--concurrency N] [--allow-http] [--replace]
+    campuscard-cli profiles add NAME --kind ipaas --gateway-url URL --read-profile NAME
+                   [--token-header H] [--chunk-size N] [--student-link record_id|student_no]
+                   [--set KEY=VALUE ...] [--secret-stdin] [--timeout S] [--concurrency N]
+                   [--allow-http] [--replace]
     campuscard-cli profiles remove NAME [--force]
     campuscard-cli profiles test NAME
 
 Secrets never come from the command line (other users can read a process's argv): with
 ``--secret-stdin`` they are read from standard input, one a line — the 简道云 API key; for
 kintone the students app's API token and then the cards app's, or (``--auth password``) the
-password — else typed at hidden prompts when standard input is a terminal; with neither,
-``add`` is a usage error (exit 2). The profile goes to profiles.json, the secrets to the OS
-keyring only; ``--replace`` removes the secrets the new settings no longer need. When the
-keyring is missing or locked nothing is saved at all and the exit code is 1 (the command was
-right, the machine is not ready).
+password; for 神笔 the AK (SecretId) and then the SK (SecretKey); for iPaaS the gateway token
+when ``--token-header`` is given — else typed at hidden prompts when standard input is a
+terminal; with neither, ``add`` is a usage error (exit 2). An iPaaS gateway without a token
+needs no secret (its 神笔 profile, ``--read-profile``, keeps the AK/SK). The profile goes to
+profiles.json, the secrets to the OS keyring only; ``--replace`` removes the secrets the new
+settings no longer need. When the keyring is missing or locked nothing is saved at all and the
+exit code is 1 (the command was right, the machine is not ready).
 
 Exit codes: 0 done; 1 the keyring or the connection test failed; 2 usage error (unknown or
-duplicate profile, missing option, no way to read the key, bad --map).
+duplicate profile, missing option, no way to read the key, bad --map or --set, a
+--read-profile that is not a saved 神笔 profile).
 """
 
 from __future__ import annotations
@@ -72,7 +83,7 @@ def _number(kind: type[int] | type[float], minimum: float) -> Any:
 
 def add_parser(sub: Any) -> None:
     """Register ``profiles …`` on the top-level subparsers object of campuscard-cli."""
-    profiles = sub.add_parser("profiles", help="后端配置（简道云、kintone 等）及其密钥")
+    profiles = sub.add_parser("profiles", help="后端配置（简道云、kintone、神笔等）及其密钥")
     psub = profiles.add_subparsers(dest="profiles_command", required=True,
                                    metavar="list|add|remove|test")
 
@@ -85,7 +96,7 @@ def add_parser(sub: Any) -> None:
     pa.add_argument("--kind", choices=KINDS, required=True)
     pa.add_argument("--base-url", metavar="URL",
                     help=f"API 地址（简道云默认 {JDY_DEFAULT_BASE_URL}；kintone 必填，"
-                         "例如 https://example.cybozu.com）")
+                         "例如 https://example.cybozu.com；神笔必填：OpenAPI 地址）")
     pa.add_argument("--app-id", metavar="ID", help="简道云：应用 ID")
     pa.add_argument("--students-entry", metavar="ID", help="简道云：学生表单 ID")
     pa.add_argument("--cards-entry", metavar="ID", help="简道云：一卡通表单 ID")
@@ -96,21 +107,42 @@ def add_parser(sub: Any) -> None:
                     help="kintone：认证方式，token（每个应用一个 API 令牌，默认）"
                          "或 password（登录名和密码）")
     pa.add_argument("--user", metavar="LOGIN", help="kintone：--auth password 时的登录名")
+    pa.add_argument("--app-code", metavar="CODE", help="神笔：应用 code")
+    pa.add_argument("--students-object", metavar="KEY", help="神笔：学生对象的对象 key")
+    pa.add_argument("--cards-object", metavar="KEY", help="神笔：一卡通对象的对象 key")
+    pa.add_argument("--gateway-url", metavar="URL", help="iPaaS：集成流 HTTP 触发器的网关地址")
+    pa.add_argument("--read-profile", metavar="NAME",
+                    help="iPaaS：读取学生和一卡通用的已保存神笔配置")
+    pa.add_argument("--token-header", metavar="H",
+                    help="iPaaS：携带网关密钥的请求头名称，例如 X-Gateway-Token"
+                         "（不填：网关不需要密钥）")
+    pa.add_argument("--chunk-size", type=_number(int, 1), metavar="N",
+                    help="iPaaS：每次调用网关发送的学生数")
+    pa.add_argument("--student-link", choices=("record_id", "student_no"),
+                    help="神笔：一卡通的学生字段存学生记录 Id（record_id，默认）还是学号；"
+                         "iPaaS：studentID 传哪一个")
+    pa.add_argument("--set", action="append", default=[], dest="settings",
+                    metavar="KEY=VALUE",
+                    help="神笔、iPaaS：其他接口设置，如 service=apaas、version=2022-01-01、"
+                         "batch_size=50（可重复）")
     pa.add_argument("--map", action="append", default=[], metavar="KEY=FIELD",
                     help=f"字段对应（KEY：{'/'.join(STUDENT_KEYS + CARD_KEYS)}）")
     pa.add_argument("--secret-stdin", action="store_true",
                     help="从标准输入读取密钥，每行一个：简道云为 API 密钥；kintone 为学生应用和"
-                         "一卡通应用的 API 令牌（两行），或 --auth password 时的密码")
+                         "一卡通应用的 API 令牌（两行），或 --auth password 时的密码；神笔为 AK"
+                         "（SecretId）和 SK（SecretKey）（两行）；iPaaS 为网关密钥"
+                         "（有 --token-header 时）")
     pa.add_argument("--timeout", type=_number(float, 1), metavar="S",
                     help=f"单个请求的超时秒数（默认：简道云 {JDY_DEFAULTS['timeout_s']}，"
-                         f"kintone {KINTONE_DEFAULTS['timeout_s']}）")
+                         f"kintone {KINTONE_DEFAULTS['timeout_s']}；神笔、iPaaS 为连接器的默认值）")
     pa.add_argument("--batch-rps", type=_number(float, 0.1), metavar="N",
                     help=f"简道云：批量接口每秒请求数（默认 {JDY_DEFAULTS['batch_rps']}）")
     pa.add_argument("--enterprise-rps", type=_number(float, 0.1), metavar="N",
                     help=f"简道云：整个企业每秒请求数（默认 {JDY_DEFAULTS['enterprise_rps']}）")
     pa.add_argument("--concurrency", type=_number(int, 1), metavar="N",
                     help=f"同时进行的请求数（默认：简道云 {JDY_DEFAULTS['concurrency']} 个写请求，"
-                         f"kintone {KINTONE_DEFAULTS['concurrency']}，最多 50）")
+                         f"kintone {KINTONE_DEFAULTS['concurrency']}，最多 50；"
+                         "神笔、iPaaS 为连接器的默认值）")
     pa.add_argument("--allow-http", action="store_true",
                     help="允许用不加密的 http 地址（仅限内网私有部署）")
     pa.add_argument("--replace", action="store_true", help="覆盖同名配置及其密钥")
@@ -215,20 +247,22 @@ def cmd_add(args: argparse.Namespace, ctx: Context) -> int:
     exists = name in ctx.store.load_profiles()
     if exists and not args.replace:
         raise UsageError(f"已有名为“{name}”的配置（如需覆盖，请加 --replace）")
-    profile = Profile(name, args.kind, profile_options(args))
+    profile = Profile(name, args.kind, profile_options(args, ctx.store.load_profiles()))
     keys = secret_keys(profile.kind, profile.options)
     what = "和".join(SECRET_NAMES.get(k, k) for k in keys)
-    check_secret_source(args, ctx, what)
     store = ctx.credential_store()
-    if not store.available():  # say so before anyone types a secret for nothing
-        from .config.credentials import UNAVAILABLE, CredentialError, unavailable_message
+    if keys:  # an iPaaS gateway without a token has none to ask for
+        check_secret_source(args, ctx, what)
+        if not store.available():  # say so before anyone types a secret for nothing
+            from .config.credentials import UNAVAILABLE, CredentialError, unavailable_message
 
-        raise CredentialError(unavailable_message(), code=UNAVAILABLE)
+            raise CredentialError(unavailable_message(), code=UNAVAILABLE)
     secrets = read_secrets(args, ctx, keys)
     # CredentialError (exit 1) when the keyring refuses: the profile is not saved
     removed = save_with_secrets(ctx.store, store, profile, secrets)
     stale = f"，并删除了不再需要的 {removed} 项旧密钥" if removed else ""
-    ctx.say(f"已保存配置“{name}”（{KIND_LABELS[args.kind]}），{what}已存入系统钥匙环{stale}；"
+    stored = f"{what}已存入系统钥匙环" if keys else "此配置不需要密钥"
+    ctx.say(f"已保存配置“{name}”（{KIND_LABELS[args.kind]}），{stored}{stale}；"
             f"可用 campuscard-cli profiles test {name} 测试连接")
     return 0
 

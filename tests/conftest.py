@@ -25,3 +25,19 @@ def isolated_dirs(tmp_path, monkeypatch) -> Paths:
 @pytest.fixture
 def paths(isolated_dirs: Paths) -> Paths:
     return isolated_dirs
+
+
+@pytest.fixture
+def memory():
+    """An in-memory keyring backend (tests/memory_keyring.py), never installed globally."""
+    from memory_keyring import MemoryKeyring
+
+    return MemoryKeyring()
+
+
+@pytest.fixture
+def creds(memory):
+    """A CredentialStore over ``memory``."""
+    from campuscard_gui.config.credentials import CredentialStore
+
+    return CredentialStore(memory)

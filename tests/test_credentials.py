@@ -31,11 +31,6 @@ SECRET = "jdy-SECRET-5f0c2a9e"
 
 
 @pytest.fixture
-def memory() -> MemoryKeyring:
-    return MemoryKeyring()
-
-
-@pytest.fixture
 def store(memory: MemoryKeyring) -> CredentialStore:
     return CredentialStore(memory)
 
