@@ -24,7 +24,6 @@ as its default is.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import math
 import re
 from collections.abc import Callable, Mapping
@@ -33,7 +32,7 @@ from urllib.parse import urlsplit
 
 from .cli_common import UsageError
 from .config.fieldmap import FieldMap
-from .config.settings import Profile
+from .config.settings import Profile, option_defaults
 from .core.errors import ConfigError
 
 KINDS = ("jiandaoyun", "kintone", "shenbi", "ipaas")
@@ -132,16 +131,10 @@ def _tunables(args: argparse.Namespace, defaults: Mapping[str, Any]) -> dict[str
             for key, default in defaults.items()}
 
 
-def _defaults(options_class: type) -> dict[str, Any]:
-    """The options a connector's options class (a dataclass) has defaults for."""
-    return {f.name: f.default for f in dataclasses.fields(options_class)
-            if f.default is not dataclasses.MISSING}
-
-
 def wire_settings(specs: list[str], options_class: type) -> dict[str, Any]:
     """``--set KEY=VALUE ...``: any option of ``options_class`` with a default and no flag of
     its own, the value typed as the default is (range checks are the class's parse)."""
-    settable = {k: v for k, v in _defaults(options_class).items() if k not in _OWN_FLAGS}
+    settable = {k: v for k, v in option_defaults(options_class).items() if k not in _OWN_FLAGS}
     out: dict[str, Any] = {}
     for spec in specs:
         key, sep, text = (part.strip() for part in spec.partition("="))
@@ -230,7 +223,7 @@ def shenbi_options(args: argparse.Namespace) -> dict[str, Any]:
     _missing(_SHENBI, ("--base-url", args.base_url), ("--app-code", args.app_code),
              ("--students-object", args.students_object),
              ("--cards-object", args.cards_object))
-    defaults = _defaults(ShenbiOptions)
+    defaults = option_defaults(ShenbiOptions)
     options: dict[str, Any] = {
         "base_url": check_base_url(args.base_url, args.allow_http, "神笔 OpenAPI 地址"),
         "app_code": args.app_code.strip(),
@@ -255,7 +248,7 @@ def ipaas_options(args: argparse.Namespace, profiles: Mapping[str, Profile]) -> 
         what = "不存在" if found is None else f"是{_in_text(found.kind)}配置"
         raise UsageError(f"--read-profile 应为已保存的神笔配置，“{reader}”{what}"
                          f"（可用：{'、'.join(shenbi) or '无，请先添加 --kind shenbi 配置'}）")
-    defaults = _defaults(IpaasOptions)
+    defaults = option_defaults(IpaasOptions)
     options: dict[str, Any] = {
         "gateway_url": check_base_url(args.gateway_url, args.allow_http, "iPaaS 网关地址"),
         "read_profile": reader,

@@ -6,6 +6,7 @@ never stored here: they belong in the OS keyring (config/credentials, later issu
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import tempfile
@@ -26,6 +27,14 @@ class Profile:
     name: str
     kind: str = "local"
     options: dict[str, Any] = field(default_factory=dict)
+
+
+def option_defaults(options_class: type) -> dict[str, Any]:
+    """The options a connector's options class (a dataclass such as ShenbiOptions) has defaults
+    for: what a profile gets when it leaves them out. The CLI and the profile dialog read them
+    here rather than keeping copies."""
+    return {f.name: f.default for f in dataclasses.fields(options_class)
+            if f.default is not dataclasses.MISSING}
 
 
 @dataclass(slots=True)
