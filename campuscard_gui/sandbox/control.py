@@ -9,6 +9,9 @@ Endpoint names (in fault filters and in ``counters().requests``):
   ``GET records``, ``POST records/cursor``, ``GET app/form/fields``. In a fault filter a bare
   resource (``records``, ``bulkRequest``, ``records/cursor``, ``app/form/fields``) stands for
   every method on it. A bulkRequest is one request: its sub-requests are not offered apart.
+- 神笔: the action, e.g. ``CreateEntityRecords``, ``DescribeEntityRecords``.
+- iPaaS gateway: ``ipaas/gateway``. The flow's own 神笔 calls behind it are neither counted nor
+  offered faults.
 
 Peak concurrency: ``counters().max_in_flight`` is the most requests the server was handling at
 once (from arrival to the moment the answer is handed to the server; refused ones included)
@@ -29,12 +32,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from . import kintone_settings
+from . import kintone_settings, shenbi_settings
 from .settings import ENDPOINTS, FAULT_KINDS, PARTIAL_ENDPOINTS, WRITE_ENDPOINTS
 
-_WRITES = WRITE_ENDPOINTS | kintone_settings.WRITE_ENDPOINTS
+_WRITES = WRITE_ENDPOINTS | kintone_settings.WRITE_ENDPOINTS | shenbi_settings.WRITE_ENDPOINTS
 _KINTONE_RESOURCES = frozenset(e.partition(" ")[2] for e in kintone_settings.ENDPOINTS)
-KNOWN_ENDPOINTS = ENDPOINTS | kintone_settings.ENDPOINTS | _KINTONE_RESOURCES
+KNOWN_ENDPOINTS = (ENDPOINTS | kintone_settings.ENDPOINTS | _KINTONE_RESOURCES
+                   | shenbi_settings.ENDPOINTS)
 
 
 @dataclass(frozen=True, slots=True)
