@@ -11,7 +11,8 @@ of a protocol cannot cancel out between the client and this emulator.
         assert all(n == 1 for n in sb.control.cards_by_student().values())
 
 ``start_sandbox("all")`` serves every backend on one port (简道云 under ``/api/…``, kintone
-under ``/k/…``), each over its own copy of the demo school with its own Control.
+under ``/k/…``, 神笔 under ``/shenbi/…``, the iPaaS gateway and its 神笔 under
+``/shenbi-ipaas/…``), each over its own copy of the demo school with its own Control.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from starlette.applications import Starlette
 
 from ..core.demo import generate_school
 from .control import Control, Counters, parse_fault_kinds
+from .ipaas import IpaasGateway
 from .jdy_schema import APP_ID, CARDS_ENTRY_ID, STUDENTS_ENTRY_ID
 from .jdy_store import JdyStore
 from .jiandaoyun import JiandaoyunApp
@@ -34,11 +36,17 @@ from .kintone_settings import KintoneSettings
 from .kintone_store import KintoneStore
 from .server import ConnectionRegistry, ServerThread, is_loopback
 from .settings import FAULT_KINDS, JdySettings
+from .shenbi import ShenbiApp
+from .shenbi_settings import ShenbiSettings
+from .shenbi_store import ShenbiStore
 
 __all__ = ["ALL_BACKENDS", "BACKENDS", "FAULT_KINDS", "Control", "Counters", "JdySettings",
-           "KintoneSettings", "RunningSandbox", "SandboxInfo", "run_sandbox", "start_sandbox"]
+           "KintoneSettings", "RunningSandbox", "SandboxInfo", "ShenbiSettings", "run_sandbox",
+           "start_sandbox"]
 
-BACKENDS = ("jiandaoyun", "kintone")
+BACKENDS = ("jiandaoyun", "kintone", "shenbi", "ipaas")
+_SHENBI_KEYS = ("backend", "base_url", "app_code", "students_object", "cards_object",
+                "secret_id", "secret_key", "service", "version")
 ALL_BACKENDS = "all"  # every backend in BACKENDS on one port
 
 
@@ -59,9 +67,25 @@ class SandboxInfo:
     user: str = ""
     password: str = field(default="", repr=False)
     guest_space: str = ""  # kintone: the apps' guest space id ("" when not in one)
+    # 神笔 and ipaas only: the tenant's app and objects, its AK/SK and the TC3 scope
+    app_code: str = ""
+    students_object: str = ""
+    cards_object: str = ""
+    secret_id: str = ""
+    secret_key: str = field(default="", repr=False)
+    service: str = ""
+    version: str = ""
+    # ipaas only: the flow's full gateway URL and its token ("" when none is checked)
+    gateway_url: str = ""
+    gateway_token: str = field(default="", repr=False)
 
     def start_line(self) -> dict[str, str]:
         """The JSON object ``campuscard-sandbox`` prints when ready."""
+        if self.backend in ("shenbi", "ipaas"):
+            line = {key: str(getattr(self, key)) for key in _SHENBI_KEYS}
+            if self.backend == "ipaas":
+                line.update(gateway_url=self.gateway_url, gateway_token=self.gateway_token)
+            return line
         if self.backend == "kintone":
             line = {"backend": self.backend, "base_url": self.base_url,
                     "students_app": self.students_app, "cards_app": self.cards_app,
@@ -138,6 +162,48 @@ def _build_kintone(*, students: int, seed: int, control: Control, api_key: str,
     return app, info
 
 
+def _build_shenbi(*, students: int, seed: int, control: Control, api_key: str,
+                  settings: Any, with_cards: bool, registry: ConnectionRegistry,
+                  gateway: bool = False) -> tuple[ShenbiApp, Callable[[str], dict[str, str]]]:
+    s = settings if settings is not None else ShenbiSettings()
+    if not isinstance(s, ShenbiSettings):
+        raise TypeError("settings for the shenbi/ipaas sandbox must be ShenbiSettings")
+    s.validate()
+    store = ShenbiStore(generate_school(students, seed), s, with_cards=with_cards)
+    control.attach(store.cards_by_student, store.records)
+    secret_id = s.secret_id or f"AKID{secrets.token_hex(16)}"
+    flow_id = f"AKIDflow{secrets.token_hex(12)}"  # the flow's own SecretId, used in process
+    credentials = {secret_id: api_key, flow_id: secrets.token_hex(16)}
+    base_path = s.base_path if s.base_path is not None else (
+        "/shenbi-ipaas" if gateway else "/shenbi")
+    app = ShenbiApp(store, control, credentials, s, base_path, registry.abort)
+    token = ""
+    if gateway:
+        token = secrets.token_urlsafe(24) if s.gateway_token is None else s.gateway_token
+        app.add_route(IpaasGateway(app, flow_id, token).route)
+
+    def info(url: str) -> dict[str, str]:
+        base = f"{url}{base_path}"
+        return {"base_url": base, "app_id": "", "students_entry_id": "", "cards_entry_id": "",
+                "app_code": s.app_code, "students_object": s.students_object,
+                "cards_object": s.cards_object, "secret_id": secret_id, "secret_key": api_key,
+                "service": s.service, "version": s.version,
+                "gateway_url": f"{base}/ipaas/gateway/{s.gateway_flow}" if gateway else "",
+                "gateway_token": token}
+
+    return app, info
+
+
+def _build_ipaas(**kw: Any) -> tuple[ShenbiApp, Callable[[str], dict[str, str]]]:
+    return _build_shenbi(**kw, gateway=True)
+
+
+_BUILDERS: dict[str, Callable[..., tuple[Any, Callable[[str], dict[str, str]]]]] = {
+    "jiandaoyun": _build_jiandaoyun, "kintone": _build_kintone, "shenbi": _build_shenbi,
+    "ipaas": _build_ipaas,
+}
+
+
 def start_sandbox(backend: str = "jiandaoyun", students: int = 200, seed: int = 1,
                   latency_ms: float = 0.0, fault_rate: float = 0.0,
                   faults: Iterable[str] | str = (), *, host: str = "127.0.0.1", port: int = 0,
@@ -149,8 +215,9 @@ def start_sandbox(backend: str = "jiandaoyun", students: int = 200, seed: int = 
     ``faults``: kinds from FAULT_KINDS; ``fault_rate`` of eligible requests get one.
     ``with_cards``: also load the demo school's card records (the cards form starts empty
     otherwise). ``settings``: backend settings (JdySettings for 简道云, KintoneSettings for
-    kintone; for "all" a mapping backend -> settings). For kintone, ``api_key`` is the user's
-    password (random when None).
+    kintone, ShenbiSettings for shenbi and ipaas; for "all" a mapping backend -> settings).
+    For kintone, ``api_key`` is the user's password, for shenbi/ipaas the SecretKey (random
+    when None).
     """
     if backend not in (*BACKENDS, ALL_BACKENDS):
         raise ValueError(f"unknown sandbox backend {backend!r}; "
@@ -175,12 +242,13 @@ def start_sandbox(backend: str = "jiandaoyun", students: int = 200, seed: int = 
         scope = str(fault_scope or getattr(own, "fault_scope", "writes"))
         control = Control(seed=seed, latency_ms=latency_ms, faults=kinds,
                           fault_rate=fault_rate, fault_scope=scope)
-        build = _build_kintone if name == "kintone" else _build_jiandaoyun
-        app, describe = build(students=students, seed=seed, control=control, api_key=key,
+        app, describe = _BUILDERS[name](students=students, seed=seed, control=control, api_key=key,
                               settings=own, with_cards=with_cards, registry=registry)
         built.append((name, control, app, describe))
     apps = [app for _name, _control, app, _describe in built]
-    asgi = apps[0] if len(apps) == 1 else Starlette(routes=[a.mount for a in apps])
+    # a mount at the root (a 神笔 base_path of "") would shadow the ones after it
+    mounts = sorted((a.mount for a in apps), key=lambda m: m.path == "")
+    asgi = apps[0] if len(apps) == 1 else Starlette(routes=mounts)
 
     def stopping() -> None:
         for a in apps:
@@ -189,7 +257,7 @@ def start_sandbox(backend: str = "jiandaoyun", students: int = 200, seed: int = 
     server = ServerThread(asgi, registry, host, port, on_stop=stopping)
     server.start()
     infos = tuple(SandboxInfo(**describe(server.url),
-                              api_key="" if name == "kintone" else key,
+                              api_key=key if name == "jiandaoyun" else "",
                               control=control, backend=name)
                   for name, control, _app, describe in built)
     return RunningSandbox(infos, server)

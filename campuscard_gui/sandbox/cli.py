@@ -2,10 +2,13 @@
 
 When ready it prints one JSON line per backend on stdout (简道云: backend, base_url, app_id,
 students_entry_id, cards_entry_id, api_key; kintone: backend, base_url, students_app,
-cards_app, students_token, cards_token, user, password, and guest_space when set);
-``--backend all`` serves every backend on one port and prints every backend's line, 简道云's
-first. The API key (kintone: the password) is random unless CAMPUSCARD_SANDBOX_API_KEY is set
-(secrets never go in argv).
+cards_app, students_token, cards_token, user, password, and guest_space when set; 神笔:
+backend, base_url, app_code, students_object, cards_object, secret_id, secret_key, service,
+version; ipaas: the 神笔 keys plus gateway_url and gateway_token);
+``--backend all`` serves every backend on one port and prints every backend's line in the
+order jiandaoyun, kintone, shenbi, ipaas. The API key (kintone: the password; 神笔: the
+SecretKey) is random unless CAMPUSCARD_SANDBOX_API_KEY is set, the iPaaS gateway token unless
+CAMPUSCARD_SANDBOX_GATEWAY_TOKEN is (secrets never go in argv).
 """
 
 from __future__ import annotations
@@ -18,12 +21,23 @@ import signal
 import sys
 import threading
 from collections.abc import Sequence
+from typing import Any
 
-from . import ALL_BACKENDS, BACKENDS, FAULT_KINDS, start_sandbox
+from . import ALL_BACKENDS, BACKENDS, FAULT_KINDS, ShenbiSettings, start_sandbox
 from .control import parse_fault_kinds
 from .server import is_loopback
 
 API_KEY_ENV = "CAMPUSCARD_SANDBOX_API_KEY"
+GATEWAY_TOKEN_ENV = "CAMPUSCARD_SANDBOX_GATEWAY_TOKEN"
+
+
+def _settings(backend: str) -> Any:
+    """The ipaas gateway's token from the environment, when set (None: defaults)."""
+    token = os.environ.get(GATEWAY_TOKEN_ENV)
+    if token is None or backend not in ("ipaas", ALL_BACKENDS):
+        return None
+    ipaas = ShenbiSettings(gateway_token=token)
+    return ipaas if backend == "ipaas" else {"ipaas": ipaas}
 
 
 def _fault_kinds(text: str) -> tuple[str, ...]:
@@ -43,7 +57,8 @@ def _rate(text: str) -> float:
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="campuscard-sandbox",
-        description="在本机启动模拟后端（简道云等），用于演练和测试；按 Ctrl+C 停止。")
+        description="在本机启动模拟后端（简道云、kintone、神笔、iPaaS 网关），用于演练和测试；"
+                    "按 Ctrl+C 停止。")
     p.add_argument("--backend", choices=(*BACKENDS, ALL_BACKENDS), default="jiandaoyun",
                    help="模拟的后端；all 表示在同一端口上同时模拟全部后端")
     p.add_argument("--host", default="127.0.0.1", help="监听地址（只允许本机回环地址）")
@@ -85,7 +100,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             running = start_sandbox(
                 args.backend, args.students, args.seed, args.latency_ms, args.fault_rate,
                 args.faults, host=args.host, port=args.port, with_cards=args.with_cards,
-                fault_scope=args.fault_scope, api_key=os.environ.get(API_KEY_ENV) or None)
+                fault_scope=args.fault_scope, api_key=os.environ.get(API_KEY_ENV) or None,
+                settings=_settings(args.backend))
         except OSError as exc:
             print(f"错误：无法监听 {args.host}:{args.port}（{exc.strerror or exc}）",
                   file=sys.stderr)

@@ -12,8 +12,9 @@ import threading
 
 import httpx
 import pytest
+from shenbi_helpers import Shenbi
 
-from campuscard_gui.sandbox import KintoneSettings, start_sandbox
+from campuscard_gui.sandbox import KintoneSettings, SandboxInfo, start_sandbox
 from campuscard_gui.sandbox.cli import build_parser
 
 CMD = [sys.executable, "-m", "campuscard_gui.sandbox.cli"]
@@ -77,6 +78,8 @@ def test_argument_parsing():
     assert args.faults == ("drop", "5xx") and args.fault_rate == 0.2
     assert args.backend == "jiandaoyun" and args.host == "127.0.0.1"
     assert build_parser().parse_args(["--backend", "all"]).backend == "all"
+    assert build_parser().parse_args(["--backend", "shenbi"]).backend == "shenbi"
+    assert build_parser().parse_args(["--backend", "ipaas"]).backend == "ipaas"
     with pytest.raises(SystemExit):
         build_parser().parse_args(["--faults", "bogus"])
     with pytest.raises(SystemExit):
@@ -95,13 +98,21 @@ def test_backend_all_serves_every_backend_on_one_port_and_prints_each_line():
     env = {**os.environ, "CAMPUSCARD_SANDBOX_API_KEY": "k-from-env"}
     proc = _start("--backend", "all", "--students", "20", "--seed", "3", env=env)
     try:
-        jdy, kin = _ready_line(proc), _ready_line(proc)
+        jdy, kin, shenbi, ipaas = (_ready_line(proc) for _ in range(4))
         assert set(jdy) == {"backend", "base_url", "app_id", "students_entry_id",
                             "cards_entry_id", "api_key"}
         assert set(kin) == {"backend", "base_url", "students_app", "cards_app",
                             "students_token", "cards_token", "user", "password"}
-        assert (jdy["backend"], kin["backend"]) == ("jiandaoyun", "kintone")
+        assert set(shenbi) == set(SHENBI_KEYS)
+        assert set(ipaas) == {*SHENBI_KEYS, "gateway_url", "gateway_token"}
+        assert [x["backend"] for x in (jdy, kin, shenbi, ipaas)] == [
+            "jiandaoyun", "kintone", "shenbi", "ipaas"]
         assert jdy["base_url"] == kin["base_url"] + "/api"
+        assert shenbi["base_url"] == kin["base_url"] + "/shenbi"
+        assert ipaas["base_url"] == kin["base_url"] + "/shenbi-ipaas"
+        assert shenbi["secret_key"] == ipaas["secret_key"] == "k-from-env"
+        for line in (shenbi, ipaas):
+            assert _shenbi_total(line) == 20
         r = httpx.post(f"{jdy['base_url']}/v5/app/entry/data/list",
                        headers={"Authorization": f"Bearer {jdy['api_key']}"},
                        json={"app_id": jdy["app_id"], "entry_id": jdy["students_entry_id"],
@@ -123,8 +134,9 @@ def test_backend_all_serves_every_backend_on_one_port_and_prints_each_line():
 def test_all_backends_keep_their_own_paths_errors_and_controls():
     running = start_sandbox("all", students=5, seed=2, api_key="secret")
     try:
-        jdy, kin = running.infos
+        jdy, kin, shenbi, ipaas = running.infos
         assert running.for_backend("kintone") is kin and running.info is jdy
+        assert running.for_backend("ipaas") is ipaas and ipaas.control is not shenbi.control
         assert jdy.control is not kin.control
         assert jdy.base_url == f"{kin.base_url}/api" and kin.password == jdy.api_key
         with httpx.Client(base_url=kin.base_url, timeout=10) as http:
@@ -143,7 +155,74 @@ def test_all_backends_keep_their_own_paths_errors_and_controls():
         assert jdy.control.counters().requests == {"app/list": 1}
         assert kin.control.counters().requests == {"GET nothing": 1, "GET records": 1}
         assert jdy.control.counters().auth_failures == 0
+        for info in (shenbi, ipaas):
+            assert info.secret_key == "secret" and info.api_key == ""
+            client = Shenbi(info)
+            try:
+                assert client.query(Limit=1)["TotalCount"] == 5
+                client.create_cards([[client.student_ids(1)[0], 0, 0, ["正常"]]])
+            finally:
+                client.close()
+        assert shenbi.control.counters().requests == {"DescribeEntityRecords": 2,
+                                                      "CreateEntityRecords": 1}
+        assert len(shenbi.control.cards_by_student()) == 1
+        assert len(ipaas.control.cards_by_student()) == 1  # each over its own school
+        r = httpx.post(ipaas.gateway_url, headers={"X-Gateway-Token": ipaas.gateway_token},
+                       json={"action": "freeze", "studentRecords": [
+                           {"studentID": "1458712091891462184"}]}, timeout=10)
+        assert "Error" not in r.json()["Response"]
     finally:
         running.stop()
     with pytest.raises(TypeError):
         start_sandbox("all", settings=KintoneSettings())
+    with pytest.raises(TypeError):
+        start_sandbox("shenbi", settings=KintoneSettings())
+
+
+SHENBI_KEYS = ("backend", "base_url", "app_code", "students_object", "cards_object",
+               "secret_id", "secret_key", "service", "version")
+
+
+def _shenbi_total(line: dict[str, str]) -> int:
+    fields = {k: line[k] for k in SHENBI_KEYS if k != "backend"}
+    info = SandboxInfo(app_id="", students_entry_id="", cards_entry_id="", api_key="",
+                       control=None, backend=line["backend"], **fields)
+    client = Shenbi(info)
+    try:
+        return int(client.query(Limit=1)["TotalCount"])
+    finally:
+        client.close()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+@pytest.mark.parametrize("backend", ["shenbi", "ipaas"])
+def test_shenbi_and_ipaas_start_lines(backend):
+    env = {**os.environ, "CAMPUSCARD_SANDBOX_API_KEY": "sk-from-env",
+           "CAMPUSCARD_SANDBOX_GATEWAY_TOKEN": "gw-from-env"}
+    proc = _start("--backend", backend, "--students", "12", "--seed", "3", "--with-cards",
+                  env=env)
+    try:
+        line = _ready_line(proc)
+        extra = {"gateway_url", "gateway_token"} if backend == "ipaas" else set()
+        assert set(line) == {*SHENBI_KEYS, *extra}
+        assert line["backend"] == backend and line["secret_key"] == "sk-from-env"
+        assert line["app_code"] == "campus" and line["students_object"] == "student"
+        assert line["cards_object"] == "card" and line["service"] == "apaas"
+        assert line["version"] == "2022-01-01" and line["secret_id"].startswith("AKID")
+        assert line["base_url"].startswith("http://127.0.0.1:")
+        assert _shenbi_total(line) == 12
+        if backend == "ipaas":
+            assert line["gateway_token"] == "gw-from-env"
+            assert line["gateway_url"] == line["base_url"] + "/ipaas/gateway/campuscard-flow"
+            r = httpx.post(line["gateway_url"], headers={"X-Gateway-Token": "gw-from-env"},
+                           json={"action": "freeze", "studentRecords": [
+                               {"studentID": "1458712091891462184"}]}, timeout=10)
+            assert "Error" not in r.json()["Response"]
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=10)
+        assert proc.returncode == 0, err
+        assert out == "" and "Traceback" not in err
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
