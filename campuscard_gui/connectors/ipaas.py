@@ -212,7 +212,9 @@ class IpaasConnector:
         content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
         failure: ConnectorError | None = None
         try:
-            response = self._client.post("", content=content, headers=self._headers)
+            # the absolute URL: joined to a base URL, httpx would add a trailing slash
+            response = self._client.post(self.options.gateway_url, content=content,
+                                         headers=self._headers)
         except httpx.HTTPError as exc:
             failure = transport_error(exc, write=write, service=SERVICE)
         if failure is not None:
@@ -237,10 +239,18 @@ def _answer(response: httpx.Response, write: bool) -> dict[str, Any]:
         code = payload.get("code", 0)
         if code in (0, "0", None) or inner is not None:
             return payload
+        # a flow answering only a status reports its failure in "code" (HTTP 200)
         message = str(payload.get("message") or payload.get("msg") or "")
+        text = f"{SERVICE}返回错误（code {code}）：{message}"
+        if str(code) == "429":
+            raise RetryableError(text, code="429", retry_after=1.0)
+        if str(code).startswith("5"):
+            if write:
+                raise AmbiguousError(text + "：请求可能已生效，正在核对", code=f"flow_{code}")
+            raise RetryableError(text, code=f"flow_{code}")
         if str(code) in ("400", "404") and "action" in message.lower():
             raise FatalError(f"{SERVICE}不认识该操作：{message}", code="unknown_action")
-        raise FatalError(f"{SERVICE}返回错误（code {code}）：{message}", code=str(code))
+        raise FatalError(text, code=str(code))
     if status in (401, 403):
         raise FatalError(f"{SERVICE}拒绝了网关密钥（HTTP {status}）：请检查配置中的密钥和请求头",
                          code="gateway_auth")

@@ -91,6 +91,9 @@ class ServerThread:
             app, http=registry.protocol_class(), ws="none", lifespan="off", loop="asyncio",
             log_config=None, log_level="warning", access_log=False,
             timeout_graceful_shutdown=2, server_header=False,
+            # no automatic Date: an app that states its time (神笔's clock, for the
+            # clock-skew explanation) sets the header itself
+            date_header=False,
         )
         self._server = uvicorn.Server(config)
         self._on_stop = on_stop

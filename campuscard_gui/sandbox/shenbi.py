@@ -19,6 +19,7 @@ import secrets
 import threading
 from collections.abc import Callable
 from decimal import Decimal
+from email.utils import formatdate
 from typing import Any
 
 from starlette.applications import Starlette
@@ -108,6 +109,13 @@ class ShenbiApp:
     # ------------------------------------------------------------------ the pipeline
 
     async def _endpoint(self, request: Request) -> Response:
+        response = await self._answer(request)
+        # the server's own clock (ShenbiSettings.clock), as a real server's Date header would
+        # be: a client can tell the operator how far its clock is off
+        response.headers["Date"] = formatdate(self.settings.clock(), usegmt=True)
+        return response
+
+    async def _answer(self, request: Request) -> Response:
         action = str(request.path_params["action"])
         ctl = self.control
         ctl.enter(action)

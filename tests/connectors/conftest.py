@@ -9,9 +9,12 @@ from typing import Any
 import pytest
 from jdy_helpers import jdy_options
 from kintone_helpers import kintone_options, token_auth
+from shenbi_helpers import ipaas_options, shenbi_options
 
+from campuscard_gui.connectors.ipaas import IpaasConnector
 from campuscard_gui.connectors.jiandaoyun import JiandaoyunConnector
 from campuscard_gui.connectors.kintone import KintoneAuth, KintoneConnector
+from campuscard_gui.connectors.shenbi import ShenbiConnector
 from campuscard_gui.sandbox import SandboxInfo, run_sandbox
 
 
@@ -68,6 +71,56 @@ def connect() -> Iterator[Callable[..., JiandaoyunConnector]]:
              ) -> JiandaoyunConnector:
         conn = JiandaoyunConnector(jdy_options(sb, **options),
                                    sb.api_key if api_key is None else api_key)
+        made.append(conn)
+        return conn
+
+    yield make
+    for conn in made:
+        conn.close()
+
+
+@pytest.fixture
+def shenbi_sandbox() -> Iterator[Callable[..., SandboxInfo]]:
+    """``shenbi_sandbox(**run_sandbox_kwargs)``: a 神笔 sandbox, stopped after the test."""
+    yield from _sandboxes("shenbi")
+
+
+@pytest.fixture
+def ipaas_sandbox() -> Iterator[Callable[..., SandboxInfo]]:
+    """``ipaas_sandbox(**run_sandbox_kwargs)``: 神笔 plus the iPaaS gateway of the seed's flow."""
+    yield from _sandboxes("ipaas")
+
+
+@pytest.fixture
+def sconnect() -> Iterator[Callable[..., ShenbiConnector]]:
+    """``sconnect(sandbox, secret_id=None, secret_key=None, **options)``: a 神笔 connector
+    (the sandbox's AK/SK unless given), closed after the test."""
+    made: list[ShenbiConnector] = []
+
+    def make(sb: SandboxInfo, secret_id: str | None = None, secret_key: str | None = None,
+             **options: Any) -> ShenbiConnector:
+        conn = ShenbiConnector(shenbi_options(sb, **options),
+                               sb.secret_id if secret_id is None else secret_id,
+                               sb.secret_key if secret_key is None else secret_key)
+        made.append(conn)
+        return conn
+
+    yield make
+    for conn in made:
+        conn.close()
+
+
+@pytest.fixture
+def iconnect(sconnect) -> Iterator[Callable[..., IpaasConnector]]:
+    """``iconnect(sandbox, token=None, reader=None, **options)``: an iPaaS connector writing
+    through the sandbox's gateway and reading through a 神笔 connector; closed after."""
+    made: list[IpaasConnector] = []
+
+    def make(sb: SandboxInfo, token: str | None = None, reader: Any = None,
+             **options: Any) -> IpaasConnector:
+        conn = IpaasConnector(ipaas_options(sb, **options),
+                              sb.gateway_token if token is None else token,
+                              reader if reader is not None else sconnect(sb))
         made.append(conn)
         return conn
 
