@@ -8,6 +8,7 @@ import sys
 
 import pytest
 
+from campuscard_gui import cli_profiles
 from campuscard_gui.cli import main
 from campuscard_gui.config import Paths
 from campuscard_gui.config.credentials import CredentialStore
@@ -27,6 +28,21 @@ def run(capsys: pytest.CaptureFixture[str], creds: CredentialStore | None, *argv
     code = main(list(argv), credentials=creds)
     out, err = capsys.readouterr()
     return code, out, err
+
+
+def fake_getpass(monkeypatch: pytest.MonkeyPatch, *answers: str) -> list[str]:
+    """Hidden prompts answered with ``answers`` in turn; returns the prompts asked, in order
+    (each must go to stderr: scripts read stdout)."""
+    prompts: list[str] = []
+    replies = iter(answers)
+
+    def getpass(prompt: str, stream: object = None) -> str:
+        prompts.append(prompt)
+        assert stream is sys.stderr
+        return next(replies)
+
+    monkeypatch.setattr(cli_profiles.getpass, "getpass", getpass)
+    return prompts
 
 
 def config_text(paths: Paths) -> str:

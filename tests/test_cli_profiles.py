@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_helpers import FakeTTY, config_text, run
+from cli_helpers import FakeTTY, config_text, fake_getpass, run
 from keyring.backends import fail
 from memory_keyring import LockedKeyring, MemoryKeyring
 
 import campuscard_gui
-from campuscard_gui import cli_common, cli_profiles
+from campuscard_gui import cli_common
 from campuscard_gui.cli import build_parser
 from campuscard_gui.config import ConfigStore, Paths, Profile, Settings
 from campuscard_gui.config.credentials import CredentialStore
@@ -83,21 +83,14 @@ def test_add_tunables_and_base_url(paths: Paths, creds: CredentialStore,
 def test_add_from_hidden_prompt(paths: Paths, creds: CredentialStore, memory: MemoryKeyring,
                                 monkeypatch: pytest.MonkeyPatch,
                                 capsys: pytest.CaptureFixture[str]) -> None:
-    prompts: list[str] = []
-
-    def getpass(prompt: str, stream: Any = None) -> str:
-        prompts.append(prompt)
-        assert stream is sys.stderr  # the prompt never goes to stdout (scripts read that)
-        return f"  {SECRET}  "
-
-    monkeypatch.setattr(cli_profiles.getpass, "getpass", getpass)
+    prompts = fake_getpass(monkeypatch, f"  {SECRET}  ")
     code, out, err = run(capsys, creds, *ADD, stdin=FakeTTY(""), monkeypatch=monkeypatch)
     assert code == 0, err
     assert prompts and "API 密钥" in prompts[0]
     assert memory.entries[("campuscard-gui:jdy", "api_key")] == SECRET
     no_secret_anywhere(paths, out, err)
 
-    monkeypatch.setattr(cli_profiles.getpass, "getpass", lambda prompt, stream=None: "")
+    fake_getpass(monkeypatch, "")
     code, _, err = run(capsys, creds, *ADD[:2], "other", *ADD[3:], stdin=FakeTTY(""),
                        monkeypatch=monkeypatch)
     assert code == 2 and "没有输入" in err
@@ -483,15 +476,7 @@ def test_hidden_prompts_ask_for_each_token(paths: Paths, creds: CredentialStore,
                                            memory: MemoryKeyring,
                                            monkeypatch: pytest.MonkeyPatch,
                                            capsys: pytest.CaptureFixture[str]) -> None:
-    answers = iter([S_TOKEN, C_TOKEN])
-    prompts: list[str] = []
-
-    def getpass(prompt: str, stream: Any = None) -> str:
-        prompts.append(prompt)
-        assert stream is sys.stderr
-        return next(answers)
-
-    monkeypatch.setattr(cli_profiles.getpass, "getpass", getpass)
+    prompts = fake_getpass(monkeypatch, S_TOKEN, C_TOKEN)
     code, out, err = run(capsys, creds, *K_ADD, stdin=FakeTTY(""), monkeypatch=monkeypatch)
     assert code == 0, err
     assert [p.split("（")[0] for p in prompts] == ["学生应用的 API 令牌", "一卡通应用的 API 令牌"]

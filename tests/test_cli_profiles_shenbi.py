@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import pytest
-from cli_helpers import FakeTTY, config_text, run
+from cli_helpers import FakeTTY, config_text, fake_getpass, run
 from keyring.backends import fail
 from memory_keyring import MemoryKeyring
 
-from campuscard_gui import cli_profiles
 from campuscard_gui.config import ConfigStore, Paths, Profile
 from campuscard_gui.config.credentials import CredentialStore
 from campuscard_gui.config.fieldmap import FieldMap
@@ -90,14 +88,7 @@ def test_hidden_prompts_ask_for_ak_then_sk(paths: Paths, creds: CredentialStore,
                                            memory: MemoryKeyring,
                                            monkeypatch: pytest.MonkeyPatch,
                                            capsys: pytest.CaptureFixture[str]) -> None:
-    answers = iter([AK, SK])
-    prompts: list[str] = []
-
-    def getpass(prompt: str, stream: Any = None) -> str:
-        prompts.append(prompt)
-        return next(answers)
-
-    monkeypatch.setattr(cli_profiles.getpass, "getpass", getpass)
+    prompts = fake_getpass(monkeypatch, AK, SK)
     code, out, err = run(capsys, creds, *SB_ADD, stdin=FakeTTY(""), monkeypatch=monkeypatch)
     assert code == 0, err
     assert [p.split("（输入时不显示）")[0] for p in prompts] == [
@@ -206,13 +197,7 @@ def test_token_header_prompts_for_the_token(paths: Paths, creds: CredentialStore
                                             memory: MemoryKeyring, with_shenbi: None,
                                             monkeypatch: pytest.MonkeyPatch,
                                             capsys: pytest.CaptureFixture[str]) -> None:
-    prompts: list[str] = []
-
-    def getpass(prompt: str, stream: Any = None) -> str:
-        prompts.append(prompt)
-        return GW_TOKEN
-
-    monkeypatch.setattr(cli_profiles.getpass, "getpass", getpass)
+    prompts = fake_getpass(monkeypatch, GW_TOKEN)
     code, _, err = run(capsys, creds, *GW_ADD, "--token-header", "X-Token", stdin=FakeTTY(""),
                        monkeypatch=monkeypatch)
     assert code == 0, err
