@@ -8,6 +8,9 @@ else the field whose label matches (学号 → the field labelled 学号), else 
 default name. The option combos list the chosen select field's options and preselect the
 profile's label or the canonical one (在读, 正常 …); they are editable so a label can be typed
 when the field lists no options.
+
+Where the backend has no public field list (神笔), the box is ``typed``: each field is a text
+box holding the field's key (the profile's, else the default), and the option labels are typed.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QWidget,
 )
 
@@ -75,16 +79,17 @@ def guess_field(key: str, fields: Sequence[FieldLike], saved: str | None = None)
 
 
 class FieldMappingBox(QWidget):
-    """Two groups (students form, cards form) of field combos plus the option-label combos.
-    ``changed`` whenever the operator picks something."""
+    """Two groups (students form, cards form) of field combos (text boxes when ``typed``) plus
+    the option-label combos. ``changed`` whenever the operator picks or types something."""
 
     changed = Signal()
 
     def __init__(self, parent: QWidget | None = None, *,
-                 forms: tuple[str, str] | None = None) -> None:
+                 forms: tuple[str, str] | None = None, typed: bool = False) -> None:
         """``forms``: the titles of the students and the cards group (default: the forms)."""
         super().__init__(parent)
         self.setObjectName("fieldMappingBox")
+        self._typed = typed
         self._fields: dict[str, list[FieldLike]] = {"students": [], "cards": []}
         self._saved: FieldMap | None = None
         self._filling = False
@@ -100,6 +105,7 @@ class FieldMappingBox(QWidget):
             "card_status": self.tr("Card status"),
         }
         self.field_combos: dict[str, QComboBox] = {}
+        self.field_edits: dict[str, QLineEdit] = {}  # when typed: the field keys
         self.student_option_combos: dict[StudentStatus, QComboBox] = {}
         self.card_option_combos: dict[CardStatus, QComboBox] = {}
 
@@ -112,8 +118,17 @@ class FieldMappingBox(QWidget):
             form = QFormLayout(box)
             form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
             for key in keys:
-                combo = self._combo(box, f"fieldCombo_{key}",
-                                    self.tr("Field for %1").replace("%1", titles[key]))
+                accessible = self.tr("Field for %1").replace("%1", titles[key])
+                if typed:
+                    edit = QLineEdit(box)
+                    edit.setObjectName(f"fieldEdit_{key}")
+                    edit.setAccessibleName(accessible)
+                    edit.setToolTip(self.tr("The field's key (its ID in the object)"))
+                    edit.textEdited.connect(self._on_user_change)
+                    form.addRow(self._buddy(titles[key], edit, box), edit)
+                    self.field_edits[key] = edit
+                    continue
+                combo = self._combo(box, f"fieldCombo_{key}", accessible)
                 combo.currentIndexChanged.connect(self._on_field_changed)
                 form.addRow(self._buddy(titles[key], combo, box), combo)
                 self.field_combos[key] = combo
@@ -142,9 +157,9 @@ class FieldMappingBox(QWidget):
     # ---- construction ----------------------------------------------------------------------
 
     @staticmethod
-    def _buddy(text: str, combo: QComboBox, parent: QWidget) -> QLabel:
+    def _buddy(text: str, widget: QWidget, parent: QWidget) -> QLabel:
         label = QLabel(text, parent)
-        label.setBuddy(combo)
+        label.setBuddy(widget)
         return label
 
     def _combo(self, parent: QWidget, name: str, accessible: str) -> QComboBox:
@@ -178,6 +193,8 @@ class FieldMappingBox(QWidget):
                 combo.clear()
                 combo.addItem(name, name)
                 combo.setToolTip(self.tr("Read the fields from the forms to choose another"))
+            for key, edit in self.field_edits.items():
+                edit.setText(getattr(fm, key))
             for s, combo in self.student_option_combos.items():
                 self._set_options(combo, [], fm.student_status_labels.get(s, s.value))
             for c, combo in self.card_option_combos.items():
@@ -187,6 +204,8 @@ class FieldMappingBox(QWidget):
 
     def set_fields(self, students: Sequence[FieldLike], cards: Sequence[FieldLike]) -> None:
         """Fill the combos with the forms' fields and preselect (see the module doc)."""
+        if self._typed:
+            return  # nothing to choose from: the keys are typed
         self._fields = {"students": list(students), "cards": list(cards)}
         saved = self._saved
         self._filling = True
@@ -209,7 +228,8 @@ class FieldMappingBox(QWidget):
         self.changed.emit()
 
     def has_fields(self) -> bool:
-        return bool(self._fields["students"] or self._fields["cards"])
+        """Whether the fields are known: read from the backend, or typed."""
+        return self._typed or bool(self._fields["students"] or self._fields["cards"])
 
     def _field(self, key: str) -> FieldLike | None:
         name = self.field_combos[key].currentData()
@@ -265,6 +285,7 @@ class FieldMappingBox(QWidget):
     def missing(self) -> list[str]:
         """Accessible names of the combos with nothing chosen (empty when complete)."""
         out = [c.accessibleName() for c in self.field_combos.values() if not c.currentData()]
+        out += [e.accessibleName() for e in self.field_edits.values() if not e.text().strip()]
         out += [c.accessibleName()
                 for c in (*self.student_option_combos.values(), *self.card_option_combos.values())
                 if not c.currentText().strip()]
@@ -277,6 +298,9 @@ class FieldMappingBox(QWidget):
             name = combo.currentData()
             if isinstance(name, str) and name:
                 setattr(fm, key, name)
+        for key, edit in self.field_edits.items():
+            if edit.text().strip():
+                setattr(fm, key, edit.text().strip())
         for s, combo in self.student_option_combos.items():
             if combo.currentText().strip():
                 fm.student_status_labels[s] = combo.currentText().strip()

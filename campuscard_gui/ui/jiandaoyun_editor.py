@@ -10,8 +10,8 @@ from typing import Any
 
 from PySide6.QtWidgets import QFormLayout
 
+from .editor_parts import EditorTexts, Tunable
 from .profile_editor import ProfileEditor
-from .profile_form import EditorTexts, Tunable
 
 JIANDAOYUN = "jiandaoyun"
 DEFAULT_BASE_URL = "https://api.jiandaoyun.com/api"

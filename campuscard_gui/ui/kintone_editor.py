@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QComboBox, QFormLayout, QWidget
 
+from .editor_parts import EditorTexts, Tunable, named
 from .profile_editor import ProfileEditor
-from .profile_form import EditorTexts, Tunable, named
 
 KINTONE = "kintone"
 TOKEN, PASSWORD = "token", "password"

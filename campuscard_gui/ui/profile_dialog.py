@@ -2,8 +2,9 @@
 
 The left side lists the profiles (``local`` is built in and cannot be removed); the right side
 shows the editor of the selected profile's kind (``JiandaoyunEditor`` for 简道云,
-``KintoneEditor`` for kintone: connection, secrets, 测试连接, field mapping). 新建 starts a
-profile of the kind chosen above the editor.
+``KintoneEditor`` for kintone, ``ShenbiEditor`` for 神笔, ``IpaasEditor`` for an iPaaS 集成流
+that reads through a saved 神笔 profile: connection, secrets, 测试连接, field mapping). 新建
+starts a profile of the kind chosen above the editor.
 
 保存 writes the secrets to the OS keyring first and only then the profile
 (``save_with_secrets``): when the keyring is missing or locked, its message is shown and
@@ -37,10 +38,12 @@ from ..config.paths import Paths
 from ..config.profile_secrets import save_with_secrets
 from ..config.settings import LOCAL_PROFILE, ConfigStore, Profile
 from ..core.errors import CampusCardError
+from .editor_parts import named
+from .ipaas_editor import IPAAS, IpaasEditor
 from .jiandaoyun_editor import JIANDAOYUN, JiandaoyunEditor
 from .kintone_editor import KINTONE, KintoneEditor
 from .profile_editor import ConnectorOpener, ProfileEditor, default_opener
-from .profile_form import named
+from .shenbi_editor import SHENBI, ShenbiEditor
 from .workers import error_message, run_in_thread
 
 _WARNING_STYLE = ("QLabel { background: #fdecea; color: #611a15; border-radius: 3px;"
@@ -83,6 +86,8 @@ class ProfileDialog(QDialog):
         self.editors: dict[str, ProfileEditor] = {
             JIANDAOYUN: JiandaoyunEditor(credentials, opener, self),
             KINTONE: KintoneEditor(credentials, opener, self),
+            SHENBI: ShenbiEditor(credentials, opener, self),
+            IPAAS: IpaasEditor(credentials, opener, self),
         }
         self.editor: ProfileEditor = self.editors[JIANDAOYUN]  # the one shown (or last shown)
         self._build()
@@ -188,6 +193,8 @@ class ProfileDialog(QDialog):
         except CampusCardError as exc:
             self._profiles = {LOCAL_PROFILE: Profile(LOCAL_PROFILE)}
             self._set_status(exc.message, error=True)
+        for editor in self.editors.values():
+            editor.set_profiles(self._profiles)
         kinds = self._kind_labels()
         self.profile_list.blockSignals(True)
         self.profile_list.clear()
@@ -204,7 +211,8 @@ class ProfileDialog(QDialog):
 
     def _kind_labels(self) -> dict[str, str]:
         return {"local": self.tr("local database"), JIANDAOYUN: self.tr("简道云"),
-                KINTONE: self.tr("kintone")}
+                KINTONE: self.tr("kintone"), SHENBI: self.tr("神笔"),
+                IPAAS: self.tr("iPaaS integration flow")}
 
     def profile_names(self) -> list[str]:
         return [self.profile_list.item(i).data(Qt.ItemDataRole.UserRole)

@@ -1,8 +1,8 @@
-"""The profile dialog's editors of the remote kinds (简道云, kintone): the shared form
-(``profile_form``) plus what its buttons do — 测试连接 and reading the fields into the field
-mapping. Both build a connector from the *unsaved* form values plus the typed secrets (the
-stored ones for the fields left empty) and run off the GUI thread; a late answer for a profile
-no longer shown is dropped.
+"""The profile dialog's editors of the remote kinds (简道云, kintone, 神笔, iPaaS): the shared
+form (``profile_form``) plus what its buttons do — 测试连接 and, where the backend lists its
+fields, reading them into the field mapping. Both build a connector from the *unsaved* form
+values plus the typed secrets (the stored ones for the fields left empty) and run off the GUI
+thread; a late answer for a profile no longer shown is dropped.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from ..config.paths import Paths
 from ..config.settings import Profile
 from ..connectors.base import Connector
 from ..core.errors import CampusCardError
+from .editor_parts import READ
 from .field_mapping import FieldLike
 from .profile_form import ProfileForm
 from .workers import error_message, run_in_thread
@@ -172,6 +173,8 @@ class ProfileEditor(ProfileForm):
 
     @Slot()
     def load_fields(self) -> None:
+        if self.FIELDS != READ:  # the kind has no field list to read (the button is hidden)
+            return
         problems = self.problems()
         if problems:
             self.fields_label.setText(" ".join(problems))

@@ -1,7 +1,11 @@
-"""The form the profile dialog's editors of the remote kinds (简道云, kintone) share: the
-profile's name and base URL, the secrets, the tunables, the 测试连接 row, the field mapping,
-and the checks before testing or saving. A kind's editor adds its own connection rows and
-texts; what the two buttons do is ``ProfileEditor``'s.
+"""The form the profile dialog's editors of the remote kinds (简道云, kintone, 神笔, iPaaS)
+share: the profile's name and address, the secrets, the tunables, the 测试连接 row, the field
+mapping, and the checks before testing or saving. A kind's editor adds its own connection rows
+and texts; what the two buttons do is ``ProfileEditor``'s.
+
+The field mapping comes in three kinds (``FIELDS``): read from the backend and chosen by label
+(简道云, kintone), typed by key where the backend has no public field list (神笔), or none at
+all where the profile reads through another profile (iPaaS).
 
 Secrets are typed into password fields and never read back into them: a stored secret shows
 as the placeholder "已保存（留空则不修改）"; a field left empty keeps the stored secret.
@@ -11,8 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import Qt, Signal, Slot
@@ -32,46 +35,12 @@ from ..config.credentials import LOCKED, UNAVAILABLE, CredentialError, Credentia
 from ..config.fieldmap import FieldMap
 from ..config.settings import LOCAL_PROFILE, Profile
 from ..core.errors import CampusCardError
+from .editor_parts import NONE, READ, TYPED, EditorTexts, Tunable, named
 from .field_mapping import FieldMappingBox
 from .workers import run_in_thread
 
 NAME_RE = re.compile(r"^[\w.-]{1,64}$")  # as campuscard-cli profiles add accepts
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
-
-W = TypeVar("W", bound=QWidget)
-
-
-def named(widget: W, name: str, accessible: str) -> W:
-    widget.setObjectName(name)
-    widget.setAccessibleName(accessible)
-    return widget
-
-
-@dataclass(frozen=True, slots=True)
-class EditorTexts:
-    """An editor's own words (each already through tr() in the kind's editor, where lupdate
-    finds the literal)."""
-
-    connection_title: str  # the group box around the connection rows
-    read_fields: str  # the button, with its mnemonic
-    read_fields_accessible: str
-    fields_read: str  # after reading: %1 student fields, %2 card fields
-    connected: str  # after a successful 测试连接
-    concurrency_label: str
-    concurrency_accessible: str
-    # 测试连接's heading for a failure, by the error's code (the common ones are the base's)
-    failures: Mapping[str, str] = field(default_factory=dict)
-    forms: tuple[str, str] | None = None  # the mapping's group titles (None: the forms)
-
-
-@dataclass(frozen=True, slots=True)
-class Tunable:
-    """A spin box's range and the default for a new profile."""
-
-    low: int
-    high: int
-    default: int
-
 
 class ProfileForm(QWidget):
     """The base of the remote kinds' editors: the form, without what its buttons do.
@@ -82,7 +51,8 @@ class ProfileForm(QWidget):
     locked.
 
     A kind's editor sets ``KIND``, ``NAME_EXAMPLE``, ``DEFAULT_BASE_URL``, ``TIMEOUT_S`` and
-    ``CONCURRENCY`` and implements the hooks at the end of this class.
+    ``CONCURRENCY`` (and ``URL_KEY``, ``FIELDS`` where they differ) and implements the hooks at
+    the end of this class.
     """
 
     changed = Signal()
@@ -94,6 +64,8 @@ class ProfileForm(QWidget):
     DEFAULT_BASE_URL = ""
     TIMEOUT_S = Tunable(1, 300, 15)
     CONCURRENCY = Tunable(1, 20, 5)
+    URL_KEY = "base_url"  # the option the address row holds
+    FIELDS = READ  # the field mapping: READ, TYPED or NONE (see the module doc)
 
     def __init__(self, credentials: CredentialStore, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -143,10 +115,11 @@ class ProfileForm(QWidget):
         self.name_edit = self._line("profileNameEdit", self.tr("Profile name"),
                                     self.tr("e.g. %1").replace("%1", self.NAME_EXAMPLE))
         self.name_edit.setMaxLength(64)
-        self.base_url_edit = self._line("baseUrlEdit", self.tr("Base URL"),
+        url_name = self._url_name()
+        self.base_url_edit = self._line("baseUrlEdit", url_name[:1].upper() + url_name[1:],
                                         self._base_url_placeholder())
         form.addRow(self.tr("&Name:"), self.name_edit)
-        form.addRow(self.tr("Base &URL:"), self.base_url_edit)
+        form.addRow(texts.url_label or self.tr("Base &URL:"), self.base_url_edit)
         self._add_connection_rows(form)
 
         self.timeout_spin = self._spin("timeoutSpin", self.tr("Request timeout in seconds"),
@@ -164,6 +137,7 @@ class ProfileForm(QWidget):
             advanced.addSpacing(16)
         advanced.addStretch(1)
         form.addRow(self.tr("Advanced:"), advanced)
+        self._add_advanced_rows(form)
 
         self.test_button = self._button(self.tr("&Test connection"), "testConnectionButton",
                                         self.tr("Test the connection with these settings"))
@@ -182,13 +156,16 @@ class ProfileForm(QWidget):
 
         fields = QGroupBox(self.tr("Field mapping"), self)
         fields.setObjectName("fieldMappingGroup")
-        self.load_fields_button = self._button(texts.read_fields, "loadFieldsButton",
-                                               texts.read_fields_accessible)
+        self.load_fields_button = self._button(  # hidden unless FIELDS == READ
+            texts.read_fields or self.tr("&Read fields"), "loadFieldsButton",
+            texts.read_fields_accessible or self.tr("Read the fields from the backend"))
         self.fields_label = named(QLabel(self), "fieldsStatusLabel",
                                   self.tr("Field reading status"))
         self.fields_label.setWordWrap(True)
-        self.mapping = FieldMappingBox(fields, forms=texts.forms)
+        self.mapping = FieldMappingBox(fields, forms=texts.forms, typed=self.FIELDS == TYPED)
         self.mapping.changed.connect(self._on_mapping_changed)
+        self.load_fields_button.setVisible(self.FIELDS == READ)
+        fields.setVisible(self.FIELDS != NONE)
         top = QHBoxLayout()
         top.addWidget(self.load_fields_button)
         top.addWidget(self.fields_label, 1)
@@ -208,11 +185,12 @@ class ProfileForm(QWidget):
         """Fill the form from ``profile`` (None: a new one, with the defaults)."""
         self._gen += 1
         self._shown = profile
-        opts = profile.options if profile is not None else {}
+        # what the profile leaves out is the connector's default
+        opts = {**self._option_defaults(), **(profile.options if profile is not None else {})}
         self.name_edit.setText(profile.name if profile is not None else "")
         self.name_edit.setReadOnly(profile is not None)  # the keyring entry is by name
         self.name_edit.setToolTip(self.tr("A saved profile keeps its name") if profile else "")
-        self.base_url_edit.setText(str(opts.get("base_url") or self.DEFAULT_BASE_URL))
+        self.base_url_edit.setText(str(opts.get(self.URL_KEY) or self.DEFAULT_BASE_URL))
         self._show_options(opts)
         for key, edit in self.secret_edits.items():
             edit.clear()
@@ -223,7 +201,8 @@ class ProfileForm(QWidget):
             spin.blockSignals(True)
             spin.setValue(int(value) if isinstance(value, int | float) else tunable.default)
             spin.blockSignals(False)
-        self.fields_label.setText(self.tr("Read the fields to choose them by their labels."))
+        self.fields_label.setText(self.texts.fields_hint
+                                  or self.tr("Read the fields to choose them by their labels."))
         try:
             fm, saved = FieldMap.from_json(opts.get("fields")), "fields" in opts
         except CampusCardError as exc:
@@ -273,13 +252,15 @@ class ProfileForm(QWidget):
         the form does not show are kept."""
         base = self._shown
         options: dict[str, Any] = dict(base.options) if base is not None else {}
+        options[self.URL_KEY] = (self.base_url_edit.text().strip().rstrip("/")
+                                 or self.DEFAULT_BASE_URL)
         options.update(
-            base_url=self.base_url_edit.text().strip().rstrip("/") or self.DEFAULT_BASE_URL,
             **self._form_options(),
             timeout_s=self.timeout_spin.value(),
             concurrency=self.concurrency_spin.value(),
-            fields=self.mapping.field_map().to_json(),
         )
+        if self.FIELDS != NONE:
+            options["fields"] = self.mapping.field_map().to_json()
         name = base.name if base is not None else self.name_edit.text().strip()
         return Profile(name, self.KIND, options)
 
@@ -314,17 +295,18 @@ class ProfileForm(QWidget):
             elif not NAME_RE.match(p.name) or p.name == LOCAL_PROFILE:
                 out.append(self.tr("A profile name may hold letters, digits, “-”, “_” and "
                                    "“.” (at most 64), and cannot be “local”."))
-        url = str(p.options["base_url"])
+        url = str(p.options[self.URL_KEY])
         parts = urlsplit(url)
-        kept = self._shown is not None and self._shown.options.get("base_url") == url
+        kept = self._shown is not None and self._shown.options.get(self.URL_KEY) == url
+        url_name = self._url_name()
         if not url:
-            out.append(self.tr("Enter the base URL."))
+            out.append(self.tr("Enter the %1.").replace("%1", url_name))
         elif parts.scheme not in ("http", "https") or not parts.hostname:
-            out.append(self.tr("The base URL must start with https://."))
+            out.append(self.tr("The %1 must start with https://.").replace("%1", url_name))
         elif parts.scheme == "http" and parts.hostname not in LOOPBACK and not kept:
-            out.append(self.tr("The base URL is not encrypted (http://): the key would travel "
-                               "in clear text. Use https://, or campuscard-cli profiles add "
-                               "--allow-http for a private deployment."))
+            out.append(self.tr("The %1 is not encrypted (http://): the key would travel in "
+                               "clear text. Use https://, or campuscard-cli profiles add "
+                               "--allow-http for a private deployment.").replace("%1", url_name))
         out += self._option_problems(p.options)
         # A secret the saved profile did not need (a new profile; kintone switched from API
         # tokens to a password) is not in the keyring: it must be typed.
@@ -334,10 +316,19 @@ class ProfileForm(QWidget):
                    if k not in typed and k not in had]
         if missing:
             out.append(self.tr("Enter the %1.").replace("%1", self.tr(", ").join(missing)))
-        if for_save and self.mapping.has_fields() and self.mapping.missing():
+        # typed field keys are checked before a test too: an empty one would test the default
+        if (for_save or self.FIELDS == TYPED) and self.FIELDS != NONE \
+                and self.mapping.has_fields() and self.mapping.missing():
             out.append(self.tr("Choose a field for: %1")
                        .replace("%1", "、".join(self.mapping.missing())))
         return out
+
+    def _url_name(self) -> str:
+        return self.texts.url_name or self.tr("base URL")
+
+    def set_profiles(self, profiles: Mapping[str, Profile]) -> None:
+        """The saved profiles, whenever the dialog (re)reads them (for a kind that refers to
+        another profile; nothing by default)."""
 
     # ---- what a kind's editor provides -----------------------------------------------------
 
@@ -346,6 +337,14 @@ class ProfileForm(QWidget):
 
     def _base_url_placeholder(self) -> str:
         return self.DEFAULT_BASE_URL
+
+    def _option_defaults(self) -> Mapping[str, Any]:
+        """The connector's defaults for the options a profile leaves out (``option_defaults``
+        of its options class); shown for a new profile. None by default."""
+        return {}
+
+    def _add_advanced_rows(self, form: QFormLayout) -> None:
+        """Rows of the kind's own under “Advanced” (none by default)."""
 
     def _add_connection_rows(self, form: QFormLayout) -> None:
         """Add the kind's rows (ids, sign-in, secrets through ``_secret``) under the URL."""

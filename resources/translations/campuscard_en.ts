@@ -164,6 +164,10 @@
         <translation>Field for %1</translation>
     </message>
     <message>
+        <source>The field's key (its ID in the object)</source>
+        <translation>The field's key (its ID in the object)</translation>
+    </message>
+    <message>
         <source>Option for “%1”</source>
         <translation>Option for “%1”</translation>
     </message>
@@ -469,6 +473,121 @@
     <message>
         <source>Imported.</source>
         <translation>Imported.</translation>
+    </message>
+</context>
+<context>
+    <name>IpaasEditor</name>
+    <message>
+        <source>iPaaS integration flow</source>
+        <translation>iPaaS integration flow</translation>
+    </message>
+    <message>
+        <source>Connected: the 神笔 profile reads and the gateway answers.</source>
+        <translation>Connected: the 神笔 profile reads and the gateway answers.</translation>
+    </message>
+    <message>
+        <source>C&amp;oncurrent calls:</source>
+        <translation>C&amp;oncurrent calls:</translation>
+    </message>
+    <message>
+        <source>Gateway calls in flight at once</source>
+        <translation>Gateway calls in flight at once</translation>
+    </message>
+    <message>
+        <source>The gateway refused the token</source>
+        <translation>The gateway refused the token</translation>
+    </message>
+    <message>
+        <source>Gate&amp;way URL:</source>
+        <translation>Gate&amp;way URL:</translation>
+    </message>
+    <message>
+        <source>gateway URL</source>
+        <translation>gateway URL</translation>
+    </message>
+    <message>
+        <source>The flow's HTTP trigger address, https://…</source>
+        <translation>The flow's HTTP trigger address, https://…</translation>
+    </message>
+    <message>
+        <source>神笔 profile to read students and cards</source>
+        <translation>神笔 profile to read students and cards</translation>
+    </message>
+    <message>
+        <source>About reading through a 神笔 profile</source>
+        <translation>About reading through a 神笔 profile</translation>
+    </message>
+    <message>
+        <source>Students and cards are read through this 神笔 profile (its AK/SK and field mapping); the actions go to the flow.</source>
+        <translation>Students and cards are read through this 神笔 profile (its AK/SK and field mapping); the actions go to the flow.</translation>
+    </message>
+    <message>
+        <source>Header carrying the gateway token</source>
+        <translation>Header carrying the gateway token</translation>
+    </message>
+    <message>
+        <source>e.g. X-Gateway-Token; empty when the gateway takes no token</source>
+        <translation>e.g. X-Gateway-Token; empty when the gateway takes no token</translation>
+    </message>
+    <message>
+        <source>Gateway token</source>
+        <translation>Gateway token</translation>
+    </message>
+    <message>
+        <source>What the flow gets as studentID</source>
+        <translation>What the flow gets as studentID</translation>
+    </message>
+    <message>
+        <source>The student's 神笔 record Id</source>
+        <translation>The student's 神笔 record Id</translation>
+    </message>
+    <message>
+        <source>The student No.</source>
+        <translation>The student No.</translation>
+    </message>
+    <message>
+        <source>Read thro&amp;ugh:</source>
+        <translation>Read thro&amp;ugh:</translation>
+    </message>
+    <message>
+        <source>&amp;Gateway token:</source>
+        <translation>&amp;Gateway token:</translation>
+    </message>
+    <message>
+        <source>stud&amp;entID is:</source>
+        <translation>stud&amp;entID is:</translation>
+    </message>
+    <message>
+        <source>Students &amp;per call:</source>
+        <translation>Students &amp;per call:</translation>
+    </message>
+    <message>
+        <source>Token &amp;header:</source>
+        <translation>Token &amp;header:</translation>
+    </message>
+    <message>
+        <source>Students per gateway call</source>
+        <translation>Students per gateway call</translation>
+    </message>
+    <message>
+        <source>%1 (not a saved 神笔 profile)</source>
+        <translation>%1 (not a saved 神笔 profile)</translation>
+    </message>
+    <message>
+        <source>Choose the 神笔 profile to read through (save one first).</source>
+        <translation>Choose the 神笔 profile to read through (save one first).</translation>
+    </message>
+    <message>
+        <source>“%1” is not a saved 神笔 profile: choose another.</source>
+        <translation>“%1” is not a saved 神笔 profile: choose another.</translation>
+    </message>
+    <message>
+        <source>gateway token</source>
+        <translation>gateway token</translation>
+    </message>
+    <message>
+        <source>The secret the flow's HTTP trigger expects in that header</source>
+        <translation>The secret the flow's HTTP trigger expects in that header</translation>
     </message>
 </context>
 <context>
@@ -1105,6 +1224,14 @@
         <translation>Save the profile and its secrets</translation>
     </message>
     <message>
+        <source>神笔</source>
+        <translation>神笔</translation>
+    </message>
+    <message>
+        <source>iPaaS integration flow</source>
+        <translation>iPaaS integration flow</translation>
+    </message>
+    <message>
         <source>Delete the profile “%1” and its secrets from the keyring? The data in the backend is not touched.</source>
         <translation>Delete the profile “%1” and its secrets from the keyring? The data in the backend is not touched.</translation>
     </message>
@@ -1210,10 +1337,6 @@
         <translation>e.g. %1</translation>
     </message>
     <message>
-        <source>Base URL</source>
-        <translation>Base URL</translation>
-    </message>
-    <message>
         <source>&amp;Name:</source>
         <translation>&amp;Name:</translation>
     </message>
@@ -1258,6 +1381,14 @@
         <translation>Field mapping</translation>
     </message>
     <message>
+        <source>&amp;Read fields</source>
+        <translation>&amp;Read fields</translation>
+    </message>
+    <message>
+        <source>Read the fields from the backend</source>
+        <translation>Read the fields from the backend</translation>
+    </message>
+    <message>
         <source>Field reading status</source>
         <translation>Field reading status</translation>
     </message>
@@ -1294,20 +1425,20 @@
         <translation>A profile name may hold letters, digits, “-”, “_” and “.” (at most 64), and cannot be “local”.</translation>
     </message>
     <message>
-        <source>Enter the base URL.</source>
-        <translation>Enter the base URL.</translation>
-    </message>
-    <message>
-        <source>The base URL must start with https://.</source>
-        <translation>The base URL must start with https://.</translation>
-    </message>
-    <message>
-        <source>The base URL is not encrypted (http://): the key would travel in clear text. Use https://, or campuscard-cli profiles add --allow-http for a private deployment.</source>
-        <translation>The base URL is not encrypted (http://): the key would travel in clear text. Use https://, or campuscard-cli profiles add --allow-http for a private deployment.</translation>
+        <source>base URL</source>
+        <translation>base URL</translation>
     </message>
     <message>
         <source>Enter the %1.</source>
         <translation>Enter the %1.</translation>
+    </message>
+    <message>
+        <source>The %1 must start with https://.</source>
+        <translation>The %1 must start with https://.</translation>
+    </message>
+    <message>
+        <source>The %1 is not encrypted (http://): the key would travel in clear text. Use https://, or campuscard-cli profiles add --allow-http for a private deployment.</source>
+        <translation>The %1 is not encrypted (http://): the key would travel in clear text. Use https://, or campuscard-cli profiles add --allow-http for a private deployment.</translation>
     </message>
     <message>
         <source>Choose a field for: %1</source>
@@ -1533,6 +1664,189 @@
     <message>
         <source>Discard: mark what was not written as cancelled</source>
         <translation>Discard: mark what was not written as cancelled</translation>
+    </message>
+</context>
+<context>
+    <name>ShenbiEditor</name>
+    <message>
+        <source>The AK (SecretId) was rejected</source>
+        <translation>The AK (SecretId) was rejected</translation>
+    </message>
+    <message>
+        <source>The signature was rejected: check the SK (SecretKey) and the signing settings</source>
+        <translation>The signature was rejected: check the SK (SecretKey) and the signing settings</translation>
+    </message>
+    <message>
+        <source>This computer's clock is off</source>
+        <translation>This computer's clock is off</translation>
+    </message>
+    <message>
+        <source>The AK/SK may not do this</source>
+        <translation>The AK/SK may not do this</translation>
+    </message>
+    <message>
+        <source>The app code is wrong</source>
+        <translation>The app code is wrong</translation>
+    </message>
+    <message>
+        <source>An object key is wrong</source>
+        <translation>An object key is wrong</translation>
+    </message>
+    <message>
+        <source>神笔 connection</source>
+        <translation>神笔 connection</translation>
+    </message>
+    <message>
+        <source>Connected: the AK/SK, the app, both objects and the mapped fields were accepted.</source>
+        <translation>Connected: the AK/SK, the app, both objects and the mapped fields were accepted.</translation>
+    </message>
+    <message>
+        <source>C&amp;oncurrent writes:</source>
+        <translation>C&amp;oncurrent writes:</translation>
+    </message>
+    <message>
+        <source>Write requests in flight at once</source>
+        <translation>Write requests in flight at once</translation>
+    </message>
+    <message>
+        <source>神笔 has no public field list: type each field's ID (对象建模 → 字段) and the option labels.</source>
+        <translation>神笔 has no public field list: type each field's ID (对象建模 → 字段) and the option labels.</translation>
+    </message>
+    <message>
+        <source>Students object</source>
+        <translation>Students object</translation>
+    </message>
+    <message>
+        <source>Cards object</source>
+        <translation>Cards object</translation>
+    </message>
+    <message>
+        <source>OpenAPI &amp;URL:</source>
+        <translation>OpenAPI &amp;URL:</translation>
+    </message>
+    <message>
+        <source>A&amp;pp code:</source>
+        <translation>A&amp;pp code:</translation>
+    </message>
+    <message>
+        <source>Students o&amp;bject:</source>
+        <translation>Students o&amp;bject:</translation>
+    </message>
+    <message>
+        <source>Cards ob&amp;ject:</source>
+        <translation>Cards ob&amp;ject:</translation>
+    </message>
+    <message>
+        <source>&amp;AK (SecretId):</source>
+        <translation>&amp;AK (SecretId):</translation>
+    </message>
+    <message>
+        <source>SK (SecretK&amp;ey):</source>
+        <translation>SK (SecretK&amp;ey):</translation>
+    </message>
+    <message>
+        <source>OpenAPI URL</source>
+        <translation>OpenAPI URL</translation>
+    </message>
+    <message>
+        <source>The address on 神笔's 接入准备 page, https://…</source>
+        <translation>The address on 神笔's 接入准备 page, https://…</translation>
+    </message>
+    <message>
+        <source>App code</source>
+        <translation>App code</translation>
+    </message>
+    <message>
+        <source>设计态 → 应用设置 → 应用 code</source>
+        <translation>设计态 → 应用设置 → 应用 code</translation>
+    </message>
+    <message>
+        <source>Students object key</source>
+        <translation>Students object key</translation>
+    </message>
+    <message>
+        <source>The students object's key (对象 ID)</source>
+        <translation>The students object's key (对象 ID)</translation>
+    </message>
+    <message>
+        <source>Cards object key</source>
+        <translation>Cards object key</translation>
+    </message>
+    <message>
+        <source>The cards object's key (对象 ID)</source>
+        <translation>The cards object's key (对象 ID)</translation>
+    </message>
+    <message>
+        <source>What a card's student field holds</source>
+        <translation>What a card's student field holds</translation>
+    </message>
+    <message>
+        <source>The student's record Id (a relation field)</source>
+        <translation>The student's record Id (a relation field)</translation>
+    </message>
+    <message>
+        <source>The student No. (a text field)</source>
+        <translation>The student No. (a text field)</translation>
+    </message>
+    <message>
+        <source>AK (SecretId)</source>
+        <translation>AK (SecretId)</translation>
+    </message>
+    <message>
+        <source>SK (SecretKey)</source>
+        <translation>SK (SecretKey)</translation>
+    </message>
+    <message>
+        <source>Card → student:</source>
+        <translation>Card → student:</translation>
+    </message>
+    <message>
+        <source>Signing service name</source>
+        <translation>Signing service name</translation>
+    </message>
+    <message>
+        <source>The service in the signature's credential scope</source>
+        <translation>The service in the signature's credential scope</translation>
+    </message>
+    <message>
+        <source>API version</source>
+        <translation>API version</translation>
+    </message>
+    <message>
+        <source>Sent as X-TC-Version</source>
+        <translation>Sent as X-TC-Version</translation>
+    </message>
+    <message>
+        <source>Si&amp;gning service:</source>
+        <translation>Si&amp;gning service:</translation>
+    </message>
+    <message>
+        <source>API &amp;version:</source>
+        <translation>API &amp;version:</translation>
+    </message>
+    <message>
+        <source>Enter the app code.</source>
+        <translation>Enter the app code.</translation>
+    </message>
+    <message>
+        <source>Enter the keys of both objects.</source>
+        <translation>Enter the keys of both objects.</translation>
+    </message>
+    <message>
+        <source>The students object and the cards object must be two objects.</source>
+        <translation>The students object and the cards object must be two objects.</translation>
+    </message>
+    <message>
+        <source>Enter the signing service and the API version (Advanced).</source>
+        <translation>Enter the signing service and the API version (Advanced).</translation>
+    </message>
+    <message>
+        <source>Issued by 神笔 for the tenant (OpenAPI 接入准备)</source>
+        <translation>Issued by 神笔 for the tenant (OpenAPI 接入准备)</translation>
+    </message>
+    <message>
+        <source>The SecretKey issued with the AK</source>
+        <translation>The SecretKey issued with the AK</translation>
     </message>
 </context>
 <context>

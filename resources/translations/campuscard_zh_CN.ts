@@ -175,6 +175,10 @@
         <translation>%1 对应的字段</translation>
     </message>
     <message>
+        <source>The field&apos;s key (its ID in the object)</source>
+        <translation>字段的 key（对象中的字段 ID）</translation>
+    </message>
+    <message>
         <source>Option for “%1”</source>
         <translation>“%1”对应选项</translation>
     </message>
@@ -490,6 +494,121 @@
     <message>
         <source>Imported.</source>
         <translation>已导入。</translation>
+    </message>
+</context>
+<context>
+    <name>IpaasEditor</name>
+    <message>
+        <source>iPaaS integration flow</source>
+        <translation>iPaaS 集成流</translation>
+    </message>
+    <message>
+        <source>Connected: the 神笔 profile reads and the gateway answers.</source>
+        <translation>连接成功：神笔配置可以读取，网关也有应答。</translation>
+    </message>
+    <message>
+        <source>C&amp;oncurrent calls:</source>
+        <translation>并发调用(&amp;O)：</translation>
+    </message>
+    <message>
+        <source>Gateway calls in flight at once</source>
+        <translation>同时进行的网关调用数</translation>
+    </message>
+    <message>
+        <source>The gateway refused the token</source>
+        <translation>网关拒绝了网关密钥</translation>
+    </message>
+    <message>
+        <source>Gate&amp;way URL:</source>
+        <translation>网关地址(&amp;W)：</translation>
+    </message>
+    <message>
+        <source>gateway URL</source>
+        <translation>网关地址</translation>
+    </message>
+    <message>
+        <source>The flow&apos;s HTTP trigger address, https://…</source>
+        <translation>集成流 HTTP 触发器的地址，https://…</translation>
+    </message>
+    <message>
+        <source>神笔 profile to read students and cards</source>
+        <translation>读取学生和一卡通用的神笔配置</translation>
+    </message>
+    <message>
+        <source>About reading through a 神笔 profile</source>
+        <translation>关于通过神笔配置读取</translation>
+    </message>
+    <message>
+        <source>Students and cards are read through this 神笔 profile (its AK/SK and field mapping); the actions go to the flow.</source>
+        <translation>学生和一卡通通过这个神笔配置读取（用它的 AK/SK 和字段对应）；开通、冻结等操作发送给集成流。</translation>
+    </message>
+    <message>
+        <source>Header carrying the gateway token</source>
+        <translation>携带网关密钥的请求头</translation>
+    </message>
+    <message>
+        <source>e.g. X-Gateway-Token; empty when the gateway takes no token</source>
+        <translation>例如 X-Gateway-Token；网关不需要密钥时留空</translation>
+    </message>
+    <message>
+        <source>Gateway token</source>
+        <translation>网关密钥</translation>
+    </message>
+    <message>
+        <source>What the flow gets as studentID</source>
+        <translation>集成流收到的 studentID</translation>
+    </message>
+    <message>
+        <source>The student&apos;s 神笔 record Id</source>
+        <translation>学生的神笔记录 Id</translation>
+    </message>
+    <message>
+        <source>The student No.</source>
+        <translation>学号</translation>
+    </message>
+    <message>
+        <source>Read thro&amp;ugh:</source>
+        <translation>读取用配置(&amp;U)：</translation>
+    </message>
+    <message>
+        <source>&amp;Gateway token:</source>
+        <translation>网关密钥(&amp;G)：</translation>
+    </message>
+    <message>
+        <source>stud&amp;entID is:</source>
+        <translation>studentID 传(&amp;E)：</translation>
+    </message>
+    <message>
+        <source>Students &amp;per call:</source>
+        <translation>每次调用学生数(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>Token &amp;header:</source>
+        <translation>密钥请求头(&amp;H)：</translation>
+    </message>
+    <message>
+        <source>Students per gateway call</source>
+        <translation>每次调用网关发送的学生数</translation>
+    </message>
+    <message>
+        <source>%1 (not a saved 神笔 profile)</source>
+        <translation>%1（不是已保存的神笔配置）</translation>
+    </message>
+    <message>
+        <source>Choose the 神笔 profile to read through (save one first).</source>
+        <translation>请选择读取数据用的神笔配置（如还没有，请先保存一个）。</translation>
+    </message>
+    <message>
+        <source>“%1” is not a saved 神笔 profile: choose another.</source>
+        <translation>“%1”不是已保存的神笔配置，请另选一个。</translation>
+    </message>
+    <message>
+        <source>gateway token</source>
+        <translation>网关密钥</translation>
+    </message>
+    <message>
+        <source>The secret the flow&apos;s HTTP trigger expects in that header</source>
+        <translation>集成流 HTTP 触发器要求在该请求头中携带的密钥</translation>
     </message>
 </context>
 <context>
@@ -1130,6 +1249,14 @@
         <translation>保存配置及其密钥</translation>
     </message>
     <message>
+        <source>神笔</source>
+        <translation>神笔</translation>
+    </message>
+    <message>
+        <source>iPaaS integration flow</source>
+        <translation>iPaaS 集成流</translation>
+    </message>
+    <message>
         <source>Delete the profile “%1” and its secrets from the keyring? The data in the backend is not touched.</source>
         <translation>删除配置“%1”并从钥匙环中删除其密钥？后端中的数据不受影响。</translation>
     </message>
@@ -1235,10 +1362,6 @@
         <translation>例如 %1</translation>
     </message>
     <message>
-        <source>Base URL</source>
-        <translation>API 地址</translation>
-    </message>
-    <message>
         <source>&amp;Name:</source>
         <translation>名称(&amp;N)：</translation>
     </message>
@@ -1283,6 +1406,14 @@
         <translation>字段对应</translation>
     </message>
     <message>
+        <source>&amp;Read fields</source>
+        <translation>读取字段(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Read the fields from the backend</source>
+        <translation>从后端读取字段</translation>
+    </message>
+    <message>
         <source>Field reading status</source>
         <translation>读取字段的状态</translation>
     </message>
@@ -1319,20 +1450,20 @@
         <translation>配置名称只能包含字母、数字、汉字、“-”“_”“.”（最长 64 个字符），且不能是“local”。</translation>
     </message>
     <message>
-        <source>Enter the base URL.</source>
-        <translation>请填写 API 地址。</translation>
-    </message>
-    <message>
-        <source>The base URL must start with https://.</source>
-        <translation>API 地址应以 https:// 开头。</translation>
-    </message>
-    <message>
-        <source>The base URL is not encrypted (http://): the key would travel in clear text. Use https://, or campuscard-cli profiles add --allow-http for a private deployment.</source>
-        <translation>API 地址不加密（http://），密钥会明文传输。请使用 https://；如确为内网私有部署，请用 campuscard-cli profiles add --allow-http。</translation>
+        <source>base URL</source>
+        <translation>API 地址</translation>
     </message>
     <message>
         <source>Enter the %1.</source>
         <translation>请填写：%1。</translation>
+    </message>
+    <message>
+        <source>The %1 must start with https://.</source>
+        <translation>%1应以 https:// 开头。</translation>
+    </message>
+    <message>
+        <source>The %1 is not encrypted (http://): the key would travel in clear text. Use https://, or campuscard-cli profiles add --allow-http for a private deployment.</source>
+        <translation>%1不加密（http://），密钥会明文传输。请使用 https://；如确为内网私有部署，请用 campuscard-cli profiles add --allow-http。</translation>
     </message>
     <message>
         <source>Choose a field for: %1</source>
@@ -1560,6 +1691,189 @@
     <message>
         <source>Discard: mark what was not written as cancelled</source>
         <translation>放弃：将未写入的记录标记为已取消</translation>
+    </message>
+</context>
+<context>
+    <name>ShenbiEditor</name>
+    <message>
+        <source>The AK (SecretId) was rejected</source>
+        <translation>AK（SecretId）有误</translation>
+    </message>
+    <message>
+        <source>The signature was rejected: check the SK (SecretKey) and the signing settings</source>
+        <translation>签名有误：请检查 SK（SecretKey）和签名设置</translation>
+    </message>
+    <message>
+        <source>This computer&apos;s clock is off</source>
+        <translation>本机时钟不准</translation>
+    </message>
+    <message>
+        <source>The AK/SK may not do this</source>
+        <translation>该 AK/SK 没有权限</translation>
+    </message>
+    <message>
+        <source>The app code is wrong</source>
+        <translation>应用 code 有误</translation>
+    </message>
+    <message>
+        <source>An object key is wrong</source>
+        <translation>对象 key 有误</translation>
+    </message>
+    <message>
+        <source>神笔 connection</source>
+        <translation>神笔连接</translation>
+    </message>
+    <message>
+        <source>Connected: the AK/SK, the app, both objects and the mapped fields were accepted.</source>
+        <translation>连接成功：AK/SK、应用、两个对象和对应的字段都已通过。</translation>
+    </message>
+    <message>
+        <source>C&amp;oncurrent writes:</source>
+        <translation>并发写入(&amp;O)：</translation>
+    </message>
+    <message>
+        <source>Write requests in flight at once</source>
+        <translation>同时进行的写入请求数</translation>
+    </message>
+    <message>
+        <source>神笔 has no public field list: type each field&apos;s ID (对象建模 → 字段) and the option labels.</source>
+        <translation>神笔没有公开的字段列表接口：请填写每个字段的字段 ID（对象建模 → 字段）和选项名称。</translation>
+    </message>
+    <message>
+        <source>Students object</source>
+        <translation>学生对象</translation>
+    </message>
+    <message>
+        <source>Cards object</source>
+        <translation>一卡通对象</translation>
+    </message>
+    <message>
+        <source>OpenAPI &amp;URL:</source>
+        <translation>OpenAPI 地址(&amp;U)：</translation>
+    </message>
+    <message>
+        <source>A&amp;pp code:</source>
+        <translation>应用 code(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>Students o&amp;bject:</source>
+        <translation>学生对象(&amp;B)：</translation>
+    </message>
+    <message>
+        <source>Cards ob&amp;ject:</source>
+        <translation>一卡通对象(&amp;J)：</translation>
+    </message>
+    <message>
+        <source>&amp;AK (SecretId):</source>
+        <translation>AK（SecretId）(&amp;A)：</translation>
+    </message>
+    <message>
+        <source>SK (SecretK&amp;ey):</source>
+        <translation>SK（SecretKey）(&amp;E)：</translation>
+    </message>
+    <message>
+        <source>OpenAPI URL</source>
+        <translation>OpenAPI 地址</translation>
+    </message>
+    <message>
+        <source>The address on 神笔&apos;s 接入准备 page, https://…</source>
+        <translation>神笔“接入准备”页面给出的地址，https://…</translation>
+    </message>
+    <message>
+        <source>App code</source>
+        <translation>应用 code</translation>
+    </message>
+    <message>
+        <source>设计态 → 应用设置 → 应用 code</source>
+        <translation>设计态 → 应用设置 → 应用 code</translation>
+    </message>
+    <message>
+        <source>Students object key</source>
+        <translation>学生对象 key</translation>
+    </message>
+    <message>
+        <source>The students object&apos;s key (对象 ID)</source>
+        <translation>学生对象的 key（对象 ID）</translation>
+    </message>
+    <message>
+        <source>Cards object key</source>
+        <translation>一卡通对象 key</translation>
+    </message>
+    <message>
+        <source>The cards object&apos;s key (对象 ID)</source>
+        <translation>一卡通对象的 key（对象 ID）</translation>
+    </message>
+    <message>
+        <source>What a card&apos;s student field holds</source>
+        <translation>一卡通的学生字段存什么</translation>
+    </message>
+    <message>
+        <source>The student&apos;s record Id (a relation field)</source>
+        <translation>学生的记录 Id（关联字段）</translation>
+    </message>
+    <message>
+        <source>The student No. (a text field)</source>
+        <translation>学号（文本字段）</translation>
+    </message>
+    <message>
+        <source>AK (SecretId)</source>
+        <translation>AK（SecretId）</translation>
+    </message>
+    <message>
+        <source>SK (SecretKey)</source>
+        <translation>SK（SecretKey）</translation>
+    </message>
+    <message>
+        <source>Card → student:</source>
+        <translation>一卡通关联学生：</translation>
+    </message>
+    <message>
+        <source>Signing service name</source>
+        <translation>签名服务名</translation>
+    </message>
+    <message>
+        <source>The service in the signature&apos;s credential scope</source>
+        <translation>签名凭证范围（CredentialScope）中的服务名</translation>
+    </message>
+    <message>
+        <source>API version</source>
+        <translation>接口版本</translation>
+    </message>
+    <message>
+        <source>Sent as X-TC-Version</source>
+        <translation>作为 X-TC-Version 发送</translation>
+    </message>
+    <message>
+        <source>Si&amp;gning service:</source>
+        <translation>签名服务名(&amp;G)：</translation>
+    </message>
+    <message>
+        <source>API &amp;version:</source>
+        <translation>接口版本(&amp;V)：</translation>
+    </message>
+    <message>
+        <source>Enter the app code.</source>
+        <translation>请填写应用 code。</translation>
+    </message>
+    <message>
+        <source>Enter the keys of both objects.</source>
+        <translation>请填写两个对象的 key。</translation>
+    </message>
+    <message>
+        <source>The students object and the cards object must be two objects.</source>
+        <translation>学生对象和一卡通对象不能是同一个对象。</translation>
+    </message>
+    <message>
+        <source>Enter the signing service and the API version (Advanced).</source>
+        <translation>请填写签名服务名和接口版本（高级）。</translation>
+    </message>
+    <message>
+        <source>Issued by 神笔 for the tenant (OpenAPI 接入准备)</source>
+        <translation>由神笔为租户颁发（OpenAPI 接入准备）</translation>
+    </message>
+    <message>
+        <source>The SecretKey issued with the AK</source>
+        <translation>与 AK 一同颁发的 SecretKey</translation>
     </message>
 </context>
 <context>

@@ -7,7 +7,16 @@ import json
 import logging
 
 import pytest
-from dialog_helpers import TIMEOUT, click, type_into
+from dialog_helpers import (
+    SAVED,
+    TIMEOUT,
+    check,
+    click,
+    new_editor,
+    save,
+    secrets_saved,
+    type_into,
+)
 from memory_keyring import MemoryKeyring
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLineEdit, QMessageBox, QWidget
@@ -22,7 +31,6 @@ from campuscard_gui.ui.kintone_editor import KintoneEditor
 from campuscard_gui.ui.profile_dialog import ProfileDialog
 
 NAME = "kintone-test"
-SAVED = "Saved (leave empty to keep it)"
 # the sandbox's cards app: 学号 (student_no), 卡状态 (status), 开卡时间 (open_time), 余额 (amount)
 MAPPED = {"card_student": "student_no", "card_status": "status", "card_open_time": "open_time",
           "card_amount": "amount"}
@@ -49,11 +57,8 @@ def mapped_fields() -> dict:
 
 
 def new_kintone(qtbot, dialog: ProfileDialog) -> KintoneEditor:
-    dialog.new_button.click()
-    combo = dialog.kind_combo
-    combo.setCurrentIndex(combo.findData("kintone"))
-    editor = dialog.editor
-    assert isinstance(editor, KintoneEditor) and dialog.pages.currentWidget() is editor
+    editor = new_editor(dialog, "kintone")
+    assert isinstance(editor, KintoneEditor)
     return editor
 
 
@@ -84,20 +89,8 @@ def read_fields(qtbot, editor: KintoneEditor) -> tuple[int, int]:
     return tuple(loaded.args)
 
 
-def check(qtbot, editor: KintoneEditor) -> tuple[bool, str]:
-    """测试连接, clicked; (ok, text) as the editor says."""
-    with qtbot.waitSignal(editor.connectionChecked, timeout=TIMEOUT) as checked:
-        click(qtbot, editor.test_button)
-    return tuple(checked.args)
-
-
 def saved_profile(paths) -> Profile:
     return ConfigStore(paths).get_profile(NAME)
-
-
-def save(qtbot, dialog: ProfileDialog) -> None:
-    with qtbot.waitSignal(dialog.profileSaved, timeout=TIMEOUT):
-        click(qtbot, dialog.save_button)
 
 
 def test_controls_are_named_and_secrets_masked(qtbot, dialog):
@@ -228,18 +221,12 @@ def test_save_writes_the_options_and_both_tokens(qtbot, dialog, sandbox, memory_
         "concurrency": 8, "timeout_s": 60}
     parsed = KintoneOptions.parse(options)  # exactly what the connector reads
     assert parsed.concurrency == 8 and parsed.fields.card_status == "status"
-    assert memory_keyring.entries == {
-        (service_name(NAME), "students_token"): sandbox.students_token,
-        (service_name(NAME), "cards_token"): sandbox.cards_token}
-    for secret in (sandbox.students_token, sandbox.cards_token):
-        assert secret not in text and secret not in caplog.text
     # shown again: nothing filled back, the placeholders say the tokens are stored
+    secrets_saved(qtbot, dialog, editor, memory_keyring, NAME,
+                  {"students_token": sandbox.students_token,
+                   "cards_token": sandbox.cards_token}, text, caplog.text)
     assert dialog.profile_list.currentItem().text() == f"{NAME} · kintone"
-    assert dialog.editor is editor and not dialog.kind_combo.isEnabled()
-    qtbot.waitUntil(lambda: editor.students_token_edit.placeholderText() == SAVED
-                    and editor.cards_token_edit.placeholderText() == SAVED)
     assert editor.password_edit.placeholderText() != SAVED
-    assert editor.students_token_edit.text() == editor.cards_token_edit.text() == ""
     ok, text = check(qtbot, editor)  # with the stored tokens
     assert ok is True, text
     # one token typed again, the other kept: the typed one is what is tested
