@@ -2,11 +2,13 @@
 
     python tools/screenshot_profiles.py docs/profile-dialog-kintone.png [--kind kintone]
     python tools/screenshot_profiles.py docs/profile-dialog.png --kind jiandaoyun
+    python tools/screenshot_profiles.py docs/profile-dialog-shenbi.png --kind shenbi
 
 Starts the kind's sandbox on loopback, opens the dialog in a throwaway config dir with an
 in-memory keyring (the tests' one: nothing reaches the real keyring), types a new profile in,
-reads the fields, saves it, reads the fields again and runs 测试连接 with the stored secrets,
-and saves a picture of the dialog (offscreen platform unless QT_QPA_PLATFORM is set).
+reads the fields (where the backend lists them: not 神笔, whose field keys are typed), saves
+it, reads the fields again and runs 测试连接 with the stored secrets, and saves a picture of
+the dialog (offscreen platform unless QT_QPA_PLATFORM is set).
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ sys.path.append(str(Path(__file__).resolve().parent.parent / "tests"))  # memory
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("out", type=Path)
-    parser.add_argument("--kind", choices=("kintone", "jiandaoyun"), default="kintone")
+    parser.add_argument("--kind", choices=("kintone", "jiandaoyun", "shenbi"),
+                        default="kintone")
     parser.add_argument("--lang", default="zh_CN")
     args = parser.parse_args()
     app, paths = start(args.lang)
@@ -45,18 +48,25 @@ def main() -> int:
         if args.kind == "kintone":
             values.update(students_app_edit=sb.students_app, cards_app_edit=sb.cards_app,
                           students_token_edit=sb.students_token, cards_token_edit=sb.cards_token)
+        elif args.kind == "shenbi":
+            values.update(app_code_edit=sb.app_code, students_object_edit=sb.students_object,
+                          cards_object_edit=sb.cards_object, secret_id_edit=sb.secret_id,
+                          secret_key_edit=sb.secret_key)
         else:
             values.update(app_id_edit=sb.app_id, students_entry_edit=sb.students_entry_id,
                           cards_entry_edit=sb.cards_entry_id, api_key_edit=sb.api_key)
         for attribute, text in values.items():
             getattr(editor, attribute).setText(text)
-        editor.load_fields()
-        wait(editor.fieldsLoaded)
+        reads = editor.load_fields_button.isVisibleTo(dialog)  # 神笔's keys are typed
+        if reads:
+            editor.load_fields()
+            wait(editor.fieldsLoaded)
         dialog.save()
         wait(dialog.profileSaved)
         wait(editor.keyStateChanged)  # the placeholders say the secrets are stored
-        editor.load_fields()  # again, with the stored secrets: the fields show their labels
-        wait(editor.fieldsLoaded)
+        if reads:  # again, with the stored secrets: the fields show their labels
+            editor.load_fields()
+            wait(editor.fieldsLoaded)
         editor.test_connection()
         wait(editor.connectionChecked)
         for _ in range(5):
