@@ -298,3 +298,31 @@ def test_profiles_test_says_what_is_missing(paths: Paths, with_shenbi: None,
     empty = CredentialStore(MemoryKeyring())
     code, _, err = run(capsys, empty, "profiles", "test", "sb")
     assert code == 1 and "连接失败" in err and "sb" in err and "Traceback" not in err
+
+
+def test_profiles_test_against_the_sandboxes(paths: Paths, creds: CredentialStore,
+                                             monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    from campuscard_gui.sandbox import run_sandbox
+
+    with run_sandbox(backend="ipaas", students=10, seed=4) as info:
+        base = ("profiles", "add", "sb", "--kind", "shenbi", "--base-url", info.base_url,
+                "--app-code", info.app_code, "--students-object", info.students_object,
+                "--cards-object", info.cards_object, "--secret-stdin")
+        assert run(capsys, creds, *base, stdin=f"{info.secret_id}\n{info.secret_key}\n",
+                   monkeypatch=monkeypatch)[0] == 0
+        code, _, err = run(capsys, creds, "profiles", "test", "sb")
+        assert code == 0 and "连接正常" in err and "神笔" in err, err
+        gateway = ("profiles", "add", "gw", "--kind", "ipaas", "--gateway-url",
+                   info.gateway_url, "--read-profile", "sb", "--token-header",
+                   "X-Gateway-Token", "--secret-stdin")
+        assert run(capsys, creds, *gateway, stdin=info.gateway_token + "\n",
+                   monkeypatch=monkeypatch)[0] == 0
+        code, _, err = run(capsys, creds, "profiles", "test", "gw")
+        assert code == 0 and "iPaaS 集成流" in err, err
+
+        assert run(capsys, creds, *base, "--replace", stdin=f"{info.secret_id}\n{'0' * 32}\n",
+                   monkeypatch=monkeypatch)[0] == 0
+        for name in ("sb", "gw"):  # the gateway's test reads through the 神笔 profile first
+            code, _, err = run(capsys, creds, "profiles", "test", name)
+            assert code == 1 and "签名有误" in err and info.secret_key not in err, err
