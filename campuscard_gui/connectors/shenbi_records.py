@@ -63,7 +63,9 @@ class ShenbiOptions:
     page_size: int = 200  # [INFER] records per query page
     or_max: int = 100  # [INFER] conditions per OR filter when reading cards back
     requests_per_second: int = 20  # [INFER] per-SecretId rate limit
-    rate_margin_s: float = 0.03  # added to each 1 s rate window (network jitter)
+    # added to each 1 s rate window: the server counts arrivals, which reach it up to tens of
+    # ms after we send when several requests are in flight
+    rate_margin_s: float = 0.08
     # write calls in flight at once: at 200 ms a call, 20 calls/s need more than 4 in flight
     concurrency: int = 8
     timeout_s: float = 30.0
@@ -115,7 +117,7 @@ class ShenbiOptions:
             page_size=int(number("page_size", 200, 1, 1000)),
             or_max=int(number("or_max", 100, 1, 1000)),
             requests_per_second=int(number("requests_per_second", 20, 1, 1000)),
-            rate_margin_s=number("rate_margin_s", 0.03, 0, 1),
+            rate_margin_s=number("rate_margin_s", 0.08, 0, 1),
             concurrency=int(number("concurrency", 8, 1, 20)),
             timeout_s=number("timeout_s", 30, 0.05, 600),
             read_retries=int(number("read_retries", 4, 1, 10)),

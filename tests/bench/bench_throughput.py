@@ -2,6 +2,8 @@
 
     python tests/bench/bench_throughput.py --backend jiandaoyun --records 10000 \\
         --latency-ms 200 [--in-process] [--json]
+    python tests/bench/bench_throughput.py --backend shenbi --records 10000 \\
+        --latency-ms 200 [--in-process] [--json]
     python tests/bench/bench_throughput.py --backend kintone --records 10000 \\
         --latency-ms 200 [--concurrency N] [--json]
 
@@ -12,7 +14,8 @@ its counters), lists the students, then opens cards for ``--records`` students a
 them again. Each job runs as the window runs it: ``JobController`` (worker QThread →
 BatchRunner → connector) inside an offscreen QApplication, while a 10 ms QTimer on the GUI
 thread records when it fires. Reports per job records/s against the backend's ceiling
-(简道云: 10 batch calls/s × 100 = 1,000 records/s; target ≥ 95 %) and the largest and p99
+(简道云: 10 batch calls/s × 100 = 1,000 records/s; 神笔: its per-SecretId rate, 20 calls/s,
+× 100; target ≥ 95 %) and the largest and p99
 interval between timer ticks (target: max < 50 ms). Exits 0 unless something crashed (it is
 a measurement, not a test).
 
@@ -166,9 +169,30 @@ def run_job(app: QApplication, controller: JobController, action: Action,
     }
 
 
+def connect(backend: str, line: dict[str, Any]) -> tuple[Any, float]:
+    """The connector for the sandbox's start line, and the write calls per second the
+    sandbox allows (the ceiling is that × the batch size)."""
+    if backend == "shenbi":
+        from campuscard_gui.connectors.shenbi import ShenbiConnector
+
+        options = {"base_url": line["base_url"], "app_code": line["app_code"],
+                   "students_object": line["students_object"],
+                   "cards_object": line["cards_object"], "service": line["service"],
+                   "version": line["version"]}
+        shenbi = ShenbiConnector(options, line["secret_id"], line["secret_key"])
+        # one rate for every action per SecretId, the sandbox's default as the profile's
+        return shenbi, float(shenbi.options.requests_per_second)
+    options = {"base_url": line["base_url"], "app_id": line["app_id"],
+               "students_entry": line["students_entry_id"],
+               "cards_entry": line["cards_entry_id"]}
+    jdy = JiandaoyunConnector(options, line["api_key"])
+    return jdy, float(jdy.limits.requests_per_second)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--backend", choices=["jiandaoyun", "kintone"], default="jiandaoyun")
+    parser.add_argument("--backend", choices=["jiandaoyun", "kintone", "shenbi"],
+                        default="jiandaoyun")
     parser.add_argument("--records", type=int, default=10_000)
     parser.add_argument("--latency-ms", type=float, default=200.0)
     parser.add_argument("--in-process", action="store_true",
@@ -191,17 +215,13 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     out: dict[str, Any] = {"backend": args.backend, "records": args.records,
                            "latency_ms": args.latency_ms, "in_process": args.in_process}
-    with sandbox(args.records, args.latency_ms, args.in_process) as line, \
+    with sandbox(args.records, args.latency_ms, args.in_process, args.backend) as line, \
             tempfile.TemporaryDirectory() as tmp:
-        options = {"base_url": line["base_url"], "app_id": line["app_id"],
-                   "students_entry": line["students_entry_id"],
-                   "cards_entry": line["cards_entry_id"]}
-        connector = JiandaoyunConnector(options, line["api_key"])
+        connector, rate = connect(args.backend, line)
         limits = connector.limits
-        ceiling = limits.requests_per_second * limits.batch_size
+        ceiling = rate * limits.batch_size
         out.update(ceiling_records_per_s=ceiling, batch_size=limits.batch_size,
-                   requests_per_second=limits.requests_per_second,
-                   concurrency=limits.concurrency)
+                   requests_per_second=rate, concurrency=limits.concurrency)
         t = time.perf_counter()
         rows = connector.list_rows()[:args.records]
         out["list_seconds"] = round(time.perf_counter() - t, 3)
@@ -209,6 +229,10 @@ def main(argv: list[str] | None = None) -> int:
         controller = JobController(connector, journal)
         try:
             for action in (Action.OPEN, Action.FREEZE):
+                # the listing just before spent the same per-tenant request budget (神笔
+                # counts reads and writes together); an operator confirming the job gives
+                # the rate window time to drain, and so does the bench
+                time.sleep(1.5)
                 figures = run_job(app, controller, action, rows)
                 figures["share_of_ceiling"] = round(figures["records_per_s"] / ceiling, 3)
                 figures["pass_throughput"] = figures["share_of_ceiling"] >= TARGET_SHARE
@@ -231,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(out, ensure_ascii=False))
         return 0
     print(f"{args.backend}: {args.records} records, latency {args.latency_ms:g} ms, "
-          f"ceiling {ceiling:g} records/s ({limits.requests_per_second:g} batch calls/s × "
+          f"ceiling {ceiling:g} records/s ({out['requests_per_second']:g} batch calls/s × "
           f"{limits.batch_size}), concurrency {limits.concurrency}; "
           f"listing took {out['list_seconds']} s")
     for action in (Action.OPEN, Action.FREEZE):
