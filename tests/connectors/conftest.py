@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from jdy_helpers import jdy_options
 from kintone_helpers import kintone_options, token_auth
-from shenbi_helpers import ipaas_options, shenbi_options
+from shenbi_profiles import ipaas_options, shenbi_options
 
 from campuscard_gui.connectors.ipaas import IpaasConnector
 from campuscard_gui.connectors.jiandaoyun import JiandaoyunConnector
