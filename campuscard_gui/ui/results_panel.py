@@ -146,7 +146,8 @@ class ResultsPanel(QWidget):
 
         widths = (fit("20240000000000"), fit("欧阳明轩明"),
                   fit(*(labels.action_label(a) for a in Action)),
-                  fit(*(labels.outcome_kind_label(k) for k in OutcomeKind)), 0, fit("C00000000000"))
+                  fit(*(labels.outcome_kind_label(k) for k in OutcomeKind)), 0,
+                  fit("1458712091891462184"))  # 神笔's 19-digit record Ids fit whole
         for col, width in enumerate(widths):
             if width:
                 header.resizeSection(col, width)
