@@ -201,6 +201,27 @@ def test_the_gateway_token_is_checked_and_never_shown(ipaas_sandbox, sconnect, i
     iconnect(sb).check_connection()
 
 
+@pytest.mark.parametrize("kind", FAULTS)
+def test_each_fault_kind_at_the_gateway_ends_with_one_card_per_student(
+        ipaas_sandbox, sconnect, iconnect, tmp_path, kind):
+    settings = ShenbiSettings(rate_per_second=200, fault_timeout_s=1.0)
+    sb = ipaas_sandbox(students=500, seed=10, settings=settings)
+    conn = iconnect(sb, reader=sconnect(sb, **FAST), timeout_s=0.5, settle_s=1.5,
+                    chunk_size=25, concurrency=3)
+    rows = conn.list_rows()
+    sb.control.set_faults([kind], 0.35, endpoints=["ipaas/gateway"])
+    job, journal = run_action(conn, tmp_path / "open.sqlite3", Action.OPEN, rows,
+                              retry=FAST_RETRY)
+    outcomes = assert_definite(journal, job.job_id)
+    assert outcomes["succeeded"] + outcomes["failed"] == 500
+    assert sb.control.counters().faults.get(kind, 0) > 0
+    if kind == "timeout":
+        time.sleep(1.5)
+    sb.control.clear_faults()
+    assert max(sb.control.cards_by_student().values()) == 1
+    assert_one_live_card_each(sb, conn, journal, job.job_id)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("answer", ["result", "status"])
 def test_ipaas_acceptance_5000_students_at_fault_rate_0_2(ipaas_sandbox, sconnect, iconnect,
