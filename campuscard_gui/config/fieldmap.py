@@ -40,6 +40,14 @@ class FieldMap:
     student_status_labels: dict[StudentStatus, str] = field(default_factory=_student_labels)
     card_status_labels: dict[CardStatus, str] = field(default_factory=_card_labels)
 
+    def student_fields(self) -> list[str]:
+        """The students form's mapped fields (学号, 姓名, 学院, 班级, 学籍状态)."""
+        return [getattr(self, k) for k in STUDENT_KEYS]
+
+    def card_fields(self) -> list[str]:
+        """The cards form's mapped fields (学生, 开通时间, 余额, 卡状态)."""
+        return [getattr(self, k) for k in CARD_KEYS]
+
     def student_status_of(self, label: str) -> StudentStatus | None:
         for status, text in self.student_status_labels.items():
             if text == label:

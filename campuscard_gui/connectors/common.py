@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -73,6 +74,48 @@ def chunked(items: Sequence[T], size: int, read: Callable[[list[T]], list[R]],
         return [r for part in parts for r in read(part)]
     with ThreadPoolExecutor(min(workers, len(parts)), thread_name_prefix=name) as pool:
         return [r for found in pool.map(read, parts) for r in found]
+
+
+def plain_text(value: Any) -> str:
+    """A text-like value as read: "" for missing/null, integral numbers without ".0", a
+    one-element list (a single choice) as its element."""
+    if value is None or isinstance(value, bool):
+        return ""
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else str(value)
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, list) and len(value) == 1:
+        return plain_text(value[0])
+    return ""
+
+
+class PagedProgress:
+    """Progress of several listings paged at once (students and cards): the records read in
+    all, and the total once every listing has reported its own (None until then)."""
+
+    def __init__(self, progress: Callable[[int, int | None], None] | None,
+                 sources: int) -> None:
+        self._progress = progress
+        self._sources = sources
+        self._lock = threading.Lock()
+        self._done = 0
+        self._totals: dict[str, int] = {}
+
+    def source(self, name: str) -> Callable[[int, int | None], None]:
+        """The ``on_page(records in the page, total or None)`` callback of one listing."""
+        def on_page(n: int, total: int | None) -> None:
+            with self._lock:
+                if total is not None:
+                    self._totals[name] = total
+                self._done += n
+                whole = sum(self._totals.values()) \
+                    if len(self._totals) == self._sources else None
+                if self._progress is not None:
+                    self._progress(self._done, whole)
+        return on_page
 
 
 def json_object(response: httpx.Response) -> dict[str, Any] | None:

@@ -31,16 +31,16 @@ from .http import ClientFactory
 from .jiandaoyun_api import BATCH_CREATE, BATCH_UPDATE, SERVICE, JdyApi
 from .jiandaoyun_errors import area_of
 from .jiandaoyun_records import (
+    READER,
     FieldInfo,
     JdyOptions,
     Record,
-    card_of,
     iso_of,
     join_rows,
     newest_cards,
     text_of,
-    unknown_label_error,
 )
+from .joining import cards_of
 
 __all__ = ["FieldInfo", "JiandaoyunConnector"]
 
@@ -120,9 +120,7 @@ class JiandaoyunConnector:
     # -- reading -------------------------------------------------------------------------
 
     def _card_fields(self) -> list[str]:
-        fm = self.fields
-        return [fm.card_student, fm.card_open_time, fm.card_amount, fm.card_status,
-                "createTime", "updateTime"]
+        return [*self.fields.card_fields(), "createTime", "updateTime"]
 
     def list_rows(self, progress: ListProgress | None = None) -> list[StudentRow]:
         """All students joined with their current card. Both forms are paged at once (each
@@ -137,7 +135,7 @@ class JiandaoyunConnector:
                 if progress is not None:
                     progress(done[0], None)
 
-        student_fields = [fm.student_no, fm.name, fm.college, fm.class_name, fm.student_status]
+        student_fields = fm.student_fields()
         with ThreadPoolExecutor(2, thread_name_prefix="campuscard-jdy-list") as pool:
             students = pool.submit(self._api.pages, self.options.students_entry, student_fields,
                                    None, on_page)
@@ -175,13 +173,8 @@ class JiandaoyunConnector:
 
     def read_cards(self, student_nos: Iterable[str]) -> dict[str, Card]:
         wanted = [no for no in dict.fromkeys(student_nos) if no]
-        found: dict[str, Card] = {}
-        for no, rec in newest_cards(self._card_records(wanted), self.fields).items():
-            card = card_of(rec, self.fields)
-            if card is None:  # never guess whether a card is live
-                raise unknown_label_error(rec, self.fields)
-            found[no] = card
-        return found
+        return cards_of(newest_cards(self._card_records(wanted), self.fields), self.fields,
+                        READER)
 
     # -- writes ----------------------------------------------------------------------------
 

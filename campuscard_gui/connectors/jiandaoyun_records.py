@@ -17,7 +17,7 @@ from ..config.fieldmap import FieldMap
 from ..core.errors import ConfigError, ConnectorError
 from ..core.model import Card, StudentRow
 from . import joining
-from .common import number_option
+from .common import number_option, plain_text
 from .joining import RecordReader
 
 DEFAULT_BASE_URL = "https://api.jiandaoyun.com/api"
@@ -104,16 +104,8 @@ class JdyOptions:
 # -- values ----------------------------------------------------------------------------------
 
 def text_of(value: Any) -> str:
-    """A text-like value as read: "" for missing/null, integral numbers without ".0"."""
-    if value is None or isinstance(value, bool):
-        return ""
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else str(value)
-    if isinstance(value, str):
-        return value.strip()
-    return ""
+    """A text-like value as read (``common.plain_text``)."""
+    return plain_text(value)
 
 
 def ms_of(value: Any) -> int | None:

@@ -48,6 +48,19 @@ def unknown_label_error(rec: Record, fm: FieldMap, reader: RecordReader) -> Conn
         "中更正该记录。", code="label")
 
 
+def cards_of(current: Mapping[str, Record], fm: FieldMap,
+             reader: RecordReader) -> dict[str, Card]:
+    """学号 -> Card for each current card record; an unmapped status label raises (never
+    guess whether a card is live: a wrong guess opens a second card or misses one)."""
+    found: dict[str, Card] = {}
+    for no, rec in current.items():
+        card = reader.card(rec, fm)
+        if card is None:
+            raise unknown_label_error(rec, fm, reader)
+        found[no] = card
+    return found
+
+
 def join_rows(students: Iterable[Record], current: Mapping[str, Record], fm: FieldMap,
               reader: RecordReader) -> tuple[list[StudentRow], list[str]]:
     """Students (in the order given) joined with ``current`` (学号 -> that student's current

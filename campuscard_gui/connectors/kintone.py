@@ -26,7 +26,6 @@ card changed by someone else meanwhile is reported (GAIA_CO02), never overwritte
 from __future__ import annotations
 
 import re
-import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -42,10 +41,10 @@ from ..core.errors import (
 from ..core.model import Card, CardStatus, StudentRow
 from ..core.outcomes import Failed, Skipped, SkipReason, Succeeded
 from .base import CardCreate, CardUpdate, Limits, ListProgress, RecordResult
-from .common import FIELD_NAMES, check_batch_size, chunked, status_label
+from .common import FIELD_NAMES, PagedProgress, check_batch_size, chunked, status_label
 from .http import ClientFactory
 from .jiandaoyun_records import FieldInfo
-from .joining import RecordReader, join_rows, unknown_label_error
+from .joining import RecordReader, cards_of, join_rows, unknown_label_error
 from .kintone_api import KintoneApi, KintoneAuth, KintoneRejected
 from .kintone_errors import area_of
 from .kintone_records import (
@@ -136,39 +135,19 @@ class KintoneConnector:
 
     # -- reading -------------------------------------------------------------------------
 
-    def _student_fields(self) -> list[str]:
-        fm = self.fields
-        return [fm.student_no, fm.name, fm.college, fm.class_name, fm.student_status]
-
     def _card_fields(self) -> list[str]:
-        fm = self.fields
-        return [fm.card_student, fm.card_status, fm.card_open_time, fm.card_amount,
-                "$revision"]
+        return [*self.fields.card_fields(), "$revision"]
 
     def list_rows(self, progress: ListProgress | None = None) -> list[StudentRow]:
         """All students joined with their current card; both apps are paged at once.
         Progress counts records of both apps; the total is known after the first pages."""
         opts = self.options
-        done = [0]
-        totals: dict[str, int] = {}
-        lock = threading.Lock()
-
-        def counter(app: str) -> Callable[[int, int | None], None]:
-            def on_page(n: int, total: int | None) -> None:
-                with lock:
-                    if total is not None:
-                        totals[app] = total
-                    done[0] += n
-                    whole = sum(totals.values()) if len(totals) == 2 else None
-                    if progress is not None:
-                        progress(done[0], whole)
-            return on_page
-
+        paged = PagedProgress(progress, 2)
         with ThreadPoolExecutor(2, thread_name_prefix="campuscard-kintone-list") as pool:
             students = pool.submit(self._api.all_records, opts.students_app,
-                                   self._student_fields(), "", counter("students"))
+                                   self.fields.student_fields(), "", paged.source("students"))
             cards = pool.submit(self._api.all_records, opts.cards_app, self._card_fields(),
-                                "", counter("cards"))
+                                "", paged.source("cards"))
             current = newest_cards(cards.result(), self.fields)
             rows, warnings = join_rows(students.result(), current, self.fields, READER)
         self.list_warnings = warnings
@@ -201,13 +180,8 @@ class KintoneConnector:
 
     def read_cards(self, student_nos: Iterable[str]) -> dict[str, Card]:
         wanted = [no for no in dict.fromkeys(student_nos) if no]
-        found: dict[str, Card] = {}
-        for no, rec in newest_cards(self._card_records(wanted), self.fields).items():
-            card = card_of(rec, self.fields)
-            if card is None:  # never guess whether a card is live
-                raise unknown_label_error(rec, self.fields, READER)
-            found[no] = card
-        return found
+        return cards_of(newest_cards(self._card_records(wanted), self.fields), self.fields,
+                        READER)
 
     # -- writes ----------------------------------------------------------------------------
 

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from ..config.fieldmap import FieldMap
 from ..core.errors import ConfigError
 from ..core.model import Card
-from .common import number_option
+from .common import number_option, plain_text
 from .jiandaoyun_records import decimal_of, ms_of
 
 Record = Mapping[str, Any]
@@ -137,16 +137,8 @@ def value_of(rec: Record, code: str) -> Any:
 
 
 def text_of(rec: Record, code: str) -> str:
-    value = value_of(rec, code)
-    if value is None or isinstance(value, bool):
-        return ""
-    if isinstance(value, int | float):
-        return str(int(value)) if float(value).is_integer() else str(value)
-    if isinstance(value, str):
-        return value.strip()
-    if isinstance(value, list) and len(value) == 1 and isinstance(value[0], str):
-        return value[0].strip()  # a CHECK_BOX/MULTI_SELECT used as a status: one choice
-    return ""
+    """A field as text; a CHECK_BOX/MULTI_SELECT used as a status reads its one choice."""
+    return plain_text(value_of(rec, code))
 
 
 def record_id(rec: Record) -> str:

@@ -29,9 +29,9 @@ from ..core.errors import AmbiguousError, ConnectorError, FatalError, RetryableE
 from ..core.model import Card, CardStatus, StudentRow
 from ..core.outcomes import Failed, Succeeded
 from .base import CardCreate, CardUpdate, Limits, ListProgress, RecordResult
-from .common import FIELD_NAMES, check_batch_size, chunked, status_label
+from .common import FIELD_NAMES, PagedProgress, check_batch_size, chunked, status_label
 from .http import ClientFactory
-from .joining import RecordReader, join_rows, unknown_label_error
+from .joining import RecordReader, cards_of, join_rows
 from .shenbi_api import ShenbiApi, ShenbiRejected
 from .shenbi_errors import area_of
 from .shenbi_records import (
@@ -102,14 +102,6 @@ class ShenbiConnector:
 
     # -- reading -------------------------------------------------------------------------
 
-    def _student_fields(self) -> list[str]:
-        fm = self.fields
-        return [fm.student_no, fm.name, fm.college, fm.class_name, fm.student_status]
-
-    def _card_fields(self) -> list[str]:
-        fm = self.fields
-        return [fm.card_student, fm.card_open_time, fm.card_amount, fm.card_status]
-
     def _remember(self, students: Iterable[Record]) -> None:
         fm = self.fields
         with self._lock:
@@ -119,14 +111,18 @@ class ShenbiConnector:
                     self._record_of[no] = ident
                     self._number_of[ident] = no
 
-    def _reader(self) -> RecordReader:
+    def _reader(self, numbers: Mapping[str, str] | None = None) -> RecordReader:
+        """How to read this tenant's records; ``numbers`` (student record Id -> 学号) is
+        where a card's link is looked up (default: the last listing's)."""
         fm = self.fields
 
         def student_of(rec: Record) -> str:
-            if self.options.student_link == "record_id":
-                with self._lock:
-                    return self._number_of.get(link_of(rec, fm.card_student), "")
-            return text_of(rec, fm.card_student)
+            if self.options.student_link != "record_id":
+                return text_of(rec, fm.card_student)
+            if numbers is not None:
+                return numbers.get(link_of(rec, fm.card_student), "")
+            with self._lock:
+                return self._number_of.get(link_of(rec, fm.card_student), "")
 
         return RecordReader(SERVICE, text_of, id_of,
                             lambda rec, fields: card_of(rec, fields, student_of(rec)))
@@ -134,25 +130,12 @@ class ShenbiConnector:
     def list_rows(self, progress: ListProgress | None = None) -> list[StudentRow]:
         """All students joined with their current card; both objects are paged at once."""
         opts = self.options
-        lock = threading.Lock()
-        done = [0]
-        totals: dict[str, int] = {}
-
-        def counter(name: str) -> Callable[[int, int | None], None]:
-            def on_page(n: int, total: int | None) -> None:
-                with lock:
-                    if total is not None:
-                        totals[name] = total
-                    done[0] += n
-                    if progress is not None:
-                        progress(done[0], sum(totals.values()) if len(totals) == 2 else None)
-            return on_page
-
+        paged = PagedProgress(progress, 2)
         with ThreadPoolExecutor(2, thread_name_prefix="campuscard-shenbi-list") as pool:
             students = pool.submit(self._api.all_records, opts.students_object,
-                                   self._student_fields(), None, counter("students"))
-            cards = pool.submit(self._api.all_records, opts.cards_object, self._card_fields(),
-                                None, counter("cards"))
+                                   self.fields.student_fields(), None, paged.source("students"))
+            cards = pool.submit(self._api.all_records, opts.cards_object, self.fields.card_fields(),
+                                None, paged.source("cards"))
             student_records = students.result()
             self._remember(student_records)
             with self._lock:
@@ -201,7 +184,7 @@ class ShenbiConnector:
             numbers, links = {}, list(student_nos)
 
         def part(values: list[str]) -> list[Record]:
-            return self._api.all_records(self.options.cards_object, self._card_fields(),
+            return self._api.all_records(self.options.cards_object, self.fields.card_fields(),
                                          self._or(fm.card_student, values))
 
         records = chunked(links, self.options.or_max, part, self.options.concurrency,
@@ -212,16 +195,10 @@ class ShenbiConnector:
         wanted = [no for no in dict.fromkeys(student_nos) if no]
         records, numbers = self._card_records(wanted)
         wanted_set = set(wanted)
-        found: dict[str, Card] = {}
-        for no, rec in newest_by(records, numbers, self.fields,
-                                 self.options.student_link).items():
-            if no not in wanted_set:
-                continue
-            card = card_of(rec, self.fields, no)
-            if card is None:  # never guess whether a card is live
-                raise unknown_label_error(rec, self.fields, self._reader())
-            found[no] = card
-        return found
+        current = {no: rec for no, rec in newest_by(records, numbers, self.fields,
+                                                    self.options.student_link).items()
+                   if no in wanted_set}
+        return cards_of(current, self.fields, self._reader(numbers))
 
     # -- writes ----------------------------------------------------------------------------
 
@@ -355,8 +332,8 @@ class ShenbiConnector:
         field — with the clock difference when the signature expired."""
         o = self.options
         for title, entity, keys in (
-            ("学生对象", o.students_object, self._student_fields()),
-            ("一卡通对象", o.cards_object, self._card_fields()),
+            ("学生对象", o.students_object, self.fields.student_fields()),
+            ("一卡通对象", o.cards_object, self.fields.card_fields()),
         ):
             body = self._api.body(entity, **{o.key_fields: keys}, Limit=1, Offset=0)
             try:

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 from ..config.fieldmap import FieldMap
 from ..core.errors import ConfigError
 from ..core.model import Card
-from .common import number_option
+from .common import number_option, plain_text
 from .jiandaoyun_records import decimal_of, ms_of
 
 Record = Mapping[str, Any]
@@ -171,29 +171,15 @@ def display_of(rec: Record, key: str) -> Any:
     return _part(_cell(field_values(rec), key), "DisplayValue")
 
 
-def _scalar(value: Any) -> str:
-    if value is None or isinstance(value, bool):
-        return ""
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else str(value)
-    if isinstance(value, str):
-        return value.strip()
-    if isinstance(value, list) and len(value) == 1:
-        return _scalar(value[0])
-    return ""
-
-
 def text_of(rec: Record, key: str) -> str:
     """A field as text. Enums read their label (DisplayValue: Value may hold option codes)."""
     if key in ("Id", "id"):
         return id_of(rec)
     shown = display_of(rec, key)
     if isinstance(shown, list):
-        return _scalar(shown)
+        return plain_text(shown)
     value = value_of(rec, key)
-    return _scalar(value) if value is not None else _scalar(shown)
+    return plain_text(value) if value is not None else plain_text(shown)
 
 
 def id_of(rec: Record) -> str:
@@ -220,7 +206,7 @@ def card_of(rec: Record, fm: FieldMap, student_no: str) -> Card | None:
     amount: Decimal = decimal_of(value_of(rec, fm.card_amount))
     return Card(card_id=id_of(rec), student_no=student_no, status=status,
                 open_time=ms_of(opened if opened not in ("", None) else None), amount=amount,
-                revision=_scalar(value_of(rec, "UpdatedTime")))
+                revision=plain_text(value_of(rec, "UpdatedTime")))
 
 
 def newest_by(records: Iterable[Record], student_of: Mapping[str, str] | None,
