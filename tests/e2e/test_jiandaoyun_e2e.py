@@ -12,24 +12,18 @@ import logging
 
 import pytest
 from dialog_helpers import click, type_into
-from memory_keyring import MemoryKeyring
-from PySide6.QtWidgets import QWidget
+from window_steps import TIMEOUT, check_and_save, new_profile, open_window, switch_to
 
-from campuscard_gui.batch import JobState, Journal
-from campuscard_gui.config import ConfigStore
-from campuscard_gui.config.credentials import CredentialStore, service_name
-from campuscard_gui.connectors.factory import open_connector
-from campuscard_gui.connectors.local import init_demo
+from campuscard_gui.batch import JobState
+from campuscard_gui.config.credentials import service_name
 from campuscard_gui.core.model import Action, CardStatus, StudentStatus
 from campuscard_gui.core.outcomes import OutcomeKind
 from campuscard_gui.sandbox import run_sandbox
 from campuscard_gui.ui.main_actions import ACTION_NAMES
-from campuscard_gui.ui.main_window import MainWindow
 from campuscard_gui.ui.results_model import COL_RESULT
 
 N_STUDENTS = 300
 PROFILE = "jdy-e2e"
-TIMEOUT = 60_000
 
 
 @pytest.fixture
@@ -40,23 +34,10 @@ def sandbox():
 
 def test_open_cards_on_jiandaoyun_through_the_window(qtbot, chinese, paths, sandbox, caplog):
     caplog.set_level(logging.DEBUG)
-    init_demo(paths.local_db_path("local"), students=10, seed=1)
-    keyring_backend = MemoryKeyring()
-    credentials = CredentialStore(keyring_backend)
-    journal = Journal(paths.journal_path)
-    window = MainWindow(ConfigStore(paths), paths,
-                        lambda p: open_connector(p, paths, credentials=credentials), journal,
-                        offer_resume=False, credentials=credentials)
-    qtbot.addWidget(window)
-    window.show()
+    window, keyring_backend, journal = open_window(qtbot, paths)
     try:
-        qtbot.waitUntil(lambda: window.model.total_count == 10 and not window.loader.is_busy())
-
         # -- 配置…: the profile is typed into the dialog, fields read, connection tested, saved
-        with qtbot.waitSignal(window.profileDialogOpened) as opened:
-            window.profiles_action.trigger()
-        dialog = opened.args[0]
-        click(qtbot, dialog.new_button)
+        dialog = new_profile(qtbot, window)
         type_into(qtbot, dialog.editor.name_edit, PROFILE)
         type_into(qtbot, dialog.editor.base_url_edit, sandbox.base_url)
         type_into(qtbot, dialog.editor.app_id_edit, sandbox.app_id)
@@ -68,25 +49,14 @@ def test_open_cards_on_jiandaoyun_through_the_window(qtbot, chinese, paths, sand
         combos = dialog.editor.mapping.field_combos
         assert combos["student_no"].currentText() == "学号 (student_no)"
         assert combos["card_student"].currentText() == "学生学号 (studentInfo)"
-        with qtbot.waitSignal(dialog.editor.connectionChecked, timeout=TIMEOUT) as checked:
-            click(qtbot, dialog.editor.test_button)
-        assert checked.args[0] is True, checked.args[1]
-        with qtbot.waitSignal(dialog.profileSaved, timeout=TIMEOUT):
-            click(qtbot, dialog.save_button)
+        check_and_save(qtbot, window, dialog)
         assert keyring_backend.entries == {(service_name(PROFILE), "api_key"): sandbox.api_key}
         assert sandbox.api_key not in paths.profiles_path.read_text(encoding="utf-8")
-        click(qtbot, dialog.findChild(QWidget, "closeProfilesButton"))
-        qtbot.waitUntil(lambda: window.profile_dialog is None)
 
         # -- switch to it: the rows load off-thread, with the page count shown while listing
         progress: list[tuple[int, object]] = []
         window.loader.progress.connect(lambda done, total: progress.append((done, total)))
-        combo = window.profile_combo
-        index = combo.findData(PROFILE)
-        with qtbot.waitSignal(window.rowsLoaded, timeout=TIMEOUT) as loaded:
-            combo.setCurrentIndex(index)
-            combo.activated.emit(index)
-        assert loaded.args == [N_STUDENTS]
+        assert switch_to(qtbot, window, PROFILE) == N_STUDENTS
         assert progress and all(total is None for _done, total in progress)
         assert not window.load_progress.isVisible()
         assert PROFILE in window.connection_label.text()

@@ -16,22 +16,21 @@ import logging
 import httpx
 import pytest
 from dialog_helpers import click, type_into
-from memory_keyring import MemoryKeyring
-from PySide6.QtWidgets import QWidget
+from window_steps import (
+    TIMEOUT,
+    check_and_save,
+    new_profile,
+    open_window,
+    run_preset_job,
+    switch_to,
+)
 
-from campuscard_gui.batch import JobState, Journal
-from campuscard_gui.config import ConfigStore
-from campuscard_gui.config.credentials import CredentialStore, service_name
-from campuscard_gui.connectors.factory import open_connector
-from campuscard_gui.connectors.local import init_demo
+from campuscard_gui.config.credentials import service_name
 from campuscard_gui.core.model import Action, CardStatus, StudentStatus
-from campuscard_gui.ui.main_actions import ACTION_NAMES
-from campuscard_gui.ui.main_window import MainWindow
 from campuscard_gui.ui.results_model import COL_RESULT
 
 N_STUDENTS = 400
 PROFILE = "kintone-e2e"
-TIMEOUT = 60_000
 
 
 @pytest.fixture
@@ -42,48 +41,12 @@ def sandbox():
         yield info
 
 
-def run_job(qtbot, window: MainWindow, action: Action, preset: str,
-            before_confirm=None):
-    window.filter_bar.apply_preset(preset)
-    window.select_all_filtered()
-    rows = window.selected_rows()
-    assert rows
-    trigger = window.findChild(type(window.profiles_action), ACTION_NAMES[action])
-    with qtbot.waitSignal(window.flow.confirmRequested, timeout=TIMEOUT) as shown:
-        trigger.trigger()
-    confirm = shown.args[0]
-    assert len(confirm.plan.writes) == len(rows) and not confirm.plan.skips
-    if before_confirm is not None:
-        before_confirm(rows)
-    with qtbot.waitSignal(window.flow.jobDone, timeout=TIMEOUT) as done:
-        click(qtbot, confirm.confirm_button)
-    info = done.args[0]
-    assert info.state is JobState.DONE
-    qtbot.waitUntil(lambda: window.results.model.rowCount() == len(rows))
-    return info, rows
-
-
 def test_kintone_through_the_window(qtbot, chinese, paths, sandbox, caplog, tmp_path):
     caplog.set_level(logging.DEBUG)
-    init_demo(paths.local_db_path("local"), students=10, seed=1)
-    keyring_backend = MemoryKeyring()
-    credentials = CredentialStore(keyring_backend)
-    journal = Journal(paths.journal_path)
-    window = MainWindow(ConfigStore(paths), paths,
-                        lambda p: open_connector(p, paths, credentials=credentials), journal,
-                        offer_resume=False, credentials=credentials)
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    window.show()
+    window, keyring_backend, journal = open_window(qtbot, paths)
     try:
-        qtbot.waitUntil(lambda: window.model.total_count == 10 and not window.loader.is_busy())
-
         # -- 管理配置…: a kintone profile typed in, fields read, connection tested, saved
-        with qtbot.waitSignal(window.profileDialogOpened) as opened:
-            window.profiles_action.trigger()
-        dialog = opened.args[0]
-        click(qtbot, dialog.new_button)
-        dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData("kintone"))
+        dialog = new_profile(qtbot, window, "kintone")
         editor = dialog.editor
         type_into(qtbot, editor.name_edit, PROFILE)
         type_into(qtbot, editor.base_url_edit, sandbox.base_url)
@@ -97,34 +60,23 @@ def test_kintone_through_the_window(qtbot, chinese, paths, sandbox, caplog, tmp_
         assert combos["student_no"].currentText() == "学号 (student_no)"
         assert combos["card_student"].currentText() == "学号 (student_no)"
         assert combos["card_status"].currentText() == "卡状态 (status)"
-        with qtbot.waitSignal(editor.connectionChecked, timeout=TIMEOUT) as checked:
-            click(qtbot, editor.test_button)
-        assert checked.args[0] is True, checked.args[1]
-        with qtbot.waitSignal(dialog.profileSaved, timeout=TIMEOUT):
-            click(qtbot, dialog.save_button)
+        check_and_save(qtbot, window, dialog)
         assert keyring_backend.entries == {
             (service_name(PROFILE), "students_token"): sandbox.students_token,
             (service_name(PROFILE), "cards_token"): sandbox.cards_token}
         stored = paths.profiles_path.read_text(encoding="utf-8")
         assert sandbox.students_token not in stored and sandbox.cards_token not in stored
-        click(qtbot, dialog.findChild(QWidget, "closeProfilesButton"))
-        qtbot.waitUntil(lambda: window.profile_dialog is None)
 
         # -- switch to it: the rows load off-thread, with a known total
         progress: list[tuple[int, object]] = []
         window.loader.progress.connect(lambda done, total: progress.append((done, total)))
-        combo = window.profile_combo
-        index = combo.findData(PROFILE)
-        with qtbot.waitSignal(window.rowsLoaded, timeout=TIMEOUT) as loaded:
-            combo.setCurrentIndex(index)
-            combo.activated.emit(index)
-        assert loaded.args == [N_STUDENTS]
+        assert switch_to(qtbot, window, PROFILE) == N_STUDENTS
         assert PROFILE in window.connection_label.text()
         cards_before = sandbox.control.cards_by_student()
         assert cards_before and progress and isinstance(progress[-1][1], int)  # a real total
 
         # -- 待开通 → 开通一卡通
-        info, rows = run_job(qtbot, window, Action.OPEN, "to_open")
+        info, rows = run_preset_job(qtbot, window, Action.OPEN, "to_open")
         opened_nos = {r.student_no for r in rows}
         assert info.succeeded == len(rows) and info.failed == 0
         model = window.results.model
@@ -146,7 +98,8 @@ def test_kintone_through_the_window(qtbot, chinese, paths, sandbox, caplog, tmp_
             assert answer.status_code == 200
             edited.append(rows[0].student_no)
 
-        info, rows = run_job(qtbot, window, Action.FREEZE, "to_freeze", someone_else_edits)
+        info, rows = run_preset_job(qtbot, window, Action.FREEZE, "to_freeze",
+                                    someone_else_edits)
         assert all(r.student.status is StudentStatus.SUSPENDED for r in rows)
         assert info.failed == 1 and info.succeeded == len(rows) - 1
         model = window.results.model

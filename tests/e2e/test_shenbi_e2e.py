@@ -14,23 +14,17 @@ from __future__ import annotations
 import logging
 
 import pytest
-from dialog_helpers import click, type_into
-from memory_keyring import MemoryKeyring
-from PySide6.QtWidgets import QWidget
+from dialog_helpers import type_into
+from window_steps import check_and_save, new_profile, open_window, run_preset_job, switch_to
 
-from campuscard_gui.batch import JobState, Journal
 from campuscard_gui.config import ConfigStore
 from campuscard_gui.config.credentials import CredentialStore, service_name
 from campuscard_gui.connectors.factory import open_connector
-from campuscard_gui.connectors.local import init_demo
 from campuscard_gui.core.model import Action, CardStatus, StudentStatus
 from campuscard_gui.sandbox import ShenbiSettings, run_sandbox
-from campuscard_gui.ui.main_actions import ACTION_NAMES
-from campuscard_gui.ui.main_window import MainWindow
 from campuscard_gui.ui.results_model import COL_RESULT
 
 N_STUDENTS = 400
-TIMEOUT = 60_000
 
 
 @pytest.fixture
@@ -41,49 +35,8 @@ def sandbox():
         yield info
 
 
-def new_profile(qtbot, window: MainWindow, kind: str):
-    with qtbot.waitSignal(window.profileDialogOpened) as opened:
-        window.profiles_action.trigger()
-    dialog = opened.args[0]
-    click(qtbot, dialog.new_button)
-    dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData(kind))
-    return dialog, dialog.editor
-
-
-def check_and_save(qtbot, window: MainWindow, dialog) -> None:
-    with qtbot.waitSignal(dialog.editor.connectionChecked, timeout=TIMEOUT) as checked:
-        click(qtbot, dialog.editor.test_button)
-    assert checked.args[0] is True, checked.args[1]
-    with qtbot.waitSignal(dialog.profileSaved, timeout=TIMEOUT):
-        click(qtbot, dialog.save_button)
-    click(qtbot, dialog.findChild(QWidget, "closeProfilesButton"))
-    qtbot.waitUntil(lambda: window.profile_dialog is None)
-
-
-def switch_to(qtbot, window: MainWindow, name: str) -> None:
-    combo = window.profile_combo
-    index = combo.findData(name)
-    with qtbot.waitSignal(window.rowsLoaded, timeout=TIMEOUT) as loaded:
-        combo.setCurrentIndex(index)
-        combo.activated.emit(index)
-    assert loaded.args == [N_STUDENTS]
-
-
-def run_job(qtbot, window: MainWindow, action: Action, preset: str):
-    window.filter_bar.apply_preset(preset)
-    window.select_all_filtered()
-    rows = window.selected_rows()
-    assert rows
-    trigger = window.findChild(type(window.profiles_action), ACTION_NAMES[action])
-    with qtbot.waitSignal(window.flow.confirmRequested, timeout=TIMEOUT) as shown:
-        trigger.trigger()
-    confirm = shown.args[0]
-    assert len(confirm.plan.writes) == len(rows) and not confirm.plan.skips
-    with qtbot.waitSignal(window.flow.jobDone, timeout=TIMEOUT) as done:
-        click(qtbot, confirm.confirm_button)
-    info = done.args[0]
-    assert info.state is JobState.DONE
-    qtbot.waitUntil(lambda: window.results.model.rowCount() == len(rows))
+def run_job(qtbot, window, action: Action, preset: str) -> list:
+    info, rows = run_preset_job(qtbot, window, action, preset)
     model = window.results.model
     assert {model.index(r, COL_RESULT).data() for r in range(model.rowCount())} == {"成功"}
     assert info.succeeded == len(rows) and info.failed == 0
@@ -93,21 +46,11 @@ def run_job(qtbot, window: MainWindow, action: Action, preset: str):
 def test_shenbi_and_the_ipaas_route_through_the_window(qtbot, chinese, paths, sandbox, caplog,
                                                        tmp_path):
     caplog.set_level(logging.DEBUG)
-    init_demo(paths.local_db_path("local"), students=10, seed=1)
-    keyring_backend = MemoryKeyring()
-    credentials = CredentialStore(keyring_backend)
-    journal = Journal(paths.journal_path)
-    window = MainWindow(ConfigStore(paths), paths,
-                        lambda p: open_connector(p, paths, credentials=credentials), journal,
-                        offer_resume=False, credentials=credentials)
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    window.show()
+    window, keyring_backend, journal = open_window(qtbot, paths)
     try:
-        qtbot.waitUntil(lambda: window.model.total_count == 10 and not window.loader.is_busy())
-
         # -- a 神笔 profile typed in, tested (a signed request), saved
-        dialog, editor = new_profile(qtbot, window, "shenbi")
+        dialog = new_profile(qtbot, window, "shenbi")
+        editor = dialog.editor
         for edit, text in ((editor.name_edit, "school"), (editor.base_url_edit, sandbox.base_url),
                            (editor.app_code_edit, sandbox.app_code),
                            (editor.students_object_edit, sandbox.students_object),
@@ -121,7 +64,7 @@ def test_shenbi_and_the_ipaas_route_through_the_window(qtbot, chinese, paths, sa
             (service_name("school"), "secret_key"): sandbox.secret_key}
 
         # -- 待开通 → 开通一卡通 on 神笔
-        switch_to(qtbot, window, "school")
+        assert switch_to(qtbot, window, "school") == N_STUDENTS
         before = sandbox.control.cards_by_student()
         opened = {r.student_no for r in run_job(qtbot, window, Action.OPEN, "to_open")}
         after = sandbox.control.cards_by_student()
@@ -129,7 +72,8 @@ def test_shenbi_and_the_ipaas_route_through_the_window(qtbot, chinese, paths, sa
         assert all(window.model.row_for(no).card_status is CardStatus.ACTIVE for no in opened)
 
         # -- an iPaaS profile reading through it, with the gateway's token
-        dialog, editor = new_profile(qtbot, window, "ipaas")
+        dialog = new_profile(qtbot, window, "ipaas")
+        editor = dialog.editor
         type_into(qtbot, editor.name_edit, "school-flow")
         type_into(qtbot, editor.base_url_edit, sandbox.gateway_url)
         editor.read_profile_combo.setCurrentIndex(editor.read_profile_combo.findData("school"))
@@ -140,10 +84,11 @@ def test_shenbi_and_the_ipaas_route_through_the_window(qtbot, chinese, paths, sa
             sandbox.gateway_token
 
         # -- 待冻结 → 冻结 through the flow's gateway
-        switch_to(qtbot, window, "school-flow")
+        assert switch_to(qtbot, window, "school-flow") == N_STUDENTS
         frozen = run_job(qtbot, window, Action.FREEZE, "to_freeze")
         assert all(r.student.status is StudentStatus.SUSPENDED for r in frozen)
-        check = open_connector(ConfigStore(paths).load_profiles()["school"], paths, credentials)
+        check = open_connector(ConfigStore(paths).load_profiles()["school"], paths,
+                               CredentialStore(keyring_backend))
         try:
             cards = check.read_cards([r.student_no for r in frozen])
         finally:
