@@ -2,9 +2,9 @@
 
 A row is ``{code: str}`` for every field plus ``"$id"`` and ``"$revision"`` (strings, as a
 query reads them), so a row is exactly what a query's test looks at. Beside the rows an app
-keeps its ids in ascending order and, per unique field, ``value -> $id``. :meth:`App.put` is
-the one way to change a row and keeps the three in step; it returns the row it replaced, which
-is all an undo log needs to put things back.
+keeps its ids in ascending order and, per unique field, ``value -> $id``. :meth:`App.put`
+(id_table.py) is the one way to change a row and keeps the three in step; it returns the row it
+replaced, which is all an undo log needs to put things back.
 
 :func:`find` answers a parsed query. It narrows the candidates with the indexes where the
 condition allows (``$id`` comparisons and ``$id in``, ``=``/``in`` on a unique text field, and
@@ -14,12 +14,12 @@ is exact, and walks them in ``$id`` order without sorting when the order is by `
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right, insort
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from .id_table import Candidates, IdTable, id_range, narrowest, union
 from .kintone_query import NUMERIC_TYPES, AllOf, Cond, Node, number, sort_key
 from .kintone_schema import SYSTEM_TYPES, FieldDef
 
@@ -27,12 +27,10 @@ Row = dict[str, str]
 
 
 @dataclass
-class App:
+class App(IdTable[Row]):
     app_id: int
     name: str
     fields: tuple[FieldDef, ...]
-    rows: dict[int, Row] = field(default_factory=dict)
-    ids: list[int] = field(default_factory=list)  # every $id, ascending
     unique: dict[str, dict[str, int]] = field(default_factory=dict)  # code -> value -> $id
     next_id: int = 1
 
@@ -46,33 +44,17 @@ class App:
     def revision(self, rid: int) -> int:
         return int(self.rows[rid]["$revision"])
 
-    def put(self, rid: int, row: Row | None) -> Row | None:
-        """Make ``rid`` hold ``row`` (None: delete it); returns the row it held before.
-
-        Rows are never changed in place, so the returned row stays valid for an undo.
-        """
-        old = self.rows.get(rid)
-        if old is not None:
-            for code, index in self.unique.items():
-                value = old.get(code)
-                if value and index.get(value) == rid:
-                    del index[value]
-        if row is None:
-            if old is not None:
-                del self.rows[rid]
-                del self.ids[bisect_left(self.ids, rid)]
-            return old
-        if old is None:
-            if not self.ids or rid > self.ids[-1]:
-                self.ids.append(rid)
-            else:
-                insort(self.ids, rid)
-        self.rows[rid] = row
+    def _index(self, rid: int, row: Row) -> None:
         for code, index in self.unique.items():
             value = row.get(code)
             if value:
                 index[value] = rid
-        return old
+
+    def _unindex(self, rid: int, row: Row) -> None:
+        for code, index in self.unique.items():
+            value = row.get(code)
+            if value and index.get(value) == rid:
+                del index[value]
 
     def render(self, rid: int, wanted: Sequence[str] | None = None) -> dict[str, Any]:
         row = self.rows[rid]
@@ -141,24 +123,16 @@ def _slice(ids: Sequence[int], desc: bool, start: int, stop: int | None) -> list
     return list(ids[lo:hi][::-1]) if hi > lo else []
 
 
-def _candidates(app: App, node: Node) -> tuple[Sequence[int], bool] | None:
+def _candidates(app: App, node: Node) -> Candidates | None:
     """Ascending ids that include every match of ``node`` and whether all of them match;
     None when no index helps."""
     if isinstance(node, Cond):
         return _cond_candidates(app, node)
     subs = [_candidates(app, p) for p in node.parts]
     if isinstance(node, AllOf):
-        known = [s for s in subs if s is not None]
-        if not known:
-            return None
-        return min(known, key=lambda s: len(s[0]))[0], False  # the other parts still apply
-    parts = [s for s in subs if s is not None]
-    if len(parts) < len(subs):
-        return None
-    union: set[int] = set()
-    for ids, _exact in parts:
-        union.update(ids)
-    return sorted(union), all(exact for _ids, exact in parts)
+        best = narrowest(subs)
+        return None if best is None else (best[0], False)  # the other parts still apply
+    return union(subs)
 
 
 def _integral(d: Decimal | None) -> int | None:
@@ -167,7 +141,7 @@ def _integral(d: Decimal | None) -> int | None:
     return int(d)
 
 
-def _cond_candidates(app: App, cond: Cond) -> tuple[Sequence[int], bool] | None:
+def _cond_candidates(app: App, cond: Cond) -> Candidates | None:
     code, op, values = cond.field, cond.op, cond.values
     if code == "$id":
         if op == "in":
@@ -176,19 +150,11 @@ def _cond_candidates(app: App, cond: Cond) -> tuple[Sequence[int], bool] | None:
         target = number(values[0])
         if target is None or not target.is_finite():
             return None
-        ids = app.ids
         if op == "=":
             rid = _integral(target)
             return ([rid] if rid is not None and rid in app.rows else []), True
-        if op == ">":
-            return ids[bisect_right(ids, target):], True
-        if op == ">=":
-            return ids[bisect_left(ids, target):], True
-        if op == "<":
-            return ids[:bisect_left(ids, target)], True
-        if op == "<=":
-            return ids[:bisect_right(ids, target)], True
-        return None
+        ids = id_range(app.ids, op, target)
+        return None if ids is None else (ids, True)
     index = app.unique.get(code)
     if index is None or app.types[code] in NUMERIC_TYPES:
         return None  # a NUMBER compares as a number, the index holds strings

@@ -1,8 +1,8 @@
 """One emulated 神笔 object's records, with the indexes that keep a big object fast.
 
-Records are never changed in place: :meth:`Table.put` swaps whole records, keeps the ascending
-Id list and the relation indexes (relation value -> Ids) in step, and returns the record it
-replaced, which is all an undo log needs.
+Records are never changed in place: :meth:`Table.put` (id_table.py) swaps whole records, keeps
+the ascending Id list and the relation indexes (relation value -> Ids) in step, and returns the
+record it replaced, which is all an undo log needs.
 
 :func:`find` narrows the candidates with those indexes where a filter allows (Id comparisons,
 relation EQ, and AND/OR of those), re-tests them unless the index answer is exact, and walks
@@ -11,11 +11,11 @@ them in Id order without sorting when no OrderBy is given.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from .id_table import Candidates, IdTable, id_range, narrowest, union
 from .shenbi_filter import Cond, Group, Node
 from .shenbi_schema import ENUM, RELATION, Entity
 
@@ -40,10 +40,8 @@ def get(rec: Rec, key: str) -> Any:
 
 
 @dataclass
-class Table:
+class Table(IdTable[Rec]):
     entity: Entity
-    rows: dict[int, Rec] = field(default_factory=dict)
-    ids: list[int] = field(default_factory=list)  # ascending
     related: dict[str, dict[int, set[int]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -51,30 +49,17 @@ class Table:
             if f.type == RELATION:
                 self.related[f.key] = {}
 
-    def put(self, rid: int, rec: Rec | None) -> Rec | None:
-        """Make ``rid`` hold ``rec`` (None: remove it); returns what it held before."""
-        old = self.rows.get(rid)
-        if old is not None:
-            for key, index in self.related.items():
-                target = old.values.get(key)
-                if target is not None:
-                    index[target].discard(rid)
-        if rec is None:
-            if old is not None:
-                del self.rows[rid]
-                del self.ids[bisect_left(self.ids, rid)]
-            return old
-        if old is None:
-            if not self.ids or rid > self.ids[-1]:
-                self.ids.append(rid)
-            else:
-                insort(self.ids, rid)
-        self.rows[rid] = rec
+    def _index(self, rid: int, rec: Rec) -> None:
         for key, index in self.related.items():
             target = rec.values.get(key)
             if target is not None:
                 index.setdefault(target, set()).add(rid)
-        return old
+
+    def _unindex(self, rid: int, rec: Rec) -> None:
+        for key, index in self.related.items():
+            target = rec.values.get(key)
+            if target is not None:
+                index[target].discard(rid)
 
 
 def find(table: Table, where: Group | None, order: Sequence[tuple[str, bool]], start: int,
@@ -108,7 +93,7 @@ def _sort_key(table: Table, key: str, rows: dict[int, Rec]) -> Callable[[int], A
     return sort_key
 
 
-def _candidates(table: Table, node: Node) -> tuple[Sequence[int], bool] | None:
+def _candidates(table: Table, node: Node) -> Candidates | None:
     """Ascending Ids that include every match of ``node`` and whether all of them match;
     None when no index helps."""
     if isinstance(node, Cond):
@@ -117,37 +102,23 @@ def _candidates(table: Table, node: Node) -> tuple[Sequence[int], bool] | None:
     if not subs:
         return table.ids, True
     if node.all_of:
-        known = [s for s in subs if s is not None]
-        if not known:
-            return None
-        ids, exact = min(known, key=lambda s: len(s[0]))
-        return ids, exact and len(subs) == 1
-    parts = [s for s in subs if s is not None]
-    if len(parts) < len(subs):
-        return None
-    union: set[int] = set()
-    for ids, _exact in parts:
-        union.update(ids)
-    return sorted(union), all(exact for _ids, exact in parts)
+        best = narrowest(subs)
+        return None if best is None else (best[0], best[1] and len(subs) == 1)
+    return union(subs)
 
 
-def _cond_candidates(table: Table, cond: Cond) -> tuple[Sequence[int], bool] | None:
+_ID_OPS = {"GT": ">", "GTE": ">=", "LT": "<", "LTE": "<="}
+
+
+def _cond_candidates(table: Table, cond: Cond) -> Candidates | None:
     key, op, value = cond.field.key, cond.op, cond.value
     if value is None:
         return None
     if key == "Id":
-        ids = table.ids
         if op == "EQ":
             return ([value] if value in table.rows else []), True
-        if op == "GT":
-            return ids[bisect_right(ids, value):], True
-        if op == "GTE":
-            return ids[bisect_left(ids, value):], True
-        if op == "LT":
-            return ids[:bisect_left(ids, value)], True
-        if op == "LTE":
-            return ids[:bisect_right(ids, value)], True
-        return None
+        ids = id_range(table.ids, _ID_OPS.get(op, ""), value)
+        return None if ids is None else (ids, True)
     index = table.related.get(key)
     if index is not None and op == "EQ":
         return sorted(index.get(value, ())), True
