@@ -29,7 +29,6 @@ import re
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.errors import (
@@ -39,13 +38,13 @@ from ..core.errors import (
     RetryableError,
 )
 from ..core.model import Card, CardStatus, StudentRow
-from ..core.outcomes import Failed, Skipped, SkipReason, Succeeded
 from .base import CardCreate, CardUpdate, Limits, ListProgress, RecordResult
 from .common import FIELD_NAMES, PagedProgress, check_batch_size, chunked, status_label
 from .http import ClientFactory
 from .jiandaoyun_records import FieldInfo
-from .joining import RecordReader, cards_of, join_rows, unknown_label_error
+from .joining import RecordReader, cards_of, join_rows
 from .kintone_api import KintoneApi, KintoneAuth, KintoneRejected
+from .kintone_bulk import BulkWriter, Op
 from .kintone_errors import area_of
 from .kintone_records import (
     SERVICE,
@@ -79,33 +78,6 @@ def _now_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
-@dataclass(slots=True)
-class _Op:
-    """One record to write: a new card (``card_id`` "") or an update of ``card_id``."""
-
-    pos: int  # index in the caller's items
-    student_no: str
-    record: dict[str, dict[str, Any]]
-    card_id: str = ""
-    revision: str = ""
-
-    @property
-    def method(self) -> str:
-        return "PUT" if self.card_id else "POST"
-
-
-@dataclass(slots=True)
-class _Round:
-    """What one failed bulkRequest taught: decided records and ops to send differently."""
-
-    decided: dict[int, RecordResult] = field(default_factory=dict)
-    replaced: dict[int, _Op] = field(default_factory=dict)
-
-    @property
-    def progressed(self) -> bool:
-        return bool(self.decided or self.replaced)
-
-
 class KintoneConnector:
     """The Connector protocol over a kintone domain (students app + cards app)."""
 
@@ -124,6 +96,8 @@ class KintoneConnector:
         self.list_warnings: list[str] = []
         self._api = KintoneApi(opts, auth, client_factory=client_factory, sleep=sleep)
         self._now_ms = now_ms
+        self._writer = BulkWriter(self._api, opts, self.fields, READER, self._card_records,
+                                  self._cards_by_id)
 
     def __repr__(self) -> str:
         o = self.options
@@ -202,11 +176,11 @@ class KintoneConnector:
             opened = {fm.card_status: {"value": label},
                       fm.card_open_time: {"value": datetime_of(it.open_time or now)}}
             if it.card_id.isdigit():  # the cancelled card the plan saw: re-opened in place
-                ops.append(_Op(i, it.student_no, opened, it.card_id, it.revision))
+                ops.append(Op(i, it.student_no, opened, it.card_id, it.revision))
             else:
-                ops.append(_Op(i, it.student_no, {fm.card_student: {"value": it.student_no},
+                ops.append(Op(i, it.student_no, {fm.card_student: {"value": it.student_no},
                                                   **opened, fm.card_amount: {"value": "0"}}))
-        results = self._apply(ops, label, opening=True)
+        results = self._writer.apply(ops, label, opening=True)
         return [results[i] for i in range(len(items))]
 
     def update_cards(self, items: Sequence[CardUpdate], status: CardStatus,
@@ -219,140 +193,10 @@ class KintoneConnector:
         bad = [it.card_id for it in items if not it.card_id.isdigit()]
         if bad:
             raise FatalError(f"卡记录 ID 无效：{'、'.join(bad[:5])}", code="bad_request")
-        ops = [_Op(i, it.student_no, {self.fields.card_status: {"value": label}},
+        ops = [Op(i, it.student_no, {self.fields.card_status: {"value": label}},
                    it.card_id, it.revision) for i, it in enumerate(items)]
-        results = self._apply(ops, label, opening=False)
+        results = self._writer.apply(ops, label, opening=False)
         return [results[i] for i in range(len(items))]
-
-    def _apply(self, ops: list[_Op], label: str, *, opening: bool) -> dict[int, RecordResult]:
-        """Send ``ops`` as bulkRequests until every op has a result (see the module doc).
-        Every round either succeeds or decides/changes at least one op, so it ends."""
-        results: dict[int, RecordResult] = {}
-        pending = ops
-        retried: set[int] = set()  # creates refused on the student field once already
-        committed = False  # a bulkRequest of this call went through (more did not fit in it)
-        while pending:
-            requests, groups = self._requests(pending)
-            try:
-                try:
-                    answers = self._api.bulk(requests)
-                except KintoneRejected as exc:
-                    learned = self._learn(exc, groups, label, opening, retried)
-                    if not learned.progressed:
-                        raise
-                    results.update(learned.decided)
-                    pending = [learned.replaced.get(op.pos, op) for op in pending
-                               if op.pos not in learned.decided]
-                    continue
-                for group, answer in zip(groups, answers, strict=True):
-                    for op, card_id in zip(group, _ids_of(group, answer), strict=True):
-                        results[op.pos] = Succeeded(card_id)
-            except ConnectorError as exc:
-                if not committed:
-                    raise  # nothing of this call is written: the runner decides for all
-                if isinstance(exc, RetryableError | AmbiguousError):  # read back, resend rest
-                    raise AmbiguousError(
-                        f"{SERVICE}：本批部分记录已写入，其余未确认（{exc.message}），正在核对",
-                        code=exc.code) from None
-                results.update((op.pos, Failed(exc.code, exc.message)) for op in pending)
-                return results
-            committed = True
-            sent = {op.pos for group in groups for op in group}
-            pending = [op for op in pending if op.pos not in sent]
-        return results
-
-    def _requests(self, ops: Sequence[_Op]) -> tuple[list[dict[str, Any]], list[list[_Op]]]:
-        """Sub-requests for one bulkRequest: creates, then updates, ≤100 records each; at most
-        ``requests_per_bulk`` of them (what does not fit waits for the next round)."""
-        opts = self.options
-        step = opts.records_per_request
-        groups: list[list[_Op]] = []
-        for method in ("POST", "PUT"):
-            mine = [op for op in ops if op.method == method]
-            groups.extend(mine[i:i + step] for i in range(0, len(mine), step))
-        groups = groups[:opts.requests_per_bulk]
-        api = self._api.api_path("records")
-        requests: list[dict[str, Any]] = []
-        for group in groups:
-            if group[0].method == "POST":
-                payload: dict[str, Any] = {"app": opts.cards_app,
-                                           "records": [op.record for op in group]}
-            else:
-                payload = {"app": opts.cards_app, "records": [_update_item(op) for op in group]}
-            requests.append({"method": group[0].method, "api": api, "payload": payload})
-        return requests, groups
-
-    # -- learning from a refused bulkRequest -----------------------------------------------
-
-    def _learn(self, exc: KintoneRejected, groups: list[list[_Op]], label: str,
-               opening: bool, retried: set[int]) -> _Round:
-        learned = _Round()
-        index = exc.bulk_index
-        if index is None or not 0 <= index < len(groups):
-            return learned  # not about one sub-request: the whole chunk fails
-        group = groups[index]
-        bad = _bad_records(exc.errors, len(group))
-        if bad:
-            duplicates: list[_Op] = []
-            for i, (code, text) in bad.items():
-                op = group[i]
-                if opening and op.method == "POST" and code == self.fields.card_student \
-                        and op.pos not in retried:
-                    duplicates.append(op)
-                else:
-                    field_name = f"字段 {code}：" if code else ""
-                    learned.decided[op.pos] = Failed(exc.kcode, f"{field_name}{text}")
-            if duplicates:
-                self._resolve_duplicates(duplicates, label, learned, retried)
-            return learned
-        if group[0].method == "PUT" and exc.kcode in _RECORD_CODES:
-            self._resolve_updates(group, label, exc, learned)
-        return learned
-
-    def _resolve_duplicates(self, ops: list[_Op], label: str, learned: _Round,
-                            retried: set[int]) -> None:
-        """Creates refused on the student field: the student already has a card record."""
-        existing = newest_cards(self._card_records([op.student_no for op in ops]),
-                                self.fields)
-        for op in ops:
-            retried.add(op.pos)
-            rec = existing.get(op.student_no)
-            if rec is None:  # refused for another reason (or deleted since): send once more
-                learned.replaced[op.pos] = op
-                continue
-            card = card_of(rec, self.fields)
-            if card is None:
-                err = unknown_label_error(rec, self.fields, READER)
-                learned.decided[op.pos] = Failed("label", err.message)
-            elif card.status in _LIVE:
-                learned.decided[op.pos] = Skipped(
-                    SkipReason.ALREADY_OPEN,
-                    f"写入时发现已有卡记录 {card.card_id}（{card.status.value}），未重复新建")
-            else:  # cancelled: the one record this student may have is opened again
-                fm = self.fields
-                record = {k: v for k, v in op.record.items()
-                          if k in (fm.card_status, fm.card_open_time)}
-                learned.replaced[op.pos] = _Op(op.pos, op.student_no, record, card.card_id,
-                                               card.revision)
-
-    def _resolve_updates(self, group: list[_Op], label: str, exc: KintoneRejected,
-                         learned: _Round) -> None:
-        """An update sub-request refused without naming records: read its cards by ``$id``."""
-        now = self._cards_by_id(op.card_id for op in group)
-        for op in group:
-            rec = now.get(op.card_id)
-            if rec is None:
-                learned.decided[op.pos] = Failed("GAIA_RE01", "卡记录不存在（可能已被删除）")
-                continue
-            revision = text_of(rec, "$revision")
-            if op.revision and revision != op.revision:
-                current = text_of(rec, self.fields.card_status)
-                if current == label:
-                    learned.decided[op.pos] = Succeeded(op.card_id)
-                else:
-                    learned.decided[op.pos] = Failed(
-                        "GAIA_CO02", f"卡记录在读取后已被他人修改（现为“{current or '空白'}”），"
-                        "未覆盖；请刷新后重试")
 
     # -- fields and the connection test ----------------------------------------------------
 
@@ -405,44 +249,6 @@ class KintoneConnector:
 
 
 # -- helpers ----------------------------------------------------------------------------------
-
-def _update_item(op: _Op) -> dict[str, Any]:
-    item: dict[str, Any] = {"id": op.card_id, "record": op.record}
-    if op.revision:
-        item["revision"] = op.revision
-    return item
-
-
-def _ids_of(group: list[_Op], answer: Mapping[str, Any]) -> list[str]:
-    """The record ids a sub-request's answer reports, in order (§1.4, §1.5)."""
-    if group[0].method == "POST":
-        ids = answer.get("ids")
-    else:
-        records = answer.get("records")
-        ids = [r.get("id") for r in records if isinstance(r, dict)] \
-            if isinstance(records, list) else None
-    if not isinstance(ids, list) or len(ids) != len(group) \
-            or not all(isinstance(i, str | int) and str(i) for i in ids):
-        raise AmbiguousError(f"{SERVICE}的应答缺少记录 ID：请求可能已生效，正在核对",
-                             code="malformed")
-    return [str(i) for i in ids]
-
-
-def _bad_records(errors: Mapping[str, Any], size: int) -> dict[int, tuple[str, str]]:
-    """``records[i].<code>.value`` keys → {i: (code, messages)} (i within the sub-request)."""
-    bad: dict[int, tuple[str, str]] = {}
-    for key, value in errors.items():
-        m = _RECORD_KEY.match(str(key))
-        if m is None or int(m.group(1)) >= size:
-            continue
-        i = int(m.group(1))
-        code = m.group(2) or m.group(3) or ""
-        messages = value.get("messages") if isinstance(value, Mapping) else None
-        text = " ".join(str(x) for x in messages) if isinstance(messages, list) else ""
-        if i not in bad:
-            bad[i] = (code, text or "输入内容不正确")
-    return bad
-
 
 def _options_of(prop: Mapping[str, Any]) -> list[str]:
     options = prop.get("options")
