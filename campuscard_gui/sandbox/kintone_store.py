@@ -1,8 +1,8 @@
 """kintone emulator: two apps (students, cards) in memory, with kintone's value rules.
 
-Every write call is all-or-nothing: it runs in :meth:`KintoneStore.transaction`, which logs
-the row each change replaces and, if anything raises, puts those rows back newest first
-(bulkRequest wraps all of its sub-requests in one transaction; a nested transaction rolls
+Every write call is all-or-nothing: it runs in :meth:`KintoneStore.transaction` (undo.py),
+which logs the row each change replaces and, if anything raises, puts those rows back newest
+first (bulkRequest wraps all of its sub-requests in one transaction; a nested transaction rolls
 back only its own part before the error reaches the outer one). The cost of a write is that
 of the rows it touches, not of the apps' size.
 
@@ -11,10 +11,8 @@ Thread-safe: one re-entrant lock around every operation.
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -31,19 +29,16 @@ from .kintone_schema import (
 )
 from .kintone_settings import KintoneSettings
 from .kintone_table import App, Row, find
+from .undo import UndoLog
 
 __all__ = ["App", "KintoneError", "KintoneStore", "invalid"]
 
-# (app, $id, the row it held or None, the app's next_id) before one change
-_Undo = tuple[App, int, Row | None, int]
 
-
-class KintoneStore:
+class KintoneStore(UndoLog[App, Row]):
     def __init__(self, school: DemoSchool, settings: KintoneSettings, *,
                  with_cards: bool = False) -> None:
+        super().__init__()
         self.settings = settings
-        self._lock = threading.RLock()
-        self._undo: list[_Undo] | None = None  # the open transaction's log
         self.students = App(settings.students_app, "学生信息", STUDENT_FIELDS)
         self.cards = App(settings.cards_app, "一卡通", CARD_FIELDS)
         self.apps = {a.app_id: a for a in (self.students, self.cards)}
@@ -72,33 +67,8 @@ class KintoneStore:
                                404)
         return found
 
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        """All-or-nothing: every row changed in the block is put back if the block raises."""
-        with self._lock:
-            outer = self._undo is None
-            if outer:
-                self._undo = []
-            log = self._undo
-            assert log is not None
-            mark = len(log)
-            try:
-                yield
-            except BaseException:
-                while len(log) > mark:
-                    app, rid, row, next_id = log.pop()
-                    app.put(rid, row)
-                    app.next_id = next_id
-                raise
-            finally:
-                if outer:
-                    self._undo = None
-
-    def _put(self, app: App, rid: int, row: Row | None) -> None:
-        next_id = app.next_id
-        old = app.put(rid, row)
-        if self._undo is not None:
-            self._undo.append((app, rid, old, next_id))
+    def _numbering(self, table: App) -> App:  # each app numbers its own records
+        return table
 
     def _insert(self, app: App, values: dict[str, str]) -> int:
         rid = app.next_id

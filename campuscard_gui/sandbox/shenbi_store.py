@@ -1,7 +1,7 @@
 """The 神笔 emulator's tenant: one app with a students object and a cards object, in memory.
 
 Record Ids are 19-digit snowflake-like numbers above 2**53, one sequence for the whole tenant.
-Every write call runs in :meth:`ShenbiStore.transaction` (an undo log of replaced records, put
+Every write call runs in :meth:`ShenbiStore.transaction` (undo.py: a log of replaced records, put
 back newest first if anything raises; a nested transaction rolls back only its own part), so
 a call is all-or-nothing unless ``atomic_writes`` is off, in which case the rows before the
 failing one stay written. Reads render records in the spellings the settings choose.
@@ -11,7 +11,6 @@ Thread-safe: one re-entrant lock around every operation.
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -37,18 +36,16 @@ from .shenbi_schema import (
 )
 from .shenbi_settings import FIRST_ID, ShenbiSettings
 from .shenbi_table import Rec, Table, find, get
+from .undo import UndoLog
 
 SEED_CREATED_MS = 1_725_148_800_000  # 2024-09-01 00:00 UTC: when the seeded students were entered
 
-_Undo = tuple[Table, int, Rec | None, int]  # (table, Id, record it held, next Id) before a change
 
-
-class ShenbiStore:
+class ShenbiStore(UndoLog[Table, Rec]):
     def __init__(self, school: DemoSchool, settings: ShenbiSettings, *,
                  with_cards: bool = False) -> None:
+        super().__init__()
         self.settings = settings
-        self._lock = threading.RLock()
-        self._undo: list[_Undo] | None = None
         self.next_id = FIRST_ID
         s = settings
         self.students = Table(student_entity(s.students_object))
@@ -96,33 +93,8 @@ class ShenbiStore:
             raise ShenbiError("ResourceNotFound.Entity", f"对象 {key!r} 不存在")
         return found
 
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        """All-or-nothing: every record changed in the block is put back if the block raises."""
-        with self._lock:
-            outer = self._undo is None
-            if outer:
-                self._undo = []
-            log = self._undo
-            assert log is not None
-            mark = len(log)
-            try:
-                yield
-            except BaseException:
-                while len(log) > mark:
-                    table, rid, rec, next_id = log.pop()
-                    table.put(rid, rec)
-                    self.next_id = next_id
-                raise
-            finally:
-                if outer:
-                    self._undo = None
-
-    def _put(self, table: Table, rid: int, rec: Rec) -> None:
-        next_id = self.next_id
-        old = table.put(rid, rec)
-        if self._undo is not None:
-            self._undo.append((table, rid, old, next_id))
+    def _numbering(self, table: Table) -> ShenbiStore:  # one Id sequence for the tenant
+        return self
 
     def _insert(self, table: Table, values: dict[str, Any], created: int) -> int:
         rid = self.next_id
