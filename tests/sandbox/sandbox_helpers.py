@@ -1,4 +1,5 @@
-"""Helpers for the sandbox tests: a thin raw-HTTP client for the 简道云 emulator.
+"""Helpers for the sandbox tests: the running-sandbox fixture every test module sets up, and
+a thin raw-HTTP client for the 简道云 emulator.
 
 The client is deliberately naive (plain httpx, no retries): the tests check what a client sees
 on the wire, not what the app's connector makes of it.
@@ -6,14 +7,37 @@ on the wire, not what the app's connector makes of it.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
+import pytest
 
-from campuscard_gui.sandbox import SandboxInfo
+from campuscard_gui.sandbox import SandboxInfo, run_sandbox
 
 N_STUDENTS = 250
 SEED = 7
+
+
+def sandbox_fixture(backend: str, students: int, seed: int, name: str = "sb"
+                    ) -> Callable[..., Iterator[SandboxInfo]]:
+    """A fixture ``name``: a fresh ``backend`` sandbox per test with ``students`` students from
+    ``seed``. ``@pytest.mark.parametrize(name, [{...}], indirect=True)`` (for ``sb``:
+    :func:`options`) passes more run_sandbox options or overrides these."""
+
+    @pytest.fixture(name=name)
+    def running(request: pytest.FixtureRequest) -> Iterator[SandboxInfo]:
+        options = {"backend": backend, "students": students, "seed": seed,
+                   **getattr(request, "param", {})}
+        with run_sandbox(**options) as info:
+            yield info
+
+    return running
+
+
+def options(**kw: Any) -> pytest.MarkDecorator:
+    """run_sandbox options for a test's ``sb`` sandbox."""
+    return pytest.mark.parametrize("sb", [kw], indirect=True)
 
 
 class Jdy:

@@ -17,6 +17,8 @@ import httpx
 
 from campuscard_gui.sandbox import SandboxInfo
 
+FIRST_ID = 1458712091891462184  # the first record Id the 神笔 emulator hands out
+
 
 def _hmac(key: bytes, msg: str) -> bytes:
     return hmac.new(key, msg.encode("utf-8"), hashlib.sha256).digest()

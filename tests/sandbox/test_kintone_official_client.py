@@ -13,14 +13,14 @@ import os
 import re
 import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from sandbox_helpers import options, sandbox_fixture
 
-from campuscard_gui.sandbox import KintoneSettings, SandboxInfo, run_sandbox
+from campuscard_gui.sandbox import KintoneSettings, SandboxInfo
 
 NODE_DIR = Path(__file__).resolve().parents[1] / "node"
 SCRIPT = NODE_DIR / "kintone_client.mjs"
@@ -94,15 +94,7 @@ def form_fields(sb: SandboxInfo, app: str) -> Any:
     return r.json()["properties"]
 
 
-@pytest.fixture
-def sb(request: pytest.FixtureRequest) -> Iterator[SandboxInfo]:
-    options = {"students": 1_000, "seed": 5, **getattr(request, "param", {})}
-    with run_sandbox("kintone", **options) as info:
-        yield info
-
-
-def options(**kw: Any) -> pytest.MarkDecorator:
-    return pytest.mark.parametrize("sb", [kw], indirect=True)
+sb = sandbox_fixture("kintone", 1_000, 5)
 
 
 @options(students=2_500)

@@ -10,13 +10,15 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from contextlib import closing
 from typing import Any
 
 import httpx
 import pytest
+from sandbox_helpers import options, sandbox_fixture
 
 from campuscard_gui.core.demo import generate_school
-from campuscard_gui.sandbox import KintoneSettings, SandboxInfo, run_sandbox
+from campuscard_gui.sandbox import KintoneSettings, SandboxInfo
 
 N, SEED = 250, 7
 SCHOOL = generate_school(N, SEED)
@@ -58,22 +60,13 @@ def card(no: str, status: str = "正常") -> dict[str, Any]:
             "open_time": {"value": "2024-09-01T08:00:00+08:00"}, "amount": {"value": 12.5}}
 
 
-@pytest.fixture
-def sb(request: pytest.FixtureRequest) -> Iterator[SandboxInfo]:
-    options = {"students": N, "seed": SEED, **getattr(request, "param", {})}
-    with run_sandbox("kintone", **options) as info:
-        yield info
+sb = sandbox_fixture("kintone", N, SEED)
 
 
 @pytest.fixture
 def k(sb: SandboxInfo) -> Iterator[K]:
-    client = K(sb)
-    yield client
-    client.close()
-
-
-def options(**kw: Any) -> pytest.MarkDecorator:
-    return pytest.mark.parametrize("sb", [kw], indirect=True)
+    with closing(K(sb)) as client:
+        yield client
 
 
 # --------------------------------------------------------------------------- auth

@@ -4,37 +4,19 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
-from shenbi_helpers import Shenbi, card_row
+from sandbox_helpers import options, sandbox_fixture
+from shenbi_helpers import FIRST_ID, Shenbi, card_row
 
 from campuscard_gui.core.demo import generate_school
-from campuscard_gui.sandbox import SandboxInfo, ShenbiSettings, run_sandbox
+from campuscard_gui.sandbox import SandboxInfo, ShenbiSettings
 
 N, SEED = 250, 7
 SCHOOL = generate_school(N, SEED)
-FIRST_ID = 1458712091891462184
-
-
-@pytest.fixture
-def sb(request: pytest.FixtureRequest) -> Iterator[SandboxInfo]:
-    options = {"students": N, "seed": SEED, **getattr(request, "param", {})}
-    with run_sandbox("shenbi", **options) as info:
-        yield info
-
-
-@pytest.fixture
-def c(sb: SandboxInfo) -> Iterator[Shenbi]:
-    client = Shenbi(sb)
-    yield client
-    client.close()
-
-
-def options(**kw: Any) -> pytest.MarkDecorator:
-    return pytest.mark.parametrize("sb", [kw], indirect=True)
+sb = sandbox_fixture("shenbi", N, SEED)  # `c`, its client: conftest.py
 
 
 def students_query(**body: Any) -> dict[str, Any]:
