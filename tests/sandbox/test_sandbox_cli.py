@@ -9,10 +9,12 @@ import signal
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import httpx
 import pytest
-from shenbi_helpers import Shenbi
+from shenbi_helpers import FIRST_ID, Shenbi
 
 from campuscard_gui.sandbox import KintoneSettings, SandboxInfo, start_sandbox
 from campuscard_gui.sandbox.cli import build_parser
@@ -20,10 +22,17 @@ from campuscard_gui.sandbox.cli import build_parser
 CMD = [sys.executable, "-m", "campuscard_gui.sandbox.cli"]
 
 
-def _start(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+@contextmanager
+def _serving(*args: str, env: dict[str, str]) -> Iterator[subprocess.Popen[str]]:
+    """``campuscard-sandbox *args`` as a process; killed at the end if it is still running."""
     proc = subprocess.Popen([*CMD, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, encoding="utf-8", env=env)
-    return proc
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
 
 
 def _ready_line(proc: subprocess.Popen[str]) -> dict[str, str]:
@@ -38,31 +47,42 @@ def _ready_line(proc: subprocess.Popen[str]) -> dict[str, str]:
     return json.loads(line)
 
 
+def _stops_cleanly(proc: subprocess.Popen[str], sig: int = signal.SIGTERM) -> None:
+    proc.send_signal(sig)
+    out, err = proc.communicate(timeout=10)
+    assert proc.returncode == 0, err
+    assert out == "" and "Traceback" not in err
+
+
+def _jdy_total(info: dict[str, str]) -> int:
+    r = httpx.post(f"{info['base_url']}/v5/app/entry/data/list",
+                   headers={"Authorization": f"Bearer {info['api_key']}"},
+                   json={"app_id": info["app_id"], "entry_id": info["students_entry_id"],
+                         "limit": 100})
+    assert r.status_code == 200
+    return len(r.json()["data"])
+
+
+def _freezes_through_the_gateway(url: str, token: str) -> bool:
+    r = httpx.post(url, headers={"X-Gateway-Token": token}, timeout=10,
+                   json={"action": "freeze", "studentRecords": [{"studentID": str(FIRST_ID)}]})
+    return "Error" not in r.json()["Response"]
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_prints_its_json_line_serves_and_stops_on_a_signal(sig):
     env = {**os.environ, "CAMPUSCARD_SANDBOX_API_KEY": "k-from-env"}
-    proc = _start("--backend", "jiandaoyun", "--students", "20", "--seed", "3", env=env)
-    try:
+    with _serving("--backend", "jiandaoyun", "--students", "20", "--seed", "3",
+                  env=env) as proc:
         info = _ready_line(proc)
         assert set(info) == {"backend", "base_url", "app_id", "students_entry_id",
                              "cards_entry_id", "api_key"}
         assert info["backend"] == "jiandaoyun" and info["api_key"] == "k-from-env"
         url = info["base_url"]
         assert url.startswith("http://127.0.0.1:") and url.endswith("/api")
-        r = httpx.post(f"{info['base_url']}/v5/app/entry/data/list",
-                       headers={"Authorization": f"Bearer {info['api_key']}"},
-                       json={"app_id": info["app_id"], "entry_id": info["students_entry_id"],
-                             "limit": 100})
-        assert r.status_code == 200 and len(r.json()["data"]) == 20
-        proc.send_signal(sig)
-        out, err = proc.communicate(timeout=10)
-        assert proc.returncode == 0, err
-        assert out == "" and "Traceback" not in err
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
+        assert _jdy_total(info) == 20
+        _stops_cleanly(proc, sig)
 
 
 def test_refuses_a_non_loopback_host():
@@ -96,8 +116,7 @@ def _kintone_login(info: dict[str, str]) -> dict[str, str]:
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 def test_backend_all_serves_every_backend_on_one_port_and_prints_each_line():
     env = {**os.environ, "CAMPUSCARD_SANDBOX_API_KEY": "k-from-env"}
-    proc = _start("--backend", "all", "--students", "20", "--seed", "3", env=env)
-    try:
+    with _serving("--backend", "all", "--students", "20", "--seed", "3", env=env) as proc:
         jdy, kin, shenbi, ipaas = (_ready_line(proc) for _ in range(4))
         assert set(jdy) == {"backend", "base_url", "app_id", "students_entry_id",
                             "cards_entry_id", "api_key"}
@@ -113,22 +132,11 @@ def test_backend_all_serves_every_backend_on_one_port_and_prints_each_line():
         assert shenbi["secret_key"] == ipaas["secret_key"] == "k-from-env"
         for line in (shenbi, ipaas):
             assert _shenbi_total(line) == 20
-        r = httpx.post(f"{jdy['base_url']}/v5/app/entry/data/list",
-                       headers={"Authorization": f"Bearer {jdy['api_key']}"},
-                       json={"app_id": jdy["app_id"], "entry_id": jdy["students_entry_id"],
-                             "limit": 100})
-        assert r.status_code == 200 and len(r.json()["data"]) == 20
+        assert _jdy_total(jdy) == 20
         r = httpx.get(f"{kin['base_url']}/k/v1/records.json", headers=_kintone_login(kin),
                       params={"app": kin["students_app"], "totalCount": "true"})
         assert r.status_code == 200 and r.json()["totalCount"] == "20"
-        proc.send_signal(signal.SIGTERM)
-        out, err = proc.communicate(timeout=10)
-        assert proc.returncode == 0, err
-        assert out == "" and "Traceback" not in err
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
+        _stops_cleanly(proc)
 
 
 def test_all_backends_keep_their_own_paths_errors_and_controls():
@@ -167,10 +175,7 @@ def test_all_backends_keep_their_own_paths_errors_and_controls():
                                                       "CreateEntityRecords": 1}
         assert len(shenbi.control.cards_by_student()) == 1
         assert len(ipaas.control.cards_by_student()) == 1  # each over its own school
-        r = httpx.post(ipaas.gateway_url, headers={"X-Gateway-Token": ipaas.gateway_token},
-                       json={"action": "freeze", "studentRecords": [
-                           {"studentID": "1458712091891462184"}]}, timeout=10)
-        assert "Error" not in r.json()["Response"]
+        assert _freezes_through_the_gateway(ipaas.gateway_url, ipaas.gateway_token)
     finally:
         running.stop()
     with pytest.raises(TypeError):
@@ -199,9 +204,8 @@ def _shenbi_total(line: dict[str, str]) -> int:
 def test_shenbi_and_ipaas_start_lines(backend):
     env = {**os.environ, "CAMPUSCARD_SANDBOX_API_KEY": "sk-from-env",
            "CAMPUSCARD_SANDBOX_GATEWAY_TOKEN": "gw-from-env"}
-    proc = _start("--backend", backend, "--students", "12", "--seed", "3", "--with-cards",
-                  env=env)
-    try:
+    with _serving("--backend", backend, "--students", "12", "--seed", "3", "--with-cards",
+                  env=env) as proc:
         line = _ready_line(proc)
         extra = {"gateway_url", "gateway_token"} if backend == "ipaas" else set()
         assert set(line) == {*SHENBI_KEYS, *extra}
@@ -214,15 +218,5 @@ def test_shenbi_and_ipaas_start_lines(backend):
         if backend == "ipaas":
             assert line["gateway_token"] == "gw-from-env"
             assert line["gateway_url"] == line["base_url"] + "/ipaas/gateway/campuscard-flow"
-            r = httpx.post(line["gateway_url"], headers={"X-Gateway-Token": "gw-from-env"},
-                           json={"action": "freeze", "studentRecords": [
-                               {"studentID": "1458712091891462184"}]}, timeout=10)
-            assert "Error" not in r.json()["Response"]
-        proc.send_signal(signal.SIGTERM)
-        out, err = proc.communicate(timeout=10)
-        assert proc.returncode == 0, err
-        assert out == "" and "Traceback" not in err
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
+            assert _freezes_through_the_gateway(line["gateway_url"], "gw-from-env")
+        _stops_cleanly(proc)
