@@ -21,7 +21,7 @@ import secrets
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from starlette.applications import Starlette
 
@@ -120,12 +120,22 @@ class RunningSandbox:
         self._server.stop()
 
 
+_S = TypeVar("_S", JdySettings, KintoneSettings, ShenbiSettings)
+
+
+def _settings_for(backend: str, settings: Any, kind: type[_S]) -> _S:
+    """``settings`` (None: the defaults), refused unless they are the backend's own kind."""
+    if settings is None:
+        return kind()
+    if not isinstance(settings, kind):
+        raise TypeError(f"settings for the {backend} sandbox must be {kind.__name__}")
+    return settings
+
+
 def _build_jiandaoyun(*, students: int, seed: int, control: Control, api_key: str,
                       settings: Any, with_cards: bool, registry: ConnectionRegistry
                       ) -> tuple[JiandaoyunApp, Callable[[str], dict[str, str]]]:
-    jdy_settings = settings if settings is not None else JdySettings()
-    if not isinstance(jdy_settings, JdySettings):
-        raise TypeError("settings for the jiandaoyun sandbox must be JdySettings")
+    jdy_settings = _settings_for("jiandaoyun", settings, JdySettings)
     store = JdyStore(generate_school(students, seed), jdy_settings, with_cards=with_cards)
     forms = {"students": STUDENTS_ENTRY_ID, "cards": CARDS_ENTRY_ID}
     control.attach(store.cards_by_student, lambda form: store.records(forms[form]))
@@ -141,9 +151,7 @@ def _build_jiandaoyun(*, students: int, seed: int, control: Control, api_key: st
 def _build_kintone(*, students: int, seed: int, control: Control, api_key: str,
                    settings: Any, with_cards: bool, registry: ConnectionRegistry
                    ) -> tuple[KintoneApp, Callable[[str], dict[str, str]]]:
-    k_settings = settings if settings is not None else KintoneSettings()
-    if not isinstance(k_settings, KintoneSettings):
-        raise TypeError("settings for the kintone sandbox must be KintoneSettings")
+    k_settings = _settings_for("kintone", settings, KintoneSettings)
     store = KintoneStore(generate_school(students, seed), k_settings, with_cards=with_cards)
     control.attach(store.cards_by_student, store.records)
     tokens = {k_settings.students_app: secrets.token_urlsafe(30),
@@ -165,9 +173,7 @@ def _build_kintone(*, students: int, seed: int, control: Control, api_key: str,
 def _build_shenbi(*, students: int, seed: int, control: Control, api_key: str,
                   settings: Any, with_cards: bool, registry: ConnectionRegistry,
                   gateway: bool = False) -> tuple[ShenbiApp, Callable[[str], dict[str, str]]]:
-    s = settings if settings is not None else ShenbiSettings()
-    if not isinstance(s, ShenbiSettings):
-        raise TypeError("settings for the shenbi/ipaas sandbox must be ShenbiSettings")
+    s = _settings_for("shenbi/ipaas", settings, ShenbiSettings)
     s.validate()
     store = ShenbiStore(generate_school(students, seed), s, with_cards=with_cards)
     control.attach(store.cards_by_student, store.records)
