@@ -14,6 +14,7 @@ from campuscard_gui.config.credentials import CredentialStore
 from campuscard_gui.config.fieldmap import FieldMap
 from campuscard_gui.connectors.ipaas import IpaasOptions
 from campuscard_gui.connectors.shenbi_records import ShenbiOptions
+from campuscard_gui.core.errors import ConfigError
 
 AK, SK, GW_TOKEN = "AKIDsb-CLI-7d1e", "sk-CLI-SECRET-41aa", "gw-CLI-TOKEN-0c3f"
 SERVICE, GW_SERVICE = "campuscard-gui:sb", "campuscard-gui:gw"
@@ -216,7 +217,7 @@ def test_token_header_prompts_for_the_token(paths: Paths, creds: CredentialStore
     ((*GW_ADD, "--token-header", "X Token"), "请求头名称不正确"),
     ((*GW_ADD, "--chunk-size", "0"), "至少"),
     ((*GW_ADD, "--chunk-size", "5000"), "chunk_size"),
-    ((*GW_ADD, "--set", "service=x"), "--set 不认识“service”（可设置：settle_s）"),
+    ((*GW_ADD, "--set", "service=x"), "--set 不认识“service”（可设置：flow_actions、settle_s）"),
     ((*GW_ADD, "--map", "student_no=x"), "--map 只用于简道云、kintone 和神笔配置"),
     ((*GW_ADD, "--base-url", "https://x"), "--base-url 只用于简道云、kintone 和神笔配置"),
     ((*GW_ADD, "--app-code", "c"), "--app-code 只用于神笔配置"),
@@ -326,3 +327,14 @@ def test_profiles_test_against_the_sandboxes(paths: Paths, creds: CredentialStor
         for name in ("sb", "gw"):  # the gateway's test reads through the 神笔 profile first
             code, _, err = run(capsys, creds, "profiles", "test", name)
             assert code == 1 and "签名有误" in err and info.secret_key not in err, err
+
+
+def test_the_actions_a_flow_handles_are_validated():
+    """``--set flow_actions=open`` for the walkthrough's flow, which only opens cards."""
+    options = IpaasOptions.parse({"gateway_url": "https://gw.example.com/flow",
+                                  "read_profile": "school", "flow_actions": "cancel, open"})
+    assert options.flow_actions == "open,cancel"
+    for bad in ("", "open,close"):
+        with pytest.raises(ConfigError):
+            IpaasOptions.parse({"gateway_url": "https://gw.example.com/flow",
+                                "read_profile": "school", "flow_actions": bad})

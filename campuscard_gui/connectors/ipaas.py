@@ -51,6 +51,10 @@ class IpaasOptions:
     concurrency: int = 2
     timeout_s: float = 120.0  # a flow writes to 神笔 before it answers
     settle_s: float = 120.0  # how long an unanswered call may still run in the flow
+    # The actions the flow really handles, comma-separated. The walkthrough's flow only opens
+    # cards and never looks at "action": sending it a 冻结 would open cards. A school whose
+    # flow is that one sets "open"; the others are then refused before anything is sent.
+    flow_actions: str = "open,freeze,unfreeze,cancel"
 
     @classmethod
     def parse(cls, options: Mapping[str, Any]) -> IpaasOptions:
@@ -71,10 +75,17 @@ class IpaasOptions:
         def number(key: str, default: float, low: float, high: float) -> float:
             return number_option(options, key, default, low, high, "iPaaS ")
 
+        raw = options.get("flow_actions", "open,freeze,unfreeze,cancel")
+        names = [a.strip() for a in (raw.split(",") if isinstance(raw, str) else raw or [])]
+        known = [a.value for a in Action]
+        if not names or any(a not in known for a in names):
+            raise ConfigError(f"iPaaS 配置“flow_actions”应为 {','.join(known)} 中的一个或几个，"
+                              "用逗号分隔")
         return cls(url, reader, header, str(ident),
                    int(number("chunk_size", 100, 1, 1000)),
                    int(number("concurrency", 2, 1, 10)),
-                   number("timeout_s", 120, 0.05, 900), number("settle_s", 120, 0, 3600))
+                   number("timeout_s", 120, 0.05, 900), number("settle_s", 120, 0, 3600),
+                   ",".join(a for a in known if a in names))
 
 
 class IpaasConnector:
@@ -161,6 +172,9 @@ class IpaasConnector:
               key: str) -> list[RecordResult]:
         if not students:
             return []
+        if action.value not in self.options.flow_actions.split(","):
+            raise FatalError(f"这个 iPaaS 集成流没有配置“{action.label}”（配置中的 flow_actions："
+                             f"{self.options.flow_actions}）：未发送任何数据", code="flow_action")
         check_batch_size(len(students), self.options.chunk_size)
         landed = self._settle(key, action, [no for no, _ in students])
         if landed is not None:

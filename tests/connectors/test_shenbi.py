@@ -240,3 +240,19 @@ def test_ipaas_acceptance_5000_students_at_fault_rate_0_2(ipaas_sandbox, sconnec
     assert max(sb.control.cards_by_student().values()) == 1
     assert sum(sb.control.cards_by_student().values()) == outcomes["succeeded"]
     assert sum(sb.control.counters().faults.values()) >= 10
+
+
+def test_an_action_the_flow_does_not_handle_is_refused_before_sending(
+        ipaas_sandbox, sconnect, iconnect, tmp_path):
+    """The walkthrough's flow only opens cards and ignores "action": a profile saying so
+    never sends it a 冻结 (which that flow would turn into new cards)."""
+    sb = ipaas_sandbox(students=120, seed=12, with_cards=True,
+                       settings=ShenbiSettings(rate_per_second=200))
+    conn = iconnect(sb, reader=sconnect(sb, **FAST), flow_actions="open")
+    rows = [r for r in conn.list_rows() if r.card and r.card.status is CardStatus.ACTIVE]
+    before = sb.control.counters().requests.get("ipaas/gateway", 0)
+    job, journal = run_action(conn, tmp_path / "j.sqlite3", Action.FREEZE, rows)
+    assert assert_definite(journal, job.job_id) == {"failed": len(rows)}
+    failed = journal.records(job.job_id)[0].outcome
+    assert failed.code == "flow_action" and "冻结" in failed.message
+    assert sb.control.counters().requests.get("ipaas/gateway", 0) == before
