@@ -99,7 +99,7 @@ class FieldMappingBox(QWidget):
             "college": self.tr("College"),
             "class_name": self.tr("Class"),
             "student_status": self.tr("Student status"),
-            "card_student": self.tr("Student No. (card form)"),
+            "card_student": self.tr("Card's student"),  # 学号 or a link, per backend
             "card_open_time": self.tr("Opened at"),
             "card_amount": self.tr("Balance"),
             "card_status": self.tr("Card status"),

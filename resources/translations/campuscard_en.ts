@@ -136,8 +136,8 @@
         <translation>Student status</translation>
     </message>
     <message>
-        <source>Student No. (card form)</source>
-        <translation>Student No. (card form)</translation>
+        <source>Card's student</source>
+        <translation>Card's student</translation>
     </message>
     <message>
         <source>Opened at</source>

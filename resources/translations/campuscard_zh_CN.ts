@@ -147,8 +147,8 @@
         <translation>学籍状态</translation>
     </message>
     <message>
-        <source>Student No. (card form)</source>
-        <translation>学生学号（卡记录表单）</translation>
+        <source>Card&apos;s student</source>
+        <translation>所属学生</translation>
     </message>
     <message>
         <source>Opened at</source>
