@@ -60,7 +60,7 @@ from .cli_profile_kinds import (
 from .config import LOCAL_PROFILE, Profile
 from .config.credentials import secret_keys
 from .config.fieldmap import CARD_KEYS, STUDENT_KEYS
-from .core.errors import CampusCardError
+from .core.errors import CampusCardError, ConfigError
 
 _NAME = re.compile(r"^[\w.-]{1,64}$")
 _LINES = ("第一行", "第二行")
@@ -282,6 +282,10 @@ def cmd_remove(args: argparse.Namespace, ctx: Context) -> int:
     if args.name == LOCAL_PROFILE:
         raise UsageError("内置的本地配置“local”不能删除")
     profile = _existing(ctx, args.name)
+    try:
+        ctx.store.check_removable(profile.name)  # before its secrets go
+    except ConfigError as exc:
+        raise UsageError(exc.message) from None
     try:
         removed = ctx.credential_store().delete(profile.name)
     except CredentialError as exc:

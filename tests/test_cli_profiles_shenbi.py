@@ -338,3 +338,18 @@ def test_the_actions_a_flow_handles_are_validated():
         with pytest.raises(ConfigError):
             IpaasOptions.parse({"gateway_url": "https://gw.example.com/flow",
                                 "read_profile": "school", "flow_actions": bad})
+
+
+def test_a_shenbi_profile_an_ipaas_profile_reads_through_is_not_removed(tmp_path):
+    paths = Paths(tmp_path / "config", tmp_path / "data", tmp_path / "logs")
+    store = ConfigStore(paths)
+    store.save_profile(Profile("school", "shenbi", {"base_url": "https://x.example"}))
+    store.save_profile(Profile("flow", "ipaas", {"gateway_url": "https://gw.example",
+                                                 "read_profile": "school"}))
+    with pytest.raises(ConfigError) as err:
+        store.remove_profile("school")
+    assert "“flow”" in err.value.message
+    assert set(store.load_profiles()) >= {"school", "flow"}
+    store.remove_profile("flow")
+    store.remove_profile("school")
+    assert "school" not in store.load_profiles()

@@ -108,11 +108,22 @@ class ConfigStore:
             {p.name: {"kind": p.kind, "options": p.options} for p in profiles.values()},
         )
 
-    def remove_profile(self, name: str) -> bool:
-        """Forget a profile (its secrets are the caller's business: CredentialStore.delete).
-        The ``local`` profile cannot be removed. Returns whether it existed."""
+    def check_removable(self, name: str) -> None:
+        """Raise ConfigError when ``name`` cannot be removed: ``local``, or a profile another
+        one reads through (an iPaaS profile's ``read_profile``). Callers check this before
+        deleting the profile's secrets, so a refusal leaves everything as it was."""
         if name == LOCAL_PROFILE:
             raise ConfigError("本地配置“local”不能删除")
+        readers = sorted(p.name for p in self.load_profiles().values()
+                         if p.options.get("read_profile") == name)
+        if readers:
+            raise ConfigError(f"配置“{name}”不能删除：{'、'.join(f'“{r}”' for r in readers)}"
+                              "通过它读取学生和卡记录。请先删除或改动这些配置。")
+
+    def remove_profile(self, name: str) -> bool:
+        """Forget a profile (its secrets are the caller's business: CredentialStore.delete).
+        Refused as ``check_removable`` says. Returns whether it existed."""
+        self.check_removable(name)
         profiles = self.load_profiles()
         if profiles.pop(name, None) is None:
             return False

@@ -335,6 +335,7 @@ class ProfileDialog(QDialog):
         config, credentials = self._config, self._credentials
 
         def work() -> None:
+            config.check_removable(name)  # an iPaaS profile may read through this one
             credentials.delete(name)  # first: a keyring that refuses leaves everything as is
             config.remove_profile(name)
 

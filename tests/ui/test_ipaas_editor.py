@@ -7,9 +7,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from dialog_helpers import SAVED, check, new_editor, save, save_fails, type_into
+from dialog_helpers import SAVED, check, click, new_editor, save, save_fails, type_into
 from memory_keyring import MemoryKeyring
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from campuscard_gui.config import ConfigStore, Profile
 from campuscard_gui.config.credentials import CredentialStore, service_name
@@ -179,3 +179,19 @@ def test_a_reader_that_is_gone_is_named(qtbot, make_dialog, paths, sandbox):
     type_into(qtbot, editor.token_header_edit, "")  # any edit, to be able to save
     editor.chunk_spin.setValue(10)
     assert "“removed-sb” is not a saved 神笔 profile" in save_fails(qtbot, dialog)
+
+
+def test_the_shenbi_profile_it_reads_through_cannot_be_deleted(qtbot, make_dialog,
+                                                               memory_keyring, paths, sandbox):
+    save_reader(paths, memory_keyring, sandbox)
+    ConfigStore(paths).save_profile(Profile(NAME, "ipaas", {
+        "gateway_url": sandbox.gateway_url, "read_profile": READER}))
+    dialog = make_dialog(memory_keyring, current=READER)
+    with qtbot.waitSignal(dialog.deleteConfirmRequested) as asked:
+        click(qtbot, dialog.delete_button)
+    box: QMessageBox = asked.args[0]
+    click(qtbot, box.button(QMessageBox.StandardButton.Yes))
+    qtbot.waitUntil(lambda: f"“{NAME}”" in dialog.status_label.text())
+    assert "不能删除" in dialog.status_label.text()
+    assert set(ConfigStore(paths).load_profiles()) >= {READER, NAME}
+    assert (f"campuscard-gui:{READER}", "secret_key") in memory_keyring.entries  # kept
