@@ -34,6 +34,7 @@ from ..connectors.base import Connector
 from ..core.errors import CampusCardError
 from ..core.model import CardStatus, StudentRow, StudentStatus
 from .filter_bar import FilterBar
+from .heap import settle_after_load
 from .main_actions import ActionFlow, with_shortcut
 from .profile_dialog import ProfileDialog
 from .profile_flow import ProfileFlow
@@ -325,6 +326,7 @@ class MainWindow(QMainWindow):
     @Slot(object, bool)
     def _on_loaded(self, rows: list[StudentRow], demo: bool) -> None:
         self.model.set_rows(rows)
+        settle_after_load()  # a job's full GC passes then skip the rows (ui/heap.py)
         self.demo_badge.setVisible(demo)
         # Rows a backend left out (e.g. a 学籍状态 label the field map does not know) are said,
         # not silently dropped: guessing a status could act on the wrong card.

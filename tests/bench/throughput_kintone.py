@@ -33,6 +33,7 @@ from campuscard_gui.config.fieldmap import FieldMap
 from campuscard_gui.connectors.http import make_client
 from campuscard_gui.connectors.kintone import KintoneAuth, KintoneConnector
 from campuscard_gui.core.model import Action, StudentRow
+from campuscard_gui.ui.heap import settle_after_load
 
 ROOT = Path(__file__).resolve().parents[2]
 NODE_DIR = ROOT / "tests" / "node"
@@ -145,6 +146,7 @@ def run(args: Any, app: Any, run_job: Callable[..., dict[str, Any]],
         try:
             for action, theirs in ((Action.OPEN, "add"), (Action.FREEZE, "update")):
                 rows = connector.list_rows()[:args.records]
+                settle_after_load()  # as the window does when it has loaded the rows
                 figures = run_job(app, controller, action, rows)
                 baseline = out["official"][f"{theirs}_records_per_s"]
                 figures["official_records_per_s"] = baseline
