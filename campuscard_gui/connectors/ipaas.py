@@ -176,9 +176,16 @@ class IpaasConnector:
             raise FatalError(f"这个 iPaaS 集成流没有配置“{action.label}”（配置中的 flow_actions："
                              f"{self.options.flow_actions}）：未发送任何数据", code="flow_action")
         check_batch_size(len(students), self.options.chunk_size)
-        landed = self._settle(key, action, [no for no, _ in students])
-        if landed is not None:
-            return landed
+        results: dict[int, RecordResult] = self._settle(key, action,
+                                                        [no for no, _ in students])
+        todo = [i for i in range(len(students)) if i not in results]
+        if todo:
+            sent = self._post_chunk(action, [students[i] for i in todo], key)
+            results.update(zip(todo, sent, strict=True))
+        return [results[i] for i in range(len(students))]
+
+    def _post_chunk(self, action: Action, students: list[tuple[str, str]],
+                    key: str) -> list[RecordResult]:
         records = []
         for no, ident in students:
             value = no if self.options.student_id == "student_no" else ident
@@ -202,25 +209,28 @@ class IpaasConnector:
             return [Succeeded(i) for i in ids]
         return [Succeeded("") for _ in students]  # accepted: the flow answered a status only
 
-    def _settle(self, key: str, action: Action, nos: list[str]) -> list[RecordResult] | None:
+    def _settle(self, key: str, action: Action, nos: list[str]) -> dict[int, RecordResult]:
         """After an unanswered call of this chunk: wait until the flow must have finished, then
-        read back; when every student now shows the action's result, that is the outcome."""
+        read back. The students whose card now shows the action's result are done (position
+        -> outcome); only the others are sent again."""
         with self._lock:
             at = self._unsettled.pop(key, None) if key else None
         if at is None:
-            return None
+            return {}
         wait = at + self.options.settle_s - self._clock()
         if wait > 0:
             self._sleep(wait)
         cards = self.reader.read_cards(nos)
-        target = action.target
-        done = [cards.get(no) for no in nos]
-        if all(c is not None and (c.status is target or (action is Action.OPEN and c.status
-                                                         in (CardStatus.ACTIVE,
-                                                             CardStatus.FROZEN)))
-               for c in done):
-            return [Succeeded(c.card_id) for c in done if c is not None]
-        return None
+        done: dict[int, RecordResult] = {}
+        for i, no in enumerate(nos):
+            card = cards.get(no)
+            if card is None:
+                continue
+            if card.status is action.target or (
+                    action is Action.OPEN and card.status in (CardStatus.ACTIVE,
+                                                               CardStatus.FROZEN)):
+                done[i] = Succeeded(card.card_id)
+        return done
 
     def _post(self, body: Mapping[str, Any], *, write: bool) -> dict[str, Any]:
         content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()

@@ -236,3 +236,41 @@ def test_empty_secrets_are_refused_without_echo():
     conn = ShenbiConnector(options(), AK, SK)
     assert SK not in repr(conn) and AK not in repr(conn)
     conn.close()
+
+
+def test_ipaas_after_an_unanswered_call_only_what_did_not_land_is_sent_again():
+    """A gateway call times out; by the resend one of its two students has a card (the flow
+    finished it late). The resend carries only the other one."""
+    from campuscard_gui.connectors.ipaas import IpaasConnector
+    from campuscard_gui.core.model import Card
+
+    posts: list[list[str]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.content)
+        posts.append([r["studentID"] for r in body["studentRecords"]])
+        if len(posts) == 1:
+            raise httpx.ReadTimeout("no answer", request=request)
+        return ok({"Ids": ["C2"]})
+
+    class Reader:  # the 神笔 side: S1's card landed after the timeout
+        list_warnings: list[str] = []
+
+        def read_cards(self, nos):
+            return {"S1": Card("C1", "S1", CardStatus.ACTIVE)} if "S1" in nos else {}
+
+        def close(self) -> None:
+            pass
+
+    slept: list[float] = []
+    transport = httpx.MockTransport(handler)
+    conn = IpaasConnector({"gateway_url": "https://gw.example.com/flow", "read_profile": "sb",
+                           "settle_s": 5}, "", Reader(), sleep=slept.append,
+                          client_factory=lambda u, t: make_client(u, t, transport=transport))
+    items = [CardCreate("S1", "11"), CardCreate("S2", "22")]
+    with pytest.raises(AmbiguousError):
+        conn.create_cards(items, CardStatus.ACTIVE, "k")
+    assert conn.create_cards(items, CardStatus.ACTIVE, "k") == [Succeeded("C1"),
+                                                                 Succeeded("C2")]
+    assert posts == [["11", "22"], ["22"]]
+    assert slept and slept[-1] > 4
