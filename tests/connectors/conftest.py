@@ -32,6 +32,19 @@ def _sandboxes(backend: str) -> Iterator[Callable[..., SandboxInfo]]:
         cm.__exit__(None, None, None)
 
 
+def _closing(build: Callable[..., Any]) -> Iterator[Callable[..., Any]]:
+    """Yield ``build`` wrapped so that every connector it makes is closed after the test."""
+    made: list[Any] = []
+
+    def make(*args: Any, **kwargs: Any) -> Any:
+        made.append(build(*args, **kwargs))
+        return made[-1]
+
+    yield make
+    for conn in made:
+        conn.close()
+
+
 @pytest.fixture
 def jdy_sandbox() -> Iterator[Callable[..., SandboxInfo]]:
     """``jdy_sandbox(**run_sandbox_kwargs)`` starts a sandbox that stops after the test."""
@@ -48,35 +61,23 @@ def kintone_sandbox() -> Iterator[Callable[..., SandboxInfo]]:
 def kconnect() -> Iterator[Callable[..., KintoneConnector]]:
     """``kconnect(sandbox, secrets=None, **options)``: a kintone connector (the sandbox's
     tokens unless ``secrets`` is given), closed after the test."""
-    made: list[KintoneConnector] = []
-
     def make(sb: SandboxInfo, secrets: KintoneAuth | None = None, **options: Any
              ) -> KintoneConnector:
-        conn = KintoneConnector(kintone_options(sb, **options),
+        return KintoneConnector(kintone_options(sb, **options),
                                 token_auth(sb) if secrets is None else secrets)
-        made.append(conn)
-        return conn
 
-    yield make
-    for conn in made:
-        conn.close()
+    yield from _closing(make)
 
 
 @pytest.fixture
 def connect() -> Iterator[Callable[..., JiandaoyunConnector]]:
     """``connect(sandbox, api_key=None, **options)``: a connector, closed after the test."""
-    made: list[JiandaoyunConnector] = []
-
     def make(sb: SandboxInfo, api_key: str | None = None, **options: Any
              ) -> JiandaoyunConnector:
-        conn = JiandaoyunConnector(jdy_options(sb, **options),
+        return JiandaoyunConnector(jdy_options(sb, **options),
                                    sb.api_key if api_key is None else api_key)
-        made.append(conn)
-        return conn
 
-    yield make
-    for conn in made:
-        conn.close()
+    yield from _closing(make)
 
 
 @pytest.fixture
@@ -95,35 +96,23 @@ def ipaas_sandbox() -> Iterator[Callable[..., SandboxInfo]]:
 def sconnect() -> Iterator[Callable[..., ShenbiConnector]]:
     """``sconnect(sandbox, secret_id=None, secret_key=None, **options)``: a 神笔 connector
     (the sandbox's AK/SK unless given), closed after the test."""
-    made: list[ShenbiConnector] = []
-
     def make(sb: SandboxInfo, secret_id: str | None = None, secret_key: str | None = None,
              **options: Any) -> ShenbiConnector:
-        conn = ShenbiConnector(shenbi_options(sb, **options),
+        return ShenbiConnector(shenbi_options(sb, **options),
                                sb.secret_id if secret_id is None else secret_id,
                                sb.secret_key if secret_key is None else secret_key)
-        made.append(conn)
-        return conn
 
-    yield make
-    for conn in made:
-        conn.close()
+    yield from _closing(make)
 
 
 @pytest.fixture
 def iconnect(sconnect) -> Iterator[Callable[..., IpaasConnector]]:
     """``iconnect(sandbox, token=None, reader=None, **options)``: an iPaaS connector writing
     through the sandbox's gateway and reading through a 神笔 connector; closed after."""
-    made: list[IpaasConnector] = []
-
     def make(sb: SandboxInfo, token: str | None = None, reader: Any = None,
              **options: Any) -> IpaasConnector:
-        conn = IpaasConnector(ipaas_options(sb, **options),
+        return IpaasConnector(ipaas_options(sb, **options),
                               sb.gateway_token if token is None else token,
                               reader if reader is not None else sconnect(sb))
-        made.append(conn)
-        return conn
 
-    yield make
-    for conn in made:
-        conn.close()
+    yield from _closing(make)
