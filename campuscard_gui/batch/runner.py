@@ -74,6 +74,9 @@ class Progress:
     cancelled: int
     elapsed: float  # seconds since this run started
     written: int = 0  # records written (succeeded or failed) during this run
+    # > 0 while the runner waits for writes left unanswered (possibly by a process that died)
+    # to settle before reading them back: the seconds still to wait.
+    waiting_s: float = 0.0
 
     @property
     def rate(self) -> float:

@@ -28,6 +28,26 @@ class Limits:
 
 
 @dataclass(frozen=True, slots=True)
+class Consistency:
+    """What the backend itself guarantees when several writers act at once (design.md §5);
+    the batch runner makes up for what it does not.
+
+    - ``conditional_updates``: an update of a card changed since it was read is refused
+      (a revision check); the connector answers ``Skipped(CHANGED_BY_OTHER)`` for it.
+      Without it the runner reads each chunk's cards just before sending and re-plans.
+    - ``one_card_per_student``: the backend refuses a second live card for a student.
+      Without it the connector must implement :class:`CardHistory`, and after an open the
+      runner reads every card record back and removes the duplicates a concurrent writer made.
+    - ``settle_s``: how long after it was sent an unanswered write may still be applied (0
+      when a resend cannot double it). Read from the journal's send time, across restarts.
+    """
+
+    conditional_updates: bool = False
+    one_card_per_student: bool = False
+    settle_s: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
 class CardCreate:
     """Create a card record for a student (开通)."""
 
@@ -60,6 +80,7 @@ class Connector(Protocol):
 
     kind: str
     limits: Limits
+    consistency: Consistency
 
     def list_rows(self, progress: ListProgress | None = None) -> list[StudentRow]:
         """All students joined with their card (the newest, if a student has several)."""
@@ -91,3 +112,19 @@ class Connector(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+@runtime_checkable
+class CardHistory(Protocol):
+    """Every card record of a student, for backends that allow several (see Consistency)."""
+
+    def read_card_records(self, student_nos: Iterable[str]) -> dict[str, list[Card]]:
+        """学号 -> every card record of that student, any status, with ``Card.created`` set
+        where the backend tells it; students with none are absent."""
+        ...
+
+    def remove_cards(self, cards: Sequence[Card]) -> list[RecordResult]:
+        """Remove duplicate card records (``core.cards.duplicates``): deleted where the API
+        allows, otherwise set to 注销. One result per card, in order: Succeeded(card_id) when
+        the card is gone or no longer live (already removed by another writer included)."""
+        ...

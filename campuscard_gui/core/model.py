@@ -88,6 +88,9 @@ class Card:
     open_time: int | None = None  # milliseconds since the epoch, as the backends store it
     amount: Decimal = Decimal("0")
     revision: str = ""  # optimistic-lock token where the backend has one ("" otherwise)
+    # When the backend created the record (ms, the server's clock; None when not known): with
+    # the card id it orders a student's card records the same way for every reader.
+    created: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

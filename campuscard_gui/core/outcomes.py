@@ -17,6 +17,12 @@ class SkipReason(StrEnum):
     STUDENT_NOT_ENROLLED = "student_not_enrolled"
     UNKNOWN_STUDENT = "unknown_student"
     DUPLICATE = "duplicate"
+    # Found when the chunk was about to be sent (fresh state) or refused by a conditional
+    # write: someone else changed the card after the plan was made. Detail: the card's state now.
+    CHANGED_BY_OTHER = "changed_by_other"
+    # A concurrent writer opened a card for the student at the same moment; the earliest
+    # card record is kept and ours was removed. Detail: the card record kept.
+    OPENED_BY_OTHER = "opened_by_other"
 
     @property
     def text(self) -> str:
@@ -33,6 +39,8 @@ _SKIP_TEXT = {
     SkipReason.STUDENT_NOT_ENROLLED: "学籍状态不是在读",
     SkipReason.UNKNOWN_STUDENT: "学号不存在",
     SkipReason.DUPLICATE: "重复的学号",
+    SkipReason.CHANGED_BY_OTHER: "由他人修改",
+    SkipReason.OPENED_BY_OTHER: "已由他人开通",
 }
 
 
