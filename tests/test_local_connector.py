@@ -27,7 +27,7 @@ from campuscard_gui.connectors.local import (
 from campuscard_gui.core.demo import generate_school
 from campuscard_gui.core.errors import CampusCardError, ConnectorError, FatalError
 from campuscard_gui.core.model import CardStatus, Student, StudentRow, StudentStatus
-from campuscard_gui.core.outcomes import Failed, Succeeded
+from campuscard_gui.core.outcomes import Failed, Skipped, SkipReason, Succeeded
 
 N, SEED = 300, 3
 T0 = 1_800_000_000_000
@@ -99,7 +99,7 @@ def test_create_opens_a_card_and_replays_by_key(conn: LocalConnector, db: Path) 
     before = card_records(db)
     results = conn.create_cards(items, CardStatus.ACTIVE, "job1-chunk1")
     assert isinstance(results[0], Succeeded)
-    assert results[1:] == [Failed("already_open", "已开通"),
+    assert results[1:] == [Skipped(SkipReason.CHANGED_BY_OTHER, "正常"),
                            Failed("unknown_student", "学号不存在")]
     assert card_records(db) == before + 1
     card = conn.read_cards([new])[new]
@@ -117,14 +117,14 @@ def test_create_opens_a_card_and_replays_by_key(conn: LocalConnector, db: Path) 
                           "job1-chunk1")
     # A new key for an open card is refused: never two live cards.
     again = conn.create_cards([CardCreate(new)], CardStatus.ACTIVE, "job2-chunk1")
-    assert again == [Failed("already_open", "已开通")]
+    assert again == [Skipped(SkipReason.CHANGED_BY_OTHER, "正常")]
 
 
 def test_same_student_twice_in_a_chunk_gets_one_card(conn: LocalConnector) -> None:
     new = first(conn.list_rows(), StudentStatus.ENROLLED, CardStatus.NONE).student_no
     results = conn.create_cards([CardCreate(new), CardCreate(new)], CardStatus.ACTIVE, "k")
     assert isinstance(results[0], Succeeded)
-    assert results[1] == Failed("already_open", "已开通")
+    assert results[1] == Skipped(SkipReason.CHANGED_BY_OTHER, "正常")
 
 
 def test_update_checks_card_owner_and_revision(conn: LocalConnector) -> None:
@@ -145,10 +145,9 @@ def test_update_checks_card_owner_and_revision(conn: LocalConnector) -> None:
     assert conn.update_cards([CardUpdate(no, cid, rev)], CardStatus.FROZEN, "freeze-1") == \
         results[:1]
     assert conn.read_cards([no])[no].revision == "2"
-    # A write based on the stale revision is a conflict, with a Chinese message.
+    # A write based on the stale revision: changed by someone else, skipped with the state now.
     stale = conn.update_cards([CardUpdate(no, cid, rev)], CardStatus.ACTIVE, "unfreeze-1")
-    assert isinstance(stale[0], Failed) and stale[0].code == "conflict"
-    assert "修改" in stale[0].message
+    assert stale[0] == Skipped(SkipReason.CHANGED_BY_OTHER, "冻结")
     assert conn.update_cards([CardUpdate(no, cid, "2")], CardStatus.ACTIVE, "unfreeze-2") == [
         Succeeded(cid)]
     assert conn.read_cards([no])[no].revision == "3"

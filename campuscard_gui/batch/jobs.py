@@ -74,6 +74,7 @@ class ChunkInfo:
     idempotency_key: str
     state: ChunkState
     attempts: int
+    sent_at: float | None = None  # epoch seconds of the last send (survives restarts)
 
 
 @dataclass(frozen=True)

@@ -416,11 +416,19 @@ class Journal:
         """The job's chunks in order."""
         with self._reading():
             rows = self._conn.execute(
-                "SELECT seq, idempotency_key, state, attempts FROM chunks WHERE job_id = ?"
-                " ORDER BY seq", (job_id,),
+                "SELECT seq, idempotency_key, state, attempts, sent_at FROM chunks"
+                " WHERE job_id = ? ORDER BY seq", (job_id,),
             ).fetchall()
-        return [ChunkInfo(job_id, seq, key, ChunkState(state), attempts)
-                for seq, key, state, attempts in rows]
+        return [ChunkInfo(job_id, seq, key, ChunkState(state), attempts,
+                          None if sent is None else float(sent))
+                for seq, key, state, attempts, sent in rows]
+
+    def sent_at(self, job_id: int, seq: int) -> float | None:
+        """When chunk ``seq`` was last sent (epoch seconds), None if never."""
+        with self._reading():
+            row = self._conn.execute("SELECT sent_at FROM chunks WHERE job_id = ? AND seq = ?",
+                                     (job_id, seq)).fetchone()
+        return None if row is None or row[0] is None else float(row[0])
 
     def pending_writes(self, job_id: int, seq: int) -> list[PendingWrite]:
         """The chunk's records whose outcome is not known yet, in order."""

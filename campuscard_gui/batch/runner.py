@@ -31,6 +31,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from ..connectors.base import CardCreate, CardUpdate, Connector, RecordResult
 from ..core.errors import (
@@ -39,14 +40,17 @@ from ..core.errors import (
     ConnectorError,
     RetryableError,
 )
-from ..core.model import Action, Card, CardStatus
+from ..core.model import Action
 from ..core.outcomes import Cancelled, Failed, Outcome, OutcomeKind, Succeeded
+from .checks import SendChecks, is_broken_first_chunk
 from .jobs import ChunkInfo, ChunkState, JobInfo, PendingWrite
 from .journal import Journal
 from .ratelimit import RateLimiter
 from .retry import RetryPolicy
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 class CancelToken:
@@ -143,10 +147,18 @@ class _ChunkRun:
     chunk: ChunkInfo
     todo: list[PendingWrite]
     outcomes: dict[int, Outcome] = field(default_factory=dict)
+    # answered "written" by the backend, still to be verified by a read-back
+    claimed: dict[int, tuple[PendingWrite, Succeeded]] = field(default_factory=dict)
 
     def resolve(self, found: dict[int, Outcome]) -> None:
         self.outcomes.update(found)
         self.todo = [w for w in self.todo if w.position not in self.outcomes]
+
+    def claim(self, answered: Sequence[tuple[PendingWrite, RecordResult]]) -> None:
+        for w, result in answered:
+            if isinstance(result, Succeeded):
+                self.claimed[w.position] = (w, result)
+        self.todo = [w for w in self.todo if w.position not in self.claimed]
 
     def fail_rest(self, outcome: Outcome) -> None:
         self.resolve({w.position: outcome for w in self.todo})
@@ -165,6 +177,7 @@ class BatchRunner:
         sleep: Callable[[float], None] = time.sleep,
         now_ms: Callable[[], int] = _epoch_ms,
         rand: Callable[[], float] = random.random,
+        wall: Callable[[], float] = time.time,
     ) -> None:
         self._connector = connector
         self._journal = journal
@@ -173,6 +186,10 @@ class BatchRunner:
         self._sleep = sleep
         self._now_ms = now_ms
         self._rand = rand
+        self._wall = wall
+        self._checks = SendChecks(connector, self._retrying)
+        self._settle_s = max(0.0, float(connector.consistency.settle_s))
+        self._on_wait: Callable[[float], None] = lambda _left: None
         limits = connector.limits
         self._concurrency = max(1, int(limits.concurrency))
         self._limiter = RateLimiter(limits.requests_per_second, clock=clock, sleep=sleep)
@@ -204,19 +221,33 @@ class BatchRunner:
         job_id = job.job_id
         start = self._clock()
         tally = _Tally(job.succeeded, job.failed, job.skipped, job.cancelled)
-        chunks = [c for c in self._journal.chunks(job_id) if c.state is not ChunkState.DONE]
+        every = self._journal.chunks(job_id)
+        chunks = [c for c in every if c.state is not ChunkState.DONE]
+        lock = threading.Lock()
+
+        def emit(waiting_s: float = 0.0) -> None:
+            if progress is not None:
+                with lock:
+                    progress(Progress(
+                        job_id, job.total,
+                        tally.succeeded + tally.failed + tally.skipped + tally.cancelled,
+                        tally.succeeded, tally.failed, tally.skipped, tally.cancelled,
+                        self._clock() - start, tally.written, waiting_s,
+                    ))
 
         def report(outcomes: Sequence[Outcome]) -> None:
             tally.add(outcomes)
-            if progress is not None:
-                progress(Progress(
-                    job_id, job.total,
-                    tally.succeeded + tally.failed + tally.skipped + tally.cancelled,
-                    tally.succeeded, tally.failed, tally.skipped, tally.cancelled,
-                    self._clock() - start, tally.written,
-                ))
+            emit()
 
+        self._on_wait = emit
         try:
+            if chunks and len(chunks) == len(every) and not token.is_cancelled:
+                # the job's first chunk alone, verified, before anything else is written
+                head, chunks = chunks[0], chunks[1:]
+                first = self._run_chunk(job.action, head, token, first=True)
+                report(first)
+                if is_broken_first_chunk(first):
+                    self._stop_broken(job, first)
             if self._concurrency == 1:
                 for chunk in chunks:
                     if token.is_cancelled:
@@ -237,7 +268,19 @@ class BatchRunner:
         except Exception:
             logger.exception("批量任务 %s 出现内部错误；任务保持未完成，可以稍后继续", job_id)
             raise
+        finally:
+            self._on_wait = lambda _left: None
         return self._journal.job(job_id)
+
+    def _stop_broken(self, job: JobInfo, first: Sequence[Outcome]) -> None:
+        """The first chunk's writes cannot be read back: stop before writing more broken
+        cards. The rest of the job is cancelled (nothing of it was sent)."""
+        self._journal.cancel_job(job.job_id)
+        rest = self._journal.job(job.job_id).cancelled
+        why = next((o.message for o in first if isinstance(o, Failed)), "")
+        raise ConnectorError(
+            f"第一批写入后回读核对失败，任务已停止，其余 {rest} 条未发送。{why}。请在“管理配置”"
+            "中点“测试连接”，检查卡记录的学生字段和状态字段的对应。", code="field_map")
 
     def _run_pooled(
         self,
@@ -279,18 +322,25 @@ class BatchRunner:
         for chunk in open_chunks:
             todo = self._journal.pending_writes(job_id, chunk.seq)
             undecided += len(todo)
-            if chunk.state is ChunkState.SENT:
-                resolved.update(self._reconcile(action, todo))
+            if chunk.state is ChunkState.SENT and todo:
+                self._settle(chunk)
+                resolved.update(self._checks.reconcile(action, todo))
         self._journal.cancel_job(job_id, resolved)
         return [*resolved.values(), *[Cancelled()] * (undecided - len(resolved))]
 
     # -- one chunk --------------------------------------------------------------------------
 
-    def _run_chunk(self, action: Action, chunk: ChunkInfo, token: CancelToken) -> list[Outcome]:
+    def _run_chunk(self, action: Action, chunk: ChunkInfo, token: CancelToken,
+                   *, first: bool = False) -> list[Outcome]:
         """Work one chunk to the end, record it and return the outcomes decided."""
+        checks = self._checks
         run = _ChunkRun(chunk, self._journal.pending_writes(chunk.job_id, chunk.seq))
         if chunk.state is ChunkState.SENT and run.todo:
-            run.resolve(self._reconcile(action, run.todo))
+            self._settle(chunk)  # a send left unanswered by an earlier run may still land
+            run.resolve(checks.reconcile(action, run.todo))
+        if run.todo and checks.needs_fresh_state(action):
+            run.resolve(checks.fresh_state(action, run.todo))
+        verify = first or checks.needs_verify(action)
         retries = 0
         ambiguous = 0
         while run.todo:
@@ -309,7 +359,7 @@ class BatchRunner:
                 continue
             except AmbiguousError as exc:
                 ambiguous += 1
-                run.resolve(self._reconcile(action, run.todo))
+                run.resolve(checks.reconcile(action, run.todo))
                 if run.todo and ambiguous >= self._retry.max_ambiguous:
                     run.fail_rest(Failed(exc.code, exc.message))
                 elif run.todo:
@@ -318,7 +368,12 @@ class BatchRunner:
             except ConnectorError as exc:  # FatalError and any other definitive failure
                 run.fail_rest(Failed(exc.code, exc.message))
                 continue
-            run.resolve({w.position: r for w, r in zip(run.todo, results, strict=True)})
+            answered = list(zip(run.todo, results, strict=True))
+            if verify:
+                run.claim(answered)
+            run.resolve({w.position: r for w, r in answered if w.position not in run.claimed})
+        if run.claimed:
+            run.outcomes.update(checks.verify(action, run.claimed, first=first))
         self._journal.finish_chunk(chunk.job_id, chunk.seq, run.outcomes)
         return list(run.outcomes.values())
 
@@ -347,42 +402,37 @@ class BatchRunner:
     def _backoff(self, retry: int, retry_after: float | None) -> None:
         self._sleep(self._retry.delay(retry, retry_after, self._rand))
 
-    # -- reconciliation ---------------------------------------------------------------------
+    # -- waiting and reading ----------------------------------------------------------------
 
-    def _reconcile(self, action: Action, todo: list[PendingWrite]) -> dict[int, Outcome]:
-        """Read the cards back; the records whose write is already applied, as Succeeded."""
-        if not todo:
-            return {}
-        cards = self._read_cards([w.student_no for w in todo])
-        found: dict[int, Outcome] = {}
-        for w in todo:
-            card = cards.get(w.student_no)
-            if card is not None and _applied(action, w, card):
-                found[w.position] = Succeeded(card.card_id)
-        return found
+    def _settle(self, chunk: ChunkInfo) -> None:
+        """Wait until ``settle_s`` after the chunk's last send, as the journal recorded it
+        (so a restart does not shorten the wait), telling the progress callback how long."""
+        if self._settle_s <= 0:
+            return
+        sent = self._journal.sent_at(chunk.job_id, chunk.seq)
+        if sent is None:
+            return
+        while (left := sent + self._settle_s - self._wall()) > 0:
+            self._on_wait(left)
+            self._sleep(min(left, 1.0))
+        self._on_wait(0.0)
 
-    def _read_cards(self, student_nos: list[str]) -> dict[str, Card]:
+    def _retrying(self, call: Callable[[], T]) -> T:
+        """A read (or a duplicate removal) with the retry policy; one that cannot be done
+        raises ConnectorError("unconfirmed"): the chunk stays ``sent``, nothing is guessed."""
         attempt = 0
         while True:
             attempt += 1
-            self._limiter.acquire()
             try:
-                return self._connector.read_cards(student_nos)
+                return call()
             except (RetryableError, AmbiguousError) as exc:
                 if attempt >= self._retry.max_attempts:
                     raise _unconfirmed(exc) from exc
                 self._backoff(attempt, getattr(exc, "retry_after", None))
             except ConnectorError as exc:
+                if exc.code == "label":
+                    raise
                 raise _unconfirmed(exc) from exc
-
-
-def _applied(action: Action, write: PendingWrite, card: Card) -> bool:
-    """Whether ``card`` (read back now) shows that ``write`` has been applied."""
-    if action is Action.OPEN:
-        # The plan saw no live card (未开通 or 注销); a live one now means it was opened —
-        # a new record, or (kintone, one record per student) the cancelled one re-opened.
-        return card.status in (CardStatus.ACTIVE, CardStatus.FROZEN)
-    return card.card_id == write.card_id and card.status is action.target
 
 
 def _unconfirmed(exc: ConnectorError) -> ConnectorError:

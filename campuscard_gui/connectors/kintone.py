@@ -29,6 +29,7 @@ import re
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from typing import Any
 
 from ..core.errors import (
@@ -38,11 +39,12 @@ from ..core.errors import (
     RetryableError,
 )
 from ..core.model import Card, CardStatus, StudentRow
-from .base import CardCreate, CardUpdate, Limits, ListProgress, RecordResult
+from ..core.outcomes import Succeeded
+from .base import CardCreate, CardUpdate, Consistency, Limits, ListProgress, RecordResult
 from .common import FIELD_NAMES, PagedProgress, check_batch_size, chunked, status_label
 from .http import ClientFactory
 from .jiandaoyun_records import FieldInfo
-from .joining import RecordReader, cards_of, join_rows
+from .joining import RecordReader, cards_of, join_rows, unknown_label_error
 from .kintone_api import KintoneApi, KintoneAuth, KintoneRejected
 from .kintone_bulk import BulkWriter, Op
 from .kintone_errors import area_of
@@ -93,6 +95,12 @@ class KintoneConnector:
         # One runner chunk = one bulkRequest; chunks in flight ≤ the request slots.
         self.limits = Limits(batch_size=opts.batch_size, requests_per_second=0.0,
                              concurrency=opts.concurrency)
+        # Updates carry the revision they were listed with (refused when changed meanwhile);
+        # the unique student field refuses a second card. A cards app without it
+        # (require_unique_student=false) leaves duplicates to the runner (read_card_records,
+        # remove_cards).
+        self.consistency = Consistency(conditional_updates=True,
+                                       one_card_per_student=opts.require_unique_student)
         self.list_warnings: list[str] = []
         self._api = KintoneApi(opts, auth, client_factory=client_factory, sleep=sleep)
         self._now_ms = now_ms
@@ -156,6 +164,37 @@ class KintoneConnector:
         wanted = [no for no in dict.fromkeys(student_nos) if no]
         return cards_of(newest_cards(self._card_records(wanted), self.fields), self.fields,
                         READER)
+
+    def read_card_records(self, student_nos: Iterable[str]) -> dict[str, list[Card]]:
+        """Every card record of each student. ``$id`` only grows, so it alone orders them
+        (``created`` 0 for all)."""
+        wanted = [no for no in dict.fromkeys(student_nos) if no]
+        found: dict[str, list[Card]] = {}
+        for rec in self._card_records(wanted):
+            card = card_of(rec, self.fields)
+            if card is None:
+                raise unknown_label_error(rec, self.fields, READER)
+            found.setdefault(card.student_no, []).append(replace(card, created=0))
+        return found
+
+    def remove_cards(self, cards: Sequence[Card]) -> list[RecordResult]:
+        """Delete duplicate card records (DELETE records, ≤100 ids a request, all or
+        nothing); ids already gone are left out of a second try."""
+        ids = [c.card_id for c in cards if c.card_id.isdigit()]
+        step = min(100, self.options.in_max_values)
+        for start in range(0, len(ids), step):
+            part = ids[start:start + step]
+            try:
+                self._api.call("DELETE", "records", {"app": self.options.cards_app,
+                                                     "ids": part}, write=True)
+            except KintoneRejected as exc:
+                if exc.kcode != "GAIA_RE01":
+                    raise
+                present = [i for i in part if i in self._cards_by_id(part)]
+                if present:
+                    self._api.call("DELETE", "records", {"app": self.options.cards_app,
+                                                         "ids": present}, write=True)
+        return [Succeeded(c.card_id) for c in cards]
 
     # -- writes ----------------------------------------------------------------------------
 

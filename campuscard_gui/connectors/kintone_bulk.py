@@ -173,9 +173,9 @@ class BulkWriter:
                 err = unknown_label_error(rec, self.fields, self._reader)
                 learned.decided[op.pos] = Failed("label", err.message)
             elif card.status in _LIVE:
+                # opened meanwhile by someone else: refused by the unique field, nothing written
                 learned.decided[op.pos] = Skipped(
-                    SkipReason.ALREADY_OPEN,
-                    f"写入时发现已有卡记录 {card.card_id}（{card.status.value}），未重复新建")
+                    SkipReason.CHANGED_BY_OTHER, f"{card.status.value}，卡记录 {card.card_id}")
             else:  # cancelled: the one record this student may have is opened again
                 fm = self.fields
                 record = {k: v for k, v in op.record.items()
@@ -197,10 +197,9 @@ class BulkWriter:
                 current = text_of(rec, self.fields.card_status)
                 if current == label:
                     learned.decided[op.pos] = Succeeded(op.card_id)
-                else:
-                    learned.decided[op.pos] = Failed(
-                        "GAIA_CO02", f"卡记录在读取后已被他人修改（现为“{current or '空白'}”），"
-                        "未覆盖；请刷新后重试")
+                else:  # the revision check refused it: reported, never overwritten
+                    learned.decided[op.pos] = Skipped(
+                        SkipReason.CHANGED_BY_OTHER, current or "空白")
 
 
 # -- helpers ----------------------------------------------------------------------------------

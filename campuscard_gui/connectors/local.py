@@ -24,8 +24,8 @@ from pathlib import Path
 from ..core.demo import card_id_for, generate_school
 from ..core.errors import FatalError
 from ..core.model import Card, CardStatus, Student, StudentRow, StudentStatus
-from ..core.outcomes import Failed, Succeeded
-from .base import CardCreate, CardUpdate, Limits, ListProgress, RecordResult
+from ..core.outcomes import Failed, Skipped, SkipReason, Succeeded
+from .base import CardCreate, CardUpdate, Consistency, Limits, ListProgress, RecordResult
 from .local_store import SCHEMA_VERSION, build_file, db_error, init_demo, init_empty, open_db
 
 __all__ = ["SCHEMA_VERSION", "ImportSummary", "LocalConnector", "LocalStats", "init_demo",
@@ -79,6 +79,9 @@ class LocalConnector:
 
     kind: str = "local"
     limits: Limits = Limits(batch_size=200, concurrency=1)
+    # one transaction per chunk: a second live card and an update of a changed card are
+    # refused (skipped as changed by someone else); an idempotency key makes a resend a replay
+    consistency: Consistency = Consistency(conditional_updates=True, one_card_per_student=True)
 
     def __init__(self, db_path: Path, *, demo_students: int = 2000, demo_seed: int = 1,
                  now_ms: Callable[[], int] = _now_ms) -> None:
@@ -193,7 +196,7 @@ class LocalConnector:
             replay = _replay(conn, idempotency_key, "create", status, idents)
             if replay is not None:
                 return replay
-            results: list[Succeeded | Failed] = []
+            results: list[RecordResult] = []
             seq = int(self._meta(conn)["next_card_seq"])
             for item in items:
                 if conn.execute("SELECT 1 FROM students WHERE student_no = ?",
@@ -201,8 +204,8 @@ class LocalConnector:
                     results.append(Failed("unknown_student", "学号不存在"))
                     continue
                 newest = conn.execute(_NEWEST_CARD_SQL, (item.student_no,)).fetchone()
-                if newest is not None and newest[1] in _LIVE:
-                    results.append(Failed("already_open", "已开通"))
+                if newest is not None and newest[1] in _LIVE:  # opened by someone else
+                    results.append(Skipped(SkipReason.CHANGED_BY_OTHER, newest[1]))
                     continue
                 now = self._now_ms()
                 # Keep the new record the newest even if the wall clock stepped back.
@@ -229,7 +232,7 @@ class LocalConnector:
             replay = _replay(conn, idempotency_key, "update", status, idents)
             if replay is not None:
                 return replay
-            results: list[Succeeded | Failed] = []
+            results: list[RecordResult] = []
             for item in items:
                 row = conn.execute("SELECT student_no, status, revision FROM cards"
                                    " WHERE card_id = ?", (item.card_id,)).fetchone()
@@ -237,8 +240,8 @@ class LocalConnector:
                     results.append(Failed("card_not_found", "卡记录不存在"))
                 elif row[0] != item.student_no:
                     results.append(Failed("card_mismatch", "该卡记录不属于此学号"))
-                elif item.revision and item.revision != str(row[2]):
-                    results.append(Failed("conflict", "该卡在此期间已被修改，请刷新后重试"))
+                elif item.revision and item.revision != str(row[2]):  # changed since read
+                    results.append(Skipped(SkipReason.CHANGED_BY_OTHER, row[1]))
                 elif row[1] == CardStatus.CANCELLED.value:
                     results.append(Failed("cancelled", "该卡已注销，不能再修改"))
                 else:
@@ -250,10 +253,12 @@ class LocalConnector:
 
     def _remember(self, conn: sqlite3.Connection, key: str, operation: str,
                   status: CardStatus, idents: list[list[str]],
-                  results: list[Succeeded | Failed]) -> None:
+                  results: list[RecordResult]) -> None:
         if not key:
             return
-        encoded = [["ok", r.card_id] if isinstance(r, Succeeded) else ["failed", r.code, r.message]
+        encoded = [["ok", r.card_id] if isinstance(r, Succeeded)
+                   else ["skipped", r.reason.value, r.detail] if isinstance(r, Skipped)
+                   else ["failed", r.code, r.message]
                    for r in results]
         conn.execute(
             "INSERT INTO idempotency (idempotency_key, operation, status, request, results,"
@@ -309,7 +314,10 @@ def _replay(conn: sqlite3.Connection, key: str, operation: str, status: CardStat
         raise mismatch
     stored: dict[tuple[str, ...], RecordResult] = {}
     for ident, res in zip(json.loads(row[2]), json.loads(row[3]), strict=True):
-        result: RecordResult = Succeeded(res[1]) if res[0] == "ok" else Failed(res[1], res[2])
+        result: RecordResult = (
+            Succeeded(res[1]) if res[0] == "ok"
+            else Skipped(SkipReason(res[1]), res[2]) if res[0] == "skipped"
+            else Failed(res[1], res[2]))
         stored.setdefault(tuple(ident), result)
     try:
         return [stored[tuple(ident)] for ident in idents]

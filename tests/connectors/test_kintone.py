@@ -189,7 +189,8 @@ def test_a_bad_record_among_2000_fails_alone_and_the_rest_is_written(kintone_san
     assert len(results) == 2000
     skipped = [i for i, r in enumerate(results) if isinstance(r, Skipped)]
     assert skipped == [1234]
-    assert results[1234].reason is SkipReason.ALREADY_OPEN
+    assert results[1234].reason is SkipReason.CHANGED_BY_OTHER
+    assert results[1234].detail.startswith("正常")
     assert all(isinstance(r, Succeeded) for i, r in enumerate(results) if i != 1234)
     cards = cards_of(sb)
     assert results[1777].card_id == cards[nos[1777]]["$id"]["value"]  # re-opened in place
@@ -214,11 +215,10 @@ def test_a_card_changed_by_someone_else_is_reported_not_overwritten(kintone_sand
                                          "ids": [gone.card.card_id]}).status_code == 200
     job, journal = run_action(conn, tmp_path / "j.sqlite3", Action.FREEZE, rows)
     outcomes = assert_definite(journal, job.job_id)
-    assert outcomes == {"succeeded": len(rows) - 2, "failed": 2}
+    assert outcomes == {"succeeded": len(rows) - 2, "failed": 1, "skipped": 1}
     by_no = {r.student_no: r.outcome for r in journal.records(job.job_id)}
-    assert isinstance(by_no[victim.student_no], Failed)
-    assert by_no[victim.student_no].code == "GAIA_CO02"
-    assert "他人修改" in by_no[victim.student_no].message
+    assert by_no[victim.student_no] == Skipped(SkipReason.CHANGED_BY_OTHER, "正常")
+    assert isinstance(by_no[gone.student_no], Failed)
     assert by_no[gone.student_no].code == "GAIA_RE01"
     cards = cards_of(sb)
     assert cards[victim.student_no]["status"]["value"] == "正常"  # not overwritten
@@ -231,7 +231,7 @@ def test_updates_check_the_revision_directly(kintone_sandbox, kconnect):
     card = next(r.card for r in conn.list_rows() if r.card and r.card.status is CardStatus.ACTIVE)
     stale = CardUpdate(card.student_no, card.card_id, str(int(card.revision) - 1 or 99))
     (result,) = conn.update_cards([stale], CardStatus.FROZEN, "u")
-    assert isinstance(result, Failed) and result.code == "GAIA_CO02"
+    assert result == Skipped(SkipReason.CHANGED_BY_OTHER, "正常")
     (result,) = conn.update_cards([CardUpdate(card.student_no, card.card_id, card.revision)],
                                   CardStatus.FROZEN, "u")
     assert result == Succeeded(card.card_id)

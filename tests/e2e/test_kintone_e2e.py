@@ -3,8 +3,8 @@ some cards already, a kintone profile typed into the profile dialog (tokens, fie
 the apps, 测试连接, saved into an in-memory keyring), the window switched to it, then
 
 - 待开通 → 开通一卡通: every record 成功, one card per student;
-- 待冻结 → 冻结 while another integration edits one of those cards: that record 失败 with
-  GAIA_CO02 (reported, not overwritten), every other one 成功.
+- 待冻结 → 冻结 while another integration edits one of those cards: kintone's revision check
+  refuses it, so that record is 跳过 由他人修改 (reported, not overwritten), every other 成功.
 
 The window runs in Chinese; every wait is a signal or a condition. A screenshot of the window
 after the second job is saved as ``kintone-window.png`` in the test's temp dir."""
@@ -27,6 +27,7 @@ from window_steps import (
 
 from campuscard_gui.config.credentials import service_name
 from campuscard_gui.core.model import Action, CardStatus, StudentStatus
+from campuscard_gui.core.outcomes import Skipped, SkipReason
 from campuscard_gui.ui.results_model import COL_RESULT
 
 N_STUDENTS = 400
@@ -101,14 +102,14 @@ def test_kintone_through_the_window(qtbot, chinese, paths, sandbox, caplog, tmp_
         info, rows = run_preset_job(qtbot, window, Action.FREEZE, "to_freeze",
                                     someone_else_edits)
         assert all(r.student.status is StudentStatus.SUSPENDED for r in rows)
-        assert info.failed == 1 and info.succeeded == len(rows) - 1
+        assert info.skipped == 1 and info.succeeded == len(rows) - 1
         model = window.results.model
         results = {model.records()[r].student_no: model.index(r, COL_RESULT).data()
                    for r in range(model.rowCount())}
-        assert results[edited[0]] == "失败"
-        assert set(results.values()) == {"成功", "失败"}
-        failed = next(r for r in model.records() if r.student_no == edited[0])
-        assert failed.outcome.code == "GAIA_CO02" and "他人修改" in failed.outcome.message
+        assert results[edited[0]] == "跳过"
+        assert set(results.values()) == {"成功", "跳过"}
+        skipped = next(r for r in model.records() if r.student_no == edited[0])
+        assert skipped.outcome == Skipped(SkipReason.CHANGED_BY_OTHER, "正常")
         assert window.model.row_for(edited[0]).card_status is CardStatus.ACTIVE
         window.grab().save(str(tmp_path / "kintone-window.png"))
         for secret in (sandbox.students_token, sandbox.cards_token):
