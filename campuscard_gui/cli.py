@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import math
 import os
 import signal
 import sys
@@ -242,8 +243,9 @@ def run_job(ctx: Context, connector: Connector, journal: Journal, job_id: int, f
                 job_id, cancel=token, progress=_progress_printer(ctx))
         except CampusCardError as exc:
             ctx.say(f"错误：{exc.message}")
-            ctx.say(f"任务 {job_id} 未完成，可用 campuscard-cli jobs resume {job_id} 继续")
             info = journal.job(job_id)
+            if not info.finished:
+                ctx.say(f"任务 {job_id} 未完成，可用 campuscard-cli jobs resume {job_id} 继续")
             exit_code = 1
     write_job(ctx.stdout, info, journal.records(job_id), fmt)
     if fmt == "json":
@@ -253,14 +255,29 @@ def run_job(ctx: Context, connector: Connector, journal: Journal, job_id: int, f
     return exit_code
 
 
-def _progress_printer(ctx: Context) -> Callable[[Progress], None] | None:
+def _progress_printer(ctx: Context) -> Callable[[Progress], None]:
+    """Progress on a terminal; elsewhere (a script, a log) only the waits for unanswered
+    writes, one line when a wait starts, so a long pause is never silent."""
     try:
-        if not ctx.stderr.isatty():
-            return None
+        tty = bool(ctx.stderr.isatty())
     except (AttributeError, ValueError, OSError):
-        return None
+        tty = False
+    waiting = [False]
+
+    def wait_line(p: Progress) -> bool:
+        if p.waiting_s <= 0:
+            waiting[0] = False
+            return False
+        if tty or not waiting[0]:
+            text = f"等待未应答的写入落定，还需 {math.ceil(p.waiting_s)} 秒"
+            ctx.stderr.write("\r" + text + "   " if tty else text + "\n")
+            ctx.stderr.flush()
+        waiting[0] = True
+        return True
 
     def show(p: Progress) -> None:
+        if wait_line(p) or not tty:
+            return
         eta = f"，剩余约 {p.eta:.0f} 秒" if p.eta else ""
         ctx.stderr.write(f"\r已处理 {p.done}/{p.total}（{p.rate:.0f} 条/秒{eta}）   ")
         if p.done >= p.total:
