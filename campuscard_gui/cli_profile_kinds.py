@@ -12,6 +12,7 @@ builds from its flags, what its secrets are called, and how ``profiles list`` sh
     iPaaS:   --gateway-url URL --read-profile NAME [--token-header H] [--chunk-size N]
              [--student-link record_id|student_no] [--set KEY=VALUE ...]; secret: the gateway
              token, only with --token-header
+    local:   --database PATH (a SQLite file several PCs share); no secret
     all:     [--timeout S] [--concurrency N] [--allow-http]; all but iPaaS (which reads
              through its 神笔 profile's mapping): [--map KEY=FIELD ...]
 
@@ -35,7 +36,7 @@ from .config.fieldmap import FieldMap
 from .config.settings import Profile, option_defaults
 from .core.errors import ConfigError
 
-KINDS = ("jiandaoyun", "kintone", "shenbi", "ipaas")
+KINDS = ("jiandaoyun", "kintone", "shenbi", "ipaas", "local")
 KIND_LABELS = {"local": "本地数据库", "jiandaoyun": "简道云", "kintone": "kintone",
                "shenbi": "神笔", "ipaas": "iPaaS 集成流"}
 JDY_DEFAULT_BASE_URL = "https://api.jiandaoyun.com/api"
@@ -55,7 +56,7 @@ SECRET_NAMES = {
     "secret_key": "神笔 SK（SecretKey）",
     "gateway_token": "iPaaS 网关密钥",
 }
-_JDY, _KINTONE, _SHENBI, _IPAAS = KINDS
+_JDY, _KINTONE, _SHENBI, _IPAAS, _LOCAL = KINDS
 # the flags not every kind takes: (argparse dest, flag, the kinds that take it)
 _FLAGS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("app_id", "--app-id", (_JDY,)), ("students_entry", "--students-entry", (_JDY,)),
@@ -72,6 +73,7 @@ _FLAGS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("settings", "--set", (_SHENBI, _IPAAS)),
     ("base_url", "--base-url", (_JDY, _KINTONE, _SHENBI)),
     ("map", "--map", (_JDY, _KINTONE, _SHENBI)),
+    ("database", "--database", (_LOCAL,)),
 )
 # the options of the connectors' options classes that a flag of their own sets (not --set)
 _OWN_FLAGS = {"base_url": "--base-url", "app_code": "--app-code",
@@ -180,7 +182,21 @@ def profile_options(args: argparse.Namespace,
         return shenbi_options(args)
     if args.kind == _IPAAS:
         return ipaas_options(args, profiles)
+    if args.kind == _LOCAL:
+        return local_options(args)
     return jiandaoyun_options(args)
+
+
+def local_options(args: argparse.Namespace) -> dict[str, Any]:
+    """A local profile on a database file of its own choosing (``--database``), e.g. one that
+    several PCs share: the file must exist (``local init`` makes the built-in one)."""
+    from pathlib import Path
+
+    _missing(_LOCAL, ("--database", args.database))
+    path = Path(args.database.strip()).expanduser().resolve()
+    if not path.is_file():
+        raise UsageError(f"本地数据库文件不存在：{path}")
+    return {"database": str(path)}
 
 
 def jiandaoyun_options(args: argparse.Namespace) -> dict[str, Any]:
@@ -265,6 +281,8 @@ def profile_object(profile_name: str, kind: str, options: dict[str, Any], secret
     """A profile as ``profiles list --format json`` shows it (never a secret)."""
     o = options
     out: dict[str, Any] = {"name": profile_name, "kind": kind, "default": default}
+    if kind == _LOCAL and o.get("database"):
+        out["database"] = o["database"]
     if kind == _IPAAS:
         out.update(gateway_url=o.get("gateway_url"), read_profile=o.get("read_profile"),
                    token_header=o.get("token_header") or "",

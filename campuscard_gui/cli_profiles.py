@@ -4,19 +4,19 @@
     campuscard-cli profiles add NAME --kind jiandaoyun --app-id ID --students-entry ID
                    --cards-entry ID [--base-url URL] [--map KEY=FIELD ...] [--secret-stdin]
                    [--timeout S] [--batch-rps N] [--enterprise-rps N] [--concurrency N]
-                   [--allow-http] [--replace]
+                   [--allow-http] [--replace] [--no-check]
     campuscard-cli profiles add NAME --kind kintone --base-url URL --students-app ID
                    --cards-app ID [--guest-space ID] [--auth token|password] [--user LOGIN]
                    [--map KEY=FIELD ...] [--secret-stdin] [--timeout S] [--concurrency N]
-                   [--allow-http] [--replace]
+                   [--allow-http] [--replace] [--no-check]
     campuscard-cli profiles add NAME --kind shenbi --base-url URL --app-code CODE
                    --students-object KEY --cards-object KEY [--student-link record_id|student_no]
                    [--map KEY=FIELD ...] [--set KEY=VALUE ...] [--secret-stdin] [--timeout S]
-                   [--concurrency N] [--allow-http] [--replace]
+                   [--concurrency N] [--allow-http] [--replace] [--no-check]
     campuscard-cli profiles add NAME --kind ipaas --gateway-url URL --read-profile NAME
                    [--token-header H] [--chunk-size N] [--student-link record_id|student_no]
                    [--set KEY=VALUE ...] [--secret-stdin] [--timeout S] [--concurrency N]
-                   [--allow-http] [--replace]
+                   [--allow-http] [--replace] [--no-check]
     campuscard-cli profiles remove NAME [--force]
     campuscard-cli profiles test NAME
 
@@ -31,9 +31,20 @@ profiles.json, the secrets to the OS keyring only; ``--replace`` removes the sec
 settings no longer need. When the keyring is missing or locked nothing is saved at all and the
 exit code is 1 (the command was right, the machine is not ready).
 
+Before saving, ``add`` checks the profile the way 测试连接 does. 简道云 and kintone: the field
+map is read from the two forms (apps) by label, exactly as the dialog's 从表单读取字段 picks
+(``config.field_discovery``); a ``--map KEY=FIELD`` wins for its key. 神笔 has no field list:
+its map is the walkthrough's field keys unless ``--map`` says otherwise; an iPaaS profile reads
+through its 神笔 profile's map. Then ``connector.check_connection()`` runs on the result (the
+connection, the secrets, the mapped fields and the card status options). When a field is not
+found by label, or the check fails, nothing is saved (the keyring included). ``--no-check``
+skips both for an offline set-up: the defaults and ``--map`` are saved unchecked, with a
+warning to run ``profiles test`` later. A local profile is never checked.
+
 Exit codes: 0 done; 1 the keyring or the connection test failed; 2 usage error (unknown or
 duplicate profile, missing option, no way to read the key, bad --map or --set, a
---read-profile that is not a saved 神笔 profile).
+--read-profile that is not a saved 神笔 profile, a field not found by label and not given with
+--map).
 """
 
 from __future__ import annotations
@@ -59,7 +70,7 @@ from .cli_profile_kinds import (
 )
 from .config import LOCAL_PROFILE, Profile
 from .config.credentials import secret_keys
-from .config.fieldmap import CARD_KEYS, STUDENT_KEYS
+from .config.fieldmap import CARD_KEYS, STUDENT_KEYS, FieldMap
 from .core.errors import CampusCardError, ConfigError
 
 _NAME = re.compile(r"^[\w.-]{1,64}$")
@@ -125,8 +136,11 @@ def add_parser(sub: Any) -> None:
                     metavar="KEY=VALUE",
                     help="神笔、iPaaS：其他接口设置，如 service=apaas、version=2022-01-01、"
                          "batch_size=50（可重复）")
+    pa.add_argument("--database", metavar="PATH",
+                    help="本地：数据库文件（SQLite），例如几台电脑共用的文件")
     pa.add_argument("--map", action="append", default=[], metavar="KEY=FIELD",
-                    help=f"字段对应（KEY：{'/'.join(STUDENT_KEYS + CARD_KEYS)}）")
+                    help=f"字段对应（KEY：{'/'.join(STUDENT_KEYS + CARD_KEYS)}）；简道云、"
+                         "kintone 未指定的字段按标签从表单读取，神笔未指定的用默认字段")
     pa.add_argument("--secret-stdin", action="store_true",
                     help="从标准输入读取密钥，每行一个：简道云为 API 密钥；kintone 为学生应用和"
                          "一卡通应用的 API 令牌（两行），或 --auth password 时的密码；神笔为 AK"
@@ -146,6 +160,9 @@ def add_parser(sub: Any) -> None:
     pa.add_argument("--allow-http", action="store_true",
                     help="允许用不加密的 http 地址（仅限内网私有部署）")
     pa.add_argument("--replace", action="store_true", help="覆盖同名配置及其密钥")
+    pa.add_argument("--no-check", action="store_true",
+                    help="不读取字段、不测试连接就保存（离线设置；字段对应为默认值和 --map，"
+                         "未经检查，之后请运行 profiles test）")
     pa.set_defaults(handler=cmd_add)
 
     pr = psub.add_parser("remove", help="删除配置及其在钥匙环中的密钥")
@@ -194,7 +211,7 @@ def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
     for o in objects:
         connection = where(o)
         if o["kind"] == "local":
-            connection = f"数据库 {ctx.paths.local_db_path(o['name'])}"
+            connection = f"数据库 {o.get('database') or ctx.paths.local_db_path(o['name'])}"
         name = o["name"] + ("（默认）" if o["default"] else "")
         rows.append([name, KIND_LABELS.get(o["kind"], o["kind"]), SECRET_LABELS[o["secret"]],
                      connection or "-"])
@@ -258,13 +275,101 @@ def cmd_add(args: argparse.Namespace, ctx: Context) -> int:
 
             raise CredentialError(unavailable_message(), code=UNAVAILABLE)
     secrets = read_secrets(args, ctx, keys)
+    checked = profile.kind != "local" and not args.no_check
+    if checked:
+        profile = checked_profile(args, ctx, profile, secrets)
+    elif profile.kind != "local":
+        _say_unchecked(args, ctx, profile)
     # CredentialError (exit 1) when the keyring refuses: the profile is not saved
     removed = save_with_secrets(ctx.store, store, profile, secrets)
     stale = f"，并删除了不再需要的 {removed} 项旧密钥" if removed else ""
     stored = f"{what}已存入系统钥匙环" if keys else "此配置不需要密钥"
-    ctx.say(f"已保存配置“{name}”（{KIND_LABELS[args.kind]}），{stored}{stale}；"
+    test = ("连接测试通过" if checked else
             f"可用 campuscard-cli profiles test {name} 测试连接")
+    ctx.say(f"已保存配置“{name}”（{KIND_LABELS[args.kind]}），{stored}{stale}；{test}")
     return 0
+
+
+def given_fields(specs: list[str]) -> dict[str, str]:
+    """``--map KEY=FIELD ...`` as key -> field (already checked by ``profile_options``)."""
+    out = {}
+    for spec in specs:
+        key, _, value = spec.partition("=")
+        out[key.strip()] = value.strip()
+    return out
+
+
+def checked_profile(args: argparse.Namespace, ctx: Context, profile: Profile,
+                    secrets: dict[str, str]) -> Profile:
+    """``profile`` with its field map read from the forms by label where the backend lists
+    its fields (``--map`` wins per key), once 测试连接's check passed on it. UsageError (exit
+    2) when a field is not found by label; CampusCardError (exit 1) when the check fails.
+    Nothing is saved here."""
+    from .config.credentials import TypedSecrets
+    from .config.field_discovery import (
+        FORM_TITLES,
+        FieldsNotFound,
+        discover_field_map,
+        field_forms,
+        read_fields,
+    )
+    from .connectors.factory import open_connector
+
+    credentials = TypedSecrets(ctx.credential_store(), profile.name, secrets)
+    forms = field_forms(profile.kind, profile.options)
+    try:
+        connector = open_connector(profile, ctx.paths, credentials)
+        try:
+            try:  # first the connection and the secrets, to say exactly what is wrong
+                connector.check_connection()
+                passed = True
+            except CampusCardError as exc:
+                if forms is None or exc.code != "field":
+                    raise
+                passed = False  # the fields are found next
+            if forms is None:
+                return profile
+            students, cards = read_fields(connector, forms)
+        finally:
+            connector.close()
+        base = FieldMap.from_json(profile.options.get("fields"))
+        fm = discover_field_map(students, cards, given_fields(args.map), base=base,
+                                titles=FORM_TITLES[profile.kind])
+        ctx.say(f"字段对应（按标签从{'和'.join(FORM_TITLES[profile.kind])}读取"
+                f"{'，--map 指定的除外' if args.map else ''}）："
+                + "、".join(f"{k}={getattr(fm, k)}" for k in STUDENT_KEYS + CARD_KEYS))
+        if passed and fm.to_json() == base.to_json():
+            return profile
+        profile = Profile(profile.name, profile.kind,
+                          {**profile.options, "fields": fm.to_json()})
+        connector = open_connector(profile, ctx.paths, credentials)
+        try:
+            connector.check_connection()
+        finally:
+            connector.close()
+    except FieldsNotFound as exc:
+        raise UsageError(f"{exc.message}请用 --map KEY=字段名 指定这些字段"
+                         f"（配置“{profile.name}”未保存）") from None
+    except CampusCardError as exc:
+        text = exc.message if exc.message.startswith("连接测试失败") \
+            else f"连接测试失败：{exc.message}"
+        raise CampusCardError(f"{text}（配置“{profile.name}”未保存，钥匙环未改动；"
+                              "无法连接时要先保存，请加 --no-check）", code="check") from None
+    return profile
+
+
+def _say_unchecked(args: argparse.Namespace, ctx: Context, profile: Profile) -> None:
+    """--no-check: say that nothing was read or tested, and what map is saved unchecked."""
+    from .config.field_discovery import field_forms
+
+    if "fields" in profile.options:
+        used = "--map 指定的和默认的字段名" if args.map else "默认的字段名"
+        read = "没有按标签从表单读取，也" if field_forms(profile.kind, profile.options) else ""
+        what = f"没有测试连接，字段对应{read}没有检查（保存的是{used}）"
+    else:
+        what = "没有测试连接"
+    ctx.say(f"注意：--no-check：{what}；请在能连接后端时运行 "
+            f"campuscard-cli profiles test {profile.name}")
 
 
 # -- remove -----------------------------------------------------------------------------------

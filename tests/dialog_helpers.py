@@ -62,3 +62,20 @@ def secrets_saved(qtbot, dialog, editor, keyring, name: str, stored: dict[str, s
     edits = [editor.secret_edits[key] for key in stored]
     qtbot.waitUntil(lambda: all(e.placeholderText() == SAVED for e in edits))
     assert all(e.text() == "" for e in edits)
+
+
+def save_asks(qtbot, dialog, *, anyway: bool) -> str:
+    """保存, clicked; the check before saving fails and the dialog asks whether to save anyway:
+    answered yes (``anyway``, until it saved) or no (until it says it did not). Returns what
+    the question said (the reason and the question)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    with qtbot.waitSignal(dialog.saveAnywayRequested, timeout=TIMEOUT) as asked:
+        click(qtbot, dialog.save_button)
+    box = asked.args[0]
+    text = f"{box.text()}\n{box.informativeText()}"
+    button = QMessageBox.StandardButton.Yes if anyway else QMessageBox.StandardButton.No
+    with qtbot.waitSignal(dialog.profileSaved if anyway else dialog.saveFailed,
+                          timeout=TIMEOUT):
+        click(qtbot, box.button(button))
+    return text

@@ -24,6 +24,7 @@ from campuscard_gui.config.fieldmap import FieldMap
 from campuscard_gui.connectors.kintone_records import KintoneOptions
 
 SECRET = "jdy-cli-SECRET-0b9d44e1"
+OFFLINE = "--no-check"  # no server behind these profiles: save without the check
 ADD = ("profiles", "add", "jdy", "--kind", "jiandaoyun", "--app-id", "app-1",
        "--students-entry", "stu-1", "--cards-entry", "card-1")
 
@@ -39,7 +40,7 @@ def add(capsys: pytest.CaptureFixture[str], creds: CredentialStore,
         name: str = "jdy") -> tuple[int, str, str]:
     argv = list(ADD)
     argv[2] = name
-    return run(capsys, creds, *argv, *extra, "--secret-stdin", stdin=secret + "\n",
+    return run(capsys, creds, *argv, *extra, OFFLINE, "--secret-stdin", stdin=secret + "\n",
                monkeypatch=monkeypatch)
 
 
@@ -63,7 +64,7 @@ def test_add_from_stdin(paths: Paths, creds: CredentialStore, memory: MemoryKeyr
         "timeout_s": 15, "batch_rps": 10, "enterprise_rps": 50, "concurrency": 5,
     }
     assert FieldMap.from_json(profile.options["fields"]) == fm
-    assert "profiles test jdy" in err
+    assert "--no-check" in err and "没有检查" in err and "profiles test jdy" in err
     no_secret_anywhere(paths, out, err)
 
 
@@ -84,7 +85,8 @@ def test_add_from_hidden_prompt(paths: Paths, creds: CredentialStore, memory: Me
                                 monkeypatch: pytest.MonkeyPatch,
                                 capsys: pytest.CaptureFixture[str]) -> None:
     prompts = fake_getpass(monkeypatch, f"  {SECRET}  ")
-    code, out, err = run(capsys, creds, *ADD, stdin=FakeTTY(""), monkeypatch=monkeypatch)
+    code, out, err = run(capsys, creds, *ADD, OFFLINE, stdin=FakeTTY(""),
+                         monkeypatch=monkeypatch)
     assert code == 0, err
     assert prompts and "API 密钥" in prompts[0]
     assert memory.entries[("campuscard-gui:jdy", "api_key")] == SECRET
@@ -339,9 +341,15 @@ def test_test_jiandaoyun_against_the_sandbox(paths: Paths, creds: CredentialStor
         assert code == 0, err
         assert len(json.loads(out)) == 20
 
+        # a wrong key fails the check before saving: nothing changes, the keyring neither
         code, _, err = run(capsys, creds, *argv, "--replace", stdin="wrong-key\n",
                            monkeypatch=monkeypatch)
-        assert code == 0
+        assert code == 1 and "连接测试失败" in err and "未保存" in err, err
+        assert "wrong-key" not in err and creds.get("jdy") == info.api_key
+        # saved unchecked on request, then `profiles test` finds it
+        code, _, err = run(capsys, creds, *argv, "--replace", OFFLINE, stdin="wrong-key\n",
+                           monkeypatch=monkeypatch)
+        assert code == 0 and "--no-check" in err
         code, _, err = run(capsys, creds, "profiles", "test", "jdy")
         assert code == 1 and "连接失败" in err and "wrong-key" not in err
 
@@ -437,7 +445,7 @@ def no_kintone_secret(paths: Paths, *texts: str) -> None:
 def test_add_with_tokens_from_stdin(paths: Paths, creds: CredentialStore, memory: MemoryKeyring,
                                     monkeypatch: pytest.MonkeyPatch,
                                     capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, creds, *K_ADD, *CARD_MAP, "--guest-space", "5",
+    code, out, err = run(capsys, creds, *K_ADD, OFFLINE, *CARD_MAP, "--guest-space", "5",
                          "--concurrency", "8", "--secret-stdin",
                          stdin=f"\ufeff{S_TOKEN}\n {C_TOKEN} \n", monkeypatch=monkeypatch)
     assert code == 0, err
@@ -461,8 +469,8 @@ def test_add_with_tokens_from_stdin(paths: Paths, creds: CredentialStore, memory
 def test_add_with_a_password(paths: Paths, creds: CredentialStore, memory: MemoryKeyring,
                              monkeypatch: pytest.MonkeyPatch,
                              capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, creds, *K_ADD, "--auth", "password", "--user", "alice",
-                         "--secret-stdin", stdin=PASSWORD + "\nignored\n",
+    code, out, err = run(capsys, creds, *K_ADD, OFFLINE, "--auth", "password", "--user",
+                         "alice", "--secret-stdin", stdin=PASSWORD + "\nignored\n",
                          monkeypatch=monkeypatch)
     assert code == 0, err
     assert memory.entries == {(K_SERVICE, "password"): PASSWORD}
@@ -477,7 +485,8 @@ def test_hidden_prompts_ask_for_each_token(paths: Paths, creds: CredentialStore,
                                            monkeypatch: pytest.MonkeyPatch,
                                            capsys: pytest.CaptureFixture[str]) -> None:
     prompts = fake_getpass(monkeypatch, S_TOKEN, C_TOKEN)
-    code, out, err = run(capsys, creds, *K_ADD, stdin=FakeTTY(""), monkeypatch=monkeypatch)
+    code, out, err = run(capsys, creds, *K_ADD, OFFLINE, stdin=FakeTTY(""),
+                         monkeypatch=monkeypatch)
     assert code == 0, err
     assert [p.split("（")[0] for p in prompts] == ["学生应用的 API 令牌", "一卡通应用的 API 令牌"]
     assert memory.entries[(K_SERVICE, "cards_token")] == C_TOKEN
@@ -523,9 +532,9 @@ def test_add_kintone_usage_errors(paths: Paths, creds: CredentialStore, memory: 
 def test_replace_token_with_password_removes_the_tokens(
         paths: Paths, creds: CredentialStore, memory: MemoryKeyring,
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(capsys, creds, *K_ADD, "--secret-stdin",
+    assert run(capsys, creds, *K_ADD, OFFLINE, "--secret-stdin",
                stdin=f"{S_TOKEN}\n{C_TOKEN}\n", monkeypatch=monkeypatch)[0] == 0
-    code, _, err = run(capsys, creds, *K_ADD, "--auth", "password", "--user", "bob",
+    code, _, err = run(capsys, creds, *K_ADD, OFFLINE, "--auth", "password", "--user", "bob",
                        "--replace", "--secret-stdin", stdin=PASSWORD + "\n",
                        monkeypatch=monkeypatch)
     assert code == 0, err
@@ -536,9 +545,9 @@ def test_replace_token_with_password_removes_the_tokens(
 def test_list_shows_kintone_profiles(paths: Paths, creds: CredentialStore,
                                      monkeypatch: pytest.MonkeyPatch,
                                      capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(capsys, creds, *K_ADD, "--guest-space", "5", "--secret-stdin",
+    assert run(capsys, creds, *K_ADD, OFFLINE, "--guest-space", "5", "--secret-stdin",
                stdin=f"{S_TOKEN}\n{C_TOKEN}\n", monkeypatch=monkeypatch)[0] == 0
-    assert run(capsys, creds, *K_ADD[:2], "pw", *K_ADD[3:], "--auth", "password",
+    assert run(capsys, creds, *K_ADD[:2], "pw", *K_ADD[3:], OFFLINE, "--auth", "password",
                "--user", "alice", "--secret-stdin", stdin=PASSWORD + "\n",
                monkeypatch=monkeypatch)[0] == 0
     creds.delete("pw")  # its password is gone from the keyring
@@ -560,7 +569,7 @@ def test_list_shows_kintone_profiles(paths: Paths, creds: CredentialStore,
 def test_remove_removes_every_kintone_secret(paths: Paths, creds: CredentialStore,
                                      memory: MemoryKeyring, monkeypatch: pytest.MonkeyPatch,
                                      capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(capsys, creds, *K_ADD, "--secret-stdin",
+    assert run(capsys, creds, *K_ADD, OFFLINE, "--secret-stdin",
                stdin=f"{S_TOKEN}\n{C_TOKEN}\n", monkeypatch=monkeypatch)[0] == 0
     code, _, err = run(capsys, creds, "profiles", "remove", "kin")
     assert code == 0 and "2 项密钥" in err
@@ -595,7 +604,12 @@ def test_test_kintone_against_the_sandbox(paths: Paths, creds: CredentialStore,
 
         code, _, err = run(capsys, creds, *base, "--replace",
                            stdin=f"wrong-token\n{info.cards_token}\n", monkeypatch=monkeypatch)
-        assert code == 0
+        assert code == 1 and "认证失败" in err and "未保存" in err, err  # checked first
+        assert "wrong-token" not in err
+        assert ConfigStore(paths).get_profile("kin").options["auth"] == "password"  # as was
+        code, _, err = run(capsys, creds, *base, "--replace", OFFLINE,
+                           stdin=f"wrong-token\n{info.cards_token}\n", monkeypatch=monkeypatch)
+        assert code == 0, err
         code, _, err = run(capsys, creds, "profiles", "test", "kin")
         assert code == 1 and "连接失败" in err and "wrong-token" not in err
         for secret in (info.students_token, info.cards_token, info.password):

@@ -21,6 +21,7 @@ SERVICE, GW_SERVICE = "campuscard-gui:sb", "campuscard-gui:gw"
 SB_ADD = ("profiles", "add", "sb", "--kind", "shenbi", "--base-url",
           "https://openapi.apaas.example.com", "--app-code", "campus",
           "--students-object", "student", "--cards-object", "card")
+OFFLINE = "--no-check"  # no server behind these profiles: save without the check
 GW_ADD = ("profiles", "add", "gw", "--kind", "ipaas", "--gateway-url",
           "https://ipaas.example.edu.cn/trigger/abc", "--read-profile", "sb")
 
@@ -35,7 +36,7 @@ def no_secret(paths: Paths, *texts: str) -> None:
 def add_shenbi(capsys: pytest.CaptureFixture[str], creds: CredentialStore,
                monkeypatch: pytest.MonkeyPatch, *extra: str,
                stdin: str = f"{AK}\n{SK}\n") -> tuple[int, str, str]:
-    return run(capsys, creds, *SB_ADD, *extra, "--secret-stdin", stdin=stdin,
+    return run(capsys, creds, *SB_ADD, *extra, OFFLINE, "--secret-stdin", stdin=stdin,
                monkeypatch=monkeypatch)
 
 
@@ -90,7 +91,8 @@ def test_hidden_prompts_ask_for_ak_then_sk(paths: Paths, creds: CredentialStore,
                                            monkeypatch: pytest.MonkeyPatch,
                                            capsys: pytest.CaptureFixture[str]) -> None:
     prompts = fake_getpass(monkeypatch, AK, SK)
-    code, out, err = run(capsys, creds, *SB_ADD, stdin=FakeTTY(""), monkeypatch=monkeypatch)
+    code, out, err = run(capsys, creds, *SB_ADD, OFFLINE, stdin=FakeTTY(""),
+                         monkeypatch=monkeypatch)
     assert code == 0, err
     assert [p.split("（输入时不显示）")[0] for p in prompts] == [
         "神笔 AK（SecretId）", "神笔 SK（SecretKey）"]
@@ -155,7 +157,7 @@ def test_add_ipaas_with_a_gateway_token(paths: Paths, creds: CredentialStore,
                                         memory: MemoryKeyring, with_shenbi: None,
                                         monkeypatch: pytest.MonkeyPatch,
                                         capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, creds, *GW_ADD, "--token-header", "X-Gateway-Token",
+    code, out, err = run(capsys, creds, *GW_ADD, OFFLINE, "--token-header", "X-Gateway-Token",
                          "--chunk-size", "50", "--set", "settle_s=30", "--secret-stdin",
                          stdin=GW_TOKEN + "\n", monkeypatch=monkeypatch)
     assert code == 0, err
@@ -175,10 +177,10 @@ def test_add_ipaas_without_a_token_needs_no_secret_and_no_keyring(
         paths: Paths, with_shenbi: None, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
     # no --secret-stdin, no terminal, no keyring: nothing to ask for, nothing to store
-    code, _, err = run(capsys, CredentialStore(fail.Keyring()), *GW_ADD, "--student-link",
-                       "student_no", stdin="", monkeypatch=monkeypatch)
+    code, _, err = run(capsys, CredentialStore(fail.Keyring()), *GW_ADD, OFFLINE,
+                       "--student-link", "student_no", stdin="", monkeypatch=monkeypatch)
     assert code == 0, err
-    assert "此配置不需要密钥" in err
+    assert "此配置不需要密钥" in err and "没有测试连接" in err
     options = saved(paths, "gw").options
     assert (options["token_header"], options["student_id"]) == ("", "student_no")
 
@@ -186,9 +188,10 @@ def test_add_ipaas_without_a_token_needs_no_secret_and_no_keyring(
 def test_replace_ipaas_without_the_header_removes_the_token(
         paths: Paths, creds: CredentialStore, memory: MemoryKeyring, with_shenbi: None,
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(capsys, creds, *GW_ADD, "--token-header", "X-Token", "--secret-stdin",
+    assert run(capsys, creds, *GW_ADD, OFFLINE, "--token-header", "X-Token", "--secret-stdin",
                stdin=GW_TOKEN + "\n", monkeypatch=monkeypatch)[0] == 0
-    code, _, err = run(capsys, creds, *GW_ADD, "--replace", stdin="", monkeypatch=monkeypatch)
+    code, _, err = run(capsys, creds, *GW_ADD, OFFLINE, "--replace", stdin="",
+                       monkeypatch=monkeypatch)
     assert code == 0, err
     assert "删除了不再需要的 1 项旧密钥" in err
     assert set(memory.entries) == {(SERVICE, "secret_id"), (SERVICE, "secret_key")}
@@ -199,8 +202,8 @@ def test_token_header_prompts_for_the_token(paths: Paths, creds: CredentialStore
                                             monkeypatch: pytest.MonkeyPatch,
                                             capsys: pytest.CaptureFixture[str]) -> None:
     prompts = fake_getpass(monkeypatch, GW_TOKEN)
-    code, _, err = run(capsys, creds, *GW_ADD, "--token-header", "X-Token", stdin=FakeTTY(""),
-                       monkeypatch=monkeypatch)
+    code, _, err = run(capsys, creds, *GW_ADD, OFFLINE, "--token-header", "X-Token",
+                       stdin=FakeTTY(""), monkeypatch=monkeypatch)
     assert code == 0, err
     assert len(prompts) == 1 and prompts[0].startswith("iPaaS 网关密钥")
     code, _, err = run(capsys, creds, *GW_ADD[:2], "gw2", *GW_ADD[3:], "--token-header",
@@ -248,8 +251,8 @@ def test_read_profile_with_no_shenbi_profile_at_all(paths: Paths, creds: Credent
 def test_list_shows_shenbi_and_ipaas(paths: Paths, creds: CredentialStore, with_shenbi: None,
                                      monkeypatch: pytest.MonkeyPatch,
                                      capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(capsys, creds, *GW_ADD, stdin="", monkeypatch=monkeypatch)[0] == 0
-    assert run(capsys, creds, *GW_ADD[:2], "gw-tok", *GW_ADD[3:], "--token-header",
+    assert run(capsys, creds, *GW_ADD, OFFLINE, stdin="", monkeypatch=monkeypatch)[0] == 0
+    assert run(capsys, creds, *GW_ADD[:2], "gw-tok", *GW_ADD[3:], OFFLINE, "--token-header",
                "X-Gateway-Token", "--secret-stdin", stdin=GW_TOKEN + "\n",
                monkeypatch=monkeypatch)[0] == 0
     creds.delete("gw-tok")  # its token is gone from the keyring
@@ -282,7 +285,7 @@ def test_remove_takes_the_secrets_along(paths: Paths, creds: CredentialStore,
                                         memory: MemoryKeyring, with_shenbi: None,
                                         monkeypatch: pytest.MonkeyPatch,
                                         capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(capsys, creds, *GW_ADD, "--token-header", "X-Token", "--secret-stdin",
+    assert run(capsys, creds, *GW_ADD, OFFLINE, "--token-header", "X-Token", "--secret-stdin",
                stdin=GW_TOKEN + "\n", monkeypatch=monkeypatch)[0] == 0
     code, _, err = run(capsys, creds, "profiles", "remove", "gw")
     assert code == 0 and "1 项密钥" in err
@@ -322,8 +325,12 @@ def test_profiles_test_against_the_sandboxes(paths: Paths, creds: CredentialStor
         code, _, err = run(capsys, creds, "profiles", "test", "gw")
         assert code == 0 and "iPaaS 集成流" in err, err
 
-        assert run(capsys, creds, *base, "--replace", stdin=f"{info.secret_id}\n{'0' * 32}\n",
-                   monkeypatch=monkeypatch)[0] == 0
+        code, _, err = run(capsys, creds, *base, "--replace",
+                           stdin=f"{info.secret_id}\n{'0' * 32}\n", monkeypatch=monkeypatch)
+        assert code == 1 and "签名有误" in err and "未保存" in err, err  # checked first
+        assert creds.get("sb", "secret_key") == info.secret_key  # the keyring as it was
+        assert run(capsys, creds, *base, "--replace", OFFLINE,
+                   stdin=f"{info.secret_id}\n{'0' * 32}\n", monkeypatch=monkeypatch)[0] == 0
         for name in ("sb", "gw"):  # the gateway's test reads through the 神笔 profile first
             code, _, err = run(capsys, creds, "profiles", "test", name)
             assert code == 1 and "签名有误" in err and info.secret_key not in err, err

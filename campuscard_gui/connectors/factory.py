@@ -3,6 +3,7 @@ kind never loads another kind's dependencies."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..config.paths import Paths
@@ -14,13 +15,31 @@ if TYPE_CHECKING:
     from ..config.credentials import CredentialStore
 
 
+def local_database_path(profile: Profile, paths: Paths) -> Path:
+    """The SQLite file a local profile works on: its ``database`` option when set (a file
+    several PCs share, e.g. on a network drive; relative paths are under the data dir), else
+    the profile's own file in the data dir."""
+    database = profile.options.get("database")
+    if database is None or (isinstance(database, str) and not database.strip()):
+        return paths.local_db_path(profile.name)
+    if not isinstance(database, str):
+        raise ConfigError(f"本地配置“{profile.name}”的数据库路径（database）应为文本")
+    path = Path(database.strip()).expanduser()
+    return path if path.is_absolute() else paths.data_dir / path
+
+
 def open_connector(profile: Profile, paths: Paths,
                    credentials: CredentialStore | None = None) -> Connector:
     """``credentials`` reads a remote profile's secret (None: the OS keyring)."""
     if profile.kind == "local":
         from .local import LocalConnector
 
-        return LocalConnector(paths.local_db_path(profile.name))
+        db = local_database_path(profile, paths)
+        if db != paths.local_db_path(profile.name) and not db.is_file():
+            # a configured (shared) file is never replaced by a new demo school: a network
+            # drive that is not mounted must not split the team onto two databases
+            raise ConfigError(f"本地配置“{profile.name}”的数据库文件不存在：{db}")
+        return LocalConnector(db)
     if profile.kind == "jiandaoyun":
         from ..config.credentials import CredentialStore
         from .jiandaoyun import JiandaoyunConnector

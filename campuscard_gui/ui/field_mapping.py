@@ -5,9 +5,10 @@ Before the fields were read from the backend, each combo holds only the field na
 maps today. ``set_fields`` fills every combo with the form's fields, shown by label
 ("学号 (student_no)"), and preselects: the profile's saved choice when that field still exists,
 else the field whose label matches (学号 → the field labelled 学号), else the field with the
-default name. The option combos list the chosen select field's options and preselect the
-profile's label or the canonical one (在读, 正常 …); they are editable so a label can be typed
-when the field lists no options.
+default name — ``config.field_discovery``, which ``campuscard-cli profiles add`` uses too. The
+option combos list the chosen select field's options and preselect the profile's label or the
+canonical one (在读, 正常 …); they are editable so a label can be typed when the field lists no
+options.
 
 Where the backend has no public field list (神笔), the box is ``typed``: each field is a text
 box holding the field's key (the profile's, else the default), and the option labels are typed.
@@ -16,7 +17,6 @@ box holding the field's key (the profile's, else the default), and the option la
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
 
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
@@ -29,53 +29,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..config.field_discovery import LABEL_HINTS, FieldLike, guess_field
 from ..config.fieldmap import CARD_KEYS, STUDENT_KEYS, FieldMap
 from ..core.model import CardStatus, StudentStatus
 from .labels import card_status_label, student_status_label
 
-# The captions a school's forms use for each mapped key, best first (the seed's labels).
-LABEL_HINTS: dict[str, tuple[str, ...]] = {
-    "student_no": ("学号",),
-    "name": ("姓名",),
-    "college": ("学院",),
-    "class_name": ("班级",),
-    "student_status": ("学籍状态",),
-    "card_student": ("学生学号", "学号"),
-    "card_open_time": ("开通时间", "开卡时间"),
-    "card_amount": ("余额", "金额"),
-    "card_status": ("状态", "卡状态", "一卡通状态"),
-}
+__all__ = ["CARD_STATUSES", "LABEL_HINTS", "FieldLike", "FieldMappingBox", "guess_field"]
+
 CARD_STATUSES = (CardStatus.ACTIVE, CardStatus.FROZEN, CardStatus.CANCELLED)
-
-
-class FieldLike(Protocol):
-    """What the mapping needs of a backend field (connectors' FieldInfo)."""
-
-    @property
-    def name(self) -> str: ...
-    @property
-    def label(self) -> str: ...
-    @property
-    def type(self) -> str: ...
-    @property
-    def options(self) -> Sequence[str]: ...
-
-
-def _norm(text: str) -> str:
-    return "".join(text.split()).casefold()
-
-
-def guess_field(key: str, fields: Sequence[FieldLike], saved: str | None = None) -> str | None:
-    """The field name to preselect for ``key`` (see the module doc)."""
-    names = [f.name for f in fields]
-    if saved and saved in names:
-        return saved
-    for hint in LABEL_HINTS.get(key, ()):
-        for f in fields:
-            if _norm(f.label) == _norm(hint):
-                return f.name
-    default = getattr(FieldMap(), key)
-    return default if default in names else None
 
 
 class FieldMappingBox(QWidget):

@@ -78,9 +78,6 @@ class JiandaoyunEditor(ProfileEditor):
             out.append(self.tr("Enter the entry IDs of both forms."))
         return out
 
-    def _forms(self, options: Mapping[str, Any]) -> tuple[str, str]:
-        return str(options["students_entry"]), str(options["cards_entry"])
-
     def _secret_name(self, key: str) -> str:
         return self.tr("API key")
 

@@ -137,9 +137,6 @@ class KintoneEditor(ProfileEditor):
             out.append(self.tr("Enter the login name."))
         return out
 
-    def _forms(self, options: Mapping[str, Any]) -> tuple[str, str]:
-        return str(options["students_app"]), str(options["cards_app"])
-
     def _secret_name(self, key: str) -> str:
         return {"students_token": self.tr("API token of the students app"),
                 "cards_token": self.tr("API token of the cards app"),

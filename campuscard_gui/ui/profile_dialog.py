@@ -6,11 +6,13 @@ shows the editor of the selected profile's kind (``JiandaoyunEditor`` for 简道
 that reads through a saved 神笔 profile: connection, secrets, 测试连接, field mapping). 新建
 starts a profile of the kind chosen above the editor.
 
-保存 writes the secrets to the OS keyring first and only then the profile
-(``save_with_secrets``): when the keyring is missing or locked, its message is shown and
-nothing is saved. Saving and deleting run off the GUI thread (the keyring may block while it
-asks to be unlocked). Unsaved changes pin the editor (the list is disabled until 保存 or 还原),
-so nothing typed is lost and no question pops up.
+保存 first runs the check 测试连接 runs (the connection, the secrets and the mapped fields, off
+the GUI thread); when it fails, the reason is shown and the operator is asked whether to save
+anyway (the default: not). It then writes the secrets to the OS keyring first and only then
+the profile (``save_with_secrets``): when the keyring is missing or locked, its message is
+shown and nothing is saved. Saving and deleting run off the GUI thread (the keyring may block
+while it asks to be unlocked). Unsaved changes pin the editor (the list is disabled until 保存
+or 还原), so nothing typed is lost and no question pops up.
 """
 
 from __future__ import annotations
@@ -53,12 +55,15 @@ _WARNING_STYLE = ("QLabel { background: #fdecea; color: #611a15; border-radius: 
 class ProfileDialog(QDialog):
     """``profileSaved(name)`` / ``profileDeleted(name)`` after the files and the keyring
     changed; ``saveFailed(text)`` when saving was refused (nothing was written);
+    ``saveAnywayRequested(box)`` when the check before saving failed and the question whether
+    to save anyway opened;
     ``deleteConfirmRequested(box)`` when the delete confirmation opened. The editor's own
     signals (``editor.connectionChecked`` …) tell about 测试连接 and field discovery."""
 
     profileSaved = Signal(str)
     profileDeleted = Signal(str)
     saveFailed = Signal(str)
+    saveAnywayRequested = Signal(object)  # the QMessageBox just opened (window-modal)
     deleteConfirmRequested = Signal(object)  # the QMessageBox just opened (window-modal)
 
     def __init__(
@@ -277,6 +282,10 @@ class ProfileDialog(QDialog):
 
     @Slot()
     def save(self) -> None:
+        """Check, then write. 测试连接's check (the connection, the secrets, the mapped fields)
+        runs first, off the GUI thread; when it fails the operator is asked whether to save
+        anyway (``saveAnywayRequested``; the default is not to). A local profile is not
+        checked."""
         editor = self.editor
         if self.pages.currentWidget() is not editor or self._writing:
             return
@@ -285,8 +294,64 @@ class ProfileDialog(QDialog):
             self._fail_save(" ".join(problems))
             return
         profile, typed = editor.form_profile(), editor.typed_secrets()
-        config, credentials = self._config, self._credentials
         no_secret = editor.untyped_secrets_text()
+        if profile.kind == "local":
+            self._write(profile, typed, no_secret)
+            return
+
+        def checked(exc: BaseException | None, heading: str, detail: str) -> None:
+            if exc is None:
+                self._write(profile, typed, no_secret)
+            elif isinstance(exc, CredentialError) and exc.code in (UNAVAILABLE, LOCKED):
+                self._write_failed(exc, no_secret)  # saving needs the keyring just the same
+            else:
+                self._ask_save_anyway(profile, typed, no_secret, heading, detail)
+
+        self._set_status(self.tr("Checking the connection and the mapped fields before "
+                                 "saving…"))
+        self._set_writing("check")
+        editor.check_profile(profile, typed, checked)
+
+    def _ask_save_anyway(self, profile: Profile, typed: dict[str, str], no_secret: str,
+                         heading: str, detail: str) -> None:
+        """The check before saving failed: say why and ask (window-modal) whether to save all
+        the same; nothing is written unless the operator says so."""
+        question = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
+        box = QMessageBox(QMessageBox.Icon.Warning, self.windowTitle(), self.tr(
+            "The check before saving failed: %1").replace("%1", heading), question, self)
+        box.setObjectName("saveAnywayConfirm")
+        box.setInformativeText(detail + "\n\n" + self.tr(
+            "Save “%1” anyway? Until this is fixed, jobs with this profile may fail, or write "
+            "cards without their student or status.").replace("%1", profile.name))
+        yes = box.button(QMessageBox.StandardButton.Yes)
+        no = box.button(QMessageBox.StandardButton.No)
+        yes.setText(self.tr("Save &anyway"))
+        yes.setObjectName("saveAnywayButton")
+        no.setText(self.tr("&Don't save"))
+        no.setObjectName("dontSaveButton")
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.setEscapeButton(no)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        reason = self.editor.joined(heading, detail)
+
+        def answered(_result: int) -> None:
+            clicked = box.clickedButton()
+            if clicked is not None and \
+                    box.standardButton(clicked) == QMessageBox.StandardButton.Yes:
+                self._write(profile, typed, no_secret)
+            else:
+                self._set_writing(None)
+                self._fail_save(self.tr("Not saved. %1").replace("%1", reason))
+
+        box.finished.connect(answered)
+        self._set_status(self.tr("The check before saving failed: %1").replace("%1", reason),
+                         error=True)
+        box.open()
+        self.saveAnywayRequested.emit(box)
+
+    def _write(self, profile: Profile, typed: dict[str, str], no_secret: str) -> None:
+        """Save ``profile`` and the ``typed`` secrets (keyring first) off the GUI thread."""
+        config, credentials = self._config, self._credentials
 
         def work() -> None:
             save_with_secrets(config, credentials, profile, typed)
@@ -298,16 +363,16 @@ class ProfileDialog(QDialog):
             self._set_status(self.tr("Saved “%1”.").replace("%1", profile.name))
             self.profileSaved.emit(profile.name)
 
-        def failed(exc: BaseException) -> None:
-            self._set_writing(None)
-            if isinstance(exc, CredentialError) and exc.code in (UNAVAILABLE, LOCKED):
-                self.set_keyring_problem(exc.message)
-            missing = isinstance(exc, CredentialError) and exc.code == MISSING
-            self._fail_save(no_secret if missing else error_message(exc))
-
         self._set_status(self.tr("Saving…"))
         self._set_writing("save")
-        run_in_thread(work, done, failed, parent=self)
+        run_in_thread(work, done, lambda exc: self._write_failed(exc, no_secret), parent=self)
+
+    def _write_failed(self, exc: BaseException, no_secret: str) -> None:
+        self._set_writing(None)
+        if isinstance(exc, CredentialError) and exc.code in (UNAVAILABLE, LOCKED):
+            self.set_keyring_problem(exc.message)
+        missing = isinstance(exc, CredentialError) and exc.code == MISSING
+        self._fail_save(no_secret if missing else error_message(exc))
 
     def _fail_save(self, message: str) -> None:
         self._set_status(message, error=True)

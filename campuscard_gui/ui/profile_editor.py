@@ -1,15 +1,15 @@
 """The profile dialog's editors of the remote kinds (简道云, kintone, 神笔, iPaaS): the shared
 form (``profile_form``) plus what its buttons do — 测试连接 and, where the backend lists its
-fields, reading them into the field mapping. Both build a connector from the *unsaved* form
-values plus the typed secrets (the stored ones for the fields left empty) and run off the GUI
-thread; a late answer for a profile no longer shown is dropped.
+fields, reading them into the field mapping (by label: ``config.field_discovery``). Both build
+a connector from the *unsaved* form values plus the typed secrets (the stored ones for the
+fields left empty) and run off the GUI thread; a late answer for a profile no longer shown is
+dropped. 保存 runs the same check as 测试连接 before writing (``check_profile``).
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Mapping, Sequence
-from typing import Protocol, runtime_checkable
+from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QStyle, QWidget
@@ -22,23 +22,19 @@ from ..config.credentials import (
     CredentialStore,
     TypedSecrets,
 )
+from ..config.field_discovery import FieldLike, read_fields
 from ..config.paths import Paths
 from ..config.settings import Profile
 from ..connectors.base import Connector
-from ..core.errors import CampusCardError
 from .editor_parts import READ
-from .field_mapping import FieldLike
 from .profile_form import ProfileForm
 from .workers import error_message, run_in_thread
 
 # (profile with the form's values, the typed secrets by key name) -> a connector. A secret the
 # profile needs and the mapping lacks is the one stored in the keyring.
 ConnectorOpener = Callable[[Profile, Mapping[str, str]], Connector]
-
-
-@runtime_checkable
-class FieldLister(Protocol):
-    def list_fields(self, form_id: str, /) -> Sequence[FieldLike]: ...
+# after a check: (None, what was checked, "") or (the error, what failed, the backend's words)
+CheckDone = Callable[[BaseException | None, str, str], None]
 
 
 def default_opener(paths: Paths, credentials: CredentialStore) -> ConnectorOpener:
@@ -65,13 +61,9 @@ def _read_fields(opener: ConnectorOpener, profile: Profile, typed: Mapping[str, 
                  forms: tuple[str, str]) -> tuple[list[FieldLike], list[FieldLike]]:
     connector = opener(profile, typed)
     try:
-        if not isinstance(connector, FieldLister):
-            raise CampusCardError("该后端不支持读取字段")
-        students = list(connector.list_fields(forms[0]))
-        cards = list(connector.list_fields(forms[1]))
+        return read_fields(connector, forms)
     finally:
         connector.close()
-    return students, cards
 
 
 class ProfileEditor(ProfileForm):
@@ -115,7 +107,15 @@ class ProfileEditor(ProfileForm):
                                         " ".join(problems))
             self.connectionChecked.emit(False, " ".join(problems))
             return
-        profile, typed = self.form_profile(), self.typed_secrets()
+        self.check_profile(self.form_profile(), self.typed_secrets())
+
+    def check_profile(self, profile: Profile, typed: Mapping[str, str],
+                      then: CheckDone | None = None) -> None:
+        """测试连接's check (``connector.check_connection()``: the connection, the secrets and
+        the mapped fields) on ``profile`` and the ``typed`` secrets, off the GUI thread; 保存
+        runs it too before writing. The result goes to the 测试连接 row and
+        ``connectionChecked``; then ``then(None, heading, "")`` or ``then(error, heading,
+        detail)`` — called even when another profile is shown by then."""
         opener, gen = self._opener, self._gen
         self._set_connection_result(None, self.tr("Testing the connection…"))
         self._set_busy("test", True)
@@ -125,20 +125,24 @@ class ProfileEditor(ProfileForm):
             if gen == self._gen:
                 self._set_connection_result(True, self.texts.connected)
                 self.connectionChecked.emit(True, self.texts.connected)
+            if then is not None:
+                then(None, self.texts.connected, "")
 
         def failed(exc: BaseException) -> None:
             self._set_busy("test", False)
+            heading, detail = self.describe_failure(exc)
             if gen == self._gen:
-                heading, detail = self._describe_failure(exc)
                 self._set_connection_result(False, heading, detail)
-                self.connectionChecked.emit(False, self._joined(heading, detail))
+                self.connectionChecked.emit(False, self.joined(heading, detail))
+            if then is not None:
+                then(exc, heading, detail)
 
         run_in_thread(lambda: _check(opener, profile, typed), done, failed, parent=self)
 
-    def _joined(self, heading: str, detail: str) -> str:
+    def joined(self, heading: str, detail: str) -> str:
         return self.tr("%1: %2").replace("%1", heading).replace("%2", detail)
 
-    def _describe_failure(self, exc: BaseException) -> tuple[str, str]:
+    def describe_failure(self, exc: BaseException) -> tuple[str, str]:
         """(what failed, the backend's explanation): by the error's code, never its text."""
         code = getattr(exc, "code", "")
         if isinstance(exc, CredentialError) and code in (UNAVAILABLE, LOCKED):
@@ -169,7 +173,7 @@ class ProfileEditor(ProfileForm):
             more = f"<br>{html.escape(detail)}" if detail else ""
             self.connection_label.setText(
                 f'<span style="color:{color}"><b>{mark} {html.escape(text)}</b>{more}</span>')
-        self.connection_label.setToolTip(self._joined(text, detail) if detail else text)
+        self.connection_label.setToolTip(self.joined(text, detail) if detail else text)
 
     @Slot()
     def load_fields(self) -> None:
@@ -198,7 +202,7 @@ class ProfileEditor(ProfileForm):
         def failed(exc: BaseException) -> None:
             self._set_busy("fields", False)
             if gen == self._gen:
-                text = self._joined(*self._describe_failure(exc))
+                text = self.joined(*self.describe_failure(exc))
                 self.fields_label.setText(text)
                 self.fieldsFailed.emit(text)
 

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..config.credentials import LOCKED, UNAVAILABLE, CredentialError, CredentialStore, secret_keys
+from ..config.field_discovery import field_forms
 from ..config.fieldmap import FieldMap
 from ..config.settings import LOCAL_PROFILE, Profile
 from ..core.errors import CampusCardError
@@ -363,8 +364,12 @@ class ProfileForm(QWidget):
         raise NotImplementedError
 
     def _forms(self, options: Mapping[str, Any]) -> tuple[str, str]:
-        """The ids of the students and the cards form (app) to read the fields of."""
-        raise NotImplementedError
+        """The ids of the students and the cards form (app) to read the fields of (by default
+        the options ``field_discovery.FORM_OPTIONS`` names for the kind)."""
+        forms = field_forms(self.KIND, options)
+        if forms is None:
+            raise NotImplementedError(f"{self.KIND} lists no fields")
+        return forms
 
     def _secret_name(self, key: str) -> str:
         """What the operator calls the keyring entry ``key`` ("API key" …)."""

@@ -1232,6 +1232,30 @@
         <translation>iPaaS integration flow</translation>
     </message>
     <message>
+        <source>Checking the connection and the mapped fields before saving…</source>
+        <translation>Checking the connection and the mapped fields before saving…</translation>
+    </message>
+    <message>
+        <source>The check before saving failed: %1</source>
+        <translation>The check before saving failed: %1</translation>
+    </message>
+    <message>
+        <source>Save “%1” anyway? Until this is fixed, jobs with this profile may fail, or write cards without their student or status.</source>
+        <translation>Save “%1” anyway? Until this is fixed, jobs with this profile may fail, or write cards without their student or status.</translation>
+    </message>
+    <message>
+        <source>Save &amp;anyway</source>
+        <translation>Save &amp;anyway</translation>
+    </message>
+    <message>
+        <source>&amp;Don't save</source>
+        <translation>&amp;Don't save</translation>
+    </message>
+    <message>
+        <source>Not saved. %1</source>
+        <translation>Not saved. %1</translation>
+    </message>
+    <message>
         <source>Delete the profile “%1” and its secrets from the keyring? The data in the backend is not touched.</source>
         <translation>Delete the profile “%1” and its secrets from the keyring? The data in the backend is not touched.</translation>
     </message>

@@ -1257,6 +1257,30 @@
         <translation>iPaaS 集成流</translation>
     </message>
     <message>
+        <source>Checking the connection and the mapped fields before saving…</source>
+        <translation>保存前正在检查连接和对应的字段…</translation>
+    </message>
+    <message>
+        <source>The check before saving failed: %1</source>
+        <translation>保存前的检查未通过：%1</translation>
+    </message>
+    <message>
+        <source>Save “%1” anyway? Until this is fixed, jobs with this profile may fail, or write cards without their student or status.</source>
+        <translation>仍要保存“%1”吗？在问题解决之前，用此配置执行的任务可能失败，或写入缺少学生或状态的一卡通记录。</translation>
+    </message>
+    <message>
+        <source>Save &amp;anyway</source>
+        <translation>仍然保存(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;Don&apos;t save</source>
+        <translation>不保存(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Not saved. %1</source>
+        <translation>未保存。%1</translation>
+    </message>
+    <message>
         <source>Delete the profile “%1” and its secrets from the keyring? The data in the backend is not touched.</source>
         <translation>删除配置“%1”并从钥匙环中删除其密钥？后端中的数据不受影响。</translation>
     </message>

@@ -298,7 +298,8 @@ def test_new_profile_needs_both_tokens(qtbot, dialog, sandbox):
 
 
 def test_delete_removes_the_tokens(qtbot, dialog, sandbox, memory_keyring, paths):
-    fill(qtbot, dialog, sandbox)
+    editor = fill(qtbot, dialog, sandbox)
+    editor.mapping.set_field_map(FieldMap.from_json(mapped_fields()))
     save(qtbot, dialog)
     assert len(memory_keyring.entries) == 2
     with qtbot.waitSignal(dialog.deleteConfirmRequested) as asked:

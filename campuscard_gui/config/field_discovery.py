@@ -1,0 +1,164 @@
+"""Finding a profile's field map from the backend's forms by the fields' labels — the one way
+the profile dialog's 从表单读取字段 / 从应用读取字段 and ``campuscard-cli profiles add`` both do
+it (no Qt here).
+
+For each mapped key (学号, 姓名 … 卡状态) the field picked is: the one chosen before when that
+field still exists (the dialog's saved choice; the CLI's ``--map``, which always wins), else the
+field whose label is one of the key's ``LABEL_HINTS`` (学号 → the field labelled 学号; spaces
+and case ignored), else the field with the default name. A key with none of these is not
+guessed: ``discover_field_map`` names it, the labels it looked for and the labels it saw.
+
+Only 简道云 and kintone list a form's fields (``FieldLister``; ``field_forms`` says which
+option holds each form's id). 神笔 has no public field list — its keys are typed or the
+walkthrough's defaults — and an iPaaS profile reads through its 神笔 profile's map. Either way
+``connector.check_connection()`` is what proves a map: it reads the mapped fields.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol, runtime_checkable
+
+from ..core.errors import CampusCardError, ConfigError
+from .fieldmap import CARD_KEYS, STUDENT_KEYS, FieldMap
+
+# The captions a school's forms use for each mapped key, best first (the seed's labels).
+LABEL_HINTS: dict[str, tuple[str, ...]] = {
+    "student_no": ("学号",),
+    "name": ("姓名",),
+    "college": ("学院",),
+    "class_name": ("班级",),
+    "student_status": ("学籍状态",),
+    "card_student": ("学生学号", "学号"),
+    "card_open_time": ("开通时间", "开卡时间"),
+    "card_amount": ("余额", "金额"),
+    "card_status": ("状态", "卡状态", "一卡通状态"),
+}
+
+# the option holding the students form's and the cards form's id, for the kinds that list
+# their forms' fields
+FORM_OPTIONS: dict[str, tuple[str, str]] = {
+    "jiandaoyun": ("students_entry", "cards_entry"),
+    "kintone": ("students_app", "cards_app"),
+}
+FORM_TITLES: dict[str, tuple[str, str]] = {
+    "jiandaoyun": ("学生表单", "一卡通表单"),
+    "kintone": ("学生应用", "一卡通应用"),
+}
+
+
+class FieldLike(Protocol):
+    """What the mapping needs of a backend field (the connectors' FieldInfo)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def label(self) -> str: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def options(self) -> Sequence[str]: ...
+
+
+@runtime_checkable
+class FieldLister(Protocol):
+    """A connector that lists a form's fields (简道云, kintone)."""
+
+    def list_fields(self, form_id: str, /) -> Sequence[FieldLike]: ...
+
+
+def _norm(text: str) -> str:
+    return "".join(text.split()).casefold()
+
+
+def guess_field(key: str, fields: Sequence[FieldLike], saved: str | None = None) -> str | None:
+    """The field name to pick for ``key`` among ``fields`` (see the module doc)."""
+    names = [f.name for f in fields]
+    if saved and saved in names:
+        return saved
+    for hint in LABEL_HINTS.get(key, ()):
+        for f in fields:
+            if _norm(f.label) == _norm(hint):
+                return f.name
+    default: str = getattr(FieldMap(), key)
+    return default if default in names else None
+
+
+def field_forms(kind: str, options: Mapping[str, Any]) -> tuple[str, str] | None:
+    """The ids of the students and the cards form (app) whose fields a profile of ``kind``
+    can read, or None where the backend lists no fields (神笔, iPaaS, local)."""
+    keys = FORM_OPTIONS.get(kind)
+    if keys is None:
+        return None
+    return str(options.get(keys[0], "")), str(options.get(keys[1], ""))
+
+
+def read_fields(connector: object, forms: tuple[str, str]
+                ) -> tuple[list[FieldLike], list[FieldLike]]:
+    """Both forms' fields through ``connector`` (which stays open)."""
+    if not isinstance(connector, FieldLister):
+        raise CampusCardError("该后端不支持读取字段")
+    return list(connector.list_fields(forms[0])), list(connector.list_fields(forms[1]))
+
+
+@dataclass(frozen=True, slots=True)
+class MissingField:
+    """A key no field could be found for: where it was looked for and what was there."""
+
+    key: str
+    form: str  # the form's title, e.g. 一卡通应用
+    hints: tuple[str, ...]  # the labels looked for
+    seen: tuple[str, ...]  # the form's fields, "label（name）"
+
+
+class FieldsNotFound(ConfigError):
+    """Some keys matched no field by label (``missing``); the message names each key, the
+    labels looked for and the labels the form has."""
+
+    def __init__(self, missing: Sequence[MissingField]) -> None:
+        self.missing = tuple(missing)
+        parts = []
+        for form in dict.fromkeys(m.form for m in self.missing):
+            ms = [m for m in self.missing if m.form == form]
+            wanted = "、".join(f"{m.key}（标签“{'”或“'.join(m.hints)}”）" for m in ms)
+            seen = "、".join(ms[0].seen) or "无"
+            parts.append(f"{form}中按标签找不到这些字段：{wanted}；{form}的字段有：{seen}。")
+        super().__init__("".join(parts), code="field")
+
+
+def _seen(fields: Sequence[FieldLike], most: int = 40) -> tuple[str, ...]:
+    """The fields as the message lists them (at most ``most``, then how many more)."""
+    out = [f"{f.label}（{f.name}）" if f.label and f.label != f.name else f.name
+           for f in fields[:most]]
+    if len(fields) > most:
+        out.append(f"另有 {len(fields) - most} 个")
+    return tuple(out)
+
+
+def discover_field_map(students: Sequence[FieldLike], cards: Sequence[FieldLike],
+                       given: Mapping[str, str] | None = None, *,
+                       base: FieldMap | None = None,
+                       titles: tuple[str, str] = ("学生表单", "一卡通表单")) -> FieldMap:
+    """The field map for the two forms' fields: ``given`` (key -> field name, e.g. the CLI's
+    --map) as is, every other key guessed by label (``guess_field``); the option labels are
+    ``base``'s (the canonical ones by default). Raises ``FieldsNotFound`` naming every key
+    that could not be guessed."""
+    given = dict(given or {})
+    fm = FieldMap.from_json(base.to_json()) if base is not None else FieldMap()
+    missing = []
+    for keys, fields, title in ((STUDENT_KEYS, students, titles[0]),
+                                (CARD_KEYS, cards, titles[1])):
+        for key in keys:
+            if key in given:
+                fm.set(key, given[key])
+                continue
+            pick = guess_field(key, fields)
+            if pick is None:
+                missing.append(MissingField(key, title, LABEL_HINTS.get(key, ()),
+                                            _seen(fields)))
+            else:
+                setattr(fm, key, pick)
+    if missing:
+        raise FieldsNotFound(missing)
+    return fm
