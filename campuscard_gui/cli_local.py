@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .cli_common import Context, UsageError
 from .config import Profile
+from .connectors.factory import local_database_path
 from .connectors.local import LocalConnector, init_demo, init_empty
 from .importing import FIELD_KEYS, FIELDS, Table, guess_mapping, map_rows, read_table
 
@@ -20,7 +21,7 @@ def _local_profile(ctx: Context) -> Profile:
 
 def cmd_init(args: argparse.Namespace, ctx: Context) -> int:
     profile = _local_profile(ctx)
-    db = ctx.paths.local_db_path(profile.name)
+    db = local_database_path(profile, ctx.paths)  # a shared file when the profile names one
     if db.exists() and not args.force:
         raise UsageError(f"数据库文件已存在：{db}（如需覆盖，请加 --force）")
     init_demo(db, args.students, seed=args.seed, force=args.force)
@@ -70,7 +71,7 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
             ctx.say(f"第{error.row}行：{error.reason}")
         ctx.say(f"共 {len(result.errors)} 行有问题，没有导入任何学生；请修改文件后重试")
         return 1
-    db = ctx.paths.local_db_path(profile.name)
+    db = local_database_path(profile, ctx.paths)  # a shared file when the profile names one
     labels = {f.key: f.label for f in FIELDS}
     used = "，".join(f"{labels[k]}=“{table.headers[c]}”" for k, c in mapping.items()
                     if c is not None)

@@ -6,6 +6,7 @@ import io
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -220,6 +221,8 @@ def test_unknown_and_duplicate_ids_are_skipped(demo: Paths, tmp_path: Path,
 def test_exit_1_when_a_record_fails(demo: Paths, tmp_path: Path,
                                     monkeypatch: pytest.MonkeyPatch,
                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """Between the plan and the write someone else freezes one card (跳过 · 由他人修改, not a
+    failure) and deletes another card record (失败: the exit code says a record failed)."""
     active = [d["student_no"] for d in students(capsys, "--card", "正常")[:3]]
     real_plan = plan_for_ids
 
@@ -229,14 +232,17 @@ def test_exit_1_when_a_record_fails(demo: Paths, tmp_path: Path,
         w = plan.writes[1]
         other.update_cards([CardUpdate(w.student_no, w.card_id)], CardStatus.FROZEN, "")
         other.close()
+        with sqlite3.connect(demo.local_db_path("local")) as db:
+            db.execute("DELETE FROM cards WHERE card_id = ?", (plan.writes[2].card_id,))
         return plan
 
     monkeypatch.setattr(cli, "plan_for_ids", plan_then_someone_else_writes)
     code, obj = action_json(capsys, "freeze", "--ids", ids_file(tmp_path, active), "--yes")
     assert code == 1
-    assert obj["summary"] == {"succeeded": 2, "failed": 1, "skipped": 0, "cancelled": 0}
-    failed = obj["records"][1]
-    assert failed["outcome"] == "failed" and failed["reason"].startswith("[conflict]")
+    assert obj["summary"] == {"succeeded": 1, "failed": 1, "skipped": 1, "cancelled": 0}
+    changed, gone = obj["records"][1], obj["records"][2]
+    assert changed["outcome"] == "skipped" and "由他人修改" in changed["reason"]
+    assert gone["outcome"] == "failed" and gone["reason"].startswith("[card_not_found]")
 
 
 @pytest.mark.parametrize("content,message", [

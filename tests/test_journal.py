@@ -204,3 +204,41 @@ def test_student_nos_by_outcome(tmp_path):
     assert journal.student_nos(job_id, OutcomeKind.SKIPPED) == ["K00000", "K00001"]
     assert journal.student_nos(job_id, OutcomeKind.SUCCEEDED) == []
     journal.close()
+
+
+def test_a_version_1_journal_gains_the_open_time_column(tmp_path):
+    """Journals written before chunks.open_ms existed open, keep their jobs and gain it."""
+    import sqlite3
+
+    path = tmp_path / "v1.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.executescript("""
+        CREATE TABLE chunks (job_id INTEGER NOT NULL, seq INTEGER NOT NULL,
+            idempotency_key TEXT NOT NULL UNIQUE, state TEXT NOT NULL, attempts INTEGER NOT
+            NULL DEFAULT 0, sent_at REAL, done_at REAL, PRIMARY KEY (job_id, seq));
+        PRAGMA user_version=1;""")
+    conn.close()
+    with Journal(path) as journal:
+        assert journal.list_jobs() == []
+    conn = sqlite3.connect(path)
+    try:
+        assert "open_ms" in {r[1] for r in conn.execute("PRAGMA table_info(chunks)")}
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    finally:
+        conn.close()
+
+
+def test_every_send_of_a_chunk_carries_its_first_open_time(tmp_path):
+    from campuscard_gui.core.model import Action, StudentRow
+    from campuscard_gui.core.plan import plan_action
+
+    from campuscard_gui.core.model import Student, StudentStatus
+
+    rows = [StudentRow(Student(f"S{i}", "n", "c", "k", StudentStatus.ENROLLED))
+            for i in range(3)]
+    with Journal(tmp_path / "j.sqlite3") as journal:
+        job = journal.create_job(plan_action(Action.OPEN, rows), profile="p", operator="o",
+                                 chunk_size=10)
+        assert journal.mark_sent(job, 0, 111) == 111
+        assert journal.mark_sent(job, 0, 222) == 111
+        assert journal.chunks(job)[0].open_ms == 111

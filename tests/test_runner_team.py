@@ -70,10 +70,12 @@ class SharedBackend:
         self.link_cards = link_cards  # False: a field map that leaves the student link empty
         self.creates = 0
 
-    def add(self, no: str, status: CardStatus = CardStatus.ACTIVE) -> Card:
+    def add(self, no: str, status: CardStatus = CardStatus.ACTIVE,
+            open_time: int | None = None) -> Card:
         with self._lock:
             n = next(self._ids)
-            card = Card(f"{n:08d}", no if self.link_cards else "", status, created=n)
+            card = Card(f"{n:08d}", no if self.link_cards else "", status, open_time,
+                        created=n)
             self.cards[card.card_id] = card
             return card
 
@@ -100,7 +102,7 @@ class Writer:
                  before_write: Callable[[], None] = lambda: None) -> None:
         self.backend = backend
         self.limits = Limits(batch_size=batch)
-        self.consistency = Consistency(settle_s=settle_s)
+        self.consistency = Consistency(settle_s=settle_s, open_time_resolution_ms=1)
         self.before_write = before_write
         self.removed: list[str] = []
         self.answer_without_ids = False
@@ -136,7 +138,7 @@ class Writer:
         self.before_write()
         if self.write_nothing:
             return [Succeeded("") for _ in items]
-        made = [self.backend.add(it.student_no, status) for it in items]
+        made = [self.backend.add(it.student_no, status, it.open_time) for it in items]
         self.backend.creates += len(made)
         return [Succeeded("" if self.answer_without_ids else c.card_id) for c in made]
 
@@ -355,3 +357,22 @@ def test_an_update_overwritten_at_once_is_reported_not_counted(journals) -> None
     assert info.failed == 1 and info.succeeded == 99
     assert isinstance(by_no[victim], Failed) and by_no[victim].code == UNVERIFIED
     assert "正常" in by_no[victim].message
+
+
+def test_a_resume_does_not_claim_a_card_another_operator_opened(journals) -> None:
+    """A's send of chunk 0 never landed (the process died, the request was lost); B opened
+    some of those students meanwhile. A's resume finds B's cards: their open time is not the
+    one A's chunk carries, so A reports them 已由他人开通 and opens only the rest."""
+    backend = SharedBackend(NOS[:50])
+    a, b = Writer(backend), Writer(backend)
+    ja, jb = journals("a"), journals("b")
+    job_a = new_job(ja, a, Action.OPEN)
+    assert ja.mark_sent(job_a, 0, 1_700_000_000_000) == 1_700_000_000_000  # then A died
+    job_b = new_job(jb, b, Action.OPEN, b.list_rows()[:20])
+    assert BatchRunner(b, jb).run(job_b).succeeded == 20
+    info = BatchRunner(a, ja).run(job_a)
+    by_no = {r.student_no: r.outcome for r in ja.records(job_a)}
+    assert (info.succeeded, info.skipped, info.failed) == (30, 20, 0)
+    assert all(isinstance(by_no[no], Skipped) and by_no[no].reason is SkipReason.OPENED_BY_OTHER
+               for no in NOS[:20])
+    assert set(backend.live_counts().values()) == {1}

@@ -55,6 +55,7 @@ class SendChecks:
         cons = connector.consistency
         self._unique = cons.one_card_per_student
         self._conditional = cons.conditional_updates
+        self._resolution = max(0, int(cons.open_time_resolution_ms))
         self._history: CardHistory | None = (
             connector if isinstance(connector, CardHistory) else None)
         if not self._unique and self._history is None:
@@ -117,22 +118,35 @@ class SendChecks:
 
     # -- reconciling --------------------------------------------------------------------------
 
-    def reconcile(self, action: Action, todo: Sequence[PendingWrite]) -> dict[int, Outcome]:
-        """The records whose write is already applied, as Succeeded (read back now)."""
+    def reconcile(self, action: Action, todo: Sequence[PendingWrite],
+                  open_ms: int | None = None) -> dict[int, Outcome]:
+        """The records whose write is already applied, as Succeeded (read back now); for an
+        open, a live card whose open time is not the chunk's ``open_ms`` is someone else's,
+        ``Skipped(OPENED_BY_OTHER)`` (where the backend keeps open times exactly enough)."""
         if not todo:
             return {}
         nos = [w.student_no for w in todo]
         if action is Action.OPEN and not self._unique:
-            kept = self.converge(nos)
-            return {w.position: Succeeded(kept[w.student_no].card_id)
-                    for w in todo if w.student_no in kept}
-        cards = self._current(nos)
+            cards = self.converge(nos)
+        else:
+            cards = self._current(nos)
         found: dict[int, Outcome] = {}
         for w in todo:
             card = cards.get(w.student_no)
-            if card is not None and applied(action, w, card):
+            if card is None or not applied(action, w, card):
+                continue
+            if action is Action.OPEN and not self._ours(card, open_ms):
+                found[w.position] = Skipped(SkipReason.OPENED_BY_OTHER, f"卡记录 {card.card_id}")
+            else:
                 found[w.position] = Succeeded(card.card_id)
         return found
+
+    def _ours(self, card: Card, open_ms: int | None) -> bool:
+        """Whether a live card found for a chunk of opens can be the chunk's own write."""
+        res = self._resolution
+        if res <= 0 or open_ms is None or card.open_time is None:
+            return True  # cannot tell: one card either way, counted as the job's
+        return card.open_time // res == open_ms // res
 
     # -- after sending ------------------------------------------------------------------------
 

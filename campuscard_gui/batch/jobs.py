@@ -75,6 +75,7 @@ class ChunkInfo:
     state: ChunkState
     attempts: int
     sent_at: float | None = None  # epoch seconds of the last send (survives restarts)
+    open_ms: int | None = None  # the open time every send of this chunk's opens carries
 
 
 @dataclass(frozen=True)

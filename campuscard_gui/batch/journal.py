@@ -38,7 +38,7 @@ from .jobs import (
 )
 from .liveness import process_alive, this_host
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: chunks.open_ms
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
@@ -67,6 +67,7 @@ CREATE TABLE IF NOT EXISTS chunks (
     attempts        INTEGER NOT NULL DEFAULT 0,
     sent_at         REAL,
     done_at         REAL,
+    open_ms         INTEGER,  -- the open time (ms) every send of the chunk's opens carries
     PRIMARY KEY (job_id, seq)
 );
 CREATE TABLE IF NOT EXISTS records (
@@ -195,6 +196,9 @@ class Journal:
                 )
             # executescript commits on its own; the statements are idempotent.
             self._conn.executescript(_SCHEMA)
+            columns = {row[1] for row in self._conn.execute("PRAGMA table_info(chunks)")}
+            if "open_ms" not in columns:  # a version 1 journal
+                self._conn.execute("ALTER TABLE chunks ADD COLUMN open_ms INTEGER")
             self._conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     def close(self) -> None:
@@ -258,16 +262,23 @@ class Journal:
             )
         return int(job_id)
 
-    def mark_sent(self, job_id: int, seq: int) -> None:
-        """Commit that chunk ``seq`` is about to be sent (call before the connector)."""
+    def mark_sent(self, job_id: int, seq: int, open_ms: int | None = None) -> int | None:
+        """Commit that chunk ``seq`` is about to be sent (call before the connector).
+
+        ``open_ms``: the open time to send; the chunk keeps the first one it was given, and
+        that is returned (every resend of the chunk carries the same open time)."""
         with self._tx() as cur:
             cur.execute(
-                "UPDATE chunks SET state = ?, attempts = attempts + 1, sent_at = ?"
-                " WHERE job_id = ? AND seq = ? AND state != ?",
-                (ChunkState.SENT.value, time.time(), job_id, seq, ChunkState.DONE.value),
+                "UPDATE chunks SET state = ?, attempts = attempts + 1, sent_at = ?,"
+                " open_ms = COALESCE(open_ms, ?) WHERE job_id = ? AND seq = ? AND state != ?",
+                (ChunkState.SENT.value, time.time(), open_ms, job_id, seq,
+                 ChunkState.DONE.value),
             )
             if cur.rowcount != 1:
                 raise RuntimeError(f"chunk {job_id}/{seq} is missing or already done")
+            row = cur.execute("SELECT open_ms FROM chunks WHERE job_id = ? AND seq = ?",
+                              (job_id, seq)).fetchone()
+        return None if row[0] is None else int(row[0])
 
     def finish_chunk(self, job_id: int, seq: int, outcomes: Mapping[int, Outcome]) -> None:
         """Record the outcome of every undecided record of the chunk (by position) and mark
@@ -416,12 +427,13 @@ class Journal:
         """The job's chunks in order."""
         with self._reading():
             rows = self._conn.execute(
-                "SELECT seq, idempotency_key, state, attempts, sent_at FROM chunks"
+                "SELECT seq, idempotency_key, state, attempts, sent_at, open_ms FROM chunks"
                 " WHERE job_id = ? ORDER BY seq", (job_id,),
             ).fetchall()
         return [ChunkInfo(job_id, seq, key, ChunkState(state), attempts,
-                          None if sent is None else float(sent))
-                for seq, key, state, attempts, sent in rows]
+                          None if sent is None else float(sent),
+                          None if opened is None else int(opened))
+                for seq, key, state, attempts, sent, opened in rows]
 
     def sent_at(self, job_id: int, seq: int) -> float | None:
         """When chunk ``seq`` was last sent (epoch seconds), None if never."""

@@ -324,7 +324,7 @@ class BatchRunner:
             undecided += len(todo)
             if chunk.state is ChunkState.SENT and todo:
                 self._settle(chunk)
-                resolved.update(self._checks.reconcile(action, todo))
+                resolved.update(self._checks.reconcile(action, todo, chunk.open_ms))
         self._journal.cancel_job(job_id, resolved)
         return [*resolved.values(), *[Cancelled()] * (undecided - len(resolved))]
 
@@ -335,9 +335,10 @@ class BatchRunner:
         """Work one chunk to the end, record it and return the outcomes decided."""
         checks = self._checks
         run = _ChunkRun(chunk, self._journal.pending_writes(chunk.job_id, chunk.seq))
+        open_ms = chunk.open_ms
         if chunk.state is ChunkState.SENT and run.todo:
             self._settle(chunk)  # a send left unanswered by an earlier run may still land
-            run.resolve(checks.reconcile(action, run.todo))
+            run.resolve(checks.reconcile(action, run.todo, open_ms))
         if run.todo and checks.needs_fresh_state(action):
             run.resolve(checks.fresh_state(action, run.todo))
         verify = first or checks.needs_verify(action)
@@ -345,9 +346,9 @@ class BatchRunner:
         ambiguous = 0
         while run.todo:
             self._limiter.acquire()  # wait first: a chunk marked sent is sent right away
-            self._journal.mark_sent(chunk.job_id, chunk.seq)
+            open_ms = self._journal.mark_sent(chunk.job_id, chunk.seq, self._now_ms())
             try:
-                results = self._send(action, run.todo, chunk.idempotency_key)
+                results = self._send(action, run.todo, chunk.idempotency_key, open_ms)
             except RetryableError as exc:
                 retries += 1
                 if retries >= self._retry.max_attempts:
@@ -359,7 +360,9 @@ class BatchRunner:
                 continue
             except AmbiguousError as exc:
                 ambiguous += 1
-                run.resolve(checks.reconcile(action, run.todo))
+                run.resolve(checks.reconcile(action, run.todo, open_ms))
+                if run.todo:  # changed by someone else meanwhile: not sent again
+                    run.resolve(checks.fresh_state(action, run.todo))
                 if run.todo and ambiguous >= self._retry.max_ambiguous:
                     run.fail_rest(Failed(exc.code, exc.message))
                 elif run.todo:
@@ -378,11 +381,11 @@ class BatchRunner:
         return list(run.outcomes.values())
 
     def _send(
-        self, action: Action, todo: list[PendingWrite], key: str
+        self, action: Action, todo: list[PendingWrite], key: str, open_ms: int | None
     ) -> list[RecordResult]:
         target = action.target
         if action is Action.OPEN:
-            opened = self._now_ms()
+            opened = open_ms if open_ms is not None else self._now_ms()
             results = self._connector.create_cards(
                 [CardCreate(w.student_no, w.student_record_id, opened, w.card_id, w.revision)
                  for w in todo],

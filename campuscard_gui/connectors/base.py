@@ -40,11 +40,17 @@ class Consistency:
       runner reads every card record back and removes the duplicates a concurrent writer made.
     - ``settle_s``: how long after it was sent an unanswered write may still be applied (0
       when a resend cannot double it). Read from the journal's send time, across restarts.
+    - ``open_time_resolution_ms``: how exactly the backend keeps the open time we write (1:
+      to the millisecond; 60,000: minutes; 0: we cannot tell, e.g. a flow sets its own). A
+      chunk's opens all carry one open time, kept in the journal, so when a chunk left
+      unanswered is reconciled a live card with another open time is known to be someone
+      else's (已由他人开通), not ours.
     """
 
     conditional_updates: bool = False
     one_card_per_student: bool = False
     settle_s: float = 0.0
+    open_time_resolution_ms: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -99,8 +99,11 @@ class KintoneConnector:
         # the unique student field refuses a second card. A cards app without it
         # (require_unique_student=false) leaves duplicates to the runner (read_card_records,
         # remove_cards).
+        # DATETIME keeps minutes (spec §5): an open time tells our card from another's only
+        # when they were opened in different minutes.
         self.consistency = Consistency(conditional_updates=True,
-                                       one_card_per_student=opts.require_unique_student)
+                                       one_card_per_student=opts.require_unique_student,
+                                       open_time_resolution_ms=60_000)
         self.list_warnings: list[str] = []
         self._api = KintoneApi(opts, auth, client_factory=client_factory, sleep=sleep)
         self._now_ms = now_ms

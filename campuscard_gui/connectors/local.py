@@ -81,7 +81,8 @@ class LocalConnector:
     limits: Limits = Limits(batch_size=200, concurrency=1)
     # one transaction per chunk: a second live card and an update of a changed card are
     # refused (skipped as changed by someone else); an idempotency key makes a resend a replay
-    consistency: Consistency = Consistency(conditional_updates=True, one_card_per_student=True)
+    consistency: Consistency = Consistency(conditional_updates=True, one_card_per_student=True,
+                                           open_time_resolution_ms=1)
 
     def __init__(self, db_path: Path, *, demo_students: int = 2000, demo_seed: int = 1,
                  now_ms: Callable[[], int] = _now_ms) -> None:
