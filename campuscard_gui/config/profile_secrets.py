@@ -36,6 +36,8 @@ def save_with_secrets(config: ConfigStore, credentials: CredentialStore, profile
             with contextlib.suppress(CampusCardError):
                 credentials.delete(profile.name)
         raise
+    if not existed and not needed:  # e.g. a new local profile: the keyring is not touched
+        return 0
     try:
         return credentials.delete(profile.name, keep=needed)
     except CredentialError as exc:  # saved all the same; the stale entry is harmless
