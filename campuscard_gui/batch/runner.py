@@ -340,7 +340,11 @@ class BatchRunner:
             self._settle(chunk)  # a send left unanswered by an earlier run may still land
             run.resolve(checks.reconcile(action, run.todo, open_ms))
         if run.todo and checks.needs_fresh_state(action):
-            run.resolve(checks.fresh_state(action, run.todo))
+            try:
+                run.resolve(checks.fresh_state(action, run.todo))
+            except ConnectorError as exc:  # nothing of these was sent: a definite failure
+                why = exc.__cause__ if isinstance(exc.__cause__, ConnectorError) else exc
+                run.fail_rest(Failed(why.code, why.message))
         verify = first or checks.needs_verify(action)
         retries = 0
         ambiguous = 0

@@ -38,6 +38,7 @@ LIST = "app/entry/data/list"
 WIDGETS = "app/entry/widget/list"
 BATCH_CREATE = "app/entry/data/batch_create"
 BATCH_UPDATE = "app/entry/data/batch_update"
+BATCH_DELETE = "app/entry/data/batch_delete"
 
 
 class JdyApi:
@@ -55,7 +56,7 @@ class JdyApi:
                                          clock=clock, sleep=sleep)
         for endpoint in (LIST, WIDGETS):
             self._rate.add(endpoint, options.list_rps)
-        for endpoint in (BATCH_CREATE, BATCH_UPDATE):
+        for endpoint in (BATCH_CREATE, BATCH_UPDATE, BATCH_DELETE):
             self._rate.add(endpoint, options.batch_rps)
         factory = client_factory or (
             lambda url, t: make_client(url, t, max_connections=options.concurrency + 4))

@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ..config.fieldmap import FieldMap
+from ..core.cards import current_card
 from ..core.errors import ConfigError, ConnectorError
 from ..core.model import Card, StudentRow
 from . import joining
@@ -142,17 +143,27 @@ def decimal_of(value: Any) -> Decimal:
 
 
 def newest_cards(records: Iterable[Record], fm: FieldMap) -> dict[str, Record]:
-    """Each student's current card record: the newest by (createTime, _id)."""
-    best: dict[str, tuple[tuple[int, str], Record]] = {}
+    """Each student's current card record (``core.cards.current_card``): the earliest live
+    one by (createTime, _id), else the newest. A student with a record whose status label is
+    not mapped gets that record, so that the caller refuses to guess (see ``joining``)."""
+    by_student: dict[str, list[Record]] = {}
     for rec in records:
         no = text_of(rec.get(fm.card_student))
-        if not no:
+        if no:
+            by_student.setdefault(no, []).append(rec)
+    out: dict[str, Record] = {}
+    for no, recs in by_student.items():
+        if len(recs) == 1:
+            out[no] = recs[0]
             continue
-        rank = (ms_of(rec.get("createTime")) or 0, str(rec.get("_id", "")))
-        held = best.get(no)
-        if held is None or rank > held[0]:
-            best[no] = (rank, rec)
-    return {no: rec for no, (_rank, rec) in best.items()}
+        cards = [(card_of(rec, fm), rec) for rec in recs]
+        unknown = next((rec for card, rec in cards if card is None), None)
+        if unknown is not None:
+            out[no] = unknown
+            continue
+        current = current_card(card for card, _rec in cards if card is not None)
+        out[no] = next(rec for card, rec in cards if card is current)
+    return out
 
 
 def card_of(rec: Record, fm: FieldMap) -> Card | None:
@@ -167,6 +178,7 @@ def card_of(rec: Record, fm: FieldMap) -> Card | None:
         open_time=ms_of(rec.get(fm.card_open_time)),
         amount=decimal_of(rec.get(fm.card_amount)),
         revision=str(rec.get("updateTime") or ""),  # no optimistic lock: informational only
+        created=ms_of(rec.get("createTime")),
     )
 
 

@@ -25,8 +25,11 @@ LIVE = frozenset({CardStatus.ACTIVE, CardStatus.FROZEN})
 
 
 def card_rank(card: Card) -> tuple[int, int, str]:
-    """Creation order: the server's creation time, then the id (numbers by value)."""
-    created = card.created if card.created is not None else (card.open_time or 0)
+    """Creation order: the server's creation time where known, then the id (numbers by
+    value). Never the open time: each writer sets that from its own clock, and an order that
+    is not the server's could make a later card the survivor after an earlier one was
+    already reported."""
+    created = card.created if card.created is not None else 0
     ident = card.card_id
     return (created, len(ident) if ident.isdigit() else 0, ident)
 

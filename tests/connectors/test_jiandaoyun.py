@@ -355,3 +355,27 @@ def test_acceptance_5000_students_at_fault_rate_0_2(jdy_sandbox, connect, tmp_pa
     counts = sb.control.cards_by_student()
     assert sum(counts.values()) == outcomes["succeeded"]
     assert sum(sb.control.counters().faults.values()) >= 5  # faults were really injected
+
+
+def test_every_card_record_is_read_and_duplicates_removed(jdy_sandbox, connect):
+    """Two operators' cards for the same students (what a race leaves): read_card_records
+    shows both, the survivor is the earliest, remove_cards deletes the other — and a second
+    removal (the other operator removing the same duplicate) still counts as removed."""
+    from campuscard_gui.core.cards import duplicates, survivor
+
+    sb = jdy_sandbox(students=30)
+    conn = connect(sb)
+    nos = [r.student_no for r in conn.list_rows()[:4]]
+    first = conn.create_cards([CardCreate(no) for no in nos], CardStatus.ACTIVE, "k-a")
+    second = conn.create_cards([CardCreate(no) for no in nos], CardStatus.ACTIVE, "k-b")
+    records = conn.read_card_records(nos)
+    assert {no: len(cards) for no, cards in records.items()} == {no: 2 for no in nos}
+    kept = {no: survivor(records[no]) for no in nos}
+    assert [kept[no].card_id for no in nos] == [r.card_id for r in first]
+    extra = [c for no in nos for c in duplicates(records[no])]
+    assert [c.card_id for c in extra] == [r.card_id for r in second]
+    assert conn.remove_cards(extra) == [Succeeded(c.card_id) for c in extra]
+    assert max(sb.control.cards_by_student().values()) == 1
+    assert conn.remove_cards(extra) == [Succeeded(c.card_id) for c in extra]  # already gone
+    assert {no: c.card_id for no, c in conn.read_cards(nos).items()} == \
+        {no: kept[no].card_id for no in nos}

@@ -473,15 +473,24 @@ def test_a_wrong_status_mapping_is_an_error_not_an_empty_list():
     assert info.value.code == "label"
 
 
-def test_a_newer_card_is_chosen_by_create_time_then_id():
+def test_the_current_card_is_the_earliest_live_one_else_the_newest():
+    """core.cards.current_card: two live cards (a race two operators made) → the earliest;
+    a newer 注销 record (a duplicate set to 注销, or a card replaced) does not hide it."""
     fm = FieldMap()
+    student = [{"_id": "s", "student_no": "1", "student_status": "在读"}]
     cards = [
         {"_id": "b", "studentInfo": "1", "status": "正常", "createTime": "2024-01-02T00:00:00Z"},
         {"_id": "a", "studentInfo": "1", "status": "冻结", "createTime": "2024-01-03T00:00:00Z"},
-        {"_id": "c", "studentInfo": "1", "status": "注销", "createTime": "2024-01-01T00:00:00Z"},
+        {"_id": "c", "studentInfo": "1", "status": "注销", "createTime": "2024-01-04T00:00:00Z"},
     ]
-    rows, _ = join_rows([{"_id": "s", "student_no": "1", "student_status": "在读"}], cards, fm)
-    assert rows[0].card is not None and rows[0].card.card_id == "a"
+    rows, _ = join_rows(student, cards, fm)
+    assert rows[0].card is not None and rows[0].card.card_id == "b"
+    cancelled = [dict(c, status="注销") for c in cards]
+    rows, _ = join_rows(student, cancelled, fm)
+    assert rows[0].card is not None and rows[0].card.card_id == "c"  # none live: the newest
+    same_time = [dict(c, createTime="2024-01-02T00:00:00Z") for c in cards[:2]]
+    rows, _ = join_rows(student, same_time, fm)
+    assert rows[0].card is not None and rows[0].card.card_id == "a"  # then by _id
 
 
 def test_read_cards_refuses_to_guess_an_unknown_card_status():
