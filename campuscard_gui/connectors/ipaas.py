@@ -9,10 +9,11 @@ An action POSTs the selected students as the seed's flow expects them, in chunks
     {"action": "open", "studentRecords": [{"studentID": "<student record Id>"}, …]}
 
 The flow's answer: when it returns 神笔's batch result (``{"Response": {"Data": {"Ids": […]}}}``,
-Ids in order) every record gets its card Id; when it answers only with a status
-(``{"code": 0, …}``, HTTP 2xx) the chunk is accepted and each record is reported succeeded
-without a card Id (the window's read-back after the job shows the cards). A 神笔 error
-envelope passed through is an error, never a success.
+Ids in order) every record gets its card Id; any other 2xx JSON object (a status only,
+``{"code": 0, …}``, or even ``{}``) proves nothing: each record is answered ``Succeeded("")``,
+and the batch runner, which reads every chunk back through the 神笔 profile on this route,
+turns it into 成功 only for a student whose card the read-back shows, 失败 otherwise (no 成功
+without evidence). A 神笔 error envelope passed through is an error, never a success.
 """
 
 from __future__ import annotations
@@ -30,7 +31,16 @@ import httpx
 from ..core.errors import AmbiguousError, ConfigError, ConnectorError, FatalError, RetryableError
 from ..core.model import Action, Card, CardStatus, StudentRow
 from ..core.outcomes import Succeeded
-from .base import CardCreate, CardUpdate, Connector, Limits, ListProgress, RecordResult
+from .base import (
+    CardCreate,
+    CardHistory,
+    CardUpdate,
+    Connector,
+    Consistency,
+    Limits,
+    ListProgress,
+    RecordResult,
+)
 from .common import check_batch_size, json_object, number_option
 from .http import ClientFactory, make_client, transport_error
 from .shenbi_errors import explain
@@ -105,7 +115,14 @@ class IpaasConnector:
         if opts.token_header:
             self._headers[opts.token_header] = token.strip()
         self.reader = reader
+        if not isinstance(reader, CardHistory):
+            raise ConfigError("iPaaS 配置的读取配置必须是神笔配置（read_profile）")
+        self._history: CardHistory = reader
         self.limits = Limits(batch_size=opts.chunk_size, concurrency=opts.concurrency)
+        # The flow writes to 神笔, which keeps no unique card per student and no revision; an
+        # unanswered call may still run in the flow for settle_s. The flow sets the open time
+        # itself, so an open time does not tell whose card it is (resolution 0).
+        self.consistency = Consistency(settle_s=opts.settle_s)
         factory = client_factory or (
             lambda url, t: make_client(url, t, max_connections=opts.concurrency + 2))
         self._client = factory(opts.gateway_url, opts.timeout_s)
@@ -132,6 +149,13 @@ class IpaasConnector:
 
     def read_cards(self, student_nos: Iterable[str]) -> dict[str, Card]:
         return self.reader.read_cards(student_nos)
+
+    def read_card_records(self, student_nos: Iterable[str]) -> dict[str, list[Card]]:
+        return self._history.read_card_records(student_nos)
+
+    def remove_cards(self, cards: Sequence[Card]) -> list[RecordResult]:
+        """Duplicates are removed through the 神笔 profile (the flow has no such action)."""
+        return self._history.remove_cards(cards)
 
     def check_connection(self) -> None:
         """The 神笔 profile's test, then a request the gateway must refuse without doing

@@ -28,16 +28,17 @@ from typing import Any
 from ..core.errors import AmbiguousError, ConnectorError, FatalError, RetryableError
 from ..core.model import Card, CardStatus, StudentRow
 from ..core.outcomes import Failed, Succeeded
-from .base import CardCreate, CardUpdate, Limits, ListProgress, RecordResult
+from .base import CardCreate, CardUpdate, Consistency, Limits, ListProgress, RecordResult
 from .common import FIELD_NAMES, PagedProgress, check_batch_size, chunked, status_label
 from .http import ClientFactory
-from .joining import RecordReader, cards_of, join_rows
+from .joining import RecordReader, cards_of, join_rows, unknown_label_error
 from .shenbi_api import ShenbiApi, ShenbiRejected
 from .shenbi_errors import area_of
 from .shenbi_records import (
     SERVICE,
     Record,
     ShenbiOptions,
+    by_student,
     card_of,
     id_of,
     link_of,
@@ -82,6 +83,11 @@ class ShenbiConnector:
         # the API paces every request under the per-SecretId limit itself
         self.limits = Limits(batch_size=opts.batch_size, requests_per_second=0.0,
                              concurrency=opts.concurrency)
+        # No unique field, no revision check, no idempotency key: the runner reads fresh state
+        # before each chunk, converges duplicates (read_card_records, remove_cards) and waits
+        # settle_s after an unanswered send — from the journal's send time, across restarts.
+        # Open times are kept as the ms we send.
+        self.consistency = Consistency(settle_s=opts.settle_s, open_time_resolution_ms=1)
         self.list_warnings: list[str] = []
         self._api = ShenbiApi(opts, secret_id, secret_key, client_factory=client_factory,
                               clock=clock, wall=wall, sleep=sleep)
@@ -199,6 +205,38 @@ class ShenbiConnector:
                                                     self.options.student_link).items()
                    if no in wanted_set}
         return cards_of(current, self.fields, self._reader(numbers))
+
+    def read_card_records(self, student_nos: Iterable[str]) -> dict[str, list[Card]]:
+        """Every card record of each student, with its CreatedTime (the survivor rule)."""
+        wanted = [no for no in dict.fromkeys(student_nos) if no]
+        records, numbers = self._card_records(wanted)
+        wanted_set = set(wanted)
+        found: dict[str, list[Card]] = {}
+        for no, recs in by_student(records, numbers, self.fields,
+                                   self.options.student_link).items():
+            if no not in wanted_set:
+                continue
+            for rec in recs:
+                card = card_of(rec, self.fields, no)
+                if card is None:  # never guess whether a card is live
+                    raise unknown_label_error(rec, self.fields, self._reader(numbers))
+                found.setdefault(no, []).append(card)
+        return found
+
+    def remove_cards(self, cards: Sequence[Card]) -> list[RecordResult]:
+        """Set duplicate card records to 注销 by Id (the batch update the seed shows; a batch
+        delete is [UNKNOWN] in the spec). A card already gone counts as removed."""
+        label = status_label(self.fields, CardStatus.CANCELLED)
+        results: list[RecordResult] = []
+        step = self.options.batch_size
+        for start in range(0, len(cards), step):
+            part = list(cards[start:start + step])
+            done = self._update([CardUpdate(c.student_no, c.card_id) for c in part], label, "",
+                                again=True)
+            results.extend(Succeeded(c.card_id) if isinstance(r, Succeeded)
+                           or (isinstance(r, Failed) and r.code == "ResourceNotFound.Record")
+                           else r for c, r in zip(part, done, strict=True))
+        return results
 
     # -- writes ----------------------------------------------------------------------------
 

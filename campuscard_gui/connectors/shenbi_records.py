@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..config.fieldmap import FieldMap
+from ..core.cards import current_card
 from ..core.errors import ConfigError
 from ..core.model import Card
 from .common import number_option, plain_text
@@ -206,25 +207,40 @@ def card_of(rec: Record, fm: FieldMap, student_no: str) -> Card | None:
     amount: Decimal = decimal_of(value_of(rec, fm.card_amount))
     return Card(card_id=id_of(rec), student_no=student_no, status=status,
                 open_time=ms_of(opened if opened not in ("", None) else None), amount=amount,
-                revision=plain_text(value_of(rec, "UpdatedTime")))
+                revision=plain_text(value_of(rec, "UpdatedTime")),
+                created=ms_of(value_of(rec, "CreatedTime")))
 
 
-def newest_by(records: Iterable[Record], student_of: Mapping[str, str] | None,
-              fm: FieldMap, link_mode: str) -> dict[str, Record]:
-    """学号 -> the student's newest card record (highest CreatedTime, then Id). ``student_of``
-    maps student record Ids to 学号 when cards link by record Id."""
-    best: dict[str, tuple[tuple[int, int], Record]] = {}
+def by_student(records: Iterable[Record], student_of: Mapping[str, str] | None,
+               fm: FieldMap, link_mode: str) -> dict[str, list[Record]]:
+    """学号 -> the student's card records. ``student_of`` maps student record Ids to 学号 when
+    cards link by record Id."""
+    out: dict[str, list[Record]] = {}
     for rec in records:
         if link_mode == "record_id":
             no = (student_of or {}).get(link_of(rec, fm.card_student), "")
         else:
             no = text_of(rec, fm.card_student)
-        if not no:
+        if no:
+            out.setdefault(no, []).append(rec)
+    return out
+
+
+def newest_by(records: Iterable[Record], student_of: Mapping[str, str] | None,
+              fm: FieldMap, link_mode: str) -> dict[str, Record]:
+    """学号 -> the student's current card record (``core.cards.current_card``: the earliest
+    live one by CreatedTime then Id, else the newest). A student with a record whose status
+    label is not mapped gets that record, so that the caller refuses to guess."""
+    out: dict[str, Record] = {}
+    for no, recs in by_student(records, student_of, fm, link_mode).items():
+        if len(recs) == 1:
+            out[no] = recs[0]
             continue
-        created = ms_of(value_of(rec, "CreatedTime")) or 0
-        ident = id_of(rec)
-        rank = (created, int(ident) if ident.isdigit() else 0)
-        held = best.get(no)
-        if held is None or rank > held[0]:
-            best[no] = (rank, rec)
-    return {no: rec for no, (_rank, rec) in best.items()}
+        cards = [(card_of(rec, fm, no), rec) for rec in recs]
+        unknown = next((rec for card, rec in cards if card is None), None)
+        if unknown is not None:
+            out[no] = unknown
+            continue
+        current = current_card(card for card, _rec in cards if card is not None)
+        out[no] = next(rec for card, rec in cards if card is current)
+    return out
