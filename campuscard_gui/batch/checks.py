@@ -136,7 +136,7 @@ class SendChecks:
             if card is None or not applied(action, w, card):
                 continue
             if action is Action.OPEN and not self._ours(card, open_ms):
-                found[w.position] = Skipped(SkipReason.OPENED_BY_OTHER, f"卡记录 {card.card_id}")
+                found[w.position] = Skipped(SkipReason.OPENED_BY_OTHER, card.card_id)
             else:
                 found[w.position] = Succeeded(card.card_id)
         return found
@@ -188,7 +188,7 @@ class SendChecks:
             elif not said.card_id or card.card_id == said.card_id:
                 out[pos] = Succeeded(card.card_id)
             else:
-                out[pos] = Skipped(SkipReason.OPENED_BY_OTHER, f"卡记录 {card.card_id}")
+                out[pos] = Skipped(SkipReason.OPENED_BY_OTHER, card.card_id)
         return out
 
     def _verify_updates(self, action: Action,

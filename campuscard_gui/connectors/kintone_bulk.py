@@ -174,8 +174,8 @@ class BulkWriter:
                 learned.decided[op.pos] = Failed("label", err.message)
             elif card.status in _LIVE:
                 # opened meanwhile by someone else: refused by the unique field, nothing written
-                learned.decided[op.pos] = Skipped(
-                    SkipReason.CHANGED_BY_OTHER, f"{card.status.value}，卡记录 {card.card_id}")
+                learned.decided[op.pos] = Skipped(SkipReason.CHANGED_BY_OTHER,
+                                                  card.status.value)
             else:  # cancelled: the one record this student may have is opened again
                 fm = self.fields
                 record = {k: v for k, v in op.record.items()
@@ -198,8 +198,9 @@ class BulkWriter:
                 if current == label:
                     learned.decided[op.pos] = Succeeded(op.card_id)
                 else:  # the revision check refused it: reported, never overwritten
+                    state = self.fields.card_status_of(current)
                     learned.decided[op.pos] = Skipped(
-                        SkipReason.CHANGED_BY_OTHER, current or "空白")
+                        SkipReason.CHANGED_BY_OTHER, state.value if state else current)
 
 
 # -- helpers ----------------------------------------------------------------------------------

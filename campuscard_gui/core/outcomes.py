@@ -74,7 +74,13 @@ class Skipped:
 
     @property
     def text(self) -> str:
-        return f"{self.reason.text}（{self.detail}）" if self.detail else self.reason.text
+        if not self.detail:
+            return self.reason.text
+        if self.reason is SkipReason.CHANGED_BY_OTHER:
+            return f"{self.reason.text}（现为{self.detail}）"
+        if self.reason is SkipReason.OPENED_BY_OTHER:
+            return f"{self.reason.text}（卡记录 {self.detail}）"
+        return f"{self.reason.text}（{self.detail}）"
 
 
 @dataclass(frozen=True, slots=True)

@@ -74,7 +74,19 @@ def skip_reason_label(reason: SkipReason, detail: str = "") -> str:
         SkipReason.STUDENT_NOT_ENROLLED: _t(QT_TRANSLATE_NOOP("Labels", "Student is not enrolled")),
         SkipReason.UNKNOWN_STUDENT: _t(QT_TRANSLATE_NOOP("Labels", "Unknown student number")),
         SkipReason.DUPLICATE: _t(QT_TRANSLATE_NOOP("Labels", "Duplicate student number")),
+        SkipReason.CHANGED_BY_OTHER: _t(QT_TRANSLATE_NOOP("Labels", "Changed by someone else")),
+        SkipReason.OPENED_BY_OTHER: _t(QT_TRANSLATE_NOOP("Labels", "Opened by someone else")),
     }[reason]
+    if detail and reason is SkipReason.CHANGED_BY_OTHER:
+        try:
+            detail = card_status_label(CardStatus(detail))
+        except ValueError:
+            pass  # the backend's own label, shown as it is
+        return (_t(QT_TRANSLATE_NOOP("Labels", "%1 (now %2)"))
+                .replace("%1", text).replace("%2", detail))
+    if detail and reason is SkipReason.OPENED_BY_OTHER:
+        return (_t(QT_TRANSLATE_NOOP("Labels", "%1 (card record %2)"))
+                .replace("%1", text).replace("%2", detail))
     if detail:
         if reason is SkipReason.STUDENT_NOT_ENROLLED:
             try:

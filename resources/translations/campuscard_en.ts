@@ -982,6 +982,22 @@
         <translation>Duplicate student number</translation>
     </message>
     <message>
+        <source>Changed by someone else</source>
+        <translation>Changed by someone else</translation>
+    </message>
+    <message>
+        <source>Opened by someone else</source>
+        <translation>Opened by someone else</translation>
+    </message>
+    <message>
+        <source>%1 (now %2)</source>
+        <translation>%1 (now %2)</translation>
+    </message>
+    <message>
+        <source>%1 (card record %2)</source>
+        <translation>%1 (card record %2)</translation>
+    </message>
+    <message>
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
     </message>

@@ -1003,6 +1003,22 @@
         <translation>重复的学号</translation>
     </message>
     <message>
+        <source>Changed by someone else</source>
+        <translation>由他人修改</translation>
+    </message>
+    <message>
+        <source>Opened by someone else</source>
+        <translation>已由他人开通</translation>
+    </message>
+    <message>
+        <source>%1 (now %2)</source>
+        <translation>%1（现为%2）</translation>
+    </message>
+    <message>
+        <source>%1 (card record %2)</source>
+        <translation>%1（卡记录 %2）</translation>
+    </message>
+    <message>
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
     </message>

@@ -12,7 +12,13 @@ import pytest
 from PySide6.QtCore import QObject, QTimer
 
 from campuscard_gui.batch import JobInfo, JobState, Progress
-from campuscard_gui.connectors.base import CardCreate, CardUpdate, Limits, RecordResult
+from campuscard_gui.connectors.base import (
+    CardCreate,
+    CardUpdate,
+    Consistency,
+    Limits,
+    RecordResult,
+)
 from campuscard_gui.connectors.local import LocalConnector
 from campuscard_gui.core.errors import CampusCardError
 from campuscard_gui.core.model import (
@@ -33,6 +39,7 @@ class SlowConnector:
     """In-memory, thread-safe; every write call sleeps ``delay`` seconds."""
 
     kind = "fake"
+    consistency = Consistency(conditional_updates=True, one_card_per_student=True)
 
     def __init__(self, n: int, *, delay: float = 0.05, batch_size: int = 5,
                  boom: bool = False) -> None:
