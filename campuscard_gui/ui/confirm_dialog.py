@@ -31,7 +31,9 @@ from . import labels
 class ConfirmDialog(QDialog):
     """Accept = run the plan. ``plan`` is shown, never changed."""
 
-    def __init__(self, plan: Plan, parent: QWidget | None = None) -> None:
+    def __init__(self, plan: Plan, parent: QWidget | None = None, *,
+                 target: tuple[str, str, str] | None = None) -> None:
+        """``target``: (kind, profile name, address) of the backend the job will write to."""
         super().__init__(parent)
         self.setObjectName("confirmDialog")
         self.plan = plan
@@ -51,6 +53,20 @@ class ConfirmDialog(QDialog):
         font.setBold(True)
         self.headline.setFont(font)
         layout.addWidget(self.headline)
+
+        self.target_label = QLabel(self)
+        self.target_label.setObjectName("confirmTarget")
+        self.target_label.setWordWrap(True)
+        if target is not None:
+            kind, name, address = target
+            text = self.tr("Writes to: %1 · %2 (%3)") if address else \
+                self.tr("Writes to: %1 · %2")
+            self.target_label.setText(text.replace("%1", labels.kind_label(kind))
+                                      .replace("%2", name).replace("%3", address))
+            self.target_label.setAccessibleName(self.target_label.text())
+            layout.addWidget(self.target_label)
+        else:
+            self.target_label.hide()
 
         self.skip_label = QLabel(self)
         self.skip_label.setObjectName("confirmSkipLabel")

@@ -64,6 +64,17 @@ def outcome_kind_label(kind: OutcomeKind | None) -> str:
     }[kind]
 
 
+def kind_label(kind: str) -> str:
+    """A profile's kind (backend) as the operator calls it."""
+    return {
+        "local": _t(QT_TRANSLATE_NOOP("Labels", "Local database")),
+        "jiandaoyun": _t(QT_TRANSLATE_NOOP("Labels", "Jiandaoyun")),
+        "kintone": _t(QT_TRANSLATE_NOOP("Labels", "kintone")),
+        "shenbi": _t(QT_TRANSLATE_NOOP("Labels", "Shenbi")),
+        "ipaas": _t(QT_TRANSLATE_NOOP("Labels", "iPaaS flow")),
+    }.get(kind, kind)
+
+
 def skip_reason_label(reason: SkipReason, detail: str = "") -> str:
     text = {
         SkipReason.ALREADY_OPEN: _t(QT_TRANSLATE_NOOP("Labels", "Card already opened")),

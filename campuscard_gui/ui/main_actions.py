@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
@@ -149,6 +151,16 @@ class ActionFlow(QObject):
         parent is the job shown."""
         if self.is_busy() or self.controller is None or not student_nos:
             return
+        job = self._window.results.job
+        if job is not None and job.profile != self._window.profile_name:
+            # a job belongs to its profile: its failures are never retried on another backend
+            QMessageBox.information(
+                self._window, self._window.windowTitle(),
+                self.tr("Job %1 was run on the profile “%2”, not on the profile open now (“%3”)."
+                        " Switch to “%2” in the toolbar to retry its failures. Nothing was "
+                        "written.").replace("%1", str(job.job_id)).replace("%2", job.profile)
+                .replace("%3", self._window.profile_name))
+            return
         model = self._window.model
         rows_by_no: dict[str, StudentRow] = {}
         for no in student_nos:
@@ -177,7 +189,7 @@ class ActionFlow(QObject):
 
     def _confirm(self, plan: Plan, parent_job_id: int | None) -> None:
         self._window.statusBar().clearMessage()
-        dialog = ConfirmDialog(plan, self._window)
+        dialog = ConfirmDialog(plan, self._window, target=self._target())
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.confirm_dialog = dialog
@@ -194,6 +206,28 @@ class ActionFlow(QObject):
         dialog.finished.connect(finished)
         dialog.open()
         self.confirmRequested.emit(dialog)
+
+    def _target(self) -> tuple[str, str, str] | None:
+        """(kind, name, address) of the profile a confirmed job writes to."""
+        window = self._window
+        name = window.profile_name
+        try:
+            profile = window.config_store.load_profiles().get(name)
+        except Exception:  # the confirmation still names the profile
+            log.warning("profiles unreadable for the confirmation", exc_info=True)
+            profile = None
+        if profile is None:
+            return None
+        options = profile.options
+        if profile.kind == "local":
+            database = options.get("database")
+            path = Path(database) if isinstance(database, str) and database.strip() \
+                else window.paths.local_db_path(name)
+            return profile.kind, name, path.name
+        url = options.get("gateway_url") or options.get("base_url") or (
+            "https://api.jiandaoyun.com/api" if profile.kind == "jiandaoyun" else "")
+        host = urlsplit(url).hostname if isinstance(url, str) else None
+        return profile.kind, name, host or ""
 
     @Slot(object, object)
     def _on_job_finished(self, info: JobInfo, changed: Mapping[str, Card] | None) -> None:

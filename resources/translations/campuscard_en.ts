@@ -35,6 +35,10 @@
         <translation>Cancel the cards of the selected students (irreversible)</translation>
     </message>
     <message>
+        <source>Job %1 was run on the profile “%2”, not on the profile open now (“%3”). Switch to “%2” in the toolbar to retry its failures. Nothing was written.</source>
+        <translation>Job %1 was run on the profile “%2”, not on the profile open now (“%3”). Switch to “%2” in the toolbar to retry its failures. Nothing was written.</translation>
+    </message>
+    <message>
         <source>Planning…</source>
         <translation>Planning…</translation>
     </message>
@@ -59,6 +63,14 @@
     <message>
         <source>Confirm: %1</source>
         <translation>Confirm: %1</translation>
+    </message>
+    <message>
+        <source>Writes to: %1 · %2 (%3)</source>
+        <translation>Writes to: %1 · %2 (%3)</translation>
+    </message>
+    <message>
+        <source>Writes to: %1 · %2</source>
+        <translation>Writes to: %1 · %2</translation>
     </message>
     <message>
         <source>Skipped students by reason</source>
@@ -948,6 +960,26 @@
     <message>
         <source>Cancelled by operator</source>
         <translation>Cancelled by operator</translation>
+    </message>
+    <message>
+        <source>Local database</source>
+        <translation>Local database</translation>
+    </message>
+    <message>
+        <source>Jiandaoyun</source>
+        <translation>Jiandaoyun</translation>
+    </message>
+    <message>
+        <source>kintone</source>
+        <translation>kintone</translation>
+    </message>
+    <message>
+        <source>Shenbi</source>
+        <translation>Shenbi</translation>
+    </message>
+    <message>
+        <source>iPaaS flow</source>
+        <translation>iPaaS flow</translation>
     </message>
     <message>
         <source>Card already opened</source>

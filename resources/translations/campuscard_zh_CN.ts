@@ -36,6 +36,10 @@
         <translation>注销选中学生的一卡通（不可撤销）</translation>
     </message>
     <message>
+        <source>Job %1 was run on the profile “%2”, not on the profile open now (“%3”). Switch to “%2” in the toolbar to retry its failures. Nothing was written.</source>
+        <translation>任务 %1 是在配置“%2”上执行的，不是当前打开的配置（“%3”）。请先在工具栏中切换到“%2”，再重试它的失败项。没有写入任何数据。</translation>
+    </message>
+    <message>
         <source>Planning…</source>
         <translation>正在生成计划…</translation>
     </message>
@@ -60,6 +64,14 @@
     <message>
         <source>Confirm: %1</source>
         <translation>确认：%1</translation>
+    </message>
+    <message>
+        <source>Writes to: %1 · %2 (%3)</source>
+        <translation>写入：%1 · %2（%3）</translation>
+    </message>
+    <message>
+        <source>Writes to: %1 · %2</source>
+        <translation>写入：%1 · %2</translation>
     </message>
     <message>
         <source>Skipped students by reason</source>
@@ -969,6 +981,26 @@
     <message>
         <source>Cancelled by operator</source>
         <translation>已取消</translation>
+    </message>
+    <message>
+        <source>Local database</source>
+        <translation>本地数据库</translation>
+    </message>
+    <message>
+        <source>Jiandaoyun</source>
+        <translation>简道云</translation>
+    </message>
+    <message>
+        <source>kintone</source>
+        <translation>kintone</translation>
+    </message>
+    <message>
+        <source>Shenbi</source>
+        <translation>神笔</translation>
+    </message>
+    <message>
+        <source>iPaaS flow</source>
+        <translation>iPaaS 集成流</translation>
     </message>
     <message>
         <source>Card already opened</source>

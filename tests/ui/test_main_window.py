@@ -303,12 +303,45 @@ def test_retry_failures_runs_a_child_job(qtbot, paths, db, journal):
         qtbot.mouseClick(retry, Qt.MouseButton.LeftButton)
     dialog = shown.args[0]
     assert [w.student_no for w in dialog.plan.writes] == [targets[0]]
+    target = dialog.target_label.text()  # the confirmation names where it writes
+    assert window.profile_name in target and paths.local_db_path("local").name in target
     with qtbot.waitSignal(window.flow.controller.finished, timeout=JOB_TIMEOUT) as done:
         qtbot.mouseClick(dialog.confirm_button, Qt.MouseButton.LeftButton)
     child = done.args[0]
     qtbot.waitUntil(lambda: not window.flow.is_busy())
     assert child.parent_job_id == first.job_id and child.succeeded == 1
     assert window.model.row_for(targets[0]).card_status is CardStatus.FROZEN
+    window.close()
+
+
+def test_a_job_of_another_profile_is_never_retried_here(qtbot, paths, db, journal,
+                                                        monkeypatch):
+    """A 简道云 job opened from 历史记录 while the local profile is open: 重试失败项 refuses,
+    naming the job's profile, and nothing is written to the local database."""
+    from campuscard_gui.core.outcomes import Failed as Fail
+    from campuscard_gui.core.plan import plan_action
+
+    rows = LocalConnector(db).list_rows()
+    active = [r for r in rows if r.card_status is CardStatus.ACTIVE][:10]
+    job = journal.create_job(plan_action(Action.FREEZE, active), profile="jdy-prod",
+                             operator="op", chunk_size=100)
+    journal.mark_sent(job, 0)
+    journal.finish_chunk(job, 0, {i: Fail("8303", "限流") for i in range(len(active))})
+    journal.finish_job(job)
+    window = make_window(qtbot, paths, journal, LocalConnector(db))
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information",
+                        lambda parent, title, text, *a: told.append(text))
+    with qtbot.waitSignal(window.results.jobLoaded):
+        window.results.show_job(job)
+    retry = window.findChild(object, "retryFailedButton")
+    qtbot.waitUntil(retry.isEnabled)
+    confirmations: list[object] = []
+    window.flow.confirmRequested.connect(confirmations.append)
+    qtbot.mouseClick(retry, Qt.MouseButton.LeftButton)
+    assert len(told) == 1 and "jdy-prod" in told[0] and confirmations == []
+    after = {r.student_no: r.card_status for r in LocalConnector(db).list_rows()}
+    assert all(after[r.student_no] is CardStatus.ACTIVE for r in active)
     window.close()
 
 
