@@ -239,7 +239,10 @@ class ResultsPanel(QWidget):
             self.tr("%1 records/s").replace("%1", f"{progress.rate:.1f}"),
         ]
         eta = progress.eta
-        if self._running and eta is not None and progress.done < progress.total:
+        if progress.waiting_s > 0:  # a send left unanswered (maybe before a crash) may land
+            parts.append(self.tr("Waiting for unanswered writes to settle: %1 s left")
+                         .replace("%1", str(math.ceil(progress.waiting_s))))
+        elif self._running and eta is not None and progress.done < progress.total:
             parts.append(self.tr("about %1 left").replace("%1", format_duration(eta)))
         self.status_label.setText(" · ".join(parts))
         self._show_summary(progress.succeeded, progress.failed, progress.skipped,

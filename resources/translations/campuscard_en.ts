@@ -1619,6 +1619,10 @@
         <translation>%1 records/s</translation>
     </message>
     <message>
+        <source>Waiting for unanswered writes to settle: %1 s left</source>
+        <translation>Waiting for unanswered writes to settle: %1 s left</translation>
+    </message>
+    <message>
         <source>about %1 left</source>
         <translation>about %1 left</translation>
     </message>

@@ -1644,6 +1644,10 @@
         <translation>%1 条/秒</translation>
     </message>
     <message>
+        <source>Waiting for unanswered writes to settle: %1 s left</source>
+        <translation>等待未应答的写入落定，还需 %1 秒</translation>
+    </message>
+    <message>
         <source>about %1 left</source>
         <translation>约剩 %1</translation>
     </message>

@@ -215,6 +215,9 @@ def test_running_job_progress_and_cancel(qtbot, panel, journal):
     assert panel.summary_label.text() == "Succeeded 2 · Failed 1 · Skipped 1 · Cancelled 0"
     panel.on_progress(Progress(job + 99, 8, 8, 8, 0, 0, 0, 1.0, 8))  # another job: ignored
     assert panel.progress_bar.value() == 4
+    panel.on_progress(Progress(job, 8, 4, 2, 1, 1, 0, 2.0, 3, waiting_s=41.2))
+    assert "Waiting for unanswered writes to settle: 42 s left" in panel.status_label.text()
+    assert "left" not in panel.status_label.text().replace("s left", "")  # no ETA meanwhile
     with qtbot.waitSignal(panel.cancelRequested):
         qtbot.mouseClick(panel.cancel_button, Qt.MouseButton.LeftButton)
     assert not panel.cancel_button.isEnabled()
