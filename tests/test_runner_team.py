@@ -376,3 +376,39 @@ def test_a_resume_does_not_claim_a_card_another_operator_opened(journals) -> Non
     assert all(isinstance(by_no[no], Skipped) and by_no[no].reason is SkipReason.OPENED_BY_OTHER
                for no in NOS[:20])
     assert set(backend.live_counts().values()) == {1}
+
+
+class Guarded(Writer):
+    """A backend that refuses a second card and a stale update itself (like kintone)."""
+
+    def __init__(self, backend: SharedBackend) -> None:
+        super().__init__(backend, batch=100)
+        self.consistency = Consistency(conditional_updates=True, one_card_per_student=True)
+        self.read_nos: list[str] = []
+
+    def read_cards(self, student_nos: Iterable[str]) -> dict[str, Card]:
+        nos = list(student_nos)
+        self.read_nos.extend(nos)
+        return super().read_cards(nos)
+
+
+def test_a_guarded_backend_reads_back_a_sample_of_the_first_chunk_only(journals) -> None:
+    backend = SharedBackend(NOS)
+    w = Guarded(backend)
+    journal = journals("a")
+    info = BatchRunner(w, journal).run(new_job(journal, w, Action.OPEN))
+    assert info.succeeded == len(NOS)
+    assert w.read_nos == NOS[:20]  # no fresh-state reads, no other read-back
+
+
+def test_a_guarded_backend_with_a_broken_map_stops_after_the_first_chunk(journals) -> None:
+    backend = SharedBackend(NOS, link_cards=False)
+    w = Guarded(backend)
+    journal = journals("a")
+    job = new_job(journal, w, Action.OPEN)
+    with pytest.raises(ConnectorError) as err:
+        BatchRunner(w, journal).run(job)
+    assert err.value.code == FIELD_MAP
+    info = journal.job(job)
+    assert (info.failed, info.cancelled, info.succeeded) == (100, 200, 0)
+    assert backend.creates == 100
