@@ -229,10 +229,8 @@ def test_a_version_1_journal_gains_the_open_time_column(tmp_path):
 
 
 def test_every_send_of_a_chunk_carries_its_first_open_time(tmp_path):
-    from campuscard_gui.core.model import Action, StudentRow
+    from campuscard_gui.core.model import Action, Student, StudentRow, StudentStatus
     from campuscard_gui.core.plan import plan_action
-
-    from campuscard_gui.core.model import Student, StudentStatus
 
     rows = [StudentRow(Student(f"S{i}", "n", "c", "k", StudentStatus.ENROLLED))
             for i in range(3)]

@@ -1,14 +1,16 @@
 """简道云 (Jiandaoyun) open API v5 connector (shared/specs/jiandaoyun.md).
 
 Students and cards are two forms of one app. A card record holds the student's 学号 in a text
-field (``studentInfo``); a student with several card records has the newest as current.
-The wire (auth, rate limits, answers, paging) is ``jiandaoyun_api``; records ↔ domain values
-are ``jiandaoyun_records``.
+field (``studentInfo``). 简道云 does not refuse a second card record for a student, so a
+student may have several: the current one is ``core.cards.current_card`` (the earliest live
+card by createTime then ``_id``, else the newest record), and the runner removes the other live
+ones (``read_card_records``, ``remove_cards``). The wire (auth, rate limits, answers, paging)
+is ``jiandaoyun_api``; records ↔ domain values are ``jiandaoyun_records``.
 
-Writes: ``batch_create`` (≤100, one ``transaction_id`` per request) to open cards and
-``batch_update`` (≤100 ids, one status) for 冻结/解冻/注销. 简道云 has no optimistic lock: a
-card changed by someone else between listing and writing is not detected (the runner's
-read-back only checks the status it wrote).
+Writes: ``batch_create`` (≤100, one ``transaction_id`` per request) to open cards,
+``batch_update`` (≤100 ids, one status) for 冻结/解冻/注销 and ``batch_delete`` (≤100 ids) for
+duplicates. 简道云 has no optimistic lock: a card changed by someone else between listing and
+writing is not detected by the API (the runner reads each chunk's cards just before sending).
 """
 
 from __future__ import annotations
@@ -22,23 +24,25 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any
 
+from ..core.cards import LIVE
 from ..core.errors import AmbiguousError, ConfigError, ConnectorError, FatalError
 from ..core.model import Card, CardStatus, StudentRow
 from ..core.outcomes import Failed, Succeeded
 from .base import CardCreate, CardUpdate, Consistency, Limits, ListProgress, RecordResult
-from .common import FIELD_NAMES, check_batch_size, chunked, status_label
+from .common import FIELD_NAMES, check_batch_size, chunked, retried, status_label
 from .http import ClientFactory
 from .jiandaoyun_api import BATCH_CREATE, BATCH_DELETE, BATCH_UPDATE, SERVICE, JdyApi
 from .jiandaoyun_errors import area_of
 from .jiandaoyun_records import (
+    MAX_BATCH,
     READER,
     FieldInfo,
     JdyOptions,
     Record,
     card_of,
+    current_cards,
     iso_of,
     join_rows,
-    newest_cards,
     text_of,
 )
 from .joining import cards_of, unknown_label_error
@@ -107,7 +111,8 @@ class JiandaoyunConnector:
         # chunk and converges duplicates (read_card_records, remove_cards). A resend reuses
         # the chunk's transaction_id, so a late request is only a replay: nothing to settle.
         # The open time is written as sent; 简道云 is taken to keep seconds [INFER].
-        self.consistency = Consistency(open_time_resolution_ms=1000)
+        self.consistency = Consistency(conditional_updates=False, one_card_per_student=False,
+                                       settle_s=0.0, open_time_resolution_ms=1000)
         self.list_warnings: list[str] = []  # what the last list_rows left out, and why
         self._api = JdyApi(opts, api_key.strip(), client_factory=client_factory, clock=clock,
                            sleep=sleep)
@@ -116,6 +121,8 @@ class JiandaoyunConnector:
         self._burned: dict[str, int] = {}  # transaction ids answered 17026 -> next generation
         self._unsettled: dict[str, _Unsettled] = {}  # create chunk key -> unanswered set
         self._clock = clock
+        self._sleep = sleep
+        self._whole_cards = False  # card reads ask for whole records (see _card_fields)
 
     def __repr__(self) -> str:
         return f"JiandaoyunConnector(app_id={self.options.app_id!r})"
@@ -125,8 +132,28 @@ class JiandaoyunConnector:
 
     # -- reading -------------------------------------------------------------------------
 
-    def _card_fields(self) -> list[str]:
+    def _card_fields(self) -> list[str] | None:
+        """The card fields read, with createTime (the survivor rule orders a student's cards
+        by it); None — whole records — once an answer left createTime out: whether
+        ``fields`` may name a system field is not documented [INFER]."""
+        with self._lock:
+            if self._whole_cards:
+                return None
         return [*self.fields.card_fields(), "createTime", "updateTime"]
+
+    def _card_pages(self, flt: Mapping[str, Any] | None,
+                    on_page: Callable[[int], None] | None = None) -> list[Record]:
+        """Card records matching ``flt``, each with its createTime (read again whole when
+        the server dropped it from the fields asked for)."""
+        fields = self._card_fields()
+        records = self._api.pages(self.options.cards_entry, fields, flt, on_page)
+        if fields is None or all("createTime" in r for r in records):
+            return records
+        log.warning("jiandaoyun: createTime was left out of the fields asked for; "
+                    "reading whole card records from now on")
+        with self._lock:
+            self._whole_cards = True
+        return self._api.pages(self.options.cards_entry, None, flt)
 
     def list_rows(self, progress: ListProgress | None = None) -> list[StudentRow]:
         """All students joined with their current card. Both forms are paged at once (each
@@ -145,8 +172,7 @@ class JiandaoyunConnector:
         with ThreadPoolExecutor(2, thread_name_prefix="campuscard-jdy-list") as pool:
             students = pool.submit(self._api.pages, self.options.students_entry, student_fields,
                                    None, on_page)
-            cards = pool.submit(self._api.pages, self.options.cards_entry, self._card_fields(),
-                                None, on_page)
+            cards = pool.submit(self._card_pages, None, on_page)
             rows, warnings = join_rows(students.result(), cards.result(), fm)
         self.list_warnings = warnings
         return rows
@@ -163,7 +189,7 @@ class JiandaoyunConnector:
         flt = {"rel": "and", "cond": [
             {"field": fm.card_student, "type": "text", "method": "in", "value": part}]}
         try:
-            records = self._api.pages(self.options.cards_entry, self._card_fields(), flt)
+            records = self._card_pages(flt)
         except FatalError as exc:
             if exc.code == "4815" and len(part) > 1:  # filter too long: halve it
                 half = len(part) // 2
@@ -179,7 +205,7 @@ class JiandaoyunConnector:
 
     def read_cards(self, student_nos: Iterable[str]) -> dict[str, Card]:
         wanted = [no for no in dict.fromkeys(student_nos) if no]
-        return cards_of(newest_cards(self._card_records(wanted), self.fields), self.fields,
+        return cards_of(current_cards(self._card_records(wanted), self.fields), self.fields,
                         READER)
 
     def read_card_records(self, student_nos: Iterable[str]) -> dict[str, list[Card]]:
@@ -194,28 +220,94 @@ class JiandaoyunConnector:
         return found
 
     def remove_cards(self, cards: Sequence[Card]) -> list[RecordResult]:
-        """Delete duplicate card records with ``batch_delete`` (≤ batch_size ids a call, the
-        batch rate). Whether missing ids fail the call or only lower success_count is not
-        documented (spec §3.7): when fewer than asked are confirmed, the cards are read back
-        and a card that is gone or no longer live counts as removed."""
-        ids = [c.card_id for c in cards]
-        step = max(1, min(100, self.options.batch_size))
-        confirmed = True
-        for start in range(0, len(ids), step):
-            part = ids[start:start + step]
-            answer = self._api.post(BATCH_DELETE, {
-                "app_id": self.options.app_id, "entry_id": self.options.cards_entry,
-                "data_ids": part}, write=True)
-            count = answer.get("success_count")
-            if not isinstance(count, int) or isinstance(count, bool) or count < len(part):
-                confirmed = False
-        if confirmed:
-            return [Succeeded(c.card_id) for c in cards]
-        now = self.read_card_records([c.student_no for c in cards])
-        live = {c.card_id for recs in now.values() for c in recs
-                if c.status in (CardStatus.ACTIVE, CardStatus.FROZEN)}
-        return [Failed("not_removed", f"卡记录 {c.card_id} 删除后仍然存在")
-                if c.card_id in live else Succeeded(c.card_id) for c in cards]
+        """Delete duplicate card records with ``batch_delete`` (≤100 ids a request, at the
+        batch rate; 17033 — over the count — halves the request). Deleting is safe to repeat,
+        so an unclear outcome is settled by reading the cards back, not raised:
+
+        - ``success_count`` below the ids sent (whether an id that no longer exists lowers it
+          or fails the whole request is not documented, spec §3.7/§9);
+        - 4001 (some id does not exist: perhaps the whole request was refused);
+        - no readable answer (timeout, dropped connection, 5xx, an unreadable body).
+
+        Each such card is read by id (data/get): gone, or no longer live → Succeeded; still
+        live (or showing a status label that is not mapped) → deleted once more, then Failed
+        if it still is. Rate limits and a busy form are retried here; other failures of the
+        whole call raise (the runner retries it, and a repeat is harmless)."""
+        ids = list(dict.fromkeys(c.card_id for c in cards if c.card_id))
+        results: dict[str, RecordResult] = {}
+        pending = self._delete_ids(ids, settle=True)
+        for last in (False, True):
+            if not pending:
+                break
+            records = self._records_by_id(pending)
+            again: list[str] = []
+            for ident in pending:
+                result = self._removal(ident, records.get(ident))
+                if isinstance(result, Succeeded) or last:
+                    results[ident] = result
+                else:
+                    again.append(ident)
+            # The resend's own unclear answer is not settled again: it raises, and the
+            # runner retries the whole call.
+            pending = self._delete_ids(again, settle=False) if again else []
+        return [results.get(c.card_id, Succeeded(c.card_id)) if c.card_id
+                else Failed("bad_request", "卡记录编号为空，无法删除") for c in cards]
+
+    def _delete_ids(self, ids: list[str], settle: bool) -> list[str]:
+        """batch_delete ``ids`` (≤100 a request); the ids whose removal is not confirmed."""
+        step = max(1, min(MAX_BATCH, self.options.batch_size))
+        return [ident for start in range(0, len(ids), step)
+                for ident in self._delete_part(ids[start:start + step], settle)]
+
+    def _delete_part(self, part: list[str], settle: bool) -> list[str]:
+        body = {"app_id": self.options.app_id, "entry_id": self.options.cards_entry,
+                "data_ids": part}
+        try:
+            answer = retried(lambda: self._api.post(BATCH_DELETE, body, write=True),
+                             self.options.read_retries, self._sleep)
+        except FatalError as exc:
+            if exc.code == "17033" and len(part) > 1:  # over the count limit: split it
+                half = len(part) // 2
+                return self._delete_part(part[:half], settle) + self._delete_part(
+                    part[half:], settle)
+            if exc.code == "4001":
+                return part  # some id does not exist: which, and whether the rest went
+            raise
+        except AmbiguousError:
+            if not settle:
+                raise
+            return part
+        count = answer.get("success_count")
+        if isinstance(count, int) and not isinstance(count, bool) and count == len(part):
+            return []
+        return part
+
+    def _records_by_id(self, ids: list[str]) -> dict[str, Record | None]:
+        """Each card record by id (data/get; None when it does not exist), on up to
+        ``concurrency`` threads."""
+        entry = self.options.cards_entry
+
+        def read(part: list[str]) -> list[tuple[str, Record | None]]:
+            return [(ident, self._api.get(entry, ident)) for ident in part]
+
+        workers = max(1, self.options.concurrency)
+        size = max(1, -(-len(ids) // workers))
+        return dict(chunked(ids, size, read, workers, "campuscard-jdy-get"))
+
+    def _removal(self, ident: str, rec: Record | None) -> RecordResult:
+        """What a card read back after its deletion shows: Succeeded when it is gone or no
+        longer live; Failed when it is still live or its status cannot be told."""
+        if rec is None:
+            return Succeeded(ident)
+        card = card_of(rec, self.fields)
+        if card is None:
+            label = text_of(rec.get(self.fields.card_status))
+            shown = f"“{label}”" if label else "空白"
+            return Failed("label", f"卡记录 {ident} 未能删除，其状态为{shown}，不在字段对应的"
+                                   "卡状态选项中，无法判断这张卡是否有效")
+        if card.status in LIVE:
+            return Failed("not_removed", f"卡记录 {ident} 删除后仍然存在且有效")
+        return Succeeded(ident)
 
     # -- writes ----------------------------------------------------------------------------
 

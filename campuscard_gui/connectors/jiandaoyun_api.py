@@ -3,7 +3,7 @@
 Every call is ``POST {base_url}/v5/<endpoint>`` with a UTF-8 JSON body and
 ``Authorization: Bearer <API key>`` (spec §1); the key lives only in that header — never in a
 log line, a repr or an error. Requests pass a client-side limiter: per endpoint (30/s for
-list/widget, 10/s for the batch endpoints) and 50/s across all of them (spec §5).
+list/get/widget, 10/s for the batch endpoints) and 50/s across all of them (spec §5).
 
 Answers (spec §4): 2xx with a JSON object → the body. HTTP 400 ``{"code", "msg"}`` → the
 code's error (``jiandaoyun_errors``). HTTP 429 → retry. HTTP 401/403 → auth/permission.
@@ -35,6 +35,7 @@ from .jiandaoyun_records import MAX_PAGE, JdyOptions, Record
 
 SERVICE = "简道云"
 LIST = "app/entry/data/list"
+GET = "app/entry/data/get"
 WIDGETS = "app/entry/widget/list"
 BATCH_CREATE = "app/entry/data/batch_create"
 BATCH_UPDATE = "app/entry/data/batch_update"
@@ -54,7 +55,7 @@ class JdyApi:
         self._sleep = sleep
         self._rate = EndpointRateLimiter(options.enterprise_rps, margin_s=options.rate_margin_s,
                                          clock=clock, sleep=sleep)
-        for endpoint in (LIST, WIDGETS):
+        for endpoint in (LIST, GET, WIDGETS):
             self._rate.add(endpoint, options.list_rps)
         for endpoint in (BATCH_CREATE, BATCH_UPDATE, BATCH_DELETE):
             self._rate.add(endpoint, options.batch_rps)
@@ -95,15 +96,37 @@ class JdyApi:
 
         return retried(once, attempts or self.options.read_retries, self._sleep)
 
-    def pages(self, entry: str, fields: list[str], flt: Mapping[str, Any] | None = None,
+    def get(self, entry: str, data_id: str) -> Record | None:
+        """One record by id (data/get), or None when it does not exist (4001); retried like
+        every read."""
+        def once() -> Record | None:
+            try:
+                answer = self.post(GET, {"app_id": self.options.app_id, "entry_id": entry,
+                                         "data_id": data_id}, write=False)
+            except FatalError as exc:
+                if exc.code == "4001":
+                    return None
+                raise
+            found = answer.get("data")
+            if not isinstance(found, dict):
+                raise RetryableError(f"{SERVICE}的应答缺少“data”记录", code="malformed")
+            return found
+
+        return retried(once, self.options.read_retries, self._sleep)
+
+    def pages(self, entry: str, fields: list[str] | None,
+              flt: Mapping[str, Any] | None = None,
               on_page: Callable[[int], None] | None = None) -> list[Record]:
         """Every record of ``entry`` matching ``flt``, paged by the exclusive ``data_id``
-        cursor (the last ``_id`` of the previous page) until a page is short (spec §3.2)."""
+        cursor (the last ``_id`` of the previous page) until a page is short (spec §3.2).
+        ``fields`` None: whole records."""
         out: list[Record] = []
         cursor: str | None = None
         while True:
             body: dict[str, Any] = {"app_id": self.options.app_id, "entry_id": entry,
-                                    "limit": MAX_PAGE, "fields": fields}
+                                    "limit": MAX_PAGE}
+            if fields is not None:
+                body["fields"] = fields
             if cursor is not None:
                 body["data_id"] = cursor
             if flt is not None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -26,6 +26,9 @@ MAX_BATCH = 100  # batch_create data_list / batch_update data_ids (spec §2, OFF
 MAX_PAGE = 100  # data/list limit (spec §2, OFF)
 
 Record = Mapping[str, Any]
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MS = timedelta(milliseconds=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +125,7 @@ def ms_of(value: Any) -> int | None:
             return None
         if dt.tzinfo is None:  # the API always answers …Z; a bare time is taken as UTC
             dt = dt.replace(tzinfo=UTC)
-        return int(dt.timestamp() * 1000)
+        return (dt - _EPOCH) // _MS  # exact: createTime orders cards to the millisecond
     return None
 
 
@@ -142,10 +145,11 @@ def decimal_of(value: Any) -> Decimal:
     return amount if amount.is_finite() else Decimal("0")
 
 
-def newest_cards(records: Iterable[Record], fm: FieldMap) -> dict[str, Record]:
+def current_cards(records: Iterable[Record], fm: FieldMap) -> dict[str, Record]:
     """Each student's current card record (``core.cards.current_card``): the earliest live
-    one by (createTime, _id), else the newest. A student with a record whose status label is
-    not mapped gets that record, so that the caller refuses to guess (see ``joining``)."""
+    one by (createTime, _id), else the newest — a newer 注销 duplicate never hides the live
+    survivor. A student with a record whose status label is not mapped gets that record, so
+    that the caller refuses to guess (see ``joining``)."""
     by_student: dict[str, list[Record]] = {}
     for rec in records:
         no = text_of(rec.get(fm.card_student))
@@ -200,4 +204,4 @@ def unknown_label_error(rec: Record, fm: FieldMap) -> ConnectorError:
 def join_rows(students: Iterable[Record], cards: Iterable[Record],
               fm: FieldMap) -> tuple[list[StudentRow], list[str]]:
     """Students (form order) joined with their current card (``joining.join_rows``)."""
-    return joining.join_rows(students, newest_cards(cards, fm), fm, READER)
+    return joining.join_rows(students, current_cards(cards, fm), fm, READER)

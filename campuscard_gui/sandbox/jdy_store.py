@@ -5,6 +5,13 @@ cursor is a bisect. Ids are ObjectId-like (8 hex seconds + 16 hex counter) and s
 increase, so ascending ``_id`` is insertion order. Records are stored unwrapped, keyed by the
 widget id (``_widget_…``); reads translate to each widget's ``name`` (alias or widget id).
 
+``createTime``/``updateTime`` are UTC with milliseconds. Each write request takes one stamp,
+strictly later than the previous one (even if the wall clock steps back), so records created
+by different requests never share a createTime; the records of one batch share it and their
+``_id`` order is the batch's order. Seeded records get distinct stamps from SEED_EPOCH_S on.
+Clients order a student's cards by (createTime, _id) (``core.cards``), so both must agree with
+the order the records were created in.
+
 Thread-safe: one lock around every operation (the event loop and the test thread both call in).
 """
 
@@ -16,7 +23,6 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from ..core.demo import DemoSchool
@@ -43,9 +49,11 @@ from .jdy_values import (
     compile_condition,
     decode_value,
     iso_from_ms,
-    iso_utc,
 )
 from .settings import JdySettings
+
+# System fields a record carries (sysWidgets without flowState/ext, which these forms lack).
+_RECORD_SYSTEM = ("creator", "updater", "createTime", "updateTime")
 
 
 @dataclass(slots=True)
@@ -60,28 +68,29 @@ class JdyStore:
         self.settings = settings
         self._lock = threading.RLock()
         self._gen = IdGenerator()
+        self._last_ms = SEED_EPOCH_S * 1000 - 1  # the latest createTime/updateTime given
         self._txns: dict[tuple[str, str], _Txn] = {}
         self.app_name = "校园一卡通（沙箱）"
         aliases = settings.use_aliases
         self.students = Form(APP_ID, STUDENTS_ENTRY_ID, "学生信息", STUDENT_WIDGETS, aliases)
         self.cards = Form(APP_ID, CARDS_ENTRY_ID, "一卡通", CARD_WIDGETS, aliases)
         self.forms = {f.entry_id: f for f in (self.students, self.cards)}
-        seed_time = iso_utc(datetime.fromtimestamp(SEED_EPOCH_S, UTC))
         w = {x.alias: x.widget_name for x in STUDENT_WIDGETS + CARD_WIDGETS}
         for s in school.students:
             self._insert(self.students, {
                 w["student_no"]: s.student_no, w["name"]: s.name, w["college"]: s.college,
                 w["class_name"]: s.class_name, w["student_status"]: s.status.value,
-            }, ADMIN, seed_time, SEED_EPOCH_S)
+            }, ADMIN, self._seed_stamp(), SEED_EPOCH_S)
         if with_cards:
-            for c in school.cards:
+            for c in school.cards:  # oldest first (demo order): createTime follows it
                 self._insert(self.cards, {
                     w["studentInfo"]: c.student_no,
                     w["openTime"]: iso_from_ms(c.open_time) if c.open_time is not None else "",
                     w["amount"]: float(c.amount), w["status"]: c.status.value,
-                }, ADMIN, seed_time, SEED_EPOCH_S)
+                }, ADMIN, self._seed_stamp(), SEED_EPOCH_S)
+        seeded = iso_from_ms(self._last_ms)
         for form in self.forms.values():
-            form.data_modify_time = seed_time
+            form.data_modify_time = seeded
 
     # ------------------------------------------------------------------ lookups
 
@@ -121,11 +130,11 @@ class JdyStore:
     # ------------------------------------------------------------------ reads
 
     def _render(self, form: Form, rec: Mapping[str, Any],
-                only: Sequence[Widget] | None = None) -> dict[str, Any]:
+                only: Sequence[Widget] | None = None,
+                system: Sequence[str] = _RECORD_SYSTEM) -> dict[str, Any]:
         out: dict[str, Any] = {"_id": rec["_id"], "appId": form.app_id, "entryId": form.entry_id}
-        if only is None:
-            out.update(creator=rec["creator"], updater=rec["updater"],
-                       createTime=rec["createTime"], updateTime=rec["updateTime"])
+        for key in _RECORD_SYSTEM if only is None else system:
+            out[key] = rec[key]
         for w in form.widgets if only is None else only:
             out[form.name_of(w)] = rec.get(w.widget_name, "")
         return out
@@ -182,8 +191,13 @@ class JdyStore:
     def list_data(self, form: Form, data_id: str | None, limit: int, fields: Sequence[str] | None,
              flt: Any) -> list[dict[str, Any]]:
         only: list[Widget] | None = None
+        system: list[str] = []
         if fields:  # [FIELD] [] and ["_id"]-only projections are ignored: full rows
-            only = [form.by_key[f] for f in fields if f in form.by_key] or None
+            # [INFER] system fields (sysWidgets: creator, createTime, …) may be named too
+            system = [f for f in _RECORD_SYSTEM if f in fields]
+            only = [form.by_key[f] for f in fields if f in form.by_key]
+            if not only and not system:
+                only = None
         pred = self._compile_filter(form, flt)
         out: list[dict[str, Any]] = []
         with self._lock:
@@ -192,7 +206,7 @@ class JdyStore:
             while i < len(ids) and len(out) < limit:
                 rec = form.records[ids[i]]
                 if pred is None or pred(rec):
-                    out.append(self._render(form, rec, only))
+                    out.append(self._render(form, rec, only, system))
                 i += 1
         return out
 
@@ -240,9 +254,22 @@ class JdyStore:
         del form.ids[bisect.bisect_left(form.ids, rid)]
         return True
 
-    @staticmethod
-    def _now() -> str:
-        return iso_utc(datetime.now(UTC))
+    def _now(self) -> str:
+        """The stamp of one write request (the caller holds the lock): the wall clock in ms,
+        but always after the previous stamp, so creation order and createTime agree."""
+        ms = max(time.time_ns() // 1_000_000, self._last_ms + 1)
+        self._last_ms = ms
+        return iso_from_ms(ms)
+
+    def _seed_stamp(self) -> str:
+        self._last_ms += 1
+        return iso_from_ms(self._last_ms)
+
+    def _check_missing(self, form: Form, data_ids: Iterable[str]) -> None:
+        """With ``missing_ids="error"`` an id naming no record fails the whole request."""
+        if self.settings.missing_ids == "error" and any(
+                rid not in form.records for rid in data_ids):
+            raise JdyError(4001, "数据不存在")
 
     def create(self, form: Form, data: Any, creator: Mapping[str, Any]) -> dict[str, Any]:
         values = self._decode(form, data)
@@ -322,6 +349,7 @@ class JdyStore:
     def batch_update(self, form: Form, data_ids: Sequence[str], data: Any) -> int:
         values = self._decode(form, data)
         with self._lock:
+            self._check_missing(form, data_ids)
             now = self._now()
             count = 0
             for rid in dict.fromkeys(data_ids):  # each id once, in order
@@ -336,9 +364,13 @@ class JdyStore:
             return count
 
     def batch_delete(self, form: Form, data_ids: Sequence[str]) -> int:
+        """Delete the records; the answer's success_count is how many existed (each id once).
+        All checks come before the first removal: a refused request deletes nothing."""
         with self._lock:
+            self._check_missing(form, data_ids)
             count = sum(self._remove(form, rid) for rid in dict.fromkeys(data_ids))
-            form.data_modify_time = self._now()
+            if count:
+                form.data_modify_time = self._now()
             return count
 
     # ------------------------------------------------------------------ for tests

@@ -57,6 +57,9 @@ class JdySettings:
     transaction_ttl_s: float = 3600.0
     # UNCONFIRMED (§8.6): a replay overwrites the batch's rows in place, keeping their ids.
     replay_reuses_ids: bool = True
+    # UNCONFIRMED (§3.6, §9): ids in batch_update/batch_delete that name no record only lower
+    # success_count ("count"), or fail the whole request with 4001, changing nothing ("error").
+    missing_ids: str = "count"
     # UNCONFIRMED: keys that name no widget are ignored (True: answered 3005).
     reject_unknown_fields: bool = False
     # -- widget/list
@@ -80,7 +83,7 @@ class JdySettings:
         choices = {
             "limit_out_of_range": ("error", "clamp"), "invalid_filter": ("drop", "error"),
             "timeout_apply": ("after", "before", "never"), "fault_scope": ("writes", "all"),
-            "drop_mode": ("close", "reset"),
+            "drop_mode": ("close", "reset"), "missing_ids": ("count", "error"),
         }
         for name, allowed in choices.items():
             if getattr(self, name) not in allowed:

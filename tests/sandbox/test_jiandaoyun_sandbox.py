@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import threading
 import time
 from collections import Counter
@@ -531,3 +532,128 @@ def test_ten_thousand_students_and_a_thousand_writes_a_second():
             assert [r["student_no"] for r in jdy.ok(LIST, filter=flt)["data"]] == [last_no]
         finally:
             jdy.close()
+
+
+# --------------------------------------------------------------------------- deletes, createTime
+
+BATCH_DELETE = "app/entry/data/batch_delete"
+
+
+def _modified(jdy: Jdy) -> str:
+    return jdy.ok("app/entry/widget/list", "cards")["dataModifyTime"]
+
+
+def test_batch_delete_keeps_the_id_index_and_the_cursor_right(jdy: Jdy):
+    ids = jdy.ok(BATCH_CREATE, "cards", data_list=[card(f"s{i}") for i in range(30)])[
+        "success_ids"]
+    gone = [ids[0], *ids[3:30:3], ids[-1]]
+    before = _modified(jdy)
+    r = jdy.ok(BATCH_DELETE, "cards", data_ids=[*gone, gone[1]])  # an id twice: counted once
+    assert r == {"status": "success", "success_count": len(gone)}
+    assert _modified(jdy) > before
+    left = [i for i in ids if i not in gone]
+    rows, pages = jdy.walk("cards", limit=7)
+    assert [r["_id"] for r in rows] == left and pages == 3
+    page = jdy.ok(LIST, "cards", data_id=gone[1], limit=2)["data"]  # a deleted id as cursor
+    assert [r["_id"] for r in page] == [i for i in left if i > gone[1]][:2]
+    assert jdy.err("app/entry/data/get", "cards", data_id=gone[1]) == 4001
+    unchanged = _modified(jdy)
+    assert jdy.ok(BATCH_DELETE, "cards", data_ids=gone) == {"status": "success",
+                                                           "success_count": 0}
+    assert _modified(jdy) == unchanged  # nothing changed
+    more = jdy.ok(BATCH_CREATE, "cards", data_list=[card("new")])["success_ids"]
+    assert [r["_id"] for r in jdy.walk("cards")[0]] == [*left, *more]
+    assert jdy.err(BATCH_DELETE, "cards", data_ids=[]) == 3005
+    assert jdy.err(BATCH_DELETE, "cards", data_ids=[1]) == 3005
+    assert jdy.err(BATCH_DELETE, "cards") == 1
+    assert jdy.err(BATCH_DELETE, None, app_id=jdy.sb.app_id, entry_id="0" * 24,
+                   data_ids=left) == 3000
+    assert len(jdy.walk("cards")[0]) == len(left) + 1
+
+
+@options(settings=JdySettings(missing_ids="error"))
+def test_missing_ids_error_setting_refuses_the_whole_request(jdy: Jdy):
+    ids = jdy.ok(BATCH_CREATE, "cards", data_list=[card(f"s{i}") for i in range(3)])[
+        "success_ids"]
+    missing = "f" * 24
+    assert jdy.err(BATCH_DELETE, "cards", data_ids=[ids[0], missing]) == 4001
+    assert jdy.err("app/entry/data/batch_update", "cards", data_ids=[ids[1], missing],
+                   data={"status": {"value": "注销"}}) == 4001
+    rows, _ = jdy.walk("cards")
+    assert [r["_id"] for r in rows] == ids and {r["status"] for r in rows} == {"正常"}
+    assert jdy.ok(BATCH_DELETE, "cards", data_ids=ids[:2])["success_count"] == 2
+    assert jdy.sb.control.cards_by_student() == {"s2": 1}
+
+
+def test_settings_refuse_an_unknown_missing_ids_mode():
+    with pytest.raises(ValueError):
+        JdySettings(missing_ids="ignore").validate()
+
+
+def test_batch_delete_has_its_own_10_per_second_bucket(jdy: Jdy):
+    codes = []
+    for _ in range(12):
+        r = jdy.post(BATCH_DELETE, "cards", data_ids=["f" * 24])
+        codes.append(r.json().get("code", 0) if r.status_code == 400 else r.status_code)
+    assert codes[:10] == [200] * 10 and set(codes[10:]) == {8304}
+    assert jdy.sb.control.counters().rate_limited == {BATCH_DELETE: 2}
+    assert _one_card(jdy, "other").status_code == 200  # batch_create's bucket is apart
+
+
+def test_faults_apply_to_batch_delete(jdy: Jdy):
+    ctl = jdy.sb.control
+    ids = jdy.ok(BATCH_CREATE, "cards", data_list=[card(f"s{i}") for i in range(4)])[
+        "success_ids"]
+    ctl.set_faults(["5xx"], 1.0, endpoints=[BATCH_DELETE])
+    assert jdy.post(BATCH_DELETE, "cards", data_ids=ids[:1]).status_code == 502
+    assert len(ctl.cards_by_student()) == 4  # not applied
+    assert _one_card(jdy, "x").status_code == 200  # other endpoints untouched
+    ctl.set_faults(["malformed"], 1.0, endpoints=[BATCH_DELETE])
+    r = jdy.post(BATCH_DELETE, "cards", data_ids=ids[:1])
+    with pytest.raises(json.JSONDecodeError):
+        r.json()
+    assert "s0" not in ctl.cards_by_student()  # applied, answer unreadable
+    ctl.set_faults(["partial"], 1.0, endpoints=[BATCH_DELETE])  # batch_create only
+    assert jdy.ok(BATCH_DELETE, "cards", data_ids=ids[1:])["success_count"] == 3
+    assert ctl.counters().faults == {"5xx": 1, "malformed": 1}
+
+
+def test_create_time_has_milliseconds_and_follows_creation_order(jdy: Jdy):
+    one = jdy.ok("app/entry/data/create", "cards", data=card("a"))["data"]
+    batch = jdy.ok(BATCH_CREATE, "cards", data_list=[card("b"), card("c")])["success_ids"]
+    again = jdy.ok(BATCH_CREATE, "cards", data_list=[card("d")])["success_ids"]
+    rows = jdy.ok(LIST, "cards", limit=100, fields=["studentInfo", "createTime"])["data"]
+    assert [r["_id"] for r in rows] == [one["_id"], *batch, *again]
+    assert set(rows[0]) == {"_id", "appId", "entryId", "studentInfo", "createTime"}
+    times = [r["createTime"] for r in rows]
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", t) for t in times)
+    assert times[0] < times[1] == times[2] < times[3]  # one stamp per request
+    # system fields can be asked for alone
+    only = jdy.ok(LIST, "cards", limit=1, fields=["createTime", "updateTime"])["data"][0]
+    assert set(only) == {"_id", "appId", "entryId", "createTime", "updateTime"}
+
+
+def test_create_time_never_goes_back_with_the_wall_clock(monkeypatch):
+    from types import SimpleNamespace
+
+    from campuscard_gui.sandbox import jdy_store
+    from campuscard_gui.sandbox.jdy_store import JdyStore
+
+    store = JdyStore(generate_school(3, 1), JdySettings())
+    wall = [1_800_000_000_000 * 1_000_000]
+    monkeypatch.setattr(jdy_store, "time", SimpleNamespace(
+        time_ns=lambda: wall[0], monotonic=time.monotonic))
+    stamps = []
+    for step in (0, 0, -5_000, 0):  # the same ms twice, then the clock steps back 5 s
+        wall[0] += step * 1_000_000
+        stamps.append(store.create(store.cards, {}, {"name": "x"})["createTime"])
+    assert stamps == ["2027-01-15T08:00:00.000Z", "2027-01-15T08:00:00.001Z",
+                      "2027-01-15T08:00:00.002Z", "2027-01-15T08:00:00.003Z"]
+
+
+@options(with_cards=True)
+def test_seeded_records_have_distinct_create_times_in_id_order(sandbox):
+    students, cards = (sandbox.control.records(form) for form in ("students", "cards"))
+    times = [r["createTime"] for r in students + cards]  # students first, then the cards
+    assert times == sorted(times) and len(set(times)) == len(times)
+    assert times[0] == "2024-08-20T00:00:00.000Z"
