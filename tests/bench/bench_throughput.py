@@ -170,7 +170,7 @@ def run_job(app: QApplication, controller: JobController, action: Action,
     }
 
 
-def connect(backend: str, line: dict[str, Any]) -> tuple[Any, float]:
+def connect(backend: str, line: dict[str, Any], concurrency: int = 0) -> tuple[Any, float]:
     """The connector for the sandbox's start line, and the write calls per second the
     sandbox allows (the ceiling is that × the batch size)."""
     if backend == "shenbi":
@@ -180,12 +180,16 @@ def connect(backend: str, line: dict[str, Any]) -> tuple[Any, float]:
                    "students_object": line["students_object"],
                    "cards_object": line["cards_object"], "service": line["service"],
                    "version": line["version"]}
+        if concurrency:
+            options["concurrency"] = concurrency
         shenbi = ShenbiConnector(options, line["secret_id"], line["secret_key"])
         # one rate for every action per SecretId, the sandbox's default as the profile's
         return shenbi, float(shenbi.options.requests_per_second)
     options = {"base_url": line["base_url"], "app_id": line["app_id"],
                "students_entry": line["students_entry_id"],
                "cards_entry": line["cards_entry_id"]}
+    if concurrency:
+        options["concurrency"] = concurrency
     jdy = JiandaoyunConnector(options, line["api_key"])
     return jdy, float(jdy.limits.requests_per_second)
 
@@ -199,7 +203,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--in-process", action="store_true",
                         help="run the sandbox on a thread of this process (adds its counters)")
     parser.add_argument("--concurrency", type=int, default=0,
-                        help="kintone: requests in flight at once (default: the profile's)")
+                        help="requests (kintone) or chunks (简道云, 神笔) in flight at once"
+                             " (default: the profile's)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
 
@@ -218,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
                            "latency_ms": args.latency_ms, "in_process": args.in_process}
     with sandbox(args.records, args.latency_ms, args.in_process, args.backend) as line, \
             tempfile.TemporaryDirectory() as tmp:
-        connector, rate = connect(args.backend, line)
+        connector, rate = connect(args.backend, line, args.concurrency)
         limits = connector.limits
         ceiling = rate * limits.batch_size
         out.update(ceiling_records_per_s=ceiling, batch_size=limits.batch_size,
