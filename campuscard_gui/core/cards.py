@@ -31,7 +31,9 @@ def card_rank(card: Card) -> tuple[int, int, str]:
     already reported."""
     created = card.created if card.created is not None else 0
     ident = card.card_id
-    return (created, len(ident) if ident.isdigit() else 0, ident)
+    # shorter first, then as text: numbers by value, and fixed-width ids (简道云's 24 hex
+    # digits) in their own order whether or not they happen to be all digits
+    return (created, len(ident), ident)
 
 
 def survivor(cards: Iterable[Card]) -> Card | None:
