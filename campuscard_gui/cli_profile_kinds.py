@@ -41,9 +41,14 @@ KIND_LABELS = {"local": "本地数据库", "jiandaoyun": "简道云", "kintone":
                "shenbi": "神笔", "ipaas": "iPaaS 集成流"}
 JDY_DEFAULT_BASE_URL = "https://api.jiandaoyun.com/api"
 # the tunables' defaults (the connectors read the same names)
-JDY_DEFAULTS: dict[str, int | float] = {
-    "timeout_s": 15, "batch_rps": 10, "enterprise_rps": 50, "concurrency": 5,
-}
+def _jdy_defaults() -> dict[str, int | float]:
+    from .connectors.jiandaoyun_records import JdyOptions
+
+    every = option_defaults(JdyOptions)  # the connector's own defaults, not a copy
+    return {k: every[k] for k in ("timeout_s", "batch_rps", "enterprise_rps", "concurrency")}
+
+
+JDY_DEFAULTS: dict[str, int | float] = _jdy_defaults()
 KINTONE_DEFAULTS: dict[str, int | float] = {"timeout_s": 60, "concurrency": 4}
 AUTH_LABELS = {"token": "API 令牌", "password": "密码"}
 # what the operator is asked for, by keyring entry (config.credentials.secret_keys)

@@ -61,7 +61,7 @@ def test_add_from_stdin(paths: Paths, creds: CredentialStore, memory: MemoryKeyr
     assert profile.options == {
         "base_url": "https://api.jiandaoyun.com/api", "app_id": "app-1",
         "students_entry": "stu-1", "cards_entry": "card-1", "fields": fm.to_json(),
-        "timeout_s": 15, "batch_rps": 10, "enterprise_rps": 50, "concurrency": 5,
+        "timeout_s": 15, "batch_rps": 10, "enterprise_rps": 50, "concurrency": 8,
     }
     assert FieldMap.from_json(profile.options["fields"]) == fm
     assert "--no-check" in err and "没有检查" in err and "profiles test jdy" in err

@@ -54,8 +54,13 @@ class JdyOptions:
     batch_rps: int = 10  # batch_create/batch_update: 10/s (spec §5, OFF)
     enterprise_rps: int = 50  # all endpoints together (spec §5, OFF)
     list_rps: int = 30  # data/list, widget/list (spec §5, OFF)
-    concurrency: int = 5
-    batch_size: int = MAX_BATCH
+    # chunks in flight at once: each does a fresh read, its write and a read-back in turn, so
+    # 10 batch calls/s at 200 ms need more than 6 (the sandbox's in-flight limit is 10)
+    concurrency: int = 8
+    # 99, not the API's 100: a chunk's fresh read and its read-back (`in` ≤ 99 values) then
+    # each fit one data/list page with no empty next page — two list calls a chunk, not four,
+    # which keeps data/list's 30/s from bounding the writes
+    batch_size: int = MAX_BATCH - 1
     # `in` takes ≤200 values on the official page, 1000 per a 2026 transcription [2ND]. 99:
     # a chunk's cards (usually one per student) fit one page of 100, with no empty next page.
     in_max_values: int = 99
@@ -95,8 +100,8 @@ class JdyOptions:
             batch_rps=int(number("batch_rps", 10, 1, 10)),
             enterprise_rps=int(number("enterprise_rps", 50, 1, 50)),
             list_rps=int(number("list_rps", 30, 1, 30)),
-            concurrency=int(number("concurrency", 5, 1, 20)),
-            batch_size=int(number("batch_size", MAX_BATCH, 1, MAX_BATCH)),
+            concurrency=int(number("concurrency", 8, 1, 20)),
+            batch_size=int(number("batch_size", MAX_BATCH - 1, 1, MAX_BATCH)),
             in_max_values=int(number("in_max_values", 99, 1, 200)),
             open_time_format=str(fmt),
             rate_margin_s=number("rate_margin_s", 0.03, 0, 1),

@@ -517,7 +517,7 @@ def test_limits_follow_the_settings():
     assert isinstance(conn, Connector)
     assert conn.kind == "jiandaoyun"
     assert (conn.limits.batch_size, conn.limits.requests_per_second,
-            conn.limits.concurrency) == (100, 8, 3)
+            conn.limits.concurrency) == (99, 8, 3)
     with pytest.raises(ConfigError):
         JiandaoyunConnector(OPTIONS, " ")
     conn.close()
