@@ -146,6 +146,8 @@ class SendChecks:
         res = self._resolution
         if res <= 0 or open_ms is None or card.open_time is None:
             return True  # cannot tell: one card either way, counted as the job's
+        if card.open_time % res:  # kept finer than the backend promises: compare exactly
+            return card.open_time == open_ms
         return card.open_time // res == open_ms // res
 
     # -- after sending ------------------------------------------------------------------------

@@ -108,11 +108,12 @@ class JiandaoyunConnector:
         self.limits = Limits(batch_size=opts.batch_size, requests_per_second=opts.batch_rps,
                              concurrency=opts.concurrency)
         # No unique field and no revision check: the runner reads fresh state before each
-        # chunk and converges duplicates (read_card_records, remove_cards). A resend reuses
-        # the chunk's transaction_id, so a late request is only a replay: nothing to settle.
-        # The open time is written as sent; 简道云 is taken to keep seconds [INFER].
+        # chunk and converges duplicates (read_card_records, remove_cards). Within a run a
+        # resend reuses the chunk's transaction_id, so a late request is only a replay; after a
+        # restart that memory is gone and the runner waits settle_s from the journal's send
+        # time. The open time is written as sent; 简道云 is taken to keep seconds [INFER].
         self.consistency = Consistency(conditional_updates=False, one_card_per_student=False,
-                                       settle_s=0.0, open_time_resolution_ms=1000)
+                                       settle_s=opts.settle_s, open_time_resolution_ms=1000)
         self.list_warnings: list[str] = []  # what the last list_rows left out, and why
         self._api = JdyApi(opts, api_key.strip(), client_factory=client_factory, clock=clock,
                            sleep=sleep)

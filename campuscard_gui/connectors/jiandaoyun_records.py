@@ -69,6 +69,11 @@ class JdyOptions:
     open_time_format: str = "iso"
     # Seconds added to each 1 s rate window to absorb network jitter (window type UNCONFIRMED).
     rate_margin_s: float = 0.03
+    # How long a request that got no answer may still be applied [INFER]. Within a run a
+    # resend reuses its transaction_id, but after a restart the chunk's record set (and the
+    # generation after a 17026) may differ, so the runner waits this long after the journal's
+    # send time before reading back a chunk a crashed run left unanswered.
+    settle_s: float = 60.0
     read_retries: int = 4  # attempts per read request (list pages) on a retryable error
     # A transaction_id is valid for 1 h [2ND]; a whole-chunk replay is used only well within.
     replay_window_s: float = 3000.0
@@ -105,6 +110,7 @@ class JdyOptions:
             in_max_values=int(number("in_max_values", 99, 1, 200)),
             open_time_format=str(fmt),
             rate_margin_s=number("rate_margin_s", 0.03, 0, 1),
+            settle_s=number("settle_s", 60, 0, 3600),
             read_retries=int(number("read_retries", 4, 1, 10)),
             replay_window_s=number("replay_window_s", 3000, 0, 3600),
         )

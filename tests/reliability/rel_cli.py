@@ -284,6 +284,8 @@ def add_backend_profile(pc: Pc, backend: str, target: SandboxInfo | Path, *,
         pc.add_profile("jdy", "jiandaoyun", "--base-url", sb.base_url, "--app-id", sb.app_id,
                        "--students-entry", sb.students_entry_id,
                        "--cards-entry", sb.cards_entry_id, *timeout, secrets=[sb.api_key])
+        if settle_s is not None:  # no `profiles add` flag for it on 简道云
+            pc.tune_profile("jdy", settle_s=settle_s)
         return "jdy"
     if backend == "kintone":
         pc.add_profile("kin", "kintone", "--base-url", sb.base_url,

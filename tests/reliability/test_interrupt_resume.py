@@ -22,7 +22,7 @@ LATENCY_MS = 80.0  # per request while A runs: slow enough to kill it between ch
 # writes in flight at once (简道云 5, 神笔 8 by default): with 5 chunks, 2 leave some unsent
 # for a whole chunk's time after the first one is done, the moment A is killed
 CONCURRENCY = 2
-SETTLE_S = 1.0  # 神笔/iPaaS: a chunk A left "sent" is read back this long after its send
+SETTLE_S = 1.0  # 简道云/神笔/iPaaS: a chunk A left "sent" is read back this long after its send
 # kintone: one bulkRequest holds 2,000 records, so 500 students would be one chunk; smaller
 # ones (no `profiles add` flag sets them) give A's job chunks to be killed between
 KINTONE_CHUNKS = {"records_per_request": 50, "requests_per_bulk": 1}
@@ -33,7 +33,7 @@ def test_interrupt_change_resume(backend, world, pc, report) -> None:
     w = world(backend, STUDENTS)
     phases = interrupt_change_resume(
         w, pc("A"), pc("B"), latency_ms=LATENCY_MS,
-        settle_s=SETTLE_S if backend in ("shenbi", "ipaas") else None,
+        settle_s=SETTLE_S if backend in ("jiandaoyun", "shenbi", "ipaas") else None,
         tune=KINTONE_CHUNKS if backend == "kintone" else None,
         concurrency=CONCURRENCY if backend != "local" else None, on_counts=report)
     also = {"open": ("changed_not_skipped", "b_card_replaced", "no_live_card", "success_twice",
@@ -62,7 +62,7 @@ CLAIMS_OTHERS_CARD = pytest.mark.xfail(
 def test_resume_after_a_write_that_never_landed(backend, world, pc, report) -> None:
     w = world(backend, STUDENTS, hold_s=LOST_WRITE_HOLD_S)
     counts = lost_write_then_other_opens(
-        w, pc("A"), pc("B"), settle_s=SETTLE_S if backend in ("shenbi", "ipaas") else None)
+        w, pc("A"), pc("B"), settle_s=SETTLE_S if backend in ("jiandaoyun", "shenbi", "ipaas") else None)
     report(counts)
     bad = problems(counts, "changed_not_skipped", "success_twice", "no_live_card",
                    "success_not_on_server")

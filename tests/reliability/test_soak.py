@@ -24,7 +24,7 @@ KILLS = int(os.environ.get("RELIABILITY_SOAK_KILLS", "4"))
 FAULT_RATE = 0.2
 HOLD_S = 3.0  # a "timeout" fault holds the write this long, then applies it
 TIMEOUT_S = 2.0  # the profiles' request timeout: shorter than the hold
-SETTLE_S = 5.0  # 神笔/iPaaS: longer than the hold
+SETTLE_S = 5.0  # 简道云/神笔/iPaaS: longer than the hold
 LATENCY_MS = 20.0
 # kintone: bulkRequests of 200 records, so a job has chunks to be killed between
 KINTONE_CHUNKS = {"records_per_request": 100, "requests_per_bulk": 2}
@@ -39,7 +39,7 @@ def test_soak(backend, world, pc, report) -> None:
         "latency_ms": LATENCY_MS, "faults": FAULT_KINDS, "fault_rate": FAULT_RATE}
     w = world(backend, STUDENTS, hold_s=HOLD_S, **options)
     a, b = pc("A"), pc("B")
-    settle = SETTLE_S if backend in ("shenbi", "ipaas") else None
+    settle = SETTLE_S if backend in ("jiandaoyun", "shenbi", "ipaas") else None
     timeout = TIMEOUT_S if backend != "local" else None
     tune = KINTONE_CHUNKS if backend == "kintone" else None
     opened = soak_two_operators(w, a, b, rng, kills=KILLS, settle_s=settle, timeout_s=timeout,

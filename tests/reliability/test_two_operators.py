@@ -11,14 +11,14 @@ from rel_scenarios import BACKENDS, problems, two_operators
 
 STUDENTS = 500
 LATENCY_MS = 10.0  # enough for the two jobs' chunks to interleave on the server
-SETTLE_S = 1.0  # 神笔/iPaaS profiles: nothing is left unanswered here, keep any wait short
+SETTLE_S = 1.0  # 简道云/神笔/iPaaS profiles: nothing is left unanswered here, keep any wait short
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_two_operators_open_the_same_students_at_once(backend, world, pc, report) -> None:
     w = world(backend, STUDENTS)
     counts = two_operators(w, pc("A"), pc("B"), latency_ms=LATENCY_MS,
-                           settle_s=SETTLE_S if backend in ("shenbi", "ipaas") else None)
+                           settle_s=SETTLE_S if backend in ("jiandaoyun", "shenbi", "ipaas") else None)
     report(counts)
     bad = problems(counts, "no_live_card", "success_twice", "success_not_on_server")
     assert not bad, f"{bad}\n{counts}"
