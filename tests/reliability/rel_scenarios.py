@@ -35,6 +35,8 @@ from campuscard_gui.core.demo import DemoSchool, generate_school
 from campuscard_gui.sandbox import Control, SandboxInfo
 
 BACKENDS = ("local", "jiandaoyun", "kintone", "shenbi", "ipaas")
+# the backends whose profiles have a settle time (no conditional writes, no unique card)
+SETTLED = ("jiandaoyun", "shenbi", "ipaas")
 # the write endpoint that creates cards, per backend (where "timeout" faults are aimed)
 CREATE_ENDPOINT = {"jiandaoyun": "app/entry/data/batch_create", "kintone": "POST bulkRequest",
                    "shenbi": "CreateEntityRecords", "ipaas": "ipaas/gateway"}

@@ -11,7 +11,7 @@ database while the PC's journal is held locked, so it has landed unjournalled wh
 from __future__ import annotations
 
 import pytest
-from rel_scenarios import BACKENDS, held_writes, problems
+from rel_scenarios import BACKENDS, SETTLED, held_writes, problems
 
 STUDENTS = 500
 HOLD_S = 1.5
@@ -22,7 +22,7 @@ SETTLE_S = 2.5  # > HOLD_S: the resume waits for the held write instead of repea
 def test_sigkill_while_writes_are_held(backend, world, pc, report) -> None:
     w = world(backend, STUDENTS, hold_s=HOLD_S)
     counts = held_writes(w, pc("A"), hold_s=HOLD_S,
-                         settle_s=SETTLE_S if backend in ("jiandaoyun", "shenbi", "ipaas") else None)
+                         settle_s=SETTLE_S if backend in SETTLED else None)
     report(counts)
     bad = problems(counts, "no_live_card", "success_not_on_server")
     assert not bad, f"{bad}\n{counts}"

@@ -15,7 +15,13 @@ report them as its own 成功."""
 from __future__ import annotations
 
 import pytest
-from rel_scenarios import BACKENDS, interrupt_change_resume, lost_write_then_other_opens, problems
+from rel_scenarios import (
+    BACKENDS,
+    SETTLED,
+    interrupt_change_resume,
+    lost_write_then_other_opens,
+    problems,
+)
 
 STUDENTS = 500
 LATENCY_MS = 80.0  # per request while A runs: slow enough to kill it between chunks
@@ -33,7 +39,7 @@ def test_interrupt_change_resume(backend, world, pc, report) -> None:
     w = world(backend, STUDENTS)
     phases = interrupt_change_resume(
         w, pc("A"), pc("B"), latency_ms=LATENCY_MS,
-        settle_s=SETTLE_S if backend in ("jiandaoyun", "shenbi", "ipaas") else None,
+        settle_s=SETTLE_S if backend in SETTLED else None,
         tune=KINTONE_CHUNKS if backend == "kintone" else None,
         concurrency=CONCURRENCY if backend != "local" else None, on_counts=report)
     also = {"open": ("changed_not_skipped", "b_card_replaced", "no_live_card", "success_twice",
@@ -62,7 +68,7 @@ CLAIMS_OTHERS_CARD = pytest.mark.xfail(
 def test_resume_after_a_write_that_never_landed(backend, world, pc, report) -> None:
     w = world(backend, STUDENTS, hold_s=LOST_WRITE_HOLD_S)
     counts = lost_write_then_other_opens(
-        w, pc("A"), pc("B"), settle_s=SETTLE_S if backend in ("jiandaoyun", "shenbi", "ipaas") else None)
+        w, pc("A"), pc("B"), settle_s=SETTLE_S if backend in SETTLED else None)
     report(counts)
     bad = problems(counts, "changed_not_skipped", "success_twice", "no_live_card",
                    "success_not_on_server")

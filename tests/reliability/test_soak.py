@@ -13,7 +13,7 @@ import os
 import random
 
 import pytest
-from rel_scenarios import BACKENDS, problems, soak_freeze_cancel, soak_two_operators
+from rel_scenarios import BACKENDS, SETTLED, problems, soak_freeze_cancel, soak_two_operators
 
 from campuscard_gui.sandbox import FAULT_KINDS
 
@@ -39,7 +39,7 @@ def test_soak(backend, world, pc, report) -> None:
         "latency_ms": LATENCY_MS, "faults": FAULT_KINDS, "fault_rate": FAULT_RATE}
     w = world(backend, STUDENTS, hold_s=HOLD_S, **options)
     a, b = pc("A"), pc("B")
-    settle = SETTLE_S if backend in ("jiandaoyun", "shenbi", "ipaas") else None
+    settle = SETTLE_S if backend in SETTLED else None
     timeout = TIMEOUT_S if backend != "local" else None
     tune = KINTONE_CHUNKS if backend == "kintone" else None
     opened = soak_two_operators(w, a, b, rng, kills=KILLS, settle_s=settle, timeout_s=timeout,

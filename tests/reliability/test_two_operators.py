@@ -7,7 +7,7 @@ every record of both jobs has a definite outcome."""
 from __future__ import annotations
 
 import pytest
-from rel_scenarios import BACKENDS, problems, two_operators
+from rel_scenarios import BACKENDS, SETTLED, problems, two_operators
 
 STUDENTS = 500
 LATENCY_MS = 10.0  # enough for the two jobs' chunks to interleave on the server
@@ -18,7 +18,7 @@ SETTLE_S = 1.0  # 简道云/神笔/iPaaS profiles: nothing is left unanswered he
 def test_two_operators_open_the_same_students_at_once(backend, world, pc, report) -> None:
     w = world(backend, STUDENTS)
     counts = two_operators(w, pc("A"), pc("B"), latency_ms=LATENCY_MS,
-                           settle_s=SETTLE_S if backend in ("jiandaoyun", "shenbi", "ipaas") else None)
+                           settle_s=SETTLE_S if backend in SETTLED else None)
     report(counts)
     bad = problems(counts, "no_live_card", "success_twice", "success_not_on_server")
     assert not bad, f"{bad}\n{counts}"
