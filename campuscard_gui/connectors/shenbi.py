@@ -374,10 +374,16 @@ class ShenbiConnector:
             ("一卡通对象", o.cards_object, self.fields.card_fields()),
         ):
             body = self._api.body(entity, **{o.key_fields: keys}, Limit=1, Offset=0)
-            try:
-                self._api.read(o.action_query, body, attempts=1)
-            except ConnectorError as exc:
-                raise _connection_error(exc, title, entity, keys, self.fields) from None
+            for attempt in range(1, 4):
+                try:
+                    self._api.read(o.action_query, body, attempts=1)
+                    break
+                except RetryableError as exc:  # busy (another PC on the same key): not a fault
+                    if not exc.code.startswith("RequestLimitExceeded") or attempt == 3:
+                        raise _connection_error(exc, title, entity, keys, self.fields) from None
+                    self._sleep(exc.retry_after or 1.0)
+                except ConnectorError as exc:
+                    raise _connection_error(exc, title, entity, keys, self.fields) from None
 
 
 def _ids(value: Any, n: int) -> list[str]:
