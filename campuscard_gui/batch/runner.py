@@ -368,6 +368,10 @@ class BatchRunner:
                 continue
             except AmbiguousError as exc:
                 ambiguous += 1
+                if exc.code in ("timeout", "network"):
+                    # no answer: the request may still land — also after another operator's
+                    # card, which then only the read-back after it lands can remove
+                    self._settle(chunk)
                 run.resolve(checks.reconcile(action, run.todo, open_ms))
                 if run.todo:  # changed by someone else meanwhile: not sent again
                     run.resolve(checks.fresh_state(action, run.todo))

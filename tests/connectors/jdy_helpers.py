@@ -28,8 +28,11 @@ FAST_RETRY = RetryPolicy(max_attempts=8, max_ambiguous=6, base_delay=0.05, max_d
 
 
 def jdy_options(sb: SandboxInfo, **extra: Any) -> dict[str, Any]:
+    """A profile's options for the sandbox; settle_s short (a held request lands at once or
+    not while a test runs) unless the test sets it."""
     return {"base_url": sb.base_url, "app_id": sb.app_id,
-            "students_entry": sb.students_entry_id, "cards_entry": sb.cards_entry_id, **extra}
+            "students_entry": sb.students_entry_id, "cards_entry": sb.cards_entry_id,
+            "settle_s": 0.5, **extra}
 
 
 def run_action(conn: Connector, journal_path: Path, action: Action,

@@ -108,7 +108,7 @@ def card(cid: str, no: str = "1", status: CardStatus = CardStatus.ACTIVE) -> Car
 def test_consistency_and_card_history():
     conn = connector(FakeCards([]))
     assert conn.consistency == Consistency(conditional_updates=False,
-                                           one_card_per_student=False, settle_s=0.0,
+                                           one_card_per_student=False, settle_s=60.0,
                                            open_time_resolution_ms=1000)
     assert isinstance(conn, CardHistory)
 
