@@ -1,19 +1,33 @@
 """The iPaaS gateway route (the seed's own path, shared/seeds/000 and specs/shenbi.md §3, §7):
 writes go to a school's existing iPaaS integration flow through its HTTP gateway, which writes
 to 神笔 with its 神笔 connector; students and cards are read through a 神笔 profile's OpenAPI
-(``read_profile``), which is also how the runner reads back before resending.
+(``read_profile``), which is also how the runner reads back, reads every card record of a
+student (``read_card_records``) and removes a duplicate card (``remove_cards``, per that
+profile's ``remove_mode``): the flow has no action for those.
 
 An action POSTs the selected students as the seed's flow expects them, in chunks of
 ``chunk_size``::
 
     {"action": "open", "studentRecords": [{"studentID": "<student record Id>"}, …]}
 
-The flow's answer: when it returns 神笔's batch result (``{"Response": {"Data": {"Ids": […]}}}``,
-Ids in order) every record gets its card Id; any other 2xx JSON object (a status only,
-``{"code": 0, …}``, or even ``{}``) proves nothing: each record is answered ``Succeeded("")``,
-and the batch runner, which reads every chunk back through the 神笔 profile on this route,
-turns it into 成功 only for a student whose card the read-back shows, 失败 otherwise (no 成功
-without evidence). A 神笔 error envelope passed through is an error, never a success.
+The flow's answer, and what it proves (no 成功 without evidence):
+
+- 神笔's batch result passed through (``{"Response": {"Data": {"Ids": […]}}}``, one Id per
+  student, in order): each record is ``Succeeded(<card Id>)`` — the runner still reads it
+  back and keeps the earliest live card where two were made;
+- any other 2xx JSON object — a status only (``{"code": 0, …}``), ``{}``, anything else — says
+  nothing of what was written: each record is ``Succeeded("")``, never a card Id. The batch
+  runner verifies every such record by reading it back through the 神笔 profile and reports
+  成功 only for a student whose card the read-back shows in the action's state; the others
+  are 失败 (unverified);
+- a 神笔 error envelope passed through, or a status answer with a non-zero ``code``, is an
+  error, never a success.
+
+The flow updates (冻结/解冻/注销) the card it finds for each studentID; it must pick the
+student's current card as ``core.cards.current_card`` does (the earliest live one): with
+``remove_mode`` "cancel" a duplicate set to 注销 is the student's newest card record, and a flow
+that updates the newest would bring it back to life (the runner's read-back then reports
+失败). [UNKNOWN] what a school's flow does; "delete" on the 神笔 profile avoids the question.
 """
 
 from __future__ import annotations
@@ -122,7 +136,8 @@ class IpaasConnector:
         # The flow writes to 神笔, which keeps no unique card per student and no revision; an
         # unanswered call may still run in the flow for settle_s. The flow sets the open time
         # itself, so an open time does not tell whose card it is (resolution 0).
-        self.consistency = Consistency(settle_s=opts.settle_s)
+        self.consistency = Consistency(conditional_updates=False, one_card_per_student=False,
+                                       settle_s=opts.settle_s, open_time_resolution_ms=0)
         factory = client_factory or (
             lambda url, t: make_client(url, t, max_connections=opts.concurrency + 2))
         self._client = factory(opts.gateway_url, opts.timeout_s)
@@ -216,22 +231,25 @@ class IpaasConnector:
             if not value:
                 raise FatalError(f"找不到学号 {no} 的神笔学生记录 Id", code="no_student")
             records.append({"studentID": value})
+        sent = self._clock()
         try:
             answer = self._post({"action": action.value, "studentRecords": records}, write=True)
         except AmbiguousError as exc:
-            if key and exc.code in ("timeout", "network"):
+            if key and exc.code in ("timeout", "network"):  # the flow may still be running
                 with self._lock:
-                    self._unsettled[key] = self._clock()
+                    self._unsettled[key] = max(sent, self._unsettled.get(key, sent))
             raise
-        data = (answer.get("Response") or {}).get("Data") if isinstance(
-            answer.get("Response"), dict) else None
+        inner = answer.get("Response")
+        data = inner.get("Data") if isinstance(inner, dict) else None
         if isinstance(data, dict) and isinstance(data.get("Ids"), list):
             ids = [record_id(v) for v in data["Ids"]]
             if len(ids) != len(students) or not all(ids):
                 raise AmbiguousError(f"{SERVICE}返回的 Id 数量与发送的学生数不一致，正在核对",
                                      code="partial")
             return [Succeeded(i) for i in ids]
-        return [Succeeded("") for _ in students]  # accepted: the flow answered a status only
+        # No card Ids: the answer proves nothing ({"code": 0}, {} or any other object). Not a
+        # card Id: the runner verifies each record by reading it back (module doc).
+        return [Succeeded("") for _ in students]
 
     def _settle(self, key: str, action: Action, nos: list[str]) -> dict[int, RecordResult]:
         """After an unanswered call of this chunk: wait until the flow must have finished, then

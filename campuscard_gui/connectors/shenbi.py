@@ -2,32 +2,40 @@
 
 Students and cards are two objects of one 应用. A card record's ``studentInfo`` links it to
 its student — by the student's record Id (a relation field, the seed's "学生对象的业务ID") or
-by the 学号, per ``student_link``. A student with several card records has the newest as
-current.
+by the 学号, per ``student_link``. 神笔 does not refuse a second card record for a student, so a
+student may have several: the current one is ``core.cards.current_card`` (the earliest live
+card by CreatedTime then Id, else the newest record), and the runner removes the other live
+ones (``read_card_records``, ``remove_cards``: set to 注销 or deleted, per ``remove_mode``).
 
 Writes, in the seed's shapes: 开通 is a batch create with a field-key list and rows of values
-in that order — ``[studentInfo, openTime, amount, status]`` → ``[<student>, <now ms>, 0,
-["正常"]]``; 冻结/解冻/注销 update the card records by Id (the Ids come from the listing).
+in that order — ``[studentInfo, openTime, amount, status]`` → ``[<student>, <open time ms>,
+0, ["正常"]]``; 冻结/解冻/注销 update the card records by Id (the Ids come from the listing).
 
 神笔 has no idempotency key and no unique constraint we can rely on, so a create that got no
-answer (timeout, dropped connection) could still be applied later: before any of its records
-is sent again, the connector waits until ``settle_s`` after that send and reads the cards back
-itself; a record whose card has appeared meanwhile is reported as opened, and only the rest
-is sent (the runner has already read back once; this second look closes the window in which a
-late request lands between its read-back and its resend).
+answer (timeout, dropped connection) could still be applied later. The runner waits
+``settle_s`` after the journal's send time before it reads such a chunk back (after a restart
+too) and re-plans; within one run the connector also remembers when it sent the chunk and,
+before any of its records is sent again, waits until ``settle_s`` after that send (already
+over when the runner has waited) and reads every card record of them once more: a record
+whose card appeared meanwhile is not sent — ``Succeeded`` with the card when its open time is
+the chunk's (ours, landed late), ``Skipped(OPENED_BY_OTHER)`` when it is someone else's, as
+the runner's own read-back decides. This second look closes the window in which a late
+request lands between the runner's read-back and its resend.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from ..core.cards import LIVE, survivor
 from ..core.errors import AmbiguousError, ConnectorError, FatalError, RetryableError
 from ..core.model import Card, CardStatus, StudentRow
-from ..core.outcomes import Failed, Succeeded
+from ..core.outcomes import Failed, Skipped, SkipReason, Succeeded
 from .base import CardCreate, CardUpdate, Consistency, Limits, ListProgress, RecordResult
 from .common import FIELD_NAMES, PagedProgress, check_batch_size, chunked, status_label
 from .http import ClientFactory
@@ -40,16 +48,19 @@ from .shenbi_records import (
     ShenbiOptions,
     by_student,
     card_of,
+    current_by,
     id_of,
     link_of,
-    newest_by,
     record_id,
     text_of,
+    value_of,
 )
 
 __all__ = ["ShenbiConnector"]
 
-_LIVE = (CardStatus.ACTIVE, CardStatus.FROZEN)
+log = logging.getLogger(__name__)
+
+_NO_SUCH_ACTION = ("InvalidAction", "ActionOffline", "UnsupportedOperation")
 _AREA_TEXT = {
     "network": "网络连接失败", "key": "AK（SecretId）有误", "signature": "签名有误",
     "clock": "本机时钟不准", "permission": "权限不足", "app": "应用不存在",
@@ -87,7 +98,8 @@ class ShenbiConnector:
         # before each chunk, converges duplicates (read_card_records, remove_cards) and waits
         # settle_s after an unanswered send — from the journal's send time, across restarts.
         # Open times are kept as the ms we send.
-        self.consistency = Consistency(settle_s=opts.settle_s, open_time_resolution_ms=1)
+        self.consistency = Consistency(conditional_updates=False, one_card_per_student=False,
+                                       settle_s=opts.settle_s, open_time_resolution_ms=1)
         self.list_warnings: list[str] = []
         self._api = ShenbiApi(opts, secret_id, secret_key, client_factory=client_factory,
                               clock=clock, wall=wall, sleep=sleep)
@@ -97,7 +109,9 @@ class ShenbiConnector:
         self._lock = threading.Lock()
         self._record_of: dict[str, str] = {}  # 学号 -> student record Id
         self._number_of: dict[str, str] = {}  # student record Id -> 学号
-        self._unsettled: dict[str, float] = {}  # chunk key -> clock() of an unanswered write
+        # chunk key -> clock() when a write of it that got no answer was sent (this run only)
+        self._unsettled: dict[str, float] = {}
+        self._whole_cards = False  # card reads ask for whole records (see _card_fields)
 
     def __repr__(self) -> str:
         o = self.options
@@ -133,6 +147,35 @@ class ShenbiConnector:
         return RecordReader(SERVICE, text_of, id_of,
                             lambda rec, fields: card_of(rec, fields, student_of(rec)))
 
+    def _card_fields(self) -> list[str]:
+        """The card fields read, with CreatedTime (the survivor rule orders a student's cards
+        by it) and UpdatedTime; [] — whole records, "[] means all fields" [DOC] — once an
+        answer left CreatedTime out or refused a system field in Fields ([UNKNOWN] whether
+        Fields may name one)."""
+        with self._lock:
+            if self._whole_cards:
+                return []
+        return [*self.fields.card_fields(), "CreatedTime", "UpdatedTime"]
+
+    def _cards_matching(self, flt: Mapping[str, Any] | None,
+                        on_page: Callable[[int, int | None], None] | None = None
+                        ) -> list[Record]:
+        """Card records matching ``flt`` (None: all), each with its CreatedTime."""
+        fields = self._card_fields()
+        entity = self.options.cards_object
+        try:
+            records = self._api.all_records(entity, fields, flt, on_page)
+            if not fields or all(value_of(r, "CreatedTime") is not None for r in records):
+                return records
+        except ShenbiRejected as exc:
+            if not fields or not exc.scode.startswith("InvalidParameterValue"):
+                raise
+        log.warning("shenbi: CreatedTime did not come with the card fields asked for; "
+                    "reading whole card records from now on")
+        with self._lock:
+            self._whole_cards = True
+        return self._api.all_records(entity, [], flt)
+
     def list_rows(self, progress: ListProgress | None = None) -> list[StudentRow]:
         """All students joined with their current card; both objects are paged at once."""
         opts = self.options
@@ -140,13 +183,12 @@ class ShenbiConnector:
         with ThreadPoolExecutor(2, thread_name_prefix="campuscard-shenbi-list") as pool:
             students = pool.submit(self._api.all_records, opts.students_object,
                                    self.fields.student_fields(), None, paged.source("students"))
-            cards = pool.submit(self._api.all_records, opts.cards_object, self.fields.card_fields(),
-                                None, paged.source("cards"))
+            cards = pool.submit(self._cards_matching, None, paged.source("cards"))
             student_records = students.result()
             self._remember(student_records)
             with self._lock:
                 numbers = dict(self._number_of)
-            current = newest_by(cards.result(), numbers, self.fields, opts.student_link)
+            current = current_by(cards.result(), numbers, self.fields, opts.student_link)
         rows, warnings = join_rows(student_records, current, self.fields, self._reader())
         self.list_warnings = warnings
         return rows
@@ -190,8 +232,7 @@ class ShenbiConnector:
             numbers, links = {}, list(student_nos)
 
         def part(values: list[str]) -> list[Record]:
-            return self._api.all_records(self.options.cards_object, self.fields.card_fields(),
-                                         self._or(fm.card_student, values))
+            return self._cards_matching(self._or(fm.card_student, values))
 
         records = chunked(links, self.options.or_max, part, self.options.concurrency,
                           "campuscard-shenbi-read")
@@ -201,8 +242,8 @@ class ShenbiConnector:
         wanted = [no for no in dict.fromkeys(student_nos) if no]
         records, numbers = self._card_records(wanted)
         wanted_set = set(wanted)
-        current = {no: rec for no, rec in newest_by(records, numbers, self.fields,
-                                                    self.options.student_link).items()
+        current = {no: rec for no, rec in current_by(records, numbers, self.fields,
+                                                     self.options.student_link).items()
                    if no in wanted_set}
         return cards_of(current, self.fields, self._reader(numbers))
 
@@ -224,41 +265,94 @@ class ShenbiConnector:
         return found
 
     def remove_cards(self, cards: Sequence[Card]) -> list[RecordResult]:
-        """Set duplicate card records to 注销 by Id (the batch update the seed shows; a batch
-        delete is [UNKNOWN] in the spec). A card already gone counts as removed."""
-        label = status_label(self.fields, CardStatus.CANCELLED)
-        results: list[RecordResult] = []
+        """Remove duplicate card records per ``remove_mode``: "cancel" (default) sets them to
+        注销 with the batch update by Id; "delete" deletes them with ``action_delete`` (a batch
+        delete is [UNKNOWN] in the spec). Each call is read back by Id: a card that is gone or
+        no longer live is Succeeded — whoever removed it (another writer may have been first) —
+        one still live is Failed. Both are safe to repeat: a call without an answer raises,
+        and the runner sends it again."""
+        ids = list(dict.fromkeys(c.card_id for c in cards if c.card_id))
+        done: dict[str, RecordResult] = {}
         step = self.options.batch_size
-        for start in range(0, len(cards), step):
-            part = list(cards[start:start + step])
-            done = self._update([CardUpdate(c.student_no, c.card_id) for c in part], label, "",
-                                again=True)
-            results.extend(Succeeded(c.card_id) if isinstance(r, Succeeded)
-                           or (isinstance(r, Failed) and r.code == "ResourceNotFound.Record")
-                           else r for c, r in zip(part, done, strict=True))
-        return results
+        for start in range(0, len(ids), step):
+            part = ids[start:start + step]
+            done.update(zip(part, self._remove(part), strict=True))
+        return [done[c.card_id] if c.card_id
+                else Failed("bad_request", "卡记录编号为空，无法删除") for c in cards]
+
+    def _remove(self, ids: list[str]) -> list[RecordResult]:
+        try:
+            self._remove_call(ids)
+        except ShenbiRejected as exc:
+            if exc.scode != "ResourceNotFound.Record":
+                raise
+            # some are gone already (removed by another writer): the live rest once more
+            left = [i for i, rec in self._by_id(ids).items() if self._live_or_unknown(rec)]
+            if left:
+                self._remove_call(left)
+        found = self._by_id(ids)
+        return [self._removal(ident, found.get(ident)) for ident in ids]
+
+    def _remove_call(self, ids: list[str]) -> None:
+        o = self.options
+        if o.remove_mode == "cancel":
+            label = status_label(self.fields, CardStatus.CANCELLED)
+            self._api.call(o.action_update, self._api.body(o.cards_object, **{
+                o.key_ids: ids, o.key_fields: [self.fields.card_status],
+                o.key_values: [[[label]] for _ in ids]}), write=True)
+            return
+        try:
+            self._api.call(o.action_delete, self._api.body(o.cards_object, **{o.key_ids: ids}),
+                           write=True)
+        except ShenbiRejected as exc:
+            if exc.scode.split(".", 1)[0] not in _NO_SUCH_ACTION:
+                raise
+            raise FatalError(
+                f"神笔不支持删除卡记录（接口 {o.action_delete}）：请把配置中的 remove_mode 改为 "
+                f"cancel（把多余的卡设为注销）。{exc.message}", code=exc.scode) from None
+
+    def _live_or_unknown(self, rec: Record) -> bool:
+        card = card_of(rec, self.fields, "")
+        return card is None or card.status in LIVE
+
+    def _removal(self, ident: str, rec: Record | None) -> RecordResult:
+        """What the read-back by Id shows of a card we removed."""
+        if rec is None:
+            return Succeeded(ident)
+        card = card_of(rec, self.fields, "")
+        if card is None:
+            return Failed("label", f"卡记录 {ident} 的状态“{text_of(rec, self.fields.card_status)}”"
+                                   "不在字段对应的卡状态选项中，无法判断是否已移除")
+        if card.status in LIVE:
+            what = "设为注销" if self.options.remove_mode == "cancel" else "删除"
+            return Failed("not_removed", f"卡记录 {ident} 未能{what}，仍然有效")
+        return Succeeded(ident)
 
     # -- writes ----------------------------------------------------------------------------
 
-    def _settle(self, key: str, nos: list[str]) -> dict[str, Card]:
-        """After an unanswered write of this chunk: wait until it can no longer land, then
-        read the cards back (see the module doc). {} when there was none."""
+    def _settle(self, key: str) -> bool:
+        """Whether a write of this chunk got no answer earlier in this run; if so, wait until
+        ``settle_s`` after it was sent (see the module doc)."""
         with self._lock:
             at = self._unsettled.get(key) if key else None
         if at is None:
-            return {}
+            return False
         wait = at + self.options.settle_s - self._clock()
         if wait > 0:
             self._sleep(wait)
-        cards = self.read_cards(nos)
-        with self._lock:
-            self._unsettled.pop(key, None)
-        return cards
+        return True
 
-    def _sent_unanswered(self, key: str, exc: AmbiguousError) -> None:
-        if key and _unanswered(exc):
-            with self._lock:
-                self._unsettled[key] = self._clock()
+    def _call_write(self, action: str, body: Mapping[str, Any], key: str) -> dict[str, Any]:
+        """A write; when it gets no answer at all, remember when it was sent (``_settle``)."""
+        sent: list[float] = []
+        try:
+            return self._api.call(action, body, write=True,
+                                  on_send=lambda: sent.append(self._clock()))
+        except AmbiguousError as exc:
+            if key and sent and _unanswered(exc):
+                with self._lock:
+                    self._unsettled[key] = max(sent[-1], self._unsettled.get(key, sent[-1]))
+            raise
 
     def create_cards(self, items: Sequence[CardCreate], status: CardStatus,
                      idempotency_key: str) -> list[RecordResult]:
@@ -268,17 +362,33 @@ class ShenbiConnector:
         check_batch_size(len(items), self.options.batch_size)
         label = status_label(self.fields, status)
         results: dict[int, RecordResult] = {}
-        landed = self._settle(idempotency_key, [it.student_no for it in items])
-        for i, it in enumerate(items):
-            card = landed.get(it.student_no)
-            if card is not None and card.status in _LIVE:
-                results[i] = Succeeded(card.card_id)
+        if self._settle(idempotency_key):
+            results = self._landed(items)
+            with self._lock:
+                self._unsettled.pop(idempotency_key, None)
         todo = [i for i in range(len(items)) if i not in results]
         if todo:
             for i, new_id in zip(todo, self._create([items[i] for i in todo], label,
                                                     idempotency_key), strict=True):
                 results[i] = Succeeded(new_id)
         return [results[i] for i in range(len(items))]
+
+    def _landed(self, items: Sequence[CardCreate]) -> dict[int, RecordResult]:
+        """Position -> outcome for the items whose student has a live card now: ours (its open
+        time is the item's, or cannot be told) or someone else's."""
+        records = self.read_card_records([it.student_no for it in items])
+        found: dict[int, RecordResult] = {}
+        for i, it in enumerate(items):
+            live = [c for c in records.get(it.student_no, []) if c.status in LIVE]
+            mine = survivor(c for c in live if not it.open_time or c.open_time is None
+                            or c.open_time == it.open_time)
+            if mine is not None:
+                found[i] = Succeeded(mine.card_id)
+            elif live:
+                kept = survivor(live)
+                assert kept is not None
+                found[i] = Skipped(SkipReason.OPENED_BY_OTHER, kept.card_id)
+        return found
 
     def _create(self, items: list[CardCreate], label: str, key: str) -> list[str]:
         o = self.options
@@ -290,11 +400,7 @@ class ShenbiConnector:
                            fm.card_status],
             o.key_values: [[link, it.open_time or now, 0, [label]]
                            for it, link in zip(items, links, strict=True)]})
-        try:
-            data = self._api.call(o.action_create, body, write=True)
-        except AmbiguousError as exc:
-            self._sent_unanswered(key, exc)
-            raise
+        data = self._call_write(o.action_create, body, key)
         return _ids(data.get(o.key_ids, data.get("Ids")), len(items))
 
     def _links(self, items: list[CardCreate]) -> list[str | int]:
@@ -319,7 +425,9 @@ class ShenbiConnector:
             return []
         check_batch_size(len(items), self.options.batch_size)
         label = status_label(self.fields, status)
-        self._settle(idempotency_key, [])
+        if self._settle(idempotency_key):  # the same status again: nothing to read first
+            with self._lock:
+                self._unsettled.pop(idempotency_key, None)
         return self._update(list(items), label, idempotency_key, again=True)
 
     def _update(self, items: list[CardUpdate], label: str, key: str,
@@ -330,14 +438,11 @@ class ShenbiConnector:
             o.key_ids: ids, o.key_fields: [self.fields.card_status],
             o.key_values: [[[label]] for _ in items]})
         try:
-            data = self._api.call(o.action_update, body, write=True)
-        except AmbiguousError as exc:
-            self._sent_unanswered(key, exc)
-            raise
+            data = self._call_write(o.action_update, body, key)
         except ShenbiRejected as exc:
             if exc.scode != "ResourceNotFound.Record" or not again:
                 raise
-            present = self._existing(ids)
+            present = self._by_id(ids)
             results: dict[int, RecordResult] = {}
             retry = []
             for i, it in enumerate(items):
@@ -352,7 +457,8 @@ class ShenbiConnector:
         _ids(data.get(o.key_ids, data.get("Ids")), len(items))
         return [Succeeded(it.card_id) for it in items]
 
-    def _existing(self, ids: list[str]) -> set[str]:
+    def _by_id(self, ids: list[str]) -> dict[str, Record]:
+        """Card records by Id (their status only); Ids that name no record are absent."""
         o = self.options
         body = {o.key_app: o.app_code, o.key_entity: o.cards_object, o.key_ids: ids,
                 o.key_fields: [self.fields.card_status]}
@@ -360,7 +466,7 @@ class ShenbiConnector:
         records = data.get("EntityRecordSet", data.get("EntityRecord", []))
         if not isinstance(records, list):
             raise RetryableError(f"{SERVICE}的应答缺少记录列表", code="malformed")
-        return {id_of(r) for r in records if isinstance(r, dict)}
+        return {id_of(r): r for r in records if isinstance(r, dict) and id_of(r)}
 
     # -- the connection test ---------------------------------------------------------------
 

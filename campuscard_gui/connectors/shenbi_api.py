@@ -75,11 +75,15 @@ class ShenbiApi:
     def close(self) -> None:
         self._client.close()
 
-    def call(self, action: str, body: Mapping[str, Any], *, write: bool) -> dict[str, Any]:
-        """One signed call: the envelope's ``Data`` (an object), or a ConnectorError."""
+    def call(self, action: str, body: Mapping[str, Any], *, write: bool,
+             on_send: Callable[[], None] | None = None) -> dict[str, Any]:
+        """One signed call: the envelope's ``Data`` (an object), or a ConnectorError.
+        ``on_send`` is called just before the request goes out (after pacing)."""
         content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
         headers = {"Content-Type": "application/json", "X-TC-Action": action}
         self._rate.acquire("")  # last before sending: the slot is the send time
+        if on_send is not None:
+            on_send()
         failure: ConnectorError | None = None
         try:
             response = self._client.post(f"metadata/{action}", content=content,

@@ -30,6 +30,7 @@ from .jiandaoyun_records import decimal_of, ms_of
 Record = Mapping[str, Any]
 SERVICE = "神笔"
 LINK_MODES = ("record_id", "student_no")
+REMOVE_MODES = ("cancel", "delete")
 _KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
 _WORD = re.compile(r"^[A-Za-z][A-Za-z0-9_.]{0,63}$")
 
@@ -54,6 +55,11 @@ class ShenbiOptions:
     action_get: str = "DescribeEntityRecordsById"  # [DOC] §4.1
     action_create: str = "CreateEntityRecords"  # [INFER]
     action_update: str = "ModifyEntityRecords"  # [INFER]
+    # How a duplicate card record (core.cards.duplicates) is removed: "cancel" sets it to 注销
+    # with the batch update above; "delete" uses action_delete with the Ids under key_ids.
+    # [UNKNOWN] whether the OpenAPI has a batch delete (§4.3 only shows the Web SDK's).
+    remove_mode: str = "cancel"
+    action_delete: str = "DeleteEntityRecords"  # [INFER] in the style of the others
     key_app: str = "AppCode"  # [INFER] body key names
     key_entity: str = "Entity"  # [DOC]
     key_fields: str = "Fields"  # [DOC]
@@ -97,6 +103,9 @@ class ShenbiOptions:
         link = options.get("student_link", "record_id")
         if link not in LINK_MODES:
             raise ConfigError("神笔配置“student_link”只能是 record_id 或 student_no")
+        remove = options.get("remove_mode", "cancel")
+        if remove not in REMOVE_MODES:
+            raise ConfigError("神笔配置“remove_mode”只能是 cancel（设为注销）或 delete（删除）")
         students, cards = text("students_object", None, _KEY), text("cards_object", None, _KEY)
         if students == cards:
             raise ConfigError("神笔的学生对象和一卡通对象不能是同一个对象")
@@ -111,8 +120,10 @@ class ShenbiOptions:
             service=text("service", str(d["service"].default), _WORD),
             version=text("version", str(d["version"].default)),
             region=str(options.get("region") or "").strip(),
+            remove_mode=str(remove),
             **{k: text(k, str(d[k].default), _WORD) for k in (
-                "action_query", "action_get", "action_create", "action_update", "key_app",
+                "action_query", "action_get", "action_create", "action_update",
+                "action_delete", "key_app",
                 "key_entity", "key_fields", "key_values", "key_ids", "key_filter")},
             batch_size=int(number("batch_size", 100, 1, 1000)),
             page_size=int(number("page_size", 200, 1, 1000)),
@@ -226,8 +237,8 @@ def by_student(records: Iterable[Record], student_of: Mapping[str, str] | None,
     return out
 
 
-def newest_by(records: Iterable[Record], student_of: Mapping[str, str] | None,
-              fm: FieldMap, link_mode: str) -> dict[str, Record]:
+def current_by(records: Iterable[Record], student_of: Mapping[str, str] | None,
+               fm: FieldMap, link_mode: str) -> dict[str, Record]:
     """学号 -> the student's current card record (``core.cards.current_card``: the earliest
     live one by CreatedTime then Id, else the newest). A student with a record whose status
     label is not mapped gets that record, so that the caller refuses to guess."""

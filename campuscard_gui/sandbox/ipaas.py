@@ -9,16 +9,21 @@ same validation, batch cap and rate limit; these inner calls are not counted as 
   status], one row ``[studentID, now ms, 0, ["正常"]]`` per student;
 - freeze/unfreeze/cancel: DescribeEntityRecords on the cards object (studentInfo EQ each
   student, OR'd in groups of the Children cap), then ModifyEntityRecords of each student's
-  newest card (largest Id) with status set to the action's label.
+  current card with status set to the action's label. The current card is the one
+  ``core.cards.current_card`` names: the earliest live (正常/冻结) card by (CreatedTime, Id),
+  else the newest record — so a newer duplicate set to 注销 is never brought back.
 
 Rows go to 神笔 in chunks of its batch cap, in studentRecords order. With ``gateway_atomic``
 a gateway call's inner calls stand or fall together; without it, chunks before a failing one
 stay written. A student without a card fails an update call with ResourceNotFound.Record.
 
 Answers: the gateway's own refusals are HTTP 401/404/400 ``{"code", "message"}``. The flow's
-answer, in "result" mode, is 神笔's envelope (``{"Response": {"Data": {"Ids": [...]}}}``, Ids in
-studentRecords order, or the error); in "status" mode HTTP 200 ``{"code": 0, "message":
-"success"}`` or ``{"code": 429|404|400|500, "message": "<神笔 Code>: <Message>"}``.
+answer (``gateway_answer``), in "result" mode, is 神笔's envelope (``{"Response": {"Data":
+{"Ids": [...]}}}``, Ids in studentRecords order, or the error); in "status" mode HTTP 200
+``{"code": 0, "message": "success"}`` or ``{"code": 429|404|400|500, "message": "<神笔 Code>:
+<Message>"}``; in "empty" mode HTTP 200 ``{}`` once the flow has written (an error as in
+"result" mode); in "empty_noop" mode HTTP 200 ``{}`` and nothing is written at all — an answer
+that proves nothing, for the runner's read-back to catch.
 """
 
 from __future__ import annotations
@@ -142,7 +147,10 @@ class IpaasGateway:
         return self._answer(result)
 
     def _answer(self, result: list[int] | ShenbiError) -> Response:
-        if self.settings.gateway_answer == "status":
+        mode = self.settings.gateway_answer
+        if mode == "empty_noop" or (mode == "empty" and not isinstance(result, ShenbiError)):
+            return JSONResponse({})
+        if mode == "status":
             if isinstance(result, ShenbiError):
                 return JSONResponse({"code": status_code_of(result),
                                      "message": f"{result.code}: {result.message}"})
@@ -154,7 +162,10 @@ class IpaasGateway:
     # ------------------------------------------------------------------ the flow
 
     def _flow(self, action: str, students: list[int]) -> list[int] | ShenbiError:
-        """Run the flow: the Ids written, in studentRecords order, or the error it ended on."""
+        """Run the flow: the Ids written, in studentRecords order, or the error it ended on
+        (nothing at all in "empty_noop" mode)."""
+        if self.settings.gateway_answer == "empty_noop":
+            return []
         label = self.settings.gateway_labels[action]
         try:
             with self.store.transaction() if self.settings.gateway_atomic else nullcontext():
@@ -162,7 +173,7 @@ class IpaasGateway:
                     now = self.store.now_ms()
                     rows = [[str(sid), now, 0, [label]] for sid in students]
                     return self._chunks("CreateEntityRecords", rows, None)
-                cards = self._newest_cards(students)
+                cards = self._current_cards(students)
                 return self._chunks("ModifyEntityRecords", [[[label]] for _ in cards], cards)
         except ShenbiError as exc:
             return exc
@@ -188,12 +199,19 @@ class IpaasGateway:
             out += [int(i) for i in data["Ids"]]
         return out
 
-    def _newest_cards(self, students: list[int]) -> list[int]:
+    def _current_cards(self, students: list[int]) -> list[int]:
+        """Each student's current card (module doc), in ``students`` order."""
         s = self.settings
         wanted = list(dict.fromkeys(students))
-        newest: dict[int, int] = {}
-        field_key = "StudentInfo" if s.capitalize_field_keys else "studentInfo"
-        value_key = "Value" if s.value_key_case == "upper" else "value"
+        cards: dict[int, list[tuple[bool, int, int]]] = {}  # student -> (live, created, Id)
+        labels = s.gateway_labels
+        live = {labels["open"], labels["unfreeze"], labels["freeze"]}
+
+        def cell(rec: dict[str, Any], key: str, part: str) -> Any:
+            key = key[:1].upper() + key[1:] if s.capitalize_field_keys else key
+            part = part if s.value_key_case == "upper" else part[:1].lower() + part[1:]
+            return rec["FieldValue"][key][part]
+
         for start in range(0, len(wanted), s.children_max):
             group = wanted[start:start + s.children_max]
             where = {"Connector": "OR", "Children": [
@@ -201,18 +219,24 @@ class IpaasGateway:
             offset, total = 0, 1
             while offset < total:
                 data = self._call("DescribeEntityRecords", {
-                    "Fields": ["studentInfo"], "Filter": where, "Limit": s.limit_max,
-                    "Offset": offset})
+                    "Fields": ["studentInfo", "status", "CreatedTime"], "Filter": where,
+                    "Limit": s.limit_max, "Offset": offset})
                 total = int(data["TotalCount"])
                 for rec in data["EntityRecordSet"]:
-                    student = parse_id(rec["FieldValue"][field_key][value_key])
-                    card = int(rec["Id"])
-                    if student is not None and card > newest.get(student, 0):
-                        newest[student] = card
+                    student = parse_id(cell(rec, "studentInfo", "Value"))
+                    shown = cell(rec, "status", "DisplayValue")
+                    if student is not None:
+                        cards.setdefault(student, []).append(
+                            (bool(shown) and shown[0] in live,
+                             int(cell(rec, "CreatedTime", "Value")), int(rec["Id"])))
                 offset += s.limit_max
+        current: dict[int, int] = {}
+        for student, found in cards.items():
+            alive = [(created, rid) for is_live, created, rid in found if is_live]
+            current[student] = (min(alive) if alive else max(
+                (created, rid) for _live, created, rid in found))[1]
         for i, sid in enumerate(students):
-            if sid not in newest:
+            if sid not in current:
                 raise ShenbiError("ResourceNotFound.Record",
                                   f"studentRecords[{i}]：学生 {sid} 没有一卡通记录")
-        return [newest[sid] for sid in students]
-
+        return [current[sid] for sid in students]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 # Endpoint names as Control knows them: the action for 神笔 calls, "ipaas/gateway" for the
 # gateway. The writes are where faults go by default.
 READ_ACTIONS = frozenset({"DescribeEntityRecords", "DescribeEntityRecordsById"})
-WRITE_ACTIONS = frozenset({"CreateEntityRecords", "ModifyEntityRecords"})
+WRITE_ACTIONS = frozenset({"CreateEntityRecords", "ModifyEntityRecords", "DeleteEntityRecords"})
 ACTIONS = READ_ACTIONS | WRITE_ACTIONS
 GATEWAY_ENDPOINT = "ipaas/gateway"
 WRITE_ENDPOINTS = WRITE_ACTIONS | {GATEWAY_ENDPOINT}
@@ -45,7 +45,7 @@ class ShenbiSettings:
     # -- limits
     rate_per_second: int = 20  # [INFER] per SecretId, all actions together
     rate_window_s: float = 1.0  # sliding window of this length
-    batch_max: int = 100  # [INFER] rows per Create/ModifyEntityRecords; more: LimitExceeded
+    batch_max: int = 100  # [INFER] rows per Create/Modify/DeleteEntityRecords; more: LimitExceeded
     by_id_max: int = 1000  # [DOC] Ids per DescribeEntityRecordsById
     limit_max: int = 200  # [INFER] DescribeEntityRecords Limit
     limit_default: int = 10  # [INFER] Limit when the body has none
@@ -70,7 +70,9 @@ class ShenbiSettings:
     gateway_token: str | None = None  # None: a random token; "": no token is checked
     gateway_token_header: str = "X-Gateway-Token"
     gateway_chunk_max: int = 200  # studentRecords per call; more: HTTP 400
-    gateway_answer: str = "result"  # "result": 神笔's answer passed through; "status": code 0
+    # "result": 神笔's answer passed through; "status": {"code": 0, …}; "empty": {} after the
+    # flow ran (written); "empty_noop": {} and nothing written (a flow that does nothing)
+    gateway_answer: str = "result"
     # True: the flow's 神笔 calls for one gateway call stand or fall together
     gateway_atomic: bool = True
     gateway_labels: dict[str, str] = field(default_factory=_gateway_labels)
@@ -80,7 +82,8 @@ class ShenbiSettings:
             "value_key_case": ("upper", "lower"), "enum_value": ("codes", "labels"),
             "fault_5xx": ("envelope", "http", "either"),
             "timeout_apply": ("after", "before", "never"), "fault_scope": ("writes", "all"),
-            "drop_mode": ("close", "reset"), "gateway_answer": ("result", "status"),
+            "drop_mode": ("close", "reset"),
+            "gateway_answer": ("result", "status", "empty", "empty_noop"),
         }
         for name, allowed in choices.items():
             if getattr(self, name) not in allowed:

@@ -1,6 +1,9 @@
 """The 神笔 emulator's tenant: one app with a students object and a cards object, in memory.
 
-Record Ids are 19-digit snowflake-like numbers above 2**53, one sequence for the whole tenant.
+Record Ids are 19-digit snowflake-like numbers above 2**53, one sequence for the whole tenant,
+so a later record has a larger Id; its CreatedTime (ms, the server's clock) never goes back
+either: a student's card records are in the same order by (CreatedTime, Id) for every reader
+(core.cards).
 Every write call runs in :meth:`ShenbiStore.transaction` (undo.py: a log of replaced records, put
 back newest first if anything raises; a nested transaction rolls back only its own part), so
 a call is all-or-nothing unless ``atomic_writes`` is off, in which case the rows before the
@@ -47,6 +50,7 @@ class ShenbiStore(UndoLog[Table, Rec]):
         super().__init__()
         self.settings = settings
         self.next_id = FIRST_ID
+        self._last_created = 0  # CreatedTime of the last record made through the API
         s = settings
         self.students = Table(student_entity(s.students_object))
         self.cards = Table(card_entity(s.cards_object, s.students_object))
@@ -74,6 +78,11 @@ class ShenbiStore(UndoLog[Table, Rec]):
 
     def now_ms(self) -> int:
         return int(self.settings.clock() * 1000)
+
+    def _created_ms(self) -> int:
+        """Now, for a new record: never before the last one made (a clock stepped back)."""
+        self._last_created = max(self.now_ms(), self._last_created)
+        return self._last_created
 
     # ------------------------------------------------------------------ plumbing
 
@@ -245,7 +254,7 @@ class ShenbiStore(UndoLog[Table, Rec]):
             table = self.table(entity)
             keys = self._write_fields(table, fields)
             rows = self._rows(values, len(keys), "新建")
-            now = self.now_ms()
+            now = self._created_ms()
             if self.settings.atomic_writes:  # every row is checked before any is written
                 converted = [self._convert_row(table, keys, r, i) for i, r in enumerate(rows)]
                 with self.transaction():
@@ -294,6 +303,34 @@ class ShenbiStore(UndoLog[Table, Rec]):
                 with _written_so_far(i):
                     planned_one = change(i, rid, row)
                 apply(*planned_one)
+            return ids
+
+    def delete(self, entity: Any, raw_ids: Any) -> list[int]:
+        """Delete records by Id. An Id that names no record is ResourceNotFound.Record (the
+        whole call, with ``atomic_writes``; else the ones before it stay deleted)."""
+        with self._lock:
+            table = self.table(entity)
+            ids = parse_ids(raw_ids, self.settings.batch_max, "删除")
+            if len(set(ids)) != len(ids):
+                dup = next(i for i, n in Counter(ids).items() if n > 1)
+                raise ShenbiError("InvalidParameterValue", f"Ids 中记录 {dup} 重复")
+
+            def check(i: int, rid: int) -> None:
+                if rid not in table.rows:
+                    raise ShenbiError("ResourceNotFound.Record",
+                                      f"Ids[{i}]：{table.entity.key} 记录 {rid} 不存在")
+
+            if self.settings.atomic_writes:
+                for i, rid in enumerate(ids):
+                    check(i, rid)
+                with self.transaction():
+                    for rid in ids:
+                        self._put(table, rid, None)
+                return ids
+            for i, rid in enumerate(ids):
+                with _written_so_far(i):
+                    check(i, rid)
+                self._put(table, rid, None)
             return ids
 
     # ------------------------------------------------------------------ peeks (Control, gateway)

@@ -80,7 +80,7 @@ def test_open_writes_through_shenbi_in_result_mode(sb: SandboxInfo, c: Shenbi):
     assert sb.control.cards_by_student()[SCHOOL.students[1].student_no] == 2
 
 
-def test_updates_find_each_students_newest_card(sb: SandboxInfo, c: Shenbi):
+def test_updates_find_each_students_current_card(sb: SandboxInfo, c: Shenbi):
     first = result(call(sb, "open", [sid(0), sid(1)]))["Data"]["Ids"]
     result(call(sb, "cancel", [sid(0)]))
     again = result(call(sb, "open", [sid(0)]))["Data"]["Ids"]
@@ -90,6 +90,21 @@ def test_updates_find_each_students_newest_card(sb: SandboxInfo, c: Shenbi):
     assert statuses(c) == {no0: ["注销", "冻结"], no1: ["冻结"]}
     result(call(sb, "unfreeze", [sid(0)]))
     assert statuses(c)[no0] == ["注销", "正常"]
+
+
+def test_updates_keep_to_the_earliest_live_card_not_a_newer_cancelled_duplicate(
+        sb: SandboxInfo, c: Shenbi):
+    """Two cards were opened for a student at once and the newer one was set to 注销 as a
+    duplicate: the flow's 冻结 goes to the live one (core.cards.current_card), never brings
+    the cancelled one back; with no live card left it goes to the newest record."""
+    kept, extra = result(call(sb, "open", [sid(0), sid(0)]))["Data"]["Ids"]
+    c.ok("ModifyEntityRecords", {"Entity": "card", "Ids": [extra], "Fields": ["status"],
+                                 "Values": [[["注销"]]]})
+    assert result(call(sb, "freeze", [sid(0)]))["Data"]["Ids"] == [kept]
+    no0 = SCHOOL.students[0].student_no
+    assert statuses(c) == {no0: ["冻结", "注销"]}
+    assert result(call(sb, "cancel", [sid(0)]))["Data"]["Ids"] == [kept]
+    assert result(call(sb, "cancel", [sid(0)]))["Data"]["Ids"] == [extra]  # none live: newest
 
 
 def test_a_student_without_a_card_fails_the_whole_update(sb: SandboxInfo, c: Shenbi):
@@ -169,6 +184,29 @@ def test_status_mode(sb: SandboxInfo):
     assert call(sb, "freeze", [sid(0)]).json()["code"] == 429
     sb.control.set_faults(["5xx"], 1.0)
     assert call(sb, "freeze", [sid(0)]).json()["code"] == 500
+
+
+@options(settings=ShenbiSettings(gateway_answer="empty"))
+def test_empty_mode_answers_an_empty_object_after_writing(sb: SandboxInfo, c: Shenbi):
+    r = call(sb, "open", [sid(0), sid(1)])
+    assert r.status_code == 200 and r.json() == {}
+    assert sb.control.cards_by_student() == {s.student_no: 1 for s in SCHOOL.students[:2]}
+    r = call(sb, "freeze", [sid(1)])
+    assert r.status_code == 200 and r.json() == {}
+    assert statuses(c)[SCHOOL.students[1].student_no] == ["冻结"]
+    out = result(call(sb, "freeze", [sid(5)]))  # a flow that failed still says so
+    assert out["Error"]["Code"] == "ResourceNotFound.Record"
+
+
+@options(settings=ShenbiSettings(gateway_answer="empty_noop"))
+def test_empty_noop_mode_answers_an_empty_object_and_writes_nothing(sb: SandboxInfo,
+                                                                    c: Shenbi):
+    for action, students in (("open", [sid(0), sid(1)]), ("freeze", [sid(5)])):
+        r = call(sb, action, students)
+        assert r.status_code == 200 and r.json() == {}
+    assert sb.control.cards_by_student() == {}
+    assert call(sb, "open", [sid(0)], token="wrong").status_code == 401  # still the gateway
+    assert sb.control.counters().requests["ipaas/gateway"] == 3
 
 
 @options(settings=ShenbiSettings(rate_per_second=3, rate_window_s=0.5))

@@ -93,7 +93,7 @@ def test_skew_service_and_version_are_settings(sb: SandboxInfo, c: Shenbi):
 def test_version_and_action(c: Shenbi):
     c.err("DescribeEntityRecords", LIST, "NoSuchVersion", version="2017-03-12")
     c.err("DescribeEntityRecords", LIST, "MissingParameter", drop=("x-tc-version",))
-    c.err("DeleteEntityRecords", LIST, "InvalidAction")
+    c.err("DestroyEntityRecords", LIST, "InvalidAction")
     c.err("DescribeEntityRecords", LIST, "InvalidAction", header_action="ModifyEntityRecords")
     c.err("DescribeEntityRecords", LIST, "MissingParameter", drop=("x-tc-action",),
           signed=("content-type", "host"))
@@ -410,6 +410,60 @@ def test_modify_by_id_is_all_or_nothing(sb: SandboxInfo, c: Shenbi):
     assert after[ids[0]]["UpdatedTime"]["Value"] > old["UpdatedTime"]["Value"]
 
 
+def test_delete_by_id_is_all_or_nothing(sb: SandboxInfo, c: Shenbi):
+    sid = c.student_ids(3)
+    ids = c.create_cards([card_row(s) for s in sid])
+    delete = "DeleteEntityRecords"
+    missing = "1458712091891999999"
+    assert missing in c.err(delete, {"Entity": "card", "Ids": [ids[0], missing]},
+                            "ResourceNotFound.Record")
+    c.err(delete, {"Entity": "card", "Ids": [ids[0], ids[0]]}, "InvalidParameterValue")
+    c.err(delete, {"Entity": "card"}, "MissingParameter")
+    c.err(delete, {"Entity": "card", "Ids": []}, "InvalidParameter")
+    c.err(delete, {"Entity": "card", "Ids": ids, "Fields": ["status"]}, "InvalidParameter")
+    c.err(delete, {"Entity": "cardz", "Ids": ids}, "ResourceNotFound.Entity")
+    c.err(delete, {"Entity": "card", "Ids": [ids[0]] * 101}, "LimitExceeded")
+    assert sb.control.cards_by_student() == {s.student_no: 1 for s in SCHOOL.students[:3]}
+    assert c.ok(delete, {"Entity": "card", "Ids": [ids[2], int(ids[0])]}) == {
+        "Ids": [ids[2], ids[0]]}
+    left = c.ok("DescribeEntityRecordsById", {"Entity": "card", "Ids": ids})
+    assert [r["Id"] for r in left["EntityRecordSet"]] == [ids[1]]
+    assert c.query("cards", Filter={"Connector": "AND", "Children": [
+        {"Field": "studentInfo", "Operator": "EQ", "Value": sid[0]}]})["TotalCount"] == 0
+    c.err(delete, {"Entity": "card", "Ids": [ids[0]]}, "ResourceNotFound.Record")  # gone
+    assert sb.control.cards_by_student() == {SCHOOL.students[1].student_no: 1}
+
+
+def test_delete_is_a_write_signed_paced_and_faulted_like_the_others(sb: SandboxInfo,
+                                                                     c: Shenbi):
+    ids = c.create_cards([card_row(c.student_ids(1)[0])])
+    body = {"Entity": "card", "Ids": ids}
+    c.err("DeleteEntityRecords", body, "AuthFailure.SignatureFailure", secret_key="wrong")
+    sb.control.set_faults(["5xx"], 1.0)  # writes are eligible by default
+    c.err("DeleteEntityRecords", body, "InternalError")
+    sb.control.set_faults(["ratelimit"], 1.0, endpoints=["DeleteEntityRecords"])
+    c.err("DeleteEntityRecords", body, "RequestLimitExceeded")
+    sb.control.clear_faults()
+    assert len(sb.control.cards_by_student()) == 1
+    c.ok("DeleteEntityRecords", body)
+    assert sb.control.cards_by_student() == {}
+    counts = sb.control.counters()
+    assert counts.requests["DeleteEntityRecords"] == 4 and counts.auth_failures == 1
+
+
+def test_created_time_and_ids_follow_creation_order(c: Shenbi):
+    """What the survivor rule (core.cards) orders a student's cards by: CreatedTime (ms)
+    first, then the Id — both grow with every record created, in one call and across calls."""
+    sid = c.student_ids(1)[0]
+    first = c.create_cards([card_row(sid), card_row(sid)])
+    second = c.create_cards([card_row(sid)])
+    recs = c.query("cards", Limit=10, Fields=["CreatedTime"])["EntityRecordSet"]
+    ranks = [(r["FieldValue"]["CreatedTime"]["Value"], int(r["Id"])) for r in recs]
+    assert [str(rid) for _t, rid in ranks] == first + second
+    assert all(isinstance(t, int) and abs(t - time.time() * 1000) < 60_000 for t, _ in ranks)
+    assert ranks == sorted(ranks) and len({rid for _t, rid in ranks}) == 3
+
+
 @options(settings=ShenbiSettings(atomic_writes=False))
 def test_non_atomic_writes_keep_the_rows_before_the_bad_one(sb: SandboxInfo, c: Shenbi):
     sid = c.student_ids(3)
@@ -419,6 +473,12 @@ def test_non_atomic_writes_keep_the_rows_before_the_bad_one(sb: SandboxInfo, c: 
         "InvalidParameterValue.Field")
     assert "Values[2]" in msg and "2 行已写入" in msg
     assert sb.control.cards_by_student() == {s.student_no: 1 for s in SCHOOL.students[:2]}
+    ids = [r["Id"] for r in c.query("cards", Limit=10)["EntityRecordSet"]]
+    msg = c.err("DeleteEntityRecords", {"Entity": "card", "Ids": [ids[0], "1458712091891999999",
+                                                                   ids[1]]},
+                "ResourceNotFound.Record")
+    assert "Ids[1]" in msg and "1 行已写入" in msg
+    assert sb.control.cards_by_student() == {SCHOOL.students[1].student_no: 1}
 
 
 def test_students_can_be_written_too(c: Shenbi):

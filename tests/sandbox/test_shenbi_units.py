@@ -14,7 +14,8 @@ from campuscard_gui.sandbox.shenbi_store import ShenbiStore
 
 @pytest.mark.parametrize("bad", [
     {"value_key_case": "camel"}, {"enum_value": "both"}, {"fault_5xx": "sometimes"},
-    {"gateway_answer": "all"}, {"students_object": "card"}, {"base_path": "shenbi"},
+    {"gateway_answer": "all"}, {"gateway_answer": "{}"}, {"students_object": "card"},
+    {"base_path": "shenbi"},
     {"base_path": "/shenbi/"}, {"batch_max": 0}, {"gateway_labels": {"open": "正常"}},
 ])
 def test_settings_validation(bad):
@@ -70,3 +71,20 @@ def test_control_knows_the_shenbi_endpoints():
     assert ctl.pick_fault("CreateEntityRecords") is None  # no partial batches on 神笔
     ctl.set_faults(["drop"], 1.0, endpoints=["ipaas/gateway"])
     assert ctl.pick_fault("CreateEntityRecords") is None
+
+
+def test_created_time_never_goes_back_when_the_clock_does():
+    """A clock stepped back (NTP) must not make a later card rank before an earlier one."""
+    now = [1_800_000_000.0]
+    store = ShenbiStore(generate_school(2, 1), ShenbiSettings(clock=lambda: now[0]))
+    sid = store.students.ids[0]
+    fields = ["studentInfo", "openTime", "amount", "status"]
+    first = store.create("card", fields, [[sid, 0, 0, ["正常"]]])
+    now[0] -= 5
+    second = store.create("card", fields, [[sid, 0, 0, ["正常"]]])
+    a, b = store.cards.rows[first[0]], store.cards.rows[second[0]]
+    assert (a.created, a.rid) < (b.created, b.rid)
+    assert a.created == b.created == 1_800_000_000_000
+    now[0] += 10
+    third = store.create("card", fields, [[sid, 0, 0, ["正常"]]])
+    assert store.cards.rows[third[0]].created == 1_800_000_005_000
