@@ -2,11 +2,18 @@
 
 For 注销 (irreversible) the operator must type the number of cards to be cancelled before the
 confirm button is enabled. With nothing to write, the confirm button stays disabled.
+
+It names where the job writes: 写入：简道云 · 生产（api.jiandaoyun.com） — the profile's kind,
+its name and its address (the host of its base or gateway URL; a local profile's database
+file name). ``profile_target(profile, paths)`` makes that ``Target``.
 """
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
+from typing import NamedTuple
+from urllib.parse import urlsplit
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
@@ -23,16 +30,59 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..config.paths import Paths
+from ..config.settings import Profile
+from ..core.errors import CampusCardError
 from ..core.model import Action
 from ..core.plan import Plan
 from . import labels
+
+log = logging.getLogger(__name__)
+
+JDY_DEFAULT_BASE_URL = "https://api.jiandaoyun.com/api"  # what a 简道云 profile without one uses
+
+
+class Target(NamedTuple):
+    """Where a job writes: the profile's kind ("" if unknown), its name and its address."""
+
+    kind: str
+    name: str
+    address: str
+
+
+def profile_target(profile: Profile, paths: Paths) -> Target:
+    """The ``Target`` of ``profile``: local → its database file's name; remote → the host of
+    its gateway URL (iPaaS) or base URL."""
+    options = profile.options
+    if profile.kind == "local":
+        from ..connectors.factory import local_database_path
+
+        try:
+            address = local_database_path(profile, paths).name
+        except CampusCardError:  # a malformed database option: the name still says enough
+            log.warning("local database of %s unreadable", profile.name)
+            address = ""
+        return Target(profile.kind, profile.name, address)
+    url = options.get("gateway_url") if profile.kind == "ipaas" else options.get("base_url")
+    if not url and profile.kind == "jiandaoyun":
+        url = JDY_DEFAULT_BASE_URL
+    try:
+        host = urlsplit(url).hostname if isinstance(url, str) else None
+    except ValueError:
+        host = None
+    return Target(profile.kind, profile.name, host or "")
+
+
+def target_text(target: Target) -> str:
+    """"Jiandaoyun · 生产 (api.jiandaoyun.com)": kind, name, address (translated)."""
+    return labels.target_label(target.kind, target.name, target.address)
 
 
 class ConfirmDialog(QDialog):
     """Accept = run the plan. ``plan`` is shown, never changed."""
 
     def __init__(self, plan: Plan, parent: QWidget | None = None, *,
-                 target: tuple[str, str, str] | None = None) -> None:
+                 target: Target | tuple[str, str, str] | None = None) -> None:
         """``target``: (kind, profile name, address) of the backend the job will write to."""
         super().__init__(parent)
         self.setObjectName("confirmDialog")
@@ -54,15 +104,14 @@ class ConfirmDialog(QDialog):
         self.headline.setFont(font)
         layout.addWidget(self.headline)
 
+        self.target: Target | None = None
         self.target_label = QLabel(self)
         self.target_label.setObjectName("confirmTarget")
         self.target_label.setWordWrap(True)
         if target is not None:
-            kind, name, address = target
-            text = self.tr("Writes to: %1 · %2 (%3)") if address else \
-                self.tr("Writes to: %1 · %2")
-            self.target_label.setText(text.replace("%1", labels.kind_label(kind))
-                                      .replace("%2", name).replace("%3", address))
+            self.target = Target(*target)
+            self.target_label.setText(
+                labels.fill(self.tr("Writes to: %1"), target_text(self.target)))
             self.target_label.setAccessibleName(self.target_label.text())
             layout.addWidget(self.target_label)
         else:

@@ -16,6 +16,11 @@ Signals (all delivered on the GUI thread):
                                        logged); the job stays unfinished in the journal
     idle()                             nothing running and nothing queued any more
 
+A job belongs to its profile: give the controller the name of the profile its connector was
+opened for (``JobController(connector, journal, profile=name)`` / ``set_connector(connector,
+name)``) and a job of any other profile is refused on the worker before anything is sent —
+``failed`` says which profile it belongs to. (Without a name nothing is checked: tests.)
+
 Call ``shutdown()`` before the window closes (it is also connected to ``aboutToQuit``): it
 drops the queue, cancels the running job and waits for its thread.
 """
@@ -36,6 +41,7 @@ from ..core.errors import CampusCardError
 from ..core.model import Card
 from ..core.outcomes import OutcomeKind
 from ..core.plan import Plan
+from .labels import fill
 
 log = logging.getLogger(__name__)
 
@@ -65,9 +71,10 @@ class _JobThread(QThread):
     jobFailed = Signal(str)
 
     def __init__(self, connector: Connector, journal: Journal, request: _Request,
-                 runner_factory: RunnerFactory) -> None:
+                 runner_factory: RunnerFactory, profile: str | None = None) -> None:
         super().__init__()
         self._connector = connector
+        self._profile = profile  # the profile ``connector`` was opened for (None: unchecked)
         self._journal = journal
         self._request = request
         self._runner_factory = runner_factory
@@ -83,6 +90,7 @@ class _JobThread(QThread):
         req = self._request
         try:
             if req.plan is not None:
+                self._check_profile(None, req.profile)
                 job_id = self._journal.create_job(
                     req.plan, profile=req.profile, operator=req.operator,
                     chunk_size=chunk_size_for(self._connector),
@@ -92,7 +100,9 @@ class _JobThread(QThread):
             else:
                 assert req.job_id is not None
                 job_id = req.job_id
-                total = self._journal.job(job_id).total
+                job = self._journal.job(job_id)
+                self._check_profile(job_id, job.profile)
+                total = job.total
             self.jobStarted.emit(job_id, total)
             runner = self._runner_factory(self._connector, self._journal)
             info = runner.run(job_id, cancel=self.token, progress=self._store_progress)
@@ -109,6 +119,20 @@ class _JobThread(QThread):
             ))
         else:
             self.jobFinished.emit(info, changed)
+
+    def _check_profile(self, job_id: int | None, profile: str) -> None:
+        """Refuse a job of another profile than the connector's: nothing is sent."""
+        if self._profile is None or profile == self._profile:
+            return
+        if job_id is None:
+            text = QCoreApplication.translate(
+                "JobController", "Nothing was written: the job is for the profile “%1”, but "
+                "the profile open is “%2”.")
+        else:
+            text = QCoreApplication.translate(
+                "JobController", "Nothing was written: job %3 belongs to the profile “%1”, but "
+                "the profile open is “%2”.")
+        raise CampusCardError(fill(text, profile, self._profile, str(job_id)), code="profile")
 
     def _read_changed(self, job_id: int) -> dict[str, Card] | None:
         nos = self._journal.student_nos(job_id, OutcomeKind.SUCCEEDED)
@@ -131,9 +155,11 @@ class JobController(QObject):
     idle = Signal()
 
     def __init__(self, connector: Connector, journal: Journal, parent: QObject | None = None,
-                 *, runner_factory: RunnerFactory | None = None) -> None:
+                 *, runner_factory: RunnerFactory | None = None,
+                 profile: str | None = None) -> None:
         super().__init__(parent)
         self._connector = connector
+        self._profile = profile
         self._journal = journal
         self._runner_factory: RunnerFactory = runner_factory or (
             lambda c, j: BatchRunner(c, j)
@@ -154,11 +180,18 @@ class JobController(QObject):
 
     # -- public API -------------------------------------------------------------------------
 
-    def set_connector(self, connector: Connector) -> None:
-        """Use ``connector`` for the next jobs (after a profile switch). Not while running."""
-        if self.is_running():
+    def set_connector(self, connector: Connector, profile: str | None = None) -> None:
+        """Use ``connector`` — opened for ``profile`` — for the next jobs (after a profile
+        switch). Not while running or with jobs queued."""
+        if self.is_running() or self._queue:
             raise RuntimeError("cannot switch the connector while a job runs")
         self._connector = connector
+        self._profile = profile
+
+    @property
+    def profile(self) -> str | None:
+        """The profile the connector was opened for: the only one whose jobs run here."""
+        return self._profile
 
     def start(self, job_id: int) -> None:
         """Run (or resume) the journalled job ``job_id``; queued if another job runs."""
@@ -226,7 +259,8 @@ class JobController(QObject):
             self.idle.emit()
             return
         request = self._queue.popleft()
-        thread = _JobThread(self._connector, self._journal, request, self._runner_factory)
+        thread = _JobThread(self._connector, self._journal, request, self._runner_factory,
+                            self._profile)
         thread.setObjectName("campuscardJob")
         thread.jobStarted.connect(self._on_started)
         thread.jobFinished.connect(self._on_finished)

@@ -6,6 +6,9 @@ translation so that the zh_CN and en catalogues both apply. Source strings are E
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from ..core.model import Action, CardStatus, StudentStatus
@@ -19,6 +22,19 @@ from ..core.outcomes import (
 )
 
 _CTX = "Labels"
+
+
+def fill(text: str, *args: str) -> str:
+    """``text`` with %1, %2, … replaced by ``args`` in one pass (an argument that itself holds
+    "%2", e.g. a profile's name, is left as it is)."""
+    return re.sub(r"%(\d)", lambda m: args[int(m.group(1)) - 1]
+                  if 0 < int(m.group(1)) <= len(args) else m.group(0), text)
+
+
+def join_names(names: Iterable[str]) -> str:
+    """Names listed in a sentence: "a, b" (en), "a、b" (zh_CN)."""
+    separator = QCoreApplication.translate("Labels", ", ", "between names listed in a sentence")
+    return separator.join(names)
 
 
 def _t(text: object) -> str:
@@ -73,6 +89,26 @@ def kind_label(kind: str) -> str:
         "shenbi": _t(QT_TRANSLATE_NOOP("Labels", "Shenbi")),
         "ipaas": _t(QT_TRANSLATE_NOOP("Labels", "iPaaS flow")),
     }.get(kind, kind)
+
+
+def target_label(kind: str, name: str, address: str = "") -> str:
+    """Where a job writes: "Jiandaoyun · 生产 (api.jiandaoyun.com)" — the profile's kind (left
+    out when unknown), its name and its address (left out when empty)."""
+    kind_text = kind_label(kind) if kind else ""
+    if kind_text and address:
+        text = _t(QT_TRANSLATE_NOOP("Labels", "%1 · %2 (%3)"))
+    elif kind_text:
+        text = _t(QT_TRANSLATE_NOOP("Labels", "%1 · %2"))
+    elif address:
+        text = _t(QT_TRANSLATE_NOOP("Labels", "%2 (%3)"))
+    else:
+        return name
+    return fill(text, kind_text, name, address)
+
+
+def kind_and_address(kind: str, address: str = "") -> str:
+    """"Jiandaoyun · api.jiandaoyun.com": a profile's kind and address (either may be empty)."""
+    return " · ".join(part for part in (kind_label(kind) if kind else "", address) if part)
 
 
 def skip_reason_label(reason: SkipReason, detail: str = "") -> str:

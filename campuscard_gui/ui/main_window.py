@@ -85,6 +85,7 @@ class MainWindow(QMainWindow):
         self.settings = config_store.load_settings()
         self.profile_name = profile or self.settings.default_profile
         self.connector: Connector | None = None
+        self._opening = self.profile_name  # the profile the next opened connector is for
         self._offer_resume = offer_resume
         self._closing = False
 
@@ -94,6 +95,7 @@ class MainWindow(QMainWindow):
         self.filter_bar = FilterBar(self)
         self.results = ResultsPanel(journal, self)
         self.flow = ActionFlow(self)
+        self.flow.offers_resume = offer_resume
         self.card_actions = self.flow.card_actions
         self._build_actions()
         self._build_toolbar_and_menus()
@@ -302,6 +304,7 @@ class MainWindow(QMainWindow):
             self._on_load_failed(exc.message)
             return
         self.profile_name = name
+        self._opening = name
         self._set_state(self.tr("connecting…"))
         self.loader.open_profile(profile)
 
@@ -310,7 +313,9 @@ class MainWindow(QMainWindow):
         """Load the students again (off the GUI thread); opens the profile if it is not."""
         if self._closing:
             return
-        if self.connector is None:
+        if self.connector is None or (self.flow.profile != self.profile_name
+                                      and not self.flow.is_running()):
+            # none yet, or the one held is another profile's (a switch that failed)
             self.open_profile(self.profile_name)
             return
         self._set_state(self.tr("loading…"))
@@ -321,7 +326,7 @@ class MainWindow(QMainWindow):
         old, self.connector = self.connector, connector
         if old is not None and old is not connector:
             self.loader.close_later(old)
-        self.flow.set_connector(connector)
+        self.flow.set_connector(connector, self._opening)
 
     @Slot(object, bool)
     def _on_loaded(self, rows: list[StudentRow], demo: bool) -> None:
@@ -336,8 +341,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("；".join(warnings), 60_000)
         self.update_actions()
         self.rowsLoaded.emit(len(rows))
-        if self._offer_resume:
-            self._offer_resume = False
+        if self._offer_resume:  # this profile's unfinished jobs not offered yet
             QTimer.singleShot(0, self.flow.offer_resume)
 
     @Slot(str)
@@ -377,11 +381,19 @@ class MainWindow(QMainWindow):
         if self.flow.is_busy():
             self.profile_combo.setCurrentIndex(self.profile_combo.findData(self.profile_name))
             return
+        self.switch_profile(name)
+
+    def switch_profile(self, name: str) -> None:
+        """Make ``name`` the profile worked on: it becomes the default and opens off the GUI
+        thread (``rowsLoaded`` or ``loadFailed`` follows). Not while a job runs."""
         self.settings.default_profile = name
         self._save_settings()
         self.model.set_rows([])
         self.demo_badge.hide()
         self.open_profile(name)
+        if self.profile_combo.findData(self.profile_name) < 0:
+            self.fill_profiles()
+        self.profile_combo.setCurrentIndex(self.profile_combo.findData(self.profile_name))
 
     def _save_settings(self) -> None:
         try:
@@ -440,13 +452,14 @@ class MainWindow(QMainWindow):
     @Slot()
     def update_actions(self) -> None:
         selected = self.table.selectionModel().hasSelection()
-        can_write = selected and self.connector is not None and not self.flow.is_busy()
+        can_write = (selected and self.connector is not None and not self.flow.is_busy()
+                     and self.flow.is_open())
         for qa in self.card_actions.values():
             qa.setEnabled(can_write)
         self.copy_nos_action.setEnabled(selected)
         loading = self.loader.is_busy()
         self.import_action.setEnabled(
-            not loading and not self.flow.is_busy()
+            not loading and not self.flow.is_busy() and self.flow.is_open()
             and hasattr(self.connector, "import_students"))
         self.refresh_action.setEnabled(not loading)
         self.profile_combo.setEnabled(not self.flow.is_busy())

@@ -73,6 +73,7 @@ class ResultsPanel(QWidget):
         self._running = False
         self._load_seq = 0
         self._exporting = False
+        self._current_profile: str | None = None
         self._build()
         self._update_buttons()
 
@@ -306,14 +307,20 @@ class ResultsPanel(QWidget):
         self._update_buttons()
 
     def _describe(self, info: JobInfo) -> str:
+        """"Job 5 (Freeze, on “jdy-prod”) finished": a job always names its profile."""
         action = labels.action_label(info.action)
         if info.state is JobState.CANCELLED:
-            text = self.tr("Job %1 (%2) was cancelled")
+            text = self.tr("Job %1 (%2, on “%3”) was cancelled")
         elif info.finished:
-            text = self.tr("Job %1 (%2) finished")
+            text = self.tr("Job %1 (%2, on “%3”) finished")
         else:
-            text = self.tr("Job %1 (%2) is unfinished")
-        return text.replace("%1", str(info.job_id)).replace("%2", action)
+            text = self.tr("Job %1 (%2, on “%3”) is unfinished")
+        return labels.fill(text, str(info.job_id), action, info.profile)
+
+    def set_current_profile(self, name: str | None) -> None:
+        """The profile open in the window: 重试失败项 of another profile's job says it switches."""
+        self._current_profile = name
+        self._update_buttons()
 
     def _show_summary(self, succeeded: int, failed: int, skipped: int, cancelled: int) -> None:
         text = self.tr("Succeeded %1 · Failed %2 · Skipped %3 · Cancelled %4")
@@ -326,6 +333,14 @@ class ResultsPanel(QWidget):
         has_failures = (not self._running and self._job is not None
                         and self.model.counts()[OutcomeKind.FAILED] > 0)
         self.retry_button.setEnabled(has_failures)
+        job = self._job
+        if job is not None and self._current_profile is not None \
+                and job.profile != self._current_profile:
+            self.retry_button.setToolTip(
+                self.tr("This job was run on the profile “%1”: its failures are retried there "
+                        "(you are asked before switching to it).").replace("%1", job.profile))
+        else:
+            self.retry_button.setToolTip(self.tr("Retry the failed records as a new job"))
         self.export_button.setEnabled(
             not self._running and not self._exporting and self.model.rowCount() > 0)
         self.filter_combo.setEnabled(not self._running)

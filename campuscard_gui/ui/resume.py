@@ -1,7 +1,11 @@
-"""Offer unfinished jobs for resume at start-up (design.md §5, §7).
+"""Offer unfinished jobs for resume (design.md §5, §7).
 
-    ids = ask_resume(window, journal_unfinished_jobs, on_discard=controller_discard_all)
+    ids = ask_resume(window, this_profiles_unfinished_jobs, on_discard=controller_discard_all,
+                     note="…of other profiles…")
     for job_id in ids: controller.start(job_id)
+
+Only the open profile's jobs are given: a job runs on its own profile's connector alone (the
+window offers the others when their profile is opened; ``note`` names them).
 
 继续执行 returns the jobs' ids; 稍后 returns [] and leaves them unfinished (offered again next
 time); 放弃 calls ``on_discard(ids)`` and returns []. Discarding must not simply mark the rest
@@ -42,7 +46,8 @@ class ResumeChoice(Enum):
 class ResumeDialog(QDialog):
     """Lists unfinished jobs; the operator's answer is ``choice`` (LATER if closed)."""
 
-    def __init__(self, jobs: Sequence[JobInfo], parent: QWidget | None = None) -> None:
+    def __init__(self, jobs: Sequence[JobInfo], parent: QWidget | None = None, *,
+                 note: str = "") -> None:
         super().__init__(parent)
         self.setObjectName("resumeDialog")
         self.setWindowTitle(self.tr("Unfinished jobs"))
@@ -56,6 +61,10 @@ class ResumeDialog(QDialog):
             "", len(self.jobs)), self)
         text.setObjectName("resumeText")
         text.setWordWrap(True)
+        self.note_label = QLabel(note, self)
+        self.note_label.setObjectName("resumeNote")
+        self.note_label.setWordWrap(True)
+        self.note_label.setVisible(bool(note))
 
         self.table = QTableWidget(len(self.jobs), 4, self)
         self.table.setObjectName("resumeTable")
@@ -96,6 +105,7 @@ class ResumeDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(text)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.note_label)
         layout.addWidget(buttons)
         self.resize(560, 260)
 
@@ -130,14 +140,15 @@ def ask_resume(
     jobs: Sequence[JobInfo],
     *,
     on_discard: Callable[[list[int]], None] | None = None,
+    note: str = "",
 ) -> list[int]:
     """Ask what to do with ``jobs`` (modal). Returns the ids to resume (oldest first).
 
     On 放弃, ``on_discard`` gets the ids (e.g. ``lambda ids: [controller.discard(i) for i in
-    ids]``) and [] is returned."""
+    ids]``) and [] is returned. ``note`` is shown under the list (e.g. other profiles' jobs)."""
     if not jobs:
         return []
-    dialog = ResumeDialog(jobs, parent)
+    dialog = ResumeDialog(jobs, parent, note=note)
     try:
         dialog.exec()
         ids = sorted(dialog.job_ids())

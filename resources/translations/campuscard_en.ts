@@ -35,8 +35,40 @@
         <translation>Cancel the cards of the selected students (irreversible)</translation>
     </message>
     <message>
-        <source>Job %1 was run on the profile “%2”, not on the profile open now (“%3”). Switch to “%2” in the toolbar to retry its failures. Nothing was written.</source>
-        <translation>Job %1 was run on the profile “%2”, not on the profile open now (“%3”). Switch to “%2” in the toolbar to retry its failures. Nothing was written.</translation>
+        <source>The profile “%1” is not open yet (it is loading, or it could not be opened). Try again when its students are shown. Nothing was written.</source>
+        <translation>The profile “%1” is not open yet (it is loading, or it could not be opened). Try again when its students are shown. Nothing was written.</translation>
+    </message>
+    <message>
+        <source>Job %1 was run on the profile “%2”, which no longer exists. Its failures are never retried on another profile. Nothing was written.</source>
+        <translation>Job %1 was run on the profile “%2”, which no longer exists. Its failures are never retried on another profile. Nothing was written.</translation>
+    </message>
+    <message>
+        <source>Job %1 was run on the profile “%2” (%3), not on the profile open now (“%4”). Its failures can only be retried there.
+
+Switch to “%2” and retry? Its students are loaded first, and you confirm before anything is written.</source>
+        <translation>Job %1 was run on the profile “%2” (%3), not on the profile open now (“%4”). Its failures can only be retried there.
+
+Switch to “%2” and retry? Its students are loaded first, and you confirm before anything is written.</translation>
+    </message>
+    <message>
+        <source>Switch and retry</source>
+        <translation>Switch and retry</translation>
+    </message>
+    <message>
+        <source>Opening the profile “%1” to retry job %2…</source>
+        <translation>Opening the profile “%1” to retry job %2…</translation>
+    </message>
+    <message>
+        <source>The profile “%1” is not the one open now; job %2 was not retried. Nothing was written.</source>
+        <translation>The profile “%1” is not the one open now; job %2 was not retried. Nothing was written.</translation>
+    </message>
+    <message>
+        <source>The profile “%1” could not be opened: %2
+
+Job %3 was not retried. Nothing was written.</source>
+        <translation>The profile “%1” could not be opened: %2
+
+Job %3 was not retried. Nothing was written.</translation>
     </message>
     <message>
         <source>Planning…</source>
@@ -45,6 +77,14 @@
     <message>
         <source>A job is running; open past jobs when it has finished.</source>
         <translation>A job is running; open past jobs when it has finished.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n unfinished job(s) of other profiles (%1) are offered when that profile is opened.</source>
+        <translation><numerusform>%n unfinished job(s) of other profiles (%1) are offered when that profile is opened.</numerusform><numerusform>%n unfinished job(s) of other profiles (%1) are offered when that profile is opened.</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n unfinished job(s) of profiles that no longer exist (%1) cannot be continued.</source>
+        <translation><numerusform>%n unfinished job(s) of profiles that no longer exist (%1) cannot be continued.</numerusform><numerusform>%n unfinished job(s) of profiles that no longer exist (%1) cannot be continued.</numerusform></translation>
     </message>
     <message>
         <source>Import done: %1 added, %2 updated.</source>
@@ -65,12 +105,8 @@
         <translation>Confirm: %1</translation>
     </message>
     <message>
-        <source>Writes to: %1 · %2 (%3)</source>
-        <translation>Writes to: %1 · %2 (%3)</translation>
-    </message>
-    <message>
-        <source>Writes to: %1 · %2</source>
-        <translation>Writes to: %1 · %2</translation>
+        <source>Writes to: %1</source>
+        <translation>Writes to: %1</translation>
     </message>
     <message>
         <source>Skipped students by reason</source>
@@ -711,6 +747,14 @@
         <source>The job stopped because of an unexpected error. It stays unfinished and can be resumed. Details were written to the log file.</source>
         <translation>The job stopped because of an unexpected error. It stays unfinished and can be resumed. Details were written to the log file.</translation>
     </message>
+    <message>
+        <source>Nothing was written: the job is for the profile “%1”, but the profile open is “%2”.</source>
+        <translation>Nothing was written: the job is for the profile “%1”, but the profile open is “%2”.</translation>
+    </message>
+    <message>
+        <source>Nothing was written: job %3 belongs to the profile “%1”, but the profile open is “%2”.</source>
+        <translation>Nothing was written: job %3 belongs to the profile “%1”, but the profile open is “%2”.</translation>
+    </message>
 </context>
 <context>
     <name>KintoneEditor</name>
@@ -894,6 +938,11 @@
 <context>
     <name>Labels</name>
     <message>
+        <source>, </source>
+        <comment>between names listed in a sentence</comment>
+        <translation>, </translation>
+    </message>
+    <message>
         <source>Open card</source>
         <translation>Open card</translation>
     </message>
@@ -980,6 +1029,18 @@
     <message>
         <source>iPaaS flow</source>
         <translation>iPaaS flow</translation>
+    </message>
+    <message>
+        <source>%1 · %2 (%3)</source>
+        <translation>%1 · %2 (%3)</translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
+    <message>
+        <source>%2 (%3)</source>
+        <translation>%2 (%3)</translation>
     </message>
     <message>
         <source>Card already opened</source>
@@ -1639,20 +1700,28 @@
         <translation>Could not load the job: %1</translation>
     </message>
     <message>
-        <source>Job %1 (%2) was cancelled</source>
-        <translation>Job %1 (%2) was cancelled</translation>
+        <source>Job %1 (%2, on “%3”) was cancelled</source>
+        <translation>Job %1 (%2, on “%3”) was cancelled</translation>
     </message>
     <message>
-        <source>Job %1 (%2) finished</source>
-        <translation>Job %1 (%2) finished</translation>
+        <source>Job %1 (%2, on “%3”) finished</source>
+        <translation>Job %1 (%2, on “%3”) finished</translation>
     </message>
     <message>
-        <source>Job %1 (%2) is unfinished</source>
-        <translation>Job %1 (%2) is unfinished</translation>
+        <source>Job %1 (%2, on “%3”) is unfinished</source>
+        <translation>Job %1 (%2, on “%3”) is unfinished</translation>
     </message>
     <message>
         <source>Succeeded %1 · Failed %2 · Skipped %3 · Cancelled %4</source>
         <translation>Succeeded %1 · Failed %2 · Skipped %3 · Cancelled %4</translation>
+    </message>
+    <message>
+        <source>This job was run on the profile “%1”: its failures are retried there (you are asked before switching to it).</source>
+        <translation>This job was run on the profile “%1”: its failures are retried there (you are asked before switching to it).</translation>
+    </message>
+    <message>
+        <source>Retry the failed records as a new job</source>
+        <translation>Retry the failed records as a new job</translation>
     </message>
     <message>
         <source>Cancelling…</source>

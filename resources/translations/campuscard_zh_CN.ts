@@ -36,8 +36,40 @@
         <translation>注销选中学生的一卡通（不可撤销）</translation>
     </message>
     <message>
-        <source>Job %1 was run on the profile “%2”, not on the profile open now (“%3”). Switch to “%2” in the toolbar to retry its failures. Nothing was written.</source>
-        <translation>任务 %1 是在配置“%2”上执行的，不是当前打开的配置（“%3”）。请先在工具栏中切换到“%2”，再重试它的失败项。没有写入任何数据。</translation>
+        <source>The profile “%1” is not open yet (it is loading, or it could not be opened). Try again when its students are shown. Nothing was written.</source>
+        <translation>配置“%1”尚未打开（正在加载，或无法打开）。请在其学生显示后再试。没有写入任何数据。</translation>
+    </message>
+    <message>
+        <source>Job %1 was run on the profile “%2”, which no longer exists. Its failures are never retried on another profile. Nothing was written.</source>
+        <translation>任务 %1 是在配置“%2”上执行的，该配置已不存在。它的失败项不会在其他配置上重试。没有写入任何数据。</translation>
+    </message>
+    <message>
+        <source>Job %1 was run on the profile “%2” (%3), not on the profile open now (“%4”). Its failures can only be retried there.
+
+Switch to “%2” and retry? Its students are loaded first, and you confirm before anything is written.</source>
+        <translation>任务 %1 是在配置“%2”（%3）上执行的，不是当前打开的配置（“%4”）。它的失败项只能在“%2”上重试。
+
+切换到“%2”并重试吗？将先加载它的学生，写入前还会请您确认。</translation>
+    </message>
+    <message>
+        <source>Switch and retry</source>
+        <translation>切换并重试</translation>
+    </message>
+    <message>
+        <source>Opening the profile “%1” to retry job %2…</source>
+        <translation>正在打开配置“%1”以重试任务 %2…</translation>
+    </message>
+    <message>
+        <source>The profile “%1” is not the one open now; job %2 was not retried. Nothing was written.</source>
+        <translation>当前打开的不是配置“%1”，任务 %2 未重试。没有写入任何数据。</translation>
+    </message>
+    <message>
+        <source>The profile “%1” could not be opened: %2
+
+Job %3 was not retried. Nothing was written.</source>
+        <translation>无法打开配置“%1”：%2
+
+任务 %3 未重试。没有写入任何数据。</translation>
     </message>
     <message>
         <source>Planning…</source>
@@ -46,6 +78,18 @@
     <message>
         <source>A job is running; open past jobs when it has finished.</source>
         <translation>有任务正在执行；请在其结束后再打开历史任务。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n unfinished job(s) of other profiles (%1) are offered when that profile is opened.</source>
+        <translation>
+            <numerusform>其他配置（%1）还有 %n 个未完成的任务，打开相应配置时会询问是否继续。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n unfinished job(s) of profiles that no longer exist (%1) cannot be continued.</source>
+        <translation>
+            <numerusform>已不存在的配置（%1）有 %n 个未完成的任务，无法继续执行。</numerusform>
+        </translation>
     </message>
     <message>
         <source>Import done: %1 added, %2 updated.</source>
@@ -66,12 +110,8 @@
         <translation>确认：%1</translation>
     </message>
     <message>
-        <source>Writes to: %1 · %2 (%3)</source>
-        <translation>写入：%1 · %2（%3）</translation>
-    </message>
-    <message>
-        <source>Writes to: %1 · %2</source>
-        <translation>写入：%1 · %2</translation>
+        <source>Writes to: %1</source>
+        <translation>写入：%1</translation>
     </message>
     <message>
         <source>Skipped students by reason</source>
@@ -732,6 +772,14 @@
         <source>The job stopped because of an unexpected error. It stays unfinished and can be resumed. Details were written to the log file.</source>
         <translation>任务因意外错误而停止。它保持未完成状态，可以继续执行。详细信息已写入日志文件。</translation>
     </message>
+    <message>
+        <source>Nothing was written: the job is for the profile “%1”, but the profile open is “%2”.</source>
+        <translation>没有写入任何数据：该任务属于配置“%1”，但当前打开的是配置“%2”。</translation>
+    </message>
+    <message>
+        <source>Nothing was written: job %3 belongs to the profile “%1”, but the profile open is “%2”.</source>
+        <translation>没有写入任何数据：任务 %3 属于配置“%1”，但当前打开的是配置“%2”。</translation>
+    </message>
 </context>
 <context>
     <name>KintoneEditor</name>
@@ -915,6 +963,11 @@
 <context>
     <name>Labels</name>
     <message>
+        <source>, </source>
+        <comment>between names listed in a sentence</comment>
+        <translation>、</translation>
+    </message>
+    <message>
         <source>Open card</source>
         <translation>开通一卡通</translation>
     </message>
@@ -1001,6 +1054,18 @@
     <message>
         <source>iPaaS flow</source>
         <translation>iPaaS 集成流</translation>
+    </message>
+    <message>
+        <source>%1 · %2 (%3)</source>
+        <translation>%1 · %2 (%3)</translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
+    <message>
+        <source>%2 (%3)</source>
+        <translation>%2 (%3)</translation>
     </message>
     <message>
         <source>Card already opened</source>
@@ -1664,20 +1729,28 @@
         <translation>无法加载任务：%1</translation>
     </message>
     <message>
-        <source>Job %1 (%2) was cancelled</source>
-        <translation>任务 %1（%2）已取消</translation>
+        <source>Job %1 (%2, on “%3”) was cancelled</source>
+        <translation>任务 %1（%2，配置“%3”）已取消</translation>
     </message>
     <message>
-        <source>Job %1 (%2) finished</source>
-        <translation>任务 %1（%2）已完成</translation>
+        <source>Job %1 (%2, on “%3”) finished</source>
+        <translation>任务 %1（%2，配置“%3”）已完成</translation>
     </message>
     <message>
-        <source>Job %1 (%2) is unfinished</source>
-        <translation>任务 %1（%2）未完成</translation>
+        <source>Job %1 (%2, on “%3”) is unfinished</source>
+        <translation>任务 %1（%2，配置“%3”）未完成</translation>
     </message>
     <message>
         <source>Succeeded %1 · Failed %2 · Skipped %3 · Cancelled %4</source>
         <translation>成功 %1 · 失败 %2 · 跳过 %3 · 已取消 %4</translation>
+    </message>
+    <message>
+        <source>This job was run on the profile “%1”: its failures are retried there (you are asked before switching to it).</source>
+        <translation>此任务是在配置“%1”上执行的：它的失败项在该配置上重试（切换前会先询问您）。</translation>
+    </message>
+    <message>
+        <source>Retry the failed records as a new job</source>
+        <translation>将失败的记录作为新任务重试</translation>
     </message>
     <message>
         <source>Cancelling…</source>

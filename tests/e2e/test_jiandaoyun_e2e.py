@@ -9,6 +9,7 @@ results are checked as the operator reads them. Every wait is a signal or a cond
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlsplit
 
 import pytest
 from dialog_helpers import click, type_into
@@ -75,6 +76,8 @@ def test_open_cards_on_jiandaoyun_through_the_window(qtbot, chinese, paths, sand
             open_action.trigger()
         confirm = shown.args[0]
         assert len(confirm.plan.writes) == len(expected) and not confirm.plan.skips
+        host = urlsplit(sandbox.base_url).hostname  # where it writes, named before it does
+        assert confirm.target_label.text() == f"写入：简道云 · {PROFILE} ({host})"
         with qtbot.waitSignal(window.flow.jobDone, timeout=TIMEOUT) as done:
             click(qtbot, confirm.confirm_button)
         info = done.args[0]

@@ -42,3 +42,19 @@ def make_dialog(qtbot, paths):
 @pytest.fixture
 def dialog(make_dialog, memory_keyring):
     return make_dialog(memory_keyring)
+
+
+@pytest.fixture
+def chinese(qapp, tmp_path):
+    """The shipped zh_CN catalogue, compiled into a temp dir and installed for the test."""
+    from PySide6.QtCore import QCoreApplication, QTranslator
+
+    from campuscard_gui import i18n
+
+    qm_dir = tmp_path / "qm"
+    i18n.compile_catalogues(i18n.SOURCE_TS_DIR, qm_dir)
+    translator = QTranslator()
+    assert translator.load(str(qm_dir / "campuscard_zh_CN.qm"))
+    QCoreApplication.installTranslator(translator)
+    yield
+    QCoreApplication.removeTranslator(translator)

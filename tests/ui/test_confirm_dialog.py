@@ -102,3 +102,52 @@ def test_duplicates_and_unknown_in_skip_table(qtbot):
     assert d.skip_rows() == [("Duplicate student number", 1)]
     assert d.confirm_button.objectName() == "confirmButton"
     assert d.confirm_button.accessibleName()
+
+
+# -- where the job writes -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind, options, address", [
+    ("jiandaoyun", {}, "api.jiandaoyun.com"),
+    ("jiandaoyun", {"base_url": "https://jdy.example.edu.cn:8443/api"}, "jdy.example.edu.cn"),
+    ("kintone", {"base_url": "https://school.cybozu.com"}, "school.cybozu.com"),
+    ("shenbi", {"base_url": "https://openapi.shenbi.example/v1"}, "openapi.shenbi.example"),
+    ("ipaas", {"gateway_url": "https://gw.example.edu.cn/route", "read_profile": "sb"},
+     "gw.example.edu.cn"),
+    ("local", {}, "prod.sqlite3"),
+    ("local", {"database": "shared/cards.sqlite3"}, "cards.sqlite3"),
+])
+def test_profile_target_names_kind_and_address(paths, kind, options, address):
+    from campuscard_gui.config import Profile
+    from campuscard_gui.ui.confirm_dialog import Target, profile_target
+
+    if kind == "local" and not options:
+        assert paths.local_db_path("prod").name == address
+    assert profile_target(Profile("prod", kind, options), paths) == Target(kind, "prod", address)
+
+
+def _target_dialog(qtbot, target) -> ConfirmDialog:
+    d = ConfirmDialog(plan_action(Action.FREEZE, rows()[4:7]), target=target)
+    qtbot.addWidget(d)
+    return d
+
+
+def test_confirmation_names_the_profile_it_writes_to(qtbot):
+    from campuscard_gui.ui.confirm_dialog import Target
+
+    d = _target_dialog(qtbot, Target("jiandaoyun", "生产", "api.jiandaoyun.com"))
+    assert d.target_label.text() == "Writes to: Jiandaoyun · 生产 (api.jiandaoyun.com)"
+    assert d.target_label.isVisibleTo(d) and d.target_label.accessibleName()
+    d = _target_dialog(qtbot, Target("local", "local", "local.sqlite3"))
+    assert d.target_label.text() == "Writes to: Local database · local (local.sqlite3)"
+    d = _target_dialog(qtbot, Target("", "%3 odd", ""))  # profiles unreadable: the name
+    assert d.target_label.text() == "Writes to: %3 odd"
+
+
+def test_confirmation_target_in_chinese(qtbot, chinese):
+    from campuscard_gui.ui.confirm_dialog import Target
+
+    d = _target_dialog(qtbot, Target("jiandaoyun", "生产", "api.jiandaoyun.com"))
+    assert d.target_label.text() == "写入：简道云 · 生产 (api.jiandaoyun.com)"
+    d = _target_dialog(qtbot, Target("ipaas", "路由", "gw.example.edu.cn"))
+    assert d.target_label.text() == "写入：iPaaS 集成流 · 路由 (gw.example.edu.cn)"

@@ -190,3 +190,23 @@ def test_ask_resume_without_jobs_asks_nothing(monkeypatch):
 def test_unfinished_state_label(journal):
     three_jobs(journal)
     assert [j.state for j in journal.unfinished_jobs()] == [JobState.RUNNING]
+
+
+def test_resume_dialog_names_other_profiles_in_its_note(qtbot, journal, monkeypatch):
+    three_jobs(journal)
+    d = ResumeDialog(journal.unfinished_jobs(), note="1 unfinished job(s) of other profiles "
+                                                     "(jdy) are offered when that profile is "
+                                                     "opened.")
+    qtbot.addWidget(d)
+    assert d.note_label.isVisibleTo(d) and "jdy" in d.note_label.text()
+    assert ResumeDialog(journal.unfinished_jobs()).note_label.isHidden()
+    seen: list[str] = []
+
+    def fake_exec(self):
+        seen.append(self.note_label.text())
+        self.choose(ResumeChoice.LATER)
+        return int(self.result())
+
+    monkeypatch.setattr(ResumeDialog, "exec", fake_exec)
+    assert ask_resume(None, journal.unfinished_jobs(), note="x") == []
+    assert seen == ["x"]

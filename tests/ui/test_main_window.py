@@ -314,34 +314,229 @@ def test_retry_failures_runs_a_child_job(qtbot, paths, db, journal):
     window.close()
 
 
-def test_a_job_of_another_profile_is_never_retried_here(qtbot, paths, db, journal,
-                                                        monkeypatch):
-    """A 简道云 job opened from 历史记录 while the local profile is open: 重试失败项 refuses,
-    naming the job's profile, and nothing is written to the local database."""
+def _failed_job(journal, rows, profile: str) -> int:
+    """A finished FREEZE job of ``profile`` in the journal whose records all failed."""
     from campuscard_gui.core.outcomes import Failed as Fail
-    from campuscard_gui.core.plan import plan_action
 
-    rows = LocalConnector(db).list_rows()
-    active = [r for r in rows if r.card_status is CardStatus.ACTIVE][:10]
-    job = journal.create_job(plan_action(Action.FREEZE, active), profile="jdy-prod",
+    job = journal.create_job(plan_action(Action.FREEZE, rows), profile=profile,
                              operator="op", chunk_size=100)
     journal.mark_sent(job, 0)
-    journal.finish_chunk(job, 0, {i: Fail("8303", "限流") for i in range(len(active))})
+    journal.finish_chunk(job, 0, {i: Fail("8303", "限流") for i in range(len(rows))})
     journal.finish_job(job)
+    return job
+
+
+def statuses(path) -> dict[str, CardStatus | None]:
+    return {r.student_no: r.card_status for r in LocalConnector(path).list_rows()}
+
+
+def count(path, status: CardStatus) -> int:
+    return sum(1 for s in statuses(path).values() if s is status)
+
+
+def test_a_job_of_a_profile_that_no_longer_exists_is_refused(qtbot, paths, db, journal):
+    """A 简道云 job whose profile was deleted, opened from 历史记录 while the local profile is
+    open: 重试失败项 refuses, naming the job's profile; nothing is written anywhere."""
+    active = [r for r in LocalConnector(db).list_rows()
+              if r.card_status is CardStatus.ACTIVE][:10]
+    job = _failed_job(journal, active, "jdy-prod")
     window = make_window(qtbot, paths, journal, LocalConnector(db))
-    told: list[str] = []
-    monkeypatch.setattr(QMessageBox, "information",
-                        lambda parent, title, text, *a: told.append(text))
     with qtbot.waitSignal(window.results.jobLoaded):
         window.results.show_job(job)
     retry = window.findChild(object, "retryFailedButton")
     qtbot.waitUntil(retry.isEnabled)
+    assert "jdy-prod" in retry.toolTip()
     confirmations: list[object] = []
     window.flow.confirmRequested.connect(confirmations.append)
-    qtbot.mouseClick(retry, Qt.MouseButton.LeftButton)
-    assert len(told) == 1 and "jdy-prod" in told[0] and confirmations == []
-    after = {r.student_no: r.card_status for r in LocalConnector(db).list_rows()}
-    assert all(after[r.student_no] is CardStatus.ACTIVE for r in active)
+    with qtbot.waitSignal(window.flow.messageShown) as shown:
+        qtbot.mouseClick(retry, Qt.MouseButton.LeftButton)
+    box = shown.args[0]
+    assert "jdy-prod" in box.text() and "no longer exists" in box.text()
+    assert box.findChild(object, "flowCancelButton") is None  # nothing to choose
+    qtbot.mouseClick(box.findChild(object, "flowAcceptButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.flow.message_box is None and not window.flow.is_busy())
+    assert confirmations == [] and window.profile_name == "local"
+    assert all(statuses(db)[r.student_no] is CardStatus.ACTIVE for r in active)
+    window.close()
+
+
+@pytest.fixture
+def two_profiles(paths, db):
+    """The profile "second" (local, its own database) holding the same students as "local":
+    a freeze meant for one must not land on the other."""
+    from campuscard_gui.config import Profile
+
+    ConfigStore(paths).save_profile(Profile("second", "local"))
+    second = paths.local_db_path("second")
+    init_demo(second, students=N_STUDENTS, seed=3)
+    assert statuses(second) == statuses(db)
+    return db, second
+
+
+def test_retry_of_another_profiles_job_switches_and_writes_there_only(
+        qtbot, paths, journal, two_profiles):
+    """A job made on "second" (2 of its records failed), then the window switches to "local":
+    重试失败项 from 历史记录 asks to switch back, loads "second", confirms naming it and writes
+    the two freezes to its database only."""
+    local_db, second_db = two_profiles
+    rows = LocalConnector(second_db).list_rows()
+    to_freeze = [r for r in rows if r.card_status is CardStatus.ACTIVE
+                 and r.student.status is StudentStatus.SUSPENDED]
+    assert len(to_freeze) >= 3
+    failing = {r.student_no for r in to_freeze[:2]}
+    opened: list[str] = []
+
+    def factory(profile):
+        opened.append(profile.name)
+        if profile.name == "second" and opened.count("second") == 1:
+            return FlakyConnector(second_db, failing)  # its first job fails for two
+        return open_connector(profile, paths)
+
+    settings = ConfigStore(paths).load_settings()
+    settings.default_profile = "second"
+    ConfigStore(paths).save_settings(settings)
+    window = MainWindow(ConfigStore(paths), paths, factory, journal, offer_resume=False)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.flow.is_open() and window.model.total_count == N_STUDENTS)
+    assert window.profile_name == "second"
+    window.filter_bar.apply_preset("to_freeze")
+    window.select_all_filtered()
+    _plan, first = run_and_confirm(qtbot, window, Action.FREEZE)
+    assert first.profile == "second" and first.failed == 2
+    frozen_second, frozen_local = count(second_db, CardStatus.FROZEN), count(local_db,
+                                                                            CardStatus.FROZEN)
+
+    # the operator moves on to "local", then opens the job again from 历史记录
+    combo = window.profile_combo
+    with qtbot.waitSignal(window.rowsLoaded, timeout=JOB_TIMEOUT):
+        combo.setCurrentIndex(combo.findData("local"))
+        combo.activated.emit(combo.findData("local"))
+    qtbot.waitUntil(lambda: window.flow.profile == "local")
+    window.history_action.trigger()
+    history = window.flow.history_dialog
+    qtbot.waitUntil(lambda: history.model.rowCount() == 1)
+    with qtbot.waitSignal(window.results.jobLoaded):
+        history.openJobRequested.emit(first.job_id)
+    history.close()
+    assert "second" in window.results.status_label.text()
+    retry = window.findChild(object, "retryFailedButton")
+    qtbot.waitUntil(retry.isEnabled)
+
+    # asked first: the question names the job's profile and the one open
+    with qtbot.waitSignal(window.flow.messageShown) as shown:
+        qtbot.mouseClick(retry, Qt.MouseButton.LeftButton)
+    box = shown.args[0]
+    assert "“second”" in box.text() and "“local”" in box.text()
+    assert "Local database" in box.text() and second_db.name in box.text()
+    assert window.flow.is_busy() and not combo.isEnabled()
+    with qtbot.waitSignal(window.flow.confirmRequested, timeout=JOB_TIMEOUT) as confirm:
+        qtbot.mouseClick(box.findChild(object, "flowAcceptButton"), Qt.MouseButton.LeftButton)
+    dialog = confirm.args[0]
+    assert window.profile_name == "second" and window.flow.profile == "second"
+    assert combo.currentData() == "second"
+    assert sorted(w.student_no for w in dialog.plan.writes) == sorted(failing)
+    assert dialog.target_label.text() == f"Writes to: Local database · second ({second_db.name})"
+    with qtbot.waitSignal(window.flow.jobDone, timeout=JOB_TIMEOUT) as done:
+        qtbot.mouseClick(dialog.confirm_button, Qt.MouseButton.LeftButton)
+    child = done.args[0]
+    assert child.profile == "second" and child.parent_job_id == first.job_id
+    assert child.succeeded == 2
+    assert count(second_db, CardStatus.FROZEN) == frozen_second + 2
+    assert count(local_db, CardStatus.FROZEN) == frozen_local  # nothing written to "local"
+    assert all(statuses(second_db)[no] is CardStatus.FROZEN for no in failing)
+    assert all(statuses(local_db)[no] is CardStatus.ACTIVE for no in failing)
+    qtbot.waitUntil(lambda: all(window.model.row_for(no).card_status is CardStatus.FROZEN
+                                for no in failing) and not window.flow.is_busy())
+    window.close()
+
+
+def test_declining_the_switch_writes_nothing(qtbot, paths, journal, two_profiles):
+    local_db, second_db = two_profiles
+    active = [r for r in LocalConnector(second_db).list_rows()
+              if r.card_status is CardStatus.ACTIVE][:4]
+    job = _failed_job(journal, active, "second")
+    window = make_window(qtbot, paths, journal, LocalConnector(local_db))
+    with qtbot.waitSignal(window.results.jobLoaded):
+        window.results.show_job(job)
+    retry = window.findChild(object, "retryFailedButton")
+    qtbot.waitUntil(retry.isEnabled)
+    with qtbot.waitSignal(window.flow.messageShown) as shown:
+        qtbot.mouseClick(retry, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(shown.args[0].findChild(object, "flowCancelButton"),
+                     Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.flow.is_busy())
+    assert window.profile_name == "local" and window.flow.profile == "local"
+    assert window.profile_combo.isEnabled()
+    assert journal.list_jobs() == [journal.job(job)]  # no new job
+    assert count(local_db, CardStatus.FROZEN) == count(second_db, CardStatus.FROZEN)
+    window.close()
+
+
+def test_the_switch_question_in_chinese(qtbot, chinese, paths, journal, two_profiles):
+    local_db, second_db = two_profiles
+    active = [r for r in LocalConnector(second_db).list_rows()
+              if r.card_status is CardStatus.ACTIVE][:4]
+    job = _failed_job(journal, active, "second")
+    window = make_window(qtbot, paths, journal, LocalConnector(local_db))
+    with qtbot.waitSignal(window.results.jobLoaded):
+        window.results.show_job(job)
+    assert "配置“second”" in window.results.status_label.text()
+    retry = window.findChild(object, "retryFailedButton")
+    qtbot.waitUntil(retry.isEnabled)
+    assert "配置“second”" in retry.toolTip()
+    with qtbot.waitSignal(window.flow.messageShown) as shown:
+        qtbot.mouseClick(retry, Qt.MouseButton.LeftButton)
+    box = shown.args[0]
+    text = box.text()
+    assert f"“second”（本地数据库 · {second_db.name}）" in text
+    assert "切换到“second”并重试吗" in text
+    assert box.findChild(object, "flowAcceptButton").text() == "切换并重试"
+    leftover = text.replace(second_db.name, "").replace("second", "").replace("local", "")
+    assert not any("a" <= ch.lower() <= "z" for ch in leftover), leftover
+    qtbot.mouseClick(box.findChild(object, "flowCancelButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.flow.is_busy())
+    window.close()
+
+
+def test_a_switch_that_fails_writes_nothing(qtbot, paths, journal, two_profiles):
+    local_db, second_db = two_profiles
+    active = [r for r in LocalConnector(second_db).list_rows()
+              if r.card_status is CardStatus.ACTIVE][:4]
+    job = _failed_job(journal, active, "second")
+
+    def factory(profile):
+        if profile.name == "second":
+            from campuscard_gui.core.errors import ConnectorError
+
+            raise ConnectorError("网络不可用")
+        return open_connector(profile, paths)
+
+    window = MainWindow(ConfigStore(paths), paths, factory, journal,
+                        connector=LocalConnector(local_db), offer_resume=False)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.model.total_count == N_STUDENTS)
+    with qtbot.waitSignal(window.results.jobLoaded):
+        window.results.show_job(job)
+    retry = window.findChild(object, "retryFailedButton")
+    qtbot.waitUntil(retry.isEnabled)
+    with qtbot.waitSignal(window.flow.messageShown) as shown:
+        qtbot.mouseClick(retry, Qt.MouseButton.LeftButton)
+    confirmations: list[object] = []
+    window.flow.confirmRequested.connect(confirmations.append)
+    with qtbot.waitSignal(window.flow.messageShown, timeout=JOB_TIMEOUT) as failed:
+        qtbot.mouseClick(shown.args[0].findChild(object, "flowAcceptButton"),
+                         Qt.MouseButton.LeftButton)
+    text = failed.args[0].text()
+    assert "“second”" in text and "网络不可用" in text and "Nothing was written" in text
+    qtbot.mouseClick(failed.args[0].findChild(object, "flowAcceptButton"),
+                     Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.flow.is_busy())
+    # the window is on "second" now but holds the local connector: no card action may write
+    assert window.profile_name == "second" and window.flow.profile == "local"
+    assert not window.flow.is_open() and confirmations == []
+    assert not any(a.isEnabled() for a in window.card_actions.values())
+    assert count(local_db, CardStatus.FROZEN) == count(second_db, CardStatus.FROZEN)
     window.close()
 
 
@@ -367,9 +562,11 @@ def test_unfinished_job_is_offered_and_resumed(qtbot, paths, db, journal, monkey
     journal.create_job(plan_action(Action.FREEZE, rows[:5]), profile="elsewhere",
                        operator="t", chunk_size=50)
     offered = []
+    notes = []
 
-    def fake_ask(parent, jobs, *, on_discard=None):
+    def fake_ask(parent, jobs, *, on_discard=None, note=""):
         offered.extend(j.job_id for j in jobs)
+        notes.append(note)
         return [j.job_id for j in jobs]
 
     monkeypatch.setattr(main_actions, "ask_resume", fake_ask)
@@ -380,9 +577,77 @@ def test_unfinished_job_is_offered_and_resumed(qtbot, paths, db, journal, monkey
     window.flow.jobDone.connect(done.append)
     qtbot.waitUntil(lambda: done != [] and not window.flow.is_busy(), timeout=JOB_TIMEOUT)
     assert offered == [job_id]  # only this profile's jobs
+    # the other job's profile does not exist: it is named, never continued here
+    assert "elsewhere" in notes[0] and "no longer exist" in notes[0]
     assert done[0].job_id == job_id and done[0].state is JobState.DONE
     frozen = [w.student_no for w in plan.writes]
     assert all(window.model.row_for(no).card_status is CardStatus.FROZEN for no in frozen)
+    window.close()
+
+
+def test_an_unfinished_job_is_resumed_on_its_own_profile_only(qtbot, paths, journal,
+                                                               two_profiles, monkeypatch):
+    """An unfinished job of "second" is not offered while "local" is open (the status bar
+    names "second"); switching to "second" offers it, and resuming writes to its database
+    only."""
+    local_db, second_db = two_profiles
+    rows = LocalConnector(second_db).list_rows()
+    active = [r for r in rows if r.card_status is CardStatus.ACTIVE][:12]
+    plan = plan_action(Action.FREEZE, active)
+    job_id = journal.create_job(plan, profile="second", operator="t", chunk_size=5)
+    offered: list[tuple[str, list[int]]] = []
+
+    def fake_ask(parent, jobs, *, on_discard=None, note=""):
+        offered.append((parent.profile_name, [j.job_id for j in jobs]))
+        return [j.job_id for j in jobs]
+
+    monkeypatch.setattr(main_actions, "ask_resume", fake_ask)
+    window = MainWindow(ConfigStore(paths), paths, lambda p: open_connector(p, paths), journal,
+                        connector=LocalConnector(local_db))
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: "second" in window.statusBar().currentMessage())
+    assert "offered when that profile is opened" in window.statusBar().currentMessage()
+    assert offered == []
+    frozen_local = count(local_db, CardStatus.FROZEN)
+    frozen_second = count(second_db, CardStatus.FROZEN)
+
+    done: list[object] = []
+    window.flow.jobDone.connect(done.append)
+    combo = window.profile_combo
+    combo.setCurrentIndex(combo.findData("second"))
+    combo.activated.emit(combo.findData("second"))
+    qtbot.waitUntil(lambda: done != [] and not window.flow.is_busy(), timeout=JOB_TIMEOUT)
+    assert offered == [("second", [job_id])]
+    assert done[0].job_id == job_id and done[0].state is JobState.DONE
+    assert count(second_db, CardStatus.FROZEN) == frozen_second + len(plan.writes)
+    assert count(local_db, CardStatus.FROZEN) == frozen_local
+    # back on "local" and again on "second": nothing is offered twice
+    for name in ("local", "second"):
+        with qtbot.waitSignal(window.rowsLoaded, timeout=JOB_TIMEOUT):
+            combo.setCurrentIndex(combo.findData(name))
+            combo.activated.emit(combo.findData(name))
+    qtbot.waitUntil(lambda: window.flow.is_open() and not window.flow.is_busy())
+    assert offered == [("second", [job_id])]
+    window.close()
+
+
+def test_the_controller_never_runs_another_profiles_job(qtbot, paths, db, journal):
+    """The last guard: a job recorded for another profile is refused on the worker."""
+    window = make_window(qtbot, paths, journal, LocalConnector(db))
+    rows = LocalConnector(db).list_rows()
+    active = [r for r in rows if r.card_status is CardStatus.ACTIVE][:5]
+    job_id = journal.create_job(plan_action(Action.FREEZE, active), profile="jdy-prod",
+                                operator="t", chunk_size=5)
+    controller = window.flow.controller
+    with qtbot.waitSignal(controller.failed, timeout=JOB_TIMEOUT) as failed:
+        controller.start(job_id)
+    assert "jdy-prod" in failed.args[0] and "local" in failed.args[0]
+    with qtbot.waitSignal(controller.failed, timeout=JOB_TIMEOUT) as failed:
+        controller.start_plan(plan_action(Action.FREEZE, active), profile="jdy-prod")
+    assert "jdy-prod" in failed.args[0]
+    qtbot.waitUntil(lambda: not window.flow.is_busy())
+    assert all(statuses(db)[r.student_no] is CardStatus.ACTIVE for r in active)
+    assert journal.job(job_id).pending == 5 and len(journal.list_jobs()) == 1
     window.close()
 
 

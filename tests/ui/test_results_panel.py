@@ -276,3 +276,64 @@ def test_bound_to_controller_shows_a_real_job(qtbot, panel, journal, tmp_path):
     finally:
         assert controller.shutdown(5000)
         local.close()
+
+
+def test_waiting_for_unanswered_writes_in_chinese(qtbot, chinese, journal):
+    panel = ResultsPanel(journal)
+    qtbot.addWidget(panel)
+    job = finished_job(journal)
+    panel.job_started(job, 8)
+    panel.on_progress(Progress(job, 8, 4, 2, 1, 1, 0, 2.0, 3, waiting_s=9.5))
+    text = panel.status_label.text()
+    assert "等待未应答的写入落定，还需 10 秒" in text
+    assert "Waiting" not in text
+    panel.on_progress(Progress(job, 8, 5, 3, 1, 1, 0, 3.0, 4))  # settled: the ETA again
+    assert "等待" not in panel.status_label.text()
+
+
+def _job_changed_by_others(journal: Journal) -> int:
+    """A FREEZE job of 3: one frozen, one 由他人修改 (now 注销), one 已由他人开通."""
+    from campuscard_gui.core.outcomes import Skipped, SkipReason
+
+    plan = plan_action(Action.FREEZE, _rows()[:3])
+    job = journal.create_job(plan, profile="local", operator="t", chunk_size=3)
+    journal.mark_sent(job, 0)
+    journal.finish_chunk(job, 0, {
+        0: Succeeded("C0"),
+        1: Skipped(SkipReason.CHANGED_BY_OTHER, CardStatus.CANCELLED.value),
+        2: Skipped(SkipReason.OPENED_BY_OTHER, "C-77"),
+    })
+    journal.finish_job(job)
+    return job
+
+
+@pytest.mark.parametrize("lang, changed, opened, skipped", [
+    ("en", "Changed by someone else (now Cancelled)", "Opened by someone else (card record C-77)",
+     "Skipped"),
+    ("zh_CN", "由他人修改（现为注销）", "已由他人开通（卡记录 C-77）", "跳过"),
+])
+def test_skips_by_someone_else_in_table_filter_and_export(
+        qtbot, request, journal, tmp_path, monkeypatch, lang, changed, opened, skipped):
+    from campuscard_gui.ui.results_model import COL_REASON
+
+    if lang == "zh_CN":
+        request.getfixturevalue("chinese")
+    panel = ResultsPanel(journal)
+    qtbot.addWidget(panel)
+    show(qtbot, panel, _job_changed_by_others(journal))
+    panel.set_outcome_filter(OutcomeKind.SKIPPED)
+    assert panel.filter_combo.currentText() == skipped
+    model = panel.model
+    assert model.rowCount() == 2
+    reasons = [model.index(r, COL_REASON).data() for r in range(2)]
+    assert reasons == [changed, opened]
+    assert [model.index(r, COL_RESULT).data() for r in range(2)] == [skipped, skipped]
+    _save_as(monkeypatch, tmp_path / "skipped.csv")
+    with qtbot.waitSignal(panel.exported, timeout=5000):
+        panel.export_to(tmp_path / "skipped.csv")
+    rows = list(csv.reader(io.StringIO(
+        (tmp_path / "skipped.csv").read_text(encoding="utf-8-sig"), newline="")))
+    assert [r[4] for r in rows[1:]] == [changed, opened]
+    english = lang == "en"
+    for text in (*reasons, panel.filter_combo.currentText()):
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in text) != english, text
