@@ -344,3 +344,42 @@ def test_shenbi_needs_both_ak_and_sk(paths: Paths, store: CredentialStore,
     save_with_secrets(config, store, profile, {"secret_id": "AKID", "secret_key": "SK"})
     assert memory.entries == {("campuscard-gui:sb", "secret_id"): "AKID",
                               ("campuscard-gui:sb", "secret_key"): "SK"}
+
+
+class RacedKeyring(MemoryKeyring):
+    """The Secret Service when another process saves the same entry at the same moment: its
+    replace removes the item our CreateItem just made, and our read-back of that item fails
+    with ItemNotFoundException (as secretstorage raises it). ``races`` saves are raced."""
+
+    def __init__(self, races: int) -> None:
+        super().__init__()
+        self.races = races
+        self.calls = 0
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        from secretstorage.exceptions import ItemNotFoundException
+
+        self.calls += 1
+        super().set_password(service, username, password)
+        if self.races:
+            self.races -= 1
+            self.entries[(service, username)] = "the-other-process-value"
+            raise ItemNotFoundException("No such item.")
+
+
+def test_a_save_raced_by_another_save_of_the_same_entry_is_made_again() -> None:
+    backend = RacedKeyring(races=2)
+    store = CredentialStore(backend)
+    store.set("sb", SECRET, "secret_key")
+    assert backend.calls == 3
+    assert store.get("sb", "secret_key") == SECRET  # ours, saved last
+
+
+def test_a_save_that_keeps_vanishing_fails_as_unreachable() -> None:
+    backend = RacedKeyring(races=10)
+    store = CredentialStore(backend)
+    with pytest.raises(CredentialError) as info:
+        store.set("sb", SECRET, "secret_key")
+    assert info.value.code == "keyring_locked"
+    assert backend.calls == 3
+    assert SECRET not in everything_about(info.value)

@@ -148,6 +148,34 @@ def _access_errors() -> tuple[type[Exception], ...]:
     return tuple(errors)
 
 
+SAVE_ATTEMPTS = 3
+
+
+@functools.cache
+def _vanished_errors() -> tuple[type[Exception], ...]:
+    """The Secret Service's "that item is gone": what a save sees when another process saved
+    the same entry at the same moment and its replace removed the item ours had just made."""
+    try:
+        from secretstorage.exceptions import ItemNotFoundException
+    except ImportError:
+        return ()
+    return (ItemNotFoundException,)
+
+
+def _set_password(backend: KeyringBackend, service: str, key: str, secret: str) -> None:
+    """Save, again when a concurrent save of the same entry replaced ours under our feet: a
+    save made last is the one that stays, so the retry leaves our secret in the keyring."""
+    for attempt in range(1, SAVE_ATTEMPTS + 1):
+        try:
+            backend.set_password(service, key, secret)
+            return
+        except _vanished_errors():
+            if attempt == SAVE_ATTEMPTS:
+                raise
+            log.info("keyring save raced another save of the same entry; saving again:"
+                     " key=%s attempt=%d", key, attempt + 1)
+
+
 class CredentialStore:
     """get/set/delete secrets of a profile in the OS keyring.
 
@@ -202,7 +230,7 @@ class CredentialStore:
         if key not in SECRET_KEYS:
             raise ConfigError(f"未知的密钥名称：{key}")
         self._call("save", profile_name, key,
-                   lambda b: b.set_password(service_name(profile_name), key, secret))
+                   lambda b: _set_password(b, service_name(profile_name), key, secret))
         log.info("secret saved to keyring: profile=%s key=%s", profile_name, key)
 
     def delete(self, profile_name: str, *, keep: Collection[str] = ()) -> int:
