@@ -33,23 +33,54 @@ from urllib.parse import urlsplit
 
 from .cli_common import UsageError
 from .config.fieldmap import FieldMap
+from .config.options import Number, numbers
 from .config.settings import Profile, option_defaults
+from .connectors.factory import options_class
 from .core.errors import ConfigError
 
 KINDS = ("jiandaoyun", "kintone", "shenbi", "ipaas", "local")
 KIND_LABELS = {"local": "本地数据库", "jiandaoyun": "简道云", "kintone": "kintone",
                "shenbi": "神笔", "ipaas": "iPaaS 集成流"}
 JDY_DEFAULT_BASE_URL = "https://api.jiandaoyun.com/api"
-# the tunables' defaults (the connectors read the same names)
-def _jdy_defaults() -> dict[str, int | float]:
-    from .connectors.jiandaoyun_records import JdyOptions
-
-    every = option_defaults(JdyOptions)  # the connector's own defaults, not a copy
-    return {k: every[k] for k in ("timeout_s", "batch_rps", "enterprise_rps", "concurrency")}
 
 
-JDY_DEFAULTS: dict[str, int | float] = _jdy_defaults()
-KINTONE_DEFAULTS: dict[str, int | float] = {"timeout_s": 60, "concurrency": 4}
+def flagged_numbers(kind: str) -> dict[str, Number]:
+    """The numeric options of ``kind`` that a ``profiles add`` flag of their own sets."""
+    cls = options_class(kind)
+    return {} if cls is None else {k: n for k, n in numbers(cls).items() if n.flag}
+
+
+def number_flags() -> dict[str, dict[str, Number]]:
+    """``profiles add``'s numeric flags: flag → {kind: how that kind declares it}, in the
+    order the kinds and their options are declared."""
+    out: dict[str, dict[str, Number]] = {}
+    for kind in KINDS:
+        for spec in flagged_numbers(kind).values():
+            out.setdefault(spec.flag, {})[kind] = spec
+    for flag, by_kind in out.items():
+        if len({n.key for n in by_kind.values()}) != 1:
+            raise RuntimeError(f"{flag} sets different options in different kinds")
+    return out
+
+
+def flag_dest(flag: str) -> str:
+    return flag.lstrip("-").replace("-", "_")
+
+
+def number_flag_help(by_kind: Mapping[str, Number]) -> str:
+    """A numeric flag's help: what it is, then each kind's default and range."""
+    first = next(iter(by_kind.values()))
+
+    def unit(n: Number) -> str:
+        return " 秒" if n.unit == "s" else ""
+
+    per_kind = "；".join(f"{KIND_LABELS[k]} {n.default:g}{unit(n)}（{n.low:g}～{n.high:g}"
+                        f"{unit(n)}）" for k, n in by_kind.items())
+    only = "" if len(by_kind) == len(KINDS) - 1 else \
+        f"{'、'.join(KIND_LABELS[k] for k in by_kind)}："
+    return f"{only}{first.help}（默认：{per_kind}）"
+
+
 AUTH_LABELS = {"token": "API 令牌", "password": "密码"}
 # what the operator is asked for, by keyring entry (config.credentials.secret_keys)
 SECRET_NAMES = {
@@ -65,28 +96,34 @@ _JDY, _KINTONE, _SHENBI, _IPAAS, _LOCAL = KINDS
 # the flags not every kind takes: (argparse dest, flag, the kinds that take it)
 _FLAGS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("app_id", "--app-id", (_JDY,)), ("students_entry", "--students-entry", (_JDY,)),
-    ("cards_entry", "--cards-entry", (_JDY,)), ("batch_rps", "--batch-rps", (_JDY,)),
-    ("enterprise_rps", "--enterprise-rps", (_JDY,)),
+    ("cards_entry", "--cards-entry", (_JDY,)),
     ("students_app", "--students-app", (_KINTONE,)), ("cards_app", "--cards-app", (_KINTONE,)),
     ("guest_space", "--guest-space", (_KINTONE,)), ("auth", "--auth", (_KINTONE,)),
     ("user", "--user", (_KINTONE,)),
     ("app_code", "--app-code", (_SHENBI,)), ("students_object", "--students-object", (_SHENBI,)),
     ("cards_object", "--cards-object", (_SHENBI,)),
     ("gateway_url", "--gateway-url", (_IPAAS,)), ("read_profile", "--read-profile", (_IPAAS,)),
-    ("token_header", "--token-header", (_IPAAS,)), ("chunk_size", "--chunk-size", (_IPAAS,)),
+    ("token_header", "--token-header", (_IPAAS,)),
     ("student_link", "--student-link", (_SHENBI, _IPAAS)),
     ("settings", "--set", (_SHENBI, _IPAAS)),
     ("base_url", "--base-url", (_JDY, _KINTONE, _SHENBI)),
     ("map", "--map", (_JDY, _KINTONE, _SHENBI)),
     ("database", "--database", (_LOCAL,)),
 )
-# the options of the connectors' options classes that a flag of their own sets (not --set)
+
+
+def _kind_flags() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """Every flag that not every kind takes, the numeric ones as their kinds declare them."""
+    numeric = tuple((flag_dest(flag), flag, tuple(by_kind))
+                    for flag, by_kind in number_flags().items())
+    return _FLAGS + numeric
+# the options of the connectors' options classes that a flag of their own sets (not --set);
+# the numeric ones come from their declarations (``number_flags``)
 _OWN_FLAGS = {"base_url": "--base-url", "app_code": "--app-code",
               "students_object": "--students-object", "cards_object": "--cards-object",
               "fields": "--map", "student_link": "--student-link", "student_id": "--student-link",
               "gateway_url": "--gateway-url", "read_profile": "--read-profile",
-              "token_header": "--token-header", "chunk_size": "--chunk-size",
-              "timeout_s": "--timeout", "concurrency": "--concurrency"}
+              "token_header": "--token-header"}
 _LOOPBACK = ("127.0.0.1", "localhost", "::1")
 _LATIN_CJK = re.compile(r"(?<=[\u4e00-\u9fff])(?=[A-Za-z])|(?<=[A-Za-z])(?=[\u4e00-\u9fff])")
 
@@ -130,25 +167,33 @@ def _missing(kind: str, *given: tuple[str, str | None]) -> None:
         raise UsageError(f"{_in_text(kind).lstrip()}配置缺少参数：{'、'.join(missing)}")
 
 
-def _tunables(args: argparse.Namespace, defaults: Mapping[str, Any]) -> dict[str, Any]:
-    given = {"timeout_s": args.timeout, "batch_rps": args.batch_rps,
-             "enterprise_rps": args.enterprise_rps, "concurrency": args.concurrency,
-             "chunk_size": args.chunk_size}
-    return {key: default if given[key] is None else given[key]
-            for key, default in defaults.items()}
+def _tunables(args: argparse.Namespace, kind: str) -> dict[str, Any]:
+    """The numeric options ``kind`` takes a flag for: as given, else the declared default."""
+    out: dict[str, Any] = {}
+    for key, spec in flagged_numbers(kind).items():
+        given = getattr(args, flag_dest(spec.flag), None)
+        out[key] = spec.default if given is None else given
+    return out
+
+
+def _own_flag(key: str, options_class: type) -> str | None:
+    spec = numbers(options_class).get(key)
+    return spec.flag if spec is not None and spec.flag else _OWN_FLAGS.get(key)
 
 
 def wire_settings(specs: list[str], options_class: type) -> dict[str, Any]:
     """``--set KEY=VALUE ...``: any option of ``options_class`` with a default and no flag of
     its own, the value typed as the default is (range checks are the class's parse)."""
-    settable = {k: v for k, v in option_defaults(options_class).items() if k not in _OWN_FLAGS}
+    settable = {k: v for k, v in option_defaults(options_class).items()
+                if _own_flag(k, options_class) is None}
     out: dict[str, Any] = {}
     for spec in specs:
         key, sep, text = (part.strip() for part in spec.partition("="))
         if not sep or not key:
             raise UsageError(f"--set 的格式应为 KEY=值：{spec}")
-        if key in _OWN_FLAGS:
-            raise UsageError(f"“{key}”请用 {_OWN_FLAGS[key]} 设置")
+        own = _own_flag(key, options_class)
+        if own is not None:
+            raise UsageError(f"“{key}”请用 {own} 设置")
         if key not in settable:
             raise UsageError(f"--set 不认识“{key}”（可设置：{'、'.join(sorted(settable))}）")
         default = settable[key]
@@ -178,7 +223,7 @@ def profile_options(args: argparse.Namespace,
                     profiles: Mapping[str, Profile]) -> dict[str, Any]:
     """The options of the profile ``profiles add`` was asked for (UsageError when wrong).
     ``profiles``: the saved ones (an iPaaS profile reads through one of them)."""
-    for dest, flag, kinds in _FLAGS:
+    for dest, flag, kinds in _kind_flags():
         if args.kind not in kinds and getattr(args, dest) not in (None, []):
             raise UsageError(f"{flag} 只用于{_in_text(*kinds)}配置（这里是 --kind {args.kind}）")
     if args.kind == _KINTONE:
@@ -205,16 +250,19 @@ def local_options(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def jiandaoyun_options(args: argparse.Namespace) -> dict[str, Any]:
+    from .connectors.jiandaoyun_records import JdyOptions
+
     _missing("jiandaoyun", ("--app-id", args.app_id), ("--students-entry", args.students_entry),
              ("--cards-entry", args.cards_entry))
-    return {
+    options: dict[str, Any] = {
         "base_url": check_base_url(args.base_url or JDY_DEFAULT_BASE_URL, args.allow_http),
         "app_id": args.app_id.strip(),
         "students_entry": args.students_entry.strip(),
         "cards_entry": args.cards_entry.strip(),
         "fields": field_map(args.map).to_json(),
-        **_tunables(args, JDY_DEFAULTS),
+        **_tunables(args, _JDY),
     }
+    return _checked(JdyOptions.parse, options)  # ranges
 
 
 def kintone_options(args: argparse.Namespace) -> dict[str, Any]:
@@ -233,7 +281,7 @@ def kintone_options(args: argparse.Namespace) -> dict[str, Any]:
         "auth": auth,
         "user": (args.user or "").strip(),
         "fields": field_map(args.map).to_json(),
-        **_tunables(args, KINTONE_DEFAULTS),
+        **_tunables(args, _KINTONE),
     }
     return _checked(KintoneOptions.parse, options)  # app ids, ranges, the user
 
@@ -252,7 +300,7 @@ def shenbi_options(args: argparse.Namespace) -> dict[str, Any]:
         "cards_object": args.cards_object.strip(),
         "fields": field_map(args.map).to_json(),
         "student_link": args.student_link or defaults["student_link"],
-        **_tunables(args, {k: defaults[k] for k in ("timeout_s", "concurrency")}),
+        **_tunables(args, _SHENBI),
         **wire_settings(args.settings, ShenbiOptions),
     }
     return _checked(ShenbiOptions.parse, options)
@@ -275,7 +323,7 @@ def ipaas_options(args: argparse.Namespace, profiles: Mapping[str, Profile]) -> 
         "read_profile": reader,
         "token_header": (args.token_header or "").strip(),
         "student_id": args.student_link or defaults["student_id"],
-        **_tunables(args, {k: defaults[k] for k in ("timeout_s", "concurrency", "chunk_size")}),
+        **_tunables(args, _IPAAS),
         **wire_settings(args.settings, IpaasOptions),
     }
     return _checked(IpaasOptions.parse, options)

@@ -59,11 +59,12 @@ from .cli_common import Context, UsageError
 from .cli_output import format_table
 from .cli_profile_kinds import (
     JDY_DEFAULT_BASE_URL,
-    JDY_DEFAULTS,
     KIND_LABELS,
     KINDS,
-    KINTONE_DEFAULTS,
     SECRET_NAMES,
+    flag_dest,
+    number_flag_help,
+    number_flags,
     profile_object,
     profile_options,
     where,
@@ -127,8 +128,6 @@ def add_parser(sub: Any) -> None:
     pa.add_argument("--token-header", metavar="H",
                     help="iPaaS：携带网关密钥的请求头名称，例如 X-Gateway-Token"
                          "（不填：网关不需要密钥）")
-    pa.add_argument("--chunk-size", type=_number(int, 1), metavar="N",
-                    help="iPaaS：每次调用网关发送的学生数")
     pa.add_argument("--student-link", choices=("record_id", "student_no"),
                     help="神笔：一卡通的学生字段存学生记录 Id（record_id，默认）还是学号；"
                          "iPaaS：studentID 传哪一个")
@@ -146,17 +145,13 @@ def add_parser(sub: Any) -> None:
                          "一卡通应用的 API 令牌（两行），或 --auth password 时的密码；神笔为 AK"
                          "（SecretId）和 SK（SecretKey）（两行）；iPaaS 为网关密钥"
                          "（有 --token-header 时）")
-    pa.add_argument("--timeout", type=_number(float, 1), metavar="S",
-                    help=f"单个请求的超时秒数（默认：简道云 {JDY_DEFAULTS['timeout_s']}，"
-                         f"kintone {KINTONE_DEFAULTS['timeout_s']}；神笔、iPaaS 为连接器的默认值）")
-    pa.add_argument("--batch-rps", type=_number(float, 0.1), metavar="N",
-                    help=f"简道云：批量接口每秒请求数（默认 {JDY_DEFAULTS['batch_rps']}）")
-    pa.add_argument("--enterprise-rps", type=_number(float, 0.1), metavar="N",
-                    help=f"简道云：整个企业每秒请求数（默认 {JDY_DEFAULTS['enterprise_rps']}）")
-    pa.add_argument("--concurrency", type=_number(int, 1), metavar="N",
-                    help=f"同时进行的请求数（默认：简道云 {JDY_DEFAULTS['concurrency']} 个写请求，"
-                         f"kintone {KINTONE_DEFAULTS['concurrency']}，最多 50；"
-                         "神笔、iPaaS 为连接器的默认值）")
+    for flag, by_kind in number_flags().items():  # as the connectors declare them
+        specs = list(by_kind.values())
+        whole = all(n.integer for n in specs)
+        pa.add_argument(flag, dest=flag_dest(flag), type=_number(int if whole else float,
+                                                                 min(n.low for n in specs)),
+                        metavar="S" if specs[0].unit == "s" else "N",
+                        help=number_flag_help(by_kind))
     pa.add_argument("--allow-http", action="store_true",
                     help="允许用不加密的 http 地址（仅限内网私有部署）")
     pa.add_argument("--replace", action="store_true", help="覆盖同名配置及其密钥")

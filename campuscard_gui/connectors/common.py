@@ -4,16 +4,15 @@ batch size check, retried reads and chunked reads on a few threads."""
 from __future__ import annotations
 
 import json
-import math
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 import httpx
 
 from ..config.fieldmap import FieldMap
-from ..core.errors import ConfigError, FatalError, RetryableError
+from ..core.errors import FatalError, RetryableError
 from ..core.model import CardStatus
 
 # FieldMap keys as the operator reads them in a connection test's findings
@@ -25,16 +24,6 @@ FIELD_NAMES = {
 
 T = TypeVar("T")
 R = TypeVar("R")
-
-
-def number_option(options: Mapping[str, Any], key: str, default: float, low: float,
-                  high: float, service: str) -> float:
-    """A numeric profile option within [low, high] (``default`` when absent)."""
-    value = options.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int | float) \
-            or not math.isfinite(value) or not low <= value <= high:
-        raise ConfigError(f"{service}配置“{key}”必须是 {low:g}～{high:g} 之间的数")
-    return float(value)
 
 
 def status_label(fields: FieldMap, status: CardStatus) -> str:

@@ -28,6 +28,24 @@ def local_database_path(profile: Profile, paths: Paths) -> Path:
     return path if path.is_absolute() else paths.data_dir / path
 
 
+def options_class(kind: str) -> type | None:
+    """The options class of a remote ``kind`` (None for ``local`` and a kind this version does
+    not know): where its options are declared, once (``config.options``)."""
+    if kind == "jiandaoyun":
+        from .jiandaoyun_records import JdyOptions
+        return JdyOptions
+    if kind == "kintone":
+        from .kintone_records import KintoneOptions
+        return KintoneOptions
+    if kind == "shenbi":
+        from .shenbi_records import ShenbiOptions
+        return ShenbiOptions
+    if kind == "ipaas":
+        from .ipaas import IpaasOptions
+        return IpaasOptions
+    return None
+
+
 def open_connector(profile: Profile, paths: Paths,
                    credentials: CredentialStore | None = None) -> Connector:
     """``credentials`` reads a remote profile's secret (None: the OS keyring)."""

@@ -42,6 +42,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from ..config.options import number, parse_numbers
 from ..core.errors import AmbiguousError, ConfigError, ConnectorError, FatalError, RetryableError
 from ..core.model import Action, Card, CardStatus, StudentRow
 from ..core.outcomes import Succeeded
@@ -55,7 +56,7 @@ from .base import (
     ListProgress,
     RecordResult,
 )
-from .common import check_batch_size, json_object, number_option
+from .common import check_batch_size, json_object
 from .http import ClientFactory, make_client, transport_error
 from .shenbi_errors import explain
 from .shenbi_records import record_id
@@ -71,10 +72,14 @@ class IpaasOptions:
     read_profile: str  # the 神笔 profile students and cards are read through
     token_header: str = ""  # header carrying the gateway secret ("" = the gateway has none)
     student_id: str = "record_id"  # what studentID holds: the student record Id or the 学号
-    chunk_size: int = 100  # students per gateway call [INFER: the flow's limit is its own]
-    concurrency: int = 2
-    timeout_s: float = 120.0  # a flow writes to 神笔 before it answers
-    settle_s: float = 120.0  # how long an unanswered call may still run in the flow
+    # students per gateway call [INFER: the flow's limit is its own]
+    chunk_size: int = number(100, 1, 1000, flag="--chunk-size", help="每次调用网关发送的学生数")
+    concurrency: int = number(2, 1, 10, flag="--concurrency", help="同时进行的请求数")
+    # a flow writes to 神笔 before it answers
+    timeout_s: float = number(120.0, 0.05, 900, unit="s", flag="--timeout",
+                              help="单个请求的超时秒数")
+    # how long an unanswered call may still run in the flow
+    settle_s: float = number(120.0, 0, 3600, unit="s")
     # The actions the flow really handles, comma-separated. The walkthrough's flow only opens
     # cards and never looks at "action": sending it a 冻结 would open cards. A school whose
     # flow is that one sets "open"; the others are then refused before anything is sent.
@@ -96,9 +101,6 @@ class IpaasOptions:
         if ident not in ("record_id", "student_no"):
             raise ConfigError("iPaaS 配置“student_id”只能是 record_id 或 student_no")
 
-        def number(key: str, default: float, low: float, high: float) -> float:
-            return number_option(options, key, default, low, high, "iPaaS ")
-
         raw = options.get("flow_actions", "open,freeze,unfreeze,cancel")
         names = [a.strip() for a in (raw.split(",") if isinstance(raw, str) else raw or [])]
         known = [a.value for a in Action]
@@ -106,10 +108,8 @@ class IpaasOptions:
             raise ConfigError(f"iPaaS 配置“flow_actions”应为 {','.join(known)} 中的一个或几个，"
                               "用逗号分隔")
         return cls(url, reader, header, str(ident),
-                   int(number("chunk_size", 100, 1, 1000)),
-                   int(number("concurrency", 2, 1, 10)),
-                   number("timeout_s", 120, 0.05, 900), number("settle_s", 120, 0, 3600),
-                   ",".join(a for a in known if a in names))
+                   flow_actions=",".join(a for a in known if a in names),
+                   **parse_numbers(cls, options, "iPaaS "))
 
 
 class IpaasConnector:

@@ -14,11 +14,12 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ..config.fieldmap import FieldMap
+from ..config.options import number, parse_numbers
 from ..core.cards import current_card
 from ..core.errors import ConfigError, ConnectorError
 from ..core.model import Card, StudentRow
 from . import joining
-from .common import number_option, plain_text
+from .common import plain_text
 from .joining import RecordReader
 
 DEFAULT_BASE_URL = "https://api.jiandaoyun.com/api"
@@ -50,33 +51,37 @@ class JdyOptions:
     students_entry: str
     cards_entry: str
     fields: FieldMap
-    timeout_s: float = 15.0
-    batch_rps: int = 10  # batch_create/batch_update: 10/s (spec §5, OFF)
-    enterprise_rps: int = 50  # all endpoints together (spec §5, OFF)
-    list_rps: int = 30  # data/list, widget/list (spec §5, OFF)
+    timeout_s: float = number(15.0, 0.05, 600, unit="s", flag="--timeout",
+                              help="单个请求的超时秒数")
+    # batch_create/batch_update: 10/s (spec §5, OFF)
+    batch_rps: int = number(10, 1, 10, flag="--batch-rps", help="批量接口每秒请求数")
+    # all endpoints together (spec §5, OFF)
+    enterprise_rps: int = number(50, 1, 50, flag="--enterprise-rps",
+                                 help="整个企业每秒请求数")
+    list_rps: int = number(30, 1, 30)  # data/list, widget/list (spec §5, OFF)
     # chunks in flight at once: each does a fresh read, its write and a read-back in turn, so
     # 10 batch calls/s at 200 ms need more than 6 (the sandbox's in-flight limit is 10)
-    concurrency: int = 8
+    concurrency: int = number(8, 1, 20, flag="--concurrency", help="同时进行的请求数")
     # 99, not the API's 100: a chunk's fresh read and its read-back (`in` ≤ 99 values) then
     # each fit one data/list page with no empty next page — two list calls a chunk, not four,
     # which keeps data/list's 30/s from bounding the writes
-    batch_size: int = MAX_BATCH - 1
+    batch_size: int = number(MAX_BATCH - 1, 1, MAX_BATCH)
     # `in` takes ≤200 values on the official page, 1000 per a 2026 transcription [2ND]. 99:
     # a chunk's cards (usually one per student) fit one page of 100, with no empty next page.
-    in_max_values: int = 99
+    in_max_values: int = number(99, 1, 200)
     # How openTime is written: "iso" (…Z, the docs' write table) or "ms" (the official demos);
     # the spec says both are accepted [2ND].
     open_time_format: str = "iso"
     # Seconds added to each 1 s rate window to absorb network jitter (window type UNCONFIRMED).
-    rate_margin_s: float = 0.03
+    rate_margin_s: float = number(0.03, 0, 1, unit="s")
     # How long a request that got no answer may still be applied [INFER]. Within a run a
     # resend reuses its transaction_id, but after a restart the chunk's record set (and the
     # generation after a 17026) may differ, so the runner waits this long after the journal's
     # send time before reading back a chunk a crashed run left unanswered.
-    settle_s: float = 60.0
-    read_retries: int = 4  # attempts per read request (list pages) on a retryable error
+    settle_s: float = number(60.0, 0, 3600, unit="s")
+    read_retries: int = number(4, 1, 10)  # attempts per read (list page) on a retryable error
     # A transaction_id is valid for 1 h [2ND]; a whole-chunk replay is used only well within.
-    replay_window_s: float = 3000.0
+    replay_window_s: float = number(3000.0, 0, 3600, unit="s")
 
     @classmethod
     def parse(cls, options: Mapping[str, Any]) -> JdyOptions:
@@ -85,9 +90,6 @@ class JdyOptions:
             if not isinstance(value, str) or not value.strip():
                 raise ConfigError(f"简道云配置缺少“{key}”")
             return value.strip()
-
-        def number(key: str, default: float, low: float, high: float) -> float:
-            return number_option(options, key, default, low, high, "简道云")
 
         base_url = text("base_url", DEFAULT_BASE_URL).rstrip("/")
         if not base_url.startswith(("https://", "http://")):
@@ -101,18 +103,8 @@ class JdyOptions:
             students_entry=text("students_entry"),
             cards_entry=text("cards_entry"),
             fields=FieldMap.from_json(options.get("fields")),
-            timeout_s=number("timeout_s", 15, 0.05, 600),
-            batch_rps=int(number("batch_rps", 10, 1, 10)),
-            enterprise_rps=int(number("enterprise_rps", 50, 1, 50)),
-            list_rps=int(number("list_rps", 30, 1, 30)),
-            concurrency=int(number("concurrency", 8, 1, 20)),
-            batch_size=int(number("batch_size", MAX_BATCH - 1, 1, MAX_BATCH)),
-            in_max_values=int(number("in_max_values", 99, 1, 200)),
             open_time_format=str(fmt),
-            rate_margin_s=number("rate_margin_s", 0.03, 0, 1),
-            settle_s=number("settle_s", 60, 0, 3600),
-            read_retries=int(number("read_retries", 4, 1, 10)),
-            replay_window_s=number("replay_window_s", 3000, 0, 3600),
+            **parse_numbers(cls, options, "简道云"),
         )
 
 

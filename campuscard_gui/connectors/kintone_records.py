@@ -16,9 +16,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..config.fieldmap import FieldMap
+from ..config.options import number, parse_numbers
 from ..core.errors import ConfigError
 from ..core.model import Card
-from .common import number_option, plain_text
+from .common import plain_text
 from .jiandaoyun_records import decimal_of, ms_of
 
 Record = Mapping[str, Any]
@@ -45,13 +46,15 @@ class KintoneOptions:
     user: str = ""  # login name for password auth
     # Requests in flight at once (reads and writes together). kintone allows 100 per domain
     # for every integration together [DOC §4]; stay well below.
-    concurrency: int = 4
-    timeout_s: float = 60.0  # a 2,000-record bulkRequest can take seconds on a busy domain
-    records_per_request: int = RECORDS_MAX
-    requests_per_bulk: int = BULK_MAX
-    page_size: int = PAGE_MAX
-    in_max_values: int = 100  # values per `in (…)` when reading cards back
-    read_retries: int = 4  # attempts per read on a retryable error
+    concurrency: int = number(4, 1, 50, flag="--concurrency", help="同时进行的请求数")
+    # a 2,000-record bulkRequest can take seconds on a busy domain
+    timeout_s: float = number(60.0, 0.05, 600, unit="s", flag="--timeout",
+                              help="单个请求的超时秒数")
+    records_per_request: int = number(RECORDS_MAX, 1, RECORDS_MAX)
+    requests_per_bulk: int = number(BULK_MAX, 1, BULK_MAX)
+    page_size: int = number(PAGE_MAX, 1, PAGE_MAX)
+    in_max_values: int = number(100, 1, 500)  # values per `in (…)` when reading cards back
+    read_retries: int = number(4, 1, 10)  # attempts per read on a retryable error
     # Open relies on the cards app's student field prohibiting duplicates (one card record
     # per student): check_connection refuses an app without it unless this is off.
     require_unique_student: bool = True
@@ -75,9 +78,6 @@ class KintoneOptions:
             if not isinstance(value, str) or not value.strip():
                 raise ConfigError(f"kintone 配置缺少“{key}”")
             return value.strip()
-
-        def number(key: str, default: float, low: float, high: float) -> float:
-            return number_option(options, key, default, low, high, "kintone ")
 
         def app(key: str) -> str:
             value = text(key)
@@ -116,15 +116,8 @@ class KintoneOptions:
             guest_space=guest,
             auth=str(auth),
             user=user,
-            concurrency=int(number("concurrency", 4, 1, 50)),
-            timeout_s=number("timeout_s", 60, 0.05, 600),
-            records_per_request=int(number("records_per_request", RECORDS_MAX, 1,
-                                           RECORDS_MAX)),
-            requests_per_bulk=int(number("requests_per_bulk", BULK_MAX, 1, BULK_MAX)),
-            page_size=int(number("page_size", PAGE_MAX, 1, PAGE_MAX)),
-            in_max_values=int(number("in_max_values", 100, 1, 500)),
-            read_retries=int(number("read_retries", 4, 1, 10)),
             require_unique_student=unique,
+            **parse_numbers(cls, options, "kintone "),
         )
 
 

@@ -21,10 +21,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..config.fieldmap import FieldMap
+from ..config.options import number, parse_numbers
 from ..core.cards import current_card
 from ..core.errors import ConfigError
 from ..core.model import Card
-from .common import number_option, plain_text
+from .common import plain_text
 from .jiandaoyun_records import decimal_of, ms_of
 
 Record = Mapping[str, Any]
@@ -66,20 +67,21 @@ class ShenbiOptions:
     key_values: str = "Values"  # [INFER]
     key_ids: str = "Ids"  # [DOC]
     key_filter: str = "Filter"  # [INFER] (the inner Connector/Children shape is [DOC])
-    batch_size: int = 100  # [INFER] records per batch create/update (real cap unknown)
-    page_size: int = 200  # [INFER] records per query page
-    or_max: int = 100  # [INFER] conditions per OR filter when reading cards back
-    requests_per_second: int = 20  # [INFER] per-SecretId rate limit
+    batch_size: int = number(100, 1, 1000)  # [INFER] records per batch create/update
+    page_size: int = number(200, 1, 1000)  # [INFER] records per query page
+    or_max: int = number(100, 1, 1000)  # [INFER] conditions per OR filter (card read-back)
+    requests_per_second: int = number(20, 1, 1000)  # [INFER] per-SecretId rate limit
     # added to each 1 s rate window: the server counts arrivals, which reach it up to tens of
     # ms after we send when several requests are in flight
-    rate_margin_s: float = 0.08
+    rate_margin_s: float = number(0.08, 0, 1, unit="s")
     # write calls in flight at once: at 200 ms a call, 20 calls/s need more than 4 in flight
-    concurrency: int = 8
-    timeout_s: float = 30.0
-    read_retries: int = 4
+    concurrency: int = number(8, 1, 20, flag="--concurrency", help="同时进行的请求数")
+    timeout_s: float = number(30.0, 0.05, 600, unit="s", flag="--timeout",
+                              help="单个请求的超时秒数")
+    read_retries: int = number(4, 1, 10)
     # How long a request that got no answer may still be applied by the server; before the
     # records of such a request are sent again they are read back after this long. [INFER]
-    settle_s: float = 60.0
+    settle_s: float = number(60.0, 0, 3600, unit="s")
 
     @classmethod
     def parse(cls, options: Mapping[str, Any]) -> ShenbiOptions:
@@ -92,9 +94,6 @@ class ShenbiOptions:
             if pattern is not None and not pattern.match(value):
                 raise ConfigError(f"神笔配置“{key}”格式不正确：{value}")
             return value
-
-        def number(key: str, default: float, low: float, high: float) -> float:
-            return number_option(options, key, default, low, high, "神笔")
 
         base_url = text("base_url").rstrip("/")
         parts = urlsplit(base_url)
@@ -125,15 +124,7 @@ class ShenbiOptions:
                 "action_query", "action_get", "action_create", "action_update",
                 "action_delete", "key_app",
                 "key_entity", "key_fields", "key_values", "key_ids", "key_filter")},
-            batch_size=int(number("batch_size", 100, 1, 1000)),
-            page_size=int(number("page_size", 200, 1, 1000)),
-            or_max=int(number("or_max", 100, 1, 1000)),
-            requests_per_second=int(number("requests_per_second", 20, 1, 1000)),
-            rate_margin_s=number("rate_margin_s", 0.08, 0, 1),
-            concurrency=int(number("concurrency", 8, 1, 20)),
-            timeout_s=number("timeout_s", 30, 0.05, 600),
-            read_retries=int(number("read_retries", 4, 1, 10)),
-            settle_s=number("settle_s", 60, 0, 3600),
+            **parse_numbers(cls, options, "神笔"),
         )
 
 

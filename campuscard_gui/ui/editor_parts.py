@@ -1,5 +1,5 @@
 """The small pieces the profile dialog's editors are built from: a kind's own words
-(``EditorTexts``), a tunable's range (``Tunable``), the three kinds of field mapping, and the
+(``EditorTexts``), a numeric option's spin box, the three kinds of field mapping, and the
 helpers for naming a control, choosing a combo's item and asking a connector's options class
 whether it accepts the form's options."""
 
@@ -9,8 +9,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from PySide6.QtWidgets import QComboBox, QWidget
+from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QSpinBox, QWidget
 
+from ..config.options import Number
 from ..core.errors import ConfigError
 
 W = TypeVar("W", bound=QWidget)
@@ -45,13 +46,42 @@ class EditorTexts:
     url_name: str = ""  # the address in a sentence and its accessible name ("base URL")
 
 
-@dataclass(frozen=True, slots=True)
-class Tunable:
-    """A spin box's range and the default for a new profile."""
+def number_spin(parent: QWidget, spec: Number, name: str, accessible: str
+                ) -> QSpinBox | QDoubleSpinBox:
+    """A spin box for a numeric option as its connector declares it (``config.options``): the
+    same range, whole numbers in a QSpinBox, the rest with ``spec.decimals`` places."""
+    spin: QSpinBox | QDoubleSpinBox
+    if spec.integer:
+        spin = QSpinBox(parent)
+        spin.setRange(int(spec.low), int(spec.high))
+    else:
+        spin = QDoubleSpinBox(parent)
+        spin.setDecimals(spec.decimals)
+        spin.setRange(spec.low, spec.high)
+    return named(spin, name, accessible)
 
-    low: int
-    high: int
-    default: int
+
+def show_number(spin: QSpinBox | QDoubleSpinBox, spec: Number, value: object) -> None:
+    """Show a stored value (the default when it is missing or not one the connector takes),
+    without a signal."""
+    try:
+        shown = spec.check(value, "")
+    except ConfigError:
+        shown = spec.default
+    spin.blockSignals(True)
+    if isinstance(spin, QSpinBox):
+        spin.setValue(int(shown))
+    else:
+        spin.setValue(float(shown))
+    spin.blockSignals(False)
+
+
+def spin_number(spin: QSpinBox | QDoubleSpinBox) -> int | float:
+    """The value to store: a whole number as an int (15, not 15.0), any other as it is."""
+    value = spin.value()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
 def show_choice(combo: QComboBox, value: object) -> None:

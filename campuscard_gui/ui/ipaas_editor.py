@@ -15,21 +15,18 @@ from typing import Any
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel
 
-from ..config.settings import Profile, option_defaults
-from .editor_parts import NONE, EditorTexts, Tunable, named, parse_problem, show_choice
+from ..config.settings import Profile
+from .editor_parts import NONE, EditorTexts, named, parse_problem, show_choice
 from .profile_editor import ProfileEditor
 from .shenbi_editor import SHENBI, link_combo, shenbi_failures
 
 IPAAS = "ipaas"
-CHUNK_SIZE = Tunable(1, 1000, 100)  # the range; the default is IpaasOptions'
 
 
 class IpaasEditor(ProfileEditor):
     KIND = IPAAS
     NAME_EXAMPLE = "ipaas-flow"
     DEFAULT_BASE_URL = ""
-    TIMEOUT_S = Tunable(1, 900, 120)  # ranges; the defaults are IpaasOptions'
-    CONCURRENCY = Tunable(1, 10, 2)
     URL_KEY = "gateway_url"
     FIELDS = NONE
 
@@ -51,11 +48,6 @@ class IpaasEditor(ProfileEditor):
 
     def _base_url_placeholder(self) -> str:
         return self.tr("The flow's HTTP trigger address, https://…")
-
-    def _option_defaults(self) -> Mapping[str, Any]:
-        from ..connectors.ipaas import IpaasOptions  # lazily: it loads the HTTP stack
-
-        return option_defaults(IpaasOptions)
 
     def _add_connection_rows(self, form: QFormLayout) -> None:
         self._readers = []
@@ -88,8 +80,8 @@ class IpaasEditor(ProfileEditor):
             form.addRow(label, widget)
 
     def _add_advanced_rows(self, form: QFormLayout) -> None:
-        self.chunk_spin = self._spin("chunkSizeSpin", self.tr("Students per gateway call"),
-                                     CHUNK_SIZE)
+        self.chunk_spin = self._spin("chunk_size", "chunkSizeSpin",
+                                     self.tr("Students per gateway call"))
         caption = QLabel(self.tr("Students &per call:"), self)
         caption.setBuddy(self.chunk_spin)
         row = QHBoxLayout()
@@ -124,19 +116,13 @@ class IpaasEditor(ProfileEditor):
         self._fill_readers(options.get("read_profile"))
         self.token_header_edit.setText(str(options.get("token_header") or ""))
         show_choice(self.student_id_combo, options.get("student_id"))
-        value = options.get("chunk_size", CHUNK_SIZE.default)
-        self.chunk_spin.blockSignals(True)
-        self.chunk_spin.setValue(int(value) if isinstance(value, int | float)
-                                 else CHUNK_SIZE.default)
-        self.chunk_spin.blockSignals(False)
         self._show_token_row()
 
     def _form_options(self) -> dict[str, Any]:
         reader = self.read_profile_combo.currentData()
         return {"read_profile": reader if isinstance(reader, str) else "",
                 "token_header": self.token_header_edit.text().strip(),
-                "student_id": str(self.student_id_combo.currentData()),
-                "chunk_size": self.chunk_spin.value()}
+                "student_id": str(self.student_id_combo.currentData())}
 
     def _option_problems(self, options: Mapping[str, Any]) -> list[str]:
         reader = str(options["read_profile"])

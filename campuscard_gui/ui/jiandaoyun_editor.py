@@ -10,7 +10,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QFormLayout
 
-from .editor_parts import EditorTexts, Tunable
+from .editor_parts import EditorTexts
 from .profile_editor import ProfileEditor
 
 JIANDAOYUN = "jiandaoyun"
@@ -21,8 +21,6 @@ class JiandaoyunEditor(ProfileEditor):
     KIND = JIANDAOYUN
     NAME_EXAMPLE = "jdy-school"
     DEFAULT_BASE_URL = DEFAULT_BASE_URL
-    TIMEOUT_S = Tunable(1, 300, 15)
-    CONCURRENCY = Tunable(1, 20, 5)
 
     def _texts(self) -> EditorTexts:
         return EditorTexts(

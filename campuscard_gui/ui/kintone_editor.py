@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QComboBox, QFormLayout, QWidget
 
-from .editor_parts import EditorTexts, Tunable, named
+from .editor_parts import EditorTexts, named
 from .profile_editor import ProfileEditor
 
 KINTONE = "kintone"
@@ -28,8 +28,6 @@ class KintoneEditor(ProfileEditor):
     KIND = KINTONE
     NAME_EXAMPLE = "kintone-school"
     DEFAULT_BASE_URL = ""  # every school has its own domain
-    TIMEOUT_S = Tunable(1, 600, 60)
-    CONCURRENCY = Tunable(1, 50, 4)  # kintone allows 100 per domain for everyone together
 
     def _texts(self) -> EditorTexts:
         return EditorTexts(

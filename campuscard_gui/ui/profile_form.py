@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
+    QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -34,9 +35,20 @@ from PySide6.QtWidgets import (
 from ..config.credentials import LOCKED, UNAVAILABLE, CredentialError, CredentialStore, secret_keys
 from ..config.field_discovery import field_forms
 from ..config.fieldmap import FieldMap
-from ..config.settings import LOCAL_PROFILE, Profile
+from ..config.options import Number, numbers
+from ..config.settings import LOCAL_PROFILE, Profile, option_defaults
+from ..connectors.factory import options_class
 from ..core.errors import CampusCardError
-from .editor_parts import NONE, READ, TYPED, EditorTexts, Tunable, named
+from .editor_parts import (
+    NONE,
+    READ,
+    TYPED,
+    EditorTexts,
+    named,
+    number_spin,
+    show_number,
+    spin_number,
+)
 from .field_mapping import FieldMappingBox
 from .workers import run_in_thread
 
@@ -51,9 +63,11 @@ class ProfileForm(QWidget):
     profile's secrets are all there; ``keyringProblem(message)`` when the keyring is missing or
     locked.
 
-    A kind's editor sets ``KIND``, ``NAME_EXAMPLE``, ``DEFAULT_BASE_URL``, ``TIMEOUT_S`` and
-    ``CONCURRENCY`` (and ``URL_KEY``, ``FIELDS`` where they differ) and implements the hooks at
-    the end of this class.
+    A kind's editor sets ``KIND``, ``NAME_EXAMPLE`` and ``DEFAULT_BASE_URL`` (and
+    ``URL_KEY``, ``FIELDS`` where they differ) and implements the hooks at the end of this
+    class. The numeric options' spin boxes (timeout, concurrency, a kind's own) take range,
+    decimals and a new profile's value from the connector's options class, where each option
+    is declared once (``config.options``).
     """
 
     changed = Signal()
@@ -63,8 +77,6 @@ class ProfileForm(QWidget):
     KIND = ""
     NAME_EXAMPLE = ""  # the name field's placeholder
     DEFAULT_BASE_URL = ""
-    TIMEOUT_S = Tunable(1, 300, 15)
-    CONCURRENCY = Tunable(1, 20, 5)
     URL_KEY = "base_url"  # the option the address row holds
     FIELDS = READ  # the field mapping: READ, TYPED or NONE (see the module doc)
 
@@ -76,6 +88,9 @@ class ProfileForm(QWidget):
         self._gen = 0  # bumped for every profile shown: late answers are dropped
         self.secret_edits: dict[str, QLineEdit] = {}  # key name in the keyring -> its field
         self.texts = self._texts()
+        cls = options_class(self.KIND)
+        self.numbers: dict[str, Number] = {} if cls is None else numbers(cls)
+        self.number_spins: dict[str, QSpinBox | QDoubleSpinBox] = {}
         self._build()
         self.show_profile(None)
 
@@ -100,10 +115,13 @@ class ProfileForm(QWidget):
     def _button(self, text: str, name: str, accessible: str) -> QPushButton:
         return named(QPushButton(text, self), name, accessible)
 
-    def _spin(self, name: str, accessible: str, tunable: Tunable) -> QSpinBox:
-        spin = named(QSpinBox(self), name, accessible)
-        spin.setRange(tunable.low, tunable.high)
+    def _spin(self, key: str, name: str, accessible: str) -> QSpinBox | QDoubleSpinBox:
+        """The spin box of the numeric option ``key``, shown and saved with the others."""
+        spin = number_spin(self, self.numbers[key], name, accessible)
+        if self.numbers[key].unit == "s":
+            spin.setSuffix(self.tr(" s"))
         spin.valueChanged.connect(self.changed)
+        self.number_spins[key] = spin
         return spin
 
     def _build(self) -> None:
@@ -123,11 +141,10 @@ class ProfileForm(QWidget):
         form.addRow(texts.url_label or self.tr("Base &URL:"), self.base_url_edit)
         self._add_connection_rows(form)
 
-        self.timeout_spin = self._spin("timeoutSpin", self.tr("Request timeout in seconds"),
-                                       self.TIMEOUT_S)
-        self.timeout_spin.setSuffix(self.tr(" s"))
-        self.concurrency_spin = self._spin("concurrencySpin", texts.concurrency_accessible,
-                                           self.CONCURRENCY)
+        self.timeout_spin = self._spin("timeout_s", "timeoutSpin",
+                                       self.tr("Request timeout in seconds"))
+        self.concurrency_spin = self._spin("concurrency", "concurrencySpin",
+                                           texts.concurrency_accessible)
         advanced = QHBoxLayout()
         for text, spin in ((self.tr("T&imeout:"), self.timeout_spin),
                            (texts.concurrency_label, self.concurrency_spin)):
@@ -196,12 +213,8 @@ class ProfileForm(QWidget):
         for key, edit in self.secret_edits.items():
             edit.clear()
             edit.setPlaceholderText(self._secret_hint(key))
-        for spin, key, tunable in ((self.timeout_spin, "timeout_s", self.TIMEOUT_S),
-                                   (self.concurrency_spin, "concurrency", self.CONCURRENCY)):
-            value = opts.get(key, tunable.default)
-            spin.blockSignals(True)
-            spin.setValue(int(value) if isinstance(value, int | float) else tunable.default)
-            spin.blockSignals(False)
+        for key, spin in self.number_spins.items():
+            show_number(spin, self.numbers[key], opts.get(key))
         self.fields_label.setText(self.texts.fields_hint
                                   or self.tr("Read the fields to choose them by their labels."))
         try:
@@ -255,11 +268,8 @@ class ProfileForm(QWidget):
         options: dict[str, Any] = dict(base.options) if base is not None else {}
         options[self.URL_KEY] = (self.base_url_edit.text().strip().rstrip("/")
                                  or self.DEFAULT_BASE_URL)
-        options.update(
-            **self._form_options(),
-            timeout_s=self.timeout_spin.value(),
-            concurrency=self.concurrency_spin.value(),
-        )
+        options.update(self._form_options())
+        options.update({key: spin_number(spin) for key, spin in self.number_spins.items()})
         if self.FIELDS != NONE:
             options["fields"] = self.mapping.field_map().to_json()
         name = base.name if base is not None else self.name_edit.text().strip()
@@ -341,8 +351,9 @@ class ProfileForm(QWidget):
 
     def _option_defaults(self) -> Mapping[str, Any]:
         """The connector's defaults for the options a profile leaves out (``option_defaults``
-        of its options class); shown for a new profile. None by default."""
-        return {}
+        of its options class); shown for a new profile."""
+        cls = options_class(self.KIND)
+        return {} if cls is None else option_defaults(cls)
 
     def _add_advanced_rows(self, form: QFormLayout) -> None:
         """Rows of the kind's own under “Advanced” (none by default)."""

@@ -18,8 +18,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QWidget
 
-from ..config.settings import option_defaults
-from .editor_parts import TYPED, EditorTexts, Tunable, named, parse_problem, show_choice
+from .editor_parts import TYPED, EditorTexts, named, parse_problem, show_choice
 from .profile_editor import ProfileEditor
 
 SHENBI = "shenbi"
@@ -56,8 +55,6 @@ class ShenbiEditor(ProfileEditor):
     KIND = SHENBI
     NAME_EXAMPLE = "shenbi-school"
     DEFAULT_BASE_URL = ""  # the real host is not public: the tenant's 接入准备 page gives it
-    TIMEOUT_S = Tunable(1, 600, 30)  # ranges; the defaults are ShenbiOptions'
-    CONCURRENCY = Tunable(1, 20, 8)
     FIELDS = TYPED
 
     def _texts(self) -> EditorTexts:
@@ -77,11 +74,6 @@ class ShenbiEditor(ProfileEditor):
 
     def _base_url_placeholder(self) -> str:
         return self.tr("The address on 神笔's 接入准备 page, https://…")
-
-    def _option_defaults(self) -> Mapping[str, Any]:
-        from ..connectors.shenbi_records import ShenbiOptions  # lazily: it loads the HTTP stack
-
-        return option_defaults(ShenbiOptions)
 
     def _add_connection_rows(self, form: QFormLayout) -> None:
         self.app_code_edit = self._line("appCodeEdit", self.tr("App code"),

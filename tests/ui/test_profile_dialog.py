@@ -187,7 +187,7 @@ def test_save_writes_profile_without_secret_and_key_to_keyring(
     assert options["base_url"] == sandbox.base_url and options["app_id"] == sandbox.app_id
     assert options["students_entry"] == sandbox.students_entry_id
     assert options["cards_entry"] == sandbox.cards_entry_id
-    assert options["timeout_s"] == 20 and options["concurrency"] == 5
+    assert options["timeout_s"] == 20 and options["concurrency"] == 8  # JdyOptions declares 8
     assert FieldMap.from_json(options["fields"]) == FieldMap()
     assert memory_keyring.entries == {(service_name(NAME), "api_key"): sandbox.api_key}
     # shown again: the key is not filled back, the placeholder says one is stored
