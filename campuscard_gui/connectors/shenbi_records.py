@@ -109,6 +109,9 @@ class ShenbiOptions:
         if students == cards:
             raise ConfigError("神笔的学生对象和一卡通对象不能是同一个对象")
         d = cls.__dataclass_fields__  # the defaults, one place
+        wire: dict[str, Any] = {k: text(k, str(d[k].default), _WORD) for k in (
+            "action_query", "action_get", "action_create", "action_update", "action_delete",
+            "key_app", "key_entity", "key_fields", "key_values", "key_ids", "key_filter")}
         return cls(
             base_url=base_url,
             app_code=text("app_code", None, _WORD),
@@ -120,10 +123,7 @@ class ShenbiOptions:
             version=text("version", str(d["version"].default)),
             region=str(options.get("region") or "").strip(),
             remove_mode=str(remove),
-            **{k: text(k, str(d[k].default), _WORD) for k in (
-                "action_query", "action_get", "action_create", "action_update",
-                "action_delete", "key_app",
-                "key_entity", "key_fields", "key_values", "key_ids", "key_filter")},
+            **wire,
             **parse_numbers(cls, options, "神笔"),
         )
 
