@@ -15,6 +15,7 @@ import logging
 import logging.handlers
 import sys
 from collections.abc import Sequence
+from types import TracebackType
 
 from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -96,8 +97,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     _install_translators(app, args.lang or settings.language or None)
 
+    from .backends.factory import open_connector
     from .batch import Journal
-    from .connectors.factory import open_connector
     from .ui.main_window import MainWindow
 
     credentials = CredentialStore()
@@ -137,9 +138,10 @@ def _startup_error(exc: CampusCardError) -> None:
     box.exec()
 
 
-def _log_uncaught(kind: type[BaseException], value: BaseException, tb: object) -> None:
-    log.critical("uncaught exception", exc_info=(kind, value, tb))  # type: ignore[arg-type]
-    sys.__excepthook__(kind, value, tb)  # type: ignore[arg-type]
+def _log_uncaught(kind: type[BaseException], value: BaseException,
+                  tb: TracebackType | None) -> None:
+    log.critical("uncaught exception", exc_info=(kind, value, tb))
+    sys.__excepthook__(kind, value, tb)
 
 
 if __name__ == "__main__":

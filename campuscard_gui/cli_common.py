@@ -7,9 +7,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO
 
+from .backends.factory import open_connector
 from .config import ConfigStore, Paths, Profile
 from .connectors.base import Connector
-from .connectors.factory import open_connector
 from .core.errors import CampusCardError, ConfigError
 
 if TYPE_CHECKING:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from .backends.factory import local_database_path
+from .backends.local.connector import LocalConnector, init_demo, init_empty
 from .cli_common import Context, UsageError
 from .config import Profile
-from .connectors.factory import local_database_path
-from .connectors.local import LocalConnector, init_demo, init_empty
 from .importing import FIELD_KEYS, FIELDS, Table, guess_mapping, map_rows, read_table
 
 

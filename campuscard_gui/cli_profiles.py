@@ -55,22 +55,21 @@ import json
 import re
 from typing import Any
 
+from .backends import find, secret_keys
 from .cli_common import Context, UsageError
 from .cli_output import format_table
 from .cli_profile_kinds import (
-    JDY_DEFAULT_BASE_URL,
-    KIND_LABELS,
-    KINDS,
-    SECRET_NAMES,
-    flag_dest,
-    number_flag_help,
-    number_flags,
+    add_kind_arguments,
+    add_number_arguments,
+    kind_label,
+    kinds,
     profile_object,
     profile_options,
+    secret_name,
+    secret_stdin_help,
     where,
 )
 from .config import LOCAL_PROFILE, Profile
-from .config.credentials import secret_keys
 from .config.fieldmap import CARD_KEYS, STUDENT_KEYS, FieldMap
 from .core.errors import CampusCardError, ConfigError
 
@@ -79,18 +78,6 @@ _LINES = ("第一行", "第二行")
 
 SECRET_LABELS = {"stored": "已保存", "missing": "未保存", "not_needed": "不需要",
                  "unknown": "未知（钥匙环不可用）"}
-
-
-def _number(kind: type[int] | type[float], minimum: float) -> Any:
-    def parse(text: str) -> int | float:
-        try:
-            value = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"不是数字：{text}") from None
-        if value < minimum:
-            raise argparse.ArgumentTypeError(f"必须至少为 {minimum:g}：{text}")
-        return value
-    return parse
 
 
 def add_parser(sub: Any) -> None:
@@ -105,53 +92,10 @@ def add_parser(sub: Any) -> None:
 
     pa = psub.add_parser("add", help="添加配置；密钥从标准输入或隐藏提示读取，存入系统钥匙环")
     pa.add_argument("name", metavar="NAME")
-    pa.add_argument("--kind", choices=KINDS, required=True)
-    pa.add_argument("--base-url", metavar="URL",
-                    help=f"API 地址（简道云默认 {JDY_DEFAULT_BASE_URL}；kintone 必填，"
-                         "例如 https://example.cybozu.com；神笔必填：OpenAPI 地址）")
-    pa.add_argument("--app-id", metavar="ID", help="简道云：应用 ID")
-    pa.add_argument("--students-entry", metavar="ID", help="简道云：学生表单 ID")
-    pa.add_argument("--cards-entry", metavar="ID", help="简道云：一卡通表单 ID")
-    pa.add_argument("--students-app", metavar="ID", help="kintone：学生应用的 ID")
-    pa.add_argument("--cards-app", metavar="ID", help="kintone：一卡通应用的 ID")
-    pa.add_argument("--guest-space", metavar="ID", help="kintone：应用所在来宾空间的 ID")
-    pa.add_argument("--auth", choices=("token", "password"),
-                    help="kintone：认证方式，token（每个应用一个 API 令牌，默认）"
-                         "或 password（登录名和密码）")
-    pa.add_argument("--user", metavar="LOGIN", help="kintone：--auth password 时的登录名")
-    pa.add_argument("--app-code", metavar="CODE", help="神笔：应用 code")
-    pa.add_argument("--students-object", metavar="KEY", help="神笔：学生对象的对象 key")
-    pa.add_argument("--cards-object", metavar="KEY", help="神笔：一卡通对象的对象 key")
-    pa.add_argument("--gateway-url", metavar="URL", help="iPaaS：集成流 HTTP 触发器的网关地址")
-    pa.add_argument("--read-profile", metavar="NAME",
-                    help="iPaaS：读取学生和一卡通用的已保存神笔配置")
-    pa.add_argument("--token-header", metavar="H",
-                    help="iPaaS：携带网关密钥的请求头名称，例如 X-Gateway-Token"
-                         "（不填：网关不需要密钥）")
-    pa.add_argument("--student-link", choices=("record_id", "student_no"),
-                    help="神笔：一卡通的学生字段存学生记录 Id（record_id，默认）还是学号；"
-                         "iPaaS：studentID 传哪一个")
-    pa.add_argument("--set", action="append", default=[], dest="settings",
-                    metavar="KEY=VALUE",
-                    help="神笔、iPaaS：其他接口设置，如 service=apaas、version=2022-01-01、"
-                         "batch_size=50（可重复）")
-    pa.add_argument("--database", metavar="PATH",
-                    help="本地：数据库文件（SQLite），例如几台电脑共用的文件")
-    pa.add_argument("--map", action="append", default=[], metavar="KEY=FIELD",
-                    help=f"字段对应（KEY：{'/'.join(STUDENT_KEYS + CARD_KEYS)}）；简道云、"
-                         "kintone 未指定的字段按标签从表单读取，神笔未指定的用默认字段")
-    pa.add_argument("--secret-stdin", action="store_true",
-                    help="从标准输入读取密钥，每行一个：简道云为 API 密钥；kintone 为学生应用和"
-                         "一卡通应用的 API 令牌（两行），或 --auth password 时的密码；神笔为 AK"
-                         "（SecretId）和 SK（SecretKey）（两行）；iPaaS 为网关密钥"
-                         "（有 --token-header 时）")
-    for flag, by_kind in number_flags().items():  # as the connectors declare them
-        specs = list(by_kind.values())
-        whole = all(n.integer for n in specs)
-        pa.add_argument(flag, dest=flag_dest(flag), type=_number(int if whole else float,
-                                                                 min(n.low for n in specs)),
-                        metavar="S" if specs[0].unit == "s" else "N",
-                        help=number_flag_help(by_kind))
+    pa.add_argument("--kind", choices=kinds(), required=True)
+    add_kind_arguments(pa)  # each backend's own flags, as its registration declares them
+    pa.add_argument("--secret-stdin", action="store_true", help=secret_stdin_help())
+    add_number_arguments(pa)  # the numeric options' flags, as the connectors declare them
     pa.add_argument("--allow-http", action="store_true",
                     help="允许用不加密的 http 地址（仅限内网私有部署）")
     pa.add_argument("--replace", action="store_true", help="覆盖同名配置及其密钥")
@@ -204,11 +148,11 @@ def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
         return 0
     rows = []
     for o in objects:
-        connection = where(o)
+        connection = where(find(o["kind"]), o)
         if o["kind"] == "local":
             connection = f"数据库 {o.get('database') or ctx.paths.local_db_path(o['name'])}"
         name = o["name"] + ("（默认）" if o["default"] else "")
-        rows.append([name, KIND_LABELS.get(o["kind"], o["kind"]), SECRET_LABELS[o["secret"]],
+        rows.append([name, kind_label(o["kind"]), SECRET_LABELS[o["secret"]],
                      connection or "-"])
     ctx.stdout.write(format_table(["名称", "类型", "密钥", "连接"], rows))
     return 0
@@ -238,7 +182,7 @@ def read_secrets(args: argparse.Namespace, ctx: Context, keys: tuple[str, ...]
     from argv."""
     out: dict[str, str] = {}
     for i, key in enumerate(keys):
-        what = SECRET_NAMES.get(key, key)
+        what = secret_name(key)
         if args.secret_stdin:
             secret = ctx.stdin.readline().lstrip("\ufeff").strip()
             if not secret:
@@ -253,7 +197,7 @@ def read_secrets(args: argparse.Namespace, ctx: Context, keys: tuple[str, ...]
 
 
 def cmd_add(args: argparse.Namespace, ctx: Context) -> int:
-    from .config.profile_secrets import save_with_secrets
+    from .backends.profile_secrets import save_with_secrets
 
     name = check_name(args.name)
     exists = name in ctx.store.load_profiles()
@@ -261,7 +205,7 @@ def cmd_add(args: argparse.Namespace, ctx: Context) -> int:
         raise UsageError(f"已有名为“{name}”的配置（如需覆盖，请加 --replace）")
     profile = Profile(name, args.kind, profile_options(args, ctx.store.load_profiles()))
     keys = secret_keys(profile.kind, profile.options)
-    what = "和".join(SECRET_NAMES.get(k, k) for k in keys)
+    what = "和".join(secret_name(k) for k in keys)
     store = ctx.credential_store()
     if keys:  # an iPaaS gateway without a token has none to ask for
         check_secret_source(args, ctx, what)
@@ -281,7 +225,7 @@ def cmd_add(args: argparse.Namespace, ctx: Context) -> int:
     stored = f"{what}已存入系统钥匙环" if keys else "此配置不需要密钥"
     test = ("连接测试通过" if checked else
             f"可用 campuscard-cli profiles test {name} 测试连接")
-    ctx.say(f"已保存配置“{name}”（{KIND_LABELS[args.kind]}），{stored}{stale}；{test}")
+    ctx.say(f"已保存配置“{name}”（{kind_label(args.kind)}），{stored}{stale}；{test}")
     return 0
 
 
@@ -300,15 +244,10 @@ def checked_profile(args: argparse.Namespace, ctx: Context, profile: Profile,
     its fields (``--map`` wins per key), once 测试连接's check passed on it. UsageError (exit
     2) when a field is not found by label; CampusCardError (exit 1) when the check fails.
     Nothing is saved here."""
+    from .backends import field_forms, get
+    from .backends.factory import open_connector
     from .config.credentials import TypedSecrets
-    from .config.field_discovery import (
-        FORM_TITLES,
-        FieldsNotFound,
-        discover_field_map,
-        field_forms,
-        read_fields,
-    )
-    from .connectors.factory import open_connector
+    from .config.field_discovery import FieldsNotFound, discover_field_map, read_fields
 
     credentials = TypedSecrets(ctx.credential_store(), profile.name, secrets)
     forms = field_forms(profile.kind, profile.options)
@@ -324,13 +263,13 @@ def checked_profile(args: argparse.Namespace, ctx: Context, profile: Profile,
                 passed = False  # the fields are found next
             if forms is None:
                 return profile
-            students, cards = read_fields(connector, forms)
+            students, cards = read_fields(connector.field_lister(), forms)
         finally:
             connector.close()
         base = FieldMap.from_json(profile.options.get("fields"))
         fm = discover_field_map(students, cards, given_fields(args.map), base=base,
-                                titles=FORM_TITLES[profile.kind])
-        ctx.say(f"字段对应（按标签从{'和'.join(FORM_TITLES[profile.kind])}读取"
+                                titles=get(profile.kind).form_titles)
+        ctx.say(f"字段对应（按标签从{'和'.join(get(profile.kind).form_titles)}读取"
                 f"{'，--map 指定的除外' if args.map else ''}）："
                 + "、".join(f"{k}={getattr(fm, k)}" for k in STUDENT_KEYS + CARD_KEYS))
         if passed and fm.to_json() == base.to_json():
@@ -355,7 +294,7 @@ def checked_profile(args: argparse.Namespace, ctx: Context, profile: Profile,
 
 def _say_unchecked(args: argparse.Namespace, ctx: Context, profile: Profile) -> None:
     """--no-check: say that nothing was read or tested, and what map is saved unchecked."""
-    from .config.field_discovery import field_forms
+    from .backends import field_forms
 
     if "fields" in profile.options:
         used = "--map 指定的和默认的字段名" if args.map else "默认的字段名"
@@ -405,7 +344,7 @@ def cmd_remove(args: argparse.Namespace, ctx: Context) -> int:
 # -- test -------------------------------------------------------------------------------------
 
 def cmd_test(args: argparse.Namespace, ctx: Context) -> int:
-    from .connectors.factory import open_connector
+    from .backends.factory import open_connector
 
     profile = _existing(ctx, args.name)
     try:
@@ -417,5 +356,5 @@ def cmd_test(args: argparse.Namespace, ctx: Context) -> int:
     except CampusCardError as exc:
         ctx.say(f"连接失败（配置“{profile.name}”）：{exc.message}")
         return 1
-    ctx.say(f"连接正常（配置“{profile.name}”，{KIND_LABELS.get(profile.kind, profile.kind)}）")
+    ctx.say(f"连接正常（配置“{profile.name}”，{kind_label(profile.kind)}）")
     return 0

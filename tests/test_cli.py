@@ -16,12 +16,12 @@ import pytest
 
 import campuscard_gui
 from campuscard_gui import cli
+from campuscard_gui.backends.local.connector import LocalConnector
 from campuscard_gui.batch import BatchRunner, JobState, Journal, Progress
 from campuscard_gui.cli import main
 from campuscard_gui.cli_output import format_table, text_width
 from campuscard_gui.config import ConfigStore, Paths, Profile
 from campuscard_gui.connectors.base import CardUpdate
-from campuscard_gui.connectors.local import LocalConnector
 from campuscard_gui.core.model import Action, CardStatus
 from campuscard_gui.core.plan import plan_for_ids
 

@@ -17,11 +17,11 @@ from memory_keyring import LockedKeyring, MemoryKeyring
 
 import campuscard_gui
 from campuscard_gui import cli_common
+from campuscard_gui.backends.kintone.records import KintoneOptions
 from campuscard_gui.cli import build_parser
 from campuscard_gui.config import ConfigStore, Paths, Profile, Settings
 from campuscard_gui.config.credentials import CredentialStore
 from campuscard_gui.config.fieldmap import FieldMap
-from campuscard_gui.connectors.kintone_records import KintoneOptions
 
 SECRET = "jdy-cli-SECRET-0b9d44e1"
 OFFLINE = "--no-check"  # no server behind these profiles: save without the check
@@ -320,7 +320,7 @@ def test_test_jiandaoyun_against_the_sandbox(paths: Paths, creds: CredentialStor
                                              monkeypatch: pytest.MonkeyPatch,
                                              capsys: pytest.CaptureFixture[str]) -> None:
     try:
-        from campuscard_gui.connectors.jiandaoyun import JiandaoyunConnector  # noqa: F401
+        from campuscard_gui.backends.jiandaoyun.connector import JiandaoyunConnector  # noqa: F401
         from campuscard_gui.sandbox import run_sandbox
     except ImportError as exc:  # pragma: no cover - only while issue 3 is being put together
         pytest.skip(f"简道云 connector or sandbox not there yet (helpers JDY/SANDBOX): {exc}")

@@ -14,7 +14,7 @@ from campuscard_gui.config import ConfigStore, Paths
 from campuscard_gui.config.credentials import CredentialStore
 from campuscard_gui.config.fieldmap import FieldMap
 from campuscard_gui.sandbox import run_sandbox
-from campuscard_gui.sandbox.settings import JdySettings
+from campuscard_gui.sandbox.jiandaoyun.settings import JdySettings
 
 # the kintone sandbox's fields, by label: 学号 (student_no) … and 学号 (student_no), 卡状态
 # (status), 开卡时间 (open_time), 余额 (amount) in the cards app

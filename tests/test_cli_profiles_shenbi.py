@@ -9,11 +9,11 @@ from cli_helpers import FakeTTY, config_text, fake_getpass, run
 from keyring.backends import fail
 from memory_keyring import MemoryKeyring
 
+from campuscard_gui.backends.ipaas.connector import IpaasOptions
+from campuscard_gui.backends.shenbi.records import ShenbiOptions
 from campuscard_gui.config import ConfigStore, Paths, Profile
 from campuscard_gui.config.credentials import CredentialStore
 from campuscard_gui.config.fieldmap import FieldMap
-from campuscard_gui.connectors.ipaas import IpaasOptions
-from campuscard_gui.connectors.shenbi_records import ShenbiOptions
 from campuscard_gui.core.errors import ConfigError
 
 AK, SK, GW_TOKEN = "AKIDsb-CLI-7d1e", "sk-CLI-SECRET-41aa", "gw-CLI-TOKEN-0c3f"

@@ -13,6 +13,8 @@ from keyring.backend import KeyringBackend
 from keyring.backends import chainer, fail, null
 from memory_keyring import LockedKeyring, MemoryKeyring
 
+from campuscard_gui.backends import secret_keys
+from campuscard_gui.backends.profile_secrets import save_with_secrets
 from campuscard_gui.config import ConfigStore, Paths, Profile
 from campuscard_gui.config.credentials import (
     SECRET_KEYS,
@@ -20,11 +22,9 @@ from campuscard_gui.config.credentials import (
     CredentialStore,
     TypedSecrets,
     backend_is_usable,
-    secret_keys,
     service_name,
     usable_backend,
 )
-from campuscard_gui.config.profile_secrets import save_with_secrets
 from campuscard_gui.core.errors import CampusCardError, ConfigError
 
 SECRET = "jdy-SECRET-5f0c2a9e"

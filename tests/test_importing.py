@@ -7,7 +7,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from campuscard_gui.connectors.local import ImportSummary, LocalConnector, init_empty
+from campuscard_gui.backends.local.connector import ImportSummary, LocalConnector, init_empty
 from campuscard_gui.core.errors import ImportFileError
 from campuscard_gui.core.model import Student, StudentStatus
 from campuscard_gui.importing import (

@@ -8,9 +8,9 @@ import sys
 
 import pytest
 
+from campuscard_gui.backends.local.connector import LocalConnector, init_demo
 from campuscard_gui.batch import BatchRunner, JobState, Journal
 from campuscard_gui.batch.liveness import process_alive, this_host
-from campuscard_gui.connectors.local import LocalConnector, init_demo
 from campuscard_gui.core.errors import CampusCardError
 from campuscard_gui.core.model import Action
 from campuscard_gui.core.plan import plan_action
@@ -37,6 +37,7 @@ def _claim_as(journal: Journal, job_id: int, host: str, pid: int) -> None:
 
 def test_live_claim_refuses_a_second_runner(setup):
     connector, journal, job_id = setup
+    # a live process for the claim's pid (killed below), not a wait for anything
     other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
     try:
         _claim_as(journal, job_id, this_host(), other.pid)

@@ -13,17 +13,17 @@ from typing import cast
 
 import pytest
 
-from campuscard_gui.config.paths import Paths
-from campuscard_gui.config.settings import Profile
-from campuscard_gui.connectors.base import CardCreate, CardUpdate, Connector
-from campuscard_gui.connectors.factory import open_connector
-from campuscard_gui.connectors.local import (
+from campuscard_gui.backends.factory import open_connector
+from campuscard_gui.backends.local.connector import (
     SCHEMA_VERSION,
     ImportSummary,
     LocalConnector,
     init_demo,
     init_empty,
 )
+from campuscard_gui.config.paths import Paths
+from campuscard_gui.config.settings import Profile
+from campuscard_gui.connectors.base import CardCreate, CardUpdate, Connector
 from campuscard_gui.core.demo import generate_school
 from campuscard_gui.core.errors import CampusCardError, ConnectorError, FatalError
 from campuscard_gui.core.model import CardStatus, Student, StudentRow, StudentStatus

@@ -9,6 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from fake_abilities import NoAbilities
 
 from campuscard_gui.batch import (
     BatchRunner,
@@ -68,7 +69,7 @@ class FakeClock:
 Fault = Callable[[], None] | str | None
 
 
-class FakeConnector:
+class FakeConnector(NoAbilities):
     """A backend in memory. ``faults[n]`` says what the n-th write call (1-based) does:
     "retryable", "fatal", "ambiguous_before", "ambiguous_after" (applies, then raises),
     "crash_after" (applies, then raises Crash) or a callable run before applying."""
@@ -576,7 +577,7 @@ def test_helpers() -> None:
     assert OutcomeKind.SUCCEEDED.value == "succeeded"
 
 
-class CountingLocal:
+class CountingLocal(NoAbilities):
     """The real LocalConnector behind a wrapper that counts what is sent per student and can
     die (Crash) after the n-th write call has been applied by the database."""
 
@@ -584,7 +585,7 @@ class CountingLocal:
     consistency = Consistency(conditional_updates=True, one_card_per_student=True)
 
     def __init__(self, db: Path, *, crash_after_call: int | None = None) -> None:
-        from campuscard_gui.connectors.local import LocalConnector
+        from campuscard_gui.backends.local.connector import LocalConnector
 
         self.inner = LocalConnector(db, demo_students=2000, demo_seed=7)
         self.limits = Limits(batch_size=40)

@@ -15,6 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from fake_abilities import NoAbilities
 
 from campuscard_gui.batch import BatchRunner, JobState, Journal, Progress, chunk_size_for
 from campuscard_gui.batch.checks import FIELD_MAP, UNVERIFIED
@@ -93,7 +94,7 @@ class SharedBackend:
             self.cards[card.card_id] = replace(card, status=status)
 
 
-class Writer:
+class Writer(NoAbilities):
     """One operator's connector onto the shared backend."""
 
     kind = "fake-shared"
@@ -122,6 +123,9 @@ class Writer:
             if card is not None:
                 found[no] = card
         return found
+
+    def card_history(self) -> CardHistory:
+        return self
 
     def read_card_records(self, student_nos: Iterable[str]) -> dict[str, list[Card]]:
         return {no: cards for no in student_nos if (cards := self.backend.of(no))}

@@ -24,9 +24,9 @@ def main() -> int:
     args = parser.parse_args()
     app, paths = start(args.lang)
 
+    from campuscard_gui.backends.factory import open_connector
     from campuscard_gui.batch import Journal
     from campuscard_gui.config import ConfigStore
-    from campuscard_gui.connectors.factory import open_connector
     from campuscard_gui.core.model import Action
     from campuscard_gui.ui.main_window import MainWindow
 

@@ -56,8 +56,7 @@ class SendChecks:
         self._unique = cons.one_card_per_student
         self._conditional = cons.conditional_updates
         self._resolution = max(0, int(cons.open_time_resolution_ms))
-        self._history: CardHistory | None = (
-            connector if isinstance(connector, CardHistory) else None)
+        self._history: CardHistory | None = connector.card_history()
         if not self._unique and self._history is None:
             raise TypeError(f"connector {connector.kind} allows several cards per student"
                             " but cannot read them all (CardHistory)")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+import sys
 
 
 def this_host() -> str:
@@ -14,10 +15,10 @@ def process_alive(pid: int) -> bool:
     """True when a process with this id exists on this machine (it may be a reused id)."""
     if pid <= 0:
         return False
-    if os.name == "nt":  # os.kill(pid, 0) would *terminate* the process on Windows
+    if sys.platform == "win32":  # os.kill(pid, 0) would *terminate* the process on Windows
         import ctypes
 
-        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+        kernel32 = ctypes.windll.kernel32
         handle = kernel32.OpenProcess(0x00100000, False, pid)  # SYNCHRONIZE
         if not handle:
             return False

@@ -3,9 +3,9 @@
 One keyring entry per secret: service ``campuscard-gui:<profile>``, username = the key name
 (``api_key`` for 简道云; ``students_token`` and ``cards_token``, or ``password``, for kintone;
 ``secret_id`` and ``secret_key`` (AK/SK) for 神笔; ``gateway_token`` for an iPaaS gateway
-that takes one: see :func:`secret_keys`). Windows (Credential Manager) and macOS (Keychain)
-have a keyring built in; on Linux it is the Secret Service (gnome-keyring or KWallet) on the
-D-Bus session bus.
+that takes one: each backend says which, ``BackendSpec.secret_keys``). Windows (Credential
+Manager) and macOS (Keychain) have a keyring built in; on Linux it is the Secret Service
+(gnome-keyring or KWallet) on the D-Bus session bus.
 
 There is deliberately no plaintext fallback: when no usable keyring exists, every call raises
 :class:`CredentialError` saying what to install or unlock. No secret ever appears in an
@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 import sys
-from collections.abc import Callable, Collection, Mapping
-from typing import Any, TypeVar
+from collections.abc import Callable, Collection, Iterable, Mapping
+from typing import TypeVar
 
 import keyring
 import keyring.errors
@@ -31,31 +32,27 @@ log = logging.getLogger(__name__)
 
 SERVICE_PREFIX = "campuscard-gui:"
 
-# Every key name a profile may store. delete() removes all of them, so that removing a profile
-# leaves nothing behind whatever its kind was. Add new names here when a kind needs them.
+# Every key name a profile may store: delete() removes all of them, so that removing a
+# profile leaves nothing behind whatever its kind was. The backends add the names their
+# profiles use (``BackendSpec.secret_names``, through ``add_secret_keys``) when they register;
+# these are the names earlier versions stored.
 SECRET_KEYS: tuple[str, ...] = (
     "api_key", "api_token", "students_token", "cards_token", "secret_id", "secret_key",
     "username", "password", "gateway_token",
 )
-KINTONE_TOKEN_KEYS = ("students_token", "cards_token")  # one API token per app
-SHENBI_KEYS = ("secret_id", "secret_key")  # the tenant's AK/SK, both secret
+_KEY_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 
-def secret_keys(kind: str, options: Mapping[str, Any]) -> tuple[str, ...]:
-    """The keyring entries a profile of ``kind`` with ``options`` needs (the `profiles list`
-    secret column, what the profile dialog asks for, what saving keeps): none for ``local``;
-    for kintone they follow ``options["auth"]`` (an API token per app, or the password); 神笔
-    needs its AK and SK; an iPaaS gateway its token only when it takes one (``token_header``
-    set; the 神笔 profile it reads through keeps its own AK/SK)."""
-    if kind == "local":
-        return ()
-    if kind == "kintone":
-        return ("password",) if options.get("auth") == "password" else KINTONE_TOKEN_KEYS
-    if kind == "shenbi":
-        return SHENBI_KEYS
-    if kind == "ipaas":
-        return ("gateway_token",) if str(options.get("token_header") or "").strip() else ()
-    return ("api_key",)  # 简道云, and the guess for a kind this version does not know
+def add_secret_keys(keys: Iterable[str]) -> None:
+    """Let profiles store secrets under these names too (a backend's own)."""
+    global SECRET_KEYS
+    new = [k for k in keys if k not in SECRET_KEYS]
+    for key in new:
+        if not _KEY_NAME.match(key):
+            raise ValueError(f"not a keyring key name: {key!r}")
+    if new:
+        SECRET_KEYS = (*SECRET_KEYS, *new)
+
 
 UNAVAILABLE = "keyring_unavailable"
 LOCKED = "keyring_locked"

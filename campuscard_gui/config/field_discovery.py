@@ -8,9 +8,10 @@ field whose label is one of the key's ``LABEL_HINTS`` (学号 → the field labe
 and case ignored), else the field with the default name. A key with none of these is not
 guessed: ``discover_field_map`` names it, the labels it looked for and the labels it saw.
 
-Only 简道云 and kintone list a form's fields (``FieldLister``; ``field_forms`` says which
-option holds each form's id). 神笔 has no public field list — its keys are typed or the
-walkthrough's defaults — and an iPaaS profile reads through its 神笔 profile's map. Either way
+Only 简道云 and kintone list a form's fields (``FieldLister``; their ``BackendSpec.forms``
+says which option holds each form's id, ``backends.field_forms``). 神笔 has no public field
+list — its keys are typed or the walkthrough's defaults — and an iPaaS profile reads through
+its 神笔 profile's map. Either way
 ``connector.check_connection()`` is what proves a map: it reads the mapped fields.
 """
 
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 from ..core.errors import CampusCardError, ConfigError
 from .fieldmap import CARD_KEYS, STUDENT_KEYS, FieldMap
@@ -35,18 +36,6 @@ LABEL_HINTS: dict[str, tuple[str, ...]] = {
     "card_amount": ("余额", "金额"),
     "card_status": ("状态", "卡状态", "一卡通状态"),
 }
-
-# the option holding the students form's and the cards form's id, for the kinds that list
-# their forms' fields
-FORM_OPTIONS: dict[str, tuple[str, str]] = {
-    "jiandaoyun": ("students_entry", "cards_entry"),
-    "kintone": ("students_app", "cards_app"),
-}
-FORM_TITLES: dict[str, tuple[str, str]] = {
-    "jiandaoyun": ("学生表单", "一卡通表单"),
-    "kintone": ("学生应用", "一卡通应用"),
-}
-
 
 class FieldLike(Protocol):
     """What the mapping needs of a backend field (the connectors' FieldInfo)."""
@@ -85,21 +74,12 @@ def guess_field(key: str, fields: Sequence[FieldLike], saved: str | None = None)
     return default if default in names else None
 
 
-def field_forms(kind: str, options: Mapping[str, Any]) -> tuple[str, str] | None:
-    """The ids of the students and the cards form (app) whose fields a profile of ``kind``
-    can read, or None where the backend lists no fields (神笔, iPaaS, local)."""
-    keys = FORM_OPTIONS.get(kind)
-    if keys is None:
-        return None
-    return str(options.get(keys[0], "")), str(options.get(keys[1], ""))
-
-
-def read_fields(connector: object, forms: tuple[str, str]
+def read_fields(lister: FieldLister | None, forms: tuple[str, str]
                 ) -> tuple[list[FieldLike], list[FieldLike]]:
-    """Both forms' fields through ``connector`` (which stays open)."""
-    if not isinstance(connector, FieldLister):
+    """Both forms' fields through a connector's ``field_lister()`` (None: it lists none)."""
+    if lister is None:
         raise CampusCardError("该后端不支持读取字段")
-    return list(connector.list_fields(forms[0])), list(connector.list_fields(forms[1]))
+    return list(lister.list_fields(forms[0])), list(lister.list_fields(forms[1]))
 
 
 @dataclass(frozen=True, slots=True)

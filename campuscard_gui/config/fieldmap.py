@@ -9,7 +9,7 @@ plain JSON; nothing here is secret.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import Any, TypeVar
 
 from ..core.errors import ConfigError
 from ..core.model import CardStatus, StudentStatus
@@ -24,6 +24,27 @@ def _student_labels() -> dict[StudentStatus, str]:
 
 def _card_labels() -> dict[CardStatus, str]:
     return {s: s.value for s in CardStatus if s is not CardStatus.NONE}
+
+
+_Status = TypeVar("_Status", StudentStatus, CardStatus)
+
+
+def _read_labels(raw: dict[Any, Any], key: str, enum: type[_Status],
+                 target: dict[_Status, str]) -> None:
+    """Put the stored option labels under ``raw[key]`` (canonical status -> label) in ``target``."""
+    labels = raw.get(key)
+    if labels is None:
+        return
+    if not isinstance(labels, dict):
+        raise ConfigError(f"选项对应“{key}”格式不正确")
+    for canonical, text in labels.items():
+        try:
+            status = enum(canonical)
+        except ValueError:
+            raise ConfigError(f"未知的状态“{canonical}”") from None
+        if not isinstance(text, str) or not text:
+            raise ConfigError(f"状态“{canonical}”的选项文字不能为空")
+        target[status] = text
 
 
 @dataclass(slots=True)
@@ -80,23 +101,8 @@ class FieldMap:
                 if not isinstance(value, str) or not value.strip():
                     raise ConfigError(f"字段对应“{key}”必须是非空文本")
                 setattr(fm, key, value.strip())
-        for key, enum, target in (
-            ("student_status_labels", StudentStatus, fm.student_status_labels),
-            ("card_status_labels", CardStatus, fm.card_status_labels),
-        ):
-            labels = raw.get(key)
-            if labels is None:
-                continue
-            if not isinstance(labels, dict):
-                raise ConfigError(f"选项对应“{key}”格式不正确")
-            for canonical, text in labels.items():
-                try:
-                    status = enum(canonical)
-                except ValueError:
-                    raise ConfigError(f"未知的状态“{canonical}”") from None
-                if not isinstance(text, str) or not text:
-                    raise ConfigError(f"状态“{canonical}”的选项文字不能为空")
-                target[status] = text  # type: ignore[index]
+        _read_labels(raw, "student_status_labels", StudentStatus, fm.student_status_labels)
+        _read_labels(raw, "card_status_labels", CardStatus, fm.card_status_labels)
         unknown = set(raw) - names
         if unknown:
             raise ConfigError(f"字段对应中有未知项：{'、'.join(sorted(unknown))}")

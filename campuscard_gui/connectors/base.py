@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
-from ..core.model import Card, CardStatus, StudentRow
+from ..config.field_discovery import FieldLister
+from ..core.model import Card, CardStatus, Student, StudentRow
 from ..core.outcomes import Failed, Skipped, Succeeded
 
 # progress(done, total_or_None) while listing
@@ -119,6 +120,28 @@ class Connector(Protocol):
 
     def close(self) -> None: ...
 
+    # -- what a backend can do beyond the above: declared, typed, never probed ---------------
+
+    @property
+    def list_warnings(self) -> Sequence[str]:
+        """What the last ``list_rows`` left out, and why (the window shows it)."""
+        ...
+
+    def card_history(self) -> CardHistory | None:
+        """Every card record of a student and removing duplicates, where the backend allows
+        several per student (``Consistency.one_card_per_student`` false); else None."""
+        ...
+
+    def field_lister(self) -> FieldLister | None:
+        """Listing a form's fields (field discovery by label), where the backend can; else
+        None."""
+        ...
+
+    def local_database(self) -> LocalDatabase | None:
+        """The local backend's own abilities (importing students, the demo school), else
+        None."""
+        ...
+
 
 @runtime_checkable
 class CardHistory(Protocol):
@@ -133,4 +156,17 @@ class CardHistory(Protocol):
         """Remove duplicate card records (``core.cards.duplicates``): deleted where the API
         allows, otherwise set to 注销. One result per card, in order: Succeeded(card_id) when
         the card is gone or no longer live (already removed by another writer included)."""
+        ...
+
+
+@runtime_checkable
+class LocalDatabase(Protocol):
+    """What the local database can do that no remote backend does."""
+
+    def import_students(self, students: Sequence[Student]) -> Any:
+        """Add or update students in one transaction; a summary of what changed."""
+        ...
+
+    def is_demo(self) -> bool:
+        """Whether the database holds the generated demo school."""
         ...

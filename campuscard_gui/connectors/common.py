@@ -4,9 +4,13 @@ batch size check, retried reads and chunked reads on a few threads."""
 from __future__ import annotations
 
 import json
+import math
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
 import httpx
@@ -114,3 +118,46 @@ def json_object(response: httpx.Response) -> dict[str, Any] | None:
     except ValueError:
         return None
     return payload if isinstance(payload, dict) else None
+
+
+# -- values every backend reads the same way ------------------------------------------------
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MS = timedelta(milliseconds=1)
+
+
+@dataclass(frozen=True, slots=True)
+class FieldInfo:
+    """One field of a form as widget/list describes it (for the profile dialog)."""
+
+    name: str  # the key the API uses (alias or _widget_…)
+    label: str
+    type: str
+    options: list[str]
+
+
+def ms_of(value: Any) -> int | None:
+    """A datetime as read (UTC ISO string, or epoch ms) in ms; None when empty/unreadable."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float) and math.isfinite(value):
+        return int(value)
+    if isinstance(value, str) and value.strip():
+        try:
+            dt = datetime.fromisoformat(value.strip())
+        except ValueError:
+            return None
+        if dt.tzinfo is None:  # the API always answers …Z; a bare time is taken as UTC
+            dt = dt.replace(tzinfo=UTC)
+        return (dt - _EPOCH) // _MS  # exact: createTime orders cards to the millisecond
+    return None
+
+
+def decimal_of(value: Any) -> Decimal:
+    if isinstance(value, bool) or value is None or value == "":
+        return Decimal("0")
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        return Decimal("0")
+    return amount if amount.is_finite() else Decimal("0")

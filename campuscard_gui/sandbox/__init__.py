@@ -7,7 +7,10 @@ of a protocol cannot cancel out between the client and this emulator.
         httpx.post(f"{sb.base_url}/v5/app/entry/data/list",
                    headers={"Authorization": f"Bearer {sb.api_key}"},
                    json={"app_id": sb.app_id, "entry_id": sb.students_entry_id, "limit": 100})
-        sb.control.set_faults(["drop"], 0.2)
+        sb.control.set_faults(["drop", "timeout"], 0.2)
+        ...  # run the writes
+        assert sb.control.counters().faults  # {"drop": n, "timeout": m}: faults happened
+        assert sb.control.wait_landed(30)  # every held ("timeout") write applied or dropped
         assert all(n == 1 for n in sb.control.cards_by_student().values())
 
 ``start_sandbox("all")`` serves every backend on one port (简道云 under ``/api/…``, kintone
@@ -26,19 +29,19 @@ from typing import Any, TypeVar
 from starlette.applications import Starlette
 
 from ..core.demo import generate_school
-from .control import Control, Counters, parse_fault_kinds
-from .ipaas import IpaasGateway
-from .jdy_schema import APP_ID, CARDS_ENTRY_ID, STUDENTS_ENTRY_ID
-from .jdy_store import JdyStore
-from .jiandaoyun import JiandaoyunApp
-from .kintone import KintoneApp
-from .kintone_settings import KintoneSettings
-from .kintone_store import KintoneStore
+from .control import FAULT_KINDS, Control, Counters, parse_fault_kinds
+from .ipaas.app import IpaasGateway
+from .jiandaoyun.app import JiandaoyunApp
+from .jiandaoyun.schema import APP_ID, CARDS_ENTRY_ID, STUDENTS_ENTRY_ID
+from .jiandaoyun.settings import JdySettings
+from .jiandaoyun.store import JdyStore
+from .kintone.app import KintoneApp
+from .kintone.settings import KintoneSettings
+from .kintone.store import KintoneStore
 from .server import ConnectionRegistry, ServerThread, is_loopback
-from .settings import FAULT_KINDS, JdySettings
-from .shenbi import ShenbiApp
-from .shenbi_settings import ShenbiSettings
-from .shenbi_store import ShenbiStore
+from .shenbi.app import ShenbiApp
+from .shenbi.settings import ShenbiSettings
+from .shenbi.store import ShenbiStore
 
 __all__ = ["ALL_BACKENDS", "BACKENDS", "FAULT_KINDS", "Control", "Counters", "JdySettings",
            "KintoneSettings", "RunningSandbox", "SandboxInfo", "ShenbiSettings", "run_sandbox",

@@ -20,6 +20,17 @@ sent it and lets go of it before the client has read the answer, so the peak nev
 client's own concurrency, except when a request the client gave up on (a held "timeout" fault)
 is still being held.
 
+Faults injected: ``counters().faults`` counts each kind (FAULT_KINDS: "ratelimit", "5xx",
+"timeout", "drop", "malformed", "html", "partial") as it is picked for a request, so a fault
+test can prove its faults happened.
+
+Held requests: a request given the "timeout" fault is held from the moment the fault is picked
+until the sandbox has applied it (or dropped it unapplied: ``timeout_apply="never"``, or the
+server stopping). ``held()`` counts them and ``wait_landed(timeout)`` blocks until none is
+left, so a test waits for late writes to land instead of sleeping. It sees only requests the
+server has picked a fault for: a client that timed out has sent its request, but check
+``counters().faults["timeout"]`` to know the server got that far.
+
 Thread-safe: the server's event loop and the caller's thread both use it.
 """
 
@@ -32,9 +43,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from . import kintone_settings, shenbi_settings
-from .settings import ENDPOINTS, FAULT_KINDS, PARTIAL_ENDPOINTS, WRITE_ENDPOINTS
+from .jiandaoyun.settings import ENDPOINTS, PARTIAL_ENDPOINTS, WRITE_ENDPOINTS
+from .kintone import settings as kintone_settings
+from .shenbi import settings as shenbi_settings
 
+# every backend's sandbox injects these (Control.pick_fault); "partial" only where a batch
+# can half-succeed (PARTIAL_ENDPOINTS)
+FAULT_KINDS = ("ratelimit", "5xx", "timeout", "drop", "malformed", "html", "partial")
 _WRITES = WRITE_ENDPOINTS | kintone_settings.WRITE_ENDPOINTS | shenbi_settings.WRITE_ENDPOINTS
 _KINTONE_RESOURCES = frozenset(e.partition(" ")[2] for e in kintone_settings.ENDPOINTS)
 KNOWN_ENDPOINTS = (ENDPOINTS | kintone_settings.ENDPOINTS | _KINTONE_RESOURCES
@@ -51,6 +66,7 @@ class Counters:
     auth_failures: int
     max_in_flight: int  # peak of requests being handled at once (429-refused ones included)
     faults: dict[str, int]  # fault kind -> times injected
+    held: int = 0  # "timeout"-held requests not yet applied or dropped (now, not a total)
 
     @property
     def total_requests(self) -> int:
@@ -74,6 +90,8 @@ class Control:
                  faults: Iterable[str] = (), fault_rate: float = 0.0,
                  fault_scope: str = "writes") -> None:
         self._lock = threading.Lock()
+        self._landed = threading.Condition(self._lock)  # notified when held drops to 0
+        self._held = 0
         self._rng = random.Random(seed)
         self._latency_ms = 0.0
         self._kinds: tuple[str, ...] = ()
@@ -155,7 +173,11 @@ class Control:
     # ------------------------------------------------------------------ used by the server
 
     def pick_fault(self, endpoint: str) -> str | None:
-        """The fault to inject into this request, if any (seeded RNG)."""
+        """The fault to inject into this request, if any (seeded RNG), counted by kind.
+
+        A "timeout" makes the request held: the caller must call :meth:`land` once the held
+        request is applied or dropped (in a ``finally``), or ``wait_landed`` never returns True.
+        """
         with self._lock:
             if not self._kinds or self._rate <= 0.0:
                 return None
@@ -168,7 +190,18 @@ class Control:
                 return None
             kind = eligible[int(self._rng.random() * len(eligible))]
             self._faults[kind] += 1
+            if kind == "timeout":
+                self._held += 1
             return kind
+
+    def land(self) -> None:
+        """A held request (a "timeout" picked by pick_fault) was applied or dropped."""
+        with self._landed:
+            if self._held <= 0:
+                raise RuntimeError("land() without a held request")
+            self._held -= 1
+            if self._held == 0:
+                self._landed.notify_all()
 
     @staticmethod
     def _targets(endpoint: str, chosen: frozenset[str]) -> bool:
@@ -196,6 +229,18 @@ class Control:
         with self._lock:
             return self._in_flight
 
+    def held(self) -> int:
+        """Requests held by a "timeout" fault and not yet applied or dropped."""
+        with self._lock:
+            return self._held
+
+    def wait_landed(self, timeout: float) -> bool:
+        """Block until no held request is pending (each applied or dropped): True, or False
+        if some are still held after ``timeout`` seconds. Returns at once when none is held.
+        """
+        with self._landed:
+            return self._landed.wait_for(lambda: self._held == 0, timeout)
+
     def note_rate_limited(self, endpoint: str) -> None:
         with self._lock:
             self._rate_limited[endpoint] += 1
@@ -214,7 +259,7 @@ class Control:
         with self._lock:
             return Counters(dict(self._requests), dict(self._rate_limited),
                             self._concurrency_rejected, self._auth_failures,
-                            self._max_in_flight, dict(self._faults))
+                            self._max_in_flight, dict(self._faults), self._held)
 
     def reset_counters(self) -> None:
         with self._lock:

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..backends import find
 from ..config.paths import Paths
 from ..config.settings import Profile
 from ..core.errors import CampusCardError
@@ -39,7 +40,6 @@ from . import labels
 
 log = logging.getLogger(__name__)
 
-JDY_DEFAULT_BASE_URL = "https://api.jiandaoyun.com/api"  # what a 简道云 profile without one uses
 
 
 class Target(NamedTuple):
@@ -52,10 +52,11 @@ class Target(NamedTuple):
 
 def profile_target(profile: Profile, paths: Paths) -> Target:
     """The ``Target`` of ``profile``: local → its database file's name; remote → the host of
-    its gateway URL (iPaaS) or base URL."""
+    the address its backend keeps (``BackendSpec.url_option``: the gateway URL for iPaaS, else
+    the base URL, or the backend's default address)."""
     options = profile.options
     if profile.kind == "local":
-        from ..connectors.factory import local_database_path
+        from ..backends.factory import local_database_path
 
         try:
             address = local_database_path(profile, paths).name
@@ -63,9 +64,9 @@ def profile_target(profile: Profile, paths: Paths) -> Target:
             log.warning("local database of %s unreadable", profile.name)
             address = ""
         return Target(profile.kind, profile.name, address)
-    url = options.get("gateway_url") if profile.kind == "ipaas" else options.get("base_url")
-    if not url and profile.kind == "jiandaoyun":
-        url = JDY_DEFAULT_BASE_URL
+    spec = find(profile.kind)
+    url = (options.get(spec.url_option) or spec.default_url) if spec is not None \
+        else options.get("base_url")
     try:
         host = urlsplit(url).hostname if isinstance(url, str) else None
     except ValueError:

@@ -8,9 +8,7 @@ imported; otherwise ``import_students`` runs off-thread in one transaction.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
@@ -32,19 +30,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.model import Student
+from ..connectors.base import LocalDatabase
 from ..importing import FIELDS, MappingResult, Table, guess_mapping, map_rows, read_table
 from .workers import error_message, run_in_thread
 
 PREVIEW_ROWS = 20
 MAX_LISTED_ERRORS = 1000
-
-
-@runtime_checkable
-class StudentImporter(Protocol):
-    """A connector that can import students (the local backend)."""
-
-    def import_students(self, students: Sequence[Student]) -> Any: ...
 
 
 class ImportDialog(QDialog):
@@ -57,7 +48,7 @@ class ImportDialog(QDialog):
     imported = Signal(object)
     failed = Signal(str)
 
-    def __init__(self, connector: StudentImporter, parent: QWidget | None = None) -> None:
+    def __init__(self, connector: LocalDatabase, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("importDialog")
         self.setWindowTitle(self.tr("Import students"))

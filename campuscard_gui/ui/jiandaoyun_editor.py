@@ -10,11 +10,11 @@ from typing import Any
 
 from PySide6.QtWidgets import QFormLayout
 
+from ..backends.jiandaoyun import DEFAULT_BASE_URL
 from .editor_parts import EditorTexts
 from .profile_editor import ProfileEditor
 
 JIANDAOYUN = "jiandaoyun"
-DEFAULT_BASE_URL = "https://api.jiandaoyun.com/api"
 
 
 class JiandaoyunEditor(ProfileEditor):

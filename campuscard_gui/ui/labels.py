@@ -81,14 +81,26 @@ def outcome_kind_label(kind: OutcomeKind | None) -> str:
 
 
 def kind_label(kind: str) -> str:
-    """A profile's kind (backend) as the operator calls it."""
-    return {
-        "local": _t(QT_TRANSLATE_NOOP("Labels", "Local database")),
+    """A profile's kind (backend) as the operator calls it: the built-in kinds' names from
+    the catalogues; a backend registered from outside names itself (``BackendSpec.label``,
+    or ``label_en`` while the window speaks English)."""
+    local = _t(QT_TRANSLATE_NOOP("Labels", "Local database"))
+    builtin = {
+        "local": local,
         "jiandaoyun": _t(QT_TRANSLATE_NOOP("Labels", "Jiandaoyun")),
         "kintone": _t(QT_TRANSLATE_NOOP("Labels", "kintone")),
         "shenbi": _t(QT_TRANSLATE_NOOP("Labels", "Shenbi")),
         "ipaas": _t(QT_TRANSLATE_NOOP("Labels", "iPaaS flow")),
-    }.get(kind, kind)
+    }
+    if kind in builtin:
+        return builtin[kind]
+    from ..backends import find
+
+    spec = find(kind)
+    if spec is None:
+        return kind
+    english = local == "Local database"  # no catalogue translates the window's words
+    return (spec.label_en or spec.label) if english else spec.label
 
 
 def target_label(kind: str, name: str, address: str = "") -> str:

@@ -35,7 +35,7 @@ from ..core.plan import Plan, plan_action, plan_for_ids
 from . import labels
 from .confirm_dialog import ConfirmDialog, Target, profile_target
 from .history_dialog import HistoryDialog
-from .import_dialog import ImportDialog, StudentImporter
+from .import_dialog import ImportDialog
 from .job_controller import JobController
 from .resume import ask_resume
 from .workers import error_message, run_in_thread
@@ -539,9 +539,10 @@ class ActionFlow(QObject):
     @Slot()
     def open_import_dialog(self) -> None:
         connector = self._window.connector
-        if not isinstance(connector, StudentImporter) or not self.is_open():
+        local = connector.local_database() if connector is not None else None
+        if local is None or not self.is_open():
             return  # never into another profile's database (a switch that failed)
-        dialog = ImportDialog(connector, self._window)
+        dialog = ImportDialog(local, self._window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.imported.connect(self._on_imported)
         dialog.destroyed.connect(self._import_closed)

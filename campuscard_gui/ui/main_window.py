@@ -335,7 +335,7 @@ class MainWindow(QMainWindow):
         self.demo_badge.setVisible(demo)
         # Rows a backend left out (e.g. a 学籍状态 label the field map does not know) are said,
         # not silently dropped: guessing a status could act on the wrong card.
-        warnings = list(getattr(self.connector, "list_warnings", None) or [])
+        warnings = list(self.connector.list_warnings) if self.connector is not None else []
         self._set_state(self.tr("connected"), "\n".join(warnings))
         if warnings:
             self.statusBar().showMessage("；".join(warnings), 60_000)
@@ -460,7 +460,7 @@ class MainWindow(QMainWindow):
         loading = self.loader.is_busy()
         self.import_action.setEnabled(
             not loading and not self.flow.is_busy() and self.flow.is_open()
-            and hasattr(self.connector, "import_students"))
+            and self.connector is not None and self.connector.local_database() is not None)
         self.refresh_action.setEnabled(not loading)
         self.profile_combo.setEnabled(not self.flow.is_busy())
         self.profiles_action.setEnabled(not self._closing)

@@ -17,6 +17,7 @@ or 还原), so nothing typed is lost and no question pops up.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal, Slot
@@ -35,21 +36,30 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..backends import specs
+from ..backends.profile_secrets import save_with_secrets
 from ..config.credentials import LOCKED, MISSING, UNAVAILABLE, CredentialError, CredentialStore
 from ..config.paths import Paths
-from ..config.profile_secrets import save_with_secrets
 from ..config.settings import LOCAL_PROFILE, ConfigStore, Profile
 from ..core.errors import CampusCardError
 from .editor_parts import named
-from .ipaas_editor import IPAAS, IpaasEditor
-from .jiandaoyun_editor import JIANDAOYUN, JiandaoyunEditor
-from .kintone_editor import KINTONE, KintoneEditor
+from .labels import kind_label
 from .profile_editor import ConnectorOpener, ProfileEditor, default_opener
-from .shenbi_editor import SHENBI, ShenbiEditor
 from .workers import error_message, run_in_thread
 
 _WARNING_STYLE = ("QLabel { background: #fdecea; color: #611a15; border-radius: 3px;"
                   " padding: 6px; }")
+
+
+def _editor_class(path: str) -> type[ProfileEditor] | None:
+    """The editor a backend names ("package.module:Class"), or None when it has none."""
+    if not path:
+        return None
+    module, _, name = path.partition(":")
+    editor = getattr(importlib.import_module(module), name)
+    if not (isinstance(editor, type) and issubclass(editor, ProfileEditor)):
+        raise TypeError(f"{path} is not a profile editor")
+    return editor
 
 
 class ProfileDialog(QDialog):
@@ -88,13 +98,14 @@ class ProfileDialog(QDialog):
         self._dirty = False
         self._writing: str | None = None  # "save" or "delete" while the keyring is busy
         opener = opener or default_opener(paths, credentials)
-        self.editors: dict[str, ProfileEditor] = {
-            JIANDAOYUN: JiandaoyunEditor(credentials, opener, self),
-            KINTONE: KintoneEditor(credentials, opener, self),
-            SHENBI: ShenbiEditor(credentials, opener, self),
-            IPAAS: IpaasEditor(credentials, opener, self),
-        }
-        self.editor: ProfileEditor = self.editors[JIANDAOYUN]  # the one shown (or last shown)
+        # one editor per registered backend that has one (``BackendSpec.editor``)
+        self.editors: dict[str, ProfileEditor] = {}
+        for spec in specs():
+            editor_class = _editor_class(spec.editor)
+            if editor_class is not None:
+                self.editors[spec.kind] = editor_class(credentials, opener, self)
+        self._new_kind = next(iter(self.editors))  # what 新建 starts with
+        self.editor: ProfileEditor = self.editors[self._new_kind]  # the one shown (or last)
         self._build()
         for editor in self.editors.values():
             editor.changed.connect(self._mark_dirty)
@@ -215,9 +226,11 @@ class ProfileDialog(QDialog):
         self._show(self._profiles[wanted])
 
     def _kind_labels(self) -> dict[str, str]:
-        return {"local": self.tr("local database"), JIANDAOYUN: self.tr("简道云"),
-                KINTONE: self.tr("kintone"), SHENBI: self.tr("神笔"),
-                IPAAS: self.tr("iPaaS integration flow")}
+        """Every registered kind's name, in the registry's order."""
+        own = {"local": self.tr("local database"), "jiandaoyun": self.tr("简道云"),
+               "kintone": self.tr("kintone"), "shenbi": self.tr("神笔"),
+               "ipaas": self.tr("iPaaS integration flow")}
+        return {spec.kind: own.get(spec.kind) or kind_label(spec.kind) for spec in specs()}
 
     def profile_names(self) -> list[str]:
         return [self.profile_list.item(i).data(Qt.ItemDataRole.UserRole)
@@ -231,12 +244,13 @@ class ProfileDialog(QDialog):
         if profile is not None:
             self._show(profile)
 
-    def _show(self, profile: Profile | None, kind: str = JIANDAOYUN) -> None:
+    def _show(self, profile: Profile | None, kind: str = "") -> None:
         """Show ``profile`` (None: a new profile of ``kind``), unmodified."""
         self._shown = profile
         self._set_status("")
         if profile is not None:
             kind = profile.kind
+        kind = kind or self._new_kind
         editor = self.editors.get(kind)
         if kind == "local":
             self.pages.setCurrentWidget(self.local_page)
@@ -271,7 +285,7 @@ class ProfileDialog(QDialog):
     @Slot()
     def new_profile(self) -> None:
         """A new profile of the kind chosen in the kind box (简道云 unless changed)."""
-        self._show(None, str(self.kind_combo.currentData() or JIANDAOYUN))
+        self._show(None, str(self.kind_combo.currentData() or self._new_kind))
         self.editor.name_edit.setFocus()
 
     @Slot()

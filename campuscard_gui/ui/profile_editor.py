@@ -41,7 +41,7 @@ def default_opener(paths: Paths, credentials: CredentialStore) -> ConnectorOpene
     """Open a connector through the factory, the typed secrets read in front of the stored."""
 
     def open_(profile: Profile, typed: Mapping[str, str]) -> Connector:
-        from ..connectors.factory import open_connector
+        from ..backends.factory import open_connector
 
         return open_connector(profile, paths,
                               credentials=TypedSecrets(credentials, profile.name, typed))
@@ -61,7 +61,7 @@ def _read_fields(opener: ConnectorOpener, profile: Profile, typed: Mapping[str, 
                  forms: tuple[str, str]) -> tuple[list[FieldLike], list[FieldLike]]:
     connector = opener(profile, typed)
     try:
-        return read_fields(connector, forms)
+        return read_fields(connector.field_lister(), forms)
     finally:
         connector.close()
 

@@ -32,12 +32,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..config.credentials import LOCKED, UNAVAILABLE, CredentialError, CredentialStore, secret_keys
-from ..config.field_discovery import field_forms
+from ..backends import field_forms, secret_keys
+from ..backends.factory import options_class
+from ..config.credentials import LOCKED, UNAVAILABLE, CredentialError, CredentialStore
 from ..config.fieldmap import FieldMap
 from ..config.options import Number, numbers
 from ..config.settings import LOCAL_PROFILE, Profile, option_defaults
-from ..connectors.factory import options_class
 from ..core.errors import CampusCardError
 from .editor_parts import (
     NONE,
@@ -376,7 +376,7 @@ class ProfileForm(QWidget):
 
     def _forms(self, options: Mapping[str, Any]) -> tuple[str, str]:
         """The ids of the students and the cards form (app) to read the fields of (by default
-        the options ``field_discovery.FORM_OPTIONS`` names for the kind)."""
+        the options the kind's ``BackendSpec.forms`` names)."""
         forms = field_forms(self.KIND, options)
         if forms is None:
             raise NotImplementedError(f"{self.KIND} lists no fields")

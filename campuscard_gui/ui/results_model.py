@@ -148,6 +148,7 @@ class ResultsModel(QAbstractTableModel):
             column = -1  # the view's "unsorted": back to plan order
         self._sort = None if column < 0 else (column, order)
         hint = QAbstractTableModel.LayoutChangeHint.VerticalSortHint
+        # ignore: PySide6's stubs give SignalInstance no __getitem__ (an overload by signature)
         self.layoutAboutToBeChanged[_LAYOUT_SIG].emit([], hint)  # type: ignore[index]
         old_rows = self._rows
         new_rows = list(old_rows)
@@ -163,6 +164,7 @@ class ResultsModel(QAbstractTableModel):
         ]
         self._rows = new_rows
         self.changePersistentIndexList(old_persistent, new_persistent)
+        # ignore: PySide6's stubs give SignalInstance no __getitem__ (an overload by signature)
         self.layoutChanged[_LAYOUT_SIG].emit([], hint)  # type: ignore[index]
 
     # -- QAbstractTableModel ----------------------------------------------------------------

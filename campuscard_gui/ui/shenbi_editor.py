@@ -146,7 +146,7 @@ class ShenbiEditor(ProfileEditor):
             out.append(self.tr("Enter the signing service and the API version (Advanced)."))
         if out:
             return out
-        from ..connectors.shenbi_records import ShenbiOptions
+        from ..backends.shenbi.records import ShenbiOptions
 
         return parse_problem(ShenbiOptions.parse, options)
 

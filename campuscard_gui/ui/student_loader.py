@@ -27,8 +27,8 @@ def read_students(connector: Connector, progress: ListProgress | None = None
                   ) -> tuple[list[StudentRow], bool]:
     """All rows, and whether the backend holds generated demo data (local backend only)."""
     rows = connector.list_rows(progress=progress)
-    is_demo = getattr(connector, "is_demo", None)
-    return rows, bool(is_demo()) if callable(is_demo) else False
+    local = connector.local_database()
+    return rows, local is not None and local.is_demo()
 
 
 def _close_quietly(connector: Connector) -> None:

@@ -297,6 +297,7 @@ class StudentTableModel(QAbstractTableModel):
 
     def _relayout(self, visible: list[int], hint: QAbstractItemModel.LayoutChangeHint) -> None:
         self.visibleRowsAboutToChange.emit()
+        # ignore: PySide6's stubs give SignalInstance no __getitem__ (an overload by signature)
         self.layoutAboutToBeChanged[_LAYOUT_SIG].emit([], hint)  # type: ignore[index]
         old = self._visible
         self._visible = visible
@@ -311,6 +312,7 @@ class StudentTableModel(QAbstractTableModel):
                 new_row = where.get(old[r]) if 0 <= r < len(old) else None
                 targets.append(invalid if new_row is None else create(new_row, idx.column()))
             self.changePersistentIndexList(persistent, targets)
+        # ignore: PySide6's stubs give SignalInstance no __getitem__ (an overload by signature)
         self.layoutChanged[_LAYOUT_SIG].emit([], hint)  # type: ignore[index]
         self.visibleRowsChanged.emit()
 

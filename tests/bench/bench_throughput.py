@@ -46,8 +46,8 @@ sys.path.insert(0, str(ROOT))
 from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from campuscard_gui.backends.jiandaoyun.connector import JiandaoyunConnector  # noqa: E402
 from campuscard_gui.batch import Journal  # noqa: E402
-from campuscard_gui.connectors.jiandaoyun import JiandaoyunConnector  # noqa: E402
 from campuscard_gui.core.model import Action, StudentRow  # noqa: E402
 from campuscard_gui.core.plan import plan_action  # noqa: E402
 from campuscard_gui.ui.heap import settle_after_load  # noqa: E402
@@ -174,7 +174,7 @@ def connect(backend: str, line: dict[str, Any], concurrency: int = 0) -> tuple[A
     """The connector for the sandbox's start line, and the write calls per second the
     sandbox allows (the ceiling is that × the batch size)."""
     if backend == "shenbi":
-        from campuscard_gui.connectors.shenbi import ShenbiConnector
+        from campuscard_gui.backends.shenbi.connector import ShenbiConnector
 
         options = {"base_url": line["base_url"], "app_code": line["app_code"],
                    "students_object": line["students_object"],

@@ -28,10 +28,10 @@ from typing import Any
 
 import httpx
 
+from campuscard_gui.backends.kintone.connector import KintoneAuth, KintoneConnector
 from campuscard_gui.batch import Journal
 from campuscard_gui.config.fieldmap import FieldMap
 from campuscard_gui.connectors.http import make_client
-from campuscard_gui.connectors.kintone import KintoneAuth, KintoneConnector
 from campuscard_gui.core.model import Action, StudentRow
 from campuscard_gui.ui.heap import settle_after_load
 

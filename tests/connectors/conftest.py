@@ -11,10 +11,10 @@ from jdy_helpers import jdy_options
 from kintone_helpers import kintone_options, token_auth
 from shenbi_profiles import ipaas_options, shenbi_options
 
-from campuscard_gui.connectors.ipaas import IpaasConnector
-from campuscard_gui.connectors.jiandaoyun import JiandaoyunConnector
-from campuscard_gui.connectors.kintone import KintoneAuth, KintoneConnector
-from campuscard_gui.connectors.shenbi import ShenbiConnector
+from campuscard_gui.backends.ipaas.connector import IpaasConnector
+from campuscard_gui.backends.jiandaoyun.connector import JiandaoyunConnector
+from campuscard_gui.backends.kintone.connector import KintoneAuth, KintoneConnector
+from campuscard_gui.backends.shenbi.connector import ShenbiConnector
 from campuscard_gui.sandbox import SandboxInfo, run_sandbox
 
 

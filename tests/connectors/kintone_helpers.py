@@ -8,8 +8,8 @@ from typing import Any
 
 import httpx
 
+from campuscard_gui.backends.kintone.connector import KintoneAuth
 from campuscard_gui.config.fieldmap import FieldMap
-from campuscard_gui.connectors.kintone import KintoneAuth
 from campuscard_gui.sandbox import SandboxInfo
 
 # The sandbox's cards app: 学号 (student_no, unique), 卡状态 (status), 开卡时间, 余额.

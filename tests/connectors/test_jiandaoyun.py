@@ -15,9 +15,9 @@ import httpx
 import pytest
 from jdy_helpers import assert_definite, jdy_options, run_action
 
+from campuscard_gui.backends.jiandaoyun.connector import JiandaoyunConnector
 from campuscard_gui.batch import Journal
 from campuscard_gui.connectors.base import CardCreate, CardUpdate
-from campuscard_gui.connectors.jiandaoyun import JiandaoyunConnector
 from campuscard_gui.core.errors import AmbiguousError, ConnectorError
 from campuscard_gui.core.model import Action, CardStatus, StudentStatus
 from campuscard_gui.core.outcomes import Failed, OutcomeKind, Succeeded
@@ -271,15 +271,13 @@ def test_each_fault_kind_ends_with_one_card_per_student(jdy_sandbox, connect, tm
     outcomes = assert_definite(journal, job.job_id)
     assert outcomes["succeeded"] + outcomes["failed"] == 600
     assert sb.control.counters().faults.get(kind, 0) > 0
-    if kind == "timeout":
-        time.sleep(1.5)  # let the held requests land: they must not add a card
+    assert sb.control.wait_landed(30)  # the held requests land: they must not add a card
     assert_exactly_once_open(sb, journal, job.job_id)
 
     rows = conn.list_rows()
     job2, journal2 = run_action(conn, tmp_path / "freeze.sqlite3", Action.FREEZE, rows)
     assert_definite(journal2, job2.job_id)
-    if kind == "timeout":
-        time.sleep(1.5)
+    assert sb.control.wait_landed(30)
     sb.control.clear_faults()
     cards = conn.read_cards([r.student_no for r in rows])
     for r in journal2.records(job2.job_id):
@@ -325,7 +323,8 @@ def test_a_timed_out_request_landing_after_a_partial_resend(jdy_sandbox, connect
     assert found and missing
     results = conn.create_cards(missing, CardStatus.ACTIVE, key)
     assert all(isinstance(r, Succeeded) for r in results)
-    time.sleep(1.3)  # the held first request lands now
+    assert sb.control.counters().faults == {"timeout": 1, "partial": 1}
+    assert sb.control.wait_landed(30)  # the held first request lands now
     counts = sb.control.cards_by_student()
     if replay:
         assert [counts.get(no) for no in nos] == [1] * 20
@@ -350,7 +349,7 @@ def test_acceptance_5000_students_at_fault_rate_0_2(jdy_sandbox, connect, tmp_pa
     outcomes = assert_definite(journal, job.job_id)
     assert outcomes["succeeded"] + outcomes["failed"] == 5000
     assert outcomes["succeeded"] >= 4900
-    time.sleep(2.5)  # held ("timeout") requests land late: still one card each
+    assert sb.control.wait_landed(30)  # held ("timeout") requests land late: still one each
     assert_exactly_once_open(sb, journal, job.job_id)
     counts = sb.control.cards_by_student()
     assert sum(counts.values()) == outcomes["succeeded"]

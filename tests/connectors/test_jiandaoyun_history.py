@@ -12,8 +12,8 @@ from typing import Any
 import httpx
 import pytest
 
+from campuscard_gui.backends.jiandaoyun.connector import JiandaoyunConnector
 from campuscard_gui.connectors.base import CardCreate, CardHistory, Consistency
-from campuscard_gui.connectors.jiandaoyun import JiandaoyunConnector
 from campuscard_gui.core.cards import current_card, duplicates, survivor
 from campuscard_gui.core.errors import AmbiguousError, ConnectorError, FatalError
 from campuscard_gui.core.model import Card, CardStatus

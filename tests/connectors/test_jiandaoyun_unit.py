@@ -14,15 +14,15 @@ import httpx
 import pytest
 from memory_keyring import MemoryKeyring
 
+from campuscard_gui.backends.factory import open_connector
+from campuscard_gui.backends.jiandaoyun.connector import JiandaoyunConnector
+from campuscard_gui.backends.jiandaoyun.errors import CODES, error_for_code
+from campuscard_gui.backends.jiandaoyun.records import join_rows
 from campuscard_gui.config.credentials import CredentialError, CredentialStore
 from campuscard_gui.config.fieldmap import FieldMap
 from campuscard_gui.config.settings import Profile
 from campuscard_gui.connectors.base import CardCreate, CardUpdate, Connector
-from campuscard_gui.connectors.factory import open_connector
 from campuscard_gui.connectors.http import EndpointRateLimiter, transport_error
-from campuscard_gui.connectors.jiandaoyun import JiandaoyunConnector
-from campuscard_gui.connectors.jiandaoyun_errors import CODES, error_for_code
-from campuscard_gui.connectors.jiandaoyun_records import join_rows
 from campuscard_gui.core.errors import (
     AmbiguousError,
     ConfigError,

@@ -6,15 +6,14 @@ every fault kind — each ending with one card per student and a definite outcom
 from __future__ import annotations
 
 import logging
-import time
 
 import pytest
 from jdy_helpers import FAST_RETRY, assert_definite, run_action
 from kintone_helpers import FIELDS, raw
 
+from campuscard_gui.backends.kintone.connector import KintoneAuth
 from campuscard_gui.batch import Journal
 from campuscard_gui.connectors.base import CardCreate, CardUpdate
-from campuscard_gui.connectors.kintone import KintoneAuth
 from campuscard_gui.core.errors import ConnectorError
 from campuscard_gui.core.model import Action, CardStatus, StudentStatus
 from campuscard_gui.core.outcomes import Failed, OutcomeKind, Skipped, SkipReason, Succeeded
@@ -272,15 +271,13 @@ def test_each_fault_kind_ends_with_one_card_per_student(kintone_sandbox, kconnec
     outcomes = assert_definite(journal, job.job_id)
     assert outcomes["succeeded"] + outcomes["failed"] + outcomes["skipped"] == 2500
     assert sb.control.counters().faults.get(kind, 0) > 0
-    if kind == "timeout":
-        time.sleep(1.5)  # let the held requests land: they must not add a card
+    assert sb.control.wait_landed(30)  # the held requests land: they must not add a card
     assert_one_card_each(sb, journal, job.job_id)
 
     rows = conn.list_rows()
     job2, journal2 = run_action(conn, tmp_path / "freeze.sqlite3", Action.FREEZE, rows)
     assert_definite(journal2, job2.job_id)
-    if kind == "timeout":
-        time.sleep(1.5)
+    assert sb.control.wait_landed(30)
     sb.control.clear_faults()
     cards = conn.read_cards([r.student_no for r in rows])
     for r in journal2.records(job2.job_id):
@@ -302,7 +299,7 @@ def test_acceptance_5000_students_at_fault_rate_0_2(kintone_sandbox, kconnect, t
     outcomes = assert_definite(journal, job.job_id)
     assert sum(outcomes.values()) == 5000
     assert outcomes["succeeded"] + outcomes["skipped"] >= 4900
-    time.sleep(2.5)  # held ("timeout") requests land late: still one card each
+    assert sb.control.wait_landed(30)  # held ("timeout") requests land late: still one each
     assert_one_card_each(sb, journal, job.job_id)
     assert sum(sb.control.cards_by_student().values()) == outcomes["succeeded"] \
         + outcomes["skipped"]

@@ -12,10 +12,10 @@ import httpx
 import pytest
 from kintone_helpers import FIELDS
 
+from campuscard_gui.backends.kintone.api import KintoneRejected
+from campuscard_gui.backends.kintone.connector import KintoneAuth, KintoneConnector
 from campuscard_gui.connectors.base import CardCreate, CardUpdate
 from campuscard_gui.connectors.http import make_client
-from campuscard_gui.connectors.kintone import KintoneAuth, KintoneConnector
-from campuscard_gui.connectors.kintone_api import KintoneRejected
 from campuscard_gui.core.errors import (
     AmbiguousError,
     ConfigError,

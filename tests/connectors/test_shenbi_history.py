@@ -16,12 +16,12 @@ import httpx
 import pytest
 from jdy_helpers import FAST_RETRY, assert_definite, run_action
 
+from campuscard_gui.backends.ipaas.connector import IpaasConnector
+from campuscard_gui.backends.shenbi.connector import ShenbiConnector
 from campuscard_gui.batch.journal import Journal
 from campuscard_gui.batch.runner import BatchRunner, chunk_size_for
 from campuscard_gui.connectors.base import CardCreate, CardHistory, Consistency
 from campuscard_gui.connectors.http import make_client
-from campuscard_gui.connectors.ipaas import IpaasConnector
-from campuscard_gui.connectors.shenbi import ShenbiConnector
 from campuscard_gui.core.cards import current_card, duplicates, survivor
 from campuscard_gui.core.errors import AmbiguousError, ConfigError, ConnectorError, FatalError
 from campuscard_gui.core.model import Action, Card, CardStatus
@@ -142,9 +142,12 @@ def test_consistency_and_card_history():
 
 
 def test_the_gateway_reads_through_a_profile_that_has_the_card_history():
-    class NoHistory:
+    class NoHistory:  # e.g. a kintone profile: it keeps one card per student
         def read_cards(self, nos: Any) -> dict[str, Card]:
             return {}
+
+        def card_history(self) -> None:
+            return None
 
     with pytest.raises(ConfigError):
         IpaasConnector({"gateway_url": "https://gw.example.com/flow", "read_profile": "x"}, "",
@@ -370,6 +373,9 @@ class Reader:
     def read_cards(self, nos: Any) -> dict[str, Card]:
         self.asked.append(("read_cards", list(nos)))
         return {}
+
+    def card_history(self) -> Reader:
+        return self
 
     def read_card_records(self, nos: Any) -> dict[str, list[Card]]:
         self.asked.append(("read_card_records", list(nos)))

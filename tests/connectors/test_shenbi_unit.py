@@ -11,9 +11,9 @@ from typing import Any
 import httpx
 import pytest
 
+from campuscard_gui.backends.shenbi.connector import ShenbiConnector
 from campuscard_gui.connectors.base import CardCreate, CardUpdate
 from campuscard_gui.connectors.http import make_client
-from campuscard_gui.connectors.shenbi import ShenbiConnector
 from campuscard_gui.core.errors import (
     AmbiguousError,
     ConfigError,
@@ -241,7 +241,7 @@ def test_empty_secrets_are_refused_without_echo():
 def test_ipaas_after_an_unanswered_call_only_what_did_not_land_is_sent_again():
     """A gateway call times out; by the resend one of its two students has a card (the flow
     finished it late). The resend carries only the other one."""
-    from campuscard_gui.connectors.ipaas import IpaasConnector
+    from campuscard_gui.backends.ipaas.connector import IpaasConnector
     from campuscard_gui.core.model import Card
 
     posts: list[list[str]] = []
@@ -258,6 +258,9 @@ def test_ipaas_after_an_unanswered_call_only_what_did_not_land_is_sent_again():
 
         def read_cards(self, nos):
             return {"S1": Card("C1", "S1", CardStatus.ACTIVE)} if "S1" in nos else {}
+
+        def card_history(self):
+            return self
 
         def read_card_records(self, nos):  # pragma: no cover - the runner's, not used here
             return {no: [card] for no, card in self.read_cards(nos).items()}

@@ -9,7 +9,7 @@ import hashlib
 
 import httpx
 
-from campuscard_gui.connectors import tc3
+from campuscard_gui.backends.shenbi import tc3
 
 SECRET_ID = "AKIDEXAMPLEsb0123456789"
 SECRET_KEY = "SKEXAMPLEabcdefghijklmnop0123"

@@ -17,9 +17,9 @@ import pytest
 from dialog_helpers import type_into
 from window_steps import check_and_save, new_profile, open_window, run_preset_job, switch_to
 
+from campuscard_gui.backends.factory import open_connector
 from campuscard_gui.config import ConfigStore
 from campuscard_gui.config.credentials import CredentialStore, service_name
-from campuscard_gui.connectors.factory import open_connector
 from campuscard_gui.core.model import Action, CardStatus, StudentStatus
 from campuscard_gui.sandbox import ShenbiSettings, run_sandbox
 from campuscard_gui.ui.results_model import COL_RESULT

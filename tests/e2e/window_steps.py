@@ -10,12 +10,12 @@ from dialog_helpers import click
 from memory_keyring import MemoryKeyring
 from PySide6.QtWidgets import QWidget
 
+from campuscard_gui.backends.factory import open_connector
+from campuscard_gui.backends.local.connector import init_demo
 from campuscard_gui.batch import JobInfo, JobState, Journal
 from campuscard_gui.config import ConfigStore
 from campuscard_gui.config.credentials import CredentialStore
 from campuscard_gui.config.paths import Paths
-from campuscard_gui.connectors.factory import open_connector
-from campuscard_gui.connectors.local import init_demo
 from campuscard_gui.core.model import Action, StudentRow
 from campuscard_gui.ui.main_actions import ACTION_NAMES
 from campuscard_gui.ui.main_window import MainWindow

@@ -54,6 +54,8 @@ def wait_for(condition: Callable[[], Any], timeout: float, what: str,
             return value
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")
+        # polls another process's state (its journal file, its exit); a sandbox's held writes
+        # are waited for with Control.wait_landed, not here
         time.sleep(interval)
 
 

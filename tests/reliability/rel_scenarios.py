@@ -95,7 +95,7 @@ class World:
 
 def local_school(db: Path, n: int, seed: int) -> list[str]:
     """A shared local database with the demo school's ``n`` students and no card yet."""
-    from campuscard_gui.connectors.local_store import build_file
+    from campuscard_gui.backends.local.store import build_file
 
     school = generate_school(n, seed)
     build_file(db, DemoSchool(seed, school.students, []), replace=True)
@@ -531,7 +531,7 @@ def held_writes(w: World, a: Pc, *, hold_s: float, settle_s: float | None,
     ja = a.resume(job_id)
     if w.control is not None:
         control = w.control
-        wait_for(lambda: control.in_flight() == 0, hold_s + 30, "the held writes to land")
+        assert control.wait_landed(hold_s + 30), "the held writes did not land"
     shown = a.show(job_id)
     counts = count_open(w, scenario, [(a, ja)], [shown])
     counts.extra.update(held_writes=held, killed_chunks=chunks)
@@ -550,13 +550,12 @@ def _kill_while_held(w: World, a: Pc, argv: Sequence[str], before: int | None,
     proc = a.start(*argv)
     job_id = wait_for(lambda: _has_job(a, proc, before), timeout,
                       "A's job in its journal")
-    wait_for(lambda: _alive(a, proc) or (control.counters().faults.get("timeout", 0) >= 1
-                                         and control.in_flight() >= 1),
-             timeout, "a write held by the sandbox")
+    wait_for(lambda: _alive(a, proc) or control.held() >= 1, timeout,
+             "a write held by the sandbox")
     a.kill(proc)
     held = control.counters().faults.get("timeout", 0)
     control.clear_faults()
-    assert control.in_flight() >= 1, "the held write was no longer held when A died"
+    assert held >= 1 and control.held() >= 1, "the held write was no longer held when A died"
     return int(job_id), held
 
 
@@ -715,4 +714,4 @@ def _settled(w: World) -> None:
     """Wait until the sandbox holds no write any more (held "timeout" faults land)."""
     control = w.control
     if control is not None:
-        wait_for(lambda: control.in_flight() == 0, 120, "the held writes to land", 0.05)
+        assert control.wait_landed(120), "the held writes did not land"

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from cli_helpers import run
 
+from campuscard_gui.backends.factory import local_database_path, open_connector
+from campuscard_gui.backends.local.store import init_demo
 from campuscard_gui.config import ConfigStore, Paths, Profile
-from campuscard_gui.connectors.factory import local_database_path, open_connector
-from campuscard_gui.connectors.local_store import init_demo
 from campuscard_gui.core.errors import ConfigError
 
 

@@ -225,9 +225,9 @@ def test_the_official_client_and_the_connector_see_the_same_apps(node: str, sb: 
     """What the official client writes, the connector reads back identically, and the other
     way round: fields, ids, revisions and statuses (issue 4: "the same results as the
     connector sees")."""
+    from campuscard_gui.backends.kintone.connector import KintoneAuth, KintoneConnector
     from campuscard_gui.config.fieldmap import FieldMap
     from campuscard_gui.connectors.base import CardCreate, CardUpdate
-    from campuscard_gui.connectors.kintone import KintoneAuth, KintoneConnector
     from campuscard_gui.core.model import CardStatus
     from campuscard_gui.core.outcomes import Succeeded
 

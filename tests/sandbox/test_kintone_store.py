@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 from campuscard_gui.core.demo import generate_school
-from campuscard_gui.sandbox.kintone_query import parse_query, sort_key
-from campuscard_gui.sandbox.kintone_settings import KintoneSettings
-from campuscard_gui.sandbox.kintone_store import App, KintoneError, KintoneStore
+from campuscard_gui.sandbox.kintone.query import parse_query, sort_key
+from campuscard_gui.sandbox.kintone.settings import KintoneSettings
+from campuscard_gui.sandbox.kintone.store import App, KintoneError, KintoneStore
 
 SCHOOL = generate_school(300, 11)
 NOS = [s.student_no for s in SCHOOL.students]

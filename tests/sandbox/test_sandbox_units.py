@@ -5,15 +5,15 @@ from __future__ import annotations
 import pytest
 
 from campuscard_gui.sandbox.control import Control, parse_fault_kinds
-from campuscard_gui.sandbox.jdy_schema import IdGenerator
-from campuscard_gui.sandbox.jdy_values import (
+from campuscard_gui.sandbox.jiandaoyun.schema import IdGenerator
+from campuscard_gui.sandbox.jiandaoyun.settings import JdySettings
+from campuscard_gui.sandbox.jiandaoyun.values import (
     FieldRef,
     FilterError,
     compile_condition,
     normalise_datetime,
 )
 from campuscard_gui.sandbox.ratelimit import SlidingWindowLimiter, Verdict
-from campuscard_gui.sandbox.settings import JdySettings
 
 
 class FakeClock:

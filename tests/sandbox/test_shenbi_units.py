@@ -7,9 +7,9 @@ import pytest
 from campuscard_gui.core.demo import generate_school
 from campuscard_gui.sandbox import ShenbiSettings
 from campuscard_gui.sandbox.control import Control
-from campuscard_gui.sandbox.shenbi_schema import ShenbiError
-from campuscard_gui.sandbox.shenbi_sign import parse_authorization
-from campuscard_gui.sandbox.shenbi_store import ShenbiStore
+from campuscard_gui.sandbox.shenbi.schema import ShenbiError
+from campuscard_gui.sandbox.shenbi.sign import parse_authorization
+from campuscard_gui.sandbox.shenbi.store import ShenbiStore
 
 
 @pytest.mark.parametrize("bad", [

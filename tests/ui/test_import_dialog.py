@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
+from campuscard_gui.backends.factory import open_connector
+from campuscard_gui.backends.local.connector import LocalConnector, init_demo
 from campuscard_gui.batch import Journal
 from campuscard_gui.config import ConfigStore
-from campuscard_gui.connectors.factory import open_connector
-from campuscard_gui.connectors.local import LocalConnector, init_demo
 from campuscard_gui.core.model import StudentStatus
 from campuscard_gui.ui.import_dialog import ImportDialog
 from campuscard_gui.ui.main_window import MainWindow

@@ -20,9 +20,9 @@ from dialog_helpers import (
 from memory_keyring import MemoryKeyring
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from campuscard_gui.backends.ipaas.connector import IpaasOptions
 from campuscard_gui.config import ConfigStore, Profile
 from campuscard_gui.config.credentials import CredentialStore, service_name
-from campuscard_gui.connectors.ipaas import IpaasOptions
 from campuscard_gui.sandbox import ShenbiSettings, run_sandbox
 from campuscard_gui.ui.ipaas_editor import IpaasEditor
 

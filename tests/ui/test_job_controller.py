@@ -9,8 +9,10 @@ import time
 from collections.abc import Iterable, Sequence
 
 import pytest
+from fake_abilities import NoAbilities
 from PySide6.QtCore import QObject, QTimer
 
+from campuscard_gui.backends.local.connector import LocalConnector
 from campuscard_gui.batch import JobInfo, JobState, Progress
 from campuscard_gui.connectors.base import (
     CardCreate,
@@ -19,7 +21,6 @@ from campuscard_gui.connectors.base import (
     Limits,
     RecordResult,
 )
-from campuscard_gui.connectors.local import LocalConnector
 from campuscard_gui.core.errors import CampusCardError
 from campuscard_gui.core.model import (
     Action,
@@ -35,7 +36,7 @@ from campuscard_gui.ui.job_controller import JobController
 from campuscard_gui.ui.workers import error_message, run_in_thread, wait_for_workers
 
 
-class SlowConnector:
+class SlowConnector(NoAbilities):
     """In-memory, thread-safe; every write call sleeps ``delay`` seconds."""
 
     kind = "fake"
@@ -64,7 +65,7 @@ class SlowConnector:
 
     def create_cards(self, items: Sequence[CardCreate], status: CardStatus,
                      idempotency_key: str) -> list[RecordResult]:
-        time.sleep(self.delay)
+        time.sleep(self.delay)  # a slow fake backend (no sandbox here), not a wait for anything
         if self.boom:
             raise ZeroDivisionError("a bug in a connector")
         with self._lock:

@@ -21,10 +21,10 @@ from memory_keyring import MemoryKeyring
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLineEdit, QMessageBox, QWidget
 
+from campuscard_gui.backends.kintone.records import KintoneOptions
 from campuscard_gui.config import ConfigStore, Profile
 from campuscard_gui.config.credentials import CredentialStore, service_name
 from campuscard_gui.config.fieldmap import FieldMap
-from campuscard_gui.connectors.kintone_records import KintoneOptions
 from campuscard_gui.core.model import CardStatus, StudentStatus
 from campuscard_gui.sandbox import KintoneSettings, run_sandbox
 from campuscard_gui.ui.kintone_editor import KintoneEditor

@@ -11,11 +11,11 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox
 
+from campuscard_gui.backends.factory import open_connector
+from campuscard_gui.backends.local.connector import LocalConnector, init_demo
 from campuscard_gui.batch import JobState, Journal
 from campuscard_gui.config import ConfigStore
 from campuscard_gui.connectors.base import CardUpdate, Limits
-from campuscard_gui.connectors.factory import open_connector
-from campuscard_gui.connectors.local import LocalConnector, init_demo
 from campuscard_gui.core.model import Action, CardStatus, StudentStatus
 from campuscard_gui.core.outcomes import Failed, OutcomeKind
 from campuscard_gui.core.plan import plan_action

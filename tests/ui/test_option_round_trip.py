@@ -1,7 +1,7 @@
 """Numeric options are declared once (``config.options``) and come back as they were saved:
 a timeout of 450 s or 2.5 s set with ``profiles add`` shows in the profile dialog as such,
-is written back unchanged when the dialog saves another edit, and the connector reads the same value; what the
-dialog offers is the range the connector takes, for every remote kind."""
+is written back unchanged when the dialog saves another edit, and the connector reads the
+same value; what the dialog offers is the range the connector takes, for every kind."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from dialog_helpers import save_asks
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDoubleSpinBox, QSpinBox
 
+from campuscard_gui.backends.factory import options_class
 from campuscard_gui.config import ConfigStore
 from campuscard_gui.config.options import numbers
-from campuscard_gui.connectors.factory import options_class
 
 DOWN = "http://127.0.0.1:9"  # nothing listens: the dialog's check before saving fails fast
 ADD = {

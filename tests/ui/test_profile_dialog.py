@@ -37,7 +37,7 @@ def sandbox():
 def widget_id_sandbox():
     """The same tenant without field aliases: every field's name is its _widget_ id, so only
     the labels tell 学号 from 姓名."""
-    from campuscard_gui.sandbox.settings import JdySettings
+    from campuscard_gui.sandbox.jiandaoyun.settings import JdySettings
 
     with run_sandbox(backend="jiandaoyun", students=20, seed=6,
                      settings=JdySettings(use_aliases=False)) as info:
@@ -301,8 +301,8 @@ def test_existing_profile_keeps_its_name_and_saved_mapping(qtbot, make_dialog, m
 
 @pytest.fixture
 def window_factory(qtbot, paths, journal):
-    from campuscard_gui.connectors.factory import open_connector
-    from campuscard_gui.connectors.local import init_demo
+    from campuscard_gui.backends.factory import open_connector
+    from campuscard_gui.backends.local.connector import init_demo
     from campuscard_gui.ui.main_window import MainWindow
 
     init_demo(paths.local_db_path("local"), students=30, seed=2)

@@ -258,7 +258,7 @@ def test_object_names(panel):
 
 
 def test_bound_to_controller_shows_a_real_job(qtbot, panel, journal, tmp_path):
-    from campuscard_gui.connectors.local import LocalConnector
+    from campuscard_gui.backends.local.connector import LocalConnector
     from campuscard_gui.ui.job_controller import JobController
 
     local = LocalConnector(tmp_path / "local.sqlite3", demo_students=300, demo_seed=5)

@@ -13,9 +13,9 @@ from dialog_helpers import check, click, new_editor, save, save_fails, secrets_s
 from memory_keyring import MemoryKeyring
 from PySide6.QtWidgets import QLineEdit, QMessageBox, QWidget
 
+from campuscard_gui.backends.shenbi.records import ShenbiOptions
 from campuscard_gui.config import ConfigStore, Profile
 from campuscard_gui.config.credentials import CredentialStore, service_name
-from campuscard_gui.connectors.shenbi_records import ShenbiOptions
 from campuscard_gui.core.model import CardStatus
 from campuscard_gui.sandbox import ShenbiSettings, run_sandbox
 from campuscard_gui.ui.shenbi_editor import ShenbiEditor

@@ -1,0 +1,76 @@
+"""A 神笔 iPaaS 集成流 (integration flow) behind an HTTP gateway: the flow writes the cards,
+students and cards are read through a saved 神笔 profile (spec ``shenbi.md`` §6).
+``connector`` (the Connector and its options), ``cli`` (``profiles add``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from ..spec import BackendSpec, CliFlag, Listed
+
+if TYPE_CHECKING:
+    from ...config.credentials import CredentialStore
+    from ...config.paths import Paths
+    from ...config.settings import Profile
+    from ...connectors.base import Connector
+
+
+def _options() -> type:
+    from .connector import IpaasOptions
+    return IpaasOptions
+
+
+def secret_keys(options: Mapping[str, Any]) -> tuple[str, ...]:
+    """The gateway token, only when the gateway takes one (``token_header`` set; the 神笔
+    profile it reads through keeps its own AK/SK)."""
+    return ("gateway_token",) if str(options.get("token_header") or "").strip() else ()
+
+
+def _connect(profile: Profile, paths: Paths, credentials: CredentialStore | None) -> Connector:
+    from ...config.credentials import CredentialStore
+    from ...config.settings import ConfigStore
+    from ...core.errors import ConfigError
+    from ..factory import open_connector
+    from .connector import IpaasConnector, IpaasOptions
+
+    store = credentials if credentials is not None else CredentialStore()
+    opts = IpaasOptions.parse(profile.options)
+    reader = ConfigStore(paths).load_profiles().get(opts.read_profile)
+    if reader is None or reader.kind != "shenbi":
+        raise ConfigError(f"iPaaS 配置“{profile.name}”读取数据用的神笔配置"
+                          f"“{opts.read_profile}”不存在")
+    token = store.get(profile.name, "gateway_token") if opts.token_header else ""
+    return IpaasConnector(profile.options, token, open_connector(reader, paths, store))
+
+
+def _cli_options(args: Any, profiles: Any) -> dict[str, Any]:
+    from .cli import profile_options
+    return profile_options(args, profiles)
+
+
+SPEC = BackendSpec(
+    kind="ipaas",
+    label="iPaaS 集成流",
+    connect=_connect,
+    options_class=_options,
+    secret_keys=secret_keys,
+    secret_names={"gateway_token": "iPaaS 网关密钥"},
+    secret_stdin="网关密钥（有 --token-header 时）",
+    cli_flags=(
+        CliFlag("--gateway-url", "集成流 HTTP 触发器的网关地址", "URL"),
+        CliFlag("--read-profile", "读取学生和一卡通用的已保存神笔配置", "NAME"),
+        CliFlag("--token-header", "携带网关密钥的请求头名称，例如 X-Gateway-Token"
+                "（不填：网关不需要密钥）", "H"),
+        CliFlag("--student-link", "studentID 传学生记录 Id（record_id，默认）还是学号",
+                choices=("record_id", "student_no")),
+        CliFlag("--set", "其他设置，如 settle_s=120、flow_actions=open（可重复）", "KEY=VALUE",
+                repeat=True),
+    ),
+    cli_options=_cli_options,
+    listed=(Listed("gateway_url", "网关"), Listed("read_profile", "读取用神笔配置"),
+            Listed("token_header", "网关密钥请求头", ""),
+            Listed("student_id", default="record_id")),
+    url_option="gateway_url",
+    editor="campuscard_gui.ui.ipaas_editor:IpaasEditor",
+)

@@ -1,0 +1,48 @@
+"""``profiles add NAME --kind ipaas …``: the options of an iPaaS profile."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Mapping
+from typing import Any
+
+from ...config.settings import Profile, option_defaults
+from ...core.errors import ConfigError
+from ..profile_flags import (
+    check_base_url,
+    checked,
+    flagged_numbers,
+    in_text,
+    require,
+    wire_settings,
+)
+from .connector import IpaasOptions
+
+OWN_FLAGS = {"gateway_url": "--gateway-url", "read_profile": "--read-profile",
+             "token_header": "--token-header", "student_id": "--student-link"}
+
+
+def profile_options(args: argparse.Namespace, profiles: Mapping[str, Profile]) -> dict[str, Any]:
+    from .. import find
+
+    require("iPaaS 集成流", ("--gateway-url", args.gateway_url),
+            ("--read-profile", args.read_profile))
+    reader = args.read_profile.strip()
+    shenbi = sorted(n for n, p in profiles.items() if p.kind == "shenbi" and n != args.name)
+    found = profiles.get(reader)
+    if found is None or found.kind != "shenbi" or reader == args.name.strip():
+        spec = find(found.kind) if found is not None else None
+        what = "不存在" if found is None else \
+            f"是{in_text(spec.label if spec is not None else found.kind)}配置"
+        raise ConfigError(f"--read-profile 应为已保存的神笔配置，“{reader}”{what}"
+                          f"（可用：{'、'.join(shenbi) or '无，请先添加 --kind shenbi 配置'}）")
+    defaults = option_defaults(IpaasOptions)
+    options: dict[str, Any] = {
+        "gateway_url": check_base_url(args.gateway_url, args.allow_http, "iPaaS 网关地址"),
+        "read_profile": reader,
+        "token_header": (args.token_header or "").strip(),
+        "student_id": args.student_link or defaults["student_id"],
+        **flagged_numbers(args, IpaasOptions),
+        **wire_settings(args.set, IpaasOptions, OWN_FLAGS),
+    }
+    return checked(IpaasOptions.parse, options)

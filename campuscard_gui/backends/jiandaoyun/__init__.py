@@ -1,0 +1,61 @@
+"""简道云 (Jiandaoyun): the students and the cards are two forms of one app (spec
+``jiandaoyun.md``). ``connector`` (the Connector), ``api`` (the v5 wire calls and their rate
+limits), ``errors`` (the answer table), ``records`` (reading records, the options), ``cli``
+(``profiles add``)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..spec import BackendSpec, CliFlag, Listed
+
+if TYPE_CHECKING:
+    from ...config.credentials import CredentialStore
+    from ...config.paths import Paths
+    from ...config.settings import Profile
+    from ...connectors.base import Connector
+
+DEFAULT_BASE_URL = "https://api.jiandaoyun.com/api"
+
+
+def _options() -> type:
+    from .records import JdyOptions
+    return JdyOptions
+
+
+def _connect(profile: Profile, paths: Paths, credentials: CredentialStore | None) -> Connector:
+    from ...config.credentials import CredentialStore
+    from .connector import JiandaoyunConnector
+
+    store = credentials if credentials is not None else CredentialStore()
+    return JiandaoyunConnector(profile.options, store.get(profile.name, "api_key"))
+
+
+def _cli_options(args: Any, profiles: Any) -> dict[str, Any]:
+    from .cli import profile_options
+    return profile_options(args)
+
+
+SPEC = BackendSpec(
+    kind="jiandaoyun",
+    label="简道云",
+    connect=_connect,
+    options_class=_options,
+    secret_keys=lambda _options: ("api_key",),
+    secret_names={"api_key": "简道云 API 密钥"},
+    secret_stdin="API 密钥",
+    cli_flags=(
+        CliFlag("--base-url", f"默认 {DEFAULT_BASE_URL}", "URL"),
+        CliFlag("--app-id", "应用 ID", "ID"),
+        CliFlag("--students-entry", "学生表单 ID", "ID"),
+        CliFlag("--cards-entry", "一卡通表单 ID", "ID"),
+        CliFlag("--map", "未指定的字段按标签从表单读取", "KEY=FIELD", repeat=True),
+    ),
+    cli_options=_cli_options,
+    listed=(Listed("base_url", "地址"), Listed("app_id", "应用"),
+            Listed("students_entry", "学生表单"), Listed("cards_entry", "一卡通表单")),
+    default_url=DEFAULT_BASE_URL,
+    editor="campuscard_gui.ui.jiandaoyun_editor:JiandaoyunEditor",
+    forms=("students_entry", "cards_entry"),
+    form_titles=("学生表单", "一卡通表单"),
+)

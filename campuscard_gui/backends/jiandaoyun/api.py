@@ -1,0 +1,173 @@
+"""The 简道云 v5 wire: one POST, its answer's classification, retried reads, data/list paging.
+
+Every call is ``POST {base_url}/v5/<endpoint>`` with a UTF-8 JSON body and
+``Authorization: Bearer <API key>`` (spec §1); the key lives only in that header — never in a
+log line, a repr or an error. Requests pass a client-side limiter: per endpoint (30/s for
+list/get/widget, 10/s for the batch endpoints) and 50/s across all of them (spec §5).
+
+Answers (spec §4): 2xx with a JSON object → the body. HTTP 400 ``{"code", "msg"}`` → the
+code's error (``jiandaoyun_errors``). HTTP 429 → retry. HTTP 401/403 → auth/permission.
+HTTP 5xx, or a body that is not a JSON object (an HTML page, a cut-off answer): a *read* is
+retried; a *write* is ambiguous — a gateway error may come after the backend applied it — so
+the batch runner reads back before resending.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import httpx
+
+from ...connectors.common import json_object, retried
+from ...connectors.http import (
+    ClientFactory,
+    EndpointRateLimiter,
+    make_client,
+    retry_after_seconds,
+    transport_error,
+)
+from ...core.errors import AmbiguousError, ConnectorError, FatalError, RetryableError
+from .errors import RATE_LIMIT_RETRY_AFTER_S, error_for_code
+from .records import MAX_PAGE, JdyOptions, Record
+
+SERVICE = "简道云"
+LIST = "app/entry/data/list"
+GET = "app/entry/data/get"
+WIDGETS = "app/entry/widget/list"
+BATCH_CREATE = "app/entry/data/batch_create"
+BATCH_UPDATE = "app/entry/data/batch_update"
+BATCH_DELETE = "app/entry/data/batch_delete"
+
+
+class JdyApi:
+    """Requests to one 简道云 tenant; safe to share between threads."""
+
+    def __init__(self, options: JdyOptions, api_key: str, *,
+                 client_factory: ClientFactory | None = None,
+                 clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self.options = options
+        self._headers = {"Authorization": f"Bearer {api_key}",
+                         "Content-Type": "application/json;charset=utf-8"}
+        self._sleep = sleep
+        self._rate = EndpointRateLimiter(options.enterprise_rps, margin_s=options.rate_margin_s,
+                                         clock=clock, sleep=sleep)
+        for endpoint in (LIST, GET, WIDGETS):
+            self._rate.add(endpoint, options.list_rps)
+        for endpoint in (BATCH_CREATE, BATCH_UPDATE, BATCH_DELETE):
+            self._rate.add(endpoint, options.batch_rps)
+        factory = client_factory or (
+            lambda url, t: make_client(url, t, max_connections=options.concurrency + 4))
+        self._client = factory(options.base_url, options.timeout_s)
+
+    def __repr__(self) -> str:
+        return f"JdyApi({self.options.base_url!r})"
+
+    def close(self) -> None:
+        self._client.close()
+
+    def post(self, endpoint: str, body: Mapping[str, Any], *, write: bool) -> dict[str, Any]:
+        """POST ``body`` to ``endpoint``: the answer's JSON object, or a ConnectorError."""
+        content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+        self._rate.acquire(endpoint)  # last before sending: the slot is the send time
+        failure: ConnectorError | None = None
+        try:
+            response = self._client.post("v5/" + endpoint, content=content,
+                                         headers=self._headers)
+        except httpx.HTTPError as exc:
+            failure = transport_error(exc, write=write, service=SERVICE)
+        if failure is not None:  # raised here, outside the except: no chained httpx error
+            raise failure
+        return _answer(response, write)
+
+    def read(self, endpoint: str, body: Mapping[str, Any], key: str,
+             attempts: int | None = None) -> list[Record]:
+        """A read whose answer holds a list of objects under ``key``; retried on retryable
+        errors and on a malformed answer (reads are safe to repeat), ``attempts`` times in
+        all (default: the ``read_retries`` setting)."""
+        def once() -> list[Record]:
+            found = self.post(endpoint, body, write=False).get(key)
+            if not isinstance(found, list) or not all(isinstance(r, dict) for r in found):
+                raise RetryableError(f"{SERVICE}的应答缺少“{key}”列表", code="malformed")
+            return found
+
+        return retried(once, attempts or self.options.read_retries, self._sleep)
+
+    def get(self, entry: str, data_id: str) -> Record | None:
+        """One record by id (data/get), or None when it does not exist (4001); retried like
+        every read."""
+        def once() -> Record | None:
+            try:
+                answer = self.post(GET, {"app_id": self.options.app_id, "entry_id": entry,
+                                         "data_id": data_id}, write=False)
+            except FatalError as exc:
+                if exc.code == "4001":
+                    return None
+                raise
+            found = answer.get("data")
+            if not isinstance(found, dict):
+                raise RetryableError(f"{SERVICE}的应答缺少“data”记录", code="malformed")
+            return found
+
+        return retried(once, self.options.read_retries, self._sleep)
+
+    def pages(self, entry: str, fields: list[str] | None,
+              flt: Mapping[str, Any] | None = None,
+              on_page: Callable[[int], None] | None = None) -> list[Record]:
+        """Every record of ``entry`` matching ``flt``, paged by the exclusive ``data_id``
+        cursor (the last ``_id`` of the previous page) until a page is short (spec §3.2).
+        ``fields`` None: whole records."""
+        out: list[Record] = []
+        cursor: str | None = None
+        while True:
+            body: dict[str, Any] = {"app_id": self.options.app_id, "entry_id": entry,
+                                    "limit": MAX_PAGE}
+            if fields is not None:
+                body["fields"] = fields
+            if cursor is not None:
+                body["data_id"] = cursor
+            if flt is not None:
+                body["filter"] = flt
+            page = self.read(LIST, body, "data")
+            out.extend(page)
+            if on_page is not None:
+                on_page(len(page))
+            if len(page) < MAX_PAGE:
+                return out
+            last = str(page[-1].get("_id", ""))
+            if not last or (cursor is not None and last <= cursor):
+                raise ConnectorError(f"{SERVICE}的数据分页没有前进，已停止读取", code="paging")
+            cursor = last
+
+    def widgets(self, entry: str, attempts: int | None = None) -> list[Record]:
+        return self.read(WIDGETS, {"app_id": self.options.app_id, "entry_id": entry}, "widgets",
+                         attempts)
+
+
+def _answer(response: httpx.Response, write: bool) -> dict[str, Any]:
+    status = response.status_code
+    parsed = json_object(response)
+    payload = parsed or {}
+    code = payload.get("code")
+    if status == 429:  # the concurrency limit, whatever the body says
+        raise RetryableError(
+            f"{SERVICE}：并发请求过多（HTTP 429），稍后重试", code="429",
+            retry_after=retry_after_seconds(response, RATE_LIMIT_RETRY_AFTER_S))
+    if isinstance(code, int) and not isinstance(code, bool) and status < 500:
+        raise error_for_code(code, payload.get("msg"))
+    if 200 <= status < 300 and parsed is not None:
+        return parsed
+    if status == 401:
+        raise FatalError(f"{SERVICE}拒绝了 API Key（HTTP 401）", code="8301")
+    if status == 403:
+        raise FatalError(f"{SERVICE}：没有访问权限（HTTP 403）", code="8302")
+    if status < 300 or status == 400 or status >= 500:
+        what = f"{SERVICE}的应答无法识别（HTTP {status}）"
+        if write:
+            raise AmbiguousError(what + "：请求可能已生效，正在核对", code=f"http_{status}")
+        raise RetryableError(what, code=f"http_{status}")
+    raise FatalError(f"{SERVICE}返回了意外的状态 HTTP {status}：请检查配置中的服务器地址",
+                     code=str(status))

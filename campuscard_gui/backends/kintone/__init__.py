@@ -1,0 +1,85 @@
+"""kintone: the students and the cards are two apps of one domain (spec ``kintone.md``).
+``connector`` (the Connector), ``api`` (REST calls, tokens or password), ``bulk`` (writes in
+bulkRequests, revision-checked), ``errors`` (the answer table), ``records`` (reading records,
+the options), ``cli`` (``profiles add``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from ..spec import BackendSpec, CliFlag, Listed
+
+if TYPE_CHECKING:
+    from ...config.credentials import CredentialStore
+    from ...config.paths import Paths
+    from ...config.settings import Profile
+    from ...connectors.base import Connector
+
+AUTH_LABELS = {"token": "API 令牌", "password": "密码"}
+TOKEN_KEYS = ("students_token", "cards_token")  # one API token per app
+
+
+def _options() -> type:
+    from .records import KintoneOptions
+    return KintoneOptions
+
+
+def secret_keys(options: Mapping[str, Any]) -> tuple[str, ...]:
+    """An API token per app, or the user's password (``options["auth"]``)."""
+    return ("password",) if options.get("auth") == "password" else TOKEN_KEYS
+
+
+def _connect(profile: Profile, paths: Paths, credentials: CredentialStore | None) -> Connector:
+    from ...config.credentials import CredentialStore
+    from .connector import KintoneAuth, KintoneConnector
+
+    store = credentials if credentials is not None else CredentialStore()
+    if profile.options.get("auth", "token") == "password":
+        auth = KintoneAuth(password=store.get(profile.name, "password"))
+    else:
+        auth = KintoneAuth(students_token=store.get(profile.name, "students_token"),
+                           cards_token=store.get(profile.name, "cards_token"))
+    return KintoneConnector(profile.options, auth)
+
+
+def _cli_options(args: Any, profiles: Any) -> dict[str, Any]:
+    from .cli import profile_options
+    return profile_options(args)
+
+
+def _auth(options: Mapping[str, Any]) -> str:
+    auth = str(options.get("auth") or "token")
+    text = AUTH_LABELS.get(auth, auth)
+    if auth == "password" and options.get("user"):
+        text += f"（用户 {options['user']}）"
+    return text
+
+
+SPEC = BackendSpec(
+    kind="kintone",
+    label="kintone",
+    connect=_connect,
+    options_class=_options,
+    secret_keys=secret_keys,
+    secret_names={"students_token": "学生应用的 API 令牌",
+                  "cards_token": "一卡通应用的 API 令牌", "password": "kintone 密码"},
+    secret_stdin="学生应用和一卡通应用的 API 令牌（两行），或 --auth password 时的密码",
+    cli_flags=(
+        CliFlag("--base-url", "必填，例如 https://example.cybozu.com", "URL"),
+        CliFlag("--students-app", "学生应用的 ID", "ID"),
+        CliFlag("--cards-app", "一卡通应用的 ID", "ID"),
+        CliFlag("--guest-space", "应用所在来宾空间的 ID", "ID"),
+        CliFlag("--auth", "认证方式，token（每个应用一个 API 令牌，默认）或 password"
+                "（登录名和密码）", choices=("token", "password")),
+        CliFlag("--user", "--auth password 时的登录名", "LOGIN"),
+        CliFlag("--map", "未指定的字段按标签从应用读取", "KEY=FIELD", repeat=True),
+    ),
+    cli_options=_cli_options,
+    listed=(Listed("base_url", "地址"), Listed("students_app", "学生应用"),
+            Listed("cards_app", "一卡通应用"), Listed("guest_space", "来宾空间", ""),
+            Listed("auth", "认证", "token", show=_auth), Listed("user", default="")),
+    editor="campuscard_gui.ui.kintone_editor:KintoneEditor",
+    forms=("students_app", "cards_app"),
+    form_titles=("学生应用", "一卡通应用"),
+)

@@ -1,0 +1,356 @@
+"""kintone connector (shared/specs/kintone.md).
+
+Students and cards are two apps. A card record holds the student's 学号 in a text field
+that should prohibit duplicates ("unique"): then kintone itself guarantees one card record per
+student, and no resend — after a timeout, a crash, a second operator — can create a second one.
+``check_connection`` insists on it (``require_unique_student``).
+
+Reading: both apps are paged by ``$id`` (seek, not offset: works past 10,000 records and
+uses none of the domain's cursors). Writing: one chunk of the batch runner is ONE bulkRequest
+of up to 20 sub-requests × 100 records (2,000 records), which kintone applies all-or-nothing
+(§1.8), so after each call every record's fate is known:
+
+- success: every record succeeded (the ids come back in order);
+- a failure names the failing sub-request and, for validation errors, the records in it
+  (``records[i].<field>.value``). Those records get kintone's error — or, when it is the
+  unique student field, the student's existing card is read: a live one means 已开通
+  (Skipped, nothing written), a cancelled one is re-opened in place by ``$id`` with its
+  revision — and the rest, rolled back, is sent again without them;
+- a failing update sub-request without record indexes (a card deleted: GAIA_RE01, changed by
+  someone else: GAIA_CO02) is resolved by reading those cards back by ``$id``.
+
+Updates (冻结/解冻/注销) go by ``$id`` with the revision the card had when it was listed, so a
+card changed by someone else meanwhile is reported (GAIA_CO02), never overwritten.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from typing import Any
+
+from ...config.field_discovery import FieldLister
+from ...connectors.base import (
+    CardCreate,
+    CardHistory,
+    CardUpdate,
+    Consistency,
+    Limits,
+    ListProgress,
+    LocalDatabase,
+    RecordResult,
+)
+from ...connectors.common import (
+    FIELD_NAMES,
+    FieldInfo,
+    PagedProgress,
+    check_batch_size,
+    chunked,
+    status_label,
+)
+from ...connectors.http import ClientFactory
+from ...connectors.joining import RecordReader, cards_of, join_rows, unknown_label_error
+from ...core.errors import (
+    AmbiguousError,
+    ConnectorError,
+    FatalError,
+    RetryableError,
+)
+from ...core.model import Card, CardStatus, StudentRow
+from ...core.outcomes import Succeeded
+from .api import KintoneApi, KintoneAuth, KintoneRejected
+from .bulk import BulkWriter, Op
+from .errors import area_of
+from .records import (
+    SERVICE,
+    KintoneOptions,
+    Record,
+    card_of,
+    datetime_of,
+    newest_cards,
+    quoted,
+    record_id,
+    text_of,
+)
+
+__all__ = ["KintoneAuth", "KintoneConnector"]
+
+READER = RecordReader(SERVICE, text_of, record_id, card_of)
+_RECORD_KEY = re.compile(r"^records\[(\d+)\](?:\.([^.\[\]]+)|\[([^\]]+)\])")
+_LIVE = (CardStatus.ACTIVE, CardStatus.FROZEN)
+# refusals of an update that concern its records, not the request: a card deleted (GAIA_RE01)
+# or changed since it was listed (GAIA_CO02)
+_RECORD_CODES = frozenset({"GAIA_RE01", "GAIA_CO02"})
+_LAYOUT_TYPES = frozenset({"GROUP", "LABEL", "SPACER", "HR", "SUBTABLE", "REFERENCE_TABLE",
+                           "CATEGORY", "STATUS", "STATUS_ASSIGNEE", "FILE"})
+_AREA_TEXT = {
+    "network": "网络连接失败", "auth": "认证失败", "permission": "权限不足",
+    "app": "应用不存在", "space": "来宾空间不对", "field": "字段对应有误",
+}
+
+
+def _now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+class KintoneConnector:
+    """The Connector protocol over a kintone domain (students app + cards app)."""
+
+    kind: str = "kintone"
+
+    def __init__(self, options: Mapping[str, Any], auth: KintoneAuth, *,
+                 client_factory: ClientFactory | None = None,
+                 sleep: Callable[[float], None] = time.sleep,
+                 now_ms: Callable[[], int] = _now_ms) -> None:
+        self.options = KintoneOptions.parse(options)
+        opts = self.options
+        self.fields = opts.fields
+        # One runner chunk = one bulkRequest; chunks in flight ≤ the request slots.
+        self.limits = Limits(batch_size=opts.batch_size, requests_per_second=0.0,
+                             concurrency=opts.concurrency)
+        # Updates carry the revision they were listed with (refused when changed meanwhile);
+        # the unique student field refuses a second card. A cards app without it
+        # (require_unique_student=false) leaves duplicates to the runner (read_card_records,
+        # remove_cards).
+        # DATETIME keeps minutes (spec §5): an open time tells our card from another's only
+        # when they were opened in different minutes.
+        self.consistency = Consistency(conditional_updates=True,
+                                       one_card_per_student=opts.require_unique_student,
+                                       open_time_resolution_ms=60_000)
+        self.list_warnings: list[str] = []
+        self._api = KintoneApi(opts, auth, client_factory=client_factory, sleep=sleep)
+        self._now_ms = now_ms
+        self._writer = BulkWriter(self._api, opts, self.fields, READER, self._card_records,
+                                  self._cards_by_id)
+
+    def __repr__(self) -> str:
+        o = self.options
+        return (f"KintoneConnector(base_url={o.base_url!r}, students_app={o.students_app!r},"
+                f" cards_app={o.cards_app!r})")
+
+    # -- abilities (connectors.base.Connector) -------------------------------------------------
+
+    def card_history(self) -> CardHistory | None:
+        return self
+
+    def field_lister(self) -> FieldLister | None:
+        return self
+
+    def local_database(self) -> LocalDatabase | None:
+        return None
+
+    def close(self) -> None:
+        self._api.close()
+
+    # -- reading -------------------------------------------------------------------------
+
+    def _card_fields(self) -> list[str]:
+        return [*self.fields.card_fields(), "$revision"]
+
+    def list_rows(self, progress: ListProgress | None = None) -> list[StudentRow]:
+        """All students joined with their current card; both apps are paged at once.
+        Progress counts records of both apps; the total is known after the first pages."""
+        opts = self.options
+        paged = PagedProgress(progress, 2)
+        with ThreadPoolExecutor(2, thread_name_prefix="campuscard-kintone-list") as pool:
+            students = pool.submit(self._api.all_records, opts.students_app,
+                                   self.fields.student_fields(), "", paged.source("students"))
+            cards = pool.submit(self._api.all_records, opts.cards_app, self._card_fields(),
+                                "", paged.source("cards"))
+            current = newest_cards(cards.result(), self.fields)
+            rows, warnings = join_rows(students.result(), current, self.fields, READER)
+        self.list_warnings = warnings
+        return rows
+
+    def _card_records(self, student_nos: Sequence[str]) -> list[Record]:
+        """Every card record of the given students (``in`` queries of ``in_max_values``,
+        run by up to ``concurrency`` threads — a whole job's read-back is many)."""
+        return chunked(student_nos, self.options.in_max_values, self._card_records_part,
+                       self.options.concurrency, "campuscard-kintone-read")
+
+    def _card_records_part(self, part: list[str]) -> list[Record]:
+        code = self.fields.card_student
+        condition = f"{code} in ({', '.join(quoted(no) for no in part)})"
+        wanted = set(part)
+        return [r for r in self._api.all_records(self.options.cards_app, self._card_fields(),
+                                                 condition)
+                if text_of(r, code) in wanted]
+
+    def _cards_by_id(self, card_ids: Iterable[str]) -> dict[str, Record]:
+        ids = [i for i in dict.fromkeys(card_ids) if i.isdigit()]
+        found: dict[str, Record] = {}
+        step = self.options.in_max_values
+        for start in range(0, len(ids), step):
+            condition = f"$id in ({', '.join(ids[start:start + step])})"
+            for rec in self._api.all_records(self.options.cards_app, self._card_fields(),
+                                             condition):
+                found[record_id(rec)] = rec
+        return found
+
+    def read_cards(self, student_nos: Iterable[str]) -> dict[str, Card]:
+        wanted = [no for no in dict.fromkeys(student_nos) if no]
+        return cards_of(newest_cards(self._card_records(wanted), self.fields), self.fields,
+                        READER)
+
+    def read_card_records(self, student_nos: Iterable[str]) -> dict[str, list[Card]]:
+        """Every card record of each student. ``$id`` only grows, so it alone orders them
+        (``created`` 0 for all)."""
+        wanted = [no for no in dict.fromkeys(student_nos) if no]
+        found: dict[str, list[Card]] = {}
+        for rec in self._card_records(wanted):
+            card = card_of(rec, self.fields)
+            if card is None:
+                raise unknown_label_error(rec, self.fields, READER)
+            found.setdefault(card.student_no, []).append(replace(card, created=0))
+        return found
+
+    def remove_cards(self, cards: Sequence[Card]) -> list[RecordResult]:
+        """Delete duplicate card records (DELETE records, ≤100 ids a request, all or
+        nothing); ids already gone are left out of a second try."""
+        ids = [c.card_id for c in cards if c.card_id.isdigit()]
+        step = min(100, self.options.in_max_values)
+        for start in range(0, len(ids), step):
+            part = ids[start:start + step]
+            try:
+                self._api.call("DELETE", "records", {"app": self.options.cards_app,
+                                                     "ids": part}, write=True)
+            except KintoneRejected as exc:
+                if exc.kcode != "GAIA_RE01":
+                    raise
+                present = [i for i in part if i in self._cards_by_id(part)]
+                if present:
+                    self._api.call("DELETE", "records", {"app": self.options.cards_app,
+                                                         "ids": present}, write=True)
+        return [Succeeded(c.card_id) for c in cards]
+
+    # -- writes ----------------------------------------------------------------------------
+
+    def create_cards(self, items: Sequence[CardCreate], status: CardStatus,
+                     idempotency_key: str) -> list[RecordResult]:
+        """A new card record per item; a student whose card the plan saw cancelled gets that
+        record re-opened in place (by ``$id``, with its revision), as does one whose create is
+        refused on the unique student field because of a cancelled card. The idempotency key
+        is not needed: with the unique student field kintone refuses a second card itself."""
+        if not items:
+            return []
+        check_batch_size(len(items), self.options.batch_size)
+        label = status_label(self.fields, status)
+        now = self._now_ms()
+        fm = self.fields
+        ops = []
+        for i, it in enumerate(items):
+            opened = {fm.card_status: {"value": label},
+                      fm.card_open_time: {"value": datetime_of(it.open_time or now)}}
+            if it.card_id.isdigit():  # the cancelled card the plan saw: re-opened in place
+                ops.append(Op(i, it.student_no, opened, it.card_id, it.revision))
+            else:
+                ops.append(Op(i, it.student_no, {fm.card_student: {"value": it.student_no},
+                                                  **opened, fm.card_amount: {"value": "0"}}))
+        results = self._writer.apply(ops, label, opening=True)
+        return [results[i] for i in range(len(items))]
+
+    def update_cards(self, items: Sequence[CardUpdate], status: CardStatus,
+                     idempotency_key: str) -> list[RecordResult]:
+        """Set the status of each card by ``$id``, checking the revision it was listed with."""
+        if not items:
+            return []
+        check_batch_size(len(items), self.options.batch_size)
+        label = status_label(self.fields, status)
+        bad = [it.card_id for it in items if not it.card_id.isdigit()]
+        if bad:
+            raise FatalError(f"卡记录 ID 无效：{'、'.join(bad[:5])}", code="bad_request")
+        ops = [Op(i, it.student_no, {self.fields.card_status: {"value": label}},
+                   it.card_id, it.revision) for i, it in enumerate(items)]
+        results = self._writer.apply(ops, label, opening=False)
+        return [results[i] for i in range(len(items))]
+
+    # -- fields and the connection test ----------------------------------------------------
+
+    def list_fields(self, app_id: str) -> list[FieldInfo]:
+        """The fields of an app (top level, in the order kintone lists them)."""
+        return [info for info in map(_field_info, self._api.form_fields(app_id).values())
+                if info.type not in _LAYOUT_TYPES]
+
+    def check_connection(self) -> None:
+        """Read both apps' fields and one record of each; raise a ConnectorError whose code
+        says what is wrong: network, auth, permission, app, space or field."""
+        fm = self.fields
+        opts = self.options
+        apps = (
+            ("学生应用", opts.students_app,
+             ("student_no", "name", "college", "class_name", "student_status")),
+            ("一卡通应用", opts.cards_app,
+             ("card_student", "card_open_time", "card_amount", "card_status")),
+        )
+        problems = []
+        for title, app, keys in apps:
+            try:
+                props = self._api.form_fields(app, attempts=1)  # answer the operator quickly
+                self._api.read("GET", "records", {"app": app, "fields": ["$id"],
+                                                  "query": "limit 1"}, attempts=1)
+            except ConnectorError as exc:
+                raise _connection_error(exc, title, app) from None
+            missing = [f"{FIELD_NAMES[key]}（{getattr(fm, key)}）" for key in keys
+                       if getattr(fm, key) not in props]
+            if missing:
+                problems.append(f"{title}（{app}）中找不到这些字段代码：{'、'.join(missing)}。")
+            if app != opts.cards_app:
+                continue
+            status = props.get(fm.card_status)
+            options = _options_of(status) if status is not None else []
+            if options:
+                absent = [t for t in fm.card_status_labels.values() if t not in options]
+                if absent:
+                    problems.append(f"卡状态字段（{fm.card_status}）的选项中没有"
+                                    f"{'、'.join(f'“{t}”' for t in absent)}。")
+            student = props.get(fm.card_student)
+            if opts.require_unique_student and student is not None \
+                    and student.get("unique") not in (True, "true"):
+                problems.append(
+                    f"一卡通应用的学生学号字段（{fm.card_student}）没有勾选“禁止重复值”："
+                    "没有它，中断后重发时可能给同一学生开出两张卡。请在 kintone 的应用设置中"
+                    "勾选该字段的“禁止重复值”并更新应用。")
+        if problems:
+            raise ConnectorError("".join(problems) + "请在配置中重新对应字段。", code="field")
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+def _options_of(prop: Mapping[str, Any]) -> list[str]:
+    options = prop.get("options")
+    if not isinstance(options, dict):
+        return []
+    out = []
+    for key, value in options.items():
+        label = value.get("label", key) if isinstance(value, dict) else key
+        if isinstance(label, str) and label:
+            out.append(label)
+    return out
+
+
+def _field_info(prop: Mapping[str, Any]) -> FieldInfo:
+    return FieldInfo(str(prop.get("code", "")), str(prop.get("label", "")),
+                     str(prop.get("type", "")), _options_of(prop))
+
+
+def _connection_error(exc: ConnectorError, title: str, app: str) -> ConnectorError:
+    if isinstance(exc, RetryableError | AmbiguousError) and exc.code in ("network", "timeout"):
+        area = "network"
+    elif isinstance(exc, KintoneRejected):
+        area = area_of(exc.kcode)
+    elif exc.code in ("CB_AU01", "secret_missing", "auth"):
+        area = "auth"
+    elif exc.code == "CB_NO02":
+        area = "permission"
+    else:
+        area = ""
+    if not area:
+        return ConnectorError(f"连接测试失败（{title} {app}）：{exc.message}", code=exc.code)
+    detail = exc.message
+    if area == "app":
+        detail = f"{title}（ID {app}）不存在：请检查配置中的应用 ID（{exc.message}）"
+    return ConnectorError(f"连接测试失败：{_AREA_TEXT[area]}。{detail}", code=area)
+

@@ -1,0 +1,116 @@
+"""What the backends' ``profiles add`` builders share (``SPEC.cli_options``): checking an
+address, a ``--map``, the flags a kind needs, the numeric options from their declared flags,
+``--set`` for the wire settings, and the connector's own last word on the options.
+
+Everything here raises ConfigError; the CLI reports it as a usage error (exit code 2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+from ..config.fieldmap import FieldMap
+from ..config.options import numbers
+from ..config.settings import option_defaults
+from ..core.errors import ConfigError
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+_LATIN_CJK = re.compile(r"(?<=[\u4e00-\u9fff])(?=[A-Za-z])|(?<=[A-Za-z])(?=[\u4e00-\u9fff])")
+
+
+def in_text(*labels: str) -> str:
+    """Backends' names inside Chinese text: “简道云”, “ kintone ”, “简道云、kintone 和神笔” (a
+    space wherever a Latin word meets a Chinese character, also at either end)."""
+    text = labels[-1] if len(labels) == 1 else "、".join(labels[:-1]) + "和" + labels[-1]
+    text = _LATIN_CJK.sub(" ", text)
+    return (" " if text[0].isascii() else "") + text + (" " if text[-1].isascii() else "")
+
+
+def check_base_url(url: str, allow_http: bool, what: str = "API 地址") -> str:
+    url = url.strip().rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"{what}应以 https:// 开头：{url}")
+    if parts.scheme == "http" and parts.hostname not in LOOPBACK and not allow_http:
+        raise ConfigError(f"{what}不加密（http），密钥会明文传输：{url}"
+                          "（如确为内网私有部署，请加 --allow-http）")
+    return url
+
+
+def field_map(specs: list[str]) -> FieldMap:
+    """``--map KEY=FIELD ...`` as a field map (the defaults for the keys not given)."""
+    fm = FieldMap()
+    for spec in specs:
+        key, sep, value = spec.partition("=")
+        if not sep or not key.strip():
+            raise ConfigError(f"--map 的格式应为 KEY=字段名：{spec}")
+        fm.set(key.strip(), value)
+    return fm
+
+
+def require(label: str, *given: tuple[str, str | None]) -> None:
+    """Every ``(flag, value)`` given a value, else ConfigError naming the missing flags."""
+    missing = [flag for flag, value in given if not (value or "").strip()]
+    if missing:
+        raise ConfigError(f"{in_text(label).lstrip()}配置缺少参数：{'、'.join(missing)}")
+
+
+def flag_dest(flag: str) -> str:
+    return flag.lstrip("-").replace("-", "_")
+
+
+def flagged_numbers(args: argparse.Namespace, options_class: type) -> dict[str, Any]:
+    """The numeric options ``options_class`` declares a flag for: as given, else the
+    declared default."""
+    out: dict[str, Any] = {}
+    for key, spec in numbers(options_class).items():
+        if spec.flag:
+            given = getattr(args, flag_dest(spec.flag), None)
+            out[key] = spec.default if given is None else given
+    return out
+
+
+def wire_settings(specs: list[str], options_class: type, own: Mapping[str, str]) -> dict[str, Any]:
+    """``--set KEY=VALUE ...``: any option of ``options_class`` with a default and no flag of
+    its own (``own``: option → flag; numeric options' flags come from their declaration), the
+    value typed as the default is (range checks are the class's parse)."""
+    declared = numbers(options_class)
+
+    def own_flag(key: str) -> str | None:
+        spec = declared.get(key)
+        return spec.flag if spec is not None and spec.flag else own.get(key)
+
+    settable = {k: v for k, v in option_defaults(options_class).items() if own_flag(k) is None}
+    out: dict[str, Any] = {}
+    for spec in specs:
+        key, sep, text = (part.strip() for part in spec.partition("="))
+        if not sep or not key:
+            raise ConfigError(f"--set 的格式应为 KEY=值：{spec}")
+        flag = own_flag(key)
+        if flag is not None:
+            raise ConfigError(f"“{key}”请用 {flag} 设置")
+        if key not in settable:
+            raise ConfigError(f"--set 不认识“{key}”（可设置：{'、'.join(sorted(settable))}）")
+        default = settable[key]
+        try:
+            value: Any = type(default)(text) if isinstance(default, int | float) else text
+        except ValueError:
+            kind = "整数" if isinstance(default, int) else "数"
+            raise ConfigError(f"--set {key} 应为{kind}：{text}") from None
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ConfigError(f"--set {key} 应为数：{text}")
+        out[key] = value
+    return out
+
+
+def checked(parse: Callable[[Mapping[str, Any]], object],
+            options: dict[str, Any]) -> dict[str, Any]:
+    """``options`` when the connector's own ``parse`` accepts them, so that ``profiles add``
+    cannot save a profile the connector refuses."""
+    parse(options)
+    return options

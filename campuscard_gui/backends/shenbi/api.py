@@ -1,0 +1,183 @@
+"""The 神笔 OpenAPI wire: ``POST {base_url}/metadata/{Action}``, TC3-signed over the exact
+bytes sent, paced under the per-SecretId rate limit, and its answers classified
+(shared/specs/shenbi.md §6, §8).
+
+Answers: ``{"Response": {"Data": …, "RequestId"}}`` is a success. ``{"Response": {"Error":
+{"Code", "Message"}, "RequestId"}}`` is an error even with HTTP 200 — never a success.
+RequestLimitExceeded → retry; InternalError → a read is retried, a write is ambiguous (the
+runner reads back first); every other code → :class:`ShenbiRejected` (FatalError) with the
+code, the message and the RequestId for support. 5xx or a body that is not the envelope: a
+read is retried, a write is ambiguous.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator, Mapping
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import httpx
+
+from ...connectors.common import json_object, retried
+from ...connectors.http import ClientFactory, EndpointRateLimiter, make_client, transport_error
+from ...core.errors import AmbiguousError, ConnectorError, FatalError, RetryableError
+from .errors import explain
+from .records import SERVICE, Record, ShenbiOptions
+from .tc3 import Tc3Auth
+
+BUSY_RETRY_AFTER_S = 1.0
+
+
+class ShenbiRejected(FatalError):
+    """神笔 answered with its error envelope. ``scode`` is the code (AuthFailure.…),
+    ``request_id`` the RequestId, ``skew_s`` the server clock minus ours when the answer
+    carried a Date header (for AuthFailure.SignatureExpire)."""
+
+    def __init__(self, message: str, *, scode: str, request_id: str = "",
+                 skew_s: float | None = None) -> None:
+        super().__init__(message, code=scode)
+        self.scode = scode
+        self.request_id = request_id
+        self.skew_s = skew_s
+
+
+class ShenbiApi:
+    """Requests to one 神笔 tenant; safe to share between threads."""
+
+    def __init__(self, options: ShenbiOptions, secret_id: str, secret_key: str, *,
+                 client_factory: ClientFactory | None = None,
+                 clock: Callable[[], float] = time.monotonic,
+                 wall: Callable[[], float] = time.time,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        if not secret_id.strip() or not secret_key.strip():
+            raise FatalError("神笔 AK/SK 为空：请在配置中保存 SecretId 和 SecretKey",
+                             code="secret_missing")
+        if not (secret_id.strip().isascii() and secret_key.strip().isascii()):
+            raise FatalError("神笔 AK/SK 格式不正确：请重新复制神笔颁发的 SecretId 和 SecretKey",
+                             code="AuthFailure.InvalidSecretId")
+        self.options = options
+        self._auth = Tc3Auth(secret_id.strip(), secret_key.strip(), options.service,
+                             options.version, options.region, clock=wall)
+        self._wall = wall
+        self._sleep = sleep
+        self._rate = EndpointRateLimiter(options.requests_per_second,
+                                         margin_s=options.rate_margin_s, clock=clock,
+                                         sleep=sleep)
+        factory = client_factory or (
+            lambda url, t: make_client(url, t, max_connections=options.concurrency + 4))
+        self._client = factory(options.base_url, options.timeout_s)
+
+    def __repr__(self) -> str:
+        return f"ShenbiApi({self.options.base_url!r})"
+
+    def close(self) -> None:
+        self._client.close()
+
+    def call(self, action: str, body: Mapping[str, Any], *, write: bool,
+             on_send: Callable[[], None] | None = None) -> dict[str, Any]:
+        """One signed call: the envelope's ``Data`` (an object), or a ConnectorError.
+        ``on_send`` is called just before the request goes out (after pacing)."""
+        content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+        headers = {"Content-Type": "application/json", "X-TC-Action": action}
+        self._rate.acquire("")  # last before sending: the slot is the send time
+        if on_send is not None:
+            on_send()
+        failure: ConnectorError | None = None
+        try:
+            response = self._client.post(f"metadata/{action}", content=content,
+                                         headers=headers, auth=self._auth)
+        except httpx.HTTPError as exc:
+            failure = transport_error(exc, write=write, service=SERVICE)
+        if failure is not None:  # raised here, outside the except: no chained httpx error
+            raise failure
+        return self._answer(response, write)
+
+    def read(self, action: str, body: Mapping[str, Any],
+             attempts: int | None = None) -> dict[str, Any]:
+        return retried(lambda: self.call(action, body, write=False),
+                       attempts or self.options.read_retries, self._sleep)
+
+    def _answer(self, response: httpx.Response, write: bool) -> dict[str, Any]:
+        status = response.status_code
+        envelope = json_object(response)
+        inner = envelope.get("Response") if envelope is not None else None
+        if status < 300 and isinstance(inner, dict):
+            error = inner.get("Error")
+            request_id = str(inner.get("RequestId") or "")
+            if isinstance(error, dict):
+                code = str(error.get("Code") or "UnknownError")
+                message = str(error.get("Message") or "")
+                text = explain(code, message, request_id)
+                if code == "RequestLimitExceeded" or code.startswith("RequestLimitExceeded."):
+                    raise RetryableError(text, code=code, retry_after=BUSY_RETRY_AFTER_S)
+                if code == "InternalError" or code.startswith("InternalError."):
+                    if write:
+                        raise AmbiguousError(text + "：请求可能已生效，正在核对", code=code)
+                    raise RetryableError(text, code=code)
+                raise ShenbiRejected(text, scode=code, request_id=request_id,
+                                     skew_s=self._skew(response))
+            data = inner.get("Data", {})
+            if isinstance(data, dict):
+                return data
+        if status == 429:
+            raise RetryableError(f"{SERVICE}：请求过于频繁（HTTP 429），稍后重试", code="429",
+                                 retry_after=BUSY_RETRY_AFTER_S)
+        if status < 300 or status >= 500:
+            what = f"{SERVICE}的应答无法识别（HTTP {status}）"
+            if write:
+                raise AmbiguousError(what + "：请求可能已生效，正在核对", code=f"http_{status}")
+            raise RetryableError(what, code=f"http_{status}")
+        raise FatalError(f"{SERVICE}返回了意外的状态 HTTP {status}：请检查配置中的 OpenAPI 地址",
+                         code=str(status))
+
+    def _skew(self, response: httpx.Response) -> float | None:
+        """The server's clock minus ours, from the answer's Date header (None without one)."""
+        try:
+            server = parsedate_to_datetime(response.headers.get("date", ""))
+        except (TypeError, ValueError):
+            return None
+        return server.timestamp() - self._wall()
+
+    # -- the actions ----------------------------------------------------------------------
+
+    def body(self, entity: str, **rest: Any) -> dict[str, Any]:
+        o = self.options
+        return {o.key_app: o.app_code, o.key_entity: entity, **rest}
+
+    def pages(self, entity: str, fields: list[str],
+              flt: Mapping[str, Any] | None = None,
+              on_page: Callable[[int, int | None], None] | None = None,
+              attempts: int | None = None) -> Iterator[list[Record]]:
+        """Every record of ``entity`` matching ``flt``, page by page (Limit/Offset, ordered by
+        Id), until a short page or TotalCount is reached."""
+        o = self.options
+        offset = 0
+        total: int | None = None
+        while True:
+            body = self.body(entity, **{o.key_fields: fields}, Limit=o.page_size,
+                             Offset=offset, OrderBy=[{"Field": "Id", "Order": "ASC"}])
+            if flt is not None:
+                body[o.key_filter] = flt
+            data = self.read(o.action_query, body, attempts)
+            page = data.get("EntityRecordSet", data.get("EntityRecord", data.get("Records")))
+            if not isinstance(page, list) or not all(isinstance(r, dict) for r in page):
+                raise ConnectorError(f"{SERVICE}的应答缺少记录列表（EntityRecordSet）",
+                                     code="malformed")
+            count = data.get("TotalCount")
+            if isinstance(count, int | str) and str(count).isdigit():
+                total = int(count)
+            if on_page is not None:
+                on_page(len(page), total)
+            if page:
+                yield page
+            offset += len(page)
+            if len(page) < o.page_size or (total is not None and offset >= total):
+                return
+
+    def all_records(self, entity: str, fields: list[str],
+                    flt: Mapping[str, Any] | None = None,
+                    on_page: Callable[[int, int | None], None] | None = None,
+                    attempts: int | None = None) -> list[Record]:
+        return [r for page in self.pages(entity, fields, flt, on_page, attempts) for r in page]

@@ -1,0 +1,551 @@
+"""神笔 (千帆神笔 aPaaS) connector over its OpenAPI (shared/specs/shenbi.md, seed 000).
+
+Students and cards are two objects of one 应用. A card record's ``studentInfo`` links it to
+its student — by the student's record Id (a relation field, the seed's "学生对象的业务ID") or
+by the 学号, per ``student_link``. 神笔 does not refuse a second card record for a student, so a
+student may have several: the current one is ``core.cards.current_card`` (the earliest live
+card by CreatedTime then Id, else the newest record), and the runner removes the other live
+ones (``read_card_records``, ``remove_cards``: set to 注销 or deleted, per ``remove_mode``).
+
+Writes, in the seed's shapes: 开通 is a batch create with a field-key list and rows of values
+in that order — ``[studentInfo, openTime, amount, status]`` → ``[<student>, <open time ms>,
+0, ["正常"]]``; 冻结/解冻/注销 update the card records by Id (the Ids come from the listing).
+
+神笔 has no idempotency key and no unique constraint we can rely on, so a create that got no
+answer (timeout, dropped connection) could still be applied later. The runner waits
+``settle_s`` after the journal's send time before it reads such a chunk back (after a restart
+too) and re-plans; within one run the connector also remembers when it sent the chunk and,
+before any of its records is sent again, waits until ``settle_s`` after that send (already
+over when the runner has waited) and reads every card record of them once more: a record
+whose card appeared meanwhile is not sent — ``Succeeded`` with the card when its open time is
+the chunk's (ours, landed late), ``Skipped(OPENED_BY_OTHER)`` when it is someone else's, as
+the runner's own read-back decides. This second look closes the window in which a late
+request lands between the runner's read-back and its resend.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from ...config.field_discovery import FieldLister
+from ...connectors.base import (
+    CardCreate,
+    CardHistory,
+    CardUpdate,
+    Consistency,
+    Limits,
+    ListProgress,
+    LocalDatabase,
+    RecordResult,
+)
+from ...connectors.common import FIELD_NAMES, PagedProgress, check_batch_size, chunked, status_label
+from ...connectors.http import ClientFactory
+from ...connectors.joining import RecordReader, cards_of, join_rows, unknown_label_error
+from ...core.cards import LIVE, survivor
+from ...core.errors import AmbiguousError, ConnectorError, FatalError, RetryableError
+from ...core.model import Card, CardStatus, StudentRow
+from ...core.outcomes import Failed, Skipped, SkipReason, Succeeded
+from .api import ShenbiApi, ShenbiRejected
+from .errors import area_of
+from .records import (
+    SERVICE,
+    Record,
+    ShenbiOptions,
+    by_student,
+    card_of,
+    current_by,
+    id_of,
+    link_of,
+    record_id,
+    text_of,
+    value_of,
+)
+
+__all__ = ["ShenbiConnector"]
+
+log = logging.getLogger(__name__)
+
+_NO_SUCH_ACTION = ("InvalidAction", "ActionOffline", "UnsupportedOperation")
+_AREA_TEXT = {
+    "network": "网络连接失败", "key": "AK（SecretId）有误", "signature": "签名有误",
+    "clock": "本机时钟不准", "permission": "权限不足", "app": "应用不存在",
+    "object": "对象不存在", "field": "字段对应有误",
+}
+
+
+def _now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+def _unanswered(exc: AmbiguousError) -> bool:
+    """No answer came back at all: the server may still be working on the request."""
+    return exc.code in ("timeout", "network")
+
+
+class ShenbiConnector:
+    """The Connector protocol over a 神笔 应用 (students object + cards object)."""
+
+    kind: str = "shenbi"
+
+    def __init__(self, options: Mapping[str, Any], secret_id: str, secret_key: str, *,
+                 client_factory: ClientFactory | None = None,
+                 clock: Callable[[], float] = time.monotonic,
+                 wall: Callable[[], float] = time.time,
+                 sleep: Callable[[float], None] = time.sleep,
+                 now_ms: Callable[[], int] = _now_ms) -> None:
+        self.options = ShenbiOptions.parse(options)
+        opts = self.options
+        self.fields = opts.fields
+        # the API paces every request under the per-SecretId limit itself
+        self.limits = Limits(batch_size=opts.batch_size, requests_per_second=0.0,
+                             concurrency=opts.concurrency)
+        # No unique field, no revision check, no idempotency key: the runner reads fresh state
+        # before each chunk, converges duplicates (read_card_records, remove_cards) and waits
+        # settle_s after an unanswered send — from the journal's send time, across restarts.
+        # Open times are kept as the ms we send.
+        self.consistency = Consistency(conditional_updates=False, one_card_per_student=False,
+                                       settle_s=opts.settle_s, open_time_resolution_ms=1)
+        self.list_warnings: list[str] = []
+        self._api = ShenbiApi(opts, secret_id, secret_key, client_factory=client_factory,
+                              clock=clock, wall=wall, sleep=sleep)
+        self._clock = clock
+        self._sleep = sleep
+        self._now_ms = now_ms
+        self._lock = threading.Lock()
+        self._record_of: dict[str, str] = {}  # 学号 -> student record Id
+        self._number_of: dict[str, str] = {}  # student record Id -> 学号
+        # chunk key -> clock() when a write of it that got no answer was sent (this run only)
+        self._unsettled: dict[str, float] = {}
+        self._whole_cards = False  # card reads ask for whole records (see _card_fields)
+
+    def __repr__(self) -> str:
+        o = self.options
+        return f"ShenbiConnector(base_url={o.base_url!r}, app_code={o.app_code!r})"
+
+    # -- abilities (connectors.base.Connector) -------------------------------------------------
+
+    def card_history(self) -> CardHistory | None:
+        return self
+
+    def field_lister(self) -> FieldLister | None:
+        return None
+
+    def local_database(self) -> LocalDatabase | None:
+        return None
+
+    def close(self) -> None:
+        self._api.close()
+
+    # -- reading -------------------------------------------------------------------------
+
+    def _remember(self, students: Iterable[Record]) -> None:
+        fm = self.fields
+        with self._lock:
+            for rec in students:
+                no, ident = text_of(rec, fm.student_no), id_of(rec)
+                if no and ident:
+                    self._record_of[no] = ident
+                    self._number_of[ident] = no
+
+    def _reader(self, numbers: Mapping[str, str] | None = None) -> RecordReader:
+        """How to read this tenant's records; ``numbers`` (student record Id -> 学号) is
+        where a card's link is looked up (default: the last listing's)."""
+        fm = self.fields
+
+        def student_of(rec: Record) -> str:
+            if self.options.student_link != "record_id":
+                return text_of(rec, fm.card_student)
+            if numbers is not None:
+                return numbers.get(link_of(rec, fm.card_student), "")
+            with self._lock:
+                return self._number_of.get(link_of(rec, fm.card_student), "")
+
+        return RecordReader(SERVICE, text_of, id_of,
+                            lambda rec, fields: card_of(rec, fields, student_of(rec)))
+
+    def _card_fields(self) -> list[str]:
+        """The card fields read, with CreatedTime (the survivor rule orders a student's cards
+        by it) and UpdatedTime; [] — whole records, "[] means all fields" [DOC] — once an
+        answer left CreatedTime out or refused a system field in Fields ([UNKNOWN] whether
+        Fields may name one)."""
+        with self._lock:
+            if self._whole_cards:
+                return []
+        return [*self.fields.card_fields(), "CreatedTime", "UpdatedTime"]
+
+    def _cards_matching(self, flt: Mapping[str, Any] | None,
+                        on_page: Callable[[int, int | None], None] | None = None
+                        ) -> list[Record]:
+        """Card records matching ``flt`` (None: all), each with its CreatedTime."""
+        fields = self._card_fields()
+        entity = self.options.cards_object
+        try:
+            records = self._api.all_records(entity, fields, flt, on_page)
+            if not fields or all(value_of(r, "CreatedTime") is not None for r in records):
+                return records
+        except ShenbiRejected as exc:
+            if not fields or not exc.scode.startswith("InvalidParameterValue"):
+                raise
+        log.warning("shenbi: CreatedTime did not come with the card fields asked for; "
+                    "reading whole card records from now on")
+        with self._lock:
+            self._whole_cards = True
+        return self._api.all_records(entity, [], flt)
+
+    def list_rows(self, progress: ListProgress | None = None) -> list[StudentRow]:
+        """All students joined with their current card; both objects are paged at once."""
+        opts = self.options
+        paged = PagedProgress(progress, 2)
+        with ThreadPoolExecutor(2, thread_name_prefix="campuscard-shenbi-list") as pool:
+            students = pool.submit(self._api.all_records, opts.students_object,
+                                   self.fields.student_fields(), None, paged.source("students"))
+            cards = pool.submit(self._cards_matching, None, paged.source("cards"))
+            student_records = students.result()
+            self._remember(student_records)
+            with self._lock:
+                numbers = dict(self._number_of)
+            current = current_by(cards.result(), numbers, self.fields, opts.student_link)
+        rows, warnings = join_rows(student_records, current, self.fields, self._reader())
+        self.list_warnings = warnings
+        return rows
+
+    def _or(self, key: str, values: Sequence[str]) -> dict[str, Any]:
+        return {"Connector": "OR",
+                "Children": [{"Field": key, "Operator": "EQ", "Value": v} for v in values]}
+
+    def _student_records(self, student_nos: Sequence[str]) -> dict[str, str]:
+        """学号 -> student record Id, from the last listing or, for the rest, a query."""
+        with self._lock:
+            known = {no: self._record_of[no] for no in student_nos if no in self._record_of}
+        missing = [no for no in student_nos if no not in known]
+        if missing:
+            key = self.fields.student_no
+
+            def part(nos: list[str]) -> list[Record]:
+                return self._api.all_records(self.options.students_object, [key],
+                                             self._or(key, nos))
+
+            found = chunked(missing, self.options.or_max, part, self.options.concurrency,
+                            "campuscard-shenbi-read")
+            self._remember(found)
+            with self._lock:
+                known.update({no: self._record_of[no] for no in missing
+                              if no in self._record_of})
+        return known
+
+    def student_record_ids(self, student_nos: Sequence[str]) -> dict[str, str]:
+        """学号 -> the student's 神笔 record Id (what the seed's flow calls studentID)."""
+        return self._student_records([no for no in dict.fromkeys(student_nos) if no])
+
+    def _card_records(self, student_nos: Sequence[str]) -> tuple[list[Record], dict[str, str]]:
+        """Every card record of the given students, and record Id -> 学号 for the links."""
+        fm = self.fields
+        if self.options.student_link == "record_id":
+            ids = self._student_records(student_nos)
+            numbers = {ident: no for no, ident in ids.items()}
+            links = list(ids.values())
+        else:
+            numbers, links = {}, list(student_nos)
+
+        def part(values: list[str]) -> list[Record]:
+            return self._cards_matching(self._or(fm.card_student, values))
+
+        records = chunked(links, self.options.or_max, part, self.options.concurrency,
+                          "campuscard-shenbi-read")
+        return records, numbers
+
+    def read_cards(self, student_nos: Iterable[str]) -> dict[str, Card]:
+        wanted = [no for no in dict.fromkeys(student_nos) if no]
+        records, numbers = self._card_records(wanted)
+        wanted_set = set(wanted)
+        current = {no: rec for no, rec in current_by(records, numbers, self.fields,
+                                                     self.options.student_link).items()
+                   if no in wanted_set}
+        return cards_of(current, self.fields, self._reader(numbers))
+
+    def read_card_records(self, student_nos: Iterable[str]) -> dict[str, list[Card]]:
+        """Every card record of each student, with its CreatedTime (the survivor rule)."""
+        wanted = [no for no in dict.fromkeys(student_nos) if no]
+        records, numbers = self._card_records(wanted)
+        wanted_set = set(wanted)
+        found: dict[str, list[Card]] = {}
+        for no, recs in by_student(records, numbers, self.fields,
+                                   self.options.student_link).items():
+            if no not in wanted_set:
+                continue
+            for rec in recs:
+                card = card_of(rec, self.fields, no)
+                if card is None:  # never guess whether a card is live
+                    raise unknown_label_error(rec, self.fields, self._reader(numbers))
+                found.setdefault(no, []).append(card)
+        return found
+
+    def remove_cards(self, cards: Sequence[Card]) -> list[RecordResult]:
+        """Remove duplicate card records per ``remove_mode``: "cancel" (default) sets them to
+        注销 with the batch update by Id; "delete" deletes them with ``action_delete`` (a batch
+        delete is [UNKNOWN] in the spec). Each call is read back by Id: a card that is gone or
+        no longer live is Succeeded — whoever removed it (another writer may have been first) —
+        one still live is Failed. Both are safe to repeat: a call without an answer raises,
+        and the runner sends it again."""
+        ids = list(dict.fromkeys(c.card_id for c in cards if c.card_id))
+        done: dict[str, RecordResult] = {}
+        step = self.options.batch_size
+        for start in range(0, len(ids), step):
+            part = ids[start:start + step]
+            done.update(zip(part, self._remove(part), strict=True))
+        return [done[c.card_id] if c.card_id
+                else Failed("bad_request", "卡记录编号为空，无法删除") for c in cards]
+
+    def _remove(self, ids: list[str]) -> list[RecordResult]:
+        try:
+            self._remove_call(ids)
+        except ShenbiRejected as exc:
+            if exc.scode != "ResourceNotFound.Record":
+                raise
+            # some are gone already (removed by another writer): the live rest once more
+            left = [i for i, rec in self._by_id(ids).items() if self._live_or_unknown(rec)]
+            if left:
+                self._remove_call(left)
+        found = self._by_id(ids)
+        return [self._removal(ident, found.get(ident)) for ident in ids]
+
+    def _remove_call(self, ids: list[str]) -> None:
+        o = self.options
+        if o.remove_mode == "cancel":
+            label = status_label(self.fields, CardStatus.CANCELLED)
+            self._api.call(o.action_update, self._api.body(o.cards_object, **{
+                o.key_ids: ids, o.key_fields: [self.fields.card_status],
+                o.key_values: [[[label]] for _ in ids]}), write=True)
+            return
+        try:
+            self._api.call(o.action_delete, self._api.body(o.cards_object, **{o.key_ids: ids}),
+                           write=True)
+        except ShenbiRejected as exc:
+            if exc.scode.split(".", 1)[0] not in _NO_SUCH_ACTION:
+                raise
+            raise FatalError(
+                f"神笔不支持删除卡记录（接口 {o.action_delete}）：请把配置中的 remove_mode 改为 "
+                f"cancel（把多余的卡设为注销）。{exc.message}", code=exc.scode) from None
+
+    def _live_or_unknown(self, rec: Record) -> bool:
+        card = card_of(rec, self.fields, "")
+        return card is None or card.status in LIVE
+
+    def _removal(self, ident: str, rec: Record | None) -> RecordResult:
+        """What the read-back by Id shows of a card we removed."""
+        if rec is None:
+            return Succeeded(ident)
+        card = card_of(rec, self.fields, "")
+        if card is None:
+            return Failed("label", f"卡记录 {ident} 的状态“{text_of(rec, self.fields.card_status)}”"
+                                   "不在字段对应的卡状态选项中，无法判断是否已移除")
+        if card.status in LIVE:
+            what = "设为注销" if self.options.remove_mode == "cancel" else "删除"
+            return Failed("not_removed", f"卡记录 {ident} 未能{what}，仍然有效")
+        return Succeeded(ident)
+
+    # -- writes ----------------------------------------------------------------------------
+
+    def _settle(self, key: str) -> bool:
+        """Whether a write of this chunk got no answer earlier in this run; if so, wait until
+        ``settle_s`` after it was sent (see the module doc)."""
+        with self._lock:
+            at = self._unsettled.get(key) if key else None
+        if at is None:
+            return False
+        wait = at + self.options.settle_s - self._clock()
+        if wait > 0:
+            self._sleep(wait)
+        return True
+
+    def _call_write(self, action: str, body: Mapping[str, Any], key: str) -> dict[str, Any]:
+        """A write; when it gets no answer at all, remember when it was sent (``_settle``)."""
+        sent: list[float] = []
+        try:
+            return self._api.call(action, body, write=True,
+                                  on_send=lambda: sent.append(self._clock()))
+        except AmbiguousError as exc:
+            if key and sent and _unanswered(exc):
+                with self._lock:
+                    self._unsettled[key] = max(sent[-1], self._unsettled.get(key, sent[-1]))
+            raise
+
+    def create_cards(self, items: Sequence[CardCreate], status: CardStatus,
+                     idempotency_key: str) -> list[RecordResult]:
+        """One batch create in the seed's shape; see the module doc for resends."""
+        if not items:
+            return []
+        check_batch_size(len(items), self.options.batch_size)
+        label = status_label(self.fields, status)
+        results: dict[int, RecordResult] = {}
+        if self._settle(idempotency_key):
+            results = self._landed(items)
+            with self._lock:
+                self._unsettled.pop(idempotency_key, None)
+        todo = [i for i in range(len(items)) if i not in results]
+        if todo:
+            for i, new_id in zip(todo, self._create([items[i] for i in todo], label,
+                                                    idempotency_key), strict=True):
+                results[i] = Succeeded(new_id)
+        return [results[i] for i in range(len(items))]
+
+    def _landed(self, items: Sequence[CardCreate]) -> dict[int, RecordResult]:
+        """Position -> outcome for the items whose student has a live card now: ours (its open
+        time is the item's, or cannot be told) or someone else's."""
+        records = self.read_card_records([it.student_no for it in items])
+        found: dict[int, RecordResult] = {}
+        for i, it in enumerate(items):
+            live = [c for c in records.get(it.student_no, []) if c.status in LIVE]
+            mine = survivor(c for c in live if not it.open_time or c.open_time is None
+                            or c.open_time == it.open_time)
+            if mine is not None:
+                found[i] = Succeeded(mine.card_id)
+            elif live:
+                kept = survivor(live)
+                assert kept is not None
+                found[i] = Skipped(SkipReason.OPENED_BY_OTHER, kept.card_id)
+        return found
+
+    def _create(self, items: list[CardCreate], label: str, key: str) -> list[str]:
+        o = self.options
+        fm = self.fields
+        now = self._now_ms()
+        links = self._links(items)
+        body = self._api.body(o.cards_object, **{
+            o.key_fields: [fm.card_student, fm.card_open_time, fm.card_amount,
+                           fm.card_status],
+            o.key_values: [[link, it.open_time or now, 0, [label]]
+                           for it, link in zip(items, links, strict=True)]})
+        data = self._call_write(o.action_create, body, key)
+        return _ids(data.get(o.key_ids, data.get("Ids")), len(items))
+
+    def _links(self, items: list[CardCreate]) -> list[str | int]:
+        """What each new card's studentInfo holds (see ``student_link``)."""
+        if self.options.student_link == "student_no":
+            return [it.student_no for it in items]
+        missing = [it.student_no for it in items if not it.student_record_id]
+        ids = self._student_records(missing) if missing else {}
+        links: list[str | int] = []
+        for it in items:
+            ident = it.student_record_id or ids.get(it.student_no, "")
+            if not ident:
+                raise FatalError(f"神笔中找不到学号 {it.student_no} 的学生记录", code="no_student")
+            links.append(ident)
+        return links
+
+    def update_cards(self, items: Sequence[CardUpdate], status: CardStatus,
+                     idempotency_key: str) -> list[RecordResult]:
+        """Batch update by card record Id. When 神笔 says a record does not exist, the cards
+        are read by Id: the missing ones fail, the rest is sent once more."""
+        if not items:
+            return []
+        check_batch_size(len(items), self.options.batch_size)
+        label = status_label(self.fields, status)
+        if self._settle(idempotency_key):  # the same status again: nothing to read first
+            with self._lock:
+                self._unsettled.pop(idempotency_key, None)
+        return self._update(list(items), label, idempotency_key, again=True)
+
+    def _update(self, items: list[CardUpdate], label: str, key: str,
+                again: bool) -> list[RecordResult]:
+        o = self.options
+        ids = [it.card_id for it in items]
+        body = self._api.body(o.cards_object, **{
+            o.key_ids: ids, o.key_fields: [self.fields.card_status],
+            o.key_values: [[[label]] for _ in items]})
+        try:
+            data = self._call_write(o.action_update, body, key)
+        except ShenbiRejected as exc:
+            if exc.scode != "ResourceNotFound.Record" or not again:
+                raise
+            present = self._by_id(ids)
+            results: dict[int, RecordResult] = {}
+            retry = []
+            for i, it in enumerate(items):
+                if it.card_id in present:
+                    retry.append(i)
+                else:
+                    results[i] = Failed(exc.scode, "卡记录不存在（可能已被删除）")
+            if retry:
+                done = self._update([items[i] for i in retry], label, key, again=False)
+                results.update(zip(retry, done, strict=True))
+            return [results[i] for i in range(len(items))]
+        _ids(data.get(o.key_ids, data.get("Ids")), len(items))
+        return [Succeeded(it.card_id) for it in items]
+
+    def _by_id(self, ids: list[str]) -> dict[str, Record]:
+        """Card records by Id (their status only); Ids that name no record are absent."""
+        o = self.options
+        body = {o.key_app: o.app_code, o.key_entity: o.cards_object, o.key_ids: ids,
+                o.key_fields: [self.fields.card_status]}
+        data = self._api.read(o.action_get, body)
+        records = data.get("EntityRecordSet", data.get("EntityRecord", []))
+        if not isinstance(records, list):
+            raise RetryableError(f"{SERVICE}的应答缺少记录列表", code="malformed")
+        return {id_of(r): r for r in records if isinstance(r, dict) and id_of(r)}
+
+    # -- the connection test ---------------------------------------------------------------
+
+    def check_connection(self) -> None:
+        """Read one record of each object with the mapped fields; raise a ConnectorError whose
+        code says what is wrong: network, key, signature, clock, permission, app, object or
+        field — with the clock difference when the signature expired."""
+        o = self.options
+        for title, entity, keys in (
+            ("学生对象", o.students_object, self.fields.student_fields()),
+            ("一卡通对象", o.cards_object, self.fields.card_fields()),
+        ):
+            body = self._api.body(entity, **{o.key_fields: keys}, Limit=1, Offset=0)
+            for attempt in range(1, 4):
+                try:
+                    self._api.read(o.action_query, body, attempts=1)
+                    break
+                except RetryableError as exc:  # busy (another PC on the same key): not a fault
+                    if not exc.code.startswith("RequestLimitExceeded") or attempt == 3:
+                        raise _connection_error(exc, title, entity, keys, self.fields) from None
+                    self._sleep(exc.retry_after or 1.0)
+                except ConnectorError as exc:
+                    raise _connection_error(exc, title, entity, keys, self.fields) from None
+
+
+def _ids(value: Any, n: int) -> list[str]:
+    """The record Ids of a write's answer, as strings (Ids above 2^53 kept exact)."""
+    ids = [record_id(v) for v in value] if isinstance(value, list) else []
+    if len(ids) != n or not all(ids):
+        raise AmbiguousError(f"{SERVICE}没有返回全部 {n} 条记录的 Id：请求可能已生效，正在核对",
+                             code="partial")
+    return ids
+
+
+def _connection_error(exc: ConnectorError, title: str, entity: str, keys: list[str],
+                      fm: Any) -> ConnectorError:
+    if isinstance(exc, RetryableError | AmbiguousError) and exc.code in ("network", "timeout"):
+        area = "network"
+    elif isinstance(exc, ShenbiRejected):
+        area = area_of(exc.scode)
+    else:
+        area = "key" if exc.code == "secret_missing" else ""
+    if not area:
+        return ConnectorError(f"连接测试失败（{title} {entity}）：{exc.message}", code=exc.code)
+    detail = exc.message
+    if area == "clock" and isinstance(exc, ShenbiRejected) and exc.skew_s is not None:
+        ahead = "快" if exc.skew_s < 0 else "慢"
+        detail += f" 本机时钟比服务器{ahead}约 {abs(exc.skew_s):.0f} 秒。"
+    elif area == "object":
+        detail = f"{title}（{entity}）不存在：请检查配置中的对象 key（{exc.message}）"
+    elif area == "field":
+        names = "、".join(f"{FIELD_NAMES.get(_key_name(fm, k), k)}（{k}）" for k in keys)
+        detail = f"{title}（{entity}）的字段对应有误，当前对应：{names}。{exc.message}"
+    return ConnectorError(f"连接测试失败：{_AREA_TEXT[area]}。{detail}", code=area)
+
+
+def _key_name(fm: Any, key: str) -> str:
+    for name in FIELD_NAMES:
+        if getattr(fm, name, None) == key:
+            return name
+    return key

@@ -1,0 +1,247 @@
+"""神笔 (千帆神笔 aPaaS) records ↔ domain values, and the options a 神笔 profile holds
+(shared/specs/shenbi.md §3, §4, §8).
+
+Much of 神笔's OpenAPI is not public. Every part of the wire contract the spec marks [INFER]
+or [UNKNOWN] — the service name in the credential scope, the API version, the action names,
+the body key names, the batch and page limits, the rate limit — is an option here whose default
+is the spec's recommendation (§8), marked ``# [INFER]``.
+
+Reading is lenient, as the spec shows the server doing both: ``Value``/``value`` and
+``DisplayValue``/``displayValue``; field keys with or without an initial capital; record Ids as
+JSON strings or as integers above 2^53 (kept as strings, never through a float).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlsplit
+
+from ...config.fieldmap import FieldMap
+from ...config.options import number, parse_numbers
+from ...connectors.common import decimal_of, ms_of, plain_text
+from ...core.cards import current_card
+from ...core.errors import ConfigError
+from ...core.model import Card
+
+Record = Mapping[str, Any]
+SERVICE = "神笔"
+LINK_MODES = ("record_id", "student_no")
+REMOVE_MODES = ("cancel", "delete")
+_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
+_WORD = re.compile(r"^[A-Za-z][A-Za-z0-9_.]{0,63}$")
+
+
+@dataclass(frozen=True, slots=True)
+class ShenbiOptions:
+    """A 神笔 profile's options, validated (design: Profile.options). The AK/SK (SecretId,
+    SecretKey) are in the keyring, not here."""
+
+    base_url: str  # POST {base_url}/metadata/{Action}; the real host is [UNKNOWN]
+    app_code: str  # 应用 code (设计态 → 应用设置)
+    students_object: str  # 对象 key of the students object
+    cards_object: str  # 对象 key of the cards object
+    fields: FieldMap  # field keys (api_key); card fields default to the seed's
+    # What the card's studentInfo holds: the student's record Id (a relation field; the
+    # seed's "学生对象的业务ID") or the 学号 as text. [INFER]
+    student_link: str = "record_id"
+    service: str = "apaas"  # [INFER] the service name in the TC3 credential scope
+    version: str = "2022-01-01"  # [INFER] X-TC-Version
+    region: str = ""  # X-TC-Region, sent only when set
+    action_query: str = "DescribeEntityRecords"  # [INFER]
+    action_get: str = "DescribeEntityRecordsById"  # [DOC] §4.1
+    action_create: str = "CreateEntityRecords"  # [INFER]
+    action_update: str = "ModifyEntityRecords"  # [INFER]
+    # How a duplicate card record (core.cards.duplicates) is removed: "cancel" sets it to 注销
+    # with the batch update above; "delete" uses action_delete with the Ids under key_ids.
+    # [UNKNOWN] whether the OpenAPI has a batch delete (§4.3 only shows the Web SDK's).
+    remove_mode: str = "cancel"
+    action_delete: str = "DeleteEntityRecords"  # [INFER] in the style of the others
+    key_app: str = "AppCode"  # [INFER] body key names
+    key_entity: str = "Entity"  # [DOC]
+    key_fields: str = "Fields"  # [DOC]
+    key_values: str = "Values"  # [INFER]
+    key_ids: str = "Ids"  # [DOC]
+    key_filter: str = "Filter"  # [INFER] (the inner Connector/Children shape is [DOC])
+    batch_size: int = number(100, 1, 1000)  # [INFER] records per batch create/update
+    page_size: int = number(200, 1, 1000)  # [INFER] records per query page
+    or_max: int = number(100, 1, 1000)  # [INFER] conditions per OR filter (card read-back)
+    requests_per_second: int = number(20, 1, 1000)  # [INFER] per-SecretId rate limit
+    # added to each 1 s rate window: the server counts arrivals, which reach it up to tens of
+    # ms after we send when several requests are in flight
+    rate_margin_s: float = number(0.08, 0, 1, unit="s")
+    # write calls in flight at once: at 200 ms a call, 20 calls/s need more than 4 in flight
+    concurrency: int = number(8, 1, 20, flag="--concurrency", help="同时进行的请求数")
+    timeout_s: float = number(30.0, 0.05, 600, unit="s", flag="--timeout",
+                              help="单个请求的超时秒数")
+    read_retries: int = number(4, 1, 10)
+    # How long a request that got no answer may still be applied by the server; before the
+    # records of such a request are sent again they are read back after this long. [INFER]
+    settle_s: float = number(60.0, 0, 3600, unit="s")
+
+    @classmethod
+    def parse(cls, options: Mapping[str, Any]) -> ShenbiOptions:
+        def text(key: str, default: str | None = None, pattern: re.Pattern[str] | None = None
+                 ) -> str:
+            value = options.get(key, default)
+            if not isinstance(value, str) or not value.strip():
+                raise ConfigError(f"神笔配置缺少“{key}”")
+            value = value.strip()
+            if pattern is not None and not pattern.match(value):
+                raise ConfigError(f"神笔配置“{key}”格式不正确：{value}")
+            return value
+
+        base_url = text("base_url").rstrip("/")
+        parts = urlsplit(base_url)
+        if parts.scheme not in ("https", "http") or not parts.hostname:
+            raise ConfigError("神笔 OpenAPI 地址必须以 https:// 开头")
+        link = options.get("student_link", "record_id")
+        if link not in LINK_MODES:
+            raise ConfigError("神笔配置“student_link”只能是 record_id 或 student_no")
+        remove = options.get("remove_mode", "cancel")
+        if remove not in REMOVE_MODES:
+            raise ConfigError("神笔配置“remove_mode”只能是 cancel（设为注销）或 delete（删除）")
+        students, cards = text("students_object", None, _KEY), text("cards_object", None, _KEY)
+        if students == cards:
+            raise ConfigError("神笔的学生对象和一卡通对象不能是同一个对象")
+        d = cls.__dataclass_fields__  # the defaults, one place
+        wire: dict[str, Any] = {k: text(k, str(d[k].default), _WORD) for k in (
+            "action_query", "action_get", "action_create", "action_update", "action_delete",
+            "key_app", "key_entity", "key_fields", "key_values", "key_ids", "key_filter")}
+        return cls(
+            base_url=base_url,
+            app_code=text("app_code", None, _WORD),
+            students_object=students,
+            cards_object=cards,
+            fields=FieldMap.from_json(options.get("fields")),
+            student_link=str(link),
+            service=text("service", str(d["service"].default), _WORD),
+            version=text("version", str(d["version"].default)),
+            region=str(options.get("region") or "").strip(),
+            remove_mode=str(remove),
+            **wire,
+            **parse_numbers(cls, options, "神笔"),
+        )
+
+
+# -- values ----------------------------------------------------------------------------------
+
+def record_id(value: Any) -> str:
+    """A record Id as a string: JSON strings as they are, integers exactly (never a float)."""
+    if isinstance(value, bool) or value is None:
+        return ""
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2 ** 53:
+        return str(int(value))  # a float beyond 2^53 has lost digits: refused as ""
+    return ""
+
+
+def _cell(fields: Mapping[str, Any], key: str) -> Any:
+    """The ``{Value, DisplayValue}`` cell of ``key``, whatever the case of its first letter."""
+    cell = fields.get(key)
+    if cell is None and key:
+        cell = fields.get(key[0].upper() + key[1:])
+        if cell is None:
+            cell = fields.get(key[0].lower() + key[1:])
+    return cell
+
+
+def _part(cell: Any, name: str) -> Any:
+    if not isinstance(cell, Mapping):
+        return None
+    if name in cell:
+        return cell[name]
+    return cell.get(name[0].lower() + name[1:])
+
+
+def field_values(rec: Record) -> Mapping[str, Any]:
+    values = rec.get("FieldValue", rec.get("fieldValue"))
+    return values if isinstance(values, Mapping) else {}
+
+
+def value_of(rec: Record, key: str) -> Any:
+    return _part(_cell(field_values(rec), key), "Value")
+
+
+def display_of(rec: Record, key: str) -> Any:
+    return _part(_cell(field_values(rec), key), "DisplayValue")
+
+
+def text_of(rec: Record, key: str) -> str:
+    """A field as text. Enums read their label (DisplayValue: Value may hold option codes)."""
+    if key in ("Id", "id"):
+        return id_of(rec)
+    shown = display_of(rec, key)
+    if isinstance(shown, list):
+        return plain_text(shown)
+    value = value_of(rec, key)
+    return plain_text(value) if value is not None else plain_text(shown)
+
+
+def id_of(rec: Record) -> str:
+    return record_id(rec.get("Id", rec.get("id")))
+
+
+def link_of(rec: Record, key: str) -> str:
+    """A relation field's value: the linked record's Id (Value; a one-element list too)."""
+    value = value_of(rec, key)
+    if isinstance(value, list) and len(value) == 1:
+        value = value[0]
+    if isinstance(value, Mapping):
+        value = value.get("Id", value.get("id"))
+    return record_id(value)
+
+
+def card_of(rec: Record, fm: FieldMap, student_no: str) -> Card | None:
+    """The Card a card record holds (its student's 学号 resolved by the caller); None when the
+    status label is empty or not mapped."""
+    status = fm.card_status_of(text_of(rec, fm.card_status))
+    if status is None:
+        return None
+    opened = value_of(rec, fm.card_open_time)
+    amount: Decimal = decimal_of(value_of(rec, fm.card_amount))
+    return Card(card_id=id_of(rec), student_no=student_no, status=status,
+                open_time=ms_of(opened if opened not in ("", None) else None), amount=amount,
+                revision=plain_text(value_of(rec, "UpdatedTime")),
+                created=ms_of(value_of(rec, "CreatedTime")))
+
+
+def by_student(records: Iterable[Record], student_of: Mapping[str, str] | None,
+               fm: FieldMap, link_mode: str) -> dict[str, list[Record]]:
+    """学号 -> the student's card records. ``student_of`` maps student record Ids to 学号 when
+    cards link by record Id."""
+    out: dict[str, list[Record]] = {}
+    for rec in records:
+        if link_mode == "record_id":
+            no = (student_of or {}).get(link_of(rec, fm.card_student), "")
+        else:
+            no = text_of(rec, fm.card_student)
+        if no:
+            out.setdefault(no, []).append(rec)
+    return out
+
+
+def current_by(records: Iterable[Record], student_of: Mapping[str, str] | None,
+               fm: FieldMap, link_mode: str) -> dict[str, Record]:
+    """学号 -> the student's current card record (``core.cards.current_card``: the earliest
+    live one by CreatedTime then Id, else the newest). A student with a record whose status
+    label is not mapped gets that record, so that the caller refuses to guess."""
+    out: dict[str, Record] = {}
+    for no, recs in by_student(records, student_of, fm, link_mode).items():
+        if len(recs) == 1:
+            out[no] = recs[0]
+            continue
+        cards = [(card_of(rec, fm, no), rec) for rec in recs]
+        unknown = next((rec for card, rec in cards if card is None), None)
+        if unknown is not None:
+            out[no] = unknown
+            continue
+        current = current_card(card for card, _rec in cards if card is not None)
+        out[no] = next(rec for card, rec in cards if card is current)
+    return out
