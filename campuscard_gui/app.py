@@ -99,7 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from .backends.factory import open_connector
     from .batch import Journal
-    from .ui.main_window import MainWindow
+    from .ui.window.main_window import MainWindow
 
     credentials = CredentialStore()
     journal = None

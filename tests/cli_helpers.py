@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from campuscard_gui import cli_profiles
-from campuscard_gui.cli import main
+from campuscard_gui.cli import profiles as cli_profiles
+from campuscard_gui.cli.commands import main
 from campuscard_gui.config import Paths
 from campuscard_gui.config.credentials import CredentialStore
 

@@ -8,8 +8,8 @@ from typing import Any
 
 from PySide6.QtWidgets import QFormLayout
 
-from campuscard_gui.ui.editor_parts import NONE, EditorTexts
-from campuscard_gui.ui.profile_editor import ProfileEditor
+from campuscard_gui.ui.profiles.editor_parts import NONE, EditorTexts
+from campuscard_gui.ui.profiles.profile_editor import ProfileEditor
 
 
 class MemoEditor(ProfileEditor):

@@ -15,11 +15,11 @@ from typing import Any
 import pytest
 
 import campuscard_gui
-from campuscard_gui import cli
 from campuscard_gui.backends.local.connector import LocalConnector
 from campuscard_gui.batch import BatchRunner, JobState, Journal, Progress
-from campuscard_gui.cli import main
-from campuscard_gui.cli_output import format_table, text_width
+from campuscard_gui.cli import commands as cli
+from campuscard_gui.cli.commands import main
+from campuscard_gui.cli.output import format_table, text_width
 from campuscard_gui.config import ConfigStore, Paths, Profile
 from campuscard_gui.connectors.base import CardUpdate
 from campuscard_gui.core.model import Action, CardStatus
@@ -366,7 +366,7 @@ def test_second_ctrl_c_mid_send_then_resume_writes_nothing_twice(
                 handler(signal.SIGINT, None)
             return results
 
-    monkeypatch.setattr("campuscard_gui.cli_common.open_connector",
+    monkeypatch.setattr("campuscard_gui.cli.common.open_connector",
                         lambda profile, p: Interrupted(p.local_db_path(profile.name)))
     code, out, err = run(capsys, "freeze", "--ids", ids_file(tmp_path, active), "--yes")
     assert code == 130 and "已中断" in err and out == ""
@@ -509,7 +509,7 @@ def test_subprocess(paths: Paths, tmp_path: Path) -> None:
     env["PYTHONIOENCODING"] = "utf-8"
 
     def cli_run(*argv: str, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
-        return subprocess.run([sys.executable, "-m", "campuscard_gui.cli", *argv],
+        return subprocess.run([sys.executable, "-m", "campuscard_gui.cli.commands", *argv],
                               input=stdin, capture_output=True, env=env, cwd=tmp_path,
                               timeout=120, check=False)
 

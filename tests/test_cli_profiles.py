@@ -16,9 +16,9 @@ from keyring.backends import fail
 from memory_keyring import LockedKeyring, MemoryKeyring
 
 import campuscard_gui
-from campuscard_gui import cli_common
 from campuscard_gui.backends.kintone.records import KintoneOptions
-from campuscard_gui.cli import build_parser
+from campuscard_gui.cli import common as cli_common
+from campuscard_gui.cli.commands import build_parser
 from campuscard_gui.config import ConfigStore, Paths, Profile, Settings
 from campuscard_gui.config.credentials import CredentialStore
 from campuscard_gui.config.fieldmap import FieldMap
@@ -407,7 +407,7 @@ def test_subprocess_without_a_keyring(paths: Paths, tmp_path: Path) -> None:
                PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")  # never the user's
 
     def cli(*argv: str, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
-        return subprocess.run([sys.executable, "-m", "campuscard_gui.cli", *argv],
+        return subprocess.run([sys.executable, "-m", "campuscard_gui.cli.commands", *argv],
                               input=stdin, capture_output=True, env=env, cwd=tmp_path,
                               timeout=120, check=False)
 

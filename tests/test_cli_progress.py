@@ -7,8 +7,8 @@ import io
 from pathlib import Path
 
 from campuscard_gui.batch import Progress
-from campuscard_gui.cli import _progress_printer
-from campuscard_gui.cli_common import Context
+from campuscard_gui.cli.commands import _progress_printer
+from campuscard_gui.cli.common import Context
 from campuscard_gui.config.paths import Paths
 from campuscard_gui.config.settings import ConfigStore
 

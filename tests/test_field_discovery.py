@@ -85,6 +85,6 @@ def test_which_kinds_list_their_fields():
 
 
 def test_no_qt_below_the_ui():
-    code = ("import sys, campuscard_gui.config.field_discovery, campuscard_gui.cli_profiles; "
+    code = ("import sys, campuscard_gui.config.field_discovery, campuscard_gui.cli.profiles; "
             "sys.exit('PySide6' in sys.modules)")
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

@@ -150,7 +150,7 @@ def cli(unlocked: KeyringSession, tmp_path: Path, *argv: str,
     env.update(PYTHONPATH=str(root), PYTHONIOENCODING="utf-8",
                CAMPUSCARD_CONFIG_DIR=str(tmp_path / "cfg"),
                CAMPUSCARD_DATA_DIR=str(tmp_path / "data"))
-    return subprocess.run([sys.executable, "-m", "campuscard_gui.cli", *argv],
+    return subprocess.run([sys.executable, "-m", "campuscard_gui.cli.commands", *argv],
                           input=stdin, capture_output=True, env=env, timeout=120, check=False)
 
 

@@ -28,7 +28,7 @@ def main() -> int:
     from campuscard_gui.batch import Journal
     from campuscard_gui.config import ConfigStore
     from campuscard_gui.core.model import Action
-    from campuscard_gui.ui.main_window import MainWindow
+    from campuscard_gui.ui.window.main_window import MainWindow
 
     config = ConfigStore(paths)
     profile = config.get_profile(None)

@@ -36,7 +36,7 @@ def main() -> int:
     from campuscard_gui.config import ConfigStore
     from campuscard_gui.config.credentials import CredentialStore
     from campuscard_gui.sandbox import run_sandbox
-    from campuscard_gui.ui.profile_dialog import ProfileDialog
+    from campuscard_gui.ui.profiles.profile_dialog import ProfileDialog
 
     with run_sandbox(backend=args.kind, students=50, seed=3) as sb:
         dialog = ProfileDialog(ConfigStore(paths), CredentialStore(MemoryKeyring()), paths)

@@ -39,14 +39,14 @@ from PySide6.QtWidgets import QApplication, QTableView  # noqa: E402
 from campuscard_gui.core.demo import generate_school  # noqa: E402
 from campuscard_gui.core.model import Action, StudentRow  # noqa: E402
 from campuscard_gui.core.plan import plan_action  # noqa: E402
-from campuscard_gui.ui.student_model import (  # noqa: E402
+from campuscard_gui.ui.students.student_model import (  # noqa: E402
     COL_CLASS,
     COL_NAME,
     COL_STUDENT_NO,
     COLUMN_COUNT,
     StudentTableModel,
 )
-from campuscard_gui.ui.student_view import StudentTableView  # noqa: E402
+from campuscard_gui.ui.students.student_view import StudentTableView  # noqa: E402
 
 SEARCH = "软工23"  # a keystroke that leaves a realistic share of rows (one major and cohort)
 TARGETS_MS = {"load": 300.0, "filter": 30.0, "sort": 100.0, "plan": 200.0}

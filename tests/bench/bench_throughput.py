@@ -51,7 +51,7 @@ from campuscard_gui.batch import Journal  # noqa: E402
 from campuscard_gui.core.model import Action, StudentRow  # noqa: E402
 from campuscard_gui.core.plan import plan_action  # noqa: E402
 from campuscard_gui.ui.heap import settle_after_load  # noqa: E402
-from campuscard_gui.ui.job_controller import JobController  # noqa: E402
+from campuscard_gui.ui.jobs.job_controller import JobController  # noqa: E402
 
 TICK_MS = 10
 TARGET_SHARE = 0.95

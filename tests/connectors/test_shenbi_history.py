@@ -23,7 +23,13 @@ from campuscard_gui.batch.runner import BatchRunner, chunk_size_for
 from campuscard_gui.connectors.base import CardCreate, CardHistory, Consistency
 from campuscard_gui.connectors.http import make_client
 from campuscard_gui.core.cards import current_card, duplicates, survivor
-from campuscard_gui.core.errors import AmbiguousError, ConfigError, ConnectorError, FatalError
+from campuscard_gui.core.errors import (
+    AmbiguousError,
+    ConfigError,
+    ConnectorError,
+    FatalError,
+    RetryableError,
+)
 from campuscard_gui.core.model import Action, Card, CardStatus
 from campuscard_gui.core.outcomes import (
     Failed,
@@ -377,6 +383,9 @@ class Reader:
     def card_history(self) -> Reader:
         return self
 
+    def check_connection(self) -> None:
+        self.asked.append(("check_connection", None))
+
     def read_card_records(self, nos: Any) -> dict[str, list[Card]]:
         self.asked.append(("read_card_records", list(nos)))
         return {"S1": [Card("C1", "S1", CardStatus.ACTIVE, created=T0)]}
@@ -607,3 +616,43 @@ def test_sandbox_a_fault_on_the_removal_raises_and_the_repeat_removes_every_dupl
     assert all(len([c for c in now[no] if c.status is CardStatus.ACTIVE]) == 1 for no in nos)
     assert [conn.read_cards(nos)[no].card_id for no in nos] == [c.card_id for c in kept]
     assert sb.control.counters().faults == {kind: 1}
+
+
+# -- the gateway's answers: one table, never the message text ----------------------------------
+
+@pytest.mark.parametrize(("status", "body", "kind", "code"), [
+    (429, "", RetryableError, "429"),
+    (200, {"code": 429, "message": "busy"}, RetryableError, "429"),
+    (401, "", FatalError, "gateway_auth"),
+    (403, {"message": "no"}, FatalError, "gateway_auth"),
+    (400, {"message": "unknown action ping"}, FatalError, "flow_refused"),
+    (400, {"message": "学号格式不对"}, FatalError, "flow_refused"),  # whatever it says
+    (200, {"code": 400, "message": "不支持该操作"}, FatalError, "flow_refused"),
+    (200, {"code": 404, "msg": "no such student"}, FatalError, "flow_refused"),
+    (200, {"code": "E_STATE", "msg": "x"}, FatalError, "flow_refused"),
+    (400, "<html>bad request</html>", FatalError, "400"),  # not the flow: the address
+    (404, "<html>not found</html>", FatalError, "404"),
+    (502, "<html>bad gateway</html>", AmbiguousError, "http_502"),
+    (200, {"code": 500, "message": "flow failed"}, AmbiguousError, "http_500"),
+])
+def test_the_gateway_answer_table(status, body, kind, code):
+    def answer() -> httpx.Response:
+        if isinstance(body, dict):
+            return httpx.Response(status, json=body)
+        return httpx.Response(status, text=body)
+
+    conn = gateway(answer)
+    with pytest.raises(kind) as info:
+        conn.create_cards(ITEMS, CardStatus.ACTIVE, "k1")
+    assert info.value.code == code
+    if isinstance(body, dict) and body.get("message") and code != "gateway_auth":
+        assert body["message"] in info.value.message  # the flow's words reach the operator
+
+
+def test_the_connection_test_accepts_a_refused_ping_whatever_it_says():
+    for text in ("unknown action", "不支持的操作", ""):
+        conn = gateway(lambda text=text: httpx.Response(400, json={"message": text}))
+        conn.check_connection()  # the flow answered: the address and the token are right
+    conn = gateway(lambda: httpx.Response(404, text="<html>nope</html>"))
+    with pytest.raises(ConnectorError, match="连接测试失败"):
+        conn.check_connection()

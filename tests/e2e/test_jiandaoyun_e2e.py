@@ -20,8 +20,8 @@ from campuscard_gui.config.credentials import service_name
 from campuscard_gui.core.model import Action, CardStatus, StudentStatus
 from campuscard_gui.core.outcomes import OutcomeKind
 from campuscard_gui.sandbox import run_sandbox
-from campuscard_gui.ui.main_actions import ACTION_NAMES
-from campuscard_gui.ui.results_model import COL_RESULT
+from campuscard_gui.ui.jobs.results_model import COL_RESULT
+from campuscard_gui.ui.window.main_actions import ACTION_NAMES
 
 N_STUDENTS = 300
 PROFILE = "jdy-e2e"

@@ -28,7 +28,7 @@ from window_steps import (
 from campuscard_gui.config.credentials import service_name
 from campuscard_gui.core.model import Action, CardStatus, StudentStatus
 from campuscard_gui.core.outcomes import Skipped, SkipReason
-from campuscard_gui.ui.results_model import COL_RESULT
+from campuscard_gui.ui.jobs.results_model import COL_RESULT
 
 N_STUDENTS = 400
 PROFILE = "kintone-e2e"

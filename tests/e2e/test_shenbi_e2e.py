@@ -22,7 +22,7 @@ from campuscard_gui.config import ConfigStore
 from campuscard_gui.config.credentials import CredentialStore, service_name
 from campuscard_gui.core.model import Action, CardStatus, StudentStatus
 from campuscard_gui.sandbox import ShenbiSettings, run_sandbox
-from campuscard_gui.ui.results_model import COL_RESULT
+from campuscard_gui.ui.jobs.results_model import COL_RESULT
 
 N_STUDENTS = 400
 

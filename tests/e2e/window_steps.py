@@ -17,8 +17,8 @@ from campuscard_gui.config import ConfigStore
 from campuscard_gui.config.credentials import CredentialStore
 from campuscard_gui.config.paths import Paths
 from campuscard_gui.core.model import Action, StudentRow
-from campuscard_gui.ui.main_actions import ACTION_NAMES
-from campuscard_gui.ui.main_window import MainWindow
+from campuscard_gui.ui.window.main_actions import ACTION_NAMES
+from campuscard_gui.ui.window.main_window import MainWindow
 
 TIMEOUT = 60_000
 

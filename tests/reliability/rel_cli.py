@@ -1,5 +1,5 @@
 """Operators' PCs for the reliability tests: ``campuscard-cli`` as real processes
-(``python -m campuscard_gui.cli``), each PC with its own CAMPUSCARD_CONFIG_DIR and
+(``python -m campuscard_gui.cli.commands``), each PC with its own CAMPUSCARD_CONFIG_DIR and
 CAMPUSCARD_DATA_DIR (so its own journal), all on one private D-Bus session whose Secret Service
 (gnome-keyring) holds the profiles' secrets. Secrets reach ``profiles add`` on standard input
 only, never in argv.
@@ -30,7 +30,7 @@ from campuscard_gui.config import ConfigStore, Paths
 from campuscard_gui.sandbox import SandboxInfo
 
 ROOT = Path(campuscard_gui.__file__).resolve().parents[1]
-CLI = (sys.executable, "-m", "campuscard_gui.cli")
+CLI = (sys.executable, "-m", "campuscard_gui.cli.commands")
 RUN_TIMEOUT_S = 180.0
 SKIP_CHANGED = frozenset({"changed_by_other", "opened_by_other"})
 DEFINITE = frozenset({"succeeded", "failed", "skipped"})

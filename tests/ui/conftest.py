@@ -29,7 +29,7 @@ def make_dialog(qtbot, paths):
     """A shown profile dialog over ``paths`` and the keyring backend given."""
     from campuscard_gui.config import ConfigStore
     from campuscard_gui.config.credentials import CredentialStore
-    from campuscard_gui.ui.profile_dialog import ProfileDialog
+    from campuscard_gui.ui.profiles.profile_dialog import ProfileDialog
 
     def make(backend, **kwargs) -> ProfileDialog:
         dialog = ProfileDialog(ConfigStore(paths), CredentialStore(backend), paths, **kwargs)

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QDialog
 
 from campuscard_gui.core.model import Action, Card, CardStatus, Student, StudentRow, StudentStatus
 from campuscard_gui.core.plan import plan_action
-from campuscard_gui.ui.confirm_dialog import ConfirmDialog
+from campuscard_gui.ui.jobs.confirm_dialog import ConfirmDialog
 
 
 def rows() -> list[StudentRow]:
@@ -119,7 +119,7 @@ def test_duplicates_and_unknown_in_skip_table(qtbot):
 ])
 def test_profile_target_names_kind_and_address(paths, kind, options, address):
     from campuscard_gui.config import Profile
-    from campuscard_gui.ui.confirm_dialog import Target, profile_target
+    from campuscard_gui.ui.jobs.confirm_dialog import Target, profile_target
 
     if kind == "local" and not options:
         assert paths.local_db_path("prod").name == address
@@ -133,7 +133,7 @@ def _target_dialog(qtbot, target) -> ConfirmDialog:
 
 
 def test_confirmation_names_the_profile_it_writes_to(qtbot):
-    from campuscard_gui.ui.confirm_dialog import Target
+    from campuscard_gui.ui.jobs.confirm_dialog import Target
 
     d = _target_dialog(qtbot, Target("jiandaoyun", "生产", "api.jiandaoyun.com"))
     assert d.target_label.text() == "Writes to: Jiandaoyun · 生产 (api.jiandaoyun.com)"
@@ -145,7 +145,7 @@ def test_confirmation_names_the_profile_it_writes_to(qtbot):
 
 
 def test_confirmation_target_in_chinese(qtbot, chinese):
-    from campuscard_gui.ui.confirm_dialog import Target
+    from campuscard_gui.ui.jobs.confirm_dialog import Target
 
     d = _target_dialog(qtbot, Target("jiandaoyun", "生产", "api.jiandaoyun.com"))
     assert d.target_label.text() == "写入：简道云 · 生产 (api.jiandaoyun.com)"

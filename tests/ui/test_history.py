@@ -11,7 +11,7 @@ from campuscard_gui.batch import JobState, Journal
 from campuscard_gui.core.model import Action, Card, CardStatus, Student, StudentRow, StudentStatus
 from campuscard_gui.core.outcomes import Failed, Succeeded
 from campuscard_gui.core.plan import plan_action
-from campuscard_gui.ui.history_dialog import (
+from campuscard_gui.ui.jobs.history_dialog import (
     COL_ACTION,
     COL_FAILED,
     COL_STATE,
@@ -22,7 +22,7 @@ from campuscard_gui.ui.history_dialog import (
     JobRole,
     format_time,
 )
-from campuscard_gui.ui.resume import ResumeChoice, ResumeDialog, ask_resume
+from campuscard_gui.ui.jobs.resume import ResumeChoice, ResumeDialog, ask_resume
 
 
 def _rows(n: int) -> list[StudentRow]:

@@ -11,8 +11,8 @@ from campuscard_gui.backends.local.connector import LocalConnector, init_demo
 from campuscard_gui.batch import Journal
 from campuscard_gui.config import ConfigStore
 from campuscard_gui.core.model import StudentStatus
-from campuscard_gui.ui.import_dialog import ImportDialog
-from campuscard_gui.ui.main_window import MainWindow
+from campuscard_gui.ui.importing.import_dialog import ImportDialog
+from campuscard_gui.ui.window.main_window import MainWindow
 
 GOOD = (
     "学号,姓名,学院,班级,学籍状态\n"

@@ -24,7 +24,7 @@ from campuscard_gui.backends.ipaas.connector import IpaasOptions
 from campuscard_gui.config import ConfigStore, Profile
 from campuscard_gui.config.credentials import CredentialStore, service_name
 from campuscard_gui.sandbox import ShenbiSettings, run_sandbox
-from campuscard_gui.ui.ipaas_editor import IpaasEditor
+from campuscard_gui.ui.profiles.editors.ipaas import IpaasEditor
 
 NAME, READER = "flow", "sb"
 HEADER = "X-Gateway-Token"  # the header the sandbox's gateway checks

@@ -32,7 +32,7 @@ from campuscard_gui.core.model import (
 )
 from campuscard_gui.core.outcomes import OutcomeKind, Succeeded
 from campuscard_gui.core.plan import plan_action
-from campuscard_gui.ui.job_controller import JobController
+from campuscard_gui.ui.jobs.job_controller import JobController
 from campuscard_gui.ui.workers import error_message, run_in_thread, wait_for_workers
 
 

@@ -27,8 +27,8 @@ from campuscard_gui.config.credentials import CredentialStore, service_name
 from campuscard_gui.config.fieldmap import FieldMap
 from campuscard_gui.core.model import CardStatus, StudentStatus
 from campuscard_gui.sandbox import KintoneSettings, run_sandbox
-from campuscard_gui.ui.kintone_editor import KintoneEditor
-from campuscard_gui.ui.profile_dialog import ProfileDialog
+from campuscard_gui.ui.profiles.editors.kintone import KintoneEditor
+from campuscard_gui.ui.profiles.profile_dialog import ProfileDialog
 
 NAME = "kintone-test"
 # the sandbox's cards app: 学号 (student_no), 卡状态 (status), 开卡时间 (open_time), 余额 (amount)

@@ -19,10 +19,10 @@ from campuscard_gui.connectors.base import CardUpdate, Limits
 from campuscard_gui.core.model import Action, CardStatus, StudentStatus
 from campuscard_gui.core.outcomes import Failed, OutcomeKind
 from campuscard_gui.core.plan import plan_action
-from campuscard_gui.ui import main_actions
-from campuscard_gui.ui.main_actions import ACTION_NAMES
-from campuscard_gui.ui.main_window import MainWindow
-from campuscard_gui.ui.student_model import COL_CARD_STATUS, ROW_ROLE
+from campuscard_gui.ui.students.student_model import COL_CARD_STATUS, ROW_ROLE
+from campuscard_gui.ui.window import main_actions
+from campuscard_gui.ui.window.main_actions import ACTION_NAMES
+from campuscard_gui.ui.window.main_window import MainWindow
 
 N_STUDENTS = 300
 JOB_TIMEOUT = 30_000

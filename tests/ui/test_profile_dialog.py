@@ -21,8 +21,8 @@ from campuscard_gui.config.credentials import CredentialStore, service_name
 from campuscard_gui.config.fieldmap import CARD_KEYS, STUDENT_KEYS, FieldMap
 from campuscard_gui.core.model import CardStatus, StudentStatus
 from campuscard_gui.sandbox import run_sandbox
-from campuscard_gui.ui.field_mapping import guess_field
-from campuscard_gui.ui.profile_dialog import ProfileDialog
+from campuscard_gui.ui.profiles.field_mapping import guess_field
+from campuscard_gui.ui.profiles.profile_dialog import ProfileDialog
 
 NAME = "jdy-test"
 
@@ -303,7 +303,7 @@ def test_existing_profile_keeps_its_name_and_saved_mapping(qtbot, make_dialog, m
 def window_factory(qtbot, paths, journal):
     from campuscard_gui.backends.factory import open_connector
     from campuscard_gui.backends.local.connector import init_demo
-    from campuscard_gui.ui.main_window import MainWindow
+    from campuscard_gui.ui.window.main_window import MainWindow
 
     init_demo(paths.local_db_path("local"), students=30, seed=2)
     made = []

@@ -15,8 +15,13 @@ from campuscard_gui.batch import JobRecord, JobState, Journal, Progress
 from campuscard_gui.core.model import Action, Card, CardStatus, Student, StudentRow, StudentStatus
 from campuscard_gui.core.outcomes import Cancelled, Failed, OutcomeKind, Succeeded
 from campuscard_gui.core.plan import plan_action
-from campuscard_gui.ui.results_model import COL_RESULT, COL_STUDENT_NO, RecordRole, ResultsModel
-from campuscard_gui.ui.results_panel import ResultsPanel, format_duration
+from campuscard_gui.ui.jobs.results_model import (
+    COL_RESULT,
+    COL_STUDENT_NO,
+    RecordRole,
+    ResultsModel,
+)
+from campuscard_gui.ui.jobs.results_panel import ResultsPanel, format_duration
 
 # The offscreen platform says this whenever a window is shown; it is not our warning.
 
@@ -259,7 +264,7 @@ def test_object_names(panel):
 
 def test_bound_to_controller_shows_a_real_job(qtbot, panel, journal, tmp_path):
     from campuscard_gui.backends.local.connector import LocalConnector
-    from campuscard_gui.ui.job_controller import JobController
+    from campuscard_gui.ui.jobs.job_controller import JobController
 
     local = LocalConnector(tmp_path / "local.sqlite3", demo_students=300, demo_seed=5)
     controller = JobController(local, journal)
@@ -314,7 +319,7 @@ def _job_changed_by_others(journal: Journal) -> int:
 ])
 def test_skips_by_someone_else_in_table_filter_and_export(
         qtbot, request, journal, tmp_path, monkeypatch, lang, changed, opened, skipped):
-    from campuscard_gui.ui.results_model import COL_REASON
+    from campuscard_gui.ui.jobs.results_model import COL_REASON
 
     if lang == "zh_CN":
         request.getfixturevalue("chinese")

@@ -18,7 +18,7 @@ from campuscard_gui.config import ConfigStore, Profile
 from campuscard_gui.config.credentials import CredentialStore, service_name
 from campuscard_gui.core.model import CardStatus
 from campuscard_gui.sandbox import ShenbiSettings, run_sandbox
-from campuscard_gui.ui.shenbi_editor import ShenbiEditor
+from campuscard_gui.ui.profiles.editors.shenbi import ShenbiEditor
 
 NAME = "shenbi-test"
 KEY_HEADING = "The AK (SecretId) was rejected"

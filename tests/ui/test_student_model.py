@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QTableView
 
 from campuscard_gui.core.demo import generate_school
 from campuscard_gui.core.model import Card, CardStatus, Student, StudentRow, StudentStatus
-from campuscard_gui.ui.student_model import (
+from campuscard_gui.ui.students.student_model import (
     COL_AMOUNT,
     COL_CARD_STATUS,
     COL_NAME,
@@ -225,7 +225,7 @@ def view_selected(view) -> set[str]:
 
 
 def test_student_view_carries_selection_through_sort_and_filter(qtbot, model, rows):
-    from campuscard_gui.ui.student_view import StudentTableView
+    from campuscard_gui.ui.students.student_view import StudentTableView
 
     view = StudentTableView(model)
     qtbot.addWidget(view)
@@ -247,7 +247,7 @@ def test_student_view_carries_selection_through_sort_and_filter(qtbot, model, ro
 
 
 def test_select_all_filtered_then_narrow_and_sort(qtbot, model, rows):
-    from campuscard_gui.ui.student_view import StudentTableView
+    from campuscard_gui.ui.students.student_view import StudentTableView
 
     view = StudentTableView(model)
     qtbot.addWidget(view)

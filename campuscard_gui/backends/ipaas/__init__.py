@@ -72,5 +72,5 @@ SPEC = BackendSpec(
             Listed("token_header", "网关密钥请求头", ""),
             Listed("student_id", default="record_id")),
     url_option="gateway_url",
-    editor="campuscard_gui.ui.ipaas_editor:IpaasEditor",
+    editor="campuscard_gui.ui.profiles.editors.ipaas:IpaasEditor",
 )

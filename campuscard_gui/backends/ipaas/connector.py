@@ -193,7 +193,7 @@ class IpaasConnector:
         try:
             self._post({"action": "ping", "studentRecords": []}, write=False)
         except FatalError as exc:
-            if exc.code != "unknown_action":
+            if exc.code != REFUSED:  # refused: the flow ran and answered, as it should
                 raise ConnectorError(f"连接测试失败：{exc.message}", code=exc.code) from None
 
     # -- writes: the gateway ----------------------------------------------------------------
@@ -302,6 +302,32 @@ class IpaasConnector:
         return _answer(response, write)
 
 
+# What an answer means, by its HTTP status and whether the body is JSON, or by the "code" a
+# flow answering HTTP 200 puts in its body: one table, never the message text.
+#   retry     refused before anything happened: send again after a pause
+#   unclear   the request may have run: a write is read back, a read is repeated
+#   refused   the flow (or the gateway) answered and refused it: definitive, and proof for
+#             测试连接 that the address and the secret are right
+#   auth      the gateway refused the token
+#   address   something other than the flow answered: the address is wrong
+#             (HTTP status, JSON body?) / body code -> meaning; 5xx and <300 are "unclear"
+_HTTP_ANSWERS: dict[tuple[int, bool], str] = {
+    (429, True): "retry", (429, False): "retry", (401, True): "auth", (401, False): "auth",
+    (403, True): "auth", (403, False): "auth", (400, True): "refused", (400, False): "address",
+    (404, True): "refused", (404, False): "address",
+}
+_BODY_ANSWERS: dict[int, str] = {429: "retry"}
+REFUSED = "flow_refused"  # the code of a refused request (check_connection's ping)
+
+
+def _flow_answer(status: int, json_body: bool, in_body: bool) -> str:
+    if status < 300 or status >= 500:
+        return "unclear"
+    if in_body:
+        return _BODY_ANSWERS.get(status, "refused")
+    return _HTTP_ANSWERS.get((status, json_body), "refused" if json_body else "address")
+
+
 def _answer(response: httpx.Response, write: bool) -> dict[str, Any]:
     status = response.status_code
     payload = json_object(response)
@@ -315,34 +341,35 @@ def _answer(response: httpx.Response, write: bool) -> dict[str, Any]:
         if code.startswith("InternalError") and write:
             raise AmbiguousError(f"{SERVICE}：{text}：请求可能已生效，正在核对", code=code)
         raise FatalError(f"{SERVICE}：{text}", code=code)
+    message = ""
+    in_body = False
     if 200 <= status < 300 and payload is not None:
         code = payload.get("code", 0)
         if code in (0, "0", None) or inner is not None:
             return payload
         # a flow answering only a status reports its failure in "code" (HTTP 200)
+        in_body = True
+        try:
+            status = int(str(code))
+        except ValueError:
+            status = 400  # a code that is no number: the flow refused it, for its own reason
         message = str(payload.get("message") or payload.get("msg") or "")
-        text = f"{SERVICE}返回错误（code {code}）：{message}"
-        if str(code) == "429":
-            raise RetryableError(text, code="429", retry_after=1.0)
-        if str(code).startswith("5"):
-            if write:
-                raise AmbiguousError(text + "：请求可能已生效，正在核对", code=f"flow_{code}")
-            raise RetryableError(text, code=f"flow_{code}")
-        if str(code) in ("400", "404") and "action" in message.lower():
-            raise FatalError(f"{SERVICE}不认识该操作：{message}", code="unknown_action")
-        raise FatalError(text, code=str(code))
-    if status in (401, 403):
+    elif payload is not None:
+        message = str(payload.get("message") or payload.get("msg") or "")
+    said = f"：{message}" if message else ""
+    meaning = _flow_answer(status, payload is not None, in_body)
+    if meaning == "retry":
+        raise RetryableError(f"{SERVICE}：请求过于频繁（{status}）{said}", code="429",
+                             retry_after=1.0)
+    if meaning == "auth":
         raise FatalError(f"{SERVICE}拒绝了网关密钥（HTTP {status}）：请检查配置中的密钥和请求头",
                          code="gateway_auth")
-    if status == 400 and payload is not None:
-        message = str(payload.get("message") or "")
-        if "action" in message.lower():
-            raise FatalError(f"{SERVICE}不认识该操作：{message}", code="unknown_action")
-    if status == 429:
-        raise RetryableError(f"{SERVICE}：请求过于频繁（HTTP 429）", code="429", retry_after=1.0)
-    if status < 300 or status >= 500:
-        what = f"{SERVICE}的应答无法识别（HTTP {status}）"
+    if meaning == "unclear":
+        what = f"{SERVICE}的应答无法识别或出错（{status}）{said}"
         if write:
             raise AmbiguousError(what + "：请求可能已生效，正在核对", code=f"http_{status}")
         raise RetryableError(what, code=f"http_{status}")
-    raise FatalError(f"{SERVICE}返回了意外的状态 HTTP {status}：请检查网关地址", code=str(status))
+    if meaning == "address":
+        raise FatalError(f"{SERVICE}没有在这个地址应答（{status}）：请检查网关地址",
+                         code=str(status))
+    raise FatalError(f"{SERVICE}拒绝了请求（{status}）{said}", code=REFUSED)

@@ -55,7 +55,7 @@ SPEC = BackendSpec(
     listed=(Listed("base_url", "地址"), Listed("app_id", "应用"),
             Listed("students_entry", "学生表单"), Listed("cards_entry", "一卡通表单")),
     default_url=DEFAULT_BASE_URL,
-    editor="campuscard_gui.ui.jiandaoyun_editor:JiandaoyunEditor",
+    editor="campuscard_gui.ui.profiles.editors.jiandaoyun:JiandaoyunEditor",
     forms=("students_entry", "cards_entry"),
     form_titles=("学生表单", "一卡通表单"),
 )

@@ -79,7 +79,7 @@ SPEC = BackendSpec(
     listed=(Listed("base_url", "地址"), Listed("students_app", "学生应用"),
             Listed("cards_app", "一卡通应用"), Listed("guest_space", "来宾空间", ""),
             Listed("auth", "认证", "token", show=_auth), Listed("user", default="")),
-    editor="campuscard_gui.ui.kintone_editor:KintoneEditor",
+    editor="campuscard_gui.ui.profiles.editors.kintone:KintoneEditor",
     forms=("students_app", "cards_app"),
     form_titles=("学生应用", "一卡通应用"),
 )

@@ -60,5 +60,5 @@ SPEC = BackendSpec(
     listed=(Listed("base_url", "地址"), Listed("app_code", "应用"),
             Listed("students_object", "学生对象"), Listed("cards_object", "一卡通对象"),
             Listed("student_link", default="record_id")),
-    editor="campuscard_gui.ui.shenbi_editor:ShenbiEditor",
+    editor="campuscard_gui.ui.profiles.editors.shenbi:ShenbiEditor",
 )

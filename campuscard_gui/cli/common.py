@@ -1,0 +1,78 @@
+"""Shared pieces of the command line: the usage error, the command context, connecting."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, TextIO
+
+from ..backends.factory import open_connector
+from ..config import ConfigStore, Paths, Profile
+from ..connectors.base import Connector
+from ..core.errors import CampusCardError, ConfigError
+
+if TYPE_CHECKING:
+    from ..config.credentials import CredentialStore
+
+
+class UsageError(CampusCardError):
+    """Wrong use of the command line (exit code 2)."""
+
+    code = "usage"
+
+
+@dataclass
+class Context:
+    """What a command needs: paths, profiles and the streams of this call."""
+
+    paths: Paths
+    store: ConfigStore
+    profile_name: str | None
+    stdin: TextIO
+    stdout: TextIO
+    stderr: TextIO
+    credentials: CredentialStore | None = None  # None: the OS keyring, made on first use
+
+    def credential_store(self) -> CredentialStore:
+        if self.credentials is None:
+            from ..config.credentials import CredentialStore
+
+            self.credentials = CredentialStore()
+        return self.credentials
+
+    def profile(self, name: str | None = None) -> Profile:
+        try:
+            return self.store.get_profile(name or self.profile_name)
+        except ConfigError as exc:
+            raise UsageError(exc.message) from exc
+
+    def say(self, text: str) -> None:
+        print(text, file=self.stderr)
+
+    def interactive(self) -> bool:
+        try:
+            return bool(self.stdin.isatty())
+        except (AttributeError, ValueError, OSError):
+            return False
+
+    def ask(self, prompt: str) -> str:
+        self.stderr.write(prompt)
+        self.stderr.flush()
+        line = self.stdin.readline()
+        return line.strip()
+
+    def confirm(self, prompt: str = "继续？[y/N] ") -> bool:
+        return self.ask(prompt).casefold() in ("y", "yes", "是")
+
+
+@contextmanager
+def connected(ctx: Context, profile: Profile) -> Iterator[Connector]:
+    if profile.kind == "local":  # needs no secret: never touch the keyring for it
+        connector = open_connector(profile, ctx.paths)
+    else:
+        connector = open_connector(profile, ctx.paths, ctx.credential_store())
+    try:
+        yield connector
+    finally:
+        connector.close()

@@ -1,0 +1,202 @@
+"""Output of ``campuscard-cli``: aligned tables (CJK-aware), CSV and JSON shapes.
+
+The JSON shapes are a contract for scripts:
+- students: a list of {student_no, name, college, class, student_status, card_status, card_id,
+  open_time, amount}; statuses as the Chinese labels, card_id and open_time null when there is
+  no card, amount a number (0 without a card).
+- a job: {job_id, action, state, summary: {succeeded, failed, skipped, cancelled},
+  records: [{student_no, outcome, reason, card_id}]}; outcome is succeeded|failed|skipped|
+  cancelled (or pending for a record of an unfinished job), reason "" on success, card_id a
+  string or null.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import unicodedata
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, TextIO
+
+from ..batch import JobInfo, JobRecord, JobState
+from ..core.model import StudentRow
+from ..core.outcomes import outcome_reason
+
+STUDENT_FIELDS = ("student_no", "name", "college", "class", "student_status", "card_status",
+                  "card_id", "open_time", "amount")
+_STUDENT_HEADERS = ("学号", "姓名", "学院", "班级", "学籍状态", "卡状态", "卡号", "开卡时间",
+                    "余额")
+_OUTCOME_LABELS = {
+    "succeeded": "成功", "failed": "失败", "skipped": "跳过", "cancelled": "已取消",
+    "pending": "未完成",
+}
+_STATE_LABELS = {JobState.RUNNING: "未完成", JobState.DONE: "完成", JobState.CANCELLED: "已取消"}
+
+
+def text_width(text: str) -> int:
+    """Columns ``text`` takes on a terminal: wide (W) and fullwidth (F) characters take two."""
+    return sum(
+        0 if unicodedata.combining(ch)
+        else 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+        for ch in text
+    )
+
+
+def pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - text_width(text))
+
+
+def format_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """Columns aligned by display width, two spaces apart, no trailing blanks."""
+    widths = [text_width(h) for h in headers]
+    for row in rows:
+        for i, cell in enumerate(row):
+            widths[i] = max(widths[i], text_width(cell))
+    lines = []
+    for row in (headers, *rows):
+        cells = [pad(cell, widths[i]) for i, cell in enumerate(row)]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines) + "\n"
+
+
+def format_time_ms(ms: int | None) -> str:
+    return "" if ms is None else datetime.fromtimestamp(ms / 1000).strftime("%Y-%m-%d %H:%M")
+
+
+def format_time_s(seconds: float | None) -> str:
+    return "" if seconds is None else datetime.fromtimestamp(seconds).strftime(
+        "%Y-%m-%d %H:%M:%S")
+
+
+# -- students ---------------------------------------------------------------------------------
+
+def student_object(row: StudentRow) -> dict[str, Any]:
+    s, card = row.student, row.card
+    amount: float | int = 0
+    if card is not None:
+        amount = int(card.amount) if card.amount == card.amount.to_integral_value() \
+            else float(card.amount)
+    return {
+        "student_no": s.student_no,
+        "name": s.name,
+        "college": s.college,
+        "class": s.class_name,
+        "student_status": s.status.value,
+        "card_status": row.card_status.value,
+        "card_id": card.card_id if card is not None else None,
+        "open_time": card.open_time if card is not None else None,
+        "amount": amount,
+    }
+
+
+def write_students(out: TextIO, rows: Sequence[StudentRow], fmt: str) -> None:
+    if fmt == "json":
+        json.dump([student_object(r) for r in rows], out, ensure_ascii=False, indent=1)
+        out.write("\n")
+    elif fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(STUDENT_FIELDS)
+        for r in rows:
+            obj = student_object(r)
+            writer.writerow(["" if obj[k] is None else obj[k] for k in STUDENT_FIELDS])
+        out.write(buf.getvalue())
+    else:
+        table = []
+        for r in rows:
+            card = r.card
+            table.append([
+                r.student_no, r.student.name, r.student.college, r.student.class_name,
+                r.student.status.value, r.card_status.value,
+                card.card_id if card else "", format_time_ms(card.open_time if card else None),
+                f"{card.amount:.2f}" if card else "",
+            ])
+        out.write(format_table(_STUDENT_HEADERS, table))
+        out.write(f"共 {len(rows)} 名学生\n")
+
+
+# -- jobs -------------------------------------------------------------------------------------
+
+def outcome_name(record: JobRecord) -> str:
+    return "pending" if record.outcome is None else record.outcome.kind.value
+
+
+def job_object(info: JobInfo, records: Sequence[JobRecord]) -> dict[str, Any]:
+    return {
+        "job_id": info.job_id,
+        "action": info.action.value,
+        "state": info.state.value,
+        "summary": {
+            "succeeded": info.succeeded,
+            "failed": info.failed,
+            "skipped": info.skipped,
+            "cancelled": info.cancelled,
+        },
+        "records": [
+            {
+                "student_no": r.student_no,
+                "outcome": outcome_name(r),
+                "reason": "" if r.outcome is None else outcome_reason(r.outcome),
+                "card_id": r.card_id or None,
+            }
+            for r in records
+        ],
+    }
+
+
+def summary_line(info: JobInfo) -> str:
+    text = (f"任务 {info.job_id}（{info.action.label}，{_STATE_LABELS[info.state]}）："
+            f"成功 {info.succeeded}，失败 {info.failed}，跳过 {info.skipped}，"
+            f"已取消 {info.cancelled}")
+    if info.pending:
+        text += f"，未完成 {info.pending}"
+    return text
+
+
+def write_job(out: TextIO, info: JobInfo, records: Sequence[JobRecord], fmt: str) -> None:
+    if fmt == "json":
+        json.dump(job_object(info, records), out, ensure_ascii=False, indent=1)
+        out.write("\n")
+        return
+    table = [
+        [r.student_no, r.name, _OUTCOME_LABELS[outcome_name(r)],
+         "" if r.outcome is None else outcome_reason(r.outcome), r.card_id]
+        for r in records
+    ]
+    out.write(format_table(("学号", "姓名", "结果", "原因", "卡号"), table))
+    out.write(summary_line(info) + "\n")
+
+
+def job_list_object(info: JobInfo) -> dict[str, Any]:
+    return {
+        "job_id": info.job_id,
+        "created_at": info.created_at,
+        "finished_at": info.finished_at,
+        "operator": info.operator,
+        "profile": info.profile,
+        "action": info.action.value,
+        "state": info.state.value,
+        "total": info.total,
+        "summary": {"succeeded": info.succeeded, "failed": info.failed,
+                    "skipped": info.skipped, "cancelled": info.cancelled,
+                    "pending": info.pending},
+        "parent_job_id": info.parent_job_id,
+    }
+
+
+def write_job_list(out: TextIO, jobs: Sequence[JobInfo], fmt: str) -> None:
+    if fmt == "json":
+        json.dump([job_list_object(j) for j in jobs], out, ensure_ascii=False, indent=1)
+        out.write("\n")
+        return
+    headers = ("编号", "时间", "操作人", "配置", "操作", "状态", "总数", "成功", "失败", "跳过",
+               "已取消", "未完成")
+    table = [
+        [str(j.job_id), format_time_s(j.created_at), j.operator, j.profile, j.action.label,
+         _STATE_LABELS[j.state], str(j.total), str(j.succeeded), str(j.failed),
+         str(j.skipped), str(j.cancelled), str(j.pending)]
+        for j in jobs
+    ]
+    out.write(format_table(headers, table))

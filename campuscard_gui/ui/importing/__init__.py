@@ -1,0 +1,1 @@
+"""Importing students from CSV/XLSX into the local database."""

@@ -1,0 +1,1 @@
+"""Jobs: confirmation, running off the GUI thread, results, history and resume."""

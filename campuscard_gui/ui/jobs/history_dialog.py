@@ -1,0 +1,215 @@
+"""The history of jobs (design.md §7): past jobs newest first; open one to see its records."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+    Slot,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...batch import JobInfo, JobState, Journal
+from .. import labels
+from ..workers import error_message, run_in_thread
+
+JobRole = int(Qt.ItemDataRole.UserRole) + 1
+Index = QModelIndex | QPersistentModelIndex
+
+(COL_TIME, COL_OPERATOR, COL_PROFILE, COL_ACTION, COL_STATE, COL_TOTAL, COL_SUCCEEDED,
+ COL_FAILED, COL_SKIPPED, COL_CANCELLED) = range(10)
+_NUMBER_COLUMNS = frozenset(range(COL_TOTAL, COL_CANCELLED + 1))
+
+
+def job_state_label(state: JobState) -> str:
+    """Translated job state (a RUNNING job that is not running now was interrupted)."""
+    return {
+        JobState.RUNNING: QCoreApplication.translate("History", "Unfinished"),
+        JobState.DONE: QCoreApplication.translate("History", "Done"),
+        JobState.CANCELLED: QCoreApplication.translate("History", "Cancelled"),
+    }[state]
+
+
+def format_time(epoch: float) -> str:
+    """Local date and time, minutes precision."""
+    return datetime.fromtimestamp(epoch).strftime("%Y-%m-%d %H:%M")
+
+
+class HistoryModel(QAbstractTableModel):
+    """One row per JobInfo, in the order given (the journal gives newest first)."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._jobs: list[JobInfo] = []
+        self._headers = (
+            self.tr("Time"), self.tr("Operator"), self.tr("Profile"), self.tr("Action"),
+            self.tr("State"), self.tr("Total"), self.tr("Succeeded"), self.tr("Failed"),
+            self.tr("Skipped"), self.tr("Cancelled"),
+        )
+
+    def set_jobs(self, jobs: Sequence[JobInfo]) -> None:
+        self.beginResetModel()
+        self._jobs = list(jobs)
+        self.endResetModel()
+
+    def job(self, row: int) -> JobInfo:
+        return self._jobs[row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._jobs)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._headers)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal
+                and 0 <= section < len(self._headers)):
+            return self._headers[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._jobs):
+            return None
+        job = self._jobs[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(job, col)
+        if role == JobRole:
+            return job
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in _NUMBER_COLUMNS:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole and col == COL_TIME:
+            return self.tr("Job %1").replace("%1", str(job.job_id))
+        return None
+
+    @staticmethod
+    def _text(job: JobInfo, col: int) -> str:
+        if col == COL_TIME:
+            return format_time(job.created_at)
+        if col == COL_OPERATOR:
+            return job.operator
+        if col == COL_PROFILE:
+            return job.profile
+        if col == COL_ACTION:
+            return labels.action_label(job.action)
+        if col == COL_STATE:
+            return job_state_label(job.state)
+        numbers = (job.total, job.succeeded, job.failed, job.skipped, job.cancelled)
+        return str(numbers[col - COL_TOTAL]) if col in _NUMBER_COLUMNS else ""
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+
+class HistoryDialog(QDialog):
+    """Lists the journal's jobs (loaded off the GUI thread); 打开 emits ``openJobRequested``."""
+
+    openJobRequested = Signal(int)
+    loaded = Signal(int)  # number of jobs listed
+
+    def __init__(self, journal: Journal, parent: QWidget | None = None, *,
+                 limit: int = 500) -> None:
+        super().__init__(parent)
+        self.setObjectName("historyDialog")
+        self.setWindowTitle(self.tr("Job history"))
+        self.setAccessibleName(self.windowTitle())
+        self._journal = journal
+        self._limit = limit
+
+        self.model = HistoryModel(self)
+        self.table = QTableView(self)
+        self.table.setObjectName("historyTable")
+        self.table.setAccessibleName(self.tr("Past jobs, newest first"))
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(False)
+        self.table.doubleClicked.connect(self._on_double_clicked)
+
+        self.status_label = QLabel(self.tr("Loading…"), self)
+        self.status_label.setObjectName("historyStatusLabel")
+
+        buttons = QDialogButtonBox(self)
+        self.open_button = QPushButton(self.tr("&Open"), self)
+        self.open_button.setObjectName("openJobButton")
+        self.open_button.setAccessibleName(self.tr("Open the selected job"))
+        self.open_button.setEnabled(False)
+        self.open_button.clicked.connect(self._on_open_clicked)
+        buttons.addButton(self.open_button, QDialogButtonBox.ButtonRole.ActionRole)
+        close = buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        close.setObjectName("closeHistoryButton")
+        close.setAccessibleName(self.tr("Close the history"))
+        buttons.rejected.connect(self.reject)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.status_label)
+        layout.addWidget(buttons)
+        self.resize(900, 420)
+        self.reload()
+
+    def reload(self) -> None:
+        """Load the jobs from the journal on a worker thread."""
+        journal, limit = self._journal, self._limit
+        self.status_label.setText(self.tr("Loading…"))
+        run_in_thread(lambda: journal.list_jobs(limit), self._on_loaded, self._on_failed,
+                      parent=self)
+
+    def _on_loaded(self, jobs: list[JobInfo]) -> None:
+        self.model.set_jobs(jobs)
+        self.status_label.setText(self.tr("%n job(s)", "", len(jobs)))
+        if jobs:
+            self.table.selectRow(0)
+        self._update_buttons()
+        self.loaded.emit(len(jobs))
+
+    def _on_failed(self, exc: BaseException) -> None:
+        self.status_label.setText(
+            self.tr("Could not read the job history: %1").replace("%1", error_message(exc)))
+
+    def selected_job(self) -> JobInfo | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.job(rows[0].row()) if rows else None
+
+    @Slot()
+    def _update_buttons(self) -> None:
+        self.open_button.setEnabled(self.selected_job() is not None)
+
+    @Slot(QModelIndex)
+    def _on_double_clicked(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.openJobRequested.emit(self.model.job(index.row()).job_id)
+
+    @Slot()
+    def _on_open_clicked(self) -> None:
+        job = self.selected_job()
+        if job is not None:
+            self.openJobRequested.emit(job.job_id)

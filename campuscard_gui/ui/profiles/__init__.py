@@ -1,0 +1,1 @@
+"""管理配置…: the profile dialog, the form every remote editor shares, field mapping."""

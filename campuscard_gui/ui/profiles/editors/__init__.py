@@ -1,0 +1,1 @@
+"""One editor per backend kind (``BackendSpec.editor`` names it)."""

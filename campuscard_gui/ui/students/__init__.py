@@ -1,0 +1,1 @@
+"""The student table: model, view, filters and loading off the GUI thread."""

@@ -1,0 +1,1 @@
+"""The window: the main window, its actions and its profile switching."""

@@ -1,0 +1,489 @@
+"""The main window (design.md §7): toolbar, filter bar, student table, results area, status bar.
+
+Collaborators come in through the constructor (no globals): the config store, the credential
+store (the OS keyring, for remote profiles), the connector factory and the journal. Opening a
+profile and listing its students run off the GUI thread (``StudentLoader``); the card actions
+and what they start — plan, confirm, run, retry, history, resume, import — live in
+``main_actions.ActionFlow``; 管理配置… opens the ``ProfileDialog``.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QSplitter,
+    QStyle,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...batch import Journal
+from ...config.credentials import CredentialStore
+from ...config.paths import Paths
+from ...config.settings import LOCAL_PROFILE, ConfigStore
+from ...connectors.base import Connector
+from ...core.errors import CampusCardError
+from ...core.model import CardStatus, StudentRow, StudentStatus
+from ..heap import settle_after_load
+from ..jobs.results_panel import ResultsPanel
+from ..profiles.profile_dialog import ProfileDialog
+from ..students.filter_bar import FilterBar
+from ..students.student_loader import ConnectorFactory, StudentLoader
+from ..students.student_model import StudentTableModel
+from ..students.student_view import StudentTableView
+from ..workers import wait_for_workers
+from .main_actions import ActionFlow, with_shortcut
+from .profile_flow import ProfileFlow
+
+log = logging.getLogger(__name__)
+
+_DEMO_STYLE = ("QLabel { background: #f6c343; color: #3d2e00; border-radius: 3px;"
+               " padding: 1px 6px; font-weight: bold; }")
+
+
+class MainWindow(QMainWindow):
+    """The main window. ``connector``, when given, is the startup profile's connector already
+    opened (app.py opens the local one to report errors early); otherwise it opens off-thread.
+    ``credentials`` is the keyring the profile dialog saves API keys to (default: the OS's)."""
+
+    rowsLoaded = Signal(int)  # the table holds this many students (after every load)
+    loadFailed = Signal(str)
+    profileDialogOpened = Signal(object)  # the ProfileDialog just opened (window-modal)
+    keyringChecked = Signal(bool)  # whether a usable keyring backend exists (start-up check)
+
+    def __init__(
+        self,
+        config_store: ConfigStore,
+        paths: Paths,
+        connector_factory: ConnectorFactory,
+        journal: Journal,
+        *,
+        profile: str | None = None,
+        connector: Connector | None = None,
+        offer_resume: bool = True,
+        credentials: CredentialStore | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(self.tr("Campus Card Batch Manager"))
+        self.resize(1280, 800)
+        self.config_store = config_store
+        self.credentials = credentials if credentials is not None else CredentialStore()
+        self.profiles = ProfileFlow(self, self.credentials)
+        self.paths = paths
+        self.journal = journal
+        self.settings = config_store.load_settings()
+        self.profile_name = profile or self.settings.default_profile
+        self.connector: Connector | None = None
+        self._opening = self.profile_name  # the profile the next opened connector is for
+        self._offer_resume = offer_resume
+        self._closing = False
+
+        self.model = StudentTableModel(self)
+        self.loader = StudentLoader(connector_factory, self)
+        self.table = StudentTableView(self.model, self)
+        self.filter_bar = FilterBar(self)
+        self.results = ResultsPanel(journal, self)
+        self.flow = ActionFlow(self)
+        self.flow.offers_resume = offer_resume
+        self.card_actions = self.flow.card_actions
+        self._build_actions()
+        self._build_toolbar_and_menus()
+        self._build_status_bar()
+        self.table.set_context_actions(
+            [*self.card_actions.values(), None, self.select_all_action, self.copy_nos_action])
+
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(6, 6, 6, 0)
+        layout.addWidget(self.filter_bar)
+        splitter = QSplitter(Qt.Orientation.Vertical, central)
+        splitter.setObjectName("mainSplitter")
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.results)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setChildrenCollapsible(False)
+        layout.addWidget(splitter, 1)
+        self.setCentralWidget(central)
+
+        self.filter_bar.filterChanged.connect(self._on_filter_changed)
+        self.filter_bar.selectAllRequested.connect(self.select_all_filtered)
+        self.table.selectionModel().selectionChanged.connect(self._on_rows_changed)
+        self.model.modelReset.connect(self._on_rows_changed)
+        self.model.layoutChanged.connect(self._on_rows_changed)
+        self.flow.busyChanged.connect(self.update_actions)
+        self.flow.busyChanged.connect(self.profiles.reopen_if_pending)
+        self.loader.opened.connect(self._on_opened)
+        self.loader.loaded.connect(self._on_loaded)
+        self.loader.failed.connect(self._on_load_failed)
+        self.loader.busyChanged.connect(self._on_loading_changed)
+        self.loader.progress.connect(self._on_load_progress)
+        self._on_rows_changed()
+        self.profiles.check_keyring()
+        if connector is not None:
+            self._on_opened(connector)
+            self.reload()
+        else:
+            self.open_profile(self.profile_name)
+
+    # ---- construction ----------------------------------------------------------------------
+
+    def _action(self, name: str, text: str, tip: str, shortcut: QKeySequence | None = None,
+                icon: QStyle.StandardPixmap | None = None) -> QAction:
+        qa = QAction(text, self)
+        qa.setObjectName(name)
+        if icon is not None:
+            qa.setIcon(self.style().standardIcon(icon))
+        if shortcut is not None:
+            qa.setShortcut(shortcut)
+        qa.setToolTip(with_shortcut(tip, qa))
+        qa.setStatusTip(tip)
+        return qa
+
+    def _build_actions(self) -> None:
+        sp = QStyle.StandardPixmap
+        self.profiles_action = self._action(
+            "profilesAction", self.tr("Manage profiles…"),
+            self.tr("Set up backends (简道云, kintone), their secrets and field mapping"),
+            QKeySequence("Ctrl+Shift+P"), sp.SP_FileDialogContentsView)
+        self.profiles_action.triggered.connect(self.profiles.open_dialog)
+        self.refresh_action = self._action(
+            "refreshAction", self.tr("Refresh"), self.tr("Reload the students"),
+            QKeySequence(QKeySequence.StandardKey.Refresh), sp.SP_BrowserReload)
+        self.refresh_action.triggered.connect(self.reload)
+        self.import_action = self._action(
+            "importStudentsAction", self.tr("Import students…"),
+            self.tr("Import students from a CSV or Excel file (local database only)"),
+            QKeySequence("Ctrl+I"), sp.SP_DialogOpenButton)
+        self.import_action.triggered.connect(self.flow.open_import_dialog)
+        self.history_action = self._action(
+            "historyAction", self.tr("History"), self.tr("Past jobs and their results"),
+            QKeySequence("Ctrl+H"), sp.SP_FileDialogDetailedView)
+        self.history_action.triggered.connect(self.flow.open_history)
+        self.allow_non_enrolled_action = self._action(
+            "allowNonEnrolledAction", self.tr("Allow opening cards for non-enrolled students"),
+            self.tr("When on, Open card also opens cards for suspended, withdrawn or "
+                    "graduated students"))
+        self.allow_non_enrolled_action.setCheckable(True)
+        self.allow_non_enrolled_action.setChecked(self.settings.allow_open_non_enrolled)
+        self.allow_non_enrolled_action.toggled.connect(self._on_allow_toggled)
+        self.select_all_action = self._action(
+            "selectAllFilteredAction", self.tr("Select all filtered"),
+            self.tr("Select every row the filter shows"))
+        self.select_all_action.triggered.connect(self.select_all_filtered)
+        self.copy_nos_action = self._action(
+            "copyStudentNosAction", self.tr("Copy student numbers"),
+            self.tr("Copy the selected student numbers, one per line"))
+        self.copy_nos_action.triggered.connect(self.table.copy_student_numbers)
+        self.quit_action = self._action("quitAction", self.tr("Quit"), self.tr("Quit"),
+                                        QKeySequence(QKeySequence.StandardKey.Quit))
+        self.quit_action.triggered.connect(self.close)
+        for qa in (self.refresh_action, self.import_action, self.history_action,
+                   self.profiles_action):
+            self.addAction(qa)
+
+    def _build_toolbar_and_menus(self) -> None:
+        toolbar = QToolBar(self.tr("Main toolbar"), self)
+        toolbar.setObjectName("mainToolBar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.addToolBar(toolbar)
+        profile_label = QLabel(self.tr("Profile:"), self)
+        self.profile_combo = QComboBox(self)
+        self.profile_combo.setObjectName("profileCombo")
+        self.profile_combo.setAccessibleName(self.tr("Profile"))
+        self.profile_combo.setToolTip(self.tr("The backend to work on; switching reloads"))
+        self.profile_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        profile_label.setBuddy(self.profile_combo)
+        self.fill_profiles()
+        self.profile_combo.activated.connect(self._on_profile_activated)
+        toolbar.addWidget(profile_label)
+        toolbar.addWidget(self.profile_combo)
+        toolbar.addAction(self.profiles_action)
+        toolbar.addAction(self.refresh_action)
+        toolbar.addSeparator()
+        toolbar.addActions(list(self.card_actions.values()))
+        toolbar.addSeparator()
+        toolbar.addAction(self.import_action)
+        toolbar.addAction(self.history_action)
+
+        bar = self.menuBar()
+        menus = (
+            ("fileMenu", self.tr("&File"),
+             [self.profiles_action, None, self.import_action, None, self.quit_action]),
+            ("cardsMenu", self.tr("&Cards"),
+             [*self.card_actions.values(), None, self.allow_non_enrolled_action]),
+            ("viewMenu", self.tr("&View"),
+             [self.refresh_action, self.select_all_action, self.history_action]),
+        )
+        for name, title, actions in menus:
+            menu = bar.addMenu(title)
+            menu.setObjectName(name)
+            for qa in actions:
+                if qa is None:
+                    menu.addSeparator()
+                else:
+                    menu.addAction(qa)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        bar.setObjectName("mainStatusBar")
+
+        def label(name: str, accessible: str, text: str = "") -> QLabel:
+            widget = QLabel(text, self)
+            widget.setObjectName(name)
+            widget.setAccessibleName(accessible)
+            return widget
+
+        self.rows_label = label("rowsLabel", self.tr("Rows shown"))
+        self.selected_label = label("selectedLabel", self.tr("Rows selected"))
+        self.connection_label = label("connectionLabel", self.tr("Profile and connection"))
+        self.demo_badge = label("demoBadge", self.tr("Demo data"), self.tr("Demo data"))
+        self.demo_badge.setToolTip(self.tr("The students and cards are generated demo data"))
+        self.demo_badge.setStyleSheet(_DEMO_STYLE)
+        self.demo_badge.hide()
+        self.load_progress = QProgressBar(self)
+        self.load_progress.setObjectName("loadProgress")
+        self.load_progress.setAccessibleName(self.tr("Loading students"))
+        self.load_progress.setRange(0, 0)
+        self.load_progress.setMaximumWidth(120)
+        self.load_progress.setTextVisible(False)
+        self.load_progress.hide()
+        self.load_count_label = label("loadCountLabel", self.tr("Records read so far"))
+        self.load_count_label.hide()
+        self.keyring_label = label("keyringWarningLabel", self.tr("Keyring problem"),
+                                   self.tr("No keyring"))
+        self.keyring_label.setStyleSheet(
+            "QLabel { background: #fdecea; color: #611a15; border-radius: 3px;"
+            " padding: 1px 6px; }")
+        self.keyring_label.hide()
+        bar.addWidget(self.rows_label)
+        bar.addWidget(self.selected_label)
+        bar.addPermanentWidget(self.load_count_label)
+        bar.addPermanentWidget(self.load_progress)
+        bar.addPermanentWidget(self.keyring_label)
+        bar.addPermanentWidget(self.demo_badge)
+        bar.addPermanentWidget(self.connection_label)
+        self._set_state(self.tr("connecting…"))
+
+    def fill_profiles(self) -> None:
+        try:
+            names = sorted(self.config_store.load_profiles(), key=lambda n: (n != LOCAL_PROFILE, n))
+        except CampusCardError as exc:
+            log.warning("profiles unreadable: %s", exc.message)
+            names = []
+        if self.profile_name not in names:
+            names.append(self.profile_name)
+        self.profile_combo.clear()
+        for name in names:
+            self.profile_combo.addItem(name, name)
+        self.profile_combo.setCurrentIndex(names.index(self.profile_name))
+
+    # ---- profile and loading ---------------------------------------------------------------
+
+    def _set_state(self, text: str, tooltip: str = "") -> None:
+        self.connection_label.setText(
+            self.tr("Profile: %1 · %2").replace("%1", self.profile_name).replace("%2", text))
+        self.connection_label.setToolTip(tooltip)
+
+    def open_profile(self, name: str) -> None:
+        try:
+            profile = self.config_store.get_profile(name)
+        except CampusCardError as exc:
+            self._on_load_failed(exc.message)
+            return
+        self.profile_name = name
+        self._opening = name
+        self._set_state(self.tr("connecting…"))
+        self.loader.open_profile(profile)
+
+    @Slot()
+    def reload(self) -> None:
+        """Load the students again (off the GUI thread); opens the profile if it is not."""
+        if self._closing:
+            return
+        if self.connector is None or (self.flow.profile != self.profile_name
+                                      and not self.flow.is_running()):
+            # none yet, or the one held is another profile's (a switch that failed)
+            self.open_profile(self.profile_name)
+            return
+        self._set_state(self.tr("loading…"))
+        self.loader.reload(self.connector)
+
+    @Slot(object)
+    def _on_opened(self, connector: Connector) -> None:
+        old, self.connector = self.connector, connector
+        if old is not None and old is not connector:
+            self.loader.close_later(old)
+        self.flow.set_connector(connector, self._opening)
+
+    @Slot(object, bool)
+    def _on_loaded(self, rows: list[StudentRow], demo: bool) -> None:
+        self.model.set_rows(rows)
+        settle_after_load()  # a job's full GC passes then skip the rows (ui/heap.py)
+        self.demo_badge.setVisible(demo)
+        # Rows a backend left out (e.g. a 学籍状态 label the field map does not know) are said,
+        # not silently dropped: guessing a status could act on the wrong card.
+        warnings = list(self.connector.list_warnings) if self.connector is not None else []
+        self._set_state(self.tr("connected"), "\n".join(warnings))
+        if warnings:
+            self.statusBar().showMessage("；".join(warnings), 60_000)
+        self.update_actions()
+        self.rowsLoaded.emit(len(rows))
+        if self._offer_resume:  # this profile's unfinished jobs not offered yet
+            QTimer.singleShot(0, self.flow.offer_resume)
+
+    @Slot(str)
+    def _on_load_failed(self, message: str) -> None:
+        self._set_state(self.tr("not connected"), message)
+        self.statusBar().showMessage(message, 15_000)
+        self.update_actions()
+        self.loadFailed.emit(message)
+
+    @Slot(bool)
+    def _on_loading_changed(self, busy: bool) -> None:
+        self.load_progress.setVisible(busy)
+        if busy:
+            self.load_progress.setRange(0, 0)
+            self.load_count_label.clear()
+        self.load_count_label.setVisible(busy)
+        self.update_actions()
+
+    @Slot(int, object)
+    def _on_load_progress(self, done: int, total: object) -> None:
+        """A busy bar with the count when the backend pages without a total (简道云)."""
+        if isinstance(total, int) and total > 0:
+            self.load_progress.setRange(0, total)
+            self.load_progress.setValue(min(done, total))
+            text = self.tr("Loading %1 of %2…").replace("%1", str(done)) \
+                .replace("%2", str(total))
+        else:
+            self.load_progress.setRange(0, 0)
+            text = self.tr("Loading… %n record(s) read", "", done)
+        self.load_count_label.setText(text)
+
+    @Slot(int)
+    def _on_profile_activated(self, index: int) -> None:
+        name = self.profile_combo.itemData(index)
+        if not isinstance(name, str) or name == self.profile_name:
+            return
+        if self.flow.is_busy():
+            self.profile_combo.setCurrentIndex(self.profile_combo.findData(self.profile_name))
+            return
+        self.switch_profile(name)
+
+    def switch_profile(self, name: str) -> None:
+        """Make ``name`` the profile worked on: it becomes the default and opens off the GUI
+        thread (``rowsLoaded`` or ``loadFailed`` follows). Not while a job runs."""
+        self.settings.default_profile = name
+        self._save_settings()
+        self.model.set_rows([])
+        self.demo_badge.hide()
+        self.open_profile(name)
+        if self.profile_combo.findData(self.profile_name) < 0:
+            self.fill_profiles()
+        self.profile_combo.setCurrentIndex(self.profile_combo.findData(self.profile_name))
+
+    def _save_settings(self) -> None:
+        try:
+            self.config_store.save_settings(self.settings)
+        except (OSError, CampusCardError) as exc:
+            log.warning("settings not saved: %s", exc)
+
+    @Slot(bool)
+    def _on_allow_toggled(self, checked: bool) -> None:
+        self.settings.allow_open_non_enrolled = checked
+        self._save_settings()
+
+    @property
+    def profile_dialog(self) -> ProfileDialog | None:
+        """The open 管理配置… dialog, if any."""
+        return self.profiles.dialog
+
+    @property
+    def keyring_problem(self) -> str | None:
+        """Why remote profiles cannot be used (no keyring), or None."""
+        return self.profiles.keyring_problem
+
+    @Slot()
+    def open_profiles_dialog(self) -> None:
+        self.profiles.open_dialog()
+
+    @property
+    def allow_non_enrolled(self) -> bool:
+        return self.allow_non_enrolled_action.isChecked()
+
+    def is_closing(self) -> bool:
+        return self._closing
+
+    # ---- filter and selection --------------------------------------------------------------
+
+    @Slot(str, object, object)
+    def _on_filter_changed(self, text: str, students: frozenset[StudentStatus],
+                           cards: frozenset[CardStatus]) -> None:
+        self.model.set_filter(text, students, cards)
+
+    @Slot()
+    def select_all_filtered(self) -> None:
+        self.table.select_all_filtered()
+
+    def selected_rows(self) -> list[StudentRow]:
+        return self.table.selected_rows()
+
+    @Slot()
+    def _on_rows_changed(self) -> None:
+        self.rows_label.setText(self.tr("%1 of %2 students shown")
+                                .replace("%1", str(self.model.visible_count))
+                                .replace("%2", str(self.model.total_count)))
+        self.selected_label.setText(self.tr("%n selected", "", self.table.selected_count()))
+        self.update_actions()
+
+    @Slot()
+    def update_actions(self) -> None:
+        selected = self.table.selectionModel().hasSelection()
+        can_write = (selected and self.connector is not None and not self.flow.is_busy()
+                     and self.flow.is_open())
+        for qa in self.card_actions.values():
+            qa.setEnabled(can_write)
+        self.copy_nos_action.setEnabled(selected)
+        loading = self.loader.is_busy()
+        self.import_action.setEnabled(
+            not loading and not self.flow.is_busy() and self.flow.is_open()
+            and self.connector is not None and self.connector.local_database() is not None)
+        self.refresh_action.setEnabled(not loading)
+        self.profile_combo.setEnabled(not self.flow.is_busy())
+        self.profiles_action.setEnabled(not self._closing)
+
+    # ---- closing ---------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.flow.is_running():
+            answer = QMessageBox.question(
+                self, self.windowTitle(),
+                self.tr("A job is running. Cancel it and quit? Records not sent yet are "
+                        "marked cancelled; what was sent is kept in the journal."),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No)
+            if answer != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
+        self._closing = True
+        if self.profiles.dialog is not None:
+            self.profiles.dialog.close()
+        self.loader.stop()
+        self.flow.shutdown()  # cancels the running job and waits for its thread
+        wait_for_workers()
+        if self.connector is not None:
+            self.connector.close()
+        event.accept()
