@@ -1258,6 +1258,10 @@ Job %3 was not retried. Nothing was written.</translation>
         <translation>Loading %1 of %2…</translation>
     </message>
     <message>
+        <source>Remote profiles cannot be used: %1</source>
+        <translation>Remote profiles cannot be used: %1</translation>
+    </message>
+    <message>
         <source>%1 of %2 students shown</source>
         <translation>%1 of %2 students shown</translation>
     </message>
@@ -1450,13 +1454,6 @@ Job %3 was not retried. Nothing was written.</translation>
     <message>
         <source>Reading the fields…</source>
         <translation>Reading the fields…</translation>
-    </message>
-</context>
-<context>
-    <name>ProfileFlow</name>
-    <message>
-        <source>Remote profiles cannot be used: %1</source>
-        <translation>Remote profiles cannot be used: %1</translation>
     </message>
 </context>
 <context>

@@ -1285,6 +1285,10 @@ Job %3 was not retried. Nothing was written.</source>
         <translation>正在加载 %1 / %2…</translation>
     </message>
     <message>
+        <source>Remote profiles cannot be used: %1</source>
+        <translation>远程配置无法使用：%1</translation>
+    </message>
+    <message>
         <source>%1 of %2 students shown</source>
         <translation>显示 %1 / %2 名学生</translation>
     </message>
@@ -1479,13 +1483,6 @@ Job %3 was not retried. Nothing was written.</source>
     <message>
         <source>Reading the fields…</source>
         <translation>正在读取字段…</translation>
-    </message>
-</context>
-<context>
-    <name>ProfileFlow</name>
-    <message>
-        <source>Remote profiles cannot be used: %1</source>
-        <translation>远程配置无法使用：%1</translation>
     </message>
 </context>
 <context>

@@ -79,8 +79,8 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
         self.config_store = config_store
         self.credentials = credentials if credentials is not None else CredentialStore()
-        self.profiles = ProfileFlow(self, self.credentials)
         self.paths = paths
+        self.profiles = ProfileFlow(self, config_store, paths, self.credentials, self)
         self.journal = journal
         self.settings = config_store.load_settings()
         self.profile_name = profile or self.settings.default_profile
@@ -124,6 +124,12 @@ class MainWindow(QMainWindow):
         self.model.layoutChanged.connect(self._on_rows_changed)
         self.flow.busyChanged.connect(self.update_actions)
         self.flow.busyChanged.connect(self.profiles.reopen_if_pending)
+        self.profiles.keyringChecked.connect(self.keyringChecked)
+        self.profiles.dialogOpened.connect(self.profileDialogOpened)
+        self.profiles.keyringProblemChanged.connect(self._show_keyring_problem)
+        self.profiles.currentProfileRemoved.connect(self._on_current_profile_removed)
+        self.profiles.profilesChanged.connect(self.fill_profiles)
+        self.profiles.reopenRequested.connect(self.open_profile)
         self.loader.opened.connect(self._on_opened)
         self.loader.loaded.connect(self._on_loaded)
         self.loader.failed.connect(self._on_load_failed)
@@ -426,6 +432,30 @@ class MainWindow(QMainWindow):
 
     def is_closing(self) -> bool:
         return self._closing
+
+    # ---- what ProfileFlow asks of the window (ProfileHost) and tells it --------------------
+
+    def current_profile(self) -> str:
+        return self.profile_name
+
+    def job_busy(self) -> bool:
+        return self.flow.is_busy()
+
+    @Slot(bool, str)
+    def _show_keyring_problem(self, show: bool, problem: str) -> None:
+        self.keyring_label.setVisible(show)
+        self.keyring_label.setToolTip(problem)
+        if show:
+            self.statusBar().showMessage(
+                self.tr("Remote profiles cannot be used: %1").replace("%1", problem), 30_000)
+
+    @Slot()
+    def _on_current_profile_removed(self) -> None:
+        self.profile_name = LOCAL_PROFILE
+        self.settings.default_profile = LOCAL_PROFILE  # remove_profile saved it too
+        if not self.flow.is_busy():  # a running job keeps its rows until it ends
+            self.model.set_rows([])
+            self.demo_badge.hide()
 
     # ---- filter and selection --------------------------------------------------------------
 

@@ -1,33 +1,66 @@
 """管理配置… and the keyring check, for the main window.
 
-Opens the profile dialog, refills the profile switcher after a save or delete, opens the
-current profile again when its settings or key changed (after a running job, never under it),
-and says in the status bar when there is no keyring for the remote profiles.
+Opens the profile dialog and says what the window should do about it — by signals, never by
+reaching into the window: refill the profile switcher after a save or delete
+(``profilesChanged``), fall back to the local profile when the current one was deleted
+(``currentProfileRemoved``), open the current profile again when its settings or key changed,
+after a running job and never under it (``reopenRequested``), and show or hide the "no
+keyring" notice (``keyringProblemChanged``). What it needs to know of the window is the narrow
+``ProfileHost``.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtWidgets import QWidget
 
 from ...config.credentials import CredentialStore, unavailable_message
-from ...config.settings import LOCAL_PROFILE
+from ...config.paths import Paths
+from ...config.settings import ConfigStore
 from ...core.errors import CampusCardError
 from ..profiles.profile_dialog import ProfileDialog
 from ..workers import run_in_thread
 
-if TYPE_CHECKING:
-    from .main_window import MainWindow
-
 log = logging.getLogger(__name__)
 
 
+class ProfileHost(Protocol):
+    """What the flow asks of the window it serves."""
+
+    def current_profile(self) -> str:
+        """The profile the window works on."""
+        ...
+
+    def job_busy(self) -> bool:
+        """Whether a job (or its plan) holds the connector."""
+        ...
+
+    def is_closing(self) -> bool: ...
+
+
 class ProfileFlow(QObject):
-    def __init__(self, window: MainWindow, credentials: CredentialStore) -> None:
-        super().__init__(window)
-        self._window = window
+    """``keyringChecked(ok)`` after the start-up check; ``keyringProblemChanged(show, text)``
+    when the notice should appear or go; ``dialogOpened(dialog)``; ``profilesChanged`` after a
+    save or delete; ``currentProfileRemoved`` when the window's profile was deleted (before
+    ``profilesChanged``); ``reopenRequested(name)`` to open a profile again."""
+
+    keyringChecked = Signal(bool)
+    keyringProblemChanged = Signal(bool, str)
+    dialogOpened = Signal(object)
+    profilesChanged = Signal()
+    currentProfileRemoved = Signal()
+    reopenRequested = Signal(str)
+
+    def __init__(self, host: ProfileHost, config_store: ConfigStore, paths: Paths,
+                 credentials: CredentialStore, parent: QWidget) -> None:
+        super().__init__(parent)
+        self._host = host
+        self._config = config_store
+        self._paths = paths
+        self._parent = parent  # the dialog's parent (window-modal over it)
         self.credentials = credentials
         self.keyring_problem: str | None = None  # set when the start-up check finds none
         self.dialog: ProfileDialog | None = None
@@ -35,46 +68,38 @@ class ProfileFlow(QObject):
 
     def remote_profiles(self) -> list[str]:
         try:
-            return [p.name for p in self._window.config_store.load_profiles().values()
-                    if p.kind != "local"]
+            return [p.name for p in self._config.load_profiles().values() if p.kind != "local"]
         except CampusCardError:
             return []
 
     def check_keyring(self) -> None:
         """Find out off the GUI thread whether a keyring exists (asking may touch D-Bus)."""
-        window = self._window
-
         def done(ok: bool) -> None:
             self.keyring_problem = None if ok else unavailable_message()
             self.show_keyring_problem()
-            window.keyringChecked.emit(ok)
+            self.keyringChecked.emit(ok)
 
         run_in_thread(self.credentials.available, done,
                       lambda exc: log.warning("keyring check failed: %s", type(exc).__name__),
                       parent=self)
 
     def show_keyring_problem(self) -> None:
-        """Without a keyring the remote profiles cannot be used (local still works): say so
-        in the status bar when there are any."""
-        window = self._window
+        """Without a keyring the remote profiles cannot be used (local still works): the
+        notice is shown when there are any."""
         problem = self.keyring_problem
         show = problem is not None and bool(self.remote_profiles())
-        window.keyring_label.setVisible(show)
-        window.keyring_label.setToolTip(problem or "")
-        if show and problem is not None:
-            window.statusBar().showMessage(
-                self.tr("Remote profiles cannot be used: %1").replace("%1", problem), 30_000)
+        self.keyringProblemChanged.emit(show, problem or "")
 
     @Slot()
     def open_dialog(self) -> None:
         """Open 管理配置… (window-modal; a running job carries on)."""
-        window = self._window
         if self.dialog is not None:
             self.dialog.raise_()
             self.dialog.activateWindow()
             return
-        dialog = ProfileDialog(window.config_store, self.credentials, window.paths, window,
-                               current=window.profile_name, keyring_problem=self.keyring_problem)
+        dialog = ProfileDialog(self._config, self.credentials, self._paths, self._parent,
+                               current=self._host.current_profile(),
+                               keyring_problem=self.keyring_problem)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.profileSaved.connect(self._on_saved)
@@ -82,7 +107,7 @@ class ProfileFlow(QObject):
         dialog.destroyed.connect(self._on_dialog_closed)
         self.dialog = dialog
         dialog.open()
-        window.profileDialogOpened.emit(dialog)
+        self.dialogOpened.emit(dialog)
 
     @Slot()
     def _on_dialog_closed(self) -> None:
@@ -90,31 +115,25 @@ class ProfileFlow(QObject):
 
     @Slot(str)
     def _on_saved(self, name: str) -> None:
-        window = self._window
-        window.fill_profiles()
+        self.profilesChanged.emit()
         self.show_keyring_problem()
-        if name == window.profile_name:  # new settings or key: open it again
+        if name == self._host.current_profile():  # new settings or key: open it again
             self._reopen_pending = True
             self.reopen_if_pending()
 
     @Slot(str)
     def _on_deleted(self, name: str) -> None:
-        window = self._window
-        if name == window.profile_name:
-            window.profile_name = LOCAL_PROFILE
-            window.settings.default_profile = LOCAL_PROFILE  # remove_profile saved it too
-            if not window.flow.is_busy():  # a running job keeps its rows until it ends
-                window.model.set_rows([])
-                window.demo_badge.hide()
+        if name == self._host.current_profile():
+            self.currentProfileRemoved.emit()  # the window falls back to the local profile
             self._reopen_pending = True
-        window.fill_profiles()
+        self.profilesChanged.emit()
         self.show_keyring_problem()
         self.reopen_if_pending()
 
     @Slot()
     def reopen_if_pending(self) -> None:
         """Open the current profile again once no job or plan holds the connector."""
-        window = self._window
-        if self._reopen_pending and not window.flow.is_busy() and not window.is_closing():
+        host = self._host
+        if self._reopen_pending and not host.job_busy() and not host.is_closing():
             self._reopen_pending = False
-            window.open_profile(window.profile_name)
+            self.reopenRequested.emit(host.current_profile())
