@@ -19,16 +19,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDialog, QMessageBox, QStyle
+from PySide6.QtWidgets import QDialog, QMessageBox, QStyle, QWidget
 
-from ...batch import JobInfo
+from ...batch import JobInfo, Journal
 from ...config.paths import Paths
 from ...config.settings import ConfigStore
-from ...connectors.base import Connector
+from ...connectors.base import Connector, LocalDatabase
 from ...core.errors import CampusCardError
 from ...core.model import Action, Card, StudentRow
 from ...core.plan import Plan, plan_action, plan_for_ids
@@ -37,11 +37,10 @@ from ..importing.import_dialog import ImportDialog
 from ..jobs.confirm_dialog import ConfirmDialog, Target, profile_target
 from ..jobs.history_dialog import HistoryDialog
 from ..jobs.job_controller import JobController
+from ..jobs.results_panel import ResultsPanel
 from ..jobs.resume import ask_resume
+from ..students.student_model import StudentTableModel
 from ..workers import error_message, run_in_thread
-
-if TYPE_CHECKING:
-    from .main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -87,18 +86,63 @@ class _RetryElsewhere:
     student_nos: tuple[str, ...]
 
 
+class ActionHost(Protocol):
+    """What the flow asks of the window it serves (it tells the window by signals)."""
+
+    def current_profile(self) -> str:
+        """The profile the window shows (the one being opened, during a switch)."""
+        ...
+
+    def selected_rows(self) -> list[StudentRow]: ...
+
+    def allows_non_enrolled(self) -> bool:
+        """Whether 开通 may include students who are not 在读 (the window's setting)."""
+        ...
+
+    def local_database(self) -> LocalDatabase | None:
+        """The open connector's local database, when it is one (the import)."""
+        ...
+
+    def is_closing(self) -> bool: ...
+
+
+@dataclass(frozen=True)
+class Collaborators:
+    """What the flow works with besides the host: the results panel it binds jobs to, the
+    student table it updates in place, the journal, the profiles and the paths."""
+
+    results: ResultsPanel
+    model: StudentTableModel
+    journal: Journal
+    config_store: ConfigStore
+    paths: Paths
+
+
 class ActionFlow(QObject):
-    """Owns the four card QActions and runs what they start."""
+    """Owns the four card QActions and runs what they start.
+
+    It tells the window by signals: ``statusMessage(text, ms)`` / ``statusCleared`` for the
+    status bar, ``reloadRequested`` to fetch every row again, ``actionsChanged`` after the
+    table changed, ``switchRequested(profile)`` to open another profile (重试失败项 of its job);
+    the window calls ``rows_loaded``/``load_failed`` when a profile it opened has loaded or
+    failed to."""
 
     busyChanged = Signal()
     confirmRequested = Signal(object)  # the ConfirmDialog just opened (window-modal)
     jobDone = Signal(object)  # JobInfo, after the student table was updated
     importDialogOpened = Signal(object)  # the ImportDialog just opened
     messageShown = Signal(object)  # a QMessageBox the flow just opened (window-modal)
+    statusMessage = Signal(str, int)  # text, milliseconds (0: until replaced)
+    statusCleared = Signal()
+    reloadRequested = Signal()
+    actionsChanged = Signal()
+    switchRequested = Signal(str)
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self._window = window
+    def __init__(self, host: ActionHost, parts: Collaborators, parent: QWidget) -> None:
+        super().__init__(parent)
+        self._host = host
+        self._parts = parts
+        self._parent = parent  # the QActions' owner and the dialogs' parent
         self.controller: JobController | None = None
         self.profile: str | None = None  # the profile whose connector the jobs run on
         self.offers_resume = True  # offer unfinished jobs (tests turn it off)
@@ -113,12 +157,10 @@ class ActionFlow(QObject):
         self._mentioned: set[int] = set()  # other profiles' unfinished jobs already mentioned
         self._resume_reading = False
         self._build_actions()
-        window.results.retryRequested.connect(self.retry)
-        window.rowsLoaded.connect(self._on_rows_loaded)
-        window.loadFailed.connect(self._on_load_failed)
+        parts.results.retryRequested.connect(self.retry)
 
     def _build_actions(self) -> None:
-        w = self._window
+        w = self._parent
         texts = {
             Action.OPEN: (self.tr("Open card"),
                           self.tr("Open a campus card for the selected students")),
@@ -145,9 +187,9 @@ class ActionFlow(QObject):
     def set_connector(self, connector: Connector, profile: str) -> None:
         """Jobs run on ``connector`` from now on; it was opened for the profile ``profile``."""
         if self.controller is None:
-            self.controller = JobController(connector, self._window.journal, self,
+            self.controller = JobController(connector, self._parts.journal, self,
                                             profile=profile)
-            self._window.results.bind(self.controller)
+            self._parts.results.bind(self.controller)
             self.controller.finished.connect(self._on_job_finished)
             self.controller.failed.connect(self._on_job_failed)
             self.controller.started.connect(self._on_job_started)
@@ -156,7 +198,7 @@ class ActionFlow(QObject):
         else:
             self.controller.set_connector(connector, profile)
         self.profile = profile
-        self._window.results.set_current_profile(profile)
+        self._parts.results.set_current_profile(profile)
         self.busyChanged.emit()
 
     def is_running(self) -> bool:
@@ -174,7 +216,7 @@ class ActionFlow(QObject):
     def is_open(self) -> bool:
         """The window's profile is the one whose connector the jobs run on (not while another
         profile opens, nor after it failed to open)."""
-        return self.profile is not None and self.profile == self._window.profile_name
+        return self.profile is not None and self.profile == self._host.current_profile()
 
     def shutdown(self) -> None:
         self._retry_elsewhere = None
@@ -190,9 +232,9 @@ class ActionFlow(QObject):
               accept_text: str = "") -> QMessageBox:
         """A window-modal message box that does not block (``messageShown`` gives it). With
         ``accept_text`` it asks: that button or Cancel; ``on_done`` gets Ok or Cancel."""
-        window = self._window
-        box = QMessageBox(icon, window.windowTitle(), text, QMessageBox.StandardButton.NoButton,
-                          window)
+        parent = self._parent
+        box = QMessageBox(icon, parent.windowTitle(), text, QMessageBox.StandardButton.NoButton,
+                          parent)
         box.setObjectName("flowMessageBox")
         box.setWindowModality(Qt.WindowModality.WindowModal)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -226,7 +268,7 @@ class ActionFlow(QObject):
     def _not_open_text(self) -> str:
         return self.tr("The profile “%1” is not open yet (it is loading, or it could not be "
                        "opened). Try again when its students are shown. Nothing was written."
-                       ).replace("%1", self._window.profile_name)
+                       ).replace("%1", self._host.current_profile())
 
     # ---- plan, confirm, run ----------------------------------------------------------------
 
@@ -235,12 +277,12 @@ class ActionFlow(QObject):
         if self.is_busy() or self.controller is None:
             return
         if not self.is_open():
-            self._window.statusBar().showMessage(self._not_open_text(), 15_000)
+            self.statusMessage.emit(self._not_open_text(), 15_000)
             return
-        rows = self._window.selected_rows()
+        rows = self._host.selected_rows()
         if not rows:
             return
-        allow = self._window.allow_non_enrolled
+        allow = self._host.allows_non_enrolled()
         self._plan_then_confirm(lambda: plan_action(action, rows, allow_non_enrolled=allow))
 
     @Slot(object, list)
@@ -251,24 +293,24 @@ class ActionFlow(QObject):
         no longer exists is refused."""
         if self.is_busy() or self.controller is None or not student_nos:
             return
-        job = self._window.results.job
+        job = self._parts.results.job
         if job is None:
             return
         if job.profile == self.profile and self.is_open():
             self._plan_retry(job.job_id, action, student_nos)
-        elif job.profile == self._window.profile_name:
+        elif job.profile == self._host.current_profile():
             self._tell(self._not_open_text())
         else:
             self._ask_switch_for_retry(job, action, student_nos)
 
     def _plan_retry(self, job_id: int, action: Action, student_nos: Sequence[str]) -> None:
-        model = self._window.model
+        model = self._parts.model
         rows_by_no: dict[str, StudentRow] = {}
         for no in student_nos:
             row = model.row_for(no)
             if row is not None:
                 rows_by_no[no] = row
-        allow = self._window.allow_non_enrolled
+        allow = self._host.allows_non_enrolled()
         nos = list(student_nos)
         self._plan_then_confirm(
             lambda: plan_for_ids(action, nos, rows_by_no, allow_non_enrolled=allow), job_id)
@@ -276,12 +318,12 @@ class ActionFlow(QObject):
     def _ask_switch_for_retry(self, job: JobInfo, action: Action,
                               student_nos: Sequence[str]) -> None:
         """Find the job's profile (off the GUI thread), then ask to switch to it."""
-        window = self._window
-        store, paths, name = window.config_store, window.paths, job.profile
+        host = self._host
+        store, paths, name = self._parts.config_store, self._parts.paths, job.profile
         self._set_pending(True)
 
         def found(target: Target | None) -> None:
-            if window.is_closing():
+            if host.is_closing():
                 self._set_pending(False)
                 return
             if target is None:
@@ -297,7 +339,7 @@ class ActionFlow(QObject):
                 "Its failures can only be retried there.\n\nSwitch to “%2” and retry? Its "
                 "students are loaded first, and you confirm before anything is written."),
                 str(job.job_id), name, labels.kind_and_address(target.kind, target.address),
-                window.profile_name)
+                host.current_profile())
             self._tell(text, QMessageBox.Icon.Question,
                        lambda answer: self._switch_for_retry(request, answer),
                        self.tr("Switch and retry"))
@@ -310,24 +352,24 @@ class ActionFlow(QObject):
 
     def _switch_for_retry(self, request: _RetryElsewhere,
                           answer: QMessageBox.StandardButton) -> None:
-        window = self._window
-        if answer != QMessageBox.StandardButton.Ok or window.is_closing() \
+        if answer != QMessageBox.StandardButton.Ok or self._host.is_closing() \
                 or self.is_running():
             self._set_pending(False)
             return
         self._retry_elsewhere = request  # stays pending: nothing else starts meanwhile
-        window.statusBar().showMessage(
+        self.statusMessage.emit(
             labels.fill(self.tr("Opening the profile “%1” to retry job %2…"),
-                        request.profile, str(request.job_id)))
-        window.switch_profile(request.profile)
+                        request.profile, str(request.job_id)), 0)
+        self.switchRequested.emit(request.profile)
 
     @Slot(int)
-    def _on_rows_loaded(self, _count: int) -> None:
+    def rows_loaded(self, _count: int) -> None:
+        """The window loaded the rows of the profile it opened."""
         request = self._retry_elsewhere
         if request is None:
             return
         self._retry_elsewhere = None
-        self._window.statusBar().clearMessage()
+        self.statusCleared.emit()
         if self.profile != request.profile or not self.is_open():
             # something else was opened meanwhile (e.g. the profile was deleted)
             self._set_pending(False)
@@ -339,13 +381,14 @@ class ActionFlow(QObject):
         self._plan_retry(request.job_id, request.action, request.student_nos)
 
     @Slot(str)
-    def _on_load_failed(self, message: str) -> None:
+    def load_failed(self, message: str) -> None:
+        """The profile the window tried to open could not be opened."""
         request = self._retry_elsewhere
         if request is None:
             return
         self._retry_elsewhere = None
         self._set_pending(False)
-        self._window.statusBar().clearMessage()
+        self.statusCleared.emit()
         self._tell(labels.fill(self.tr("The profile “%1” could not be opened: %2\n\nJob %3 was "
                                        "not retried. Nothing was written."),
                                request.profile, message, str(request.job_id)),
@@ -358,10 +401,9 @@ class ActionFlow(QObject):
         open now."""
         profile = self.profile
         assert profile is not None
-        window = self._window
-        store, paths = window.config_store, window.paths
+        store, paths = self._parts.config_store, self._parts.paths
         self._set_pending(True)
-        window.statusBar().showMessage(self.tr("Planning…"))
+        self.statusMessage.emit(self.tr("Planning…"), 0)
 
         def work() -> tuple[Plan, Target]:
             plan = make_plan()
@@ -374,7 +416,7 @@ class ActionFlow(QObject):
 
         def failed(exc: BaseException) -> None:
             self._set_pending(False)
-            window.statusBar().clearMessage()
+            self.statusCleared.emit()
             self._tell(error_message(exc), QMessageBox.Icon.Warning)
 
         def done(result: tuple[Plan, Target]) -> None:
@@ -383,12 +425,12 @@ class ActionFlow(QObject):
         run_in_thread(work, done, failed, parent=self)
 
     def _confirm(self, plan: Plan, target: Target, parent_job_id: int | None) -> None:
-        window = self._window
-        window.statusBar().clearMessage()
-        if window.is_closing():
+        host = self._host
+        self.statusCleared.emit()
+        if host.is_closing():
             self._set_pending(False)
             return
-        dialog = ConfirmDialog(plan, window, target=target)
+        dialog = ConfirmDialog(plan, self._parent, target=target)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.confirm_dialog = dialog
@@ -397,7 +439,7 @@ class ActionFlow(QObject):
             self.confirm_dialog = None
             self._pending = False
             if result == QDialog.DialogCode.Accepted and self.controller is not None \
-                    and not window.is_closing():
+                    and not host.is_closing():
                 if self.profile == target.name and self.is_open():
                     self.controller.start_plan(plan, profile=target.name,
                                                parent_job_id=parent_job_id)
@@ -417,16 +459,16 @@ class ActionFlow(QObject):
     @Slot(object, object)
     def _on_job_finished(self, info: JobInfo, changed: Mapping[str, Card] | None) -> None:
         if changed is None:
-            self._window.reload()  # the read-back failed: fetch everything
+            self.reloadRequested.emit()  # the read-back failed: fetch everything
         elif changed:
-            self._window.model.update_cards(changed)
-        self._window.update_actions()
+            self._parts.model.update_cards(changed)
+        self.actionsChanged.emit()
         self.jobDone.emit(info)
 
     @Slot(str)
     def _on_job_failed(self, message: str) -> None:
-        self._window.statusBar().showMessage(message, 15_000)
-        self._window.reload()  # some chunks may have been written
+        self.statusMessage.emit(message, 15_000)
+        self.reloadRequested.emit()  # some chunks may have been written
 
     # ---- history, resume, import -----------------------------------------------------------
 
@@ -437,7 +479,7 @@ class ActionFlow(QObject):
             self.history_dialog.activateWindow()
             self.history_dialog.reload()
             return
-        dialog = HistoryDialog(self._window.journal, self._window)
+        dialog = HistoryDialog(self._parts.journal, self._parent)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.openJobRequested.connect(self._show_job)
         dialog.destroyed.connect(self._history_closed)
@@ -450,11 +492,11 @@ class ActionFlow(QObject):
 
     @Slot(int)
     def _show_job(self, job_id: int) -> None:
-        if self._window.results.is_running():
-            self._window.statusBar().showMessage(
+        if self._parts.results.is_running():
+            self.statusMessage.emit(
                 self.tr("A job is running; open past jobs when it has finished."), 8_000)
             return
-        self._window.results.show_job(job_id)
+        self._parts.results.show_job(job_id)
 
     @Slot()
     def _on_idle(self) -> None:
@@ -464,11 +506,11 @@ class ActionFlow(QObject):
     def offer_resume(self) -> None:
         """Ask about the open profile's unfinished jobs not offered yet this session (read off
         the GUI thread); say which other profiles have some."""
-        window = self._window
-        if not self.offers_resume or self._resume_reading or window.is_closing() \
+        host = self._host
+        if not self.offers_resume or self._resume_reading or host.is_closing() \
                 or self.is_busy() or not self.is_open():
             return
-        journal, store = window.journal, window.config_store
+        journal, store = self._parts.journal, self._parts.config_store
         profile = self.profile
 
         def read() -> tuple[list[JobInfo], set[str] | None]:
@@ -484,7 +526,7 @@ class ActionFlow(QObject):
             self._resume_reading = False
             jobs, names = result
             controller = self.controller
-            if controller is None or window.is_closing():
+            if controller is None or host.is_closing():
                 return
             if self.is_busy() or self.profile != profile or not self.is_open():
                 QTimer.singleShot(0, self.offer_resume)  # asked again for the profile open now
@@ -497,7 +539,7 @@ class ActionFlow(QObject):
             self._mentioned.update(j.job_id for j in others)
             if not mine:
                 if note:
-                    window.statusBar().showMessage(note, 60_000)
+                    self.statusMessage.emit(note, 60_000)
                 return
             self._seen_jobs.update(j.job_id for j in mine)
 
@@ -505,8 +547,8 @@ class ActionFlow(QObject):
                 for job_id in ids:
                     controller.discard(job_id)
 
-            ids = ask_resume(window, mine, on_discard=discard, note=note)
-            if self.profile == profile and self.is_open() and not window.is_closing():
+            ids = ask_resume(self._parent, mine, on_discard=discard, note=note)
+            if self.profile == profile and self.is_open() and not host.is_closing():
                 for job_id in ids:
                     controller.start(job_id)
             self.busyChanged.emit()
@@ -538,11 +580,10 @@ class ActionFlow(QObject):
 
     @Slot()
     def open_import_dialog(self) -> None:
-        connector = self._window.connector
-        local = connector.local_database() if connector is not None else None
+        local = self._host.local_database()
         if local is None or not self.is_open():
             return  # never into another profile's database (a switch that failed)
-        dialog = ImportDialog(local, self._window)
+        dialog = ImportDialog(local, self._parent)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.imported.connect(self._on_imported)
         dialog.destroyed.connect(self._import_closed)
@@ -554,10 +595,10 @@ class ActionFlow(QObject):
     def _on_imported(self, summary: object) -> None:
         added = getattr(summary, "added", 0)
         updated = getattr(summary, "updated", 0)
-        self._window.statusBar().showMessage(
+        self.statusMessage.emit(
             self.tr("Import done: %1 added, %2 updated.").replace("%1", str(added))
             .replace("%2", str(updated)), 15_000)
-        self._window.reload()
+        self.reloadRequested.emit()
 
     @Slot()
     def _import_closed(self) -> None:

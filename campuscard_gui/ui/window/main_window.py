@@ -30,7 +30,7 @@ from ...batch import Journal
 from ...config.credentials import CredentialStore
 from ...config.paths import Paths
 from ...config.settings import LOCAL_PROFILE, ConfigStore
-from ...connectors.base import Connector
+from ...connectors.base import Connector, LocalDatabase
 from ...core.errors import CampusCardError
 from ...core.model import CardStatus, StudentRow, StudentStatus
 from ..heap import settle_after_load
@@ -41,7 +41,7 @@ from ..students.student_loader import ConnectorFactory, StudentLoader
 from ..students.student_model import StudentTableModel
 from ..students.student_view import StudentTableView
 from ..workers import wait_for_workers
-from .main_actions import ActionFlow, with_shortcut
+from .main_actions import ActionFlow, Collaborators, with_shortcut
 from .profile_flow import ProfileFlow
 
 log = logging.getLogger(__name__)
@@ -94,7 +94,8 @@ class MainWindow(QMainWindow):
         self.table = StudentTableView(self.model, self)
         self.filter_bar = FilterBar(self)
         self.results = ResultsPanel(journal, self)
-        self.flow = ActionFlow(self)
+        self.flow = ActionFlow(self, Collaborators(self.results, self.model, journal,
+                                                   config_store, paths), self)
         self.flow.offers_resume = offer_resume
         self.card_actions = self.flow.card_actions
         self._build_actions()
@@ -124,6 +125,13 @@ class MainWindow(QMainWindow):
         self.model.layoutChanged.connect(self._on_rows_changed)
         self.flow.busyChanged.connect(self.update_actions)
         self.flow.busyChanged.connect(self.profiles.reopen_if_pending)
+        self.flow.statusMessage.connect(self._show_status)
+        self.flow.statusCleared.connect(self.statusBar().clearMessage)
+        self.flow.reloadRequested.connect(self.reload)
+        self.flow.actionsChanged.connect(self.update_actions)
+        self.flow.switchRequested.connect(self.switch_profile)
+        self.rowsLoaded.connect(self.flow.rows_loaded)
+        self.loadFailed.connect(self.flow.load_failed)
         self.profiles.keyringChecked.connect(self.keyringChecked)
         self.profiles.dialogOpened.connect(self.profileDialogOpened)
         self.profiles.keyringProblemChanged.connect(self._show_keyring_problem)
@@ -437,6 +445,18 @@ class MainWindow(QMainWindow):
 
     def current_profile(self) -> str:
         return self.profile_name
+
+    # ---- what ActionFlow asks of the window (ActionHost) and tells it ----------------------
+
+    def allows_non_enrolled(self) -> bool:
+        return self.allow_non_enrolled
+
+    def local_database(self) -> LocalDatabase | None:
+        return self.connector.local_database() if self.connector is not None else None
+
+    @Slot(str, int)
+    def _show_status(self, text: str, ms: int) -> None:
+        self.statusBar().showMessage(text, ms)
 
     def job_busy(self) -> bool:
         return self.flow.is_busy()
