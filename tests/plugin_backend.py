@@ -96,3 +96,38 @@ SPEC = BackendSpec(
     editor="plugin_editor:MemoEditor",
     read_only=True,
 )
+
+
+# -- its sandbox: registered with sandbox.registry.register alone ------------------------------
+
+class MemoServer:
+    """A tiny server for the memo kind: GET {base}/students answers the school's size."""
+
+    def __init__(self, school: str, students: int) -> None:
+        import threading
+
+        from starlette.applications import Starlette
+        from starlette.responses import JSONResponse
+        from starlette.routing import Mount, Route
+
+        async def count(_request: Any) -> JSONResponse:
+            return JSONResponse({"school": school, "students": students})
+
+        self.stopping = threading.Event()
+        self.mount = Mount("/memo", app=Starlette(routes=[Route("/students", count)]))
+        self.app = Starlette(routes=[self.mount])
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        await self.app(scope, receive, send)
+
+
+def _build_sandbox(*, students: int, **_kw: Any) -> tuple[MemoServer, Any]:
+    server = MemoServer("一中", students)
+    return server, lambda url: {"base_url": f"{url}/memo", "school": "一中"}
+
+
+def sandbox_spec() -> Any:
+    from campuscard_gui.sandbox.registry import SandboxSpec
+
+    return SandboxSpec(KIND, _build_sandbox, frozenset({"students"}), frozenset(),
+                       line_keys=("base_url", "school"))

@@ -23,7 +23,8 @@ import threading
 from collections.abc import Sequence
 from typing import Any
 
-from . import ALL_BACKENDS, BACKENDS, FAULT_KINDS, ShenbiSettings, start_sandbox
+from . import ALL_BACKENDS, FAULT_KINDS, ShenbiSettings, start_sandbox
+from . import registry as sandboxes
 from .control import parse_fault_kinds
 from .server import is_loopback
 
@@ -59,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="campuscard-sandbox",
         description="在本机启动模拟后端（简道云、kintone、神笔、iPaaS 网关），用于演练和测试；"
                     "按 Ctrl+C 停止。")
-    p.add_argument("--backend", choices=(*BACKENDS, ALL_BACKENDS), default="jiandaoyun",
+    p.add_argument("--backend", choices=(*sandboxes.kinds(), ALL_BACKENDS), default="jiandaoyun",
                    help="模拟的后端；all 表示在同一端口上同时模拟全部后端")
     p.add_argument("--host", default="127.0.0.1", help="监听地址（只允许本机回环地址）")
     p.add_argument("--port", type=int, default=0, help="端口，0 表示自动选择")

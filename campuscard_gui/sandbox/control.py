@@ -41,19 +41,41 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
-
-from .jiandaoyun.settings import ENDPOINTS, PARTIAL_ENDPOINTS, WRITE_ENDPOINTS
-from .kintone import settings as kintone_settings
-from .shenbi import settings as shenbi_settings
+from typing import Any, Protocol
 
 # every backend's sandbox injects these (Control.pick_fault); "partial" only where a batch
 # can half-succeed (PARTIAL_ENDPOINTS)
 FAULT_KINDS = ("ratelimit", "5xx", "timeout", "drop", "malformed", "html", "partial")
-_WRITES = WRITE_ENDPOINTS | kintone_settings.WRITE_ENDPOINTS | shenbi_settings.WRITE_ENDPOINTS
-_KINTONE_RESOURCES = frozenset(e.partition(" ")[2] for e in kintone_settings.ENDPOINTS)
-KNOWN_ENDPOINTS = (ENDPOINTS | kintone_settings.ENDPOINTS | _KINTONE_RESOURCES
-                   | shenbi_settings.ENDPOINTS)
+
+
+class Wire(Protocol):
+    """A backend's endpoints as its registration declares them (``SandboxSpec``)."""
+
+    @property
+    def endpoints(self) -> frozenset[str]: ...
+    @property
+    def write_endpoints(self) -> frozenset[str]: ...
+    @property
+    def partial_endpoints(self) -> frozenset[str]: ...
+
+
+class _AnyBackend:
+    """Every registered backend's endpoints at once (a Control made without its backend)."""
+
+    @property
+    def endpoints(self) -> frozenset[str]:
+        from .registry import all_endpoints
+        return all_endpoints()
+
+    @property
+    def write_endpoints(self) -> frozenset[str]:
+        from .registry import all_write_endpoints
+        return all_write_endpoints()
+
+    @property
+    def partial_endpoints(self) -> frozenset[str]:
+        from .registry import all_partial_endpoints
+        return all_partial_endpoints()
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +110,8 @@ def parse_fault_kinds(kinds: Iterable[str] | str) -> tuple[str, ...]:
 class Control:
     def __init__(self, *, seed: int = 1, latency_ms: float = 0.0,
                  faults: Iterable[str] = (), fault_rate: float = 0.0,
-                 fault_scope: str = "writes") -> None:
+                 fault_scope: str = "writes", wire: Wire | None = None) -> None:
+        self._wire: Wire = wire if wire is not None else _AnyBackend()
         self._lock = threading.Lock()
         self._landed = threading.Condition(self._lock)  # notified when held drops to 0
         self._held = 0
@@ -140,10 +163,11 @@ class Control:
             endpoints = [endpoints]
         if endpoints is not None:
             endpoints = list(endpoints)
-            unknown = [e for e in endpoints if e not in KNOWN_ENDPOINTS]
+            known = self._wire.endpoints
+            unknown = [e for e in endpoints if e not in known]
             if unknown:
                 raise ValueError(f"unknown endpoint(s): {', '.join(unknown)}; "
-                                 f"known: {', '.join(sorted(KNOWN_ENDPOINTS))}")
+                                 f"known: {', '.join(sorted(known))}")
         with self._lock:
             self._kinds, self._rate = parsed, float(rate)
             if scope is not None:
@@ -181,11 +205,12 @@ class Control:
         with self._lock:
             if not self._kinds or self._rate <= 0.0:
                 return None
-            if self._scope == "writes" and endpoint not in _WRITES:
+            if self._scope == "writes" and endpoint not in self._wire.write_endpoints:
                 return None
             if self._endpoints is not None and not self._targets(endpoint, self._endpoints):
                 return None
-            eligible = [k for k in self._kinds if k != "partial" or endpoint in PARTIAL_ENDPOINTS]
+            partial = self._wire.partial_endpoints
+            eligible = [k for k in self._kinds if k != "partial" or endpoint in partial]
             if not eligible or self._rng.random() >= self._rate:
                 return None
             kind = eligible[int(self._rng.random() * len(eligible))]

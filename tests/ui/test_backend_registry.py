@@ -120,3 +120,31 @@ def test_unregistered_it_is_gone(paths) -> None:
     with pytest.raises(ConfigError):
         open_connector(Profile("m", "memo", {"school": "x"}), paths)
     assert backends.find("memo") is None
+
+
+def test_its_sandbox_is_one_registration_too() -> None:
+    import httpx
+
+    from campuscard_gui.sandbox import registry as sandboxes
+    from campuscard_gui.sandbox import start_sandbox
+
+    sandboxes.register(plugin_backend.sandbox_spec())
+    try:
+        assert "memo" in sandboxes.kinds()
+        running = start_sandbox("memo", students=12)
+        try:
+            info = running.info
+            assert info.extra == {"school": "一中"}
+            assert info.start_line() == {"backend": "memo", "base_url": info.base_url,
+                                         "school": "一中"}
+            answer = httpx.get(f"{info.base_url}/students").json()
+            assert answer == {"school": "一中", "students": 12}
+            # its endpoints are its own: faults can be aimed at them, not at a typo
+            info.control.set_faults(["5xx"], 0.5, endpoints=["students"])
+            with pytest.raises(ValueError):
+                info.control.set_faults(["5xx"], 0.5, endpoints=["app/entry/data/list"])
+        finally:
+            running.stop()
+    finally:
+        sandboxes.unregister("memo")
+    assert "memo" not in sandboxes.kinds()
