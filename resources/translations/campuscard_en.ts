@@ -1337,14 +1337,6 @@ Job %3 was not retried. Nothing was written.</translation>
         <translation>Save the profile and its secrets</translation>
     </message>
     <message>
-        <source>神笔</source>
-        <translation>神笔</translation>
-    </message>
-    <message>
-        <source>iPaaS integration flow</source>
-        <translation>iPaaS integration flow</translation>
-    </message>
-    <message>
         <source>Checking the connection and the mapped fields before saving…</source>
         <translation>Checking the connection and the mapped fields before saving…</translation>
     </message>
@@ -1383,18 +1375,6 @@ Job %3 was not retried. Nothing was written.</translation>
     <message>
         <source>Close</source>
         <translation>Close</translation>
-    </message>
-    <message>
-        <source>local database</source>
-        <translation>local database</translation>
-    </message>
-    <message>
-        <source>简道云</source>
-        <translation>简道云</translation>
-    </message>
-    <message>
-        <source>kintone</source>
-        <translation>kintone</translation>
     </message>
     <message>
         <source>Profiles of the kind “%1” are edited with campuscard-cli profiles.</source>

@@ -1366,14 +1366,6 @@ Job %3 was not retried. Nothing was written.</source>
         <translation>保存配置及其密钥</translation>
     </message>
     <message>
-        <source>神笔</source>
-        <translation>神笔</translation>
-    </message>
-    <message>
-        <source>iPaaS integration flow</source>
-        <translation>iPaaS 集成流</translation>
-    </message>
-    <message>
         <source>Checking the connection and the mapped fields before saving…</source>
         <translation>保存前正在检查连接和对应的字段…</translation>
     </message>
@@ -1412,18 +1404,6 @@ Job %3 was not retried. Nothing was written.</source>
     <message>
         <source>Close</source>
         <translation>关闭</translation>
-    </message>
-    <message>
-        <source>local database</source>
-        <translation>本地数据库</translation>
-    </message>
-    <message>
-        <source>简道云</source>
-        <translation>简道云</translation>
-    </message>
-    <message>
-        <source>kintone</source>
-        <translation>kintone</translation>
     </message>
     <message>
         <source>Profiles of the kind “%1” are edited with campuscard-cli profiles.</source>

@@ -167,7 +167,7 @@ def test_save_with_a_token_then_without(qtbot, reader_dialog, memory_keyring, pa
     token_entry = (service_name(NAME), "gateway_token")
     assert memory_keyring.entries[token_entry] == sandbox.gateway_token
     assert sandbox.gateway_token not in text
-    assert dialog.profile_list.currentItem().text() == f"{NAME} · iPaaS integration flow"
+    assert dialog.profile_list.currentItem().text() == f"{NAME} · iPaaS flow"
     qtbot.waitUntil(lambda: editor.gateway_token_edit.placeholderText() == SAVED)
     # the gateway no longer takes a token: saving removes it
     editor.token_header_edit.clear()

@@ -98,7 +98,7 @@ def test_the_kind_box_offers_both_new_kinds(qtbot, dialog):
     combo = dialog.kind_combo
     assert [combo.itemData(i) for i in range(combo.count())] == [
         "jiandaoyun", "kintone", "shenbi", "ipaas"]
-    assert combo.itemText(combo.findData("shenbi")) == "神笔"
+    assert combo.itemText(combo.findData("shenbi")) == "Shenbi"  # English: no Chinese
     dialog.new_button.click()
     type_into(qtbot, dialog.editor.name_edit, "school-sb")
     for kind in ("shenbi", "ipaas", "shenbi"):
@@ -171,7 +171,7 @@ def test_save_writes_the_options_and_both_secrets(qtbot, dialog, sandbox, memory
     secrets_saved(qtbot, dialog, editor, memory_keyring, NAME,
                   {"secret_id": sandbox.secret_id, "secret_key": sandbox.secret_key},
                   text, caplog.text)
-    assert dialog.profile_list.currentItem().text() == f"{NAME} · 神笔"
+    assert dialog.profile_list.currentItem().text() == f"{NAME} · Shenbi"
     ok, text = check(qtbot, editor)  # with the stored AK/SK
     assert ok is True, text
     # the SK typed again, wrong; the stored AK kept: the typed one is what is tested

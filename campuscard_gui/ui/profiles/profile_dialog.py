@@ -226,11 +226,9 @@ class ProfileDialog(QDialog):
         self._show(self._profiles[wanted])
 
     def _kind_labels(self) -> dict[str, str]:
-        """Every registered kind's name, in the registry's order."""
-        own = {"local": self.tr("local database"), "jiandaoyun": self.tr("简道云"),
-               "kintone": self.tr("kintone"), "shenbi": self.tr("神笔"),
-               "ipaas": self.tr("iPaaS integration flow")}
-        return {spec.kind: own.get(spec.kind) or kind_label(spec.kind) for spec in specs()}
+        """Every registered kind's name (``labels.kind_label``: the window's one name for
+        it, in the window's language), in the registry's order."""
+        return {spec.kind: kind_label(spec.kind) for spec in specs()}
 
     def profile_names(self) -> list[str]:
         return [self.profile_list.item(i).data(Qt.ItemDataRole.UserRole)
