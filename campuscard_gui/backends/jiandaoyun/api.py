@@ -29,8 +29,8 @@ from ...connectors.http import (
     retry_after_seconds,
     transport_error,
 )
-from ...core.errors import AmbiguousError, ConnectorError, FatalError, RetryableError
-from .errors import RATE_LIMIT_RETRY_AFTER_S, error_for_code
+from ...core.errors import ConnectorError, FatalError, RetryableError
+from .errors import RATE_LIMIT_RETRY_AFTER_S, STATUS, error_for_code
 from .records import MAX_PAGE, JdyOptions, Record
 
 SERVICE = "简道云"
@@ -148,26 +148,17 @@ class JdyApi:
 
 
 def _answer(response: httpx.Response, write: bool) -> dict[str, Any]:
+    """The body of a good answer; else what it means: 429 whatever the body says, then the
+    body's error code (``errors.CODES``), then the status (``errors.STATUS``)."""
     status = response.status_code
     parsed = json_object(response)
     payload = parsed or {}
     code = payload.get("code")
     if status == 429:  # the concurrency limit, whatever the body says
-        raise RetryableError(
-            f"{SERVICE}：并发请求过多（HTTP 429），稍后重试", code="429",
-            retry_after=retry_after_seconds(response, RATE_LIMIT_RETRY_AFTER_S))
+        STATUS.raise_for(429, write,
+                         retry_after=retry_after_seconds(response, RATE_LIMIT_RETRY_AFTER_S))
     if isinstance(code, int) and not isinstance(code, bool) and status < 500:
         raise error_for_code(code, payload.get("msg"))
     if 200 <= status < 300 and parsed is not None:
         return parsed
-    if status == 401:
-        raise FatalError(f"{SERVICE}拒绝了 API Key（HTTP 401）", code="8301")
-    if status == 403:
-        raise FatalError(f"{SERVICE}：没有访问权限（HTTP 403）", code="8302")
-    if status < 300 or status == 400 or status >= 500:
-        what = f"{SERVICE}的应答无法识别（HTTP {status}）"
-        if write:
-            raise AmbiguousError(what + "：请求可能已生效，正在核对", code=f"http_{status}")
-        raise RetryableError(what, code=f"http_{status}")
-    raise FatalError(f"{SERVICE}返回了意外的状态 HTTP {status}：请检查配置中的服务器地址",
-                     code=str(status))
+    STATUS.raise_for(status, write)

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from ...connectors.answers import StatusRule, StatusTable
 from ...core.errors import AmbiguousError, ConnectorError, FatalError, RetryableError
 
 Action = Literal["retry", "fatal", "reconcile"]
@@ -70,6 +71,17 @@ CODES: dict[int, CodeInfo] = {
     1010: CodeInfo("成员不存在", "fatal"),
     6002: CodeInfo("部门不存在", "fatal"),
 }
+
+# what the HTTP status says when the body has no error code (a 400 without one is a body
+# that was cut off or is not the API's: it may have run)
+STATUS = StatusTable("简道云", {
+    429: StatusRule("retry", "{service}：并发请求过多（HTTP 429），稍后重试", "429",
+                    RATE_LIMIT_RETRY_AFTER_S),
+    401: StatusRule("fatal", "{service}拒绝了 API Key（HTTP 401）", "8301"),
+    403: StatusRule("fatal", "{service}：没有访问权限（HTTP 403）", "8302"),
+    400: StatusRule("unclear", "{service}的应答无法识别（HTTP {status}）"),
+}, otherwise=StatusRule("fatal", "{service}返回了意外的状态 HTTP {status}："
+                        "请检查配置中的服务器地址", "{status}"))
 
 _MSG_MAX = 200
 

@@ -32,12 +32,10 @@ import httpx
 from ...connectors.common import json_object, retried
 from ...connectors.http import ClientFactory, make_client, retry_after_seconds, transport_error
 from ...core.errors import AmbiguousError, ConnectorError, FatalError, RetryableError
-from .errors import explain
+from .errors import BUSY_RETRY_AFTER_S, RETRY_CODES, STATUS, explain
 from .records import SERVICE, KintoneOptions, Record, id_number
 
-RETRY_CODES = frozenset({"GAIA_TO04", "GAIA_DA02", "GAIA_TM12"})
 # No Retry-After is documented for 429 (§4, UNCONFIRMED): the runner's backoff adds jitter.
-BUSY_RETRY_AFTER_S = 1.0
 MAX_URL = 4000  # longer GETs go as POST + X-HTTP-Method-Override (§1.1; the js-sdk uses 4096)
 
 
@@ -256,9 +254,8 @@ def _answer(response: httpx.Response, write: bool) -> dict[str, Any]:
     code = payload.get("code") if payload is not None else None
     if status == 429 or code == "GAIA_TO04" \
             or response.headers.get("x-cybozu-error") == "GAIA_TO04":
-        raise RetryableError(
-            f"{SERVICE}：同时进行的请求过多（429 GAIA_TO04），稍后重试", code="GAIA_TO04",
-            retry_after=retry_after_seconds(response, BUSY_RETRY_AFTER_S))
+        STATUS.raise_for(429, write,
+                         retry_after=retry_after_seconds(response, BUSY_RETRY_AFTER_S))
     if 200 <= status < 300 and payload is not None and not code:
         body: dict[str, Any] = payload
         return body
@@ -270,14 +267,4 @@ def _answer(response: httpx.Response, write: bool) -> dict[str, Any]:
                                  retry_after=BUSY_RETRY_AFTER_S)
         raise KintoneRejected(explain(kcode, message, status, errors), kcode=kcode,
                               status=status, errors=errors, bulk_index=bulk_index)
-    if status < 300 or status >= 500:
-        what = f"{SERVICE}的应答无法识别（HTTP {status}）"
-        if write:
-            raise AmbiguousError(what + "：请求可能已生效，正在核对", code=f"http_{status}")
-        raise RetryableError(what, code=f"http_{status}")
-    if status == 401:
-        raise FatalError(f"{SERVICE}拒绝了登录信息（HTTP 401）", code="CB_AU01")
-    if status == 403:
-        raise FatalError(f"{SERVICE}：没有访问权限（HTTP 403）", code="CB_NO02")
-    raise FatalError(f"{SERVICE}返回了意外的状态 HTTP {status}：请检查配置中的 kintone 地址"
-                     "（例如 https://example.cybozu.com）", code=str(status))
+    STATUS.raise_for(status, write)

@@ -10,6 +10,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ...connectors.answers import StatusRule, StatusTable
+
+BUSY_RETRY_AFTER_S = 1.0
+# codes that refuse a request before anything happened: sent again after a pause
+RETRY_CODES = frozenset({"GAIA_TO04", "GAIA_DA02", "GAIA_TM12"})
+
+# what the HTTP status says when the body has no error code
+STATUS = StatusTable("kintone", {
+    429: StatusRule("retry", "{service}：同时进行的请求过多（429 GAIA_TO04），稍后重试",
+                    "GAIA_TO04", BUSY_RETRY_AFTER_S),
+    401: StatusRule("fatal", "{service}拒绝了登录信息（HTTP 401）", "CB_AU01"),
+    403: StatusRule("fatal", "{service}：没有访问权限（HTTP 403）", "CB_NO02"),
+}, otherwise=StatusRule("fatal", "{service}返回了意外的状态 HTTP {status}：请检查配置中的 "
+                        "kintone 地址（例如 https://example.cybozu.com）", "{status}"))
+
 # code -> (area for check_connection, explanation)
 _CODES: dict[str, tuple[str, str]] = {
     "CB_AU01": ("auth", "kintone 要求登录：请求没有带上有效的 API 令牌或登录信息"),

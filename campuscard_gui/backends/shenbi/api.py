@@ -20,14 +20,13 @@ from typing import Any
 
 import httpx
 
+from ...connectors.answers import UNCLEAR_WRITE
 from ...connectors.common import json_object, retried
 from ...connectors.http import ClientFactory, EndpointRateLimiter, make_client, transport_error
 from ...core.errors import AmbiguousError, ConnectorError, FatalError, RetryableError
-from .errors import explain
+from .errors import BUSY_RETRY_AFTER_S, STATUS, explain, meaning_of
 from .records import SERVICE, Record, ShenbiOptions
 from .tc3 import Tc3Auth
-
-BUSY_RETRY_AFTER_S = 1.0
 
 
 class ShenbiRejected(FatalError):
@@ -110,27 +109,19 @@ class ShenbiApi:
                 code = str(error.get("Code") or "UnknownError")
                 message = str(error.get("Message") or "")
                 text = explain(code, message, request_id)
-                if code == "RequestLimitExceeded" or code.startswith("RequestLimitExceeded."):
+                meaning = meaning_of(code)
+                if meaning == "retry":
                     raise RetryableError(text, code=code, retry_after=BUSY_RETRY_AFTER_S)
-                if code == "InternalError" or code.startswith("InternalError."):
+                if meaning == "unclear":
                     if write:
-                        raise AmbiguousError(text + "：请求可能已生效，正在核对", code=code)
+                        raise AmbiguousError(text + UNCLEAR_WRITE, code=code)
                     raise RetryableError(text, code=code)
                 raise ShenbiRejected(text, scode=code, request_id=request_id,
                                      skew_s=self._skew(response))
             data = inner.get("Data", {})
             if isinstance(data, dict):
                 return data
-        if status == 429:
-            raise RetryableError(f"{SERVICE}：请求过于频繁（HTTP 429），稍后重试", code="429",
-                                 retry_after=BUSY_RETRY_AFTER_S)
-        if status < 300 or status >= 500:
-            what = f"{SERVICE}的应答无法识别（HTTP {status}）"
-            if write:
-                raise AmbiguousError(what + "：请求可能已生效，正在核对", code=f"http_{status}")
-            raise RetryableError(what, code=f"http_{status}")
-        raise FatalError(f"{SERVICE}返回了意外的状态 HTTP {status}：请检查配置中的 OpenAPI 地址",
-                         code=str(status))
+        STATUS.raise_for(status, write)
 
     def _skew(self, response: httpx.Response) -> float | None:
         """The server's clock minus ours, from the answer's Date header (None without one)."""

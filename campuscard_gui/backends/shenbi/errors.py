@@ -4,6 +4,31 @@ the signature, the clock, the app, the object or a field."""
 
 from __future__ import annotations
 
+from typing import Literal
+
+from ...connectors.answers import StatusRule, StatusTable
+
+BUSY_RETRY_AFTER_S = 1.0  # RequestLimitExceeded, HTTP 429: no figure given (a guess)
+
+# what an error code means for the request, by code or its prefix before the first "."; any
+# other code refused it for good (ShenbiRejected, explained below)
+_MEANINGS: dict[str, Literal["retry", "unclear"]] = {
+    "RequestLimitExceeded": "retry",  # refused before anything happened
+    "InternalError": "unclear",  # it may have run: a write is read back
+}
+
+# what the HTTP status says when the body holds no Response envelope
+STATUS = StatusTable("神笔", {
+    429: StatusRule("retry", "{service}：请求过于频繁（HTTP 429），稍后重试", "429",
+                    BUSY_RETRY_AFTER_S),
+}, otherwise=StatusRule("fatal", "{service}返回了意外的状态 HTTP {status}：请检查配置中的 "
+                        "OpenAPI 地址", "{status}"))
+
+
+def meaning_of(code: str) -> Literal["retry", "unclear", "refused"]:
+    found = _MEANINGS.get(code) or _MEANINGS.get(code.split(".", 1)[0])
+    return found or "refused"
+
 # code (or its prefix before the first ".") -> (area, explanation)
 _CODES: dict[str, tuple[str, str]] = {
     "AuthFailure.SecretIdNotFound": ("key", "SecretId（AK）不存在：请检查神笔颁发的 AK"),
