@@ -3,21 +3,12 @@ asks about (``connectors.base``): by default none."""
 
 from __future__ import annotations
 
-from typing import Any
+from campuscard_gui.connectors.base import Abilities
 
 
-class NoAbilities:
+class NoAbilities(Abilities):
     """Mixed into a test connector: no list warnings, no card history, no field list, not
     the local database. A test connector that keeps card history overrides
     ``card_history``."""
 
     list_warnings: tuple[str, ...] = ()
-
-    def card_history(self) -> Any:
-        return None
-
-    def field_lister(self) -> Any:
-        return None
-
-    def local_database(self) -> Any:
-        return None

@@ -170,3 +170,18 @@ class LocalDatabase(Protocol):
     def is_demo(self) -> bool:
         """Whether the database holds the generated demo school."""
         ...
+
+
+class Abilities:
+    """The abilities part of :class:`Connector`, none of them: a connector inherits this and
+    overrides what its backend can do (``return self``), so that what it declares is all that
+    differs between backends. (``list_warnings`` is each connector's own.)"""
+
+    def card_history(self) -> CardHistory | None:
+        return None
+
+    def field_lister(self) -> FieldLister | None:
+        return None
+
+    def local_database(self) -> LocalDatabase | None:
+        return None

@@ -42,9 +42,9 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from ...config.field_discovery import FieldLister
 from ...config.options import number, parse_numbers
 from ...connectors.base import (
+    Abilities,
     CardCreate,
     CardHistory,
     CardUpdate,
@@ -52,7 +52,6 @@ from ...connectors.base import (
     Consistency,
     Limits,
     ListProgress,
-    LocalDatabase,
     RecordResult,
 )
 from ...connectors.common import check_batch_size, json_object
@@ -114,7 +113,7 @@ class IpaasOptions:
                    **parse_numbers(cls, options, "iPaaS "))
 
 
-class IpaasConnector:
+class IpaasConnector(Abilities):
     """Writes through an iPaaS flow's gateway; reads through ``reader`` (a 神笔 connector)."""
 
     kind: str = "ipaas"
@@ -160,12 +159,6 @@ class IpaasConnector:
 
     def card_history(self) -> CardHistory | None:
         return self
-
-    def field_lister(self) -> FieldLister | None:
-        return None
-
-    def local_database(self) -> LocalDatabase | None:
-        return None
 
     def close(self) -> None:
         self._client.close()

@@ -26,13 +26,13 @@ from typing import Any
 
 from ...config.field_discovery import FieldLister
 from ...connectors.base import (
+    Abilities,
     CardCreate,
     CardHistory,
     CardUpdate,
     Consistency,
     Limits,
     ListProgress,
-    LocalDatabase,
     RecordResult,
 )
 from ...connectors.common import (
@@ -106,7 +106,7 @@ def _transaction_id(key: str, operation: str, label: str, idents: Iterable[str],
     return str(uuid.uuid5(namespace, name))
 
 
-class JiandaoyunConnector:
+class JiandaoyunConnector(Abilities):
     """The Connector protocol over a 简道云 app (students form + cards form)."""
 
     kind: str = "jiandaoyun"
@@ -151,9 +151,6 @@ class JiandaoyunConnector:
 
     def field_lister(self) -> FieldLister | None:
         return self
-
-    def local_database(self) -> LocalDatabase | None:
-        return None
 
     def close(self) -> None:
         self._api.close()

@@ -34,13 +34,13 @@ from typing import Any
 
 from ...config.field_discovery import FieldLister
 from ...connectors.base import (
+    Abilities,
     CardCreate,
     CardHistory,
     CardUpdate,
     Consistency,
     Limits,
     ListProgress,
-    LocalDatabase,
     RecordResult,
 )
 from ...connectors.common import (
@@ -96,7 +96,7 @@ def _now_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
-class KintoneConnector:
+class KintoneConnector(Abilities):
     """The Connector protocol over a kintone domain (students app + cards app)."""
 
     kind: str = "kintone"
@@ -138,9 +138,6 @@ class KintoneConnector:
 
     def field_lister(self) -> FieldLister | None:
         return self
-
-    def local_database(self) -> LocalDatabase | None:
-        return None
 
     def close(self) -> None:
         self._api.close()

@@ -21,10 +21,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from ...config.field_discovery import FieldLister
 from ...connectors.base import (
+    Abilities,
     CardCreate,
-    CardHistory,
     CardUpdate,
     Consistency,
     Limits,
@@ -84,7 +83,7 @@ def _now_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
-class LocalConnector:
+class LocalConnector(Abilities):
     """The Connector protocol over a SQLite file; created with the demo school on first use."""
 
     kind: str = "local"
@@ -130,12 +129,6 @@ class LocalConnector:
             raise
 
     # -- abilities (connectors.base.Connector) -------------------------------------------------
-
-    def card_history(self) -> CardHistory | None:
-        return None
-
-    def field_lister(self) -> FieldLister | None:
-        return None
 
     def local_database(self) -> LocalDatabase | None:
         return self

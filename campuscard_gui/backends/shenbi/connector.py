@@ -32,15 +32,14 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from ...config.field_discovery import FieldLister
 from ...connectors.base import (
+    Abilities,
     CardCreate,
     CardHistory,
     CardUpdate,
     Consistency,
     Limits,
     ListProgress,
-    LocalDatabase,
     RecordResult,
 )
 from ...connectors.common import FIELD_NAMES, PagedProgress, check_batch_size, chunked, status_label
@@ -87,7 +86,7 @@ def _unanswered(exc: AmbiguousError) -> bool:
     return exc.code in ("timeout", "network")
 
 
-class ShenbiConnector:
+class ShenbiConnector(Abilities):
     """The Connector protocol over a 神笔 应用 (students object + cards object)."""
 
     kind: str = "shenbi"
@@ -131,12 +130,6 @@ class ShenbiConnector:
 
     def card_history(self) -> CardHistory | None:
         return self
-
-    def field_lister(self) -> FieldLister | None:
-        return None
-
-    def local_database(self) -> LocalDatabase | None:
-        return None
 
     def close(self) -> None:
         self._api.close()
