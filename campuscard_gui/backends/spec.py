@@ -58,6 +58,16 @@ def _no_secrets(_options: Mapping[str, Any]) -> tuple[str, ...]:
     return ()
 
 
+def keyring(credentials: CredentialStore | None) -> CredentialStore:
+    """Where a connector's secrets are read: the store given (a test's, the dialog's typed
+    secrets), else the OS keyring."""
+    if credentials is not None:
+        return credentials
+    from ..config.credentials import CredentialStore
+
+    return CredentialStore()
+
+
 @dataclass(frozen=True, slots=True)
 class BackendSpec:
     kind: str  # the name in profiles.json and on the command line

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..spec import BackendSpec, CliFlag, Listed
+from ..spec import BackendSpec, CliFlag, Listed, keyring
 
 if TYPE_CHECKING:
     from ...config.credentials import CredentialStore
@@ -28,13 +28,12 @@ def secret_keys(options: Mapping[str, Any]) -> tuple[str, ...]:
 
 
 def _connect(profile: Profile, paths: Paths, credentials: CredentialStore | None) -> Connector:
-    from ...config.credentials import CredentialStore
     from ...config.settings import ConfigStore
     from ...core.errors import ConfigError
     from ..factory import open_connector
     from .connector import IpaasConnector, IpaasOptions
 
-    store = credentials if credentials is not None else CredentialStore()
+    store = keyring(credentials)
     opts = IpaasOptions.parse(profile.options)
     reader = ConfigStore(paths).load_profiles().get(opts.read_profile)
     if reader is None or reader.kind != "shenbi":

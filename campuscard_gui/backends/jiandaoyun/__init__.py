@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..spec import BackendSpec, CliFlag, Listed
+from ..spec import BackendSpec, CliFlag, Listed, keyring
 
 if TYPE_CHECKING:
     from ...config.credentials import CredentialStore
@@ -24,10 +24,9 @@ def _options() -> type:
 
 
 def _connect(profile: Profile, paths: Paths, credentials: CredentialStore | None) -> Connector:
-    from ...config.credentials import CredentialStore
     from .connector import JiandaoyunConnector
 
-    store = credentials if credentials is not None else CredentialStore()
+    store = keyring(credentials)
     return JiandaoyunConnector(profile.options, store.get(profile.name, "api_key"))
 
 

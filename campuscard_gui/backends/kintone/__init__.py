@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..spec import BackendSpec, CliFlag, Listed
+from ..spec import BackendSpec, CliFlag, Listed, keyring
 
 if TYPE_CHECKING:
     from ...config.credentials import CredentialStore
@@ -31,10 +31,9 @@ def secret_keys(options: Mapping[str, Any]) -> tuple[str, ...]:
 
 
 def _connect(profile: Profile, paths: Paths, credentials: CredentialStore | None) -> Connector:
-    from ...config.credentials import CredentialStore
     from .connector import KintoneAuth, KintoneConnector
 
-    store = credentials if credentials is not None else CredentialStore()
+    store = keyring(credentials)
     if profile.options.get("auth", "token") == "password":
         auth = KintoneAuth(password=store.get(profile.name, "password"))
     else:
