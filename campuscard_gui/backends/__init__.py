@@ -23,7 +23,7 @@ __all__ = ["BUILTIN", "BackendSpec", "CliFlag", "Listed", "field_forms", "find",
 # the built-in backends, in the order the CLI and the dialog list them
 BUILTIN = ("jiandaoyun", "kintone", "shenbi", "ipaas", "local")
 
-_lock = threading.Lock()
+_lock = threading.RLock()  # a backend module may ask the registry while it loads
 _specs: dict[str, BackendSpec] = {}
 _loaded = False
 

@@ -76,7 +76,8 @@ def number_flag_help(by_kind: Mapping[str, Number]) -> str:
 
     per_kind = "；".join(f"{kind_label(k)} {n.default:g}{unit(n)}（{n.low:g}～{n.high:g}"
                         f"{unit(n)}）" for k, n in by_kind.items())
-    only = "" if len(by_kind) == len(specs()) - 1 else _only(by_kind)
+    with_numbers = [s for s in specs() if s.options_class is not None]
+    only = "" if len(by_kind) == len(with_numbers) else _only(by_kind)
     return f"{only}{first.help}（默认：{per_kind}）"
 
 

@@ -34,7 +34,7 @@ class SandboxSpec:
 
 BUILTIN = ("jiandaoyun", "kintone", "shenbi", "ipaas")
 
-_lock = threading.Lock()
+_lock = threading.RLock()  # a backend module may ask the registry while it loads
 _specs: dict[str, SandboxSpec] = {}
 _loaded = False
 
