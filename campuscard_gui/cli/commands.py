@@ -7,7 +7,7 @@
     campuscard-cli [--profile NAME] local init --students N [--seed S] [--force]
     campuscard-cli [--profile NAME] local import FILE [--map field=COLUMN ...] [--yes]
     campuscard-cli profiles list | add NAME --kind jiandaoyun … | remove NAME | test NAME
-                   (see cli_profiles; secrets only via stdin or a hidden prompt)
+                   (see cli/profiles.py; secrets only via stdin or a hidden prompt)
 
 Exit codes: 0 all done and nothing failed; 1 a record failed, the job was cancelled (Ctrl-C)
 or could not finish, the operator declined, or another expected error; 2 usage error (bad

@@ -7,7 +7,7 @@ derives from that declaration:
 
 - the connector's ``parse`` (:func:`parse_numbers`: range and type checks, the defaults),
 - ``profiles add``: its flags, their help with each kind's default and range, and what a flag
-  puts into a profile (``cli_profile_kinds``),
+  puts into a profile (``cli.profile_kinds``),
 - the profile dialog's spin boxes: range, decimals and a new profile's value
   (``ui.profile_form``),
 
