@@ -222,9 +222,10 @@ def test_the_key_stays_out_of_logs_and_errors_over_real_http(jdy_sandbox, connec
 def test_the_client_reaches_but_does_not_trip_the_rate_limits(jdy_sandbox, connect, tmp_path):
     sb = jdy_sandbox(students=2500, seed=4)
     # The sandbox shares this process: in a loaded test run, thread scheduling delays a
-    # request's arrival by more than the shipped 30 ms margin, which a real server's network
-    # jitter would also do. The window arithmetic is what is tested, with a margin above that.
-    conn = connect(sb, rate_margin_s=0.1)
+    # request's arrival by more than the shipped 30 ms margin (over 100 ms seen in a busy CI
+    # run), as a real server's network jitter would too. The window arithmetic is what is
+    # tested, with a margin above that.
+    conn = connect(sb, rate_margin_s=0.25)
     rows = conn.list_rows()
     sb.control.reset_counters()
     start = time.monotonic()
