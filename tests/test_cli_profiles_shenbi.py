@@ -9,7 +9,7 @@ from cli_helpers import FakeTTY, config_text, fake_getpass, run
 from keyring.backends import fail
 from memory_keyring import MemoryKeyring
 
-from campuscard_gui.backends.ipaas.connector import IpaasOptions
+from campuscard_gui.backends.ipaas.options import IpaasOptions
 from campuscard_gui.backends.shenbi.records import ShenbiOptions
 from campuscard_gui.config import ConfigStore, Paths, Profile
 from campuscard_gui.config.credentials import CredentialStore

@@ -20,7 +20,7 @@ from dialog_helpers import (
 from memory_keyring import MemoryKeyring
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from campuscard_gui.backends.ipaas.connector import IpaasOptions
+from campuscard_gui.backends.ipaas.options import IpaasOptions
 from campuscard_gui.config import ConfigStore, Profile
 from campuscard_gui.config.credentials import CredentialStore, service_name
 from campuscard_gui.sandbox import ShenbiSettings, run_sandbox

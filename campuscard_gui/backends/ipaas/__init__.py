@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 
 def _options() -> type:
-    from .connector import IpaasOptions
+    from .options import IpaasOptions
     return IpaasOptions
 
 
@@ -31,7 +31,8 @@ def _connect(profile: Profile, paths: Paths, credentials: CredentialStore | None
     from ...config.settings import ConfigStore
     from ...core.errors import ConfigError
     from ..factory import open_connector
-    from .connector import IpaasConnector, IpaasOptions
+    from .connector import IpaasConnector
+    from .options import IpaasOptions
 
     store = keyring(credentials)
     opts = IpaasOptions.parse(profile.options)

@@ -16,7 +16,7 @@ from ..profile_flags import (
     require,
     wire_settings,
 )
-from .connector import IpaasOptions
+from .options import IpaasOptions
 
 OWN_FLAGS = {"gateway_url": "--gateway-url", "read_profile": "--read-profile",
              "token_header": "--token-header", "student_id": "--student-link"}

@@ -36,13 +36,10 @@ import json
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 
-from ...config.options import number, parse_numbers
 from ...connectors.base import (
     Abilities,
     CardCreate,
@@ -61,56 +58,10 @@ from ...core.model import Action, Card, CardStatus, StudentRow
 from ...core.outcomes import Succeeded
 from ..shenbi.errors import explain
 from ..shenbi.records import record_id
+from .options import IpaasOptions
 
 SERVICE = "iPaaS 集成流"
-_HEADER = tuple("abcdefghijklmnopqrstuvwxyz0123456789-")
 _ACTIONS = {CardStatus.FROZEN: Action.FREEZE, CardStatus.CANCELLED: Action.CANCEL}
-
-
-@dataclass(frozen=True, slots=True)
-class IpaasOptions:
-    gateway_url: str  # the flow's HTTP gateway address (iPaaS → 集成流 → HTTP 触发器)
-    read_profile: str  # the 神笔 profile students and cards are read through
-    token_header: str = ""  # header carrying the gateway secret ("" = the gateway has none)
-    student_id: str = "record_id"  # what studentID holds: the student record Id or the 学号
-    # students per gateway call [INFER: the flow's limit is its own]
-    chunk_size: int = number(100, 1, 1000, flag="--chunk-size", help="每次调用网关发送的学生数")
-    concurrency: int = number(2, 1, 10, flag="--concurrency", help="同时进行的请求数")
-    # a flow writes to 神笔 before it answers
-    timeout_s: float = number(120.0, 0.05, 900, unit="s", flag="--timeout",
-                              help="单个请求的超时秒数")
-    # how long an unanswered call may still run in the flow
-    settle_s: float = number(120.0, 0, 3600, unit="s")
-    # The actions the flow really handles, comma-separated. The walkthrough's flow only opens
-    # cards and never looks at "action": sending it a 冻结 would open cards. A school whose
-    # flow is that one sets "open"; the others are then refused before anything is sent.
-    flow_actions: str = "open,freeze,unfreeze,cancel"
-
-    @classmethod
-    def parse(cls, options: Mapping[str, Any]) -> IpaasOptions:
-        url = str(options.get("gateway_url") or "").strip()
-        parts = urlsplit(url)
-        if parts.scheme not in ("https", "http") or not parts.hostname:
-            raise ConfigError("iPaaS 网关地址必须以 https:// 开头")
-        reader = str(options.get("read_profile") or "").strip()
-        if not reader:
-            raise ConfigError("iPaaS 配置需要指定用于读取学生和卡记录的神笔配置（read_profile）")
-        header = str(options.get("token_header") or "").strip()
-        if header and not all(c in _HEADER for c in header.lower()):
-            raise ConfigError(f"iPaaS 网关密钥的请求头名称不正确：{header}")
-        ident = options.get("student_id", "record_id")
-        if ident not in ("record_id", "student_no"):
-            raise ConfigError("iPaaS 配置“student_id”只能是 record_id 或 student_no")
-
-        raw = options.get("flow_actions", "open,freeze,unfreeze,cancel")
-        names = [a.strip() for a in (raw.split(",") if isinstance(raw, str) else raw or [])]
-        known = [a.value for a in Action]
-        if not names or any(a not in known for a in names):
-            raise ConfigError(f"iPaaS 配置“flow_actions”应为 {','.join(known)} 中的一个或几个，"
-                              "用逗号分隔")
-        return cls(url, reader, header, str(ident),
-                   flow_actions=",".join(a for a in known if a in names),
-                   **parse_numbers(cls, options, "iPaaS "))
 
 
 class IpaasConnector(Abilities):

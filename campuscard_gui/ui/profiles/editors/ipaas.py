@@ -131,7 +131,7 @@ class IpaasEditor(ProfileEditor):
         if reader not in self._readers:
             return [self.tr("“%1” is not a saved 神笔 profile: choose another.")
                     .replace("%1", reader)]
-        from ....backends.ipaas.connector import IpaasOptions
+        from ....backends.ipaas.options import IpaasOptions
 
         return parse_problem(IpaasOptions.parse, options)
 
