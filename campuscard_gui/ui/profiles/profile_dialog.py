@@ -20,17 +20,20 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QSize, Qt, Signal, Slot
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -171,7 +174,13 @@ class ProfileDialog(QDialog):
         kind_row.addStretch(1)
         right = QVBoxLayout()
         right.addLayout(kind_row)
-        right.addWidget(self.pages, 1)
+        # the editor scrolls when the screen is shorter than the form (1280×720 and below)
+        self.pages_scroll = QScrollArea(self)
+        self.pages_scroll.setObjectName("profilePagesScroll")
+        self.pages_scroll.setWidgetResizable(True)
+        self.pages_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.pages_scroll.setWidget(self.pages)
+        right.addWidget(self.pages_scroll, 1)
 
         self.status_label = self._info("profileStatusLabel", self.tr("Profile status"))
         buttons = QDialogButtonBox(self)
@@ -193,7 +202,16 @@ class ProfileDialog(QDialog):
         layout.addLayout(body, 1)
         layout.addWidget(self.status_label)
         layout.addWidget(buttons)
-        self.resize(1080, 800)
+        self.resize(self._fitting(1080, 800))
+
+    def _fitting(self, width: int, height: int) -> QSize:
+        """``width`` × ``height``, or less where the screen is smaller (room left for the
+        window frame and a taskbar)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return QSize(width, height)
+        room = screen.availableGeometry()
+        return QSize(min(width, room.width() - 40), min(height, room.height() - 60))
 
     # ---- the list --------------------------------------------------------------------------
 
