@@ -8,8 +8,18 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
+from hypothesis import HealthCheck, settings  # noqa: E402
 
 from campuscard_gui.config.paths import Paths  # noqa: E402
+
+# Property tests stay bounded so CI stays fast: a fixed number of examples, no per-example
+# deadline (2 shared cores make timings noisy), derandomized so a failure reproduces. Set
+# HYPOTHESIS_PROFILE=thorough for a long local run.
+settings.register_profile("ci", max_examples=150, deadline=None, derandomize=True,
+                          suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                 HealthCheck.too_slow])
+settings.register_profile("thorough", max_examples=5000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(autouse=True)
