@@ -155,11 +155,21 @@ def test_persists_across_instances_and_uses_wal(tmp_path: Path) -> None:
     conn.close()
 
 
-def test_not_a_database_is_an_expected_error(tmp_path: Path) -> None:
+def test_not_a_database_is_moved_aside_and_said(tmp_path: Path) -> None:
+    """(More cases in test_journal_migrations.py.) Never silently replaced."""
     bad = tmp_path / "bad.sqlite3"
     bad.write_bytes(b"this is not sqlite" * 100)
-    with pytest.raises(CampusCardError):
-        Journal(bad)
+    with Journal(bad) as j:
+        assert j.list_jobs() == []
+        assert j.notice is not None and "bad.sqlite3.broken-" in j.notice
+    (aside,) = tmp_path.glob("bad.sqlite3.broken-*")
+    assert aside.read_bytes() == b"this is not sqlite" * 100
+
+
+def test_an_unopenable_journal_is_an_expected_error(tmp_path: Path) -> None:
+    with pytest.raises(CampusCardError) as err:
+        Journal(tmp_path)  # a folder
+    assert err.value.code == "journal"
 
 
 def test_thread_safe_writes(journal: Journal) -> None:

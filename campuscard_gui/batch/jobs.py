@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from ..core.errors import CampusCardError
 from ..core.model import Action, CardStatus
 from ..core.outcomes import (
     Cancelled,
@@ -46,6 +49,8 @@ class JobInfo:
     pending: int
     parent_job_id: int | None
     chunk_size: int = 0
+    # records whose outcome the program does not know (counted in ``failed`` too)
+    unknown: int = 0
 
     @property
     def done(self) -> int:
@@ -91,6 +96,50 @@ class PendingWrite:
     from_status: CardStatus
 
 
+@dataclass(frozen=True)
+class ClaimHolder:
+    """Who claimed a job last, as the journal's job_claims row says (information only)."""
+
+    host: str
+    pid: int
+    since: float  # epoch seconds
+    alive: bool = False  # a process with that id runs on this computer (it may be another)
+
+    @property
+    def since_text(self) -> str:
+        return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(self.since))
+
+    def describe(self) -> str:
+        return f"电脑 {self.host or '未知'}，进程 {self.pid}，自 {self.since_text} 起"
+
+
+class JobClaimedError(CampusCardError):
+    """A job is claimed by another process. ``can_take_over``: False while its OS lock is
+    held (a live process on this computer runs it); True when only a claim row of another
+    host name says so, which the program cannot check (the operator may take it over)."""
+
+    code = "job_busy"
+
+    def __init__(self, message: str, holder: ClaimHolder | None, *, can_take_over: bool,
+                 code: str | None = None) -> None:
+        super().__init__(message, code=code)
+        self.holder = holder
+        self.can_take_over = can_take_over
+
+
+def unknown_value(where: str, what: Sequence[str]) -> CampusCardError:
+    """The error for journal rows holding values this program does not know."""
+    return CampusCardError(
+        f"{where} 在任务日志中有本程序无法识别的值：{'，'.join(what)}"
+        "（可能来自更新版本的程序，或文件已损坏）", code="journal_value")
+
+
+def unknown_outcome(what: str) -> Failed:
+    """How a record holding an unknown value is shown: an error naming it (never one of the
+    outcomes, e.g. never 已取消)."""
+    return Failed("unknown_value", f"任务日志中有本程序无法识别的值：{what}")
+
+
 def outcome_columns(outcome: Outcome) -> tuple[str, str | None, str | None, str | None,
                                                    str | None, str | None]:
     """(outcome, code, message, reason, detail, result_card_id) for storing ``outcome``."""
@@ -107,6 +156,7 @@ def outcome_columns(outcome: Outcome) -> tuple[str, str | None, str | None, str 
 def outcome_from_row(kind: str | None, code: str | None, message: str | None,
                      reason: str | None, detail: str | None,
                      result_card_id: str | None) -> Outcome | None:
+    """The stored outcome; an unknown kind or skip reason gives ``unknown_outcome``."""
     if kind is None:
         return None
     if kind == OutcomeKind.SUCCEEDED.value:
@@ -114,5 +164,12 @@ def outcome_from_row(kind: str | None, code: str | None, message: str | None,
     if kind == OutcomeKind.FAILED.value:
         return Failed(code or "", message or "")
     if kind == OutcomeKind.SKIPPED.value:
-        return Skipped(SkipReason(reason or SkipReason.UNKNOWN_STUDENT.value), detail or "")
-    return Cancelled()
+        if reason not in _REASONS:
+            return unknown_outcome(f"reason={reason!r}")
+        return Skipped(SkipReason(reason), detail or "")
+    if kind == OutcomeKind.CANCELLED.value:
+        return Cancelled()
+    return unknown_outcome(f"outcome={kind!r}")
+
+
+_REASONS = frozenset(r.value for r in SkipReason)

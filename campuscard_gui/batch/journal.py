@@ -6,12 +6,24 @@ answer (every record's outcome and the chunk ``done``) is committed in one trans
 a crash, a chunk is either ``pending`` (never sent), ``sent`` (maybe applied: reconcile before
 sending again) or ``done`` (outcomes known).
 
-Tables: ``jobs``, ``chunks`` (one idempotency key per chunk, reused on every resend) and
-``records`` (one row per planned student, in plan order: writes first, then planned skips).
+Tables: ``jobs``, ``chunks`` (one idempotency key per chunk, reused on every resend),
+``records`` (one row per planned student, in plan order: writes first, then planned skips) and
+``job_claims`` (who runs a job: information only; what counts is the OS lock on
+``<journal>.locks/job-<id>.lock``, see liveness.py and ``Journal.claim``).
+
+The file's schema version is ``PRAGMA user_version`` (config/sqlite_schema.py): an older file is
+backed up to ``journal.sqlite3.v<N>.bak`` and migrated in one transaction, a newer one refused; at
+the current version opening writes nothing. A file that is not a database (zero length, garbage,
+damaged) is renamed ``journal.sqlite3.broken-<time>`` and a new journal started, and ``notice``
+says so; one that cannot be written (a full disk, a read-only folder) is opened read-only, with
+a ``notice``. Values this program does not know (a state, an action, an outcome, a skip reason, a
+card state) read as errors (code "journal_value", or a Failed("unknown_value") record), never as
+one of the known values.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 import threading
@@ -24,135 +36,123 @@ from typing import Any
 
 from ..core.errors import CampusCardError
 from ..core.model import Action, CardStatus
-from ..core.outcomes import Outcome, OutcomeKind
+from ..core.outcomes import Outcome, OutcomeKind, SkipReason
 from ..core.plan import Plan
 from .jobs import (
     ChunkInfo,
     ChunkState,
+    ClaimHolder,
+    JobClaimedError,
     JobInfo,
     JobRecord,
     JobState,
     PendingWrite,
     outcome_columns,
     outcome_from_row,
+    unknown_outcome,
+    unknown_value,
 )
-from .liveness import process_alive, this_host
+from .journal_file import SCHEMA, SCHEMA_VERSION, JournalFile
+from .liveness import JobLock, process_alive, this_host
 
-SCHEMA_VERSION = 2  # 2: chunks.open_ms
+log = logging.getLogger(__name__)
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS jobs (
-    id            INTEGER PRIMARY KEY AUTOINCREMENT,
-    created_at    REAL    NOT NULL,
-    finished_at   REAL,
-    operator      TEXT    NOT NULL,
-    profile       TEXT    NOT NULL,
-    action        TEXT    NOT NULL,
-    state         TEXT    NOT NULL,
-    chunk_size    INTEGER NOT NULL,
-    parent_job_id INTEGER REFERENCES jobs(id),
-    total         INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS job_claims (  -- which process is running a job right now
-    job_id  INTEGER PRIMARY KEY REFERENCES jobs(id),
-    host    TEXT    NOT NULL,
-    pid     INTEGER NOT NULL,
-    since   REAL    NOT NULL
-);
-CREATE TABLE IF NOT EXISTS chunks (
-    job_id          INTEGER NOT NULL REFERENCES jobs(id),
-    seq             INTEGER NOT NULL,
-    idempotency_key TEXT    NOT NULL UNIQUE,
-    state           TEXT    NOT NULL CHECK (state IN ('pending', 'sent', 'done')),
-    attempts        INTEGER NOT NULL DEFAULT 0,
-    sent_at         REAL,
-    done_at         REAL,
-    open_ms         INTEGER,  -- the open time (ms) every send of the chunk's opens carries
-    PRIMARY KEY (job_id, seq)
-);
-CREATE TABLE IF NOT EXISTS records (
-    job_id            INTEGER NOT NULL REFERENCES jobs(id),
-    position          INTEGER NOT NULL,
-    chunk_seq         INTEGER,              -- NULL for a planned skip
-    student_no        TEXT    NOT NULL,
-    name              TEXT    NOT NULL,
-    card_id           TEXT    NOT NULL DEFAULT '',  -- to update (open: the cancelled card, or '')
-    revision          TEXT    NOT NULL DEFAULT '',
-    student_record_id TEXT    NOT NULL DEFAULT '',
-    from_status       TEXT,                 -- NULL for a planned skip
-    outcome           TEXT,                 -- NULL = not decided yet
-    code              TEXT,
-    message           TEXT,
-    reason            TEXT,
-    detail            TEXT,
-    result_card_id    TEXT,
-    PRIMARY KEY (job_id, position)
-);
-CREATE INDEX IF NOT EXISTS records_by_chunk ON records (job_id, chunk_seq);
-"""
+__all__ = ["SCHEMA", "SCHEMA_VERSION", "Journal"]
+
+_OUTCOMES = tuple(k.value for k in OutcomeKind)
+_REASONS = tuple(r.value for r in SkipReason)
+_FROM = tuple(c.value for c in CardStatus)
+_ACTIONS = frozenset(a.value for a in Action)
+_STATES = frozenset(s.value for s in JobState)
+_CHUNK_STATES = frozenset(c.value for c in ChunkState)
+
+
+def _sql_list(values: Sequence[str]) -> str:
+    return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+
+
+# the records of a job that the program cannot read (what resume refuses to run over)
+_BAD_RECORDS_SQL = (
+    "SELECT position, student_no, outcome, reason, from_status, chunk_seq FROM records"
+    " WHERE job_id = ? AND ("
+    f" (outcome IS NOT NULL AND outcome NOT IN ({_sql_list(_OUTCOMES)}))"
+    f" OR (outcome = 'skipped' AND (reason IS NULL OR reason NOT IN ({_sql_list(_REASONS)})))"
+    f" OR (chunk_seq IS NOT NULL AND (from_status IS NULL"
+    f"     OR from_status NOT IN ({_sql_list(_FROM)})))"
+    ") ORDER BY position LIMIT ?"
+)
 
 
 _JOB_COLUMNS = (
     "id, created_at, finished_at, operator, profile, action, state, total, parent_job_id,"
     " chunk_size"
 )
-# One pass over a job's records: succeeded, failed, skipped, cancelled, pending.
+# One pass over a job's records: succeeded, failed, skipped, cancelled, pending, unknown.
+# An outcome the program does not know counts as failed (and as unknown): never as cancelled.
 _COUNTS_SQL = (
-    "SELECT COALESCE(SUM(outcome = 'succeeded'), 0), COALESCE(SUM(outcome = 'failed'), 0),"
+    "SELECT COALESCE(SUM(outcome = 'succeeded'), 0),"
+    " COALESCE(SUM(outcome IS NOT NULL AND outcome NOT IN ('succeeded', 'skipped',"
+    " 'cancelled')), 0),"
     " COALESCE(SUM(outcome = 'skipped'), 0), COALESCE(SUM(outcome = 'cancelled'), 0),"
-    " COALESCE(SUM(outcome IS NULL), 0) FROM records WHERE job_id = ?"
+    " COALESCE(SUM(outcome IS NULL), 0),"
+    f" COALESCE(SUM(outcome IS NOT NULL AND outcome NOT IN ({_sql_list(_OUTCOMES)})), 0)"
+    " FROM records WHERE job_id = ?"
 )
 
 
 def _job_from_row(row: Sequence[Any], counts: Sequence[Any]) -> JobInfo:
+    """A job from its row; CampusCardError(code="journal_value") naming what is unreadable."""
     (job_id, created, finished, operator, profile, action, state, total, parent,
      chunk_size) = row
-    succeeded, failed, skipped, cancelled, pending = counts
-    return JobInfo(
-        job_id=int(job_id),
-        created_at=float(created),
-        finished_at=None if finished is None else float(finished),
-        operator=str(operator),
-        profile=str(profile),
-        action=Action(action),
-        state=JobState(state),
-        total=int(total),
-        succeeded=int(succeeded),
-        failed=int(failed),
-        skipped=int(skipped),
-        cancelled=int(cancelled),
-        pending=int(pending),
-        parent_job_id=None if parent is None else int(parent),
-        chunk_size=int(chunk_size),
-    )
+    succeeded, failed, skipped, cancelled, pending, unknown = counts
+    bad = [f"{name}={raw!r}" for name, raw, known in (("action", action, _ACTIONS),
+                                                    ("state", state, _STATES))
+           if raw not in known]
+    bad += [f"{name}=NULL" for name, raw in (("created_at", created), ("operator", operator),
+                                            ("profile", profile), ("total", total),
+                                            ("chunk_size", chunk_size)) if raw is None]
+    if bad:
+        raise unknown_value(f"任务 {job_id}", bad)
+    try:
+        return JobInfo(
+            job_id=int(job_id),
+            created_at=float(created),
+            finished_at=None if finished is None else float(finished),
+            operator=str(operator),
+            profile=str(profile),
+            action=Action(action),
+            state=JobState(state),
+            total=int(total),
+            succeeded=int(succeeded),
+            failed=int(failed),
+            skipped=int(skipped),
+            cancelled=int(cancelled),
+            pending=int(pending),
+            parent_job_id=None if parent is None else int(parent),
+            chunk_size=int(chunk_size),
+            unknown=int(unknown),
+        )
+    except (TypeError, ValueError) as exc:
+        raise unknown_value(f"任务 {job_id}", [str(exc)]) from exc
 
 
 class Journal:
-    """The journal file. Thread-safe: one connection, every call under one lock."""
+    """The journal file. Thread-safe: one connection, every call under one lock.
+
+    ``notice``: a warning for the operator about how the file was opened (None if there is
+    nothing to say): a broken journal moved aside and a new one started, or a journal that
+    can only be read (a full disk, a read-only folder). The CLI prints it, the window shows it.
+    """
 
     def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        opened = JournalFile(Path(path))
+        self.path = opened.path
+        self.notice: str | None = opened.notice
+        self.read_only = opened.read_only
+        self.migrated_from = opened.migrated_from  # the version the file had, if migrated
+        self._conn = opened.conn
         self._lock = threading.RLock()
-        try:
-            self._conn = sqlite3.connect(
-                str(self.path), timeout=30.0, isolation_level=None, check_same_thread=False
-            )
-        except sqlite3.Error as exc:
-            raise self._unusable(exc) from exc
-        try:
-            self._conn.execute("PRAGMA journal_mode=WAL")
-            self._conn.execute("PRAGMA synchronous=FULL")
-            self._conn.execute("PRAGMA foreign_keys=ON")
-            self._create_schema()
-        except BaseException as exc:
-            self._conn.close()
-            if isinstance(exc, sqlite3.Error):
-                raise self._unusable(exc) from exc
-            raise
-
-    def _unusable(self, exc: sqlite3.Error) -> CampusCardError:
-        return CampusCardError(f"任务日志无法打开：{self.path}（{exc}）", code="journal")
+        self._job_locks: dict[int, JobLock] = {}
 
     # -- plumbing ---------------------------------------------------------------------------
 
@@ -163,6 +163,7 @@ class Journal:
         SQLite failures (disk full, locked too long, I/O) become an expected CampusCardError:
         the transaction did not happen, so the journal still tells the truth.
         """
+        self.check_writable()
         with self._reading():
             cur = self._conn.cursor()
             try:
@@ -176,6 +177,13 @@ class Journal:
             finally:
                 cur.close()
 
+    def check_writable(self) -> None:
+        """Raise CampusCardError if the journal was opened read-only (see ``notice``)."""
+        if self.read_only:
+            raise CampusCardError(
+                f"任务日志现在只能读取，无法写入（请腾出磁盘空间或检查文件夹权限后重试）：{self.path}",
+                code="journal")
+
     @contextmanager
     def _reading(self) -> Iterator[None]:
         """Hold the lock; translate SQLite failures into an expected error."""
@@ -187,22 +195,11 @@ class Journal:
                     f"任务日志读写失败：{self.path}（{exc}）", code="journal"
                 ) from exc
 
-    def _create_schema(self) -> None:
-        with self._lock:
-            version = int(self._conn.execute("PRAGMA user_version").fetchone()[0])
-            if version > SCHEMA_VERSION:
-                raise CampusCardError(
-                    f"任务日志来自更新的版本，无法使用：{self.path}", code="journal"
-                )
-            # executescript commits on its own; the statements are idempotent.
-            self._conn.executescript(_SCHEMA)
-            columns = {row[1] for row in self._conn.execute("PRAGMA table_info(chunks)")}
-            if "open_ms" not in columns:  # a version 1 journal
-                self._conn.execute("ALTER TABLE chunks ADD COLUMN open_ms INTEGER")
-            self._conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-
     def close(self) -> None:
         with self._lock:
+            for lock in self._job_locks.values():
+                lock.release()
+            self._job_locks.clear()
             self._conn.close()
 
     def __enter__(self) -> Journal:
@@ -296,12 +293,23 @@ class Journal:
                 (ChunkState.DONE.value, time.time(), job_id, seq),
             )
 
-    def cancel_job(self, job_id: int, resolved: Mapping[int, Outcome] | None = None) -> None:
+    def cancel_job(self, job_id: int, resolved: Mapping[int, Outcome] | None = None, *,
+                   sent_unknown: Outcome | None = None) -> None:
         """Store ``resolved`` outcomes, mark every record still undecided Cancelled, every
-        chunk done and the job CANCELLED, in one transaction."""
+        chunk done and the job CANCELLED, in one transaction.
+
+        ``sent_unknown``: the outcome for the undecided records of chunks that were sent (they
+        may have been written; e.g. Failed("unconfirmed", …) when they could not be read back)
+        instead of Cancelled, which says "not written"."""
         now = time.time()
         with self._tx() as cur:
             self._store_outcomes(cur, job_id, resolved or {})
+            if sent_unknown is not None:
+                cur.execute(
+                    "UPDATE records SET outcome = ?, code = ?, message = ?, reason = ?,"
+                    " detail = ?, result_card_id = ? WHERE job_id = ? AND outcome IS NULL"
+                    " AND chunk_seq IN (SELECT seq FROM chunks WHERE job_id = ? AND state = ?)",
+                    (*outcome_columns(sent_unknown), job_id, job_id, ChunkState.SENT.value))
             cur.execute(
                 "UPDATE records SET outcome = ? WHERE job_id = ? AND outcome IS NULL",
                 (OutcomeKind.CANCELLED.value, job_id),
@@ -315,31 +323,110 @@ class Journal:
                 (JobState.CANCELLED.value, now, job_id),
             )
 
-    def claim(self, job_id: int) -> None:
-        """Record that this process runs ``job_id``; refuse if another live process does.
+    def discard_unchecked(self, job_id: int, sent_unknown: Outcome, *,
+                          take_over: bool = False) -> None:
+        """Give up an unfinished job without reading anything back (its backend cannot be
+        reached): records of chunks that were sent get ``sent_unknown`` (they may have been
+        written), the rest Cancelled. Claims the job like a run does."""
+        self.claim(job_id, take_over=take_over)
+        try:
+            self.cancel_job(job_id, sent_unknown=sent_unknown)
+        finally:
+            self.release(job_id)
+
+    def lock_path(self, job_id: int) -> Path:
+        """The file whose OS lock says that a process runs ``job_id`` (beside the journal)."""
+        return self.path.with_name(f"{self.path.name}.locks") / f"job-{job_id}.lock"
+
+    def claim(self, job_id: int, *, take_over: bool = False) -> None:
+        """Take the job for this process; refuse if another process runs it.
 
         The window and the CLI share the journal: without this, both could resume one job at
-        once. A claim left by a process that has died (a crash) is taken over.
+        once. A running job holds an OS lock on ``lock_path(job_id)``, which the system drops
+        when its process ends in any way: a job whose lock is held is refused (JobClaimedError
+        with ``can_take_over`` False), whatever ``take_over`` says. A free lock with a claim
+        row of this computer was left by a process that has ended: taken at once. A claim row
+        of another host name (another computer sharing the data folder, or this one renamed)
+        cannot be checked: refused unless ``take_over`` (the operator confirmed), and the error
+        names the holder. The job's records must all be readable (else CampusCardError).
         """
-        host, pid = this_host(), os.getpid()
-        with self._tx() as cur:
-            row = cur.execute("SELECT host, pid FROM job_claims WHERE job_id = ?",
-                              (job_id,)).fetchone()
-            if row is not None and row[0] == host and process_alive(int(row[1])):
+        self.check_readable(job_id)
+        self.check_writable()
+        with self._lock:
+            if job_id in self._job_locks:
+                raise self._claimed(job_id, self._holder(job_id), live=True)
+            lock = JobLock(self.lock_path(job_id))
+            try:
+                got = lock.try_acquire()
+            except OSError as exc:
                 raise CampusCardError(
-                    f"任务 {job_id} 正在由另一个程序执行（进程 {row[1]}），请等待其结束",
-                    code="job_busy")
-            if row is not None and row[0] != host:
-                raise CampusCardError(
-                    f"任务 {job_id} 正在由另一台电脑（{row[0]}）执行", code="job_busy")
-            cur.execute("INSERT OR REPLACE INTO job_claims VALUES (?, ?, ?, ?)",
-                        (job_id, host, pid, time.time()))
+                    f"无法为任务 {job_id} 加锁（{exc.strerror or exc}）：{lock.path}",
+                    code="journal") from exc
+            if not got:
+                raise self._claimed(job_id, self._holder(job_id), live=True)
+            try:
+                host, pid = this_host(), os.getpid()
+                with self._tx() as cur:
+                    holder = self._holder_row(cur, job_id)
+                    if holder is not None and holder.host != host and not take_over:
+                        raise self._claimed(job_id, holder, live=False)
+                    cur.execute("INSERT OR REPLACE INTO job_claims VALUES (?, ?, ?, ?)",
+                                (job_id, host, pid, time.time()))
+                if holder is not None and (holder.host != host or holder.pid != pid):
+                    log.info("job %d taken over from %s (pid %d, since %s)%s", job_id,
+                                holder.host, holder.pid, holder.since_text,
+                                " after the operator confirmed" if take_over else "")
+            except BaseException:
+                lock.release()
+                raise
+            self._job_locks[job_id] = lock
+
+    def holder(self, job_id: int) -> ClaimHolder | None:
+        """Who claimed ``job_id`` last (information only; None if nobody)."""
+        return self._holder(job_id)
+
+    def _holder(self, job_id: int) -> ClaimHolder | None:
+        with self._reading():
+            cur = self._conn.cursor()
+            try:
+                return self._holder_row(cur, job_id)
+            finally:
+                cur.close()
+
+    @staticmethod
+    def _holder_row(cur: sqlite3.Cursor, job_id: int) -> ClaimHolder | None:
+        row = cur.execute("SELECT host, pid, since FROM job_claims WHERE job_id = ?",
+                          (job_id,)).fetchone()
+        if row is None:
+            return None
+        host, pid, since = row
+        return ClaimHolder(str(host or ""), int(pid or 0), float(since or 0.0),
+                           host == this_host() and process_alive(int(pid or 0)))
+
+    @staticmethod
+    def _claimed(job_id: int, holder: ClaimHolder | None, *, live: bool) -> JobClaimedError:
+        who = holder.describe() if holder is not None else "另一个程序"
+        if live:
+            return JobClaimedError(
+                f"任务 {job_id} 正在由另一个程序执行（{who}），请等待其结束", holder,
+                can_take_over=False, code="job_busy")
+        return JobClaimedError(
+            f"任务 {job_id} 正在由另一台电脑执行或被其占用（{who}），本程序无法确认它是否仍在运行。"
+            "确认它已不再运行后，可以接管该任务",
+            holder, can_take_over=True, code="job_claimed")
 
     def release(self, job_id: int) -> None:
         """Drop this process's claim on ``job_id`` (no-op if it holds none)."""
-        with self._tx() as cur:
-            cur.execute("DELETE FROM job_claims WHERE job_id = ? AND host = ? AND pid = ?",
-                        (job_id, this_host(), os.getpid()))
+        with self._lock:
+            lock = self._job_locks.pop(job_id, None)
+            if lock is None:
+                return
+            try:
+                with self._tx() as cur:
+                    cur.execute("DELETE FROM job_claims WHERE job_id = ? AND host = ? AND pid = ?",
+                                (job_id, this_host(), os.getpid()))
+            finally:
+                lock.release()  # the lock is what counts: it goes even if the row stays
 
     def finish_job(self, job_id: int) -> None:
         """Mark the job DONE (all chunks done)."""
@@ -366,13 +453,24 @@ class Journal:
 
     # -- reading ----------------------------------------------------------------------------
 
-    def _jobs(self, where: str, params: Sequence[Any]) -> list[JobInfo]:
+    def _jobs(self, where: str, params: Sequence[Any],
+              problems: list[str] | None = None) -> list[JobInfo]:
+        """The jobs selected; a job row the program cannot read raises CampusCardError
+        (code "journal_value"), or, with ``problems``, is left out and described there."""
+        out: list[JobInfo] = []
         with self._reading():
             rows = self._conn.execute(
                 f"SELECT {_JOB_COLUMNS} FROM jobs {where}", params
             ).fetchall()
-            return [_job_from_row(r, self._conn.execute(_COUNTS_SQL, (r[0],)).fetchone())
-                    for r in rows]
+            for r in rows:
+                try:
+                    out.append(_job_from_row(
+                        r, self._conn.execute(_COUNTS_SQL, (r[0],)).fetchone()))
+                except CampusCardError as exc:
+                    if problems is None:
+                        raise
+                    problems.append(exc.message)
+        return out
 
     def job(self, job_id: int) -> JobInfo:
         jobs = self._jobs("WHERE id = ?", (job_id,))
@@ -380,16 +478,34 @@ class Journal:
             raise CampusCardError(f"没有编号为 {job_id} 的任务", code="no_such_job")
         return jobs[0]
 
-    def list_jobs(self, limit: int = 500) -> list[JobInfo]:
-        """Newest first."""
-        return self._jobs("ORDER BY id DESC LIMIT ?", (limit,))
+    def list_jobs(self, limit: int = 500, problems: list[str] | None = None) -> list[JobInfo]:
+        """Newest first. Job rows the program cannot read are left out (and logged); pass
+        ``problems`` to get a message for each."""
+        found: list[str] = []
+        jobs = self._jobs("ORDER BY id DESC LIMIT ?", (limit,), found)
+        self._report(found, problems)
+        return jobs
 
-    def unfinished_jobs(self) -> list[JobInfo]:
+    def unfinished_jobs(self, problems: list[str] | None = None) -> list[JobInfo]:
         """Jobs still RUNNING (interrupted ones are offered for resume), newest first."""
-        return self._jobs("WHERE state = ? ORDER BY id DESC", (JobState.RUNNING.value,))
+        found: list[str] = []
+        jobs = self._jobs("WHERE state = ? ORDER BY id DESC", (JobState.RUNNING.value,), found)
+        self._report(found, problems)
+        return jobs
+
+    @staticmethod
+    def _report(found: list[str], problems: list[str] | None) -> None:
+        for message in found:
+            log.info("journal: %s", message)
+        if problems is not None:
+            problems.extend(found)
 
     def records(self, job_id: int) -> list[JobRecord]:
-        """Every record of the job in plan order (writes first, then planned skips)."""
+        """Every record of the job in plan order (writes first, then planned skips).
+
+        A record holding a value the program does not know (an outcome, a skip reason, a
+        card state) comes back with a Failed("unknown_value", …) outcome naming it: shown as
+        an error, never as one of the outcomes."""
         with self._reading():
             action_row = self._conn.execute(
                 "SELECT action FROM jobs WHERE id = ?", (job_id,)
@@ -398,19 +514,48 @@ class Journal:
                 raise CampusCardError(f"没有编号为 {job_id} 的任务", code="no_such_job")
             rows = self._conn.execute(
                 "SELECT position, student_no, name, card_id, from_status, outcome, code,"
-                " message, reason, detail, result_card_id FROM records WHERE job_id = ?"
-                " ORDER BY position", (job_id,),
+                " message, reason, detail, result_card_id, chunk_seq FROM records"
+                " WHERE job_id = ? ORDER BY position", (job_id,),
             ).fetchall()
+        if action_row[0] not in _ACTIONS:
+            raise unknown_value(f"任务 {job_id}", [f"action={action_row[0]!r}"])
         action = Action(action_row[0])
         out: list[JobRecord] = []
-        for pos, no, name, card_id, from_status, kind, code, msg, reason, detail, res in rows:
+        for (pos, no, name, card_id, from_status, kind, code, msg, reason, detail, res,
+             seq) in rows:
             outcome = outcome_from_row(kind, code, msg, reason, detail, res)
+            status: CardStatus | None = None
+            if from_status in _FROM:
+                status = CardStatus(from_status)
+            elif seq is not None or from_status is not None:
+                outcome = unknown_outcome(f"from_status={from_status!r}")
             out.append(JobRecord(
-                student_no=no, name=name, action=action, outcome=outcome,
-                card_id=res or card_id or "", position=pos,
-                from_status=None if from_status is None else CardStatus(from_status),
+                student_no=str(no or ""), name=str(name or ""), action=action,
+                outcome=outcome, card_id=res or card_id or "", position=int(pos),
+                from_status=status,
             ))
         return out
+
+    def check_readable(self, job_id: int) -> None:
+        """Raise CampusCardError (code "journal_value") naming the job's rows that hold
+        values the program does not know: such a job is not run, resumed or discarded."""
+        job = self.job(job_id)
+        with self._reading():
+            bad = self._conn.execute(_BAD_RECORDS_SQL, (job_id, 11)).fetchall()
+            chunks = self._conn.execute(
+                "SELECT seq, state FROM chunks WHERE job_id = ? AND state NOT IN (?, ?, ?)"
+                " LIMIT 11", (job_id, *(c.value for c in ChunkState))).fetchall()
+        problems = [f"记录 {pos}（学号 {no}）：" + "，".join(
+            f"{name}={raw!r}" for name, raw in (("outcome", kind), ("reason", reason),
+                                                ("from_status", fs), ("chunk", seq)))
+            for pos, no, kind, reason, fs, seq in bad]
+        problems += [f"批次 {seq}：state={state!r}" for seq, state in chunks]
+        if problems:
+            more = "……" if len(problems) > 10 else ""
+            raise CampusCardError(
+                f"任务 {job.job_id} 在任务日志中有本程序无法识别的值，不能执行："
+                + "；".join(problems[:10]) + more
+                + "（可能来自更新版本的程序，或文件已损坏）", code="journal_value")
 
     def student_nos(self, job_id: int, kind: OutcomeKind) -> list[str]:
         """The 学号 of the job's records with outcome ``kind``, in plan order.
@@ -430,6 +575,10 @@ class Journal:
                 "SELECT seq, idempotency_key, state, attempts, sent_at, open_ms FROM chunks"
                 " WHERE job_id = ? ORDER BY seq", (job_id,),
             ).fetchall()
+        bad = [f"批次 {seq}：state={state!r}" for seq, _k, state, *_ in rows
+               if state not in _CHUNK_STATES]
+        if bad:
+            raise unknown_value(f"任务 {job_id}", bad)
         return [ChunkInfo(job_id, seq, key, ChunkState(state), attempts,
                           None if sent is None else float(sent),
                           None if opened is None else int(opened))
@@ -450,5 +599,9 @@ class Journal:
                 " from_status FROM records WHERE job_id = ? AND chunk_seq = ?"
                 " AND outcome IS NULL ORDER BY position", (job_id, seq),
             ).fetchall()
+        bad = [f"记录 {pos}（学号 {no}）：from_status={fs!r}"
+               for pos, no, *_rest, fs in rows if fs not in _FROM]
+        if bad:
+            raise unknown_value(f"任务 {job_id}", bad)
         return [PendingWrite(pos, no, name, card_id, rev, rec_id, CardStatus(fs))
                 for pos, no, name, card_id, rev, rec_id, fs in rows]

@@ -203,15 +203,20 @@ class BatchRunner:
         *,
         cancel: CancelToken | None = None,
         progress: ProgressCallback | None = None,
+        take_over: bool = False,
     ) -> JobInfo:
         """Run a new job or resume an unfinished one; return its final state.
 
-        A finished job (DONE or CANCELLED) is returned unchanged: nothing is sent.
+        A finished job (DONE or CANCELLED) is returned unchanged: nothing is sent. A job
+        another process runs is refused (JobClaimedError); ``take_over``: the operator
+        confirmed taking over a claim that the program cannot check (another host name).
+        A cancelled ``cancel`` from the start discards the job: chunks that were sent are
+        read back, the rest becomes cancelled, nothing is sent.
         """
         job = self._journal.job(job_id)
         if job.finished:
             return job
-        self._journal.claim(job_id)
+        self._journal.claim(job_id, take_over=take_over)
         try:
             return self._run_claimed(job, cancel or CancelToken(), progress)
         finally:

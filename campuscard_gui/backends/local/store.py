@@ -12,9 +12,12 @@ import tempfile
 from decimal import Decimal
 from pathlib import Path
 
+from ...config.sqlite_schema import Schema, ensure_schema, file_version
 from ...core.demo import DemoSchool, generate_school
 from ...core.errors import CampusCardError, ConnectorError, FatalError, RetryableError
 
+# PRAGMA user_version, mirrored in meta.schema_version (what the first versions read). A new
+# version: bump it, append a step to _STEPS that also updates the meta row, keep _SCHEMA whole.
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT_MS = 10_000
 
@@ -48,6 +51,33 @@ CREATE TABLE idempotency (
 ) WITHOUT ROWID;
 """
 
+_STEPS: tuple[str, ...] = ()  # _STEPS[0]: version 1 -> 2, …
+
+
+def _meta_version(conn: sqlite3.Connection, path: Path, expected: str) -> None:
+    """The meta row must say ``expected`` (else the file is not ours or was altered)."""
+    has_meta = conn.execute("SELECT count(*) FROM sqlite_master"
+                            " WHERE type = 'table' AND name = 'meta'").fetchone()[0]
+    row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'"
+                       ).fetchone() if has_meta else None
+    if row is None:
+        raise FatalError(f"该文件不是一卡通本地数据库：{path}", code="not_ours")
+    if row[0] != expected:
+        raise FatalError(
+            f"本地数据库版本不匹配（文件为 {row[0]}，程序需要 {SCHEMA_VERSION}）：{path}",
+            code="schema_version")
+
+
+def _legacy_version(conn: sqlite3.Connection, path: Path) -> int | None:
+    """Files written before user_version was set kept their version (1) in the meta table."""
+    _meta_version(conn, path, "1")
+    return 1
+
+
+SCHEMA = Schema(what="本地数据库", code="store", version=SCHEMA_VERSION, create=_SCHEMA,
+                steps=_STEPS, legacy_version=_legacy_version, error=FatalError)
+
+
 def _cents(amount: Decimal) -> int:
     return int((amount * 100).to_integral_value())
 
@@ -74,8 +104,10 @@ def db_error(exc: sqlite3.Error, path: Path) -> ConnectorError:
     return FatalError(f"本地数据库出错（{name}）：{path}", code="sqlite")
 
 
-def open_db(path: Path) -> sqlite3.Connection:
-    """Open an existing database read-write and check that it is ours, at our version."""
+def open_db(path: Path, schema: Schema = SCHEMA) -> sqlite3.Connection:
+    """Open an existing database read-write, check that it is ours and bring it to the
+    current version (an older file is backed up first, see config/sqlite_schema.py; a file at
+    the current version is not written to)."""
     if not path.is_file():
         raise FatalError(f"本地数据库文件不存在：{path}", code="missing")
     uri = path.resolve().as_uri() + "?mode=rw"
@@ -85,19 +117,14 @@ def open_db(path: Path) -> sqlite3.Connection:
     except sqlite3.Error as exc:
         raise db_error(exc, path) from exc
     try:
-        for pragma in (f"busy_timeout = {BUSY_TIMEOUT_MS}", "journal_mode = WAL",
-                       "synchronous = NORMAL"):
+        for pragma in (f"busy_timeout = {BUSY_TIMEOUT_MS}", "synchronous = NORMAL"):
             conn.execute(f"PRAGMA {pragma}")
-        has_meta = conn.execute("SELECT count(*) FROM sqlite_master"
-                                " WHERE type = 'table' AND name = 'meta'").fetchone()[0]
-        row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'"
-                           ).fetchone() if has_meta else None
-        if row is None:
+        if file_version(conn, schema, path) == 0:  # an empty file is not made one here
             raise FatalError(f"该文件不是一卡通本地数据库：{path}", code="not_ours")
-        if row[0] != str(SCHEMA_VERSION):
-            raise FatalError(
-                f"本地数据库版本不匹配（文件为 {row[0]}，程序需要 {SCHEMA_VERSION}）：{path}",
-                code="schema_version")
+        ensure_schema(conn, path, schema)
+        _meta_version(conn, path, str(schema.version))
+        if str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+            conn.execute("PRAGMA journal_mode = WAL")
     except BaseException as exc:
         conn.close()
         if isinstance(exc, sqlite3.Error):
@@ -129,6 +156,7 @@ def _write_school(conn: sqlite3.Connection, school: DemoSchool | None) -> None:
             "INSERT INTO cards VALUES (?, ?, ?, ?, ?, 1, ?)",
             ((c.card_id, c.student_no, c.status.value, c.open_time, _cents(c.amount),
               c.open_time or 0) for c in cards))
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     conn.execute("COMMIT")
     conn.execute("PRAGMA journal_mode = WAL")
 

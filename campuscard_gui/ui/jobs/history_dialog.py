@@ -137,6 +137,7 @@ class HistoryDialog(QDialog):
         self.setAccessibleName(self.windowTitle())
         self._journal = journal
         self._limit = limit
+        self.problems: list[str] = []  # job rows the journal could not read (unknown values)
 
         self.model = HistoryModel(self)
         self.table = QTableView(self)
@@ -180,12 +181,25 @@ class HistoryDialog(QDialog):
         """Load the jobs from the journal on a worker thread."""
         journal, limit = self._journal, self._limit
         self.status_label.setText(self.tr("Loading…"))
-        run_in_thread(lambda: journal.list_jobs(limit), self._on_loaded, self._on_failed,
-                      parent=self)
+
+        def read() -> tuple[list[JobInfo], list[str]]:
+            problems: list[str] = []
+            return journal.list_jobs(limit, problems), problems
+
+        run_in_thread(read, self._on_read, self._on_failed, parent=self)
+
+    def _on_read(self, result: tuple[list[JobInfo], list[str]]) -> None:
+        jobs, self.problems = result
+        self._on_loaded(jobs)
 
     def _on_loaded(self, jobs: list[JobInfo]) -> None:
         self.model.set_jobs(jobs)
-        self.status_label.setText(self.tr("%n job(s)", "", len(jobs)))
+        text = self.tr("%n job(s)", "", len(jobs))
+        if self.problems:  # shown, not hidden: each names the job and the value
+            text += " " + self.tr("(%n more could not be read: they hold values this "
+                                  "version does not know)", "", len(self.problems))
+        self.status_label.setText(text)
+        self.status_label.setToolTip("\n".join(self.problems))
         if jobs:
             self.table.selectRow(0)
         self._update_buttons()

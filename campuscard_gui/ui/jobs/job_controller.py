@@ -16,6 +16,12 @@ Signals (all delivered on the GUI thread):
                                        logged); the job stays unfinished in the journal
     idle()                             nothing running and nothing queued any more
 
+A job claimed by a process the program cannot check (a claim row of another host name: another
+computer sharing the data folder, or this one before it was renamed) is not run: the controller
+asks ``confirm_take_over(message)`` on the GUI thread — by default a question box naming the
+holder, 接管 or 取消 — and on 接管 runs (or discards) the job again, taking it over. A job that a
+live process runs (its OS lock is held) is refused with ``failed``; it cannot be taken over.
+
 A job belongs to its profile: give the controller the name of the profile its connector was
 opened for (``JobController(connector, journal, profile=name)`` / ``set_connector(connector,
 name)``) and a job of any other profile is refused on the worker before anything is sent —
@@ -33,8 +39,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from ...batch import BatchRunner, CancelToken, JobInfo, Journal, Progress, chunk_size_for
+from ...batch.jobs import JobClaimedError
 from ...batch.runner import current_operator
 from ...connectors.base import Connector
 from ...core.errors import CampusCardError
@@ -60,6 +68,7 @@ class _Request:
     operator: str = ""
     parent_job_id: int | None = None
     discard: bool = False  # resolve what was sent, cancel the rest, send nothing
+    take_over: bool = False  # the operator confirmed taking over another host's claim
 
 
 class _JobThread(QThread):
@@ -69,6 +78,7 @@ class _JobThread(QThread):
     jobStarted = Signal(int, int)
     jobFinished = Signal(object, object)
     jobFailed = Signal(str)
+    jobClaimed = Signal(int, str, bool)  # job id, message naming the holder, discard
 
     def __init__(self, connector: Connector, journal: Journal, request: _Request,
                  runner_factory: RunnerFactory, profile: str | None = None) -> None:
@@ -105,8 +115,15 @@ class _JobThread(QThread):
                 total = job.total
             self.jobStarted.emit(job_id, total)
             runner = self._runner_factory(self._connector, self._journal)
-            info = runner.run(job_id, cancel=self.token, progress=self._store_progress)
+            info = runner.run(job_id, cancel=self.token, progress=self._store_progress,
+                              take_over=req.take_over)
             changed = self._read_changed(job_id)
+        except JobClaimedError as exc:
+            log.warning("job not run: %s", exc.message)
+            if exc.can_take_over and not req.take_over and req.job_id is not None:
+                self.jobClaimed.emit(req.job_id, exc.message, req.discard)
+            else:
+                self.jobFailed.emit(exc.message)
         except CampusCardError as exc:
             log.warning("job stopped: %s", exc.message)
             self.jobFailed.emit(exc.message)
@@ -174,6 +191,8 @@ class JobController(QObject):
         self._timer.setObjectName("jobProgressTimer")
         self._timer.setInterval(PROGRESS_INTERVAL_MS)
         self._timer.timeout.connect(self._poll_progress)
+        # asked on the GUI thread whether to take over a job claimed elsewhere (tests set it)
+        self.confirm_take_over: Callable[[str], bool] = ask_take_over
         app = QCoreApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)
@@ -265,6 +284,7 @@ class JobController(QObject):
         thread.jobStarted.connect(self._on_started)
         thread.jobFinished.connect(self._on_finished)
         thread.jobFailed.connect(self._on_failed)
+        thread.jobClaimed.connect(self._on_claimed)
         thread.finished.connect(self._on_thread_finished)
         self._thread = thread
         self._emitted = None
@@ -309,6 +329,17 @@ class JobController(QObject):
         self._poll_progress()
         self.failed.emit(message)
 
+    @Slot(int, str, bool)
+    def _on_claimed(self, job_id: int, message: str, discard: bool) -> None:
+        """Another host's claim: take the job over if the operator confirms."""
+        if self.confirm_take_over(message):
+            log.info("job %d: the operator takes it over", job_id)
+            self._queue.appendleft(_Request(job_id=job_id, discard=discard, take_over=True))
+            if self._thread is None:  # the refused run's thread has ended meanwhile
+                self._launch_next()
+        else:
+            self.failed.emit(message)
+
     @Slot()
     def _on_thread_finished(self) -> None:
         thread = self._thread
@@ -322,3 +353,25 @@ class JobController(QObject):
         # 6.12 is fragile there): kept until the next job replaces it.
         self._spent = thread
         self._launch_next()
+
+
+def ask_take_over(message: str) -> bool:
+    """The default confirmation: a question naming the holder; 接管 or 取消 (default)."""
+    box = QMessageBox(QMessageBox.Icon.Warning,
+                      QCoreApplication.translate("JobController", "Take over the job?"),
+                      message, QMessageBox.StandardButton.NoButton,
+                      QApplication.activeWindow())
+    box.setObjectName("takeOverBox")
+    box.setInformativeText(QCoreApplication.translate(
+        "JobController", "Take it over only if that program is no longer running: two "
+        "programs running one job at once could write a record twice."))
+    take = box.addButton(QCoreApplication.translate("JobController", "&Take over"),
+                         QMessageBox.ButtonRole.AcceptRole)
+    take.setObjectName("takeOverButton")
+    cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(cancel)
+    box.exec()
+    taken = box.clickedButton() is take
+    if box.parent() is not None:  # (without a parent, Python owns it and frees it)
+        box.deleteLater()
+    return taken
