@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -72,12 +73,36 @@ class ExportLabels:
             raise ValueError(f"expected {len(DEFAULT_HEADERS)} headers, got {len(self.headers)}")
 
 
-# A cell starting with one of these is a formula to Excel (CSV injection): it gets a leading '.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Characters XML 1.0 (so XLSX) cannot hold: C0 controls but tab, LF and CR; lone surrogates
+# (a JSON answer may carry one); the two noncharacters U+FFFE and U+FFFF.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _csv_safe(text: str) -> str:
-    return "'" + text if text.startswith(_FORMULA_START) else text
+def csv_cell(text: str) -> str:
+    """``text`` as a CSV/TSV cell that a spreadsheet shows as text, never runs as a formula.
+
+    A text starting with ``= + - @``, a tab or a CR gets a leading apostrophe (what Excel
+    itself shows for a text typed as ``'=…``); anything else is written as it is, including
+    a leading space before a formula character (``" =1+1"``), which already keeps it text.
+    The XLSX export needs no apostrophe: it stores such a value as a text cell. A lone
+    surrogate, which no UTF-8 file can hold, becomes U+FFFD.
+    """
+    if text.startswith(FORMULA_START):
+        text = "'" + text
+    return _SURROGATE.sub("\ufffd", text) if _has_surrogate(text) else text
+
+
+def xlsx_text(text: str) -> str:
+    """``text`` as an XLSX cell can hold it: each character XML 1.0 forbids (control
+    characters such as ESC, lone surrogates) becomes U+FFFD, so the export never fails."""
+    return _XML_ILLEGAL.sub("\ufffd", text)
+
+
+def _has_surrogate(text: str) -> bool:
+    return not text.isascii() and _SURROGATE.search(text) is not None
 
 
 def export_rows(records: Iterable[ExportRecord],
@@ -116,7 +141,7 @@ def export_csv(path: str | os.PathLike[str], records: Iterable[ExportRecord],
             writer = csv.writer(f, dialect="excel")
             writer.writerow(list(lab.headers))
             for row in export_rows(records, lab):
-                writer.writerow([_csv_safe(v) for v in row])
+                writer.writerow([csv_cell(v) for v in row])
                 n += 1
     return n
 
@@ -149,9 +174,10 @@ def export_xlsx(path: str | os.PathLike[str], records: Iterable[ExportRecord],
     ws.append(header)
     for row in rows:
         # Every value is a string (学号 keeps its leading zeros); one that looks like a formula
-        # is stored as text, never as a formula.
+        # is stored as text, never as a formula; characters XML cannot hold are replaced.
         cells: list[object] = []
         for v in row:
+            v = xlsx_text(v)
             if v.startswith("="):
                 cell = WriteOnlyCell(ws, value=v)
                 cell.data_type = "s"

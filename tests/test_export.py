@@ -12,7 +12,14 @@ from openpyxl import load_workbook
 from campuscard_gui.batch import JobRecord
 from campuscard_gui.core.model import Action
 from campuscard_gui.core.outcomes import Cancelled, Failed, Skipped, SkipReason, Succeeded
-from campuscard_gui.export import DEFAULT_HEADERS, ExportLabels, export_csv, export_xlsx
+from campuscard_gui.export import (
+    DEFAULT_HEADERS,
+    ExportLabels,
+    csv_cell,
+    export_csv,
+    export_xlsx,
+    xlsx_text,
+)
 
 RECORDS = [
     JobRecord("0012001", "张三", Action.OPEN, Succeeded("C-1"), "C-1", 0),
@@ -116,3 +123,65 @@ def test_xlsx_save_failure_leaves_no_file(tmp_path, monkeypatch):
     with pytest.raises(OSError):
         export_xlsx(out / "x.xlsx", RECORDS)
     assert list(out.iterdir()) == []
+
+
+# -- formulas and characters a cell cannot hold ------------------------------------------------
+
+HOSTILE_NAMES = {
+    "formula": '=HYPERLINK("http://evil.example","点我")',
+    "plus": "+1+1",
+    "minus": "-2+3",
+    "at": "@SUM(A1)",
+    "tab": "\t=1+1",
+    "cr": "\r=1+1",
+    "space": " =1+1",  # already text to a spreadsheet: left exactly as it is
+    "plain": "张三",
+    "esc": "张\x1b[31m三\x07",
+    "surrogate": "李\ud800四",
+}
+
+
+def hostile_records() -> list[JobRecord]:
+    return [JobRecord(f"00{i}", name, Action.FREEZE, Failed("x", f"原因 {name}"), "", i)
+            for i, name in enumerate(HOSTILE_NAMES.values())]
+
+
+@pytest.mark.parametrize(("text", "cell"), [
+    ("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@A1", "'@A1"), ("\t=1", "'\t=1"),
+    ("\r=1", "'\r=1"), (" =1+1", " =1+1"), ("a=1", "a=1"), ("", ""), ("李\ud800四", "李\ufffd四"),
+])
+def test_csv_cell(text, cell):
+    assert csv_cell(text) == cell
+
+
+def test_xlsx_text():
+    assert xlsx_text("a\x1bb\x00c\x07\td\ne\rf\ud83d\ufffeg") == \
+        "a\ufffdb\ufffdc\ufffd\td\ne\rf\ufffd\ufffdg"
+    assert xlsx_text("张三 =1") == "张三 =1"
+
+
+def test_csv_export_neutralizes_every_formula_start(tmp_path):
+    path = tmp_path / "out.csv"
+    assert export_csv(path, hostile_records()) == len(HOSTILE_NAMES)
+    rows = list(csv.reader(io.StringIO(path.read_bytes().decode("utf-8-sig"), newline="")))[1:]
+    names = dict(zip(HOSTILE_NAMES, (r[1] for r in rows), strict=True))
+    for key in ("formula", "plus", "minus", "at", "tab", "cr"):
+        assert names[key] == "'" + HOSTILE_NAMES[key]
+    assert names["space"] == " =1+1" and names["plain"] == "张三"
+    assert names["esc"] == HOSTILE_NAMES["esc"]  # a CSV cell can hold it
+    assert names["surrogate"] == "李\ufffd四"  # UTF-8 cannot
+    assert all(not cell.startswith(("=", "+", "-", "@", "\t", "\r")) for r in rows for cell in r)
+
+
+def test_xlsx_export_with_control_characters_succeeds(tmp_path):
+    path = tmp_path / "out.xlsx"
+    assert export_xlsx(path, hostile_records()) == len(HOSTILE_NAMES)
+    ws = load_workbook(path).active
+    names = dict(zip(HOSTILE_NAMES, (ws.cell(row=r, column=2) for r in range(2, 12)),
+                     strict=True))
+    assert names["esc"].value == "张\ufffd[31m三\ufffd"
+    assert names["surrogate"].value == "李\ufffd四"
+    assert ws.cell(row=10, column=5).value == "[x] 原因 张\ufffd[31m三\ufffd"
+    for key in ("formula", "plus", "minus", "at", "tab", "space"):
+        assert names[key].value == HOSTILE_NAMES[key] and names[key].data_type == "s", key
+    assert names["cr"].value in ("\r=1+1", "\n=1+1")  # XML turns a lone CR into LF on read

@@ -33,7 +33,7 @@ GOOD = [
 def load(path: Path) -> tuple[Table, list[Student], list[RowError]]:
     table = read_table(path)
     result = map_rows(table, guess_mapping(table.headers))
-    return table, result.students, result.errors
+    return table, list(result.students), result.errors
 
 
 @pytest.mark.parametrize(("encoding", "reported"), [
@@ -45,7 +45,7 @@ def test_csv_encodings(tmp_path: Path, encoding: str, reported: str) -> None:
     table, students, errors = load(path)
     assert table.encoding == reported
     assert table.headers == ["学号", "姓名", "学院", "班级", "学籍状态"]
-    assert table.row_numbers == [2, 3]
+    assert list(table.row_numbers) == [2, 3]
     assert (students, errors) == (GOOD, [])
 
 
@@ -63,7 +63,7 @@ def test_xlsx_first_sheet_numbers_and_blank_rows(tmp_path: Path) -> None:
     table, students, errors = load(path)
     assert table.encoding == ""
     assert table.rows[0][0] == "2024000001" and table.rows[0][1] == "张三"
-    assert table.row_numbers == [2, 4]
+    assert list(table.row_numbers) == [2, 4]
     assert (students, errors) == (GOOD, [])
 
 
@@ -145,9 +145,9 @@ def test_csv_details(tmp_path: Path) -> None:
     )
     table = read_table(path)
     assert table.encoding == "utf-8-sig"
-    assert table.rows == [["2024000001", "张\n三", "在读", ""],
-                          ["2024000002", "李四", "毕业", "数学2001"]]
-    assert table.row_numbers == [2, 3]
+    assert table.rows == [("2024000001", "张\n三", "在读", ""),
+                          ("2024000002", "李四", "毕业", "数学2001")]
+    assert list(table.row_numbers) == [2, 3]
     tsv = tmp_path / "s.tsv"
     tsv.write_text("学号\t姓名\t学籍状态\n1\t张三\tWithdrawn\n", encoding="utf-8")
     result = map_rows(read_table(tsv), guess_mapping(read_table(tsv).headers))

@@ -8,8 +8,19 @@ from pathlib import Path
 from ..backends.factory import local_database_path
 from ..backends.local.connector import LocalConnector, init_demo, init_empty
 from ..config import Profile
-from ..importing import FIELD_KEYS, FIELDS, Table, guess_mapping, map_rows, read_table
+from ..importing import (
+    DEFAULT_LIMITS,
+    FIELD_KEYS,
+    FIELDS,
+    ImportLimits,
+    RowLimitError,
+    Table,
+    guess_mapping,
+    map_rows,
+    read_table,
+)
 from .common import Context, UsageError
+from .output import terminal_text
 
 
 def _local_profile(ctx: Context) -> Profile:
@@ -62,19 +73,24 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
     profile = _local_profile(ctx)
     path = Path(args.file)
     if not path.is_file():
-        raise UsageError(f"文件不存在：{path}")
-    table = read_table(path)
+        raise UsageError(f"文件不存在：{terminal_text(str(path))}")
+    max_rows = getattr(args, "max_rows", None)
+    limits = ImportLimits(max_rows=max_rows) if max_rows else DEFAULT_LIMITS
+    try:
+        table = read_table(path, limits)  # ImportFileError (exit 2) for an unusable file
+    except RowLimitError as exc:
+        raise RowLimitError(f"{exc.message}；或用 --max-rows 提高上限", limit=exc.limit) from exc
     mapping = parse_map(args.map, table)
     result = map_rows(table, mapping)  # ImportFileError (exit 2) if a required column is missing
     if result.errors:
-        for error in result.errors:
-            ctx.say(f"第{error.row}行：{error.reason}")
+        for error in result.errors:  # a reason quotes the file: shown escaped
+            ctx.say(f"第{error.row}行：{terminal_text(error.reason)}")
         ctx.say(f"共 {len(result.errors)} 行有问题，没有导入任何学生；请修改文件后重试")
         return 1
     db = local_database_path(profile, ctx.paths)  # a shared file when the profile names one
     labels = {f.key: f.label for f in FIELDS}
-    used = "，".join(f"{labels[k]}=“{table.headers[c]}”" for k, c in mapping.items()
-                    if c is not None)
+    used = "，".join(f"{labels[k]}=“{terminal_text(table.headers[c])}”"
+                    for k, c in mapping.items() if c is not None)
     ctx.say(f"将把 {len(result.students)} 名学生导入 {db}（{used}）")
     if not args.yes:
         if not ctx.interactive():

@@ -1,5 +1,10 @@
 """Output of ``campuscard-cli``: aligned tables (CJK-aware), CSV and JSON shapes.
 
+Text from the backend (names, reasons …) is the backend's, not ours: in a table every control
+character (ESC would let a name repaint the terminal) and every bidirectional override is
+shown escaped (``\\x1b``, ``\\u202e``); CSV cells go through ``export.csv_cell`` (no formula
+runs when a spreadsheet opens the file); JSON stays exact (a lone surrogate as ``\\udXXX``).
+
 The JSON shapes are a contract for scripts:
 - students: a list of {student_no, name, college, class, student_status, card_status, card_id,
   open_time, amount}; statuses as the Chinese labels, card_id and open_time null when there is
@@ -14,15 +19,18 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
+import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, TextIO
 
 from ..batch import JobInfo, JobRecord, JobState
 from ..core.model import StudentRow
 from ..core.outcomes import outcome_reason
+from ..export import csv_cell
 
 STUDENT_FIELDS = ("student_no", "name", "college", "class", "student_status", "card_status",
                   "card_id", "open_time", "amount")
@@ -33,6 +41,34 @@ _OUTCOME_LABELS = {
     "pending": "未完成",
 }
 _STATE_LABELS = {JobState.RUNNING: "未完成", JobState.DONE: "完成", JobState.CANCELLED: "已取消"}
+
+
+# C0 and C1 controls, DEL, the bidirectional marks and overrides, lone surrogates
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+                     "\ud800-\udfff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def terminal_text(text: str) -> str:
+    """``text`` safe to print: each control character, bidi override or lone surrogate is
+    written as its escape (``\\x1b``, a line break as ``\\x0a``, ``\\u202e``), so nothing a backend
+    stored can move the cursor, recolour or reorder what the terminal shows."""
+    return _UNSAFE.sub(_escape, text)
+
+
+def dump_json(value: Any, out: TextIO) -> None:
+    """``value`` as JSON (UTF-8 text, one space indent) and a line end. Exact: a lone
+    surrogate, which UTF-8 cannot carry, is written as its JSON escape ``\\udXXX``."""
+    text = json.dumps(value, ensure_ascii=False, indent=1)
+    if not text.isascii():
+        text = _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    out.write(text)
+    out.write("\n")
 
 
 def text_width(text: str) -> int:
@@ -49,7 +85,9 @@ def pad(text: str, width: int) -> str:
 
 
 def format_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """Columns aligned by display width, two spaces apart, no trailing blanks."""
+    """Columns aligned by display width, two spaces apart, no trailing blanks; every cell
+    through ``terminal_text``."""
+    rows = [[terminal_text(cell) for cell in row] for row in rows]
     widths = [text_width(h) for h in headers]
     for row in rows:
         for i, cell in enumerate(row):
@@ -93,16 +131,11 @@ def student_object(row: StudentRow) -> dict[str, Any]:
 
 def write_students(out: TextIO, rows: Sequence[StudentRow], fmt: str) -> None:
     if fmt == "json":
-        json.dump([student_object(r) for r in rows], out, ensure_ascii=False, indent=1)
-        out.write("\n")
+        dump_json([student_object(r) for r in rows], out)
     elif fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(STUDENT_FIELDS)
-        for r in rows:
-            obj = student_object(r)
-            writer.writerow(["" if obj[k] is None else obj[k] for k in STUDENT_FIELDS])
-        out.write(buf.getvalue())
+        out.write(csv_text(STUDENT_FIELDS, (
+            [_csv_value(obj[k]) for k in STUDENT_FIELDS]
+            for obj in map(student_object, rows))))
     else:
         table = []
         for r in rows:
@@ -115,6 +148,28 @@ def write_students(out: TextIO, rows: Sequence[StudentRow], fmt: str) -> None:
             ])
         out.write(format_table(_STUDENT_HEADERS, table))
         out.write(f"共 {len(rows)} 名学生\n")
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """CSV with "\\n" line ends. Each row is written with "\\r\\n" as its terminator and
+    that is cut off again: the csv module quotes a field only for the characters of its
+    terminator, and a field holding a lone CR must be quoted too, or a reader splits it."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    lines = []
+    for row in itertools.chain([header], rows):
+        writer.writerow(row)
+        lines.append(buf.getvalue()[:-2])
+        buf.seek(0)
+        buf.truncate()
+    return "\n".join(lines) + "\n"
+
+
+def _csv_value(value: object) -> object:
+    """A CSV cell: text neutralized (``export.csv_cell``), numbers as they are, None empty."""
+    if value is None:
+        return ""
+    return csv_cell(value) if isinstance(value, str) else value
 
 
 # -- jobs -------------------------------------------------------------------------------------
@@ -155,10 +210,19 @@ def summary_line(info: JobInfo) -> str:
     return text
 
 
+JOB_CSV_FIELDS = ("student_no", "name", "outcome", "reason", "card_id")
+
+
 def write_job(out: TextIO, info: JobInfo, records: Sequence[JobRecord], fmt: str) -> None:
     if fmt == "json":
-        json.dump(job_object(info, records), out, ensure_ascii=False, indent=1)
-        out.write("\n")
+        dump_json(job_object(info, records), out)
+        return
+    if fmt == "csv":  # one row per record, the JSON shape's names; the summary stays out
+        out.write(csv_text(JOB_CSV_FIELDS, (
+            [csv_cell(v) for v in (r.student_no, r.name, outcome_name(r),
+                                   "" if r.outcome is None else outcome_reason(r.outcome),
+                                   r.card_id)]
+            for r in records)))
         return
     table = [
         [r.student_no, r.name, _OUTCOME_LABELS[outcome_name(r)],
@@ -166,7 +230,7 @@ def write_job(out: TextIO, info: JobInfo, records: Sequence[JobRecord], fmt: str
         for r in records
     ]
     out.write(format_table(("学号", "姓名", "结果", "原因", "卡号"), table))
-    out.write(summary_line(info) + "\n")
+    out.write(terminal_text(summary_line(info)) + "\n")
 
 
 def job_list_object(info: JobInfo) -> dict[str, Any]:
@@ -188,8 +252,7 @@ def job_list_object(info: JobInfo) -> dict[str, Any]:
 
 def write_job_list(out: TextIO, jobs: Sequence[JobInfo], fmt: str) -> None:
     if fmt == "json":
-        json.dump([job_list_object(j) for j in jobs], out, ensure_ascii=False, indent=1)
-        out.write("\n")
+        dump_json([job_list_object(j) for j in jobs], out)
         return
     headers = ("编号", "时间", "操作人", "配置", "操作", "状态", "总数", "成功", "失败", "跳过",
                "已取消", "未完成")

@@ -8,8 +8,10 @@ the operator can fix the file. Nothing is written here.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from array import array
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import overload
 
 from ..core.errors import ImportFileError
 from ..core.model import Student, StudentStatus
@@ -52,6 +54,10 @@ STATUS_SYNONYMS: dict[str, StudentStatus] = {
     "已毕业": StudentStatus.GRADUATED,
 }
 
+_STATUSES = tuple(StudentStatus)
+_STATUS_INDEX = {status: i for i, status in enumerate(_STATUSES)}
+_STATUS_CODES = {text: _STATUS_INDEX[status] for text, status in STATUS_SYNONYMS.items()}
+_SPACE = re.compile(r"\s")
 _BRACKETS = re.compile(r"[(（\[【].*?[)）\]】]")
 _NOISE = re.compile(r"[\s_\-*:：.]+")
 
@@ -64,7 +70,7 @@ class RowError:
 
 @dataclass(slots=True)
 class MappingResult:
-    students: list[Student] = field(default_factory=list)
+    students: Sequence[Student] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
 
 
@@ -99,43 +105,111 @@ def map_rows(table: Table, mapping: Mapping[str, int | None]) -> MappingResult:
 
     Raises ImportFileError when a required field has no column or the mapping is invalid;
     row problems become RowErrors. Import only when ``errors`` is empty (all or nothing).
+    ``students`` is a sequence over ``table``: each Student is made when it is read, so the
+    table's rows are not held twice.
     """
     cols = _check_mapping(table, mapping)
     no_col, name_col, status_col = _required(cols, "student_no"), _required(cols, "name"), \
         _required(cols, "status")
-    college_col, class_col = cols["college"], cols["class_name"]
-    result = MappingResult()
-    first_row: dict[str, int] = {}
-    for row, number in zip(table.rows, table.row_numbers, strict=True):
+    rows, numbers = table.rows, table.row_numbers
+    errors: list[RowError] = []
+    good = array("q")
+    codes = bytearray()
+    seen: set[str] = set()  # 学号 taken by an earlier row
+    first_row: dict[str, int] | None = None  # … and which row: made at the first duplicate
+    for i, row in enumerate(rows):
+        student_no, name, status_text = row[no_col], row[name_col], row[status_col]
+        status = _STATUS_CODES.get(status_text)
+        if status is None and status_text:
+            parsed = parse_status(status_text)
+            status = None if parsed is None else _STATUS_INDEX[parsed]
+        fine_no = bool(student_no) and _SPACE.search(student_no) is None
+        if fine_no and student_no not in seen and name and status is not None:
+            seen.add(student_no)
+            if first_row is not None:
+                first_row[student_no] = numbers[i]
+            good.append(i)
+            codes.append(status)
+            continue
         problems: list[str] = []
-        student_no = row[no_col]
-        name = row[name_col]
-        status_text = row[status_col]
         if not student_no:
             problems.append("缺少学号")
-        elif any(c.isspace() for c in student_no):
+        elif not fine_no:
             problems.append(f"学号不能包含空格：{student_no}")
-        elif student_no in first_row:
+        elif student_no in seen:
+            if first_row is None:
+                first_row = _first_rows(rows, numbers, no_col, i)
             problems.append(f"学号重复（与第{first_row[student_no]}行）")
         else:
-            first_row[student_no] = number
+            seen.add(student_no)
+            if first_row is not None:
+                first_row[student_no] = numbers[i]
         if not name:
             problems.append("缺少姓名")
-        status = parse_status(status_text) if status_text else None
         if not status_text:
             problems.append("缺少学籍状态")
         elif status is None:
             problems.append(f"学籍状态无法识别：{status_text}")
-        if problems or status is None:
-            result.errors.append(RowError(number, "；".join(problems)))
-            continue
-        result.students.append(Student(
-            student_no, name,
-            row[college_col] if college_col is not None else "",
-            row[class_col] if class_col is not None else "",
-            status,
-        ))
-    return result
+        errors.append(RowError(numbers[i], "；".join(problems)))
+    students = MappedStudents(rows, good, codes,
+                              (no_col, name_col, cols["college"], cols["class_name"]))
+    return MappingResult(students, errors)
+
+
+def _first_rows(rows: Sequence[Sequence[str]], numbers: Sequence[int], no_col: int,
+                end: int) -> dict[str, int]:
+    """学号 -> the row that has it first, over ``rows[:end]`` (the rule map_rows applies)."""
+    first: dict[str, int] = {}
+    for i in range(end):
+        student_no = rows[i][no_col]
+        if student_no and _SPACE.search(student_no) is None and student_no not in first:
+            first[student_no] = numbers[i]
+    return first
+
+
+class MappedStudents(Sequence[Student]):
+    """The good rows of a mapped table as Students, made one at a time when read."""
+
+    __slots__ = ("_rows", "_good", "_codes", "_cols")
+
+    def __init__(self, rows: Sequence[Sequence[str]], good: Sequence[int], codes: bytearray,
+                 cols: tuple[int, int, int | None, int | None]) -> None:
+        self._rows = rows
+        self._good = good
+        self._codes = codes
+        self._cols = cols
+
+    def __len__(self) -> int:
+        return len(self._good)
+
+    @overload
+    def __getitem__(self, index: int) -> Student: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Student]: ...
+
+    def __getitem__(self, index: int | slice) -> Student | list[Student]:
+        if isinstance(index, slice):
+            return [self._make(i) for i in range(*index.indices(len(self._good)))]
+        if index < 0:
+            index += len(self._good)
+        if not 0 <= index < len(self._good):
+            raise IndexError(index)
+        return self._make(index)
+
+    def __iter__(self) -> Iterator[Student]:
+        for i in range(len(self._good)):
+            yield self._make(i)
+
+    def __repr__(self) -> str:
+        return f"<MappedStudents: {len(self._good)}>"
+
+    def _make(self, i: int) -> Student:
+        row = self._rows[self._good[i]]
+        no_col, name_col, college_col, class_col = self._cols
+        return Student(row[no_col], row[name_col],
+                       row[college_col] if college_col is not None else "",
+                       row[class_col] if class_col is not None else "",
+                       _STATUSES[self._codes[i]])
 
 
 def _required(cols: dict[str, int | None], key: str) -> int:

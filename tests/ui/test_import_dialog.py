@@ -121,3 +121,67 @@ def test_import_from_the_main_window_reloads(qtbot, paths, connector, tmp_path):
     assert window.model.row_for("2099000002") is not None
     window.close()
     journal.close()
+
+
+def broken_xlsx(tmp_path, name: str = "broken.xlsx"):
+    import io
+    import zipfile
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["学号", "姓名", "学籍状态"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data[: len(data) // 2]  # cut off in the middle of the sheet
+            zf.writestr(info.filename, data)
+    path = tmp_path / name
+    path.write_bytes(out.getvalue())
+    return path
+
+
+def test_malformed_xlsx_shows_the_reason(qtbot, connector, tmp_path):
+    dialog = ImportDialog(connector)
+    qtbot.addWidget(dialog)
+    for path, expected in (
+            (broken_xlsx(tmp_path), "XLSX 文件内容有误：broken.xlsx"),
+            (tmp_path / "text.xlsx", "不是有效的 XLSX 文件：text.xlsx")):
+        if not path.exists():
+            path.write_text("not a workbook", encoding="utf-8")
+        with qtbot.waitSignal(dialog.failed) as failed:
+            dialog.load_file(path)
+        assert failed.args[0].startswith(expected)
+        assert dialog.status_label.text() == failed.args[0]
+        assert "unexpected" not in failed.args[0]
+        assert not dialog.import_button.isEnabled() and dialog.browse_button.isEnabled()
+    assert len(connector.list_rows()) == 50
+
+
+def test_compression_bomb_and_row_cap_are_refused(qtbot, connector, tmp_path):
+    import zipfile
+
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        with zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as part:
+            for _ in range(64):
+                part.write(b"<row/>" * (1 << 18))
+    dialog = ImportDialog(connector)
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.failed) as failed:
+        dialog.load_file(bomb)
+    assert "疑似压缩炸弹" in failed.args[0] and "bomb.xlsx" in failed.args[0]
+
+    rows = "".join(f"{2099000000 + i},某,在读\n" for i in range(200_001))
+    big = tmp_path / "big.csv"
+    big.write_text("学号,姓名,学籍状态\n" + rows, encoding="utf-8")
+    with qtbot.waitSignal(dialog.failed, timeout=30_000) as failed:
+        dialog.load_file(big)
+    assert "big.csv" in failed.args[0] and "200,000" in failed.args[0]
+    assert dialog.status_label.text() == failed.args[0]
