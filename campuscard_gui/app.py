@@ -6,29 +6,44 @@ Logs go to a rotating file in the platform log dir; Qt's own messages are routed
 logging. Expected errors at start-up (CampusCardError) are shown in a message box. The local
 profile is opened here to report such errors early; a remote profile (which needs the keyring
 and the network) is opened by the window, off the GUI thread.
+
+Start-up never ends in a traceback because of a folder: files are created private (0600 in
+0700 folders, POSIX); a log folder that cannot be written (read-only, a file in its place) is
+said in a box that does not block, and the log goes to stderr; a settings or data folder that
+cannot be used is said in a box, and the program ends (exit 1) before any job — except a data
+folder that cannot be written but holds a journal, which opens read-only (the journal's notice
+says so) so that the history can still be looked at.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import logging.handlers
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import (
+    QCoreApplication,
+    QMessageLogContext,
+    QtMsgType,
+    qInstallMessageHandler,
+)
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from .config.credentials import CredentialStore
-from .config.paths import Paths
+from .config.paths import LOG_FILE, DirError, Paths, private_files
 from .config.settings import ConfigStore, Profile
 from .connectors.base import Connector
 from .core.errors import CampusCardError
 
 log = logging.getLogger(__name__)
 
-LOG_FILE = "campuscard-gui.log"
+__all__ = ["LOG_FILE", "main", "parse_args", "setup_logging"]
+
 LOG_BYTES = 2_000_000
 LOG_BACKUPS = 5
 _QT_LEVELS = {
@@ -52,10 +67,15 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return parser.parse_args(list(argv) if argv is not None else None)
 
 
-def setup_logging(paths: Paths) -> logging.Handler:
-    """Log to a rotating file in ``paths.log_dir``; route Qt's messages into logging."""
-    handler = logging.handlers.RotatingFileHandler(
-        paths.log_dir / LOG_FILE, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8")
+def setup_logging(paths: Paths | None) -> logging.Handler:
+    """Log to a rotating file in ``paths.log_dir`` (None: to stderr); route Qt's messages
+    into logging. OSError if the log file cannot be opened."""
+    handler: logging.Handler
+    if paths is None:
+        handler = logging.StreamHandler() if sys.stderr is not None else logging.NullHandler()
+    else:
+        handler = logging.handlers.RotatingFileHandler(
+            paths.log_path, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8")
     handler.setFormatter(logging.Formatter(
         "%(asctime)s %(levelname)s %(threadName)s %(name)s: %(message)s"))
     root = logging.getLogger()
@@ -80,22 +100,51 @@ def _install_translators(app: QApplication, lang: str | None) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    paths = Paths.from_env().ensure()
-    setup_logging(paths)
+    root = logging.getLogger()
+    handlers, level, excepthook = list(root.handlers), root.level, sys.excepthook
+    qt_handler = qInstallMessageHandler(None)  # read the one in place (pytest-qt's in tests)
+    qInstallMessageHandler(qt_handler)
+    try:
+        with private_files():  # POSIX: every file this run makes is the operator's only
+            return _run(args)
+    finally:  # leave the process as it was found (an in-process caller: the tests)
+        for handler in root.handlers[:]:
+            if handler not in handlers:
+                root.removeHandler(handler)
+                handler.close()
+        root.setLevel(level)
+        sys.excepthook = excepthook
+        qInstallMessageHandler(qt_handler)
+
+
+def _run(args: argparse.Namespace) -> int:
+    paths = Paths.from_env()
+    log_problem = _start_logging(paths)
     sys.excepthook = _log_uncaught
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("campuscard-gui")
     app.setOrganizationName("campuscard-gui")
 
+    try:
+        paths.ensure_dir("config")
+    except DirError as exc:
+        _install_translators(app, args.lang)
+        _startup_error(exc.message, _dir_message(exc))
+        return 1
     config = ConfigStore(paths)
     try:
         settings = config.load_settings()
     except CampusCardError as exc:
         _install_translators(app, args.lang)
-        _startup_error(exc)
+        _startup_error(exc.message)
         return 1
     _install_translators(app, args.lang or settings.language or None)
+    try:
+        _ensure_data_dir(paths)
+    except DirError as exc:
+        _startup_error(exc.message, _dir_message(exc))
+        return 1
 
     from .backends.factory import open_connector
     from .batch import Journal
@@ -112,7 +161,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CampusCardError as exc:
         if journal is not None:
             journal.close()
-        _startup_error(exc)
+        _startup_error(exc.message)
         return 1
 
     def factory(p: Profile) -> Connector:
@@ -121,6 +170,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     window = MainWindow(config, paths, factory, journal, profile=profile.name,
                         connector=connector, credentials=credentials)
     window.show()
+    if journal.notice:  # a broken journal moved aside, or one that can only be read
+        from .ui.jobs.notice import show_journal_notice
+
+        show_journal_notice(window, journal.notice)
+    if log_problem is not None:
+        show_log_notice(window, log_problem)
     log.info("started (profile %s)", profile.name)
     try:
         return int(app.exec())
@@ -129,11 +184,97 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.info("stopped")
 
 
-def _startup_error(exc: CampusCardError) -> None:
-    log.error("start-up failed: %s", exc.message)
+def _start_logging(paths: Paths) -> DirError | None:
+    """The log file in its folder; if that cannot be written, stderr (the problem returned,
+    to be shown once the window is up: a bad log folder does not stop the work)."""
+    try:
+        paths.ensure_dir("log", writable=True)
+        setup_logging(paths)
+        return None
+    except DirError as exc:
+        problem = exc
+    except OSError as exc:  # the log file itself (read-only, a folder in its place)
+        problem = DirError("log", paths.log_dir, exc)
+    setup_logging(None)
+    log.warning("%s；日志只写到标准错误输出", problem.message)
+    return problem
+
+
+def _ensure_data_dir(paths: Paths) -> None:
+    """The data folder exists and can be written. One that cannot be written but holds a
+    journal is let through: the journal opens read-only and says so (history, no jobs)."""
+    try:
+        paths.ensure_dir("data", writable=True)
+    except DirError as exc:
+        if exc.os_error.errno in (errno.ENOTDIR, errno.EEXIST) or not _has_file(
+                paths.journal_path):
+            raise
+        log.warning("%s；任务日志以只读方式打开", exc.message)
+
+
+def _has_file(path: Path) -> bool:
+    try:
+        return path.is_file() and path.stat().st_size > 0
+    except OSError:
+        return False
+
+
+def _reason(exc: OSError) -> str:
+    """The OS's reason in the operator's language."""
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return QCoreApplication.translate("App", "no permission to write there")
+    if exc.errno == errno.EROFS:
+        return QCoreApplication.translate("App", "the file system is read-only")
+    if exc.errno in (errno.ENOTDIR, errno.EEXIST):
+        return QCoreApplication.translate(
+            "App", "a file is in the way where the folder should be")
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return QCoreApplication.translate("App", "the disk is full")
+    return exc.strerror or str(exc)
+
+
+def _dir_message(exc: DirError) -> str:
+    """What the box says about a folder, in the operator's language."""
+    if exc.role == "data":
+        text = QCoreApplication.translate(
+            "App",
+            "The data folder cannot be used:\n%1\n\nReason: %2.\n\nThe job journal and the "
+            "local database are kept in this folder, so no job can run. Make the folder "
+            "writable (or set CAMPUSCARD_DATA_DIR to another folder) and start the program "
+            "again.")
+    elif exc.role == "config":
+        text = QCoreApplication.translate(
+            "App",
+            "The settings folder cannot be used:\n%1\n\nReason: %2.\n\nProfiles and "
+            "settings are kept in this folder. Fix the folder (or set CAMPUSCARD_CONFIG_DIR "
+            "to another folder) and start the program again.")
+    else:
+        text = QCoreApplication.translate(
+            "App",
+            "The log folder cannot be used:\n%1\n\nReason: %2.\n\nThe program works as "
+            "usual, but its log goes to the standard error output instead of a file until "
+            "the folder is fixed.")
+    return text.replace("%1", str(exc.path)).replace("%2", _reason(exc.os_error))
+
+
+def show_log_notice(parent: QWidget, problem: DirError) -> QMessageBox:
+    """Say, without blocking the window, that the log goes to stderr and why."""
+    box = QMessageBox(QMessageBox.Icon.Warning,
+                      QCoreApplication.translate("App", "Log folder"),
+                      _dir_message(problem), QMessageBox.StandardButton.Ok, parent)
+    box.setObjectName("logDirNoticeBox")
+    box.setAccessibleName(QCoreApplication.translate("App", "Log folder notice"))
+    box.open()
+    return box
+
+
+def _startup_error(logged: str, shown: str | None = None) -> None:
+    """A start-up failure: logged (``logged``, Chinese like every log line) and shown in a
+    modal box (``shown``, in the operator's language; default ``logged``)."""
+    log.error("start-up failed: %s", logged)
     box = QMessageBox(QMessageBox.Icon.Critical,
                       QApplication.translate("App", "Campus Card Batch Manager"),
-                      exc.message)
+                      shown or logged)
     box.setObjectName("startupErrorBox")
     box.exec()
 

@@ -321,19 +321,34 @@ def test_interactive_confirmation(demo: Paths, tmp_path: Path,
         assert [j.action for j in journal.list_jobs()] == [Action.CANCEL, Action.FREEZE]
 
 
-def test_ctrl_c_cancels_the_rest(paths: Paths, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+@pytest.fixture
+def sigint_as_at_a_terminal() -> Any:
+    """SIGINT as an interactive shell gives it (Python's KeyboardInterrupt handler), whatever
+    this pytest inherited (a background job, nohup and some CI runners start it ignored)."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
+class CtrlCAfterFirstChunk(BatchRunner):
+    """A runner whose progress presses Ctrl-C (a real SIGINT to this process) once, after
+    the first chunk of 200."""
+
+    def run(self, job_id: int, *, cancel: Any = None, progress: Any = None,
+            **kw: Any) -> Any:
+        def press_ctrl_c(p: Progress) -> None:
+            if p.done == 200:  # once, after the first chunk
+                os.kill(os.getpid(), signal.SIGINT)
+
+        return super().run(job_id, cancel=cancel, progress=press_ctrl_c, **kw)
+
+
+def test_ctrl_c_cancels_the_rest(sigint_as_at_a_terminal: None, paths: Paths, tmp_path: Path,
+                                 monkeypatch: pytest.MonkeyPatch,
                                  capsys: pytest.CaptureFixture[str]) -> None:
     assert run(capsys, "local", "init", "--students", "1000")[0] == 0
     active = [d["student_no"] for d in students(capsys, "--card", "正常")]
     assert len(active) > 400  # three chunks of 200 at least
-
-    class CtrlCAfterFirstChunk(BatchRunner):
-        def run(self, job_id: int, *, cancel: Any = None, progress: Any = None) -> Any:
-            def press_ctrl_c(p: Progress) -> None:
-                if p.done == 200:  # once, after the first chunk
-                    os.kill(os.getpid(), signal.SIGINT)
-
-            return super().run(job_id, cancel=cancel, progress=press_ctrl_c)
 
     monkeypatch.setattr(cli, "BatchRunner", CtrlCAfterFirstChunk)
     code, out, err = run(capsys, "freeze", "--ids", ids_file(tmp_path, active), "--yes",
@@ -342,13 +357,32 @@ def test_ctrl_c_cancels_the_rest(paths: Paths, tmp_path: Path, monkeypatch: pyte
     assert code == 1 and obj["state"] == "cancelled" and "正在取消" in err
     assert obj["summary"]["succeeded"] == 200
     assert obj["summary"]["cancelled"] == len(active) - 200
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # given back
     assert len(students(capsys, "--card", "冻结")) >= 200
 
 
-def test_second_ctrl_c_mid_send_then_resume_writes_nothing_twice(
+def test_a_cli_started_with_sigint_ignored_keeps_ignoring_it(
         paths: Paths, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
+    """nohup / a script's background job: a Ctrl-C at the terminal is not for this job."""
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        assert run(capsys, "local", "init", "--students", "1000")[0] == 0
+        active = [d["student_no"] for d in students(capsys, "--card", "正常")]
+        monkeypatch.setattr(cli, "BatchRunner", CtrlCAfterFirstChunk)
+        code, out, err = run(capsys, "freeze", "--ids", ids_file(tmp_path, active), "--yes",
+                             "--format", "json")
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    obj = json.loads(out)
+    assert code == 0 and obj["state"] == "done" and "正在取消" not in err
+    assert obj["summary"]["succeeded"] == len(active)
+
+
+def test_second_ctrl_c_mid_send_then_resume_writes_nothing_twice(
+        sigint_as_at_a_terminal: None, paths: Paths, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(capsys, "local", "init", "--students", "1000")[0] == 0
     active = [d["student_no"] for d in students(capsys, "--card", "正常")]
     sent: list[str] = []

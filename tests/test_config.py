@@ -53,3 +53,14 @@ def test_settings_round_trip_and_corrupt_file(paths):
     paths.settings_path.write_text("{not json", "utf-8")
     with pytest.raises(ConfigError):
         store.load_settings()
+
+
+def test_only_the_programs_own_folders_are_owned(tmp_path):
+    """Owned folders are tightened to 0700 when found wider; a folder the operator chose
+    (an override) is not, only the logs folder the program makes inside it."""
+    chosen = Paths.from_env({"CAMPUSCARD_CONFIG_DIR": str(tmp_path / "c"),
+                             "CAMPUSCARD_DATA_DIR": str(tmp_path / "d")})
+    assert chosen.owned == (tmp_path / "d" / "logs",)
+    default = Paths.from_env({})
+    assert {default.config_dir, default.data_dir, default.log_dir} <= set(default.owned)
+    assert all("campuscard-gui" in str(p) for p in default.owned)

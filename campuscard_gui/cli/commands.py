@@ -3,16 +3,21 @@
     campuscard-cli [--profile NAME] students [--status S] [--card C] [--format table|csv|json]
     campuscard-cli [--profile NAME] open|freeze|unfreeze|cancel --ids FILE|- [--yes]
                    [--allow-non-enrolled (open only)] [--format table|json]
-    campuscard-cli jobs list | show ID | resume ID
+    campuscard-cli jobs list | show ID | resume ID [--take-over] | discard ID [--yes] [--take-over]
     campuscard-cli [--profile NAME] local init --students N [--seed S] [--force]
     campuscard-cli [--profile NAME] local import FILE [--map field=COLUMN ...] [--yes]
     campuscard-cli profiles list | add NAME --kind jiandaoyun … | remove NAME | test NAME
                    (see cli/profiles.py; secrets only via stdin or a hidden prompt)
 
-Exit codes: 0 all done and nothing failed; 1 a record failed, the job was cancelled (Ctrl-C)
-or could not finish, the operator declined, or another expected error; 2 usage error (bad
-arguments, missing/unreadable/non-UTF-8/empty ids file, unknown profile or job, a confirmation
-needed but no terminal to ask on). Expected errors print one Chinese line on stderr.
+Exit codes (cli/common.py EXIT_*): 0 all done and nothing failed; 1 a record failed, the job
+was cancelled (Ctrl-C) or could not finish, or the operator declined (``profiles …``: also
+any failure, as before); 2 usage error (bad arguments, missing/unreadable/non-UTF-8/empty ids
+file, unknown profile or job, a confirmation needed but no terminal to ask on, an unreadable
+config or import file); 3 the command failed as a whole (backend or network, the journal, a
+job held by another program, a folder that cannot be used) and nothing more was done; 130
+interrupted (a second Ctrl-C). Expected errors print one Chinese line on stderr; with
+``--format json`` a command that fails (2, 3, 130) also prints
+``{"error": {"code": …, "message": …}}`` on stdout instead of its result.
 
 Ctrl-C during a run sets the job's cancel token: the chunk in flight finishes, the rest
 becomes 已取消 and the exit code is 1. A second Ctrl-C stops at once; the job then stays
@@ -29,26 +34,41 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stderr
 from types import FrameType
 from typing import TYPE_CHECKING, TextIO
 
 from ..batch import (
     BatchRunner,
     CancelToken,
+    ChunkState,
     JobInfo,
+    JobRecord,
     JobState,
     Journal,
     Progress,
     chunk_size_for,
     current_operator,
 )
+from ..batch.jobs import JobClaimedError
 from ..config import ConfigStore, Paths
+from ..config.paths import private_files
 from ..connectors.base import Connector
 from ..core.errors import CampusCardError, ConfigError, ImportFileError
 from ..core.model import Action, CardStatus, StudentStatus
+from ..core.outcomes import Failed
 from ..core.plan import Plan, plan_for_ids
-from .common import Context, UsageError, connected
+from .common import (
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_RECORDS,
+    EXIT_USAGE,
+    Context,
+    UsageError,
+    connected,
+    write_error,
+)
 from .output import summary_line, write_job, write_job_list, write_students
 from .profiles import add_parser as add_profiles_parser
 
@@ -114,16 +134,25 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(handler=cmd_action, action=action)
 
     jobs = sub.add_parser("jobs", help="任务历史")
-    jobs_sub = jobs.add_subparsers(dest="jobs_command", required=True, metavar="list|show|resume")
+    jobs_sub = jobs.add_subparsers(dest="jobs_command", required=True,
+                                   metavar="list|show|resume|discard")
     jl = jobs_sub.add_parser("list", help="列出任务（最新在前）")
     jl.add_argument("--limit", type=_positive_int, default=50)
     jl.add_argument("--format", choices=("table", "json"), default="table")
     jl.set_defaults(handler=cmd_jobs_list)
     for name, handler, text in (("show", cmd_jobs_show, "显示任务的每条记录"),
-                                ("resume", cmd_jobs_resume, "继续未完成的任务")):
+                                ("resume", cmd_jobs_resume, "继续未完成的任务"),
+                                ("discard", cmd_jobs_discard, "放弃未完成的任务：已发送的先到后台"
+                                 "核对，其余记为已取消，不再发送")):
         jp = jobs_sub.add_parser(name, help=text)
         jp.add_argument("job_id", type=_positive_int, metavar="ID")
-        jp.add_argument("--format", choices=("table", "json"), default="table")
+        jp.add_argument("--format", default="table",
+                        choices=("table", "csv", "json") if name == "show" else ("table", "json"))
+        if name == "discard":
+            jp.add_argument("--yes", "-y", action="store_true", help="不再询问，直接放弃")
+        if name in ("resume", "discard"):
+            jp.add_argument("--take-over", action="store_true",
+                            help="接管另一台电脑（或改名前的本机）占用的任务；请先确认它已不再运行")
         jp.set_defaults(handler=handler)
 
     local = sub.add_parser("local", help="本地数据库（local 类型的配置）")
@@ -138,6 +167,8 @@ def build_parser() -> argparse.ArgumentParser:
     lm.add_argument("--map", action="append", default=[], metavar="field=COLUMN",
                     help="指定列：字段（student_no/name/college/class_name/status）=列名或列号")
     lm.add_argument("--yes", "-y", action="store_true")
+    lm.add_argument("--max-rows", type=_positive_int, default=None, metavar="N",
+                    help="最多导入的数据行数（默认 200000）")
     lm.set_defaults(handler=_local_handler("import"))
 
     add_profiles_parser(sub)
@@ -227,20 +258,23 @@ def cmd_action(args: argparse.Namespace, ctx: Context) -> int:
                 if typed != str(len(plan.writes)):
                     ctx.say("输入的数量不符，已放弃，没有执行任何操作")
                     return 1
-        with Journal(ctx.paths.journal_path) as journal:
+        with open_journal(ctx) as journal:
             job_id = journal.create_job(plan, profile=profile.name, operator=current_operator(),
                                         chunk_size=chunk_size_for(connector))
             return run_job(ctx, connector, journal, job_id, args.format)
 
 
-def run_job(ctx: Context, connector: Connector, journal: Journal, job_id: int, fmt: str) -> int:
+def run_job(ctx: Context, connector: Connector, journal: Journal, job_id: int, fmt: str,
+            *, take_over: bool = False) -> int:
     """Run (or resume) a job with Ctrl-C as its cancel button; print the records."""
     token = CancelToken()
     exit_code = 0
     with _sigint_cancels(token, ctx):
         try:
             info = BatchRunner(connector, journal).run(
-                job_id, cancel=token, progress=_progress_printer(ctx))
+                job_id, cancel=token, progress=_progress_printer(ctx), take_over=take_over)
+        except JobClaimedError:
+            raise  # nothing was done: the message names who holds the job
         except CampusCardError as exc:
             ctx.say(f"错误：{exc.message}")
             info = journal.job(job_id)
@@ -288,8 +322,11 @@ def _progress_printer(ctx: Context) -> Callable[[Progress], None]:
 
 @contextmanager
 def _sigint_cancels(token: CancelToken, ctx: Context) -> Iterator[None]:
-    """First Ctrl-C: cancel between chunks. Second: the usual KeyboardInterrupt."""
-    if threading.current_thread() is not threading.main_thread():
+    """First Ctrl-C: cancel between chunks. Second: the usual KeyboardInterrupt. A process
+    started with SIGINT ignored (``nohup``, ``cmd &`` in a script) keeps ignoring it: the
+    Ctrl-C typed at that terminal is meant for another program."""
+    if threading.current_thread() is not threading.main_thread() \
+            or signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
         yield
         return
 
@@ -308,34 +345,130 @@ def _sigint_cancels(token: CancelToken, ctx: Context) -> Iterator[None]:
 
 # -- jobs -------------------------------------------------------------------------------------
 
-def cmd_jobs_list(args: argparse.Namespace, ctx: Context) -> int:
+@contextmanager
+def open_journal(ctx: Context) -> Iterator[Journal]:
+    """The journal, its notice (moved aside, read-only, …) printed on stderr first."""
     with Journal(ctx.paths.journal_path) as journal:
-        write_job_list(ctx.stdout, journal.list_jobs(args.limit), args.format)
-    return 0
+        if journal.notice:
+            ctx.say(f"注意：{journal.notice}")
+        yield journal
+
+
+def cmd_jobs_list(args: argparse.Namespace, ctx: Context) -> int:
+    problems: list[str] = []
+    with open_journal(ctx) as journal:
+        write_job_list(ctx.stdout, journal.list_jobs(args.limit, problems), args.format)
+    for text in problems:
+        ctx.say(f"错误：{text}")
+    return 1 if problems else 0
 
 
 def cmd_jobs_show(args: argparse.Namespace, ctx: Context) -> int:
-    with Journal(ctx.paths.journal_path) as journal:
+    with open_journal(ctx) as journal:
         info = _job_or_usage(journal, args.job_id)
-        write_job(ctx.stdout, info, journal.records(info.job_id), args.format)
-    return 0
+        records = journal.records(info.job_id)
+        write_job(ctx.stdout, info, records, args.format)
+    bad = _unknown_records(records)
+    for text in bad:
+        ctx.say(f"错误：{text}")
+    return 1 if bad else 0
+
+
+def _unknown_records(records: Sequence[JobRecord]) -> list[str]:
+    return [f"记录 {r.position}（学号 {r.student_no}）：{r.outcome.message}" for r in records
+            if isinstance(r.outcome, Failed) and r.outcome.code == "unknown_value"]
 
 
 def cmd_jobs_resume(args: argparse.Namespace, ctx: Context) -> int:
     """Continue an unfinished job on the profile it was created with (not --profile)."""
-    with Journal(ctx.paths.journal_path) as journal:
-        info = _job_or_usage(journal, args.job_id)
-        if info.finished:
-            state = "已完成" if info.state is JobState.DONE else "已取消"
-            raise UsageError(f"任务 {info.job_id} {state}，不能继续")
-        with connected(ctx, ctx.profile(info.profile)) as connector:
-            return run_job(ctx, connector, journal, info.job_id, args.format)
+    with open_journal(ctx) as journal:
+        info = _unfinished(journal, args.job_id, "继续")
+        with _take_over_hint("resume", info.job_id), \
+                connected(ctx, ctx.profile(info.profile)) as connector:
+            return run_job(ctx, connector, journal, info.job_id, args.format,
+                           take_over=args.take_over)
+
+
+@contextmanager
+def _take_over_hint(verb: str, job_id: int) -> Iterator[None]:
+    """A claim the program cannot check: say how to take the job over."""
+    try:
+        yield
+    except JobClaimedError as exc:
+        if not exc.can_take_over:
+            raise
+        raise JobClaimedError(
+            f"{exc.message}（命令：campuscard-cli jobs {verb} {job_id} --take-over）",
+            exc.holder, can_take_over=True, code=exc.code) from exc
+
+
+SENT_UNKNOWN = Failed("unconfirmed", "已发送，结果未知：放弃任务时无法到后台核对，"
+                      "可能已经写入，请在后台核对该学生的卡")
+
+
+def cmd_jobs_discard(args: argparse.Namespace, ctx: Context) -> int:
+    """Give up an unfinished job. Records never sent become 已取消. Records of chunks that
+    were sent may have been written: they are read back on the job's profile first (what was
+    applied counts as 成功); if that cannot be done they are kept as 失败 "已发送，结果未知",
+    never as 已取消 (which says: not written)."""
+    with open_journal(ctx) as journal:
+        info = _unfinished(journal, args.job_id, "放弃")
+        sent = sum(len(journal.pending_writes(info.job_id, c.seq))
+                   for c in journal.chunks(info.job_id) if c.state is ChunkState.SENT)
+        if not args.yes:
+            ctx.say(f"将放弃任务 {info.job_id}（{info.action.label}，配置：{info.profile}）："
+                    f"未发送的 {info.pending - sent} 条记为已取消，不再发送"
+                    + (f"；已发送但结果未知的 {sent} 条先到后台核对" if sent else ""))
+            if not ctx.interactive():
+                raise UsageError("需要确认：没有可以询问的终端，请加 --yes 参数直接放弃")
+            if not ctx.confirm():
+                ctx.say("已放弃操作，任务保持未完成")
+                return 1
+        with _take_over_hint("discard", info.job_id):
+            return _discard(ctx, journal, info, sent, args)
+
+
+def _discard(ctx: Context, journal: Journal, info: JobInfo, sent: int,
+             args: argparse.Namespace) -> int:
+    if sent:
+        try:
+            with connected(ctx, ctx.profile(info.profile)) as connector:
+                token = CancelToken()
+                token.cancel()  # a cancelled run sends nothing: it reads back, then cancels
+                BatchRunner(connector, journal).run(
+                    info.job_id, cancel=token, progress=_progress_printer(ctx),
+                    take_over=args.take_over)
+        except JobClaimedError:
+            raise
+        except CampusCardError as exc:
+            ctx.say(f"无法到后台核对已发送的记录（{exc.message}）")
+    if not journal.job(info.job_id).finished:  # nothing sent, or no read-back was possible
+        journal.discard_unchecked(info.job_id, SENT_UNKNOWN, take_over=args.take_over)
+    info = journal.job(info.job_id)
+    records = journal.records(info.job_id)
+    write_job(ctx.stdout, info, records, args.format)
+    unknown = [r for r in records if r.outcome == SENT_UNKNOWN]
+    ctx.say(f"任务 {info.job_id} 已放弃" + (
+        f"；{len(unknown)} 条已发送但结果未知，请在后台核对" if unknown else ""))
+    return 1 if unknown else 0
+
+
+def _unfinished(journal: Journal, job_id: int, verb: str) -> JobInfo:
+    info = _job_or_usage(journal, job_id)
+    if info.finished:
+        state = "已完成" if info.state is JobState.DONE else "已取消"
+        raise UsageError(f"任务 {info.job_id} {state}，不能{verb}")
+    journal.check_readable(info.job_id)  # a job with unknown values is not touched
+    journal.check_writable()  # before connecting: a read-only journal cannot run a job
+    return info
 
 
 def _job_or_usage(journal: Journal, job_id: int) -> JobInfo:
     try:
         return journal.job(job_id)
     except CampusCardError as exc:
+        if exc.code != "no_such_job":
+            raise
         raise UsageError(exc.message) from exc
 
 
@@ -343,30 +476,61 @@ def _job_or_usage(journal: Journal, job_id: int) -> JobInfo:
 
 def main(argv: Sequence[str] | None = None,
          credentials: CredentialStore | None = None) -> int:
-    """``credentials``: where secrets are read and written (None: the OS keyring)."""
+    """``credentials``: where secrets are read and written (None: the OS keyring). Files and
+    folders made during the call are private (POSIX umask 077; the caller's umask returns)."""
+    with private_files():
+        return _main(list(sys.argv[1:] if argv is None else argv), credentials)
+
+
+def _main(argv: list[str], credentials: CredentialStore | None) -> int:
     parser = build_parser()
+    said = io.StringIO()
     try:
-        args = parser.parse_args(argv)
+        with redirect_stderr(said):
+            args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
-        return exc.code if isinstance(exc.code, int) else 2
-    _utf8_stdout()
-    ctx = Context(Paths.from_env(), ConfigStore(Paths.from_env()), args.profile,
-                  sys.stdin, sys.stdout, sys.stderr, credentials)
-    try:
-        code: int = args.handler(args, ctx)
+        sys.stderr.write(said.getvalue())
+        code = exc.code if isinstance(exc.code, int) else EXIT_USAGE
+        if code != EXIT_OK and _wants_json(argv):
+            lines = said.getvalue().strip().splitlines() or ["命令行参数有误"]
+            write_error(sys.stdout, "usage", lines[-1].split(" error: ", 1)[-1])
         return code
+    sys.stderr.write(said.getvalue())
+    _utf8_stdout()
+    paths = Paths.from_env()
+    paths.tighten()  # what an older version left readable by other users
+    ctx = Context(paths, ConfigStore(paths), args.profile,
+                  sys.stdin, sys.stdout, sys.stderr, credentials)
+    as_json = getattr(args, "format", None) == "json"
+
+    def failed(exit_code: int, code: str, message: str) -> int:
+        ctx.say(f"错误：{message}")
+        if as_json:
+            write_error(ctx.stdout, code, message)
+        return exit_code
+
+    try:
+        result: int = args.handler(args, ctx)
+        return result
     except (UsageError, ConfigError, ImportFileError) as exc:
-        ctx.say(f"错误：{exc.message}")
-        return 2
-    except CampusCardError as exc:
-        ctx.say(f"错误：{exc.message}")
-        return 1
+        return failed(EXIT_USAGE, exc.code, exc.message)
+    except CampusCardError as exc:  # profiles …: exit 1 as documented before exit 3 existed
+        return failed(EXIT_RECORDS if args.command == "profiles" else EXIT_FAILED,
+                      exc.code, exc.message)
     except KeyboardInterrupt:
         ctx.say("\n已中断")
-        return 130
+        if as_json:
+            write_error(ctx.stdout, "interrupted", "已中断")
+        return EXIT_INTERRUPTED
     except BrokenPipeError:  # the reader went away (… | head): stop quietly
         _silence_stdout()
-        return 1
+        return EXIT_RECORDS
+
+
+def _wants_json(argv: Sequence[str]) -> bool:
+    """Whether the command line asks for ``--format json`` (read before argparse could)."""
+    pairs = zip(argv, [*argv[1:], ""], strict=True)
+    return any(a == "--format=json" or (a == "--format" and b == "json") for a, b in pairs)
 
 
 def _utf8_stdout() -> None:

@@ -1,7 +1,9 @@
-"""Shared pieces of the command line: the usage error, the command context, connecting."""
+"""Shared pieces of the command line: the exit codes, the usage error, the JSON error object,
+the command context, connecting."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -14,6 +16,24 @@ from ..core.errors import CampusCardError, ConfigError
 
 if TYPE_CHECKING:
     from ..config.credentials import CredentialStore
+
+
+# Exit codes (README "Exit codes"). A script can tell them apart without reading any text.
+EXIT_OK = 0  # done, and no record failed
+EXIT_RECORDS = 1  # a record failed / the job was cancelled or left unfinished / declined
+EXIT_USAGE = 2  # wrong arguments, unknown profile or job, unusable ids/import file or config
+EXIT_FAILED = 3  # the command failed as a whole: backend, network, journal, folders
+EXIT_INTERRUPTED = 130  # stopped by Ctrl-C (128 + SIGINT, as a shell reports it)
+
+
+def write_error(stream: TextIO, code: str, message: str) -> None:
+    """The JSON error object a command with ``--format json`` prints on stdout when it fails
+    as a whole: ``{"error": {"code": …, "message": …}}`` (the message is the operator's text,
+    the same as on stderr, which never holds a secret)."""
+    json.dump({"error": {"code": code, "message": message}}, stream, ensure_ascii=False,
+              indent=1)
+    stream.write("\n")
+    stream.flush()
 
 
 class UsageError(CampusCardError):

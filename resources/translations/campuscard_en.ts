@@ -94,6 +94,72 @@ Job %3 was not retried. Nothing was written.</translation>
 <context>
     <name>App</name>
     <message>
+        <source>no permission to write there</source>
+        <translation>no permission to write there</translation>
+    </message>
+    <message>
+        <source>the file system is read-only</source>
+        <translation>the file system is read-only</translation>
+    </message>
+    <message>
+        <source>a file is in the way where the folder should be</source>
+        <translation>a file is in the way where the folder should be</translation>
+    </message>
+    <message>
+        <source>the disk is full</source>
+        <translation>the disk is full</translation>
+    </message>
+    <message>
+        <source>The data folder cannot be used:
+%1
+
+Reason: %2.
+
+The job journal and the local database are kept in this folder, so no job can run. Make the folder writable (or set CAMPUSCARD_DATA_DIR to another folder) and start the program again.</source>
+        <translation>The data folder cannot be used:
+%1
+
+Reason: %2.
+
+The job journal and the local database are kept in this folder, so no job can run. Make the folder writable (or set CAMPUSCARD_DATA_DIR to another folder) and start the program again.</translation>
+    </message>
+    <message>
+        <source>The settings folder cannot be used:
+%1
+
+Reason: %2.
+
+Profiles and settings are kept in this folder. Fix the folder (or set CAMPUSCARD_CONFIG_DIR to another folder) and start the program again.</source>
+        <translation>The settings folder cannot be used:
+%1
+
+Reason: %2.
+
+Profiles and settings are kept in this folder. Fix the folder (or set CAMPUSCARD_CONFIG_DIR to another folder) and start the program again.</translation>
+    </message>
+    <message>
+        <source>The log folder cannot be used:
+%1
+
+Reason: %2.
+
+The program works as usual, but its log goes to the standard error output instead of a file until the folder is fixed.</source>
+        <translation>The log folder cannot be used:
+%1
+
+Reason: %2.
+
+The program works as usual, but its log goes to the standard error output instead of a file until the folder is fixed.</translation>
+    </message>
+    <message>
+        <source>Log folder</source>
+        <translation>Log folder</translation>
+    </message>
+    <message>
+        <source>Log folder notice</source>
+        <translation>Log folder notice</translation>
+    </message>
+    <message>
         <source>Campus Card Batch Manager</source>
         <translation>Campus Card Batch Manager</translation>
     </message>
@@ -355,6 +421,10 @@ Job %3 was not retried. Nothing was written.</translation>
     <message numerus="yes">
         <source>%n job(s)</source>
         <translation><numerusform>%n job(s)</numerusform><numerusform>%n job(s)</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>(%n more could not be read: they hold values this version does not know)</source>
+        <translation><numerusform>(%n more could not be read: they hold values this version does not know)</numerusform><numerusform>(%n more could not be read: they hold values this version does not know)</numerusform></translation>
     </message>
     <message>
         <source>Could not read the job history: %1</source>
@@ -754,6 +824,29 @@ Job %3 was not retried. Nothing was written.</translation>
     <message>
         <source>Nothing was written: job %3 belongs to the profile “%1”, but the profile open is “%2”.</source>
         <translation>Nothing was written: job %3 belongs to the profile “%1”, but the profile open is “%2”.</translation>
+    </message>
+    <message>
+        <source>Take over the job?</source>
+        <translation>Take over the job?</translation>
+    </message>
+    <message>
+        <source>Take it over only if that program is no longer running: two programs running one job at once could write a record twice.</source>
+        <translation>Take it over only if that program is no longer running: two programs running one job at once could write a record twice.</translation>
+    </message>
+    <message>
+        <source>&amp;Take over</source>
+        <translation>&amp;Take over</translation>
+    </message>
+</context>
+<context>
+    <name>JournalNotice</name>
+    <message>
+        <source>Job history</source>
+        <translation>Job history</translation>
+    </message>
+    <message>
+        <source>Job history notice</source>
+        <translation>Job history notice</translation>
     </message>
 </context>
 <context>

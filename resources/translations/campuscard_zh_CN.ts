@@ -99,6 +99,72 @@ Job %3 was not retried. Nothing was written.</source>
 <context>
     <name>App</name>
     <message>
+        <source>no permission to write there</source>
+        <translation>没有写入权限</translation>
+    </message>
+    <message>
+        <source>the file system is read-only</source>
+        <translation>文件系统是只读的</translation>
+    </message>
+    <message>
+        <source>a file is in the way where the folder should be</source>
+        <translation>该位置是一个文件，不是文件夹</translation>
+    </message>
+    <message>
+        <source>the disk is full</source>
+        <translation>磁盘已满</translation>
+    </message>
+    <message>
+        <source>The data folder cannot be used:
+%1
+
+Reason: %2.
+
+The job journal and the local database are kept in this folder, so no job can run. Make the folder writable (or set CAMPUSCARD_DATA_DIR to another folder) and start the program again.</source>
+        <translation>数据文件夹无法使用：
+%1
+
+原因：%2。
+
+任务日志和本地数据库保存在这个文件夹中，因此无法执行任何任务。请让该文件夹可以写入（或把 CAMPUSCARD_DATA_DIR 设为另一个文件夹），然后重新打开程序。</translation>
+    </message>
+    <message>
+        <source>The settings folder cannot be used:
+%1
+
+Reason: %2.
+
+Profiles and settings are kept in this folder. Fix the folder (or set CAMPUSCARD_CONFIG_DIR to another folder) and start the program again.</source>
+        <translation>配置文件夹无法使用：
+%1
+
+原因：%2。
+
+配置和设置保存在这个文件夹中。请修复该文件夹（或把 CAMPUSCARD_CONFIG_DIR 设为另一个文件夹），然后重新打开程序。</translation>
+    </message>
+    <message>
+        <source>The log folder cannot be used:
+%1
+
+Reason: %2.
+
+The program works as usual, but its log goes to the standard error output instead of a file until the folder is fixed.</source>
+        <translation>日志文件夹无法使用：
+%1
+
+原因：%2。
+
+程序照常工作，但在该文件夹修复之前，日志只写到标准错误输出，不写入文件。</translation>
+    </message>
+    <message>
+        <source>Log folder</source>
+        <translation>日志文件夹</translation>
+    </message>
+    <message>
+        <source>Log folder notice</source>
+        <translation>日志文件夹提示</translation>
+    </message>
+    <message>
         <source>Campus Card Batch Manager</source>
         <translation>校园一卡通批量管理</translation>
     </message>
@@ -371,6 +437,12 @@ Job %3 was not retried. Nothing was written.</source>
         <source>%n job(s)</source>
         <translation>
             <numerusform>%n 个任务</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>(%n more could not be read: they hold values this version does not know)</source>
+        <translation>
+            <numerusform>（另有 %n 个任务无法读取：其中有本版本无法识别的值）</numerusform>
         </translation>
     </message>
     <message>
@@ -779,6 +851,29 @@ Job %3 was not retried. Nothing was written.</source>
     <message>
         <source>Nothing was written: job %3 belongs to the profile “%1”, but the profile open is “%2”.</source>
         <translation>没有写入任何数据：任务 %3 属于配置“%1”，但当前打开的是配置“%2”。</translation>
+    </message>
+    <message>
+        <source>Take over the job?</source>
+        <translation>接管该任务？</translation>
+    </message>
+    <message>
+        <source>Take it over only if that program is no longer running: two programs running one job at once could write a record twice.</source>
+        <translation>请仅在确认该程序已不再运行时接管：两个程序同时执行同一任务，可能把一条记录写两次。</translation>
+    </message>
+    <message>
+        <source>&amp;Take over</source>
+        <translation>接管(&amp;T)</translation>
+    </message>
+</context>
+<context>
+    <name>JournalNotice</name>
+    <message>
+        <source>Job history</source>
+        <translation>任务日志</translation>
+    </message>
+    <message>
+        <source>Job history notice</source>
+        <translation>任务日志提示</translation>
     </message>
 </context>
 <context>
