@@ -220,7 +220,8 @@ def test_token_header_prompts_for_the_token(paths: Paths, creds: CredentialStore
     ((*GW_ADD, "--token-header", "X Token"), "请求头名称不正确"),
     ((*GW_ADD, "--chunk-size", "0"), "至少"),
     ((*GW_ADD, "--chunk-size", "5000"), "chunk_size"),
-    ((*GW_ADD, "--set", "service=x"), "--set 不认识“service”（可设置：flow_actions、settle_s）"),
+    ((*GW_ADD, "--set", "service=x"), "--set 不认识“service”（可设置：flow_actions、max_answer_mb、"
+                                       "request_deadline_s、settle_s）"),
     ((*GW_ADD, "--map", "student_no=x"), "--map 只用于简道云、kintone 和神笔配置"),
     ((*GW_ADD, "--base-url", "https://x"), "--base-url 只用于简道云、kintone 和神笔配置"),
     ((*GW_ADD, "--app-code", "c"), "--app-code 只用于神笔配置"),

@@ -1,19 +1,20 @@
 """Small pieces every remote connector uses the same way: the status label a write sets, the
-batch size check, retried reads and chunked reads on a few threads."""
+batch size check, retried reads, chunked reads on a few threads and bounded JSON parsing."""
 
 from __future__ import annotations
 
 import json
 import math
+import random
+import re
 import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any, TypeVar
-
-import httpx
+from typing import Any, Protocol, TypeVar
 
 from ..config.fieldmap import FieldMap
 from ..core.errors import FatalError, RetryableError
@@ -42,20 +43,29 @@ def check_batch_size(n: int, limit: int) -> None:
         raise FatalError(f"一次最多写入 {limit} 条（收到 {n} 条）", code="bad_request")
 
 
-def retried(call: Callable[[], T], attempts: int, sleep: Callable[[float], None]) -> T:
-    """``call()``, repeated on RetryableError up to ``attempts`` times in all, with an
-    exponential backoff (0.5 s, 1 s, … at most 8 s) or the error's retry_after if longer.
-    Only for reads: they are safe to repeat."""
+def retried(call: Callable[[], T], budget_s: float, sleep: Callable[[float], None], *,
+            clock: Callable[[], float] = time.monotonic,
+            jitter: Callable[[float, float], float] = random.uniform) -> T:
+    """``call()``, repeated on RetryableError until ``budget_s`` seconds are spent, with an
+    exponential backoff (0.5 s, 1 s, … at most 8 s, each scaled by a random 50–100 % so
+    that the reads of several threads do not retry in step) or the error's retry_after if
+    longer. The time spent counts the calls as well as the pauses: the larger of the clock's
+    and the pauses' sum (a test's sleep that does not pass time still ends the loop). A
+    budget of 0 is one attempt. Only for reads: they are safe to repeat."""
+    start = clock()
+    slept = 0.0
     attempt = 0
     while True:
         attempt += 1
         try:
             return call()
         except RetryableError as exc:
-            if attempt >= attempts:
+            delay = min(8.0, 0.5 * 2 ** min(attempt - 1, 5)) * jitter(0.5, 1.0)
+            delay = max(delay, exc.retry_after or 0.0)
+            if max(clock() - start, slept) + delay > budget_s:
                 raise
-            delay = min(8.0, 0.5 * 2 ** (attempt - 1))
-            sleep(max(delay, exc.retry_after or 0.0))
+        sleep(delay)
+        slept += delay
 
 
 def chunked(items: Sequence[T], size: int, read: Callable[[list[T]], list[R]],
@@ -111,11 +121,53 @@ class PagedProgress:
         return on_page
 
 
-def json_object(response: httpx.Response) -> dict[str, Any] | None:
-    """The answer's body when it is a JSON object, else None (an HTML page, a cut-off body)."""
+MAX_JSON_DEPTH = 64  # far above any answer of these APIs (a kintone subtable is 8 deep)
+_KEEP = b'"[]{}'
+_NOT_KEPT = bytes(b for b in range(256) if b not in _KEEP)
+_STRING = re.compile(rb'(?:"[^"]*+(?:"|\Z))++')  # once only quotes and brackets are left
+_EMPTY = re.compile(rb"\[\]|\{\}")
+
+
+class HasContent(Protocol):
+    @property
+    def content(self) -> bytes: ...
+
+
+def nested_within(body: bytes, depth: int = MAX_JSON_DEPTH) -> bool:
+    """Whether the brackets of ``body`` outside its strings nest at most ``depth`` deep
+    (False also for brackets that do not pair up, which no JSON has), so that ``json.loads``
+    is never handed a body it would recurse into deeper than that. Linear passes in C: the
+    escaped backslashes and quotes out (left to right, as a string's escapes pair up), all
+    but quotes and brackets out, the strings out, then the empty pairs ``[]``/``{}`` removed
+    once per level. Up to the first place where a body stops being JSON, this is the nesting
+    the parser sees, and the parser stops there."""
+    flat = body.replace(b"\\\\", b"").replace(b'\\"', b"").translate(None, _NOT_KEPT)
+    brackets = _STRING.sub(b"", flat)
+    for _ in range(depth):
+        if not brackets:
+            return True
+        shorter = _EMPTY.sub(b"", brackets)
+        if len(shorter) == len(brackets):
+            return False  # unpaired
+        brackets = shorter
+    return not brackets
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"not JSON: {name}")
+
+
+def json_object(response: HasContent) -> dict[str, Any] | None:
+    """The answer's body when it is a JSON object, else None (an HTML page, a cut-off body,
+    NaN or Infinity, nesting deeper than MAX_JSON_DEPTH, a number of more than 4,300
+    digits). Never raises: a hostile body is an unreadable answer, which the answer tables
+    classify."""
+    body = response.content
+    if not nested_within(body):
+        return None
     try:
-        payload: Any = json.loads(response.content)
-    except ValueError:
+        payload: Any = json.loads(body, parse_constant=_no_constant)
+    except (ValueError, RecursionError):  # RecursionError: a deep call stack already
         return None
     return payload if isinstance(payload, dict) else None
 

@@ -250,7 +250,7 @@ def test_rate_limit_and_concurrency_answers_are_retried(jdy_sandbox, connect, tm
         settings.max_in_flight = 1  # → HTTP 429
     sb = jdy_sandbox(students=400, seed=6, settings=settings,
                      latency_ms=80 if limit == "concurrency" else 0)
-    conn = connect(sb, read_retries=10)
+    conn = connect(sb, read_budget_s=120)
     rows = conn.list_rows()
     job, journal = run_action(conn, tmp_path / "j.sqlite3", Action.OPEN, rows)
     assert job.succeeded == 400

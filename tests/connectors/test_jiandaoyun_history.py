@@ -259,7 +259,7 @@ def test_rate_limits_and_a_busy_form_are_retried_in_place():
     fake = FakeCards([rec("0001", "1", "正常")])
     refusals = [err(8304), err(8303), httpx.Response(429), err(4012)]
     fake.on_delete = lambda ids: refusals.pop(0) if refusals else None
-    conn = connector(fake, read_retries=5)
+    conn = connector(fake, read_budget_s=30)
     assert conn.remove_cards([card("0001")]) == [Succeeded("0001")]
     assert len(fake.sent(DELETE)) == 5 and fake.sent(GET) == []
 
@@ -380,7 +380,8 @@ def test_sandbox_over_the_count_limit_is_split(jdy_sandbox, connect):
 def test_sandbox_faults_on_batch_delete_still_remove_every_duplicate(jdy_sandbox, connect,
                                                                      kind):
     sb = jdy_sandbox(students=20, settings=JdySettings(fault_timeout_s=1.0))
-    conn = connect(sb, timeout_s=0.3)
+    # every delete refused: the retries in place give up after a short budget
+    conn = connect(sb, timeout_s=0.3, read_budget_s=3)
     nos = [r.student_no for r in conn.list_rows()[:5]]
     conn.create_cards([CardCreate(no) for no in nos], CardStatus.ACTIVE, "k-a")
     conn.create_cards([CardCreate(no) for no in nos], CardStatus.ACTIVE, "k-b")

@@ -290,7 +290,7 @@ def test_update_still_unconfirmed_after_one_resend_is_ambiguous():
     (httpx.Response(404, text="not found"), False, FatalError, "404"),
 ])
 def test_answers_are_classified(response, write, kind, code):
-    conn, fake = connector(lambda e, b, r: response, read_retries=2)
+    conn, fake = connector(lambda e, b, r: response, read_budget_s=1.5)
     with pytest.raises(ConnectorError) as info:
         if write:
             conn.create_cards(items(1), CardStatus.ACTIVE, CHUNK_KEY)
@@ -298,7 +298,10 @@ def test_answers_are_classified(response, write, kind, code):
             conn.read_cards(["1"])
     assert type(info.value) is kind
     assert info.value.code == code
-    assert len(fake.calls) == (2 if kind is RetryableError and not write else 1)
+    if kind is RetryableError and not write:  # a read is retried within its time budget
+        assert 2 <= len(fake.calls) <= 4
+    else:
+        assert len(fake.calls) == 1
 
 
 def test_rate_limit_and_429_ask_to_wait():

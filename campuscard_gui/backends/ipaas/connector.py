@@ -38,8 +38,6 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-import httpx
-
 from ...connectors.base import (
     Abilities,
     CardCreate,
@@ -52,7 +50,7 @@ from ...connectors.base import (
     RecordResult,
 )
 from ...connectors.common import check_batch_size, json_object
-from ...connectors.http import ClientFactory, make_client, transport_error
+from ...connectors.http import Answer, AnswerLimits, ClientFactory, exchange, make_client
 from ...core.errors import AmbiguousError, ConfigError, ConnectorError, FatalError, RetryableError
 from ...core.model import Action, Card, CardStatus, StudentRow
 from ...core.outcomes import Succeeded
@@ -94,6 +92,8 @@ class IpaasConnector(Abilities):
         factory = client_factory or (
             lambda url, t: make_client(url, t, max_connections=opts.concurrency + 2))
         self._client = factory(opts.gateway_url, opts.timeout_s)
+        self._limits = AnswerLimits.of(opts.max_answer_mb, opts.request_deadline_s,
+                                       opts.timeout_s)
         self._clock = clock
         self._sleep = sleep
         self._lock = threading.Lock()
@@ -234,16 +234,11 @@ class IpaasConnector(Abilities):
 
     def _post(self, body: Mapping[str, Any], *, write: bool) -> dict[str, Any]:
         content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
-        failure: ConnectorError | None = None
-        try:
-            # the absolute URL: joined to a base URL, httpx would add a trailing slash
-            response = self._client.post(self.options.gateway_url, content=content,
-                                         headers=self._headers)
-        except httpx.HTTPError as exc:
-            failure = transport_error(exc, write=write, service=SERVICE)
-        if failure is not None:
-            raise failure
-        return _answer(response, write)
+        # the absolute URL: joined to a base URL, httpx would add a trailing slash
+        response = exchange(self._client, "POST", self.options.gateway_url, content=content,
+                            headers=self._headers, limits=self._limits, write=write,
+                            service=SERVICE)
+        return answer_of(response, write)
 
 
 # What an answer means, by its HTTP status and whether the body is JSON, or by the "code" a
@@ -272,7 +267,7 @@ def _flow_answer(status: int, json_body: bool, in_body: bool) -> str:
     return _HTTP_ANSWERS.get((status, json_body), "refused" if json_body else "address")
 
 
-def _answer(response: httpx.Response, write: bool) -> dict[str, Any]:
+def answer_of(response: Answer, write: bool) -> dict[str, Any]:
     status = response.status_code
     payload = json_object(response)
     inner = payload.get("Response") if payload is not None else None

@@ -30,6 +30,12 @@ class IpaasOptions:
                               help="单个请求的超时秒数")
     # how long an unanswered call may still run in the flow
     settle_s: float = number(120.0, 0, 3600, unit="s")
+    # The largest answer body taken, in MB (a flow answers a status or one Id per student); a
+    # bigger body is dropped as it arrives, and the write is read back.
+    max_answer_mb: int = number(32, 1, 1024, unit="MB")
+    # One call's whole time, however slowly the gateway drips its answer (timeout_s bounds
+    # each read only). 0: twice timeout_s.
+    request_deadline_s: float = number(0.0, 0, 3600, unit="s")
     # The actions the flow really handles, comma-separated. The walkthrough's flow only opens
     # cards and never looks at "action": sending it a 冻结 would open cards. A school whose
     # flow is that one sets "open"; the others are then refused before anything is sent.

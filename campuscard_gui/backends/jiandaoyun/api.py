@@ -5,6 +5,9 @@ Every call is ``POST {base_url}/v5/<endpoint>`` with a UTF-8 JSON body and
 log line, a repr or an error. Requests pass a client-side limiter: per endpoint (30/s for
 list/get/widget, 10/s for the batch endpoints) and 50/s across all of them (spec §5).
 
+Every answer is read within the profile's limits (``connectors.http.exchange``: body size,
+whole-request deadline) and parsed with bounded nesting (``common.json_object``).
+
 Answers (spec §4): 2xx with a JSON object → the body. HTTP 400 ``{"code", "msg"}`` → the
 code's error (``jiandaoyun_errors``). HTTP 429 → retry. HTTP 401/403 → auth/permission.
 HTTP 5xx, or a body that is not a JSON object (an HTML page, a cut-off answer): a *read* is
@@ -17,17 +20,17 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Mapping
-from typing import Any
-
-import httpx
+from typing import Any, TypeVar
 
 from ...connectors.common import json_object, retried
 from ...connectors.http import (
+    Answer,
+    AnswerLimits,
     ClientFactory,
     EndpointRateLimiter,
+    exchange,
     make_client,
     retry_after_seconds,
-    transport_error,
 )
 from ...core.errors import ConnectorError, FatalError, RetryableError
 from .errors import RATE_LIMIT_RETRY_AFTER_S, STATUS, error_for_code
@@ -40,6 +43,7 @@ WIDGETS = "app/entry/widget/list"
 BATCH_CREATE = "app/entry/data/batch_create"
 BATCH_UPDATE = "app/entry/data/batch_update"
 BATCH_DELETE = "app/entry/data/batch_delete"
+T = TypeVar("T")
 
 
 class JdyApi:
@@ -53,6 +57,9 @@ class JdyApi:
         self._headers = {"Authorization": f"Bearer {api_key}",
                          "Content-Type": "application/json;charset=utf-8"}
         self._sleep = sleep
+        self._clock = clock
+        self._limits = AnswerLimits.of(options.max_answer_mb, options.request_deadline_s,
+                                       options.timeout_s)
         self._rate = EndpointRateLimiter(options.enterprise_rps, margin_s=options.rate_margin_s,
                                          clock=clock, sleep=sleep)
         for endpoint in (LIST, GET, WIDGETS):
@@ -73,28 +80,29 @@ class JdyApi:
         """POST ``body`` to ``endpoint``: the answer's JSON object, or a ConnectorError."""
         content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
         self._rate.acquire(endpoint)  # last before sending: the slot is the send time
-        failure: ConnectorError | None = None
-        try:
-            response = self._client.post("v5/" + endpoint, content=content,
-                                         headers=self._headers)
-        except httpx.HTTPError as exc:
-            failure = transport_error(exc, write=write, service=SERVICE)
-        if failure is not None:  # raised here, outside the except: no chained httpx error
-            raise failure
-        return _answer(response, write)
+        response = exchange(self._client, "POST", "v5/" + endpoint, content=content,
+                            headers=self._headers, limits=self._limits, write=write,
+                            service=SERVICE)
+        return answer_of(response, write)
+
+    def retried(self, call: Callable[[], T], budget_s: float | None = None) -> T:
+        """``call()`` retried on retryable errors for ``budget_s`` seconds (default: the
+        ``read_budget_s`` setting; 0: once)."""
+        budget = self.options.read_budget_s if budget_s is None else budget_s
+        return retried(call, budget, self._sleep, clock=self._clock)
 
     def read(self, endpoint: str, body: Mapping[str, Any], key: str,
-             attempts: int | None = None) -> list[Record]:
+             budget_s: float | None = None) -> list[Record]:
         """A read whose answer holds a list of objects under ``key``; retried on retryable
-        errors and on a malformed answer (reads are safe to repeat), ``attempts`` times in
-        all (default: the ``read_retries`` setting)."""
+        errors and on a malformed answer (reads are safe to repeat) for ``budget_s`` seconds
+        (default: the ``read_budget_s`` setting; 0: once)."""
         def once() -> list[Record]:
             found = self.post(endpoint, body, write=False).get(key)
             if not isinstance(found, list) or not all(isinstance(r, dict) for r in found):
                 raise RetryableError(f"{SERVICE}的应答缺少“{key}”列表", code="malformed")
             return found
 
-        return retried(once, attempts or self.options.read_retries, self._sleep)
+        return self.retried(once, budget_s)
 
     def get(self, entry: str, data_id: str) -> Record | None:
         """One record by id (data/get), or None when it does not exist (4001); retried like
@@ -112,7 +120,7 @@ class JdyApi:
                 raise RetryableError(f"{SERVICE}的应答缺少“data”记录", code="malformed")
             return found
 
-        return retried(once, self.options.read_retries, self._sleep)
+        return self.retried(once)
 
     def pages(self, entry: str, fields: list[str] | None,
               flt: Mapping[str, Any] | None = None,
@@ -142,12 +150,12 @@ class JdyApi:
                 raise ConnectorError(f"{SERVICE}的数据分页没有前进，已停止读取", code="paging")
             cursor = last
 
-    def widgets(self, entry: str, attempts: int | None = None) -> list[Record]:
+    def widgets(self, entry: str, budget_s: float | None = None) -> list[Record]:
         return self.read(WIDGETS, {"app_id": self.options.app_id, "entry_id": entry}, "widgets",
-                         attempts)
+                         budget_s)
 
 
-def _answer(response: httpx.Response, write: bool) -> dict[str, Any]:
+def answer_of(response: Answer, write: bool) -> dict[str, Any]:
     """The body of a good answer; else what it means: 429 whatever the body says, then the
     body's error code (``errors.CODES``), then the status (``errors.STATUS``)."""
     status = response.status_code

@@ -40,7 +40,6 @@ from ...connectors.common import (
     FieldInfo,
     check_batch_size,
     chunked,
-    retried,
     status_label,
 )
 from ...connectors.http import ClientFactory
@@ -86,6 +85,11 @@ class _Unsettled:
 
     items: list[CardCreate]
     at: float  # clock() when it was sent
+
+
+def _count_is(value: Any, n: int) -> bool:
+    """Whether an answer's count is the number ``n`` (not ``true``, not ``1.0``, not "1")."""
+    return type(value) is int and value == n
 
 
 def _now_ms() -> int:
@@ -288,8 +292,8 @@ class JiandaoyunConnector(Abilities):
         body = {"app_id": self.options.app_id, "entry_id": self.options.cards_entry,
                 "data_ids": part}
         try:
-            answer = retried(lambda: self._api.post(BATCH_DELETE, body, write=True),
-                             self.options.read_retries, self._sleep)
+            # refusals (rate limits, a busy form) are retried: nothing was deleted
+            answer = self._api.retried(lambda: self._api.post(BATCH_DELETE, body, write=True))
         except FatalError as exc:
             if exc.code == "17033" and len(part) > 1:  # over the count limit: split it
                 half = len(part) // 2
@@ -302,8 +306,7 @@ class JiandaoyunConnector(Abilities):
             if not settle:
                 raise
             return part
-        count = answer.get("success_count")
-        if isinstance(count, int) and not isinstance(count, bool) and count == len(part):
+        if _count_is(answer.get("success_count"), len(part)):
             return []
         return part
 
@@ -389,8 +392,8 @@ class JiandaoyunConnector(Abilities):
                     self._unsettled.setdefault(key, _Unsettled(sent, self._clock()))
             raise
         count, ids = answer.get("success_count"), answer.get("success_ids")
-        if count == len(sent) and isinstance(ids, list) and len(ids) == len(sent) \
-                and all(isinstance(i, str) and i for i in ids):
+        if _count_is(count, len(sent)) and isinstance(ids, list) and len(ids) == len(sent) \
+                and all(isinstance(i, str) and i.strip() for i in ids):
             return [str(i) for i in ids]
         return None
 
@@ -461,7 +464,7 @@ class JiandaoyunConnector(Abilities):
             if exc.code != "4001":
                 raise
             answer = {}  # some id does not exist: find out which below
-        if answer.get("success_count") == len(items):
+        if _count_is(answer.get("success_count"), len(items)):
             return [Succeeded(it.card_id) for it in items]
         by_id = {str(r.get("_id", "")): r
                  for r in self._card_records([it.student_no for it in items])}
@@ -504,7 +507,7 @@ class JiandaoyunConnector(Abilities):
         problems = []
         for title, entry, keys in forms:
             try:
-                widgets = self._api.widgets(entry, attempts=1)  # answer the operator quickly
+                widgets = self._api.widgets(entry, budget_s=0)  # answer the operator quickly
             except ConnectorError as exc:
                 raise _connection_error(exc, title, entry) from None
             infos = {f.name: f for f in map(_field_info, widgets)}

@@ -65,7 +65,16 @@ class JdyOptions:
     # generation after a 17026) may differ, so the runner waits this long after the journal's
     # send time before reading back a chunk a crashed run left unanswered.
     settle_s: float = number(60.0, 0, 3600, unit="s")
-    read_retries: int = number(4, 1, 10)  # attempts per read (list page) on a retryable error
+    # The largest answer body taken, in MB: a page of 100 records is well under 1 MB; a
+    # bigger body is dropped as it arrives (Content-Length above it: before reading).
+    max_answer_mb: int = number(32, 1, 1024, unit="MB")
+    # One request's whole time — connect, send, every read — however slowly the server drips
+    # its answer (timeout_s bounds each read only). 0: twice timeout_s.
+    request_deadline_s: float = number(0.0, 0, 3600, unit="s")
+    # How long a read (a list page, a read-back) is retried on a retryable error, backing off
+    # 0.5 s, 1 s … 8 s with jitter. Replaces read_retries (a stored one is ignored): a listing
+    # must survive a spell of faults, not a number of them.
+    read_budget_s: float = number(60.0, 0, 3600, unit="s")
     # A transaction_id is valid for 1 h [2ND]; a whole-chunk replay is used only well within.
     replay_window_s: float = number(3000.0, 0, 3600, unit="s")
 

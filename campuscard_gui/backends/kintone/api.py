@@ -8,6 +8,9 @@ a repr or an error. At most ``concurrency`` requests are in flight at once, whic
 sends them: kintone counts concurrent requests per domain, for every integration together
 (100, §4), and answers the one over with 429 GAIA_TO04.
 
+Every answer is read within the profile's limits (``connectors.http.exchange``: body size,
+whole-request deadline) and parsed with bounded nesting (``common.json_object``).
+
 Answers (§3): 2xx with a JSON object → the body. 429 / GAIA_TO04, GAIA_DA02 (DB lock) and
 GAIA_TM12 (cursor limit) → retry. A JSON error body → :class:`KintoneRejected` (a FatalError
 carrying kintone's code, status, ``errors`` and, for a bulkRequest, the failing index). 5xx, or
@@ -24,18 +27,25 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
-import httpx
-
 from ...connectors.common import json_object, retried
-from ...connectors.http import ClientFactory, make_client, retry_after_seconds, transport_error
+from ...connectors.http import (
+    Answer,
+    AnswerLimits,
+    ClientFactory,
+    exchange,
+    make_client,
+    retry_after_seconds,
+)
 from ...core.errors import AmbiguousError, ConnectorError, FatalError, RetryableError
 from .errors import BUSY_RETRY_AFTER_S, RETRY_CODES, STATUS, explain
 from .records import SERVICE, KintoneOptions, Record, id_number
 
 # No Retry-After is documented for 429 (§4, UNCONFIRMED): the runner's backoff adds jitter.
+T = TypeVar("T")
 MAX_URL = 4000  # longer GETs go as POST + X-HTTP-Method-Override (§1.1; the js-sdk uses 4096)
 
 
@@ -90,6 +100,8 @@ class KintoneApi:
         self.options = options
         self._headers = auth_headers(options, auth)
         self._sleep = sleep
+        self._limits = AnswerLimits.of(options.max_answer_mb, options.request_deadline_s,
+                                       options.timeout_s)
         self._slots = threading.BoundedSemaphore(options.concurrency)
         factory = client_factory or (
             lambda url, t: make_client(url, t, max_connections=options.concurrency))
@@ -121,22 +133,21 @@ class KintoneApi:
             content = _json(params)
         if content is not None:
             headers["Content-Type"] = "application/json"
-        failure: ConnectorError | None = None
         with self._slots:  # never more than `concurrency` requests in flight
-            try:
-                response = self._client.request(method, url, content=content, headers=headers)
-            except httpx.HTTPError as exc:
-                failure = transport_error(exc, write=write, service=SERVICE)
-        if failure is not None:  # raised here, outside the except: no chained httpx error
-            raise failure
-        return _answer(response, write)
+            response = exchange(self._client, method, url, content=content, headers=headers,
+                                limits=self._limits, write=write, service=SERVICE)
+        return answer_of(response, write)
 
     def read(self, method: str, resource: str, params: Mapping[str, Any],
-             attempts: int | None = None) -> dict[str, Any]:
-        """A read, retried on retryable errors ``attempts`` times in all (default: the
-        ``read_retries`` setting). Reads are safe to repeat."""
-        return retried(lambda: self.call(method, resource, params, write=False),
-                       attempts or self.options.read_retries, self._sleep)
+             budget_s: float | None = None) -> dict[str, Any]:
+        """A read, retried on retryable errors for ``budget_s`` seconds (default: the
+        ``read_budget_s`` setting; 0: once). Reads are safe to repeat."""
+        return self._retried(lambda: self.call(method, resource, params, write=False),
+                             budget_s)
+
+    def _retried(self, call: Callable[[], T], budget_s: float | None = None) -> T:
+        budget = self.options.read_budget_s if budget_s is None else budget_s
+        return retried(call, budget, self._sleep)
 
     # -- reads ----------------------------------------------------------------------------
 
@@ -160,10 +171,7 @@ class KintoneApi:
                 "query": f"{cond} order by $id asc limit {self.options.page_size}"}
             if first:
                 params["totalCount"] = "true"
-            answer = self.read("GET", "records", params)
-            page = answer.get("records")
-            if not isinstance(page, list) or not all(isinstance(r, dict) for r in page):
-                raise ConnectorError(f"{SERVICE}的应答缺少“records”列表", code="malformed")
+            answer, page = self._retried(partial(self._page, params))
             total = _count(answer.get("totalCount")) if first else None
             first = False
             if on_page is not None:
@@ -177,13 +185,16 @@ class KintoneApi:
                 raise ConnectorError(f"{SERVICE}的数据分页没有前进，已停止读取", code="paging")
             last = top
 
+    def _page(self, params: Mapping[str, Any]) -> tuple[dict[str, Any], list[Record]]:
+        return _records(self.call("GET", "records", params, write=False))
+
     def all_records(self, app: str, fields: Sequence[str], condition: str = "",
                     on_page: Callable[[int, int | None], None] | None = None) -> list[Record]:
         return [r for page in self.pages(app, fields, condition, on_page) for r in page]
 
-    def form_fields(self, app: str, attempts: int | None = None) -> dict[str, Any]:
+    def form_fields(self, app: str, budget_s: float | None = None) -> dict[str, Any]:
         """``app/form/fields``: field code -> property (§1.9)."""
-        answer = self.read("GET", "app/form/fields", {"app": app}, attempts)
+        answer = self.read("GET", "app/form/fields", {"app": app}, budget_s)
         props = answer.get("properties")
         if not isinstance(props, dict):
             raise ConnectorError(f"{SERVICE}的应答缺少字段列表（properties）",
@@ -226,6 +237,14 @@ def _query_string(params: Mapping[str, Any]) -> str:
     return urlencode(pairs)
 
 
+def _records(answer: dict[str, Any]) -> tuple[dict[str, Any], list[Record]]:
+    """A records page's answer and its records; RetryableError (read again) without them."""
+    page = answer.get("records")
+    if not isinstance(page, list) or not all(isinstance(r, dict) for r in page):
+        raise RetryableError(f"{SERVICE}的应答缺少“records”列表", code="malformed")
+    return answer, page
+
+
 def _count(value: Any) -> int | None:
     try:
         return int(str(value))
@@ -241,7 +260,7 @@ def _error_fields(payload: Mapping[str, Any]) -> tuple[str, str, Mapping[str, An
             errors if isinstance(errors, dict) else {})
 
 
-def _answer(response: httpx.Response, write: bool) -> dict[str, Any]:
+def answer_of(response: Answer, write: bool) -> dict[str, Any]:
     status = response.status_code
     payload: dict[str, Any] | None = json_object(response)
     bulk_index: int | None = None

@@ -221,10 +221,16 @@ def _ids_of(group: list[Op], answer: Mapping[str, Any]) -> list[str]:
         ids = [r.get("id") for r in records if isinstance(r, dict)] \
             if isinstance(records, list) else None
     if not isinstance(ids, list) or len(ids) != len(group) \
-            or not all(isinstance(i, str | int) and str(i) for i in ids):
+            or not all(_is_id(i) for i in ids):
         raise AmbiguousError(f"{SERVICE}的应答缺少记录 ID：请求可能已生效，正在核对",
                              code="malformed")
     return [str(i) for i in ids]
+
+
+def _is_id(value: Any) -> bool:
+    """A record id as kintone answers it: digits, as a string or a number (never ``true``)."""
+    return (type(value) is int and value > 0) or (isinstance(value, str) and value.isdigit()
+                                                  and value.isascii())
 
 
 def _bad_records(errors: Mapping[str, Any], size: int) -> dict[int, tuple[str, str]]:

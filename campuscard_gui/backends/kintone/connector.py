@@ -285,9 +285,9 @@ class KintoneConnector(Abilities):
         problems = []
         for title, app, keys in apps:
             try:
-                props = self._api.form_fields(app, attempts=1)  # answer the operator quickly
+                props = self._api.form_fields(app, budget_s=0)  # answer the operator quickly
                 self._api.read("GET", "records", {"app": app, "fields": ["$id"],
-                                                  "query": "limit 1"}, attempts=1)
+                                                  "query": "limit 1"}, budget_s=0)
             except ConnectorError as exc:
                 raise _connection_error(exc, title, app) from None
             missing = [f"{FIELD_NAMES[key]}（{getattr(fm, key)}）" for key in keys

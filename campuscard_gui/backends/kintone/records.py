@@ -53,7 +53,16 @@ class KintoneOptions:
     requests_per_bulk: int = number(BULK_MAX, 1, BULK_MAX)
     page_size: int = number(PAGE_MAX, 1, PAGE_MAX)
     in_max_values: int = number(100, 1, 500)  # values per `in (…)` when reading cards back
-    read_retries: int = number(4, 1, 10)  # attempts per read on a retryable error
+    # The largest answer body taken, in MB: a page of 500 records is well under 1 MB; a
+    # bigger body is dropped as it arrives (Content-Length above it: before reading).
+    max_answer_mb: int = number(32, 1, 1024, unit="MB")
+    # One request's whole time — connect, send, every read — however slowly the server drips
+    # its answer (timeout_s bounds each read only). 0: twice timeout_s.
+    request_deadline_s: float = number(0.0, 0, 3600, unit="s")
+    # How long a read (a list page, a read-back) is retried on a retryable error, backing off
+    # 0.5 s, 1 s … 8 s with jitter. Replaces read_retries (a stored one is ignored): a listing
+    # must survive a spell of faults, not a number of them.
+    read_budget_s: float = number(60.0, 0, 3600, unit="s")
     # Open relies on the cards app's student field prohibiting duplicates (one card record
     # per student): check_connection refuses an app without it unless this is off.
     require_unique_student: bool = True

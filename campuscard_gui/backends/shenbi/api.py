@@ -7,7 +7,9 @@ Answers: ``{"Response": {"Data": …, "RequestId"}}`` is a success. ``{"Response
 RequestLimitExceeded → retry; InternalError → a read is retried, a write is ambiguous (the
 runner reads back first); every other code → :class:`ShenbiRejected` (FatalError) with the
 code, the message and the RequestId for support. 5xx or a body that is not the envelope: a
-read is retried, a write is ambiguous.
+read is retried, a write is ambiguous. Every answer is read within the profile's limits
+(``connectors.http.exchange``: body size, whole-request deadline) and parsed with bounded
+nesting (``common.json_object``).
 """
 
 from __future__ import annotations
@@ -16,17 +18,25 @@ import json
 import time
 from collections.abc import Callable, Iterator, Mapping
 from email.utils import parsedate_to_datetime
-from typing import Any
-
-import httpx
+from functools import partial
+from typing import Any, TypeVar
 
 from ...connectors.answers import UNCLEAR_WRITE
 from ...connectors.common import json_object, retried
-from ...connectors.http import ClientFactory, EndpointRateLimiter, make_client, transport_error
-from ...core.errors import AmbiguousError, ConnectorError, FatalError, RetryableError
+from ...connectors.http import (
+    Answer,
+    AnswerLimits,
+    ClientFactory,
+    EndpointRateLimiter,
+    exchange,
+    make_client,
+)
+from ...core.errors import AmbiguousError, FatalError, RetryableError
 from .errors import BUSY_RETRY_AFTER_S, STATUS, explain, meaning_of
 from .records import SERVICE, Record, ShenbiOptions
 from .tc3 import Tc3Auth
+
+T = TypeVar("T")
 
 
 class ShenbiRejected(FatalError):
@@ -61,6 +71,9 @@ class ShenbiApi:
                              options.version, options.region, clock=wall)
         self._wall = wall
         self._sleep = sleep
+        self._clock = clock
+        self._limits = AnswerLimits.of(options.max_answer_mb, options.request_deadline_s,
+                                       options.timeout_s)
         self._rate = EndpointRateLimiter(options.requests_per_second,
                                          margin_s=options.rate_margin_s, clock=clock,
                                          sleep=sleep)
@@ -83,22 +96,22 @@ class ShenbiApi:
         self._rate.acquire("")  # last before sending: the slot is the send time
         if on_send is not None:
             on_send()
-        failure: ConnectorError | None = None
-        try:
-            response = self._client.post(f"metadata/{action}", content=content,
-                                         headers=headers, auth=self._auth)
-        except httpx.HTTPError as exc:
-            failure = transport_error(exc, write=write, service=SERVICE)
-        if failure is not None:  # raised here, outside the except: no chained httpx error
-            raise failure
-        return self._answer(response, write)
+        response = exchange(self._client, "POST", f"metadata/{action}", content=content,
+                            headers=headers, auth=self._auth, limits=self._limits,
+                            write=write, service=SERVICE)
+        return self.answer_of(response, write)
 
     def read(self, action: str, body: Mapping[str, Any],
-             attempts: int | None = None) -> dict[str, Any]:
-        return retried(lambda: self.call(action, body, write=False),
-                       attempts or self.options.read_retries, self._sleep)
+             budget_s: float | None = None) -> dict[str, Any]:
+        """A read, retried on retryable errors for ``budget_s`` seconds (default: the
+        ``read_budget_s`` setting; 0: once)."""
+        return self.retried(lambda: self.call(action, body, write=False), budget_s)
 
-    def _answer(self, response: httpx.Response, write: bool) -> dict[str, Any]:
+    def retried(self, call: Callable[[], T], budget_s: float | None = None) -> T:
+        budget = self.options.read_budget_s if budget_s is None else budget_s
+        return retried(call, budget, self._sleep, clock=self._clock)
+
+    def answer_of(self, response: Answer, write: bool) -> dict[str, Any]:
         status = response.status_code
         envelope = json_object(response)
         inner = envelope.get("Response") if envelope is not None else None
@@ -123,7 +136,7 @@ class ShenbiApi:
                 return data
         STATUS.raise_for(status, write)
 
-    def _skew(self, response: httpx.Response) -> float | None:
+    def _skew(self, response: Answer) -> float | None:
         """The server's clock minus ours, from the answer's Date header (None without one)."""
         try:
             server = parsedate_to_datetime(response.headers.get("date", ""))
@@ -140,7 +153,7 @@ class ShenbiApi:
     def pages(self, entity: str, fields: list[str],
               flt: Mapping[str, Any] | None = None,
               on_page: Callable[[int, int | None], None] | None = None,
-              attempts: int | None = None) -> Iterator[list[Record]]:
+              budget_s: float | None = None) -> Iterator[list[Record]]:
         """Every record of ``entity`` matching ``flt``, page by page (Limit/Offset, ordered by
         Id), until a short page or TotalCount is reached."""
         o = self.options
@@ -151,11 +164,7 @@ class ShenbiApi:
                              Offset=offset, OrderBy=[{"Field": "Id", "Order": "ASC"}])
             if flt is not None:
                 body[o.key_filter] = flt
-            data = self.read(o.action_query, body, attempts)
-            page = data.get("EntityRecordSet", data.get("EntityRecord", data.get("Records")))
-            if not isinstance(page, list) or not all(isinstance(r, dict) for r in page):
-                raise ConnectorError(f"{SERVICE}的应答缺少记录列表（EntityRecordSet）",
-                                     code="malformed")
+            data, page = self.retried(partial(self._page, body), budget_s)
             count = data.get("TotalCount")
             if isinstance(count, int | str) and str(count).isdigit():
                 total = int(count)
@@ -167,8 +176,19 @@ class ShenbiApi:
             if len(page) < o.page_size or (total is not None and offset >= total):
                 return
 
+    def _page(self, body: Mapping[str, Any]) -> tuple[dict[str, Any], list[Record]]:
+        return _records(self.call(self.options.action_query, body, write=False))
+
     def all_records(self, entity: str, fields: list[str],
                     flt: Mapping[str, Any] | None = None,
                     on_page: Callable[[int, int | None], None] | None = None,
-                    attempts: int | None = None) -> list[Record]:
-        return [r for page in self.pages(entity, fields, flt, on_page, attempts) for r in page]
+                    budget_s: float | None = None) -> list[Record]:
+        return [r for page in self.pages(entity, fields, flt, on_page, budget_s) for r in page]
+
+
+def _records(data: dict[str, Any]) -> tuple[dict[str, Any], list[Record]]:
+    """A query's Data and its records; RetryableError (read again) without them."""
+    page = data.get("EntityRecordSet", data.get("EntityRecord", data.get("Records")))
+    if not isinstance(page, list) or not all(isinstance(r, dict) for r in page):
+        raise RetryableError(f"{SERVICE}的应答缺少记录列表（EntityRecordSet）", code="malformed")
+    return data, page

@@ -496,7 +496,7 @@ class ShenbiConnector(Abilities):
             body = self._api.body(entity, **{o.key_fields: keys}, Limit=1, Offset=0)
             for attempt in range(1, 4):
                 try:
-                    self._api.read(o.action_query, body, attempts=1)
+                    self._api.read(o.action_query, body, budget_s=0)
                     break
                 except RetryableError as exc:  # busy (another PC on the same key): not a fault
                     if not exc.code.startswith("RequestLimitExceeded") or attempt == 3:

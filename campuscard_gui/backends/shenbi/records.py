@@ -77,7 +77,16 @@ class ShenbiOptions:
     concurrency: int = number(8, 1, 20, flag="--concurrency", help="同时进行的请求数")
     timeout_s: float = number(30.0, 0.05, 600, unit="s", flag="--timeout",
                               help="单个请求的超时秒数")
-    read_retries: int = number(4, 1, 10)
+    # The largest answer body taken, in MB: a page of 200 records is well under 1 MB; a
+    # bigger body is dropped as it arrives (Content-Length above it: before reading).
+    max_answer_mb: int = number(32, 1, 1024, unit="MB")
+    # One request's whole time — connect, send, every read — however slowly the server drips
+    # its answer (timeout_s bounds each read only). 0: twice timeout_s.
+    request_deadline_s: float = number(0.0, 0, 3600, unit="s")
+    # How long a read (a list page, a read-back) is retried on a retryable error, backing off
+    # 0.5 s, 1 s … 8 s with jitter. Replaces read_retries (a stored one is ignored): a listing
+    # must survive a spell of faults, not a number of them.
+    read_budget_s: float = number(60.0, 0, 3600, unit="s")
     # How long a request that got no answer may still be applied by the server; before the
     # records of such a request are sent again they are read back after this long. [INFER]
     settle_s: float = number(60.0, 0, 3600, unit="s")
