@@ -10,6 +10,7 @@ import contextlib
 import dataclasses
 import errno
 import hashlib
+import importlib.util
 import json
 import os
 import shutil
@@ -18,7 +19,6 @@ import stat
 import subprocess
 import sys
 from collections.abc import Iterator
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -37,22 +37,17 @@ from campuscard_gui.core.outcomes import Failed
 from campuscard_gui.core.plan import plan_action
 
 FIXTURES = Path(__file__).parent / "fixtures" / "main_v2"
+_SPEC = importlib.util.spec_from_file_location("dump_expected", FIXTURES / "dump_expected.py")
+assert _SPEC is not None and _SPEC.loader is not None
+_DUMP = importlib.util.module_from_spec(_SPEC)
+_SPEC.loader.exec_module(_DUMP)
 EXPECTED: dict[str, Any] = json.loads((FIXTURES / "expected.json").read_text("utf-8"))
 
 
 def encode(o: Any) -> Any:
-    """What tests/fixtures/main_v2/dump_expected.py wrote for the same objects."""
-    if dataclasses.is_dataclass(o) and not isinstance(o, type):
-        d = {f.name: encode(getattr(o, f.name)) for f in dataclasses.fields(o)}
-        d["__type__"] = type(o).__name__
-        return d
-    if isinstance(o, list | tuple):
-        return [encode(x) for x in o]
-    if isinstance(o, Decimal):
-        return str(o)
-    if hasattr(o, "value") and not isinstance(o, bool):
-        return o.value
-    return o
+    """What tests/fixtures/main_v2/dump_expected.py wrote for the same objects (its own
+    encoder, so the comparison cannot drift from how expected.json was made)."""
+    return _DUMP.enc(o)
 
 
 def sha(path: Path) -> str:
