@@ -55,6 +55,14 @@ def test_settings_round_trip_and_corrupt_file(paths):
         store.load_settings()
 
 
+@pytest.mark.parametrize(("stored", "loaded"), [
+    (None, 500), (0, 0), (2000, 2000), (-1, 500), (True, 500), ("100", 500), (1.5, 500)])
+def test_mass_write_threshold(paths, stored, loaded):
+    raw = {} if stored is None else {"mass_write_threshold": stored}
+    paths.settings_path.write_text(json.dumps(raw), "utf-8")
+    assert ConfigStore(paths).load_settings().mass_write_threshold == loaded
+
+
 def test_only_the_programs_own_folders_are_owned(tmp_path):
     """Owned folders are tightened to 0700 when found wider; a folder the operator chose
     (an override) is not, only the logs folder the program makes inside it."""

@@ -42,6 +42,9 @@ class Settings:
     language: str = ""  # "" = follow the system locale; "zh_CN" or "en" override
     default_profile: str = LOCAL_PROFILE
     allow_open_non_enrolled: bool = False
+    # a job writing at least this many records asks for the typed count, as 注销 always does
+    # (0 = only 注销): 72,230 freezes must not be one click like 5
+    mass_write_threshold: int = 500
 
 
 def _atomic_write_json(path: Path, data: Any) -> None:
@@ -84,6 +87,10 @@ class ConfigStore:
                 s.default_profile = raw["default_profile"]
             if isinstance(raw.get("allow_open_non_enrolled"), bool):
                 s.allow_open_non_enrolled = raw["allow_open_non_enrolled"]
+            threshold = raw.get("mass_write_threshold")
+            if isinstance(threshold, int) and not isinstance(threshold, bool) \
+                    and threshold >= 0:
+                s.mass_write_threshold = threshold
         return s
 
     def save_settings(self, settings: Settings) -> None:

@@ -179,8 +179,8 @@ The program works as usual, but its log goes to the standard error output instea
         <translation>Skipped students by reason</translation>
     </message>
     <message numerus="yes">
-        <source>%n selected student(s) will be skipped:</source>
-        <translation><numerusform>%n selected student(s) will be skipped:</numerusform><numerusform>%n selected student(s) will be skipped:</numerusform></translation>
+        <source>%Ln selected student(s) will be skipped:</source>
+        <translation><numerusform>%Ln selected student(s) will be skipped:</numerusform><numerusform>%Ln selected student(s) will be skipped:</numerusform></translation>
     </message>
     <message>
         <source>No selected student is skipped.</source>
@@ -191,8 +191,16 @@ The program works as usual, but its log goes to the standard error output instea
         <translation>Cancelling a card cannot be undone. To confirm, type the number of cards that will be cancelled (%1):</translation>
     </message>
     <message>
+        <source>This job writes %1 records at once. To confirm, type that number:</source>
+        <translation>This job writes %1 records at once. To confirm, type that number:</translation>
+    </message>
+    <message>
         <source>Number of cards to cancel</source>
         <translation>Number of cards to cancel</translation>
+    </message>
+    <message>
+        <source>Number of records to write</source>
+        <translation>Number of records to write</translation>
     </message>
     <message>
         <source>Do not run</source>
@@ -203,20 +211,20 @@ The program works as usual, but its log goes to the standard error output instea
         <translation>Nothing will be written: none of the selected students can be changed this way.</translation>
     </message>
     <message numerus="yes">
-        <source>A campus card will be opened for %n student(s).</source>
-        <translation><numerusform>A campus card will be opened for %n student(s).</numerusform><numerusform>A campus card will be opened for %n student(s).</numerusform></translation>
+        <source>A campus card will be opened for %Ln student(s).</source>
+        <translation><numerusform>A campus card will be opened for %Ln student(s).</numerusform><numerusform>A campus card will be opened for %Ln student(s).</numerusform></translation>
     </message>
     <message numerus="yes">
-        <source>The card of %n student(s) will be frozen.</source>
-        <translation><numerusform>The card of %n student(s) will be frozen.</numerusform><numerusform>The card of %n student(s) will be frozen.</numerusform></translation>
+        <source>The card of %Ln student(s) will be frozen.</source>
+        <translation><numerusform>The card of %Ln student(s) will be frozen.</numerusform><numerusform>The card of %Ln student(s) will be frozen.</numerusform></translation>
     </message>
     <message numerus="yes">
-        <source>The card of %n student(s) will be unfrozen.</source>
-        <translation><numerusform>The card of %n student(s) will be unfrozen.</numerusform><numerusform>The card of %n student(s) will be unfrozen.</numerusform></translation>
+        <source>The card of %Ln student(s) will be unfrozen.</source>
+        <translation><numerusform>The card of %Ln student(s) will be unfrozen.</numerusform><numerusform>The card of %Ln student(s) will be unfrozen.</numerusform></translation>
     </message>
     <message numerus="yes">
-        <source>The card of %n student(s) will be cancelled.</source>
-        <translation><numerusform>The card of %n student(s) will be cancelled.</numerusform><numerusform>The card of %n student(s) will be cancelled.</numerusform></translation>
+        <source>The card of %Ln student(s) will be cancelled.</source>
+        <translation><numerusform>The card of %Ln student(s) will be cancelled.</numerusform><numerusform>The card of %Ln student(s) will be cancelled.</numerusform></translation>
     </message>
     <message>
         <source>Reason</source>

@@ -184,9 +184,9 @@ The program works as usual, but its log goes to the standard error output instea
         <translation>按原因统计的跳过学生</translation>
     </message>
     <message numerus="yes">
-        <source>%n selected student(s) will be skipped:</source>
+        <source>%Ln selected student(s) will be skipped:</source>
         <translation>
-            <numerusform>选中的学生中有 %n 名将被跳过：</numerusform>
+            <numerusform>选中的学生中有 %Ln 名将被跳过：</numerusform>
         </translation>
     </message>
     <message>
@@ -198,8 +198,16 @@ The program works as usual, but its log goes to the standard error output instea
         <translation>注销后不可撤销。请输入将被注销的卡数量（%1）以确认：</translation>
     </message>
     <message>
+        <source>This job writes %1 records at once. To confirm, type that number:</source>
+        <translation>此任务将一次写入 %1 条记录。请输入这个数字以确认：</translation>
+    </message>
+    <message>
         <source>Number of cards to cancel</source>
         <translation>要注销的卡数量</translation>
+    </message>
+    <message>
+        <source>Number of records to write</source>
+        <translation>要写入的记录数</translation>
     </message>
     <message>
         <source>Do not run</source>
@@ -210,27 +218,27 @@ The program works as usual, but its log goes to the standard error output instea
         <translation>不会写入任何记录：选中的学生都不适用此操作。</translation>
     </message>
     <message numerus="yes">
-        <source>A campus card will be opened for %n student(s).</source>
+        <source>A campus card will be opened for %Ln student(s).</source>
         <translation>
-            <numerusform>将为 %n 名学生开通一卡通。</numerusform>
+            <numerusform>将为 %Ln 名学生开通一卡通。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>The card of %n student(s) will be frozen.</source>
+        <source>The card of %Ln student(s) will be frozen.</source>
         <translation>
-            <numerusform>将冻结 %n 名学生的一卡通。</numerusform>
+            <numerusform>将冻结 %Ln 名学生的一卡通。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>The card of %n student(s) will be unfrozen.</source>
+        <source>The card of %Ln student(s) will be unfrozen.</source>
         <translation>
-            <numerusform>将解冻 %n 名学生的一卡通。</numerusform>
+            <numerusform>将解冻 %Ln 名学生的一卡通。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>The card of %n student(s) will be cancelled.</source>
+        <source>The card of %Ln student(s) will be cancelled.</source>
         <translation>
-            <numerusform>将注销 %n 名学生的一卡通。</numerusform>
+            <numerusform>将注销 %Ln 名学生的一卡通。</numerusform>
         </translation>
     </message>
     <message>

@@ -24,8 +24,10 @@ def rows() -> list[StudentRow]:
     return out
 
 
-def dialog(qtbot, action: Action, selection: list[StudentRow] | None = None) -> ConfirmDialog:
-    d = ConfirmDialog(plan_action(action, rows() if selection is None else selection))
+def dialog(qtbot, action: Action, selection: list[StudentRow] | None = None,
+           guard: int = 0) -> ConfirmDialog:
+    d = ConfirmDialog(plan_action(action, rows() if selection is None else selection),
+                      guard=guard)
     qtbot.addWidget(d)
     return d
 
@@ -91,9 +93,70 @@ def test_nothing_to_write(qtbot, action):
 def test_cancel_button_rejects(qtbot):
     d = dialog(qtbot, Action.FREEZE)
     assert d.cancel_button.objectName() == "confirmCancelButton"
-    assert d.cancel_button.isDefault() and not d.confirm_button.isDefault()
+    assert d.confirm_button.isDefault() and not d.cancel_button.isDefault()
+    assert not d.cancel_button.autoDefault()  # Enter never lands on 取消
     with qtbot.waitSignal(d.rejected):
         qtbot.mouseClick(d.cancel_button, Qt.MouseButton.LeftButton)
+
+
+def _shown(qtbot, d: ConfirmDialog) -> None:
+    d.show()
+    qtbot.waitExposed(d)
+    d.activateWindow()
+
+
+def test_enter_confirms_a_valid_dialog(qtbot):
+    d = dialog(qtbot, Action.FREEZE)
+    _shown(qtbot, d)
+    with qtbot.waitSignal(d.accepted):
+        qtbot.keyClick(d, Qt.Key.Key_Return)
+    assert d.result() == QDialog.DialogCode.Accepted
+
+
+def test_enter_after_typing_the_cancel_count_confirms(qtbot):
+    """The bug: typing the 注销 count and pressing Enter closed the dialog and ran nothing."""
+    d = dialog(qtbot, Action.CANCEL)
+    _shown(qtbot, d)
+    edit = d.count_edit
+    assert edit is not None
+    edit.setFocus()
+    rejected: list[bool] = []
+    d.rejected.connect(lambda: rejected.append(True))
+    qtbot.keyClicks(edit, "4")
+    qtbot.keyClick(edit, Qt.Key.Key_Return)  # wrong count: nothing happens, still open
+    assert d.isVisible() and not rejected and d.result() != QDialog.DialogCode.Accepted
+    qtbot.keyClick(edit, Qt.Key.Key_Backspace)
+    qtbot.keyClicks(edit, "5")
+    with qtbot.waitSignal(d.accepted):
+        qtbot.keyClick(edit, Qt.Key.Key_Enter)
+    assert not rejected
+
+
+def test_escape_still_cancels(qtbot):
+    d = dialog(qtbot, Action.CANCEL)
+    _shown(qtbot, d)
+    with qtbot.waitSignal(d.rejected):
+        qtbot.keyClick(d, Qt.Key.Key_Escape)
+
+
+@pytest.mark.parametrize(("guard", "asks"), [(0, False), (4, False), (3, True), (1, True)])
+def test_mass_write_guard_asks_for_the_count(qtbot, guard, asks):
+    d = dialog(qtbot, Action.FREEZE, guard=guard)  # 3 writes
+    assert (d.count_edit is not None) is asks
+    assert d.confirm_button.isEnabled() is not asks
+    if asks:
+        assert d.count_edit is not None
+        assert "3 records" in d.findChild(object, "confirmWarning").text()
+        qtbot.keyClicks(d.count_edit, "3")
+        assert d.confirm_button.isEnabled()
+
+
+def test_guard_counts_take_group_separators(qtbot):
+    from campuscard_gui.ui.jobs.confirm_dialog import typed_count
+
+    assert typed_count("72,230") == 72230 and typed_count(" 72 230 ") == 72230
+    assert typed_count("72230") == 72230
+    assert typed_count("7a") is None and typed_count("") is None and typed_count("٣") is None
 
 
 def test_duplicates_and_unknown_in_skip_table(qtbot):

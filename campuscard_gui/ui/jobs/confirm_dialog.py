@@ -1,7 +1,10 @@
 """The action confirmation (design.md §7): what will be written, what will be skipped and why.
 
-For 注销 (irreversible) the operator must type the number of cards to be cancelled before the
-confirm button is enabled. With nothing to write, the confirm button stays disabled.
+For 注销 (irreversible), and for any job writing at least ``guard`` records (the settings'
+``mass_write_threshold``: 72,230 freezes must not be one click like 5), the operator types the
+number of records before the confirm button is enabled. With nothing to write, the confirm
+button stays disabled. Enter confirms exactly when the input is valid; with invalid input it
+does nothing (it never cancels: only Escape or 取消 do).
 
 It names where the job writes: 写入：简道云 · 生产（api.jiandaoyun.com） — the profile's kind,
 its name and its address (the host of its base or gateway URL; a local profile's database
@@ -15,7 +18,7 @@ from collections import Counter
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import QLocale, Qt, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -79,12 +82,24 @@ def target_text(target: Target) -> str:
     return labels.target_label(target.kind, target.name, target.address)
 
 
+def typed_count(text: str) -> int | None:
+    """The number an operator typed: digits, optionally grouped as the locale or a plain
+    comma/space groups them ("72,230", "72 230"); None for anything else."""
+    group = QLocale().groupSeparator()
+    digits = text.strip()
+    for sep in {group, ",", " ", "\u00a0", "\u202f"}:
+        digits = digits.replace(sep, "")
+    return int(digits) if digits.isascii() and digits.isdigit() else None
+
+
 class ConfirmDialog(QDialog):
     """Accept = run the plan. ``plan`` is shown, never changed."""
 
     def __init__(self, plan: Plan, parent: QWidget | None = None, *,
-                 target: Target | tuple[str, str, str] | None = None) -> None:
-        """``target``: (kind, profile name, address) of the backend the job will write to."""
+                 target: Target | tuple[str, str, str] | None = None,
+                 guard: int = 0) -> None:
+        """``target``: (kind, profile name, address) of the backend the job will write to;
+        ``guard``: from this many records on, the count must be typed (0: only 注销)."""
         super().__init__(parent)
         self.setObjectName("confirmDialog")
         self.plan = plan
@@ -127,7 +142,7 @@ class ConfirmDialog(QDialog):
         self._fill_skips()
         if n_skips:
             self.skip_label.setText(
-                self.tr("%n selected student(s) will be skipped:", "", n_skips))
+                self.tr("%Ln selected student(s) will be skipped:", "", n_skips))
         else:
             self.skip_label.setText(self.tr("No selected student is skipped."))
             self.skip_table.hide()
@@ -135,18 +150,27 @@ class ConfirmDialog(QDialog):
         layout.addWidget(self.skip_table)
 
         self.count_edit: QLineEdit | None = None
-        if action.irreversible and n_writes:
-            warning = QLabel(self.tr(
-                "Cancelling a card cannot be undone. To confirm, type the number of cards "
-                "that will be cancelled (%1):").replace("%1", str(n_writes)), self)
+        mass = guard > 0 and n_writes >= guard
+        if n_writes and (action.irreversible or mass):
+            count = QLocale().toString(n_writes)
+            if action.irreversible:
+                text = self.tr("Cancelling a card cannot be undone. To confirm, type the number "
+                               "of cards that will be cancelled (%1):")
+            else:
+                text = self.tr("This job writes %1 records at once. To confirm, type that "
+                               "number:")
+            warning = QLabel(text.replace("%1", count), self)
             warning.setObjectName("confirmWarning")
             warning.setWordWrap(True)
-            warning.setStyleSheet("color: #b00020;")
+            if action.irreversible:
+                warning.setStyleSheet("color: #b00020;")
             layout.addWidget(warning)
             self.count_edit = QLineEdit(self)
             self.count_edit.setObjectName("confirmCountEdit")
-            self.count_edit.setAccessibleName(self.tr("Number of cards to cancel"))
-            self.count_edit.setPlaceholderText(str(n_writes))
+            self.count_edit.setAccessibleName(
+                self.tr("Number of cards to cancel") if action.irreversible
+                else self.tr("Number of records to write"))
+            self.count_edit.setPlaceholderText(count)
             self.count_edit.textChanged.connect(self._update_ok)
             warning.setBuddy(self.count_edit)
             layout.addWidget(self.count_edit)
@@ -164,10 +188,12 @@ class ConfirmDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
 
-        # Nothing irreversible starts on a stray Enter.
-        self.confirm_button.setAutoDefault(False)
-        self.confirm_button.setDefault(False)
-        self.cancel_button.setDefault(True)
+        # Enter presses the confirm button, which is enabled only when the input is valid
+        # (a typed count that matches, where one is asked for); Enter never cancels.
+        self.cancel_button.setAutoDefault(False)
+        self.cancel_button.setDefault(False)
+        self.confirm_button.setAutoDefault(True)
+        self.confirm_button.setDefault(True)
         if self.count_edit is not None:
             self.count_edit.setFocus()
         self._update_ok()
@@ -177,12 +203,12 @@ class ConfirmDialog(QDialog):
             return self.tr("Nothing will be written: none of the selected students can be "
                            "changed this way.")
         if action is Action.OPEN:
-            return self.tr("A campus card will be opened for %n student(s).", "", n)
+            return self.tr("A campus card will be opened for %Ln student(s).", "", n)
         if action is Action.FREEZE:
-            return self.tr("The card of %n student(s) will be frozen.", "", n)
+            return self.tr("The card of %Ln student(s) will be frozen.", "", n)
         if action is Action.UNFREEZE:
-            return self.tr("The card of %n student(s) will be unfrozen.", "", n)
-        return self.tr("The card of %n student(s) will be cancelled.", "", n)
+            return self.tr("The card of %Ln student(s) will be unfrozen.", "", n)
+        return self.tr("The card of %Ln student(s) will be cancelled.", "", n)
 
     def _fill_skips(self) -> None:
         table = self.skip_table
@@ -223,7 +249,7 @@ class ConfirmDialog(QDialog):
         n = len(self.plan.writes)
         ok = n > 0
         if ok and self.count_edit is not None:
-            ok = self.count_edit.text().strip() == str(n)
+            ok = typed_count(self.count_edit.text()) == n
         self.confirm_button.setEnabled(ok)
 
     def accept(self) -> None:

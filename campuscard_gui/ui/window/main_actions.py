@@ -27,7 +27,7 @@ from PySide6.QtWidgets import QDialog, QMessageBox, QStyle, QWidget
 
 from ...batch import JobInfo, Journal
 from ...config.paths import Paths
-from ...config.settings import ConfigStore
+from ...config.settings import ConfigStore, Settings
 from ...connectors.base import Connector, LocalDatabase
 from ...core.errors import CampusCardError
 from ...core.model import Action, Card, StudentRow
@@ -405,32 +405,38 @@ class ActionFlow(QObject):
         self._set_pending(True)
         self.statusMessage.emit(self.tr("Planning…"), 0)
 
-        def work() -> tuple[Plan, Target]:
+        def work() -> tuple[Plan, Target, int]:
             plan = make_plan()
             try:
                 target = read_target(store, paths, profile)
             except CampusCardError as exc:  # the confirmation still names the profile
                 log.warning("profiles unreadable for the confirmation: %s", exc.message)
                 target = None
-            return plan, target or Target("", profile, "")
+            try:
+                guard = store.load_settings().mass_write_threshold
+            except CampusCardError as exc:  # the guard falls back to its default
+                log.warning("settings unreadable for the confirmation: %s", exc.message)
+                guard = Settings().mass_write_threshold
+            return plan, target or Target("", profile, ""), guard
 
         def failed(exc: BaseException) -> None:
             self._set_pending(False)
             self.statusCleared.emit()
             self._tell(error_message(exc), QMessageBox.Icon.Warning)
 
-        def done(result: tuple[Plan, Target]) -> None:
-            self._confirm(result[0], result[1], parent_job_id)
+        def done(result: tuple[Plan, Target, int]) -> None:
+            self._confirm(result[0], result[1], parent_job_id, result[2])
 
         run_in_thread(work, done, failed, parent=self)
 
-    def _confirm(self, plan: Plan, target: Target, parent_job_id: int | None) -> None:
+    def _confirm(self, plan: Plan, target: Target, parent_job_id: int | None,
+                 guard: int = 0) -> None:
         host = self._host
         self.statusCleared.emit()
         if host.is_closing():
             self._set_pending(False)
             return
-        dialog = ConfirmDialog(plan, self._parent, target=target)
+        dialog = ConfirmDialog(plan, self._parent, target=target, guard=guard)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.confirm_dialog = dialog
