@@ -74,6 +74,10 @@ Job %3 was not retried. Nothing was written.</translation>
         <source>Planning…</source>
         <translation>Planning…</translation>
     </message>
+    <message numerus="yes">
+        <source>%Ln student(s) no longer match the filter and are hidden.</source>
+        <translation><numerusform>%Ln student(s) no longer match the filter and are hidden.</numerusform><numerusform>%Ln student(s) no longer match the filter and are hidden.</numerusform></translation>
+    </message>
     <message>
         <source>A job is running; open past jobs when it has finished.</source>
         <translation>A job is running; open past jobs when it has finished.</translation>

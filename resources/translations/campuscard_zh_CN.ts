@@ -75,6 +75,12 @@ Job %3 was not retried. Nothing was written.</source>
         <source>Planning…</source>
         <translation>正在生成计划…</translation>
     </message>
+    <message numerus="yes">
+        <source>%Ln student(s) no longer match the filter and are hidden.</source>
+        <translation>
+            <numerusform>%Ln 名学生已不符合筛选条件，已从列表中隐藏。</numerusform>
+        </translation>
+    </message>
     <message>
         <source>A job is running; open past jobs when it has finished.</source>
         <translation>有任务正在执行；请在其结束后再打开历史任务。</translation>

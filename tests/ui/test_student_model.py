@@ -260,3 +260,25 @@ def test_select_all_filtered_then_narrow_and_sort(qtbot, model, rows):
     model.sort(COL_OPEN_TIME, DESC)
     assert view.selected_count() == model.rowCount()
     assert len(view.selectionModel().selection()) == 1  # still one range
+
+
+def test_reapply_filter_drops_rows_that_no_longer_match_and_their_selection(qtbot, model, rows):
+    model.set_filter(card_statuses={CardStatus.ACTIVE})
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    sm = view.selectionModel()
+    first = visible(model)[:4]
+    flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+    for r in range(4):
+        sm.select(model.index(r, 0), flags)
+    frozen = {r.student_no: replace(r.card, status=CardStatus.FROZEN) for r in first[:3] if r.card}
+    before = model.visible_count
+    model.update_cards(frozen)
+    assert model.visible_count == before  # in place until the filter is applied again
+    assert model.reapply_filter() == 3
+    assert model.visible_count == before - 3
+    assert all(r.card_status is CardStatus.ACTIVE for r in visible(model))
+    selected = {model.row_at(i.row()).student_no for i in sm.selectedRows()}
+    assert selected == {first[3].student_no}
+    assert model.reapply_filter() == 0

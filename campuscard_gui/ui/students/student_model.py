@@ -202,6 +202,15 @@ class StudentTableModel(QAbstractTableModel):
             self._compute_visible(), QAbstractItemModel.LayoutChangeHint.NoLayoutChangeHint
         )
 
+    def reapply_filter(self) -> int:
+        """Filter and sort again over the rows as they are now (after a job changed cards:
+        a row that no longer matches leaves the view, and with it the selection). Returns how
+        many rows left the view."""
+        before = len(self._visible)
+        visible = self._compute_visible()
+        self._relayout(visible, QAbstractItemModel.LayoutChangeHint.NoLayoutChangeHint)
+        return max(0, before - len(visible))
+
     def set_search_text(self, text: str) -> None:
         self.set_filter(text=text)
 

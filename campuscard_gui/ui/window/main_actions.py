@@ -467,7 +467,15 @@ class ActionFlow(QObject):
         if changed is None:
             self.reloadRequested.emit()  # the read-back failed: fetch everything
         elif changed:
-            self._parts.model.update_cards(changed)
+            model = self._parts.model
+            model.update_cards(changed)
+            # the filter or preset is applied again: rows the job moved out of it (待开通 rows
+            # that are 正常 now) leave the view and the selection, so nothing acts on them twice
+            hidden = model.reapply_filter()
+            if hidden:
+                self.statusMessage.emit(
+                    self.tr("%Ln student(s) no longer match the filter and are hidden.", "",
+                            hidden), 15_000)
         self.actionsChanged.emit()
         self.jobDone.emit(info)
 
