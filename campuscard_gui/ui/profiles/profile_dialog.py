@@ -20,8 +20,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 
-from PySide6.QtCore import QSize, Qt, Signal, Slot
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -46,6 +45,7 @@ from ...config.paths import Paths
 from ...config.settings import LOCAL_PROFILE, ConfigStore, Profile
 from ...core.errors import CampusCardError
 from ..labels import kind_label
+from ..screen_fit import fitting_size
 from ..workers import error_message, run_in_thread
 from .editor_parts import named
 from .profile_editor import ConnectorOpener, ProfileEditor, default_opener
@@ -202,16 +202,7 @@ class ProfileDialog(QDialog):
         layout.addLayout(body, 1)
         layout.addWidget(self.status_label)
         layout.addWidget(buttons)
-        self.resize(self._fitting(1080, 800))
-
-    def _fitting(self, width: int, height: int) -> QSize:
-        """``width`` × ``height``, or less where the screen is smaller (room left for the
-        window frame and a taskbar)."""
-        screen = self.screen() or QGuiApplication.primaryScreen()
-        if screen is None:
-            return QSize(width, height)
-        room = screen.availableGeometry()
-        return QSize(min(width, room.width() - 40), min(height, room.height() - 60))
+        self.resize(fitting_size(self, 1080, 800))
 
     # ---- the list --------------------------------------------------------------------------
 

@@ -36,6 +36,7 @@ from ...core.model import CardStatus, StudentRow, StudentStatus
 from ..heap import settle_after_load
 from ..jobs.results_panel import ResultsPanel
 from ..profiles.profile_dialog import ProfileDialog
+from ..screen_fit import fit_inside_screen
 from ..students.filter_bar import FilterBar
 from ..students.student_loader import ConnectorFactory, StudentLoader
 from ..students.student_model import StudentTableModel
@@ -76,7 +77,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.setWindowTitle(self.tr("Campus Card Batch Manager"))
-        self.resize(1280, 800)
+        fit_inside_screen(self, 1280, 800)  # a 1280×720 screen shows the status bar too
         self.config_store = config_store
         self.credentials = credentials if credentials is not None else CredentialStore()
         self.paths = paths
