@@ -179,6 +179,12 @@ The program works as usual, but its log goes to the standard error output instea
         <translation>Writes to: %1</translation>
     </message>
     <message>
+        <source>%1
+Each student's card is read again right before it is written: a card that changed since is skipped, never overwritten.</source>
+        <translation>%1
+Each student's card is read again right before it is written: a card that changed since is skipped, never overwritten.</translation>
+    </message>
+    <message>
         <source>Skipped students by reason</source>
         <translation>Skipped students by reason</translation>
     </message>
@@ -1321,6 +1327,10 @@ The program works as usual, but its log goes to the standard error output instea
     <message>
         <source>Records read so far</source>
         <translation>Records read so far</translation>
+    </message>
+    <message>
+        <source>Showing the data loaded at %1: refreshing failed: %2</source>
+        <translation>Showing the data loaded at %1: refreshing failed: %2</translation>
     </message>
     <message numerus="yes">
         <source>Loading… %n record(s) read</source>

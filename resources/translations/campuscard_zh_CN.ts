@@ -186,6 +186,12 @@ The program works as usual, but its log goes to the standard error output instea
         <translation>写入：%1</translation>
     </message>
     <message>
+        <source>%1
+Each student&apos;s card is read again right before it is written: a card that changed since is skipped, never overwritten.</source>
+        <translation>%1
+每名学生的卡在写入前都会重新读取：此后被他人修改的卡会跳过，绝不会被覆盖。</translation>
+    </message>
+    <message>
         <source>Skipped students by reason</source>
         <translation>按原因统计的跳过学生</translation>
     </message>
@@ -1350,6 +1356,10 @@ The program works as usual, but its log goes to the standard error output instea
     <message>
         <source>Records read so far</source>
         <translation>已读取的记录数</translation>
+    </message>
+    <message>
+        <source>Showing the data loaded at %1: refreshing failed: %2</source>
+        <translation>显示的是 %1 的数据，刷新失败：%2</translation>
     </message>
     <message numerus="yes">
         <source>Loading… %n record(s) read</source>

@@ -16,6 +16,7 @@ from campuscard_gui.backends.local.connector import LocalConnector, init_demo
 from campuscard_gui.batch import JobState, Journal
 from campuscard_gui.config import ConfigStore
 from campuscard_gui.connectors.base import CardUpdate, Limits
+from campuscard_gui.core.errors import RetryableError
 from campuscard_gui.core.model import Action, CardStatus, StudentStatus
 from campuscard_gui.core.outcomes import Failed, OutcomeKind
 from campuscard_gui.core.plan import plan_action
@@ -267,6 +268,45 @@ def test_refresh_reloads(qtbot, window):
     with qtbot.waitSignal(window.rowsLoaded) as loaded:
         window.refresh_action.trigger()
     assert loaded.args == [N_STUDENTS]
+
+
+class ListOnceConnector(LocalConnector):
+    """Lists its students once; every later listing fails as a network fault would."""
+
+    listed = 0
+
+    def list_rows(self, progress=None):
+        self.listed += 1
+        if self.listed > 1:
+            raise RetryableError("服务器无应答（测试）", code="network")
+        return super().list_rows(progress)
+
+
+def test_stale_rows_are_marked_and_the_confirmation_says_so(qtbot, paths, db, journal):
+    window = make_window(qtbot, paths, journal, ListOnceConnector(db))
+    try:
+        assert window.stale_banner.isHidden() and window.stale_note() is None
+        with qtbot.waitSignal(window.loadFailed):
+            window.refresh_action.trigger()
+        assert window.model.total_count == N_STUDENTS  # the rows stay …
+        banner = window.stale_banner
+        assert banner.isVisible() and "refreshing failed" in banner.text()  # … marked
+        assert "服务器无应答（测试）" in banner.text() and banner.accessibleName() == banner.text()
+        window.filter_bar.apply_preset("to_freeze")
+        window.select_all_filtered()
+        with qtbot.waitSignal(window.flow.confirmRequested, timeout=JOB_TIMEOUT) as shown:
+            action(window, Action.FREEZE).trigger()
+        dialog = shown.args[0]
+        assert dialog.stale_label is not None
+        assert banner.text() in dialog.stale_label.text()
+        assert "read again right before it is written" in dialog.stale_label.text()
+        dialog.reject()
+        window.connector.listed = 0  # the server is back
+        with qtbot.waitSignal(window.rowsLoaded):
+            window.refresh_action.trigger()
+        assert banner.isHidden() and window.stale_note() is None
+    finally:
+        window.close()
 
 
 class FlakyConnector(LocalConnector):

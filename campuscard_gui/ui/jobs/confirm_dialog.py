@@ -97,9 +97,10 @@ class ConfirmDialog(QDialog):
 
     def __init__(self, plan: Plan, parent: QWidget | None = None, *,
                  target: Target | tuple[str, str, str] | None = None,
-                 guard: int = 0) -> None:
+                 guard: int = 0, stale: str | None = None) -> None:
         """``target``: (kind, profile name, address) of the backend the job will write to;
-        ``guard``: from this many records on, the count must be typed (0: only 注销)."""
+        ``guard``: from this many records on, the count must be typed (0: only 注销);
+        ``stale``: why the rows the plan was made from may be out of date."""
         super().__init__(parent)
         self.setObjectName("confirmDialog")
         self.plan = plan
@@ -132,6 +133,15 @@ class ConfirmDialog(QDialog):
             layout.addWidget(self.target_label)
         else:
             self.target_label.hide()
+
+        self.stale_label: QLabel | None = None
+        if stale:
+            self.stale_label = QLabel(labels.fill(self.tr(
+                "%1\nEach student's card is read again right before it is written: a card "
+                "that changed since is skipped, never overwritten."), stale), self)
+            self.stale_label.setObjectName("confirmStale")
+            self.stale_label.setWordWrap(True)
+            layout.addWidget(self.stale_label)
 
         self.skip_label = QLabel(self)
         self.skip_label.setObjectName("confirmSkipLabel")

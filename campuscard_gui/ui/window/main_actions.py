@@ -105,6 +105,10 @@ class ActionHost(Protocol):
 
     def is_closing(self) -> bool: ...
 
+    def stale_note(self) -> str | None:
+        """Why the rows shown may be out of date (a refresh failed), or None."""
+        ...
+
 
 @dataclass(frozen=True)
 class Collaborators:
@@ -436,7 +440,8 @@ class ActionFlow(QObject):
         if host.is_closing():
             self._set_pending(False)
             return
-        dialog = ConfirmDialog(plan, self._parent, target=target, guard=guard)
+        dialog = ConfirmDialog(plan, self._parent, target=target, guard=guard,
+                               stale=host.stale_note())
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.confirm_dialog = dialog

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QDateTime, QLocale, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -35,6 +35,7 @@ from ...core.errors import CampusCardError
 from ...core.model import CardStatus, StudentRow, StudentStatus
 from ..heap import settle_after_load
 from ..jobs.results_panel import ResultsPanel
+from ..labels import fill
 from ..profiles.profile_dialog import ProfileDialog
 from ..screen_fit import fit_inside_screen
 from ..students.filter_bar import FilterBar
@@ -109,6 +110,18 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(6, 6, 6, 0)
         layout.addWidget(self.filter_bar)
+        # Rows that could not be refreshed stay, said plainly above them (not by colour alone:
+        # the text says it) until a refresh succeeds; the confirmation repeats it.
+        self.stale_banner = QLabel(central)
+        self.stale_banner.setObjectName("staleBanner")
+        self.stale_banner.setWordWrap(True)
+        self.stale_banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.stale_banner.setStyleSheet(
+            "QLabel { background: #fff4e5; color: #663c00; border: 1px solid #ffb74d;"
+            " border-radius: 3px; padding: 4px 8px; }")
+        self.stale_banner.hide()
+        self._loaded_at: QDateTime | None = None
+        layout.addWidget(self.stale_banner)
         splitter = QSplitter(Qt.Orientation.Vertical, central)
         splitter.setObjectName("mainSplitter")
         splitter.addWidget(self.table)
@@ -346,6 +359,9 @@ class MainWindow(QMainWindow):
     @Slot(object, bool)
     def _on_loaded(self, rows: list[StudentRow], demo: bool) -> None:
         self.model.set_rows(rows)
+        self._loaded_at = QDateTime.currentDateTime()
+        self.stale_banner.hide()
+        self.stale_banner.clear()
         settle_after_load()  # a job's full GC passes then skip the rows (ui/heap.py)
         self.demo_badge.setVisible(demo)
         # Rows a backend left out (e.g. a 学籍状态 label the field map does not know) are said,
@@ -362,6 +378,14 @@ class MainWindow(QMainWindow):
     @Slot(str)
     def _on_load_failed(self, message: str) -> None:
         self._set_state(self.tr("not connected"), message)
+        if self.model.total_count and self._loaded_at is not None:
+            when = QLocale().toString(self._loaded_at.time(), QLocale.FormatType.ShortFormat)
+            if self._loaded_at.date() != QDateTime.currentDateTime().date():
+                when = QLocale().toString(self._loaded_at, QLocale.FormatType.ShortFormat)
+            self.stale_banner.setText(fill(
+                self.tr("Showing the data loaded at %1: refreshing failed: %2"), when, message))
+            self.stale_banner.setAccessibleName(self.stale_banner.text())
+            self.stale_banner.show()
         self.statusBar().showMessage(message, 15_000)
         self.update_actions()
         self.loadFailed.emit(message)
@@ -438,6 +462,10 @@ class MainWindow(QMainWindow):
     @property
     def allow_non_enrolled(self) -> bool:
         return self.allow_non_enrolled_action.isChecked()
+
+    def stale_note(self) -> str | None:
+        """What the confirmation says when the rows shown could not be refreshed."""
+        return self.stale_banner.text() if self.stale_banner.isVisibleTo(self) else None
 
     def is_closing(self) -> bool:
         return self._closing
