@@ -12,8 +12,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -111,6 +111,7 @@ class FilterBar(QWidget):
     # text, frozenset[StudentStatus], frozenset[CardStatus]
     filterChanged = Signal(str, object, object)
     selectAllRequested = Signal()
+    tableRequested = Signal()  # Down (or Page Down) in the search box: go into the table
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -134,6 +135,7 @@ class FilterBar(QWidget):
         self._debounce.timeout.connect(self._emit)
         self.search_edit.textChanged.connect(self._debounce.start)
         self.search_edit.returnPressed.connect(self.flush)
+        self.search_edit.installEventFilter(self)
 
         self.student_filter = _StatusFilterButton(
             "studentStatusFilter",
@@ -219,6 +221,18 @@ class FilterBar(QWidget):
     def current_preset(self) -> str | None:
         key = self.preset_combo.currentData()
         return key if isinstance(key, str) else None
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Down or Page Down in the search box moves into the table (the search applied
+        first), as in a mail client's search field."""
+        if watched is self.search_edit and event.type() == QEvent.Type.KeyPress \
+                and isinstance(event, QKeyEvent) \
+                and event.key() in (Qt.Key.Key_Down, Qt.Key.Key_PageDown) \
+                and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            self.flush()
+            self.tableRequested.emit()
+            return True
+        return super().eventFilter(watched, event)
 
     def focus_search(self) -> None:
         self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)

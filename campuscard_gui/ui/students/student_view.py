@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, Slot
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.model import StudentRow
+from ...export import csv_cell
 from .student_model import COLUMN_COUNT, StudentTableModel
 
 _COLUMN_CHARS = (14, 9, 16, 12, 9, 9, 17, 10)  # initial column widths, in average characters
@@ -38,6 +39,9 @@ class StudentTableView(QTableView):
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setAlternatingRowColors(True)
         self.setWordWrap(False)
+        # Tab and Shift+Tab leave the table for the next control (arrows move in it), so a
+        # keyboard-only operator can reach the actions and the results below
+        self.setTabKeyNavigation(False)
         vertical = self.verticalHeader()
         vertical.setVisible(False)
         vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
@@ -79,6 +83,52 @@ class StudentTableView(QTableView):
     @Slot(QPoint)
     def _show_context_menu(self, pos: QPoint) -> None:
         self.build_context_menu().popup(self.viewport().mapToGlobal(pos))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.matches(QKeySequence.StandardKey.Copy):
+            self.copy_rows()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def enter_from_search(self) -> None:
+        """Focus the table from the search box: on the current row, else the first one."""
+        self.setFocus(Qt.FocusReason.OtherFocusReason)
+        sm = self.selectionModel()
+        if self._model.rowCount() and not sm.hasSelection():
+            current = self.currentIndex()
+            row = current.row() if current.isValid() else 0
+            sm.setCurrentIndex(self._model.index(row, 0),
+                               QItemSelectionModel.SelectionFlag.ClearAndSelect
+                               | QItemSelectionModel.SelectionFlag.Rows)
+
+    def rows_as_tsv(self) -> str:
+        """The selected rows as shown (visible columns, table order) with a header line, tab
+        separated: what a spreadsheet pastes as rows. A cell that a spreadsheet would run as a
+        formula is written as text (export.csv_cell); tabs and line breaks in a cell become
+        spaces so that a cell stays one cell."""
+        model = self._model
+        header = self.horizontalHeader()
+        columns = [header.logicalIndex(v) for v in range(header.count())]
+        columns = [c for c in columns if not header.isSectionHidden(c)]
+
+        def cell(text: object) -> str:
+            flat = " ".join(str(text or "").replace("\t", " ").splitlines())
+            return csv_cell(flat)
+
+        lines = ["\t".join(cell(model.headerData(c, Qt.Orientation.Horizontal))
+                           for c in columns)]
+        rows = sorted({r for top, bottom in self.selected_ranges()
+                       for r in range(top, bottom + 1)})
+        for r in rows:
+            lines.append("\t".join(cell(model.index(r, c).data()) for c in columns))
+        return "\n".join(lines) + "\n"
+
+    @Slot()
+    def copy_rows(self) -> None:
+        """Ctrl+C: the selected rows as TSV (see ``rows_as_tsv``)."""
+        if self.selectionModel().hasSelection():
+            QApplication.clipboard().setText(self.rows_as_tsv())
 
     @Slot()
     def copy_student_numbers(self) -> None:

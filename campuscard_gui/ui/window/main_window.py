@@ -134,6 +134,7 @@ class MainWindow(QMainWindow):
 
         self.filter_bar.filterChanged.connect(self._on_filter_changed)
         self.filter_bar.selectAllRequested.connect(self.select_all_filtered)
+        self.filter_bar.tableRequested.connect(self.table.enter_from_search)
         self.table.selectionModel().selectionChanged.connect(self._on_rows_changed)
         self.model.modelReset.connect(self._on_rows_changed)
         self.model.layoutChanged.connect(self._on_rows_changed)
