@@ -385,7 +385,23 @@ def test_ambiguous_bounded(journal: Journal) -> None:
     fake.faults = {1: "ambiguous_before", 2: "ambiguous_before"}
     info = runner.run(job_id)
     assert info.failed == 3 and fake.write_calls == 2
-    assert journal.records(job_id)[0].outcome == Failed("timeout", "超时")
+    assert journal.records(job_id)[0].outcome == Failed(
+        "timeout", "超时；已核对 2 次，后台没有这次写入的结果，未写入")
+
+
+@pytest.mark.parametrize(("message", "final"), [
+    ("简道云等待应答超时（ReadTimeout）：请求可能已生效，正在核对",
+     "简道云等待应答超时（ReadTimeout）；已核对 3 次，后台没有这次写入的结果，未写入"),
+    ("transaction_id 已存在：正在核对数据是否已写入",
+     "transaction_id 已存在；已核对 3 次，后台没有这次写入的结果，未写入"),
+    ("简道云没有确认全部 5 条卡记录已新建，正在核对",
+     "简道云没有确认全部 5 条卡记录已新建；已核对 3 次，后台没有这次写入的结果，未写入"),
+])
+def test_a_final_reason_is_past_tense(message: str, final: str) -> None:
+    """Once the checks are over, a reason never says "正在核对" (still checking)."""
+    from campuscard_gui.batch.runner import checked_reason
+
+    assert checked_reason(message, 3) == final and "正在核对" not in final
 
 
 def test_unreadable_reconciliation_leaves_job_resumable(journal: Journal) -> None:

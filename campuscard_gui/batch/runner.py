@@ -26,6 +26,7 @@ from __future__ import annotations
 import getpass
 import logging
 import random
+import re
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -52,6 +53,18 @@ logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 FIRST_CHUNK_SAMPLE = 20  # records of a job's first chunk read back where nothing else is
+
+
+
+_CHECKING = re.compile(r"[：；，,]?\s*(?:请求可能已生效，)?正在核对.*$")
+
+
+def checked_reason(message: str, checks: int) -> str:
+    """The final reason of a write left unconfirmed after ``checks`` read-backs: the
+    connector's "…正在核对" (still checking) said in the past tense, with what the read-back
+    found — nothing of this write on the server."""
+    base = _CHECKING.sub("", message).rstrip("：；，, ")
+    return f"{base}；已核对 {checks} 次，后台没有这次写入的结果，未写入"
 
 
 class CancelToken:
@@ -381,7 +394,7 @@ class BatchRunner:
                 if run.todo:  # changed by someone else meanwhile: not sent again
                     run.resolve(checks.fresh_state(action, run.todo))
                 if run.todo and ambiguous >= self._retry.max_ambiguous:
-                    run.fail_rest(Failed(exc.code, exc.message))
+                    run.fail_rest(Failed(exc.code, checked_reason(exc.message, ambiguous)))
                 elif run.todo:
                     self._backoff(ambiguous, None)
                 continue
