@@ -339,16 +339,8 @@ Each student's card is read again right before it is written: a card that change
         <translation>Student status</translation>
     </message>
     <message>
-        <source>Student status filter</source>
-        <translation>Student status filter</translation>
-    </message>
-    <message>
         <source>Card status</source>
         <translation>Card status</translation>
-    </message>
-    <message>
-        <source>Card status filter</source>
-        <translation>Card status filter</translation>
     </message>
     <message>
         <source>Preset:</source>
@@ -377,6 +369,10 @@ Each student's card is read again right before it is written: a card that change
     <message>
         <source>To cancel: withdrawn, card active or frozen</source>
         <translation>To cancel: withdrawn, card active or frozen</translation>
+    </message>
+    <message>
+        <source>Graduated: card active or frozen</source>
+        <translation>Graduated: card active or frozen</translation>
     </message>
     <message>
         <source>Select all filtered</source>
@@ -2148,6 +2144,10 @@ Each student's card is read again right before it is written: a card that change
     <message>
         <source>%1: %2</source>
         <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>Filter. Press Space for the choices: %1</source>
+        <translation>Filter. Press Space for the choices: %1</translation>
     </message>
 </context>
 </TS>

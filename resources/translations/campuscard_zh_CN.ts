@@ -356,16 +356,8 @@ Each student&apos;s card is read again right before it is written: a card that c
         <translation>学籍状态</translation>
     </message>
     <message>
-        <source>Student status filter</source>
-        <translation>学籍状态筛选</translation>
-    </message>
-    <message>
         <source>Card status</source>
         <translation>一卡通状态</translation>
-    </message>
-    <message>
-        <source>Card status filter</source>
-        <translation>一卡通状态筛选</translation>
     </message>
     <message>
         <source>Preset:</source>
@@ -394,6 +386,10 @@ Each student&apos;s card is read again right before it is written: a card that c
     <message>
         <source>To cancel: withdrawn, card active or frozen</source>
         <translation>待注销：退学、卡正常或冻结</translation>
+    </message>
+    <message>
+        <source>Graduated: card active or frozen</source>
+        <translation>已毕业：卡为正常或冻结</translation>
     </message>
     <message>
         <source>Select all filtered</source>
@@ -2183,6 +2179,10 @@ Each student&apos;s card is read again right before it is written: a card that c
     <message>
         <source>%1: %2</source>
         <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>Filter. Press Space for the choices: %1</source>
+        <translation>筛选。按空格键打开选项：%1</translation>
     </message>
 </context>
 </TS>

@@ -47,6 +47,12 @@ PRESETS: tuple[Preset, ...] = (
         frozenset({StudentStatus.WITHDRAWN}),
         frozenset({CardStatus.ACTIVE, CardStatus.FROZEN}),
     ),
+    # graduates whose card is still live: usually cancelled after graduation
+    Preset(
+        "graduated",
+        frozenset({StudentStatus.GRADUATED}),
+        frozenset({CardStatus.ACTIVE, CardStatus.FROZEN}),
+    ),
 )
 PRESET_BY_KEY = {p.key: p for p in PRESETS}
 
@@ -101,6 +107,12 @@ class _StatusFilterButton(QToolButton):
         # The list separator is a translation too (zh_CN: "、").
         shown = self.tr(", ").join(checked) if checked else self.tr("All")
         self.setText(self.tr("%1: %2").replace("%1", self._title).replace("%2", shown))
+        # A screen reader says the current value ("Student status: Enrolled"), not only what
+        # the button is; the description names the choices and how to change them.
+        self.setAccessibleName(self.text())
+        self.setAccessibleDescription(
+            self.tr("Filter. Press Space for the choices: %1")
+            .replace("%1", self.tr(", ").join(a.text() for a in self._actions)))
         # Room for the text plus the drop-down indicator, which is drawn over the text otherwise.
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance(self.text()) + 32)
 
@@ -143,7 +155,6 @@ class FilterBar(QWidget):
             [(s, student_status_label(s)) for s in StudentStatus],
             self,
         )
-        self.student_filter.setAccessibleName(self.tr("Student status filter"))
         self.student_filter.changed.connect(self._on_status_changed)
 
         self.card_filter = _StatusFilterButton(
@@ -152,7 +163,6 @@ class FilterBar(QWidget):
             [(c, card_status_label(c)) for c in CardStatus],
             self,
         )
-        self.card_filter.setAccessibleName(self.tr("Card status filter"))
         self.card_filter.changed.connect(self._on_status_changed)
 
         preset_label = QLabel(self.tr("Preset:"), self)
@@ -165,6 +175,7 @@ class FilterBar(QWidget):
             "to_open": self.tr("To open: enrolled, no card"),
             "to_freeze": self.tr("To freeze: suspended, card active"),
             "to_cancel": self.tr("To cancel: withdrawn, card active or frozen"),
+            "graduated": self.tr("Graduated: card active or frozen"),
         }
         for preset in PRESETS:
             self.preset_combo.addItem(titles[preset.key], preset.key)
