@@ -284,6 +284,20 @@ def test_retry_then_success_with_backoff(journal: Journal) -> None:
     assert journal.chunks(job_id)[0].attempts == 3
 
 
+def test_each_retry_wait_is_reported_to_the_progress_callback(journal: Journal) -> None:
+    """The window says "限流，0.5 秒后重试（第 2 次）" instead of nothing while it waits."""
+    job_id, fake, runner, clock = setup(journal, Action.OPEN, make_rows(150))
+    fake.faults = {1: "retryable", 2: "retryable"}
+    seen: list[Progress] = []
+    assert runner.run(job_id, progress=seen.append).succeeded == 150
+    waits = [(p.retry_in_s, p.retry_attempt, p.retry_reason) for p in seen if p.retry_in_s]
+    assert waits == [(0.5, 2, "限流"), (1.0, 3, "限流")]
+    # each wait is followed by a progress without it (the retry is under way)
+    after = [seen[i + 1] for i, p in enumerate(seen) if p.retry_in_s]
+    assert all(p.retry_in_s == 0 and p.retry_reason == "" for p in after)
+    assert clock.sleeps == [0.5, 1.0]
+
+
 def test_retry_after_is_honoured(journal: Journal) -> None:
     job_id, fake, runner, clock = setup(journal, Action.OPEN, make_rows(5))
 

@@ -95,6 +95,11 @@ class Progress:
     # > 0 while the runner waits for writes left unanswered (possibly by a process that died)
     # to settle before reading them back: the seconds still to wait.
     waiting_s: float = 0.0
+    # > 0 while the runner waits to retry after a retryable failure: the seconds of that wait,
+    # which attempt comes next, and why (the connector's message, e.g. 限流 or a network fault)
+    retry_in_s: float = 0.0
+    retry_attempt: int = 0
+    retry_reason: str = ""
 
     @property
     def rate(self) -> float:
@@ -204,6 +209,7 @@ class BatchRunner:
         self._checks = SendChecks(connector, self._retrying)
         self._settle_s = max(0.0, float(connector.consistency.settle_s))
         self._on_wait: Callable[[float], None] = lambda _left: None
+        self._on_retry: Callable[[float, int, str], None] = lambda _s, _n, _why: None
         limits = connector.limits
         self._concurrency = max(1, int(limits.concurrency))
         self._limiter = RateLimiter(limits.requests_per_second, clock=clock, sleep=sleep)
@@ -244,14 +250,15 @@ class BatchRunner:
         chunks = [c for c in every if c.state is not ChunkState.DONE]
         lock = threading.Lock()
 
-        def emit(waiting_s: float = 0.0) -> None:
+        def emit(waiting_s: float = 0.0, retry: tuple[float, int, str] = (0.0, 0, "")
+                 ) -> None:
             if progress is not None:
                 with lock:
                     progress(Progress(
                         job_id, job.total,
                         tally.succeeded + tally.failed + tally.skipped + tally.cancelled,
                         tally.succeeded, tally.failed, tally.skipped, tally.cancelled,
-                        self._clock() - start, tally.written, waiting_s,
+                        self._clock() - start, tally.written, waiting_s, *retry,
                     ))
 
         def report(outcomes: Sequence[Outcome]) -> None:
@@ -259,6 +266,7 @@ class BatchRunner:
             emit()
 
         self._on_wait = emit
+        self._on_retry = lambda seconds, attempt, why: emit(retry=(seconds, attempt, why))
         try:
             if chunks and len(chunks) == len(every) and not token.is_cancelled:
                 # the job's first chunk alone, verified, before anything else is written
@@ -289,6 +297,7 @@ class BatchRunner:
             raise
         finally:
             self._on_wait = lambda _left: None
+            self._on_retry = lambda _s, _n, _why: None
         return self._journal.job(job_id)
 
     def _stop_broken(self, job: JobInfo, first: Sequence[Outcome]) -> None:
@@ -382,7 +391,7 @@ class BatchRunner:
                 elif token.is_cancelled:
                     run.fail_rest(Cancelled())
                 else:
-                    self._backoff(retries, exc.retry_after)
+                    self._backoff(retries, exc.retry_after, exc.message)
                 continue
             except AmbiguousError as exc:
                 ambiguous += 1
@@ -439,8 +448,15 @@ class BatchRunner:
             )
         return list(results)
 
-    def _backoff(self, retry: int, retry_after: float | None) -> None:
-        self._sleep(self._retry.delay(retry, retry_after, self._rand))
+    def _backoff(self, retry: int, retry_after: float | None, why: str = "") -> None:
+        """Wait before retry number ``retry``; with ``why``, the progress callback hears of
+        the wait (so the window says "限流，3 秒后重试（第 2 次）" instead of nothing)."""
+        delay = self._retry.delay(retry, retry_after, self._rand)
+        if why:
+            self._on_retry(delay, retry + 1, why)
+        self._sleep(delay)
+        if why:
+            self._on_retry(0.0, 0, "")
 
     # -- waiting and reading ----------------------------------------------------------------
 
@@ -468,7 +484,7 @@ class BatchRunner:
             except (RetryableError, AmbiguousError) as exc:
                 if attempt >= self._retry.max_attempts:
                     raise _unconfirmed(exc) from exc
-                self._backoff(attempt, getattr(exc, "retry_after", None))
+                self._backoff(attempt, getattr(exc, "retry_after", None), exc.message)
             except ConnectorError as exc:
                 if exc.code == "label":
                     raise

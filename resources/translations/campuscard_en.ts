@@ -1768,6 +1768,10 @@ Each student's card is read again right before it is written: a card that change
         <translation>%1 records/s</translation>
     </message>
     <message>
+        <source>%1 — retrying in %2 s (attempt %3)</source>
+        <translation>%1 — retrying in %2 s (attempt %3)</translation>
+    </message>
+    <message>
         <source>Waiting for unanswered writes to settle: %1 s left</source>
         <translation>Waiting for unanswered writes to settle: %1 s left</translation>
     </message>

@@ -1801,6 +1801,10 @@ Each student&apos;s card is read again right before it is written: a card that c
         <translation>%1 条/秒</translation>
     </message>
     <message>
+        <source>%1 — retrying in %2 s (attempt %3)</source>
+        <translation>%1，%2 秒后重试（第 %3 次）</translation>
+    </message>
+    <message>
         <source>Waiting for unanswered writes to settle: %1 s left</source>
         <translation>等待未应答的写入落定，还需 %1 秒</translation>
     </message>

@@ -234,6 +234,36 @@ def test_running_job_progress_and_cancel(qtbot, panel, journal):
     assert panel.model.rowCount() == 8
 
 
+def test_a_retry_wait_is_said_while_the_job_runs(qtbot, panel, journal):
+    job = finished_job(journal)
+    panel.job_started(job, 8)
+    panel.on_progress(Progress(job, 8, 0, 0, 0, 0, 0, 2.0, 0, retry_in_s=2.4,
+                               retry_attempt=2, retry_reason="限流"))
+    assert "限流 — retrying in 3 s (attempt 2)" in panel.status_label.text()
+    panel.on_progress(Progress(job, 8, 0, 0, 0, 0, 0, 2.5, 0))  # the retry is under way
+    assert "retrying" not in panel.status_label.text()
+
+
+def test_records_are_shown_while_the_job_runs(qtbot, panel, journal):
+    """Per-record results arrive from the journal as chunks are committed, not only at the
+    end: a failure in a long job is visible while it runs."""
+    job = finished_job(journal)
+    panel.job_started(job, 8)
+    assert panel.model.rowCount() == 0
+    with qtbot.waitSignal(panel.liveRecordsShown, timeout=5000) as shown:
+        panel.on_progress(Progress(job, 8, 4, 2, 1, 1, 0, elapsed=2.0, written=3))
+    assert shown.args[0] == job and panel.is_running()
+    assert panel.model.rowCount() == 8
+    assert panel.model.counts()[OutcomeKind.FAILED] >= 1
+    # progress that the records shown already cover reads nothing again; a new count does,
+    # after the gap between live reads
+    panel.on_progress(Progress(job, 8, 8, 6, 1, 1, 0, elapsed=2.5, written=7))
+    assert not panel._live_timer.isActive()  # noqa: SLF001 - the journal said 8 decided
+    panel.on_progress(Progress(job, 9, 9, 6, 1, 1, 0, elapsed=2.5, written=7))
+    assert panel._live_timer.isActive()  # noqa: SLF001
+    assert panel._live_timer.interval() >= 1000  # noqa: SLF001 - at most one read a second
+
+
 def test_job_failed_keeps_message_and_loads_records(qtbot, panel, journal):
     job = finished_job(journal)
     panel.job_started(job, 8)

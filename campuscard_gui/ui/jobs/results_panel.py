@@ -9,11 +9,13 @@ journalled job (e.g. from the history); its records load off the GUI thread.
 
 from __future__ import annotations
 
+import logging
 import math
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -37,6 +39,7 @@ from ...core.model import Action
 from ...core.outcomes import OutcomeKind
 from ...export import ExportLabels, export_csv, export_xlsx
 from .. import labels
+from ..labels import fill
 from ..workers import error_message, run_in_thread
 from .results_model import ResultsModel
 
@@ -46,6 +49,11 @@ if TYPE_CHECKING:
 _FILTER_KINDS: tuple[OutcomeKind | None, ...] = (
     None, OutcomeKind.SUCCEEDED, OutcomeKind.FAILED, OutcomeKind.SKIPPED, OutcomeKind.CANCELLED,
 )
+
+
+log = logging.getLogger(__name__)
+
+LIVE_MIN_GAP_S = 1.0  # the least time between two live reads of a running job
 
 
 def format_duration(seconds: float) -> str:
@@ -63,6 +71,7 @@ class ResultsPanel(QWidget):
     retryRequested = Signal(object, list)  # (Action, list[str] 学号 of the failed records)
     exported = Signal(str)  # path written
     jobLoaded = Signal(int)  # the records of this job are now shown
+    liveRecordsShown = Signal(int, int)  # job id, records with an outcome, while it runs
 
     def __init__(self, journal: Journal, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -74,6 +83,15 @@ class ResultsPanel(QWidget):
         self._load_seq = 0
         self._exporting = False
         self._current_profile: str | None = None
+        # live results: the journal's records re-read while a job runs, at most once per
+        # ``_live_gap`` seconds (grown with the time a read takes, so a 100,000-record job is
+        # not re-read back to back), never two reads at once
+        self._live_done = -1
+        self._live_loading = False
+        self._live_gap = LIVE_MIN_GAP_S
+        self._live_timer = QTimer(self)
+        self._live_timer.setSingleShot(True)
+        self._live_timer.timeout.connect(self._load_live)
         self._build()
         self._update_buttons()
 
@@ -214,6 +232,8 @@ class ResultsPanel(QWidget):
     @Slot(int, int)
     def job_started(self, job_id: int, total: int) -> None:
         self._load_seq += 1  # a load still on its way is stale now
+        self._live_done = -1
+        self._live_timer.stop()
         self._job_id = job_id
         self._job = None
         self._running = True
@@ -240,7 +260,11 @@ class ResultsPanel(QWidget):
             self.tr("%1 records/s").replace("%1", f"{progress.rate:.1f}"),
         ]
         eta = progress.eta
-        if progress.waiting_s > 0:  # a send left unanswered (maybe before a crash) may land
+        if progress.retry_in_s > 0:  # a retryable failure: say so, and when the retry comes
+            parts.append(fill(self.tr("%1 — retrying in %2 s (attempt %3)"),
+                              progress.retry_reason, str(math.ceil(progress.retry_in_s)),
+                              str(progress.retry_attempt)))
+        elif progress.waiting_s > 0:  # a send left unanswered (maybe before a crash) may land
             parts.append(self.tr("Waiting for unanswered writes to settle: %1 s left")
                          .replace("%1", str(math.ceil(progress.waiting_s))))
         elif self._running and eta is not None and progress.done < progress.total:
@@ -248,6 +272,42 @@ class ResultsPanel(QWidget):
         self.status_label.setText(" · ".join(parts))
         self._show_summary(progress.succeeded, progress.failed, progress.skipped,
                            progress.cancelled)
+        if self._running and progress.done != self._live_done \
+                and not self._live_loading and not self._live_timer.isActive():
+            self._live_timer.start(0 if self._live_done < 0 else int(self._live_gap * 1000))
+
+    @Slot()
+    def _load_live(self) -> None:
+        """Per-record results while the job runs: read from the journal off the GUI thread."""
+        job_id = self._job_id
+        if not self._running or job_id is None or self._live_loading:
+            return
+        self._live_loading = True
+        seq = self._load_seq
+        journal = self._journal
+        started = time.monotonic()
+
+        def load() -> list[JobRecord]:
+            return journal.records(job_id)
+
+        def loaded(records: list[JobRecord]) -> None:
+            self._live_loading = False
+            took = time.monotonic() - started
+            self._live_gap = max(LIVE_MIN_GAP_S, 5 * took)
+            if seq != self._load_seq or not self._running or self._job_id != job_id:
+                return
+            self._live_done = sum(r.outcome is not None for r in records)
+            bar = self.table.verticalScrollBar()
+            at = bar.value()
+            self.model.set_records(records)
+            bar.setValue(at)
+            self.liveRecordsShown.emit(job_id, self._live_done)
+
+        def failed(exc: BaseException) -> None:
+            self._live_loading = False
+            log.warning("live results of job %s unreadable: %s", job_id, error_message(exc))
+
+        run_in_thread(load, loaded, failed, parent=self)
 
     @Slot(object, object)
     def job_finished(self, info: JobInfo, changed: object = None) -> None:
