@@ -1756,6 +1756,14 @@ Each student's card is read again right before it is written: a card that change
         <translation>&amp;Copy</translation>
     </message>
     <message>
+        <source>Export results…</source>
+        <translation>Export results…</translation>
+    </message>
+    <message>
+        <source>Export the shown results (%1)</source>
+        <translation>Export the shown results (%1)</translation>
+    </message>
+    <message>
         <source>Job %1 started</source>
         <translation>Job %1 started</translation>
     </message>

@@ -1789,6 +1789,14 @@ Each student&apos;s card is read again right before it is written: a card that c
         <translation>复制(&amp;C)</translation>
     </message>
     <message>
+        <source>Export results…</source>
+        <translation>导出结果…</translation>
+    </message>
+    <message>
+        <source>Export the shown results (%1)</source>
+        <translation>导出显示的结果（%1）</translation>
+    </message>
+    <message>
         <source>Job %1 started</source>
         <translation>任务 %1 已开始</translation>
     </message>

@@ -37,7 +37,7 @@ from ...batch import JobInfo, JobRecord, JobState, Journal, Progress
 from ...core.errors import CampusCardError
 from ...core.model import Action
 from ...core.outcomes import OutcomeKind
-from ...export import ExportLabels, export_csv, export_xlsx
+from ...export import ExportLabels, csv_cell, export_csv, export_xlsx
 from .. import labels
 from ..labels import fill
 from ..workers import error_message, run_in_thread
@@ -181,6 +181,16 @@ class ResultsPanel(QWidget):
         self.copy_action.triggered.connect(self.copy_selection)
         self.table.addAction(self.copy_action)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        # the export from the keyboard, anywhere in the window (the button's tooltip says so)
+        self.export_action = QAction(self.tr("Export results…"), self)
+        self.export_action.setObjectName("exportResultsAction")
+        self.export_action.setShortcut(QKeySequence("Ctrl+Shift+E"))
+        self.export_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.export_action.triggered.connect(self._on_export_shortcut)
+        self.addAction(self.export_action)
+        self.export_button.setToolTip(self.tr("Export the shown results (%1)").replace(
+            "%1", self.export_action.shortcut().toString(
+                QKeySequence.SequenceFormat.NativeText)))
 
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
@@ -427,7 +437,9 @@ class ResultsPanel(QWidget):
         if not rows:
             return
         cols = range(self.model.columnCount())
-        lines = ["\t".join(str(self.model.index(r, c).data() or "") for c in cols)
+        lines = ["\t".join(csv_cell(" ".join(str(self.model.index(r, c).data() or "")
+                                              .replace("\t", " ").splitlines()))
+                           for c in cols)
                  for r in rows]
         QApplication.clipboard().setText("\n".join(lines))
 
@@ -453,6 +465,11 @@ class ResultsPanel(QWidget):
         return ExportLabels(headers=headers, action=labels.action_label,
                             kind=labels.outcome_kind_label, reason=labels.outcome_reason_label,
                             sheet_title=self.tr("Results"))
+
+    @Slot()
+    def _on_export_shortcut(self) -> None:
+        if self.export_button.isEnabled():
+            self._on_export_clicked()
 
     @Slot()
     def _on_export_clicked(self) -> None:
