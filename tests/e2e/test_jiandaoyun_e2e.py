@@ -85,7 +85,10 @@ def test_open_cards_on_jiandaoyun_through_the_window(qtbot, chinese, paths, sand
         assert info.succeeded == len(expected) and info.failed == 0
 
         # -- the results as the operator sees them
-        qtbot.waitUntil(lambda: window.results.model.rowCount() == len(expected))
+        # the finished job's records (live results shown while it ran may still be pending)
+        qtbot.waitUntil(lambda: window.results.job is not None
+                        and window.results.job.job_id == info.job_id)
+        assert window.results.model.rowCount() == len(expected)
         model = window.results.model
         assert {model.index(r, COL_RESULT).data() for r in range(model.rowCount())} == {"成功"}
         assert {r.outcome.kind for r in model.records()} == {OutcomeKind.SUCCEEDED}

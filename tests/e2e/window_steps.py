@@ -90,5 +90,8 @@ def run_preset_job(qtbot: Any, window: MainWindow, action: Action, preset: str,
         click(qtbot, confirm.confirm_button)
     info = done.args[0]
     assert info.state is JobState.DONE
-    qtbot.waitUntil(lambda: window.results.model.rowCount() == len(rows))
+    # the finished job's records (live results shown while it ran may still be pending)
+    qtbot.waitUntil(lambda: window.results.job is not None
+                    and window.results.job.job_id == info.job_id)
+    assert window.results.model.rowCount() == len(rows)
     return info, rows

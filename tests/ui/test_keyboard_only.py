@@ -88,7 +88,8 @@ def test_a_whole_job_from_the_keyboard(qtbot, window, tmp_path: Path, monkeypatc
         with qtbot.waitSignal(controller.finished, timeout=30_000):
             qtbot.keyClick(dialog, Qt.Key.Key_Return)
         # 5. results: the record is there, 成功
-        qtbot.waitUntil(lambda: window.results.model.rowCount() == 1
+        qtbot.waitUntil(lambda: window.results.job is not None
+                        and window.results.model.rowCount() == 1
                         and not window.flow.is_busy())
         assert window.model.row_for(target.student_no).card_status is CardStatus.FROZEN
         # 6. export: Ctrl+Shift+E. The file chooser is the platform's own dialog (native on
