@@ -67,6 +67,7 @@ class ExportLabels:
     kind: Callable[[OutcomeKind | None], str] = _default_kind
     reason: Callable[[Outcome | None], str] = _default_reason
     sheet_title: str = field(default="结果")
+    meta_title: str = field(default="任务信息")  # the XLSX sheet of the job's metadata
 
     def __post_init__(self) -> None:
         if len(self.headers) != len(DEFAULT_HEADERS):
@@ -131,14 +132,23 @@ def _atomic_target(path: Path) -> Iterator[Path]:
         raise
 
 
+Meta = Sequence[tuple[str, str]]
+"""The job's metadata as (label, value) pairs: job id, who, when, profile, backend, counts."""
+
+
 def export_csv(path: str | os.PathLike[str], records: Iterable[ExportRecord],
-               labels: ExportLabels | None = None) -> int:
-    """Write ``records`` as CSV (UTF-8 with BOM, CRLF line ends). Returns the row count."""
+               labels: ExportLabels | None = None, meta: Meta = ()) -> int:
+    """Write ``records`` as CSV (UTF-8 with BOM, CRLF line ends). Returns the row count.
+    ``meta``: (label, value) rows written first, then an empty row, then the table."""
     lab = labels or ExportLabels()
     n = 0
     with _atomic_target(Path(path)) as tmp:
         with open(tmp, "w", encoding="utf-8-sig", newline="") as f:
             writer = csv.writer(f, dialect="excel")
+            for key, value in meta:
+                writer.writerow([csv_cell(key), csv_cell(value)])
+            if meta:
+                writer.writerow([])
             writer.writerow(list(lab.headers))
             for row in export_rows(records, lab):
                 writer.writerow([csv_cell(v) for v in row])
@@ -151,8 +161,9 @@ _XLSX_WIDTHS = (16, 12, 12, 10, 48, 24)
 
 
 def export_xlsx(path: str | os.PathLike[str], records: Iterable[ExportRecord],
-                labels: ExportLabels | None = None) -> int:
-    """Write ``records`` as an XLSX workbook with one sheet. Returns the row count."""
+                labels: ExportLabels | None = None, meta: Meta = ()) -> int:
+    """Write ``records`` as an XLSX workbook: one sheet of results and, with ``meta``, a
+    second sheet of the job's metadata. Returns the row count."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -185,6 +196,14 @@ def export_xlsx(path: str | os.PathLike[str], records: Iterable[ExportRecord],
             else:
                 cells.append(v)
         ws.append(cells)
+    if meta:
+        info = wb.create_sheet(title=lab.meta_title[:31] or "Job")
+        info.column_dimensions["A"].width = 16
+        info.column_dimensions["B"].width = 40
+        for key, value in meta:
+            value_cell = WriteOnlyCell(info, value=xlsx_text(value))
+            value_cell.data_type = "s"  # text as it is, never a formula or a number
+            info.append([xlsx_text(key), value_cell])
     with _atomic_target(Path(path)) as tmp:
         wb.save(tmp)
     return len(rows)

@@ -46,3 +46,21 @@ def test_a_terminal_sees_the_countdown_and_the_progress(tmp_path: Path) -> None:
     show(progress(100))
     text = err.getvalue()
     assert "还需 3 秒" in text and "还需 2 秒" in text and "已处理 100/100" in text
+
+
+def test_every_retry_wait_is_said_to_a_script(tmp_path: Path) -> None:
+    """A server that is down or a rate limit: each retry wait is one line in a script's log
+    (a pause of the job is never silent), then the settle wait once."""
+    from campuscard_gui.batch import Wait, WaitKind
+
+    err = io.StringIO()
+    show = printer(tmp_path, err)
+    for wait in (Wait(WaitKind.NETWORK, 0.4, 2, "无法连接"), None,
+                 Wait(WaitKind.NETWORK, 1.2, 3, "无法连接"), None,
+                 Wait(WaitKind.RATE_LIMITED, 1.0, 2, "8303"), None):
+        show(Progress(1, 100, 0, 0, 0, 0, 0, 1.0, 0, wait=wait))
+    show(progress(0, 9.5))
+    show(progress(0, 8.5))
+    assert err.getvalue().splitlines() == [
+        "网络中断，1 秒后重试（第 2 次）", "网络中断，2 秒后重试（第 3 次）",
+        "限流，1 秒后重试（第 2 次）", "等待未应答的写入落定，还需 10 秒"]

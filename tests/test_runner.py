@@ -431,6 +431,21 @@ def test_unreadable_reconciliation_leaves_job_resumable(journal: Journal) -> Non
     assert info.succeeded == 3 and fake.write_calls == 1
 
 
+def test_a_stop_after_unfinished_checks_is_past_tense(journal: Journal) -> None:
+    """The job stops when what was sent cannot be read back: its message never says "…正在核对"
+    (still checking) although the checking has stopped."""
+    job_id, fake, runner, _ = setup(journal, Action.OPEN, make_rows(3),
+                                    retry=RetryPolicy(max_attempts=1))
+    fake.faults = {1: "ambiguous_after"}
+    fake.read_faults = [AmbiguousError("神笔等待应答超时（ReadTimeout）：请求可能已生效，正在核对",
+                                       code="timeout")]
+    with pytest.raises(ConnectorError) as err:
+        runner.run(job_id)
+    assert err.value.code == "unconfirmed"
+    assert err.value.message == ("无法核对已发送的数据：神笔等待应答超时（ReadTimeout）。"
+                                 "任务保持未完成，可稍后继续。")
+
+
 def test_crash_then_resume_writes_nothing_twice(tmp_path: Path) -> None:
     rows = make_rows(350)
     path = tmp_path / "journal.sqlite3"

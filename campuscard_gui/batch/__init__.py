@@ -1,7 +1,16 @@
 """Batch jobs: plans become journalled chunks, run within the backend's limits with retries,
 cancellation and crash-safe resume (design.md §5). No Qt here."""
 
-from .jobs import ChunkInfo, ChunkState, JobInfo, JobRecord, JobState, PendingWrite
+from .jobs import (
+    ChunkInfo,
+    ChunkState,
+    JobInfo,
+    JobRecord,
+    JobState,
+    PendingWrite,
+    Wait,
+    WaitKind,
+)
 from .journal import Journal
 from .ratelimit import RateLimiter
 from .retry import RetryPolicy
@@ -17,5 +26,5 @@ from .runner import (
 __all__ = [
     "BatchRunner", "CancelToken", "ChunkInfo", "ChunkState", "JobInfo", "JobRecord", "JobState",
     "Journal", "PendingWrite", "Progress", "ProgressCallback", "RateLimiter", "RetryPolicy",
-    "chunk_size_for", "current_operator",
+    "Wait", "WaitKind", "chunk_size_for", "current_operator",
 ]

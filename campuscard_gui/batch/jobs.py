@@ -26,6 +26,44 @@ class JobState(StrEnum):
     CANCELLED = "cancelled"
 
 
+class WaitKind(StrEnum):
+    """Why the runner waits: said to the operator ("限流，3 秒后重试（第 2 次）")."""
+
+    RATE_LIMITED = "rate_limited"  # the backend refused for its rate or concurrency limit
+    NETWORK = "network"  # no connection, or it broke
+    TIMEOUT = "timeout"  # no answer in time
+    SERVER = "server"  # the server is busy, answered 5xx or something unreadable
+    SETTLE = "settle"  # a write left unanswered may still land: waited for before reading back
+
+
+# error codes (never message texts) that mean "rate limited": 简道云 8303/8304, kintone
+# GAIA_TO04 (too many concurrent requests), 神笔 RequestLimitExceeded, HTTP 429 anywhere
+RATE_LIMIT_CODES = frozenset({"429", "8303", "8304", "GAIA_TO04", "RequestLimitExceeded"})
+
+
+def wait_kind_of(code: str) -> WaitKind:
+    """The kind of wait a retryable or ambiguous error's ``code`` calls for."""
+    if code in RATE_LIMIT_CODES:
+        return WaitKind.RATE_LIMITED
+    if code == "network":
+        return WaitKind.NETWORK
+    if code in ("timeout", "deadline"):
+        return WaitKind.TIMEOUT
+    return WaitKind.SERVER
+
+
+@dataclass(frozen=True)
+class Wait:
+    """One wait of the runner, as the progress callback hears it: its kind, the seconds it
+    lasts (for SETTLE: the seconds still left), the attempt that follows it (0 for SETTLE)
+    and the backend's own words (for a tooltip or a log; never interpreted)."""
+
+    kind: WaitKind
+    seconds: float
+    attempt: int = 0
+    detail: str = ""
+
+
 class ChunkState(StrEnum):
     PENDING = "pending"
     SENT = "sent"

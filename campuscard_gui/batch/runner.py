@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from ..connectors.base import CardCreate, CardUpdate, Connector, RecordResult
+from ..connectors.common import read_waits
 from ..core.errors import (
     AmbiguousError,
     CampusCardError,
@@ -44,7 +45,7 @@ from ..core.errors import (
 from ..core.model import Action
 from ..core.outcomes import Cancelled, Failed, Outcome, OutcomeKind, Succeeded
 from .checks import SendChecks, is_broken_first_chunk
-from .jobs import ChunkInfo, ChunkState, JobInfo, PendingWrite
+from .jobs import ChunkInfo, ChunkState, JobInfo, PendingWrite, Wait, WaitKind, wait_kind_of
 from .journal import Journal
 from .ratelimit import RateLimiter
 from .retry import RetryPolicy
@@ -100,6 +101,9 @@ class Progress:
     retry_in_s: float = 0.0
     retry_attempt: int = 0
     retry_reason: str = ""
+    # the same waits as one typed event (None while nothing is waited for): what the window
+    # and the CLI say ("限流，3 秒后重试（第 2 次）", "等待未应答的写入落定，还需 N 秒")
+    wait: Wait | None = None
 
     @property
     def rate(self) -> float:
@@ -208,8 +212,7 @@ class BatchRunner:
         self._wall = wall
         self._checks = SendChecks(connector, self._retrying)
         self._settle_s = max(0.0, float(connector.consistency.settle_s))
-        self._on_wait: Callable[[float], None] = lambda _left: None
-        self._on_retry: Callable[[float, int, str], None] = lambda _s, _n, _why: None
+        self._on_wait: Callable[[Wait | None], None] = _ignore
         limits = connector.limits
         self._concurrency = max(1, int(limits.concurrency))
         self._limiter = RateLimiter(limits.requests_per_second, clock=clock, sleep=sleep)
@@ -250,15 +253,18 @@ class BatchRunner:
         chunks = [c for c in every if c.state is not ChunkState.DONE]
         lock = threading.Lock()
 
-        def emit(waiting_s: float = 0.0, retry: tuple[float, int, str] = (0.0, 0, "")
-                 ) -> None:
+        def emit(wait: Wait | None = None) -> None:
             if progress is not None:
+                settle = wait.seconds if wait is not None and wait.kind is WaitKind.SETTLE \
+                    else 0.0
+                retry = (wait.seconds, wait.attempt, wait.detail) \
+                    if wait is not None and wait.kind is not WaitKind.SETTLE else (0.0, 0, "")
                 with lock:
                     progress(Progress(
                         job_id, job.total,
                         tally.succeeded + tally.failed + tally.skipped + tally.cancelled,
                         tally.succeeded, tally.failed, tally.skipped, tally.cancelled,
-                        self._clock() - start, tally.written, waiting_s, *retry,
+                        self._clock() - start, tally.written, settle, *retry, wait=wait,
                     ))
 
         def report(outcomes: Sequence[Outcome]) -> None:
@@ -266,7 +272,7 @@ class BatchRunner:
             emit()
 
         self._on_wait = emit
-        self._on_retry = lambda seconds, attempt, why: emit(retry=(seconds, attempt, why))
+        heard = read_waits.set(self._heard_read_wait)
         try:
             if chunks and len(chunks) == len(every) and not token.is_cancelled:
                 # the job's first chunk alone, verified, before anything else is written
@@ -296,8 +302,8 @@ class BatchRunner:
             logger.exception("批量任务 %s 出现内部错误；任务保持未完成，可以稍后继续", job_id)
             raise
         finally:
-            self._on_wait = lambda _left: None
-            self._on_retry = lambda _s, _n, _why: None
+            read_waits.reset(heard)
+            self._on_wait = _ignore
         return self._journal.job(job_id)
 
     def _stop_broken(self, job: JobInfo, first: Sequence[Outcome]) -> None:
@@ -360,7 +366,17 @@ class BatchRunner:
 
     def _run_chunk(self, action: Action, chunk: ChunkInfo, token: CancelToken,
                    *, first: bool = False) -> list[Outcome]:
-        """Work one chunk to the end, record it and return the outcomes decided."""
+        """Work one chunk to the end, record it and return the outcomes decided. The
+        connector's own read retries are heard meanwhile (a server that is down is said,
+        not waited through in silence)."""
+        heard = read_waits.set(self._heard_read_wait)
+        try:
+            return self._work_chunk(action, chunk, token, first=first)
+        finally:
+            read_waits.reset(heard)
+
+    def _work_chunk(self, action: Action, chunk: ChunkInfo, token: CancelToken,
+                    *, first: bool = False) -> list[Outcome]:
         checks = self._checks
         run = _ChunkRun(chunk, self._journal.pending_writes(chunk.job_id, chunk.seq))
         open_ms = chunk.open_ms
@@ -391,7 +407,7 @@ class BatchRunner:
                 elif token.is_cancelled:
                     run.fail_rest(Cancelled())
                 else:
-                    self._backoff(retries, exc.retry_after, exc.message)
+                    self._backoff(retries, exc.retry_after, exc)
                 continue
             except AmbiguousError as exc:
                 ambiguous += 1
@@ -405,7 +421,7 @@ class BatchRunner:
                 if run.todo and ambiguous >= self._retry.max_ambiguous:
                     run.fail_rest(Failed(exc.code, checked_reason(exc.message, ambiguous)))
                 elif run.todo:
-                    self._backoff(ambiguous, None)
+                    self._backoff(ambiguous, None, exc)
                 continue
             except ConnectorError as exc:  # FatalError and any other definitive failure
                 run.fail_rest(Failed(exc.code, exc.message))
@@ -448,15 +464,20 @@ class BatchRunner:
             )
         return list(results)
 
-    def _backoff(self, retry: int, retry_after: float | None, why: str = "") -> None:
-        """Wait before retry number ``retry``; with ``why``, the progress callback hears of
-        the wait (so the window says "限流，3 秒后重试（第 2 次）" instead of nothing)."""
+    def _backoff(self, retry: int, retry_after: float | None, exc: ConnectorError) -> None:
+        """Wait before retry number ``retry``; the progress callback hears of the wait, its
+        kind and the attempt after it (so the window says "限流，3 秒后重试（第 2 次）"
+        instead of nothing), and of its end."""
         delay = self._retry.delay(retry, retry_after, self._rand)
-        if why:
-            self._on_retry(delay, retry + 1, why)
+        self._on_wait(Wait(wait_kind_of(exc.code), delay, retry + 1, exc.message))
         self._sleep(delay)
-        if why:
-            self._on_retry(0.0, 0, "")
+        self._on_wait(None)
+
+    def _heard_read_wait(self, seconds: float, attempt: int,
+                         exc: ConnectorError | None) -> None:
+        """A connector's own read retry (connectors.common.retried): said like ours."""
+        self._on_wait(None if exc is None
+                      else Wait(wait_kind_of(exc.code), seconds, attempt, exc.message))
 
     # -- waiting and reading ----------------------------------------------------------------
 
@@ -469,9 +490,9 @@ class BatchRunner:
         if sent is None:
             return
         while (left := sent + self._settle_s - self._wall()) > 0:
-            self._on_wait(left)
+            self._on_wait(Wait(WaitKind.SETTLE, left))
             self._sleep(min(left, 1.0))
-        self._on_wait(0.0)
+        self._on_wait(None)
 
     def _retrying(self, call: Callable[[], T]) -> T:
         """A read (or a duplicate removal) with the retry policy; one that cannot be done
@@ -484,15 +505,22 @@ class BatchRunner:
             except (RetryableError, AmbiguousError) as exc:
                 if attempt >= self._retry.max_attempts:
                     raise _unconfirmed(exc) from exc
-                self._backoff(attempt, getattr(exc, "retry_after", None), exc.message)
+                self._backoff(attempt, getattr(exc, "retry_after", None), exc)
             except ConnectorError as exc:
                 if exc.code == "label":
                     raise
                 raise _unconfirmed(exc) from exc
 
 
+def _ignore(_wait: Wait | None) -> None:
+    pass
+
+
 def _unconfirmed(exc: ConnectorError) -> ConnectorError:
+    """The job stops: what was sent could not be read back (never "…正在核对": the checking
+    is over, and the job is left to be resumed)."""
+    why = _CHECKING.sub("", exc.message).rstrip("：；，, ")
     return ConnectorError(
-        f"无法核对已发送的数据：{exc.message}。任务保持未完成，可稍后继续。",
+        f"无法核对已发送的数据：{why}。任务保持未完成，可稍后继续。",
         code="unconfirmed",
     )

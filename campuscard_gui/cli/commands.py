@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import math
 import os
 import signal
 import sys
@@ -47,6 +46,8 @@ from ..batch import (
     JobState,
     Journal,
     Progress,
+    Wait,
+    WaitKind,
     chunk_size_for,
     current_operator,
 )
@@ -70,6 +71,7 @@ from .common import (
     write_error,
 )
 from .output import summary_line, write_job, write_job_list, write_students
+from .output import wait_line as output_wait_line
 from .profiles import add_parser as add_profiles_parser
 
 if TYPE_CHECKING:
@@ -299,14 +301,16 @@ def _progress_printer(ctx: Context) -> Callable[[Progress], None]:
     waiting = [False]
 
     def wait_line(p: Progress) -> bool:
-        if p.waiting_s <= 0:
+        # every retry wait (a server that is down, a rate limit) and the settle wait, said
+        wait = p.wait or (Wait(WaitKind.SETTLE, p.waiting_s) if p.waiting_s > 0 else None)
+        if wait is None:
             waiting[0] = False
             return False
-        if tty or not waiting[0]:
-            text = f"等待未应答的写入落定，还需 {math.ceil(p.waiting_s)} 秒"
+        if tty or not waiting[0] or wait.kind is not WaitKind.SETTLE:
+            text = output_wait_line(wait)
             ctx.stderr.write("\r" + text + "   " if tty else text + "\n")
             ctx.stderr.flush()
-        waiting[0] = True
+        waiting[0] = wait.kind is WaitKind.SETTLE  # a settle countdown is printed once
         return True
 
     def show(p: Progress) -> None:

@@ -21,13 +21,14 @@ import csv
 import io
 import itertools
 import json
+import math
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, TextIO
 
-from ..batch import JobInfo, JobRecord, JobState
+from ..batch import JobInfo, JobRecord, JobState, Wait, WaitKind
 from ..core.model import StudentRow
 from ..core.outcomes import outcome_reason
 from ..export import csv_cell
@@ -199,6 +200,20 @@ def job_object(info: JobInfo, records: Sequence[JobRecord]) -> dict[str, Any]:
             for r in records
         ],
     }
+
+
+_WAIT_TEXTS = {
+    WaitKind.RATE_LIMITED: "限流，{s} 秒后重试（第 {n} 次）",
+    WaitKind.NETWORK: "网络中断，{s} 秒后重试（第 {n} 次）",
+    WaitKind.TIMEOUT: "应答超时，{s} 秒后重试（第 {n} 次）",
+    WaitKind.SERVER: "服务器繁忙或出错，{s} 秒后重试（第 {n} 次）",
+    WaitKind.SETTLE: "等待未应答的写入落定，还需 {s} 秒",
+}
+
+
+def wait_line(wait: Wait) -> str:
+    """A wait of the runner as the CLI says it: "限流，3 秒后重试（第 2 次）"."""
+    return _WAIT_TEXTS[wait.kind].format(s=max(1, math.ceil(wait.seconds)), n=wait.attempt)
 
 
 def summary_line(info: JobInfo) -> str:

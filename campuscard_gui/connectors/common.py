@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextvars import ContextVar, copy_context
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -43,6 +44,12 @@ def check_batch_size(n: int, limit: int) -> None:
         raise FatalError(f"一次最多写入 {limit} 条（收到 {n} 条）", code="bad_request")
 
 
+# Who hears of the waits ``retried`` makes (the batch runner, for the calls of its thread):
+# (seconds, attempt after the wait, the error) before a wait, (0, 0, None) after it.
+read_waits: ContextVar[Callable[[float, int, RetryableError | None], None] | None] = \
+    ContextVar("read_waits", default=None)
+
+
 def retried(call: Callable[[], T], budget_s: float, sleep: Callable[[float], None], *,
             clock: Callable[[], float] = time.monotonic,
             jitter: Callable[[float, float], float] = random.uniform) -> T:
@@ -64,7 +71,12 @@ def retried(call: Callable[[], T], budget_s: float, sleep: Callable[[float], Non
             delay = max(delay, exc.retry_after or 0.0)
             if max(clock() - start, slept) + delay > budget_s:
                 raise
+            hear = read_waits.get()
+            if hear is not None:
+                hear(delay, attempt + 1, exc)
         sleep(delay)
+        if hear is not None:
+            hear(0.0, 0, None)
         slept += delay
 
 
@@ -75,8 +87,10 @@ def chunked(items: Sequence[T], size: int, read: Callable[[list[T]], list[R]],
     parts = [list(items[i:i + size]) for i in range(0, len(items), size)]
     if len(parts) <= 1:
         return [r for part in parts for r in read(part)]
+    contexts = [copy_context() for _ in parts]  # each thread hears as the caller's does
     with ThreadPoolExecutor(min(workers, len(parts)), thread_name_prefix=name) as pool:
-        return [r for found in pool.map(read, parts) for r in found]
+        return [r for found in pool.map(lambda c, p: c.run(read, p), contexts, parts)
+                for r in found]
 
 
 def plain_text(value: Any) -> str:

@@ -417,6 +417,18 @@ Each student's card is read again right before it is written: a card that change
         <translation>Past jobs, newest first</translation>
     </message>
     <message>
+        <source>Search the jobs</source>
+        <translation>Search the jobs</translation>
+    </message>
+    <message>
+        <source>Search: job id, operator, profile, action, state, date…</source>
+        <translation>Search: job id, operator, profile, action, state, date…</translation>
+    </message>
+    <message>
+        <source>&amp;Search:</source>
+        <translation>&amp;Search:</translation>
+    </message>
+    <message>
         <source>Loading…</source>
         <translation>Loading…</translation>
     </message>
@@ -432,9 +444,13 @@ Each student's card is read again right before it is written: a card that change
         <source>Close the history</source>
         <translation>Close the history</translation>
     </message>
-    <message numerus="yes">
-        <source>%n job(s)</source>
-        <translation><numerusform>%n job(s)</numerusform><numerusform>%n job(s)</numerusform></translation>
+    <message>
+        <source>Jobs: %1 of %2</source>
+        <translation>Jobs: %1 of %2</translation>
+    </message>
+    <message>
+        <source>Jobs: %1</source>
+        <translation>Jobs: %1</translation>
     </message>
     <message numerus="yes">
         <source>(%n more could not be read: they hold values this version does not know)</source>
@@ -464,6 +480,10 @@ Each student's card is read again right before it is written: a card that change
         <translation>Action</translation>
     </message>
     <message>
+        <source>Job</source>
+        <translation>Job</translation>
+    </message>
+    <message>
         <source>State</source>
         <translation>State</translation>
     </message>
@@ -488,8 +508,8 @@ Each student's card is read again right before it is written: a card that change
         <translation>Cancelled</translation>
     </message>
     <message>
-        <source>Job %1</source>
-        <translation>Job %1</translation>
+        <source>Ended %1</source>
+        <translation>Ended %1</translation>
     </message>
 </context>
 <context>
@@ -850,6 +870,101 @@ Each student's card is read again right before it is written: a card that change
     <message>
         <source>&amp;Take over</source>
         <translation>&amp;Take over</translation>
+    </message>
+</context>
+<context>
+    <name>JobReport</name>
+    <message>
+        <source>Cancelled</source>
+        <translation>Cancelled</translation>
+    </message>
+    <message>
+        <source>Finished</source>
+        <translation>Finished</translation>
+    </message>
+    <message>
+        <source>Unfinished</source>
+        <translation>Unfinished</translation>
+    </message>
+    <message>
+        <source>Job</source>
+        <translation>Job</translation>
+    </message>
+    <message>
+        <source>Operator</source>
+        <translation>Operator</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>Started</translation>
+    </message>
+    <message>
+        <source>Ended</source>
+        <translation>Ended</translation>
+    </message>
+    <message>
+        <source>Profile</source>
+        <translation>Profile</translation>
+    </message>
+    <message>
+        <source>Backend</source>
+        <translation>Backend</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>unknown</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <source>Records</source>
+        <translation>Records</translation>
+    </message>
+    <message>
+        <source>Follows job</source>
+        <translation>Follows job</translation>
+    </message>
+    <message>
+        <source>Job %1: %2</source>
+        <translation>Job %1: %2</translation>
+    </message>
+    <message>
+        <source>Failures (%1)</source>
+        <translation>Failures (%1)</translation>
+    </message>
+    <message>
+        <source>Student no.</source>
+        <translation>Student no.</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Reason / error</source>
+        <translation>Reason / error</translation>
+    </message>
+    <message>
+        <source>… and %1 more failures: export the results for all of them.</source>
+        <translation>… and %1 more failures: export the results for all of them.</translation>
+    </message>
+    <message>
+        <source>No record failed.</source>
+        <translation>No record failed.</translation>
+    </message>
+    <message>
+        <source>Printed %1</source>
+        <translation>Printed %1</translation>
+    </message>
+    <message>
+        <source>Job %1</source>
+        <translation>Job %1</translation>
     </message>
 </context>
 <context>
@@ -1744,10 +1859,6 @@ Each student's card is read again right before it is written: a card that change
         <translation>Export…</translation>
     </message>
     <message>
-        <source>Export the shown results</source>
-        <translation>Export the shown results</translation>
-    </message>
-    <message>
         <source>Per-record results</source>
         <translation>Per-record results</translation>
     </message>
@@ -1758,10 +1869,6 @@ Each student's card is read again right before it is written: a card that change
     <message>
         <source>Export results…</source>
         <translation>Export results…</translation>
-    </message>
-    <message>
-        <source>Export the shown results (%1)</source>
-        <translation>Export the shown results (%1)</translation>
     </message>
     <message>
         <source>Job %1 started</source>
@@ -1776,12 +1883,88 @@ Each student's card is read again right before it is written: a card that change
         <translation>%1 records/s</translation>
     </message>
     <message>
-        <source>%1 — retrying in %2 s (attempt %3)</source>
-        <translation>%1 — retrying in %2 s (attempt %3)</translation>
-    </message>
-    <message>
         <source>Waiting for unanswered writes to settle: %1 s left</source>
         <translation>Waiting for unanswered writes to settle: %1 s left</translation>
+    </message>
+    <message>
+        <source>Rate limited, retrying in %1 s (attempt %2)</source>
+        <translation>Rate limited, retrying in %1 s (attempt %2)</translation>
+    </message>
+    <message>
+        <source>Network down, retrying in %1 s (attempt %2)</source>
+        <translation>Network down, retrying in %1 s (attempt %2)</translation>
+    </message>
+    <message>
+        <source>No answer in time, retrying in %1 s (attempt %2)</source>
+        <translation>No answer in time, retrying in %1 s (attempt %2)</translation>
+    </message>
+    <message>
+        <source>Server busy or in error, retrying in %1 s (attempt %2)</source>
+        <translation>Server busy or in error, retrying in %1 s (attempt %2)</translation>
+    </message>
+    <message>
+        <source>The filter shows %1 of the job's %2 records. Export all of them, or only those shown?</source>
+        <translation>The filter shows %1 of the job's %2 records. Export all of them, or only those shown?</translation>
+    </message>
+    <message>
+        <source>All %1</source>
+        <translation>All %1</translation>
+    </message>
+    <message>
+        <source>Only the %1 shown</source>
+        <translation>Only the %1 shown</translation>
+    </message>
+    <message>
+        <source>%1 of %2 students selected</source>
+        <translation>%1 of %2 students selected</translation>
+    </message>
+    <message>
+        <source>(the others are hidden by the filter or no longer listed)</source>
+        <translation>(the others are hidden by the filter or no longer listed)</translation>
+    </message>
+    <message>
+        <source>Export the results</source>
+        <translation>Export the results</translation>
+    </message>
+    <message>
+        <source>Search the results</source>
+        <translation>Search the results</translation>
+    </message>
+    <message>
+        <source>Search results…</source>
+        <translation>Search results…</translation>
+    </message>
+    <message>
+        <source>Job</source>
+        <translation>Job</translation>
+    </message>
+    <message>
+        <source>More for this job</source>
+        <translation>More for this job</translation>
+    </message>
+    <message>
+        <source>&amp;Select these students</source>
+        <translation>&amp;Select these students</translation>
+    </message>
+    <message>
+        <source>Select, in the student table, the students of the result rows shown</source>
+        <translation>Select, in the student table, the students of the result rows shown</translation>
+    </message>
+    <message>
+        <source>&amp;Reverse this job…</source>
+        <translation>&amp;Reverse this job…</translation>
+    </message>
+    <message>
+        <source>Save report as &amp;PDF…</source>
+        <translation>Save report as &amp;PDF…</translation>
+    </message>
+    <message>
+        <source>&amp;Print report…</source>
+        <translation>&amp;Print report…</translation>
+    </message>
+    <message>
+        <source>Export the job's results and its details (%1)</source>
+        <translation>Export the job's results and its details (%1)</translation>
     </message>
     <message>
         <source>about %1 left</source>
@@ -1816,12 +1999,60 @@ Each student's card is read again right before it is written: a card that change
         <translation>Succeeded %1 · Failed %2 · Skipped %3 · Cancelled %4</translation>
     </message>
     <message>
+        <source>Reverse a finished job: open one first</source>
+        <translation>Reverse a finished job: open one first</translation>
+    </message>
+    <message>
+        <source>An opened card cannot be un-opened here: there is no inverse of Open card</source>
+        <translation>An opened card cannot be un-opened here: there is no inverse of Open card</translation>
+    </message>
+    <message>
+        <source>Cancelling a card is irreversible: there is no inverse of Cancel card</source>
+        <translation>Cancelling a card is irreversible: there is no inverse of Cancel card</translation>
+    </message>
+    <message>
+        <source>The job is unfinished: resume or discard it first</source>
+        <translation>The job is unfinished: resume or discard it first</translation>
+    </message>
+    <message>
+        <source>No record of this job succeeded: there is nothing to reverse</source>
+        <translation>No record of this job succeeded: there is nothing to reverse</translation>
+    </message>
+    <message>
         <source>This job was run on the profile “%1”: its failures are retried there (you are asked before switching to it).</source>
         <translation>This job was run on the profile “%1”: its failures are retried there (you are asked before switching to it).</translation>
     </message>
     <message>
         <source>Retry the failed records as a new job</source>
         <translation>Retry the failed records as a new job</translation>
+    </message>
+    <message>
+        <source>%1 the %2 students whose record succeeded (you confirm first)</source>
+        <translation>%1 the %2 students whose record succeeded (you confirm first)</translation>
+    </message>
+    <message>
+        <source>Save report as PDF</source>
+        <translation>Save report as PDF</translation>
+    </message>
+    <message>
+        <source>PDF (*.pdf)</source>
+        <translation>PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Report not written</source>
+        <translation>Report not written</translation>
+    </message>
+    <message>
+        <source>The report could not be written to %1.</source>
+        <translation>The report could not be written to %1.</translation>
+    </message>
+    <message>
+        <source>Report of job %1 written to %2</source>
+        <translation>Report of job %1 written to %2</translation>
+    </message>
+    <message>
+        <source>Print the report of job %1</source>
+        <translation>Print the report of job %1</translation>
     </message>
     <message>
         <source>Cancelling…</source>

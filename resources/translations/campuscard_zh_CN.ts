@@ -434,6 +434,18 @@ Each student&apos;s card is read again right before it is written: a card that c
         <translation>历史任务（最新在前）</translation>
     </message>
     <message>
+        <source>Search the jobs</source>
+        <translation>搜索任务</translation>
+    </message>
+    <message>
+        <source>Search: job id, operator, profile, action, state, date…</source>
+        <translation>搜索：任务号、操作员、配置、操作、状态、日期…</translation>
+    </message>
+    <message>
+        <source>&amp;Search:</source>
+        <translation>搜索(&amp;S)：</translation>
+    </message>
+    <message>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
@@ -449,11 +461,13 @@ Each student&apos;s card is read again right before it is written: a card that c
         <source>Close the history</source>
         <translation>关闭历史记录</translation>
     </message>
-    <message numerus="yes">
-        <source>%n job(s)</source>
-        <translation>
-            <numerusform>%n 个任务</numerusform>
-        </translation>
+    <message>
+        <source>Jobs: %1 of %2</source>
+        <translation>任务：%2 个中的 %1 个</translation>
+    </message>
+    <message>
+        <source>Jobs: %1</source>
+        <translation>任务：%1 个</translation>
     </message>
     <message numerus="yes">
         <source>(%n more could not be read: they hold values this version does not know)</source>
@@ -485,6 +499,10 @@ Each student&apos;s card is read again right before it is written: a card that c
         <translation>操作</translation>
     </message>
     <message>
+        <source>Job</source>
+        <translation>任务</translation>
+    </message>
+    <message>
         <source>State</source>
         <translation>状态</translation>
     </message>
@@ -509,8 +527,8 @@ Each student&apos;s card is read again right before it is written: a card that c
         <translation>已取消</translation>
     </message>
     <message>
-        <source>Job %1</source>
-        <translation>任务 %1</translation>
+        <source>Ended %1</source>
+        <translation>结束于 %1</translation>
     </message>
 </context>
 <context>
@@ -879,6 +897,101 @@ Each student&apos;s card is read again right before it is written: a card that c
     <message>
         <source>&amp;Take over</source>
         <translation>接管(&amp;T)</translation>
+    </message>
+</context>
+<context>
+    <name>JobReport</name>
+    <message>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>Finished</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>Unfinished</source>
+        <translation>未完成</translation>
+    </message>
+    <message>
+        <source>Job</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <source>Operator</source>
+        <translation>操作员</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>开始时间</translation>
+    </message>
+    <message>
+        <source>Ended</source>
+        <translation>结束时间</translation>
+    </message>
+    <message>
+        <source>Profile</source>
+        <translation>配置</translation>
+    </message>
+    <message>
+        <source>Backend</source>
+        <translation>后台</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Records</source>
+        <translation>记录数</translation>
+    </message>
+    <message>
+        <source>Follows job</source>
+        <translation>接续任务</translation>
+    </message>
+    <message>
+        <source>Job %1: %2</source>
+        <translation>任务 %1：%2</translation>
+    </message>
+    <message>
+        <source>Failures (%1)</source>
+        <translation>失败记录（%1 条）</translation>
+    </message>
+    <message>
+        <source>Student no.</source>
+        <translation>学号</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Reason / error</source>
+        <translation>原因/错误</translation>
+    </message>
+    <message>
+        <source>… and %1 more failures: export the results for all of them.</source>
+        <translation>……另有 %1 条失败记录：导出结果可查看全部。</translation>
+    </message>
+    <message>
+        <source>No record failed.</source>
+        <translation>没有失败的记录。</translation>
+    </message>
+    <message>
+        <source>Printed %1</source>
+        <translation>打印于 %1</translation>
+    </message>
+    <message>
+        <source>Job %1</source>
+        <translation>任务 %1</translation>
     </message>
 </context>
 <context>
@@ -1777,10 +1890,6 @@ Each student&apos;s card is read again right before it is written: a card that c
         <translation>导出…</translation>
     </message>
     <message>
-        <source>Export the shown results</source>
-        <translation>导出显示的结果</translation>
-    </message>
-    <message>
         <source>Per-record results</source>
         <translation>逐条结果</translation>
     </message>
@@ -1791,10 +1900,6 @@ Each student&apos;s card is read again right before it is written: a card that c
     <message>
         <source>Export results…</source>
         <translation>导出结果…</translation>
-    </message>
-    <message>
-        <source>Export the shown results (%1)</source>
-        <translation>导出显示的结果（%1）</translation>
     </message>
     <message>
         <source>Job %1 started</source>
@@ -1809,12 +1914,88 @@ Each student&apos;s card is read again right before it is written: a card that c
         <translation>%1 条/秒</translation>
     </message>
     <message>
-        <source>%1 — retrying in %2 s (attempt %3)</source>
-        <translation>%1，%2 秒后重试（第 %3 次）</translation>
-    </message>
-    <message>
         <source>Waiting for unanswered writes to settle: %1 s left</source>
         <translation>等待未应答的写入落定，还需 %1 秒</translation>
+    </message>
+    <message>
+        <source>Rate limited, retrying in %1 s (attempt %2)</source>
+        <translation>限流，%1 秒后重试（第 %2 次）</translation>
+    </message>
+    <message>
+        <source>Network down, retrying in %1 s (attempt %2)</source>
+        <translation>网络中断，%1 秒后重试（第 %2 次）</translation>
+    </message>
+    <message>
+        <source>No answer in time, retrying in %1 s (attempt %2)</source>
+        <translation>应答超时，%1 秒后重试（第 %2 次）</translation>
+    </message>
+    <message>
+        <source>Server busy or in error, retrying in %1 s (attempt %2)</source>
+        <translation>服务器繁忙或出错，%1 秒后重试（第 %2 次）</translation>
+    </message>
+    <message>
+        <source>The filter shows %1 of the job&apos;s %2 records. Export all of them, or only those shown?</source>
+        <translation>筛选只显示了本任务 %2 条记录中的 %1 条。导出全部记录，还是只导出显示的记录？</translation>
+    </message>
+    <message>
+        <source>All %1</source>
+        <translation>全部 %1 条</translation>
+    </message>
+    <message>
+        <source>Only the %1 shown</source>
+        <translation>仅显示的 %1 条</translation>
+    </message>
+    <message>
+        <source>%1 of %2 students selected</source>
+        <translation>已选中 %2 名学生中的 %1 名</translation>
+    </message>
+    <message>
+        <source>(the others are hidden by the filter or no longer listed)</source>
+        <translation>（其余学生被筛选隐藏或已不在列表中）</translation>
+    </message>
+    <message>
+        <source>Export the results</source>
+        <translation>导出结果</translation>
+    </message>
+    <message>
+        <source>Search the results</source>
+        <translation>搜索结果</translation>
+    </message>
+    <message>
+        <source>Search results…</source>
+        <translation>搜索结果…</translation>
+    </message>
+    <message>
+        <source>Job</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <source>More for this job</source>
+        <translation>本任务的更多操作</translation>
+    </message>
+    <message>
+        <source>&amp;Select these students</source>
+        <translation>选中这些学生(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Select, in the student table, the students of the result rows shown</source>
+        <translation>在学生表中选中当前显示的结果行对应的学生</translation>
+    </message>
+    <message>
+        <source>&amp;Reverse this job…</source>
+        <translation>撤回本任务(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>Save report as &amp;PDF…</source>
+        <translation>导出 &amp;PDF 报告…</translation>
+    </message>
+    <message>
+        <source>&amp;Print report…</source>
+        <translation>打印报告(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>Export the job&apos;s results and its details (%1)</source>
+        <translation>导出本任务的结果及任务信息（%1）</translation>
     </message>
     <message>
         <source>about %1 left</source>
@@ -1849,12 +2030,60 @@ Each student&apos;s card is read again right before it is written: a card that c
         <translation>成功 %1 · 失败 %2 · 跳过 %3 · 已取消 %4</translation>
     </message>
     <message>
+        <source>Reverse a finished job: open one first</source>
+        <translation>只能撤回已结束的任务：请先打开一个任务</translation>
+    </message>
+    <message>
+        <source>An opened card cannot be un-opened here: there is no inverse of Open card</source>
+        <translation>开通一卡通没有反向操作，无法撤回</translation>
+    </message>
+    <message>
+        <source>Cancelling a card is irreversible: there is no inverse of Cancel card</source>
+        <translation>注销不可逆，没有反向操作，无法撤回</translation>
+    </message>
+    <message>
+        <source>The job is unfinished: resume or discard it first</source>
+        <translation>任务未完成：请先继续或放弃该任务</translation>
+    </message>
+    <message>
+        <source>No record of this job succeeded: there is nothing to reverse</source>
+        <translation>本任务没有成功的记录，无需撤回</translation>
+    </message>
+    <message>
         <source>This job was run on the profile “%1”: its failures are retried there (you are asked before switching to it).</source>
         <translation>此任务是在配置“%1”上执行的：它的失败项在该配置上重试（切换前会先询问您）。</translation>
     </message>
     <message>
         <source>Retry the failed records as a new job</source>
         <translation>将失败的记录作为新任务重试</translation>
+    </message>
+    <message>
+        <source>%1 the %2 students whose record succeeded (you confirm first)</source>
+        <translation>对成功的 %2 名学生执行“%1”（执行前需确认）</translation>
+    </message>
+    <message>
+        <source>Save report as PDF</source>
+        <translation>导出 PDF 报告</translation>
+    </message>
+    <message>
+        <source>PDF (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Report not written</source>
+        <translation>报告未写入</translation>
+    </message>
+    <message>
+        <source>The report could not be written to %1.</source>
+        <translation>无法把报告写入 %1。</translation>
+    </message>
+    <message>
+        <source>Report of job %1 written to %2</source>
+        <translation>任务 %1 的报告已写入 %2</translation>
+    </message>
+    <message>
+        <source>Print the report of job %1</source>
+        <translation>打印任务 %1 的报告</translation>
     </message>
     <message>
         <source>Cancelling…</source>

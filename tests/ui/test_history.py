@@ -14,6 +14,9 @@ from campuscard_gui.core.plan import plan_action
 from campuscard_gui.ui.jobs.history_dialog import (
     COL_ACTION,
     COL_FAILED,
+    COL_JOB,
+    COL_OPERATOR,
+    COL_PROFILE,
     COL_STATE,
     COL_SUCCEEDED,
     COL_TIME,
@@ -76,12 +79,13 @@ def test_lists_jobs_newest_first(qtbot, journal):
     assert m.index(1, COL_ACTION).data() == "Cancel card"
     assert m.index(2, COL_STATE).data() == "Done"
     assert m.index(2, COL_SUCCEEDED).data() == "2" and m.index(2, COL_FAILED).data() == "1"
-    assert [m.index(2, c).data() for c in (1, 2)] == ["alice", "local"]
+    assert [m.index(2, c).data() for c in (COL_OPERATOR, COL_PROFILE)] == ["alice", "local"]
+    assert m.index(2, COL_JOB).data() == str(done)  # the job id is a column, not a tooltip
     # local time, as Qt would format it
     info = m.index(2, 0).data(JobRole)
-    expected = QDateTime.fromSecsSinceEpoch(int(info.created_at)).toString("yyyy-MM-dd HH:mm")
+    expected = QDateTime.fromSecsSinceEpoch(int(info.created_at)).toString("yyyy-MM-dd HH:mm:ss")
     assert m.index(2, COL_TIME).data() == expected == format_time(info.created_at)
-    assert d.status_label.text() == "3 job(s)"
+    assert d.status_label.text() == "Jobs: 3"
 
 
 def test_double_click_and_open_button_emit(qtbot, journal):
@@ -91,7 +95,9 @@ def test_double_click_and_open_button_emit(qtbot, journal):
     with qtbot.waitSignal(d.openJobRequested) as blocker:
         qtbot.mouseClick(d.open_button, Qt.MouseButton.LeftButton)
     assert blocker.args == [unfinished]
+    assert not d.isVisible()  # closed: the job shows in the results panel it would cover
 
+    d = open_dialog(qtbot, journal)
     index = d.model.index(2, 1)
     rect = d.table.visualRect(index)
     viewport = d.table.viewport()

@@ -130,6 +130,6 @@ def test_the_history_says_which_jobs_it_could_not_read(qtbot, journal, local):
     with qtbot.waitSignal(dialog.loaded, timeout=5000) as blocker:
         dialog.show()
     assert blocker.args == [1]
-    assert dialog.status_label.text().startswith("1 job(s) (1 more could not be read")
+    assert dialog.status_label.text().startswith("Jobs: 1 (1 more could not be read")
     assert "任务 2" in dialog.status_label.toolTip()
     assert "reissue" in dialog.status_label.toolTip()

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
-from campuscard_gui.batch import JobRecord, JobState, Journal, Progress
+from campuscard_gui.batch import JobRecord, JobState, Journal, Progress, Wait, WaitKind
 from campuscard_gui.core.model import Action, Card, CardStatus, Student, StudentRow, StudentStatus
 from campuscard_gui.core.outcomes import Cancelled, Failed, OutcomeKind, Succeeded
 from campuscard_gui.core.plan import plan_action
@@ -156,17 +156,31 @@ def _save_as(monkeypatch, path, chosen="CSV, UTF-8 (*.csv)"):
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(fake))
 
 
+def _table(rows: list[list[str]]) -> list[list[str]]:
+    """The records table of an export: what follows the job's metadata and its empty row."""
+    return rows[rows.index([]) + 1:]
+
+
 def test_export_csv(qtbot, panel, journal, tmp_path, monkeypatch):
-    show(qtbot, panel, finished_job(journal))
+    job = finished_job(journal)
+    show(qtbot, panel, job)
     panel.set_outcome_filter(OutcomeKind.FAILED)
+    asked: list[tuple[int, int]] = []
+    panel.ask_export_scope = lambda _parent, total, shown: asked.append((total, shown)) \
+        or "shown"
     target = tmp_path / "failed"  # no suffix: the chosen filter decides
     _save_as(monkeypatch, target)
     with qtbot.waitSignal(panel.exported, timeout=5000) as blocker:
         qtbot.mouseClick(panel.export_button, Qt.MouseButton.LeftButton)
+    assert asked == [(8, 2)]  # the filter hides some: asked which
     assert blocker.args == [str(tmp_path / "failed.csv")]
     raw = (tmp_path / "failed.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    every = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    meta = dict(r for r in every[:every.index([])])
+    assert meta["Job"] == str(job) and meta["Operator"] == "tester"
+    assert meta["Profile"] == "local" and meta["Failed"] == "2"
+    rows = _table(every)
     assert rows[0] == ["Student no.", "Name", "Action", "Result", "Reason / error",
                        "Card record ID"]
     assert [r[0] for r in rows[1:]] == ["20240001", "20240003"]
@@ -180,10 +194,12 @@ def test_export_xlsx(qtbot, panel, journal, tmp_path, monkeypatch):
     _save_as(monkeypatch, target)
     with qtbot.waitSignal(panel.exported, timeout=5000):
         qtbot.mouseClick(panel.export_button, Qt.MouseButton.LeftButton)
-    ws = load_workbook(target).active
-    values = list(ws.iter_rows(values_only=True))
+    book = load_workbook(target)
+    values = list(book.worksheets[0].iter_rows(values_only=True))
     assert len(values) == 9
     assert values[1][:4] == ("20240000", "学生0", "Freeze", "Succeeded")
+    meta = dict(book.worksheets[1].iter_rows(values_only=True))  # the job's details
+    assert meta["Action"] == "Freeze" and meta["Records"] == "8"
 
 
 def test_export_error_shows_message(qtbot, panel, journal, tmp_path, monkeypatch):
@@ -238,8 +254,10 @@ def test_a_retry_wait_is_said_while_the_job_runs(qtbot, panel, journal):
     job = finished_job(journal)
     panel.job_started(job, 8)
     panel.on_progress(Progress(job, 8, 0, 0, 0, 0, 0, 2.0, 0, retry_in_s=2.4,
-                               retry_attempt=2, retry_reason="限流"))
-    assert "限流 — retrying in 3 s (attempt 2)" in panel.status_label.text()
+                               retry_attempt=2, retry_reason="限流",
+                               wait=Wait(WaitKind.RATE_LIMITED, 2.4, 2, "超出频率限制")))
+    assert "Rate limited, retrying in 3 s (attempt 2)" in panel.status_label.text()
+    assert panel.status_label.toolTip() == "超出频率限制"  # the backend's words, aside
     panel.on_progress(Progress(job, 8, 0, 0, 0, 0, 0, 2.5, 0))  # the retry is under way
     assert "retrying" not in panel.status_label.text()
 
@@ -365,9 +383,9 @@ def test_skips_by_someone_else_in_table_filter_and_export(
     assert [model.index(r, COL_RESULT).data() for r in range(2)] == [skipped, skipped]
     _save_as(monkeypatch, tmp_path / "skipped.csv")
     with qtbot.waitSignal(panel.exported, timeout=5000):
-        panel.export_to(tmp_path / "skipped.csv")
-    rows = list(csv.reader(io.StringIO(
-        (tmp_path / "skipped.csv").read_text(encoding="utf-8-sig"), newline="")))
+        panel.export_to(tmp_path / "skipped.csv", shown_only=True)
+    rows = _table(list(csv.reader(io.StringIO(
+        (tmp_path / "skipped.csv").read_text(encoding="utf-8-sig"), newline=""))))
     assert [r[4] for r in rows[1:]] == [changed, opened]
     english = lang == "en"
     for text in (*reasons, panel.filter_combo.currentText()):

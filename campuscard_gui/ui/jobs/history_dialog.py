@@ -1,4 +1,7 @@
-"""The history of jobs (design.md §7): past jobs newest first; open one to see its records."""
+"""The history of jobs (design.md §7): past jobs newest first, with their id, times to the
+second and counts with the locale's separators; a search box narrows them (job id, operator,
+profile, action, state); open one to see its records in the results panel — the history closes
+then, so it never covers the panel it loads into."""
 
 from __future__ import annotations
 
@@ -20,8 +23,10 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -31,13 +36,14 @@ from PySide6.QtWidgets import (
 from ...batch import JobInfo, JobState, Journal
 from .. import labels
 from ..workers import error_message, run_in_thread
+from .job_report import count
 
 JobRole = int(Qt.ItemDataRole.UserRole) + 1
 Index = QModelIndex | QPersistentModelIndex
 
-(COL_TIME, COL_OPERATOR, COL_PROFILE, COL_ACTION, COL_STATE, COL_TOTAL, COL_SUCCEEDED,
- COL_FAILED, COL_SKIPPED, COL_CANCELLED) = range(10)
-_NUMBER_COLUMNS = frozenset(range(COL_TOTAL, COL_CANCELLED + 1))
+(COL_JOB, COL_TIME, COL_OPERATOR, COL_PROFILE, COL_ACTION, COL_STATE, COL_TOTAL,
+ COL_SUCCEEDED, COL_FAILED, COL_SKIPPED, COL_CANCELLED) = range(11)
+_NUMBER_COLUMNS = frozenset({COL_JOB, *range(COL_TOTAL, COL_CANCELLED + 1)})
 
 
 def job_state_label(state: JobState) -> str:
@@ -50,8 +56,8 @@ def job_state_label(state: JobState) -> str:
 
 
 def format_time(epoch: float) -> str:
-    """Local date and time, minutes precision."""
-    return datetime.fromtimestamp(epoch).strftime("%Y-%m-%d %H:%M")
+    """Local date and time, to the second."""
+    return datetime.fromtimestamp(epoch).strftime("%Y-%m-%d %H:%M:%S")
 
 
 class HistoryModel(QAbstractTableModel):
@@ -59,17 +65,48 @@ class HistoryModel(QAbstractTableModel):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self._all: list[JobInfo] = []
         self._jobs: list[JobInfo] = []
+        self._search = ""
         self._headers = (
-            self.tr("Time"), self.tr("Operator"), self.tr("Profile"), self.tr("Action"),
-            self.tr("State"), self.tr("Total"), self.tr("Succeeded"), self.tr("Failed"),
-            self.tr("Skipped"), self.tr("Cancelled"),
+            self.tr("Job"), self.tr("Time"), self.tr("Operator"), self.tr("Profile"),
+            self.tr("Action"), self.tr("State"), self.tr("Total"), self.tr("Succeeded"),
+            self.tr("Failed"), self.tr("Skipped"), self.tr("Cancelled"),
         )
 
     def set_jobs(self, jobs: Sequence[JobInfo]) -> None:
         self.beginResetModel()
-        self._jobs = list(jobs)
+        self._all = list(jobs)
+        self._jobs = self._select()
         self.endResetModel()
+
+    def set_search_text(self, text: str) -> None:
+        """Show the jobs whose operator, profile, action, state or time holds ``text``
+        (case-insensitive; "" shows all); a number (or "#12") is a job id. One reset."""
+        text = text.strip().casefold()
+        if text == self._search:
+            return
+        self.beginResetModel()
+        self._search = text
+        self._jobs = self._select()
+        self.endResetModel()
+
+    def _select(self) -> list[JobInfo]:
+        text = self._search
+        if not text:
+            return list(self._all)
+        if text.lstrip("#").isdigit():  # a number is a job id (every time holds digits)
+            number = text.lstrip("#")
+            return [j for j in self._all if str(j.job_id) == number
+                    or number in j.operator.casefold() or number in j.profile.casefold()]
+        return [j for j in self._all
+                if any(text in self._text(j, c).casefold()
+                       for c in (COL_JOB, COL_TIME, COL_OPERATOR, COL_PROFILE, COL_ACTION,
+                                 COL_STATE))]
+
+    def total_count(self) -> int:
+        """Jobs loaded, whatever the search."""
+        return len(self._all)
 
     def job(self, row: int) -> JobInfo:
         return self._jobs[row]
@@ -98,12 +135,14 @@ class HistoryModel(QAbstractTableModel):
             return job
         if role == Qt.ItemDataRole.TextAlignmentRole and col in _NUMBER_COLUMNS:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole and col == COL_TIME:
-            return self.tr("Job %1").replace("%1", str(job.job_id))
+        if role == Qt.ItemDataRole.ToolTipRole and col == COL_TIME and job.finished_at:
+            return self.tr("Ended %1").replace("%1", format_time(job.finished_at))
         return None
 
     @staticmethod
     def _text(job: JobInfo, col: int) -> str:
+        if col == COL_JOB:
+            return str(job.job_id)
         if col == COL_TIME:
             return format_time(job.created_at)
         if col == COL_OPERATOR:
@@ -115,7 +154,7 @@ class HistoryModel(QAbstractTableModel):
         if col == COL_STATE:
             return job_state_label(job.state)
         numbers = (job.total, job.succeeded, job.failed, job.skipped, job.cancelled)
-        return str(numbers[col - COL_TOTAL]) if col in _NUMBER_COLUMNS else ""
+        return count(numbers[col - COL_TOTAL]) if col >= COL_TOTAL else ""
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
@@ -124,7 +163,8 @@ class HistoryModel(QAbstractTableModel):
 
 
 class HistoryDialog(QDialog):
-    """Lists the journal's jobs (loaded off the GUI thread); 打开 emits ``openJobRequested``."""
+    """Lists the journal's jobs (loaded off the GUI thread); 打开 emits ``openJobRequested``
+    and closes the dialog (the job shows in the results panel, which it would cover)."""
 
     openJobRequested = Signal(int)
     loaded = Signal(int)  # number of jobs listed
@@ -154,6 +194,16 @@ class HistoryDialog(QDialog):
         self.table.horizontalHeader().setStretchLastSection(False)
         self.table.doubleClicked.connect(self._on_double_clicked)
 
+        self.search_edit = QLineEdit(self)
+        self.search_edit.setObjectName("historySearch")
+        self.search_edit.setAccessibleName(self.tr("Search the jobs"))
+        self.search_edit.setPlaceholderText(
+            self.tr("Search: job id, operator, profile, action, state, date…"))
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.textChanged.connect(self._on_search_changed)
+        search_label = QLabel(self.tr("&Search:"), self)
+        search_label.setBuddy(self.search_edit)
+
         self.status_label = QLabel(self.tr("Loading…"), self)
         self.status_label.setObjectName("historyStatusLabel")
 
@@ -171,6 +221,10 @@ class HistoryDialog(QDialog):
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
 
         layout = QVBoxLayout(self)
+        search_row = QHBoxLayout()
+        search_row.addWidget(search_label)
+        search_row.addWidget(self.search_edit, 1)
+        layout.addLayout(search_row)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.status_label)
         layout.addWidget(buttons)
@@ -194,16 +248,32 @@ class HistoryDialog(QDialog):
 
     def _on_loaded(self, jobs: list[JobInfo]) -> None:
         self.model.set_jobs(jobs)
-        text = self.tr("%n job(s)", "", len(jobs))
+        self._say_count()
+        if self.model.rowCount():
+            self.table.selectRow(0)
+        self._update_buttons()
+        self.loaded.emit(len(jobs))
+
+    def _say_count(self) -> None:
+        total, shown = self.model.total_count(), self.model.rowCount()
+        if shown < total:  # (no "job(s)": a count after a colon needs no plural)
+            text = self.tr("Jobs: %1 of %2").replace("%1", count(shown)).replace(
+                "%2", count(total))
+        else:
+            text = self.tr("Jobs: %1").replace("%1", count(total))
         if self.problems:  # shown, not hidden: each names the job and the value
             text += " " + self.tr("(%n more could not be read: they hold values this "
                                   "version does not know)", "", len(self.problems))
         self.status_label.setText(text)
         self.status_label.setToolTip("\n".join(self.problems))
-        if jobs:
+
+    @Slot(str)
+    def _on_search_changed(self, text: str) -> None:
+        self.model.set_search_text(text)
+        if self.model.rowCount():
             self.table.selectRow(0)
+        self._say_count()
         self._update_buttons()
-        self.loaded.emit(len(jobs))
 
     def _on_failed(self, exc: BaseException) -> None:
         self.status_label.setText(
@@ -220,10 +290,15 @@ class HistoryDialog(QDialog):
     @Slot(QModelIndex)
     def _on_double_clicked(self, index: QModelIndex) -> None:
         if index.isValid():
-            self.openJobRequested.emit(self.model.job(index.row()).job_id)
+            self._open(self.model.job(index.row()).job_id)
 
     @Slot()
     def _on_open_clicked(self) -> None:
         job = self.selected_job()
         if job is not None:
-            self.openJobRequested.emit(job.job_id)
+            self._open(job.job_id)
+
+    def _open(self, job_id: int) -> None:
+        """Show the job in the results panel and close: the history would cover it."""
+        self.openJobRequested.emit(job_id)
+        self.accept()

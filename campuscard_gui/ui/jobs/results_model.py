@@ -18,7 +18,8 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QIcon
+from PySide6.QtWidgets import QApplication, QStyle
 
 from ...core.outcomes import OutcomeKind
 from .. import labels
@@ -36,6 +37,26 @@ _LAYOUT_SIG = "QList<QPersistentModelIndex>,QAbstractItemModel::LayoutChangeHint
 
 _FAILED_BRUSH = QBrush(QColor(176, 0, 32))
 _CANCELLED_BRUSH = QBrush(QColor(110, 110, 110))
+
+
+_ICONS = {
+    OutcomeKind.SUCCEEDED: QStyle.StandardPixmap.SP_DialogApplyButton,
+    OutcomeKind.FAILED: QStyle.StandardPixmap.SP_MessageBoxCritical,
+    OutcomeKind.SKIPPED: QStyle.StandardPixmap.SP_ArrowRight,
+    OutcomeKind.CANCELLED: QStyle.StandardPixmap.SP_DialogCancelButton,
+    None: QStyle.StandardPixmap.SP_BrowserReload,
+}
+_icon_cache: dict[OutcomeKind | None, QIcon] = {}
+
+
+def _icon(kind: OutcomeKind | None) -> QIcon | None:
+    """The result's icon beside its text (a shape as well as the words and the colour)."""
+    if kind not in _icon_cache:
+        app = QApplication.instance()
+        if not isinstance(app, QApplication):
+            return None
+        _icon_cache[kind] = app.style().standardIcon(_ICONS[kind])
+    return _icon_cache[kind]
 
 
 def _kind(record: JobRecord) -> OutcomeKind | None:
@@ -60,6 +81,8 @@ class ResultsModel(QAbstractTableModel):
         self._counts: Counter[OutcomeKind | None] = Counter()
         self._rows: list[JobRecord] = []
         self._filter: OutcomeKind | None = None
+        self._search = ""  # casefolded text a shown row holds (学号, name, reason, card id)
+        self._hay: list[str] | None = None
         self._sort: tuple[int, Qt.SortOrder] | None = None
         self._headers = (
             self.tr("Student no."),
@@ -76,6 +99,7 @@ class ResultsModel(QAbstractTableModel):
         """Show ``records`` (a job's records in plan order), keeping filter and sort."""
         self.beginResetModel()
         self._all = list(records)
+        self._hay = None
         self._counts = Counter(_kind(r) for r in self._all)
         self._rows = self._select()
         self.endResetModel()
@@ -94,6 +118,16 @@ class ResultsModel(QAbstractTableModel):
     def counts(self) -> Counter[OutcomeKind | None]:
         """Records per outcome kind over all records (``None`` = not decided yet)."""
         return Counter(self._counts)
+
+    def student_nos(self, kind: OutcomeKind | None = None, *, shown: bool = False
+                    ) -> list[str]:
+        """学号 of the records (``shown``: those shown, in the shown order; else all, in plan
+        order) of outcome ``kind`` (None: any), without repeats."""
+        seen: dict[str, None] = {}
+        for r in self._rows if shown else self._all:
+            if kind is None or _kind(r) is kind:
+                seen.setdefault(r.student_no, None)
+        return list(seen)
 
     def failed_student_nos(self) -> list[str]:
         """学号 of every failed record, in plan order, without repeats."""
@@ -118,9 +152,45 @@ class ResultsModel(QAbstractTableModel):
         self._rows = self._select()
         self.endResetModel()
 
+    @property
+    def search_text(self) -> str:
+        return self._search
+
+    def set_search_text(self, text: str) -> None:
+        """Show only records whose 学号, name, result, reason or card id holds ``text``
+        (case-insensitive; "" shows all). One reset."""
+        text = text.strip().casefold()
+        if text == self._search:
+            return
+        self.beginResetModel()
+        self._search = text
+        self._rows = self._select()
+        self.endResetModel()
+
+    def _haystack(self) -> list[str]:
+        """Per record (as ``_all``), the casefolded texts a search looks in; built at the
+        first search after ``set_records`` (0.2 s at 100,000 records), then reused."""
+        if self._hay is None:
+            sep = "\x1f"  # a search never matches across two columns
+            self._hay = [sep.join((r.student_no, r.name, r.card_id,
+                                   labels.outcome_kind_label(_kind(r)),
+                                   labels.outcome_reason_label(r.outcome))).casefold()
+                         for r in self._all]
+        return self._hay
+
+    def is_narrowed(self) -> bool:
+        """Whether the filter or the search hides some records."""
+        return len(self._rows) < len(self._all)
+
     def _select(self) -> list[JobRecord]:
         kind = self._filter
-        rows = list(self._all) if kind is None else [r for r in self._all if _kind(r) is kind]
+        text = self._search
+        if text:
+            rows = [r for r, hay in zip(self._all, self._haystack(), strict=True)
+                    if text in hay and (kind is None or _kind(r) is kind)]
+        else:
+            rows = list(self._all) if kind is None \
+                else [r for r in self._all if _kind(r) is kind]
         if self._sort is not None:
             column, order = self._sort
             rows.sort(key=self._sort_key(column),
@@ -197,6 +267,8 @@ class ResultsModel(QAbstractTableModel):
             return text
         if role == RecordRole:
             return rec
+        if role == Qt.ItemDataRole.DecorationRole and col == COL_RESULT:
+            return _icon(_kind(rec))
         if role == Qt.ItemDataRole.ForegroundRole:
             kind = _kind(rec)
             if kind is OutcomeKind.FAILED:

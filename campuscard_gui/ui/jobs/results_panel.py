@@ -17,14 +17,18 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QComboBox,
+    QDialog,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
+    QMenu,
     QMessageBox,
     QProgressBar,
     QPushButton,
@@ -33,7 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...batch import JobInfo, JobRecord, JobState, Journal, Progress
+from ...batch import JobInfo, JobRecord, JobState, Journal, Progress, Wait, WaitKind
 from ...core.errors import CampusCardError
 from ...core.model import Action
 from ...core.outcomes import OutcomeKind
@@ -41,6 +45,8 @@ from ...export import ExportLabels, csv_cell, export_csv, export_xlsx
 from .. import labels
 from ..labels import fill
 from ..workers import error_message, run_in_thread
+from .job_report import count, job_meta, print_report, write_pdf
+from .results_actions import INVERSE, ExportScope, ask_export_scope, wait_text
 from .results_model import ResultsModel
 
 if TYPE_CHECKING:
@@ -71,6 +77,12 @@ class ResultsPanel(QWidget):
     retryRequested = Signal(object, list)  # (Action, list[str] 学号 of the failed records)
     exported = Signal(str)  # path written
     jobLoaded = Signal(int)  # the records of this job are now shown
+    # the 学号 of the result rows shown: the window selects these students in its table
+    selectStudentsRequested = Signal(list)
+    # (Action, list[str] 学号): the inverse of a finished job's succeeded records, planned
+    # and confirmed like any action (解冻 for what a 冻结 job froze, and back)
+    reverseRequested = Signal(object, list)
+    reportWritten = Signal(str)  # a PDF report's path
     liveRecordsShown = Signal(int, int)  # job id, records with an outcome, while it runs
 
     def __init__(self, journal: Journal, parent: QWidget | None = None) -> None:
@@ -83,6 +95,8 @@ class ResultsPanel(QWidget):
         self._load_seq = 0
         self._exporting = False
         self._current_profile: str | None = None
+        self._kinds: dict[str, str] = {}  # profile name -> backend kind, as far as known
+        self.ask_export_scope: ExportScope = ask_export_scope  # tests answer it
         # live results: the journal's records re-read while a job runs, at most once per
         # ``_live_gap`` seconds (grown with the time a read takes, so a 100,000-record job is
         # not re-read back to back), never two reads at once
@@ -138,8 +152,38 @@ class ResultsPanel(QWidget):
 
         self.export_button = QPushButton(self.tr("Export…"), self)
         self.export_button.setObjectName("exportButton")
-        self.export_button.setAccessibleName(self.tr("Export the shown results"))
+        self.export_button.setAccessibleName(self.tr("Export the results"))
         self.export_button.clicked.connect(self._on_export_clicked)
+
+        self.search_edit = QLineEdit(self)
+        self.search_edit.setObjectName("resultsSearch")
+        self.search_edit.setAccessibleName(self.tr("Search the results"))
+        self.search_edit.setPlaceholderText(self.tr("Search results…"))
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setMaximumWidth(220)
+        self.search_edit.textChanged.connect(self._on_search_changed)
+
+        self.more_button = QPushButton(self.tr("Job"), self)  # a menu: its arrow says so
+        self.more_button.setObjectName("jobMoreButton")
+        self.more_button.setAccessibleName(self.tr("More for this job"))
+        menu = QMenu(self.more_button)
+        menu.setToolTipsVisible(True)
+        self.select_action = menu.addAction(self.tr("&Select these students"))
+        self.select_action.setObjectName("selectResultStudentsAction")
+        self.select_action.setToolTip(self.tr(
+            "Select, in the student table, the students of the result rows shown"))
+        self.select_action.triggered.connect(self._on_select_students)
+        self.reverse_action = menu.addAction(self.tr("&Reverse this job…"))
+        self.reverse_action.setObjectName("reverseJobAction")
+        self.reverse_action.triggered.connect(self._on_reverse)
+        menu.addSeparator()
+        self.pdf_action = menu.addAction(self.tr("Save report as &PDF…"))
+        self.pdf_action.setObjectName("reportPdfAction")
+        self.pdf_action.triggered.connect(self._on_pdf_clicked)
+        self.print_action = menu.addAction(self.tr("&Print report…"))
+        self.print_action.setObjectName("printReportAction")
+        self.print_action.triggered.connect(self._on_print_clicked)
+        self.more_button.setMenu(menu)
 
         self.model = ResultsModel(self)
         self.table = QTableView(self)
@@ -165,7 +209,8 @@ class ResultsPanel(QWidget):
 
         widths = (fit("20240000000000"), fit("欧阳明轩明"),
                   fit(*(labels.action_label(a) for a in Action)),
-                  fit(*(labels.outcome_kind_label(k) for k in OutcomeKind)), 0,
+                  fit(*(labels.outcome_kind_label(k) for k in OutcomeKind))
+                  + self.table.iconSize().width() + 8, 0,  # the result's icon beside it
                   fit("1458712091891462184"))  # 神笔's 19-digit record Ids fit whole
         for col, width in enumerate(widths):
             if width:
@@ -188,7 +233,8 @@ class ResultsPanel(QWidget):
         self.export_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.export_action.triggered.connect(self._on_export_shortcut)
         self.addAction(self.export_action)
-        self.export_button.setToolTip(self.tr("Export the shown results (%1)").replace(
+        self.export_button.setToolTip(self.tr(
+            "Export the job's results and its details (%1)").replace(
             "%1", self.export_action.shortcut().toString(
                 QKeySequence.SequenceFormat.NativeText)))
 
@@ -201,10 +247,12 @@ class ResultsPanel(QWidget):
         second = QHBoxLayout()
         second.setContentsMargins(0, 0, 0, 0)
         second.addWidget(self.summary_label, 1)
+        second.addWidget(self.search_edit, 1)
         second.addWidget(filter_label)
         second.addWidget(self.filter_combo)
         second.addWidget(self.retry_button)
         second.addWidget(self.export_button)
+        second.addWidget(self.more_button)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
@@ -251,6 +299,7 @@ class ResultsPanel(QWidget):
         self.progress_bar.setTextVisible(True)
         self.progress_bar.setRange(0, max(total, 1))
         self.progress_bar.setValue(0)
+        self._bar_text(0, total)
         self.cancel_button.setText(self.tr("Cancel job"))
         self.status_label.setText(self.tr("Job %1 started").replace("%1", str(job_id)))
         self.status_label.setToolTip("")
@@ -264,22 +313,21 @@ class ResultsPanel(QWidget):
         self.progress_bar.setTextVisible(True)
         self.progress_bar.setRange(0, max(progress.total, 1))
         self.progress_bar.setValue(min(progress.done, max(progress.total, 1)))
+        self._bar_text(progress.done, progress.total)
         parts = [
-            self.tr("%1 of %2").replace("%1", str(progress.done)).replace(
-                "%2", str(progress.total)),
+            fill(self.tr("%1 of %2"), count(progress.done), count(progress.total)),
             self.tr("%1 records/s").replace("%1", f"{progress.rate:.1f}"),
         ]
         eta = progress.eta
-        if progress.retry_in_s > 0:  # a retryable failure: say so, and when the retry comes
-            parts.append(fill(self.tr("%1 — retrying in %2 s (attempt %3)"),
-                              progress.retry_reason, str(math.ceil(progress.retry_in_s)),
-                              str(progress.retry_attempt)))
-        elif progress.waiting_s > 0:  # a send left unanswered (maybe before a crash) may land
-            parts.append(self.tr("Waiting for unanswered writes to settle: %1 s left")
-                         .replace("%1", str(math.ceil(progress.waiting_s))))
+        wait = progress.wait
+        if wait is None and progress.waiting_s > 0:  # (a Progress made without the event)
+            wait = Wait(WaitKind.SETTLE, progress.waiting_s)
+        if wait is not None:  # a retry or a settle wait: say why, how long, which attempt
+            parts.append(wait_text(wait))
         elif self._running and eta is not None and progress.done < progress.total:
             parts.append(self.tr("about %1 left").replace("%1", format_duration(eta)))
         self.status_label.setText(" · ".join(parts))
+        self.status_label.setToolTip(wait.detail if wait is not None else "")  # its own words
         self._show_summary(progress.succeeded, progress.failed, progress.skipped,
                            progress.cancelled)
         if self._running and progress.done != self._live_done \
@@ -363,6 +411,7 @@ class ResultsPanel(QWidget):
         self.progress_bar.setTextVisible(True)
         self.progress_bar.setRange(0, max(info.total, 1))
         self.progress_bar.setValue(info.done if info.total else 1)
+        self._bar_text(info.done, info.total)
         if not self.status_label.toolTip():
             self.status_label.setText(self._describe(info))
         self._show_summary(info.succeeded, info.failed, info.skipped, info.cancelled)
@@ -387,6 +436,10 @@ class ResultsPanel(QWidget):
             text = self.tr("Job %1 (%2, on “%3”) is unfinished")
         return labels.fill(text, str(info.job_id), action, info.profile)
 
+    def _bar_text(self, done: int, total: int) -> None:
+        """"1,234 / 72,230" on the bar (its own %v / %m has no thousands separators)."""
+        self.progress_bar.setFormat(f"{count(done)} / {count(total)}")
+
     def set_current_profile(self, name: str | None) -> None:
         """The profile open in the window: 重试失败项 of another profile's job says it switches."""
         self._current_profile = name
@@ -394,9 +447,42 @@ class ResultsPanel(QWidget):
 
     def _show_summary(self, succeeded: int, failed: int, skipped: int, cancelled: int) -> None:
         text = self.tr("Succeeded %1 · Failed %2 · Skipped %3 · Cancelled %4")
-        for i, n in enumerate((succeeded, failed, skipped, cancelled), start=1):
-            text = text.replace(f"%{i}", str(n))
-        self.summary_label.setText(text)
+        self.summary_label.setText(fill(text, *(count(n) for n in (
+            succeeded, failed, skipped, cancelled))))
+
+    def set_profile_kind(self, profile: str, kind: str) -> None:
+        """The backend ``kind`` of the profile ``profile`` (the export and report name it)."""
+        self._kinds[profile] = kind
+
+    def backend_text(self, profile: str) -> str:
+        kind = self._kinds.get(profile, "")
+        return labels.kind_label(kind) if kind else ""
+
+    def reverse_plan(self) -> tuple[Action, list[str]] | None:
+        """The inverse action and the 学号 of the shown job's succeeded records (never its
+        skipped, failed or cancelled ones), or None when the job has no inverse."""
+        job = self._job
+        if job is None or self._running or job.action not in INVERSE:
+            return None
+        nos = self.model.student_nos(OutcomeKind.SUCCEEDED)
+        return (INVERSE[job.action], nos) if nos else None
+
+    def _reverse_why_not(self) -> str:
+        """Why the job cannot be reversed ("" when it can)."""
+        job = self._job
+        if job is None or self._running:
+            return self.tr("Reverse a finished job: open one first")
+        if job.action is Action.OPEN:
+            return self.tr("An opened card cannot be un-opened here: there is no inverse of "
+                           "Open card")
+        if job.action is Action.CANCEL:
+            return self.tr("Cancelling a card is irreversible: there is no inverse of Cancel "
+                           "card")
+        if not job.finished:
+            return self.tr("The job is unfinished: resume or discard it first")
+        if not self.model.student_nos(OutcomeKind.SUCCEEDED):
+            return self.tr("No record of this job succeeded: there is nothing to reverse")
+        return ""
 
     def _update_buttons(self) -> None:
         self.cancel_button.setEnabled(self._running)
@@ -414,6 +500,21 @@ class ResultsPanel(QWidget):
         self.export_button.setEnabled(
             not self._running and not self._exporting and self.model.rowCount() > 0)
         self.filter_combo.setEnabled(not self._running)
+        loaded = not self._running and job is not None
+        self.select_action.setEnabled(self.model.rowCount() > 0)
+        why_not = self._reverse_why_not()
+        self.reverse_action.setEnabled(not why_not)
+        if why_not:
+            self.reverse_action.setToolTip(why_not)
+        else:
+            assert job is not None
+            plan = self.reverse_plan()
+            assert plan is not None
+            self.reverse_action.setToolTip(fill(
+                self.tr("%1 the %2 students whose record succeeded (you confirm first)"),
+                labels.action_label(plan[0]), count(len(plan[1]))))
+        self.pdf_action.setEnabled(loaded)
+        self.print_action.setEnabled(loaded)
 
     # -- filter, copy, retry ----------------------------------------------------------------
 
@@ -424,6 +525,67 @@ class ResultsPanel(QWidget):
     def _on_filter_changed(self, index: int) -> None:
         self.model.set_outcome_filter(_FILTER_KINDS[index])
         self._update_buttons()
+
+    @Slot(str)
+    def _on_search_changed(self, text: str) -> None:
+        self.model.set_search_text(text)
+        self._update_buttons()
+
+    @Slot()
+    def _on_select_students(self) -> None:
+        nos = self.model.student_nos(shown=True)
+        if nos:
+            self.selectStudentsRequested.emit(nos)
+
+    @Slot()
+    def _on_reverse(self) -> None:
+        plan = self.reverse_plan()
+        if plan is not None:
+            self.reverseRequested.emit(plan[0], plan[1])
+
+    # -- the job's report -------------------------------------------------------------------
+
+    @Slot()
+    def _on_pdf_clicked(self) -> None:
+        if self._job is None:
+            return
+        path, _chosen = QFileDialog.getSaveFileName(
+            self, self.tr("Save report as PDF"),
+            str(Path.home() / f"campuscard-job-{self._job.job_id}.pdf"),
+            self.tr("PDF (*.pdf)"))
+        if path:
+            target = Path(path)
+            if target.suffix.lower() != ".pdf":
+                target = target.with_name(target.name + ".pdf")
+            self.write_report_pdf(target)
+
+    def write_report_pdf(self, path: Path) -> bool:
+        """Write the shown job's report as a PDF (on the GUI thread: Qt lays the text out
+        with its fonts; the failures listed are bounded). ``reportWritten`` on success."""
+        job = self._job
+        if job is None:
+            return False
+        write_pdf(path, job, self.model.records(), self.backend_text(job.profile))
+        if not path.is_file() or path.stat().st_size == 0:
+            QMessageBox.warning(self, self.tr("Report not written"), fill(
+                self.tr("The report could not be written to %1."), str(path)))
+            return False
+        self.status_label.setText(fill(self.tr("Report of job %1 written to %2"),
+                                       str(job.job_id), str(path)))
+        self.reportWritten.emit(str(path))
+        return True
+
+    @Slot()
+    def _on_print_clicked(self) -> None:
+        job = self._job
+        if job is None:
+            return
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintDialog(printer, self)
+        dialog.setWindowTitle(self.tr("Print the report of job %1").replace(
+            "%1", str(job.job_id)))
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            print_report(printer, job, self.model.records(), self.backend_text(job.profile))
 
     def selected_records(self) -> list[JobRecord]:
         sel = self.table.selectionModel()
@@ -464,7 +626,7 @@ class ResultsPanel(QWidget):
                         for c in range(self.model.columnCount()))
         return ExportLabels(headers=headers, action=labels.action_label,
                             kind=labels.outcome_kind_label, reason=labels.outcome_reason_label,
-                            sheet_title=self.tr("Results"))
+                            sheet_title=self.tr("Results"), meta_title=self.tr("Job"))
 
     @Slot()
     def _on_export_shortcut(self) -> None:
@@ -487,13 +649,24 @@ class ResultsPanel(QWidget):
         if suffix not in (".csv", ".xlsx"):
             suffix = ".xlsx" if chosen == xlsx_filter else ".csv"
             target = target.with_name(target.name + suffix)
-        self.export_to(target)
+        shown_only = False
+        if self.model.is_narrowed():
+            scope = self.ask_export_scope(self, len(self.model.records()),
+                                          self.model.rowCount())
+            if scope is None:
+                return
+            shown_only = scope == "shown"
+        self.export_to(target, shown_only=shown_only)
 
-    def export_to(self, path: Path) -> None:
-        """Write the shown records (filtered, in the shown order) to ``path`` (.xlsx or
-        CSV) on a worker thread; ``exported`` is emitted when done, a message box on error."""
-        records = self.model.shown_records()
+    def export_to(self, path: Path, *, shown_only: bool = False) -> None:
+        """Write the job's records — all of them (in plan order), or with ``shown_only``
+        those shown (filtered, in the shown order) — and the job's metadata (job id, who,
+        when, profile, backend, action, counts) to ``path`` (.xlsx or CSV) on a worker
+        thread; ``exported`` is emitted when done, a message box on error."""
+        records = self.model.shown_records() if shown_only else self.model.records()
         lab = self.export_labels()
+        job = self._job
+        meta = job_meta(job, self.backend_text(job.profile)) if job is not None else []
         writer = export_xlsx if path.suffix.lower() == ".xlsx" else export_csv
         self._exporting = True
         self._update_buttons()
@@ -502,7 +675,7 @@ class ResultsPanel(QWidget):
 
         def write() -> int:
             try:
-                return writer(path, records, lab)
+                return writer(path, records, lab, meta)
             except OSError as exc:  # expected (disk full, no permission): not a bug
                 reason = exc.strerror or str(exc)
                 raise CampusCardError(

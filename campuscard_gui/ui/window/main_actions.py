@@ -162,6 +162,7 @@ class ActionFlow(QObject):
         self._resume_reading = False
         self._build_actions()
         parts.results.retryRequested.connect(self.retry)
+        parts.results.reverseRequested.connect(self.retry)  # the inverse, planned and confirmed
 
     def _build_actions(self) -> None:
         w = self._parent
@@ -203,6 +204,7 @@ class ActionFlow(QObject):
             self.controller.set_connector(connector, profile)
         self.profile = profile
         self._parts.results.set_current_profile(profile)
+        self._parts.results.set_profile_kind(profile, connector.kind)
         self.busyChanged.emit()
 
     def is_running(self) -> bool:

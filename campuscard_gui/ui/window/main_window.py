@@ -34,6 +34,7 @@ from ...connectors.base import Connector, LocalDatabase
 from ...core.errors import CampusCardError
 from ...core.model import CardStatus, StudentRow, StudentStatus
 from ..heap import settle_after_load
+from ..jobs.results_actions import select_students
 from ..jobs.results_panel import ResultsPanel
 from ..labels import fill
 from ..profiles.profile_dialog import ProfileDialog
@@ -141,6 +142,8 @@ class MainWindow(QMainWindow):
         self.flow.busyChanged.connect(self.update_actions)
         self.flow.busyChanged.connect(self.profiles.reopen_if_pending)
         self.flow.statusMessage.connect(self._show_status)
+        self.results.selectStudentsRequested.connect(
+            lambda nos: self._show_status(select_students(self.table, nos), 10_000))
         self.flow.statusCleared.connect(self.statusBar().clearMessage)
         self.flow.reloadRequested.connect(self.reload)
         self.flow.actionsChanged.connect(self.update_actions)
