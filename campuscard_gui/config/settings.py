@@ -45,6 +45,11 @@ class Settings:
     # a job writing at least this many records asks for the typed count, as 注销 always does
     # (0 = only 注销): 72,230 freezes must not be one click like 5
     mass_write_threshold: int = 500
+    # how the window was left, read back and checked by ui/window/layout_memory.py: the
+    # window's place and size (x, y, width, height, maximized) and, per profile, the table's
+    # column widths, hidden columns, sort, the status filters and the splitter
+    window: dict[str, Any] = field(default_factory=dict)
+    layouts: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def _atomic_write_json(path: Path, data: Any) -> None:
@@ -91,6 +96,10 @@ class ConfigStore:
             if isinstance(threshold, int) and not isinstance(threshold, bool) \
                     and threshold >= 0:
                 s.mass_write_threshold = threshold
+            if isinstance(raw.get("window"), dict):
+                s.window = raw["window"]
+            if isinstance(raw.get("layouts"), dict):
+                s.layouts = {k: v for k, v in raw["layouts"].items() if isinstance(v, dict)}
         return s
 
     def save_settings(self, settings: Settings) -> None:

@@ -75,8 +75,8 @@ Job %3 was not retried. Nothing was written.</translation>
         <translation>Planning…</translation>
     </message>
     <message numerus="yes">
-        <source>%Ln student(s) no longer match the filter and are hidden.</source>
-        <translation><numerusform>%Ln student(s) no longer match the filter and are hidden.</numerusform><numerusform>%Ln student(s) no longer match the filter and are hidden.</numerusform></translation>
+        <source>Rows hidden because they no longer match the filter: %Ln</source>
+        <translation><numerusform>Rows hidden because they no longer match the filter: %Ln</numerusform><numerusform>Rows hidden because they no longer match the filter: %Ln</numerusform></translation>
     </message>
     <message>
         <source>A job is running; open past jobs when it has finished.</source>
@@ -246,6 +246,17 @@ Each student's card is read again right before it is written: a card that change
     </message>
 </context>
 <context>
+    <name>DemoReset</name>
+    <message>
+        <source>Reset the demo school? Every student and card in %1 is replaced by the generated demo school as on the first start, students you imported too. The job history is kept. This cannot be undone.</source>
+        <translation>Reset the demo school? Every student and card in %1 is replaced by the generated demo school as on the first start, students you imported too. The job history is kept. This cannot be undone.</translation>
+    </message>
+    <message>
+        <source>Reset demo school</source>
+        <translation>Reset demo school</translation>
+    </message>
+</context>
+<context>
     <name>FieldMappingBox</name>
     <message>
         <source>Student No.</source>
@@ -389,6 +400,112 @@ Each student's card is read again right before it is written: a card that change
     <message>
         <source>Find</source>
         <translation>Find</translation>
+    </message>
+</context>
+<context>
+    <name>FirstStartBanner</name>
+    <message>
+        <source>Welcome. This is a demo school (generated students, marked “Demo data”): try any action on it. To work on your own students, import them (File ▸ Import students…, Ctrl+I) or add a profile for your backend (File ▸ Manage profiles…, Ctrl+Shift+P). F1 shows how to begin.</source>
+        <translation>Welcome. This is a demo school (generated students, marked “Demo data”): try any action on it. To work on your own students, import them (File ▸ Import students…, Ctrl+I) or add a profile for your backend (File ▸ Manage profiles…, Ctrl+Shift+P). F1 shows how to begin.</translation>
+    </message>
+    <message>
+        <source>Got it</source>
+        <translation>Got it</translation>
+    </message>
+    <message>
+        <source>Hide the first-start hint</source>
+        <translation>Hide the first-start hint</translation>
+    </message>
+</context>
+<context>
+    <name>HelpDialog</name>
+    <message>
+        <source>About Campus Card Batch Manager</source>
+        <translation>About Campus Card Batch Manager</translation>
+    </message>
+    <message>
+        <source>Help</source>
+        <translation>Help</translation>
+    </message>
+    <message>
+        <source>Version %1</source>
+        <translation>Version %1</translation>
+    </message>
+    <message>
+        <source>The first start creates a demo school (2,000 generated students, marked “Demo data” in the status bar): every action can be rehearsed on it.</source>
+        <translation>The first start creates a demo school (2,000 generated students, marked “Demo data” in the status bar): every action can be rehearsed on it.</translation>
+    </message>
+    <message>
+        <source>Your own students on this PC: File ▸ Import students… (Ctrl+I) reads a CSV or Excel file into the local database.</source>
+        <translation>Your own students on this PC: File ▸ Import students… (Ctrl+I) reads a CSV or Excel file into the local database.</translation>
+    </message>
+    <message>
+        <source>Jiandaoyun, kintone, Shenbi or an iPaaS flow: File ▸ Manage profiles… (Ctrl+Shift+P) adds a profile; its secrets go to the system keyring, never to a file. Test connection checks it.</source>
+        <translation>Jiandaoyun, kintone, Shenbi or an iPaaS flow: File ▸ Manage profiles… (Ctrl+Shift+P) adds a profile; its secrets go to the system keyring, never to a file. Test connection checks it.</translation>
+    </message>
+    <message>
+        <source>To rehearse without a real server, run campuscard-sandbox and point a profile at the address it prints.</source>
+        <translation>To rehearse without a real server, run campuscard-sandbox and point a profile at the address it prints.</translation>
+    </message>
+    <message>
+        <source>File ▸ Reset demo school… brings the demo data back as on the first start (the built-in local profile only).</source>
+        <translation>File ▸ Reset demo school… brings the demo data back as on the first start (the built-in local profile only).</translation>
+    </message>
+    <message>
+        <source>The README (“Set up”, “What an operator does”, “Connecting to …”) has the details; campuscard-cli does the same from scripts.</source>
+        <translation>The README (“Set up”, “What an operator does”, “Connecting to …”) has the details; campuscard-cli does the same from scripts.</translation>
+    </message>
+    <message>
+        <source>Ctrl+F search, Down into the table, Tab out of it</source>
+        <translation>Ctrl+F search, Down into the table, Tab out of it</translation>
+    </message>
+    <message>
+        <source>Ctrl+C copies the selected rows (tab-separated, with the header)</source>
+        <translation>Ctrl+C copies the selected rows (tab-separated, with the header)</translation>
+    </message>
+    <message>
+        <source>Ctrl+Shift+O / F / U / X: open, freeze, unfreeze, cancel cards</source>
+        <translation>Ctrl+Shift+O / F / U / X: open, freeze, unfreeze, cancel cards</translation>
+    </message>
+    <message>
+        <source>Enter confirms; Ctrl+Shift+E exports the results; F5 refreshes</source>
+        <translation>Enter confirms; Ctrl+Shift+E exports the results; F5 refreshes</translation>
+    </message>
+    <message>
+        <source>Ctrl+Shift+M shows the messages; F1 this help</source>
+        <translation>Ctrl+Shift+M shows the messages; F1 this help</translation>
+    </message>
+    <message>
+        <source>Settings and profiles: %1</source>
+        <translation>Settings and profiles: %1</translation>
+    </message>
+    <message>
+        <source>Local database and journal: %1</source>
+        <translation>Local database and journal: %1</translation>
+    </message>
+    <message>
+        <source>Logs: %1</source>
+        <translation>Logs: %1</translation>
+    </message>
+    <message>
+        <source>Campus Card Batch Manager</source>
+        <translation>Campus Card Batch Manager</translation>
+    </message>
+    <message>
+        <source>Opens, freezes, unfreezes and cancels campus cards for many students at once, on Jiandaoyun, kintone, Shenbi, an iPaaS flow or a local database.</source>
+        <translation>Opens, freezes, unfreezes and cancels campus cards for many students at once, on Jiandaoyun, kintone, Shenbi, an iPaaS flow or a local database.</translation>
+    </message>
+    <message>
+        <source>How to begin</source>
+        <translation>How to begin</translation>
+    </message>
+    <message>
+        <source>Keyboard</source>
+        <translation>Keyboard</translation>
+    </message>
+    <message>
+        <source>Where things are kept</source>
+        <translation>Where things are kept</translation>
     </message>
 </context>
 <context>
@@ -1328,8 +1445,16 @@ Each student's card is read again right before it is written: a card that change
         <translation>Campus Card Batch Manager</translation>
     </message>
     <message>
+        <source>Loading students…</source>
+        <translation>Loading students…</translation>
+    </message>
+    <message>
         <source>Manage profiles…</source>
         <translation>Manage profiles…</translation>
+    </message>
+    <message>
+        <source>Set up backends (Jiandaoyun, kintone, Shenbi, iPaaS), their secrets and field mapping</source>
+        <translation>Set up backends (Jiandaoyun, kintone, Shenbi, iPaaS), their secrets and field mapping</translation>
     </message>
     <message>
         <source>Refresh</source>
@@ -1384,6 +1509,30 @@ Each student's card is read again right before it is written: a card that change
         <translation>Quit</translation>
     </message>
     <message>
+        <source>About and getting started…</source>
+        <translation>About and getting started…</translation>
+    </message>
+    <message>
+        <source>The version, how to begin, the keys and where things are kept</source>
+        <translation>The version, how to begin, the keys and where things are kept</translation>
+    </message>
+    <message>
+        <source>Messages…</source>
+        <translation>Messages…</translation>
+    </message>
+    <message>
+        <source>The status bar's messages of this session, whole</source>
+        <translation>The status bar's messages of this session, whole</translation>
+    </message>
+    <message>
+        <source>Reset demo school…</source>
+        <translation>Reset demo school…</translation>
+    </message>
+    <message>
+        <source>Build the demo school again as on the first start (built-in local profile only)</source>
+        <translation>Build the demo school again as on the first start (built-in local profile only)</translation>
+    </message>
+    <message>
         <source>Main toolbar</source>
         <translation>Main toolbar</translation>
     </message>
@@ -1412,60 +1561,20 @@ Each student's card is read again right before it is written: a card that change
         <translation>&amp;View</translation>
     </message>
     <message>
-        <source>Rows shown</source>
-        <translation>Rows shown</translation>
+        <source>&amp;Help</source>
+        <translation>&amp;Help</translation>
     </message>
     <message>
-        <source>Rows selected</source>
-        <translation>Rows selected</translation>
-    </message>
-    <message>
-        <source>Profile and connection</source>
-        <translation>Profile and connection</translation>
-    </message>
-    <message>
-        <source>Demo data</source>
-        <translation>Demo data</translation>
-    </message>
-    <message>
-        <source>The students and cards are generated demo data</source>
-        <translation>The students and cards are generated demo data</translation>
-    </message>
-    <message>
-        <source>Loading students</source>
-        <translation>Loading students</translation>
-    </message>
-    <message>
-        <source>Records read so far</source>
-        <translation>Records read so far</translation>
+        <source>&amp;Columns</source>
+        <translation>&amp;Columns</translation>
     </message>
     <message>
         <source>Showing the data loaded at %1: refreshing failed: %2</source>
         <translation>Showing the data loaded at %1: refreshing failed: %2</translation>
     </message>
-    <message numerus="yes">
-        <source>Loading… %n record(s) read</source>
-        <translation><numerusform>Loading… %n record(s) read</numerusform><numerusform>Loading… %n record(s) read</numerusform></translation>
-    </message>
-    <message>
-        <source>Keyring problem</source>
-        <translation>Keyring problem</translation>
-    </message>
-    <message>
-        <source>Set up backends (简道云, kintone), their secrets and field mapping</source>
-        <translation>Set up backends (简道云, kintone), their secrets and field mapping</translation>
-    </message>
-    <message>
-        <source>No keyring</source>
-        <translation>No keyring</translation>
-    </message>
     <message>
         <source>connecting…</source>
         <translation>connecting…</translation>
-    </message>
-    <message>
-        <source>Profile: %1 · %2</source>
-        <translation>Profile: %1 · %2</translation>
     </message>
     <message>
         <source>loading…</source>
@@ -1480,24 +1589,47 @@ Each student's card is read again right before it is written: a card that change
         <translation>not connected</translation>
     </message>
     <message>
-        <source>Loading %1 of %2…</source>
-        <translation>Loading %1 of %2…</translation>
+        <source>The students could not be loaded: %1
+
+Refresh (F5) tries again; Manage profiles… (Ctrl+Shift+P) checks the profile.</source>
+        <translation>The students could not be loaded: %1
+
+Refresh (F5) tries again; Manage profiles… (Ctrl+Shift+P) checks the profile.</translation>
     </message>
     <message>
-        <source>Remote profiles cannot be used: %1</source>
-        <translation>Remote profiles cannot be used: %1</translation>
+        <source>No students yet. Import them from a CSV or Excel file: File ▸ Import students… (Ctrl+I). Help ▸ About and getting started (F1) says how to begin.</source>
+        <translation>No students yet. Import them from a CSV or Excel file: File ▸ Import students… (Ctrl+I). Help ▸ About and getting started (F1) says how to begin.</translation>
     </message>
     <message>
-        <source>%1 of %2 students shown</source>
-        <translation>%1 of %2 students shown</translation>
+        <source>The backend holds no students. Manage profiles… (Ctrl+Shift+P) checks the profile's app and field mapping.</source>
+        <translation>The backend holds no students. Manage profiles… (Ctrl+Shift+P) checks the profile's app and field mapping.</translation>
     </message>
-    <message numerus="yes">
-        <source>%n selected</source>
-        <translation><numerusform>%n selected</numerusform><numerusform>%n selected</numerusform></translation>
+    <message>
+        <source>The demo school was built again.</source>
+        <translation>The demo school was built again.</translation>
+    </message>
+    <message>
+        <source>The demo school could not be reset: %1</source>
+        <translation>The demo school could not be reset: %1</translation>
     </message>
     <message>
         <source>A job is running. Cancel it and quit? Records not sent yet are marked cancelled; what was sent is kept in the journal.</source>
         <translation>A job is running. Cancel it and quit? Records not sent yet are marked cancelled; what was sent is kept in the journal.</translation>
+    </message>
+</context>
+<context>
+    <name>MessageLogButton</name>
+    <message>
+        <source>Messages (%1)</source>
+        <translation>Messages (%1)</translation>
+    </message>
+    <message>
+        <source>No messages yet</source>
+        <translation>No messages yet</translation>
+    </message>
+    <message>
+        <source>Messages</source>
+        <translation>Messages</translation>
     </message>
 </context>
 <context>
@@ -2326,6 +2458,69 @@ Each student's card is read again right before it is written: a card that change
     </message>
 </context>
 <context>
+    <name>StatusArea</name>
+    <message>
+        <source>Rows shown</source>
+        <translation>Rows shown</translation>
+    </message>
+    <message>
+        <source>Rows selected</source>
+        <translation>Rows selected</translation>
+    </message>
+    <message>
+        <source>Profile and connection</source>
+        <translation>Profile and connection</translation>
+    </message>
+    <message>
+        <source>Demo data</source>
+        <translation>Demo data</translation>
+    </message>
+    <message>
+        <source>The students and cards are generated demo data</source>
+        <translation>The students and cards are generated demo data</translation>
+    </message>
+    <message>
+        <source>Loading students</source>
+        <translation>Loading students</translation>
+    </message>
+    <message>
+        <source>Records read so far</source>
+        <translation>Records read so far</translation>
+    </message>
+    <message>
+        <source>Keyring problem</source>
+        <translation>Keyring problem</translation>
+    </message>
+    <message>
+        <source>No keyring</source>
+        <translation>No keyring</translation>
+    </message>
+    <message>
+        <source>Profile: %1 · %2</source>
+        <translation>Profile: %1 · %2</translation>
+    </message>
+    <message>
+        <source>%1 of %2 students shown</source>
+        <translation>%1 of %2 students shown</translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln selected</source>
+        <translation><numerusform>%Ln selected</numerusform><numerusform>%Ln selected</numerusform></translation>
+    </message>
+    <message>
+        <source>Loading %1 of %2…</source>
+        <translation>Loading %1 of %2…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Loading… records read: %Ln</source>
+        <translation><numerusform>Loading… records read: %Ln</numerusform><numerusform>Loading… records read: %Ln</numerusform></translation>
+    </message>
+    <message>
+        <source>Remote profiles cannot be used: %1</source>
+        <translation>Remote profiles cannot be used: %1</translation>
+    </message>
+</context>
+<context>
     <name>StudentTableModel</name>
     <message>
         <source>Student No.</source>
@@ -2359,12 +2554,24 @@ Each student's card is read again right before it is written: a card that change
         <source>Balance</source>
         <translation>Balance</translation>
     </message>
+    <message>
+        <source>Card ID</source>
+        <translation>Card ID</translation>
+    </message>
 </context>
 <context>
     <name>StudentTableView</name>
     <message>
         <source>Students</source>
         <translation>Students</translation>
+    </message>
+    <message>
+        <source>Default columns</source>
+        <translation>Default columns</translation>
+    </message>
+    <message>
+        <source>No students match the filter. Clear the search or choose the preset “All students”.</source>
+        <translation>No students match the filter. Clear the search or choose the preset “All students”.</translation>
     </message>
 </context>
 <context>

@@ -76,7 +76,7 @@ Job %3 was not retried. Nothing was written.</source>
         <translation>正在生成计划…</translation>
     </message>
     <message numerus="yes">
-        <source>%Ln student(s) no longer match the filter and are hidden.</source>
+        <source>Rows hidden because they no longer match the filter: %Ln</source>
         <translation>
             <numerusform>%Ln 名学生已不符合筛选条件，已从列表中隐藏。</numerusform>
         </translation>
@@ -263,6 +263,17 @@ Each student&apos;s card is read again right before it is written: a card that c
     </message>
 </context>
 <context>
+    <name>DemoReset</name>
+    <message>
+        <source>Reset the demo school? Every student and card in %1 is replaced by the generated demo school as on the first start, students you imported too. The job history is kept. This cannot be undone.</source>
+        <translation>重置演示学校？%1 中的所有学生和卡记录都将被替换为首次启动时生成的演示学校，包括您导入的学生。任务历史记录会保留。此操作无法撤销。</translation>
+    </message>
+    <message>
+        <source>Reset demo school</source>
+        <translation>重置演示学校</translation>
+    </message>
+</context>
+<context>
     <name>FieldMappingBox</name>
     <message>
         <source>Student No.</source>
@@ -406,6 +417,112 @@ Each student&apos;s card is read again right before it is written: a card that c
     <message>
         <source>Find</source>
         <translation>查找</translation>
+    </message>
+</context>
+<context>
+    <name>FirstStartBanner</name>
+    <message>
+        <source>Welcome. This is a demo school (generated students, marked “Demo data”): try any action on it. To work on your own students, import them (File ▸ Import students…, Ctrl+I) or add a profile for your backend (File ▸ Manage profiles…, Ctrl+Shift+P). F1 shows how to begin.</source>
+        <translation>欢迎使用。当前是演示学校（生成的学生，标有“演示数据”），可以放心试用任何操作。要处理您自己的学生，请导入学生（文件 ▸ 导入学生…，Ctrl+I），或为您的后台添加配置（文件 ▸ 管理配置…，Ctrl+Shift+P）。按 F1 查看入门说明。</translation>
+    </message>
+    <message>
+        <source>Got it</source>
+        <translation>知道了</translation>
+    </message>
+    <message>
+        <source>Hide the first-start hint</source>
+        <translation>隐藏首次启动提示</translation>
+    </message>
+</context>
+<context>
+    <name>HelpDialog</name>
+    <message>
+        <source>About Campus Card Batch Manager</source>
+        <translation>关于 校园一卡通批量管理</translation>
+    </message>
+    <message>
+        <source>Help</source>
+        <translation>帮助</translation>
+    </message>
+    <message>
+        <source>Version %1</source>
+        <translation>版本 %1</translation>
+    </message>
+    <message>
+        <source>The first start creates a demo school (2,000 generated students, marked “Demo data” in the status bar): every action can be rehearsed on it.</source>
+        <translation>首次启动时会创建一个演示学校（2,000 名生成的学生，状态栏标有“演示数据”），所有操作都可以在上面演练。</translation>
+    </message>
+    <message>
+        <source>Your own students on this PC: File ▸ Import students… (Ctrl+I) reads a CSV or Excel file into the local database.</source>
+        <translation>在本机处理自己的学生：文件 ▸ 导入学生…（Ctrl+I）把 CSV 或 Excel 文件读入本地数据库。</translation>
+    </message>
+    <message>
+        <source>Jiandaoyun, kintone, Shenbi or an iPaaS flow: File ▸ Manage profiles… (Ctrl+Shift+P) adds a profile; its secrets go to the system keyring, never to a file. Test connection checks it.</source>
+        <translation>简道云、kintone、神笔或 iPaaS 流程：文件 ▸ 管理配置…（Ctrl+Shift+P）添加配置；密钥保存在系统密钥环中，从不写入文件。“测试连接”可检查配置。</translation>
+    </message>
+    <message>
+        <source>To rehearse without a real server, run campuscard-sandbox and point a profile at the address it prints.</source>
+        <translation>如需在没有真实服务器的情况下演练，请运行 campuscard-sandbox，并让配置指向它输出的地址。</translation>
+    </message>
+    <message>
+        <source>File ▸ Reset demo school… brings the demo data back as on the first start (the built-in local profile only).</source>
+        <translation>文件 ▸ 重置演示学校… 可把演示数据恢复为首次启动时的状态（仅限内置的本地配置）。</translation>
+    </message>
+    <message>
+        <source>The README (“Set up”, “What an operator does”, “Connecting to …”) has the details; campuscard-cli does the same from scripts.</source>
+        <translation>详细说明见 README（“Set up”“What an operator does”“Connecting to …”各节）；campuscard-cli 可在脚本中完成同样的工作。</translation>
+    </message>
+    <message>
+        <source>Ctrl+F search, Down into the table, Tab out of it</source>
+        <translation>Ctrl+F 搜索，向下键进入表格，Tab 离开表格</translation>
+    </message>
+    <message>
+        <source>Ctrl+C copies the selected rows (tab-separated, with the header)</source>
+        <translation>Ctrl+C 复制选中的行（制表符分隔，含表头）</translation>
+    </message>
+    <message>
+        <source>Ctrl+Shift+O / F / U / X: open, freeze, unfreeze, cancel cards</source>
+        <translation>Ctrl+Shift+O / F / U / X：开通、冻结、解冻、注销</translation>
+    </message>
+    <message>
+        <source>Enter confirms; Ctrl+Shift+E exports the results; F5 refreshes</source>
+        <translation>Enter 确认；Ctrl+Shift+E 导出结果；F5 刷新</translation>
+    </message>
+    <message>
+        <source>Ctrl+Shift+M shows the messages; F1 this help</source>
+        <translation>Ctrl+Shift+M 查看消息；F1 打开本帮助</translation>
+    </message>
+    <message>
+        <source>Settings and profiles: %1</source>
+        <translation>设置和配置：%1</translation>
+    </message>
+    <message>
+        <source>Local database and journal: %1</source>
+        <translation>本地数据库和任务日志：%1</translation>
+    </message>
+    <message>
+        <source>Logs: %1</source>
+        <translation>运行日志：%1</translation>
+    </message>
+    <message>
+        <source>Campus Card Batch Manager</source>
+        <translation>校园一卡通批量管理</translation>
+    </message>
+    <message>
+        <source>Opens, freezes, unfreezes and cancels campus cards for many students at once, on Jiandaoyun, kintone, Shenbi, an iPaaS flow or a local database.</source>
+        <translation>在简道云、kintone、神笔、iPaaS 流程或本地数据库上，为大批学生一次性开通、冻结、解冻和注销校园卡。</translation>
+    </message>
+    <message>
+        <source>How to begin</source>
+        <translation>如何开始</translation>
+    </message>
+    <message>
+        <source>Keyboard</source>
+        <translation>键盘操作</translation>
+    </message>
+    <message>
+        <source>Where things are kept</source>
+        <translation>文件保存位置</translation>
     </message>
 </context>
 <context>
@@ -1355,8 +1472,16 @@ Each student&apos;s card is read again right before it is written: a card that c
         <translation>校园一卡通批量管理</translation>
     </message>
     <message>
+        <source>Loading students…</source>
+        <translation>正在加载学生…</translation>
+    </message>
+    <message>
         <source>Manage profiles…</source>
         <translation>管理配置…</translation>
+    </message>
+    <message>
+        <source>Set up backends (Jiandaoyun, kintone, Shenbi, iPaaS), their secrets and field mapping</source>
+        <translation>设置后端（简道云、kintone、神笔、iPaaS）、密钥和字段对应</translation>
     </message>
     <message>
         <source>Refresh</source>
@@ -1411,6 +1536,30 @@ Each student&apos;s card is read again right before it is written: a card that c
         <translation>退出</translation>
     </message>
     <message>
+        <source>About and getting started…</source>
+        <translation>关于和入门…</translation>
+    </message>
+    <message>
+        <source>The version, how to begin, the keys and where things are kept</source>
+        <translation>版本、入门说明、快捷键和文件保存位置</translation>
+    </message>
+    <message>
+        <source>Messages…</source>
+        <translation>消息…</translation>
+    </message>
+    <message>
+        <source>The status bar&apos;s messages of this session, whole</source>
+        <translation>本次运行中状态栏显示过的全部消息（完整文本）</translation>
+    </message>
+    <message>
+        <source>Reset demo school…</source>
+        <translation>重置演示学校…</translation>
+    </message>
+    <message>
+        <source>Build the demo school again as on the first start (built-in local profile only)</source>
+        <translation>按首次启动时的样子重新生成演示学校（仅限内置的本地配置）</translation>
+    </message>
+    <message>
         <source>Main toolbar</source>
         <translation>主工具栏</translation>
     </message>
@@ -1439,62 +1588,20 @@ Each student&apos;s card is read again right before it is written: a card that c
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <source>Rows shown</source>
-        <translation>显示的行数</translation>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <source>Rows selected</source>
-        <translation>选中的行数</translation>
-    </message>
-    <message>
-        <source>Profile and connection</source>
-        <translation>配置与连接</translation>
-    </message>
-    <message>
-        <source>Demo data</source>
-        <translation>演示数据</translation>
-    </message>
-    <message>
-        <source>The students and cards are generated demo data</source>
-        <translation>这些学生和一卡通是生成的演示数据</translation>
-    </message>
-    <message>
-        <source>Loading students</source>
-        <translation>正在加载学生</translation>
-    </message>
-    <message>
-        <source>Records read so far</source>
-        <translation>已读取的记录数</translation>
+        <source>&amp;Columns</source>
+        <translation>列(&amp;C)</translation>
     </message>
     <message>
         <source>Showing the data loaded at %1: refreshing failed: %2</source>
         <translation>显示的是 %1 的数据，刷新失败：%2</translation>
     </message>
-    <message numerus="yes">
-        <source>Loading… %n record(s) read</source>
-        <translation>
-            <numerusform>正在加载…已读取 %n 条</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Keyring problem</source>
-        <translation>钥匙环问题</translation>
-    </message>
-    <message>
-        <source>Set up backends (简道云, kintone), their secrets and field mapping</source>
-        <translation>设置后端（简道云、kintone）、密钥和字段对应</translation>
-    </message>
-    <message>
-        <source>No keyring</source>
-        <translation>钥匙环不可用</translation>
-    </message>
     <message>
         <source>connecting…</source>
         <translation>正在连接…</translation>
-    </message>
-    <message>
-        <source>Profile: %1 · %2</source>
-        <translation>配置：%1 · %2</translation>
     </message>
     <message>
         <source>loading…</source>
@@ -1509,26 +1616,47 @@ Each student&apos;s card is read again right before it is written: a card that c
         <translation>未连接</translation>
     </message>
     <message>
-        <source>Loading %1 of %2…</source>
-        <translation>正在加载 %1 / %2…</translation>
+        <source>The students could not be loaded: %1
+
+Refresh (F5) tries again; Manage profiles… (Ctrl+Shift+P) checks the profile.</source>
+        <translation>无法加载学生：%1
+
+刷新（F5）可重试；管理配置…（Ctrl+Shift+P）可检查配置。</translation>
     </message>
     <message>
-        <source>Remote profiles cannot be used: %1</source>
-        <translation>远程配置无法使用：%1</translation>
+        <source>No students yet. Import them from a CSV or Excel file: File ▸ Import students… (Ctrl+I). Help ▸ About and getting started (F1) says how to begin.</source>
+        <translation>还没有学生。请从 CSV 或 Excel 文件导入：文件 ▸ 导入学生…（Ctrl+I）。帮助 ▸ 关于和入门（F1）介绍如何开始。</translation>
     </message>
     <message>
-        <source>%1 of %2 students shown</source>
-        <translation>显示 %1 / %2 名学生</translation>
+        <source>The backend holds no students. Manage profiles… (Ctrl+Shift+P) checks the profile&apos;s app and field mapping.</source>
+        <translation>后台中没有学生。可在管理配置…（Ctrl+Shift+P）中检查该配置的应用和字段映射。</translation>
     </message>
-    <message numerus="yes">
-        <source>%n selected</source>
-        <translation>
-            <numerusform>已选 %n 名</numerusform>
-        </translation>
+    <message>
+        <source>The demo school was built again.</source>
+        <translation>演示学校已重新生成。</translation>
+    </message>
+    <message>
+        <source>The demo school could not be reset: %1</source>
+        <translation>无法重置演示学校：%1</translation>
     </message>
     <message>
         <source>A job is running. Cancel it and quit? Records not sent yet are marked cancelled; what was sent is kept in the journal.</source>
         <translation>有任务正在执行。要取消并退出吗？尚未发送的记录将标记为已取消；已发送的记录保留在日志中。</translation>
+    </message>
+</context>
+<context>
+    <name>MessageLogButton</name>
+    <message>
+        <source>Messages (%1)</source>
+        <translation>消息（%1）</translation>
+    </message>
+    <message>
+        <source>No messages yet</source>
+        <translation>还没有消息</translation>
+    </message>
+    <message>
+        <source>Messages</source>
+        <translation>消息</translation>
     </message>
 </context>
 <context>
@@ -2359,6 +2487,73 @@ Each student&apos;s card is read again right before it is written: a card that c
     </message>
 </context>
 <context>
+    <name>StatusArea</name>
+    <message>
+        <source>Rows shown</source>
+        <translation>显示的行数</translation>
+    </message>
+    <message>
+        <source>Rows selected</source>
+        <translation>选中的行数</translation>
+    </message>
+    <message>
+        <source>Profile and connection</source>
+        <translation>配置与连接</translation>
+    </message>
+    <message>
+        <source>Demo data</source>
+        <translation>演示数据</translation>
+    </message>
+    <message>
+        <source>The students and cards are generated demo data</source>
+        <translation>这些学生和一卡通是生成的演示数据</translation>
+    </message>
+    <message>
+        <source>Loading students</source>
+        <translation>正在加载学生</translation>
+    </message>
+    <message>
+        <source>Records read so far</source>
+        <translation>已读取的记录数</translation>
+    </message>
+    <message>
+        <source>Keyring problem</source>
+        <translation>钥匙环问题</translation>
+    </message>
+    <message>
+        <source>No keyring</source>
+        <translation>钥匙环不可用</translation>
+    </message>
+    <message>
+        <source>Profile: %1 · %2</source>
+        <translation>配置：%1 · %2</translation>
+    </message>
+    <message>
+        <source>%1 of %2 students shown</source>
+        <translation>显示 %1 / %2 名学生</translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln selected</source>
+        <translation>
+            <numerusform>已选 %Ln 名</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Loading %1 of %2…</source>
+        <translation>正在加载 %1 / %2…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Loading… records read: %Ln</source>
+        <translation>
+            <numerusform>正在加载… 已读取 %Ln 条记录</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Remote profiles cannot be used: %1</source>
+        <translation>远程配置无法使用：%1</translation>
+    </message>
+</context>
+<context>
     <name>StudentTableModel</name>
     <message>
         <source>Student No.</source>
@@ -2392,12 +2587,24 @@ Each student&apos;s card is read again right before it is written: a card that c
         <source>Balance</source>
         <translation>余额</translation>
     </message>
+    <message>
+        <source>Card ID</source>
+        <translation>卡记录ID</translation>
+    </message>
 </context>
 <context>
     <name>StudentTableView</name>
     <message>
         <source>Students</source>
         <translation>学生</translation>
+    </message>
+    <message>
+        <source>Default columns</source>
+        <translation>默认列</translation>
+    </message>
+    <message>
+        <source>No students match the filter. Clear the search or choose the preset “All students”.</source>
+        <translation>没有符合筛选条件的学生。请清除搜索，或选择预设“全部学生”。</translation>
     </message>
 </context>
 <context>

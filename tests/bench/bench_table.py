@@ -65,6 +65,7 @@ class PlainModel(QAbstractTableModel):
             (
                 r.student.student_no, r.student.name, r.student.college, r.student.class_name,
                 r.student.status.value, r.card_status.value, "", "",
+                r.card.card_id if r.card is not None else "",
             )
             for r in rows
         ]

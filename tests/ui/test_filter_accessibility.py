@@ -67,3 +67,46 @@ def test_graduated_preset(qtbot):
     bar.apply_preset("graduated")
     assert bar.student_statuses() == {StudentStatus.GRADUATED}
     assert bar.current_preset() == "graduated"
+
+
+# the popup menu on the offscreen platform: it says it cannot raise or grab the keyboard
+@pytest.mark.qt_log_ignore("This plugin does not support (raise|grabbing the keyboard)")
+def test_the_choices_are_on_the_accessibility_tree(qtbot):
+    """A screen reader opens the filter through the button's ShowMenu action (Qt ignores it on
+    an InstantPopup button), finds the choices as the popup's items, each with its checked
+    state, and picks one with its Press action: no key or mouse event."""
+    from PySide6.QtGui import QAccessibleActionInterface
+
+    bar = FilterBar()
+    qtbot.addWidget(bar)
+    bar.show()
+    qtbot.waitExposed(bar)
+    button = bar.student_filter
+    iface = QAccessible.queryAccessibleInterface(button)
+    assert iface is not None
+    actions = iface.actionInterface()
+    assert actions is not None
+    assert QAccessibleActionInterface.showMenuAction() in actions.actionNames()
+    seen: list[tuple[str, bool]] = []
+
+    def pick() -> None:  # ShowMenu runs the popup's own loop: answer from a timer
+        popup = QApplication.activePopupWidget()
+        assert popup is button.menu()
+        menu_iface = QAccessible.queryAccessibleInterface(popup)
+        assert menu_iface is not None
+        items = [menu_iface.child(i) for i in range(menu_iface.childCount())]
+        seen.extend((c.text(QAccessible.Text.Name), bool(c.state().checked)) for c in items)
+        suspended = items[1]
+        press = suspended.actionInterface()
+        assert press is not None
+        press.doAction(QAccessibleActionInterface.pressAction())
+        assert bool(suspended.state().checked)
+        popup.close()
+
+    QTimer.singleShot(50, pick)
+    with qtbot.waitSignal(bar.filterChanged, timeout=5_000):
+        actions.doAction(QAccessibleActionInterface.showMenuAction())
+    assert seen == [("Enrolled", False), ("Suspended", False), ("Withdrawn", False),
+                    ("Graduated", False)]
+    assert bar.student_statuses() == {StudentStatus.SUSPENDED}
+    assert accessible_name(button) == "Student status: Suspended"

@@ -66,15 +66,16 @@ def test_columns_and_display(qapp):
     bare = StudentRow(Student("20240002", "李四", "理学院", "数学2401", StudentStatus.SUSPENDED))
     m = StudentTableModel()
     m.set_rows([row, bare])
-    assert m.columnCount() == COLUMN_COUNT == 8
+    assert m.columnCount() == COLUMN_COUNT == 9
     cells = [m.index(0, c).data() for c in range(COLUMN_COUNT)]
     assert cells[:4] == ["20240001", "张三", "理学院", "数学2401"]
     assert cells[4] == "Enrolled" and cells[5] == "Active"
     assert cells[6] == format_open_time(1_700_000_000_000) and len(cells[6]) == 16
     assert cells[7] == "12.50"
-    assert [m.index(1, c).data() for c in (5, 6, 7)] == ["Not opened", "", ""]
+    assert cells[8] == "C1" and m.index(0, 8).data(Qt.ItemDataRole.ToolTipRole) == "C1"
+    assert [m.index(1, c).data() for c in (5, 6, 7, 8)] == ["Not opened", "", "", ""]
     headers = [m.headerData(c, Qt.Orientation.Horizontal) for c in range(COLUMN_COUNT)]
-    assert headers[0] == "Student No." and headers[7] == "Balance"
+    assert headers[0] == "Student No." and headers[7] == "Balance" and headers[8] == "Card ID"
     assert m.index(0, 0).data(ROW_ROLE) is row
 
 
@@ -119,6 +120,7 @@ def test_sort_every_column_is_stable(model, rows, column):
             list(StudentStatus).index(r.student.status), list(CardStatus).index(r.card_status),
             -1 if c is None or c.open_time is None else c.open_time,
             -1.0 if c is None else float(c.amount),
+            "" if c is None else c.card_id,
         ][column]
 
     model.sort(column, ASC)

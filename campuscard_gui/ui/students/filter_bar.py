@@ -68,7 +68,10 @@ class _StatusFilterButton(QToolButton):
         super().__init__(parent)
         self.setObjectName(name)
         self._title = title
-        self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        # Not InstantPopup: for that mode Qt's accessibility ignores "ShowMenu", so a screen
+        # reader could not open the choices. A click or Space opens the menu all the same.
+        self.setPopupMode(QToolButton.ToolButtonPopupMode.DelayedPopup)
+        self.clicked.connect(self.showMenu)
         menu = QMenu(self)
         menu.setObjectName(f"{name}Menu")
         self._actions: list[QAction] = []

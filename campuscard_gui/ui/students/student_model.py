@@ -36,10 +36,16 @@ STUDENT_NO_ROLE = ROW_ROLE + 1  # -> its 学号
 
 COL_STUDENT_NO, COL_NAME, COL_COLLEGE, COL_CLASS = 0, 1, 2, 3
 COL_STUDENT_STATUS, COL_CARD_STATUS, COL_OPEN_TIME, COL_AMOUNT = 4, 5, 6, 7
-COLUMN_COUNT = 8
+COL_CARD_ID = 8  # the backend's card record id (简道云: 24 characters); hidden at first
+COLUMN_COUNT = 9
+# a stable name per column: what the remembered layout (widths, hidden columns, sort) is keyed
+# on, so that a column added later does not shift the others
+COLUMN_KEYS = ("student_no", "name", "college", "class", "student_status", "card_status",
+               "open_time", "amount", "card_id")
 
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 _FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
@@ -118,6 +124,7 @@ class StudentTableModel(QAbstractTableModel):
             self.tr("Card status"),
             self.tr("Opened at"),
             self.tr("Balance"),
+            self.tr("Card ID"),
         ]
         self._display = [None] * len(self._rows)
         if self._visible:
@@ -275,6 +282,8 @@ class StudentTableModel(QAbstractTableModel):
             return [
                 -1 if r.card is None or r.card.open_time is None else r.card.open_time for r in rs
             ]
+        if col == COL_CARD_ID:
+            return ["" if r.card is None else r.card.card_id for r in rs]
         return [-1.0 if r.card is None else float(r.card.amount) for r in rs]
 
     def _allowed(self) -> list[bool] | None:
@@ -436,6 +445,7 @@ class StudentTableModel(QAbstractTableModel):
                 self._c_labels[status],
                 format_open_time(card.open_time) if card is not None else "",
                 format_amount(card.amount) if card is not None else "",
+                card.card_id if card is not None else "",
             )
             self._display[src] = cells
         return cells
@@ -454,6 +464,9 @@ class StudentTableModel(QAbstractTableModel):
             return self._rows[self._visible[r]].student.student_no
         if role == _ALIGN and index.column() == COL_AMOUNT:
             return _RIGHT
+        if role == _TOOLTIP and index.column() == COL_CARD_ID:
+            # a long id may be shown elided in the middle (the view's delegate): whole here
+            return self._cells(self._visible[r])[COL_CARD_ID] or None
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:

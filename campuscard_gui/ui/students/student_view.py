@@ -3,31 +3,62 @@
 At 100,000 rows, per-row selection calls are what costs: select-all-filtered is one
 QItemSelection range, and the selected students are read from the ranges (each row once, in
 table order), never from ``selectedRows()``.
+
+Also the column chooser (the header's context menu, and the View menu's 列), the layout the
+window remembers per profile (``header_layout`` / ``apply_header_layout``: widths, hidden
+columns and sort, keyed by column name) and a hint painted in an empty table.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, Slot
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtCore import (
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    Qt,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QHeaderView,
     QMenu,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QWidget,
 )
 
 from ...core.model import StudentRow
 from ...export import csv_cell
-from .student_model import COLUMN_COUNT, StudentTableModel
+from .student_model import COL_CARD_ID, COL_COLLEGE, COLUMN_COUNT, COLUMN_KEYS, StudentTableModel
 
 _COLUMN_CHARS = (14, 9, 16, 12, 9, 9, 17, 10)  # initial column widths, in average characters
+# a 简道云 data_id is 24 hex characters: the card id column is as wide as one, whole
+_CARD_ID_SAMPLE = "5f0d8a2b9c3e4f6a7b1c0d2e"
+DEFAULT_HIDDEN = frozenset({COL_CARD_ID})  # shown from the column chooser
+
+
+class _ElideMiddle(QStyledItemDelegate):
+    """Long ids elided in the middle (start and end stay readable); the tooltip has it whole."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem,
+                        index: QModelIndex | QPersistentModelIndex) -> None:
+        super().initStyleOption(option, index)
+        option.textElideMode = Qt.TextElideMode.ElideMiddle
 
 
 class StudentTableView(QTableView):
+    """``columnsChanged`` after a column was shown or hidden from the chooser."""
+
+    columnsChanged = Signal()
+
     def __init__(self, model: StudentTableModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("studentTable")
@@ -49,12 +80,19 @@ class StudentTableView(QTableView):
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        metrics = self.fontMetrics()
-        char = metrics.averageCharWidth()
-        for col, chars in enumerate(_COLUMN_CHARS[:COLUMN_COUNT]):
-            title = str(model.headerData(col, Qt.Orientation.Horizontal))
-            header.resizeSection(col, max(char * chars, metrics.horizontalAdvance(title)) + 24)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)  # 学院 takes spare width
+        self._default_widths = self._initial_widths()
+        for col, width in enumerate(self._default_widths):
+            header.resizeSection(col, width)
+        header.setSectionResizeMode(COL_COLLEGE, QHeaderView.ResizeMode.Stretch)  # spare width
+        for col in DEFAULT_HIDDEN:
+            header.setSectionHidden(col, True)
+        self.setItemDelegateForColumn(COL_CARD_ID, _ElideMiddle(self))
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._show_column_menu)
+        self._empty_hint = ""
+        for signal in (model.modelReset, model.layoutChanged, model.rowsInserted,
+                       model.rowsRemoved):
+            signal.connect(self._describe)
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         header.setSortIndicatorClearable(True)  # a third click returns to 学号 order
         self.setSortingEnabled(True)  # header clicks call model.sort (Python, cached)
@@ -64,6 +102,156 @@ class StudentTableView(QTableView):
         model.visibleRowsChanged.connect(self._restore_selection)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._show_context_menu)
+
+    def _initial_widths(self) -> list[int]:
+        metrics = self.fontMetrics()
+        char = metrics.averageCharWidth()
+        widths = []
+        for col in range(COLUMN_COUNT):
+            title = str(self._model.headerData(col, Qt.Orientation.Horizontal))
+            content = (metrics.horizontalAdvance(_CARD_ID_SAMPLE) if col == COL_CARD_ID
+                       else char * _COLUMN_CHARS[col])
+            widths.append(max(content, metrics.horizontalAdvance(title)) + 24)
+        return widths
+
+    # ---- columns: the chooser and the remembered layout -----------------------------------
+
+    def build_column_menu(self, menu: QMenu | None = None) -> QMenu:
+        """A checkable action per column (the last shown one cannot be hidden) and 默认列;
+        into ``menu`` (cleared first) or a new one."""
+        if menu is None:
+            menu = QMenu(self)
+            menu.setObjectName("columnMenu")
+            menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.clear()
+        header = self.horizontalHeader()
+        shown = [c for c in range(COLUMN_COUNT) if not header.isSectionHidden(c)]
+        for col in range(COLUMN_COUNT):
+            title = str(self._model.headerData(col, Qt.Orientation.Horizontal))
+            qa = menu.addAction(title)
+            qa.setObjectName(f"column_{COLUMN_KEYS[col]}")
+            qa.setCheckable(True)
+            qa.setChecked(col in shown)
+            qa.setEnabled(shown != [col])
+            qa.toggled.connect(lambda on, c=col: self.set_column_visible(c, on))
+        menu.addSeparator()
+        reset = menu.addAction(self.tr("Default columns"))
+        reset.setObjectName("defaultColumnsAction")
+        reset.triggered.connect(self.reset_columns)
+        return menu
+
+    @Slot(QPoint)
+    def _show_column_menu(self, pos: QPoint) -> None:
+        self.build_column_menu().popup(self.horizontalHeader().mapToGlobal(pos))
+
+    def set_column_visible(self, column: int, visible: bool) -> None:
+        header = self.horizontalHeader()
+        if not visible and all(header.isSectionHidden(c) for c in range(COLUMN_COUNT)
+                               if c != column):
+            return  # never an empty table header
+        if header.isSectionHidden(column) == (not visible):
+            return
+        header.setSectionHidden(column, not visible)
+        if visible and header.sectionSize(column) < 16:
+            header.resizeSection(column, self._default_widths[column])
+        self.columnsChanged.emit()
+
+    @Slot()
+    def reset_columns(self) -> None:
+        """The columns as at first start: default widths, the card id hidden."""
+        header = self.horizontalHeader()
+        for col in range(COLUMN_COUNT):
+            header.setSectionHidden(col, col in DEFAULT_HIDDEN)
+            if col != COL_COLLEGE:
+                header.resizeSection(col, self._default_widths[col])
+        self.columnsChanged.emit()
+
+    def hidden_columns(self) -> list[int]:
+        header = self.horizontalHeader()
+        return [c for c in range(COLUMN_COUNT) if header.isSectionHidden(c)]
+
+    def header_layout(self) -> dict[str, Any]:
+        """Widths, hidden columns and sort by column name: what the window saves."""
+        header = self.horizontalHeader()
+        widths = {COLUMN_KEYS[c]: header.sectionSize(c) for c in range(COLUMN_COUNT)
+                  if c != COL_COLLEGE and not header.isSectionHidden(c)}
+        column = self._model.sort_column
+        return {
+            "widths": widths,
+            "hidden": [COLUMN_KEYS[c] for c in self.hidden_columns()],
+            "sort": {"column": COLUMN_KEYS[column] if 0 <= column < COLUMN_COUNT else None,
+                     "descending": self._model.sort_order == Qt.SortOrder.DescendingOrder},
+        }
+
+    def apply_header_layout(self, layout: Mapping[str, Any]) -> None:
+        """Apply what ``header_layout`` gave; anything unknown or malformed is left out (the
+        file may be older, newer or edited by hand)."""
+        header = self.horizontalHeader()
+        index = {key: col for col, key in enumerate(COLUMN_KEYS)}
+        hidden = layout.get("hidden")
+        if isinstance(hidden, list):
+            cols = {index[k] for k in hidden if isinstance(k, str) and k in index}
+            if len(cols) < COLUMN_COUNT:
+                for col in range(COLUMN_COUNT):
+                    header.setSectionHidden(col, col in cols)
+        widths = layout.get("widths")
+        if isinstance(widths, dict):
+            limit = max(2000, self.fontMetrics().averageCharWidth() * 200)
+            for key, width in widths.items():
+                found = index.get(key) if isinstance(key, str) else None
+                if found is not None and found != COL_COLLEGE and isinstance(width, int) \
+                        and not isinstance(width, bool) and 16 <= width <= limit:
+                    header.resizeSection(found, width)
+        sort = layout.get("sort")
+        if isinstance(sort, dict):
+            key = sort.get("column")
+            order = (Qt.SortOrder.DescendingOrder if sort.get("descending") is True
+                     else Qt.SortOrder.AscendingOrder)
+            if key is None:
+                header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+                self._model.sort(-1)
+            elif isinstance(key, str) and key in index:
+                header.setSortIndicator(index[key], order)  # sorts the model (sorting enabled)
+
+    # ---- the hint in an empty table --------------------------------------------------------
+
+    def set_empty_hint(self, text: str) -> None:
+        """What an empty table says when it has no students at all (first start, loading, a
+        load that failed); a filter that hides every row says so by itself."""
+        self._empty_hint = text
+        self._describe()
+        self.viewport().update()
+
+    @Slot()
+    def _describe(self) -> None:
+        """A screen reader hears the empty table's hint too (it is painted, not a widget)."""
+        self.setAccessibleDescription(self.empty_hint())
+
+    def empty_hint(self) -> str:
+        """What the empty table shows now ("" when it has rows)."""
+        if self._model.rowCount():
+            return ""
+        if self._model.total_count:
+            return self.tr("No students match the filter. Clear the search or choose the "
+                           "preset “All students”.")
+        return self._empty_hint
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        hint = self.empty_hint()
+        if not hint:
+            return
+        painter = QPainter(self.viewport())
+        try:
+            painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+            margin = 24
+            rect = self.viewport().rect().adjusted(margin, margin, -margin, -margin)
+            painter.drawText(rect, int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
+                                       | Qt.TextFlag.TextWordWrap), hint)
+        finally:
+            painter.end()
+
+    # ---- context menu ----------------------------------------------------------------------
 
     def set_context_actions(self, actions: Sequence[QAction | None]) -> None:
         """The context menu's actions (None = a separator)."""

@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QLocale, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QMessageBox, QStyle, QWidget
 
@@ -481,7 +481,7 @@ class ActionFlow(QObject):
             hidden = model.reapply_filter()
             if hidden:
                 self.statusMessage.emit(
-                    self.tr("%Ln student(s) no longer match the filter and are hidden.", "",
+                    self.tr("Rows hidden because they no longer match the filter: %Ln", "",
                             hidden), 15_000)
         self.actionsChanged.emit()
         self.jobDone.emit(info)
@@ -616,9 +616,10 @@ class ActionFlow(QObject):
     def _on_imported(self, summary: object) -> None:
         added = getattr(summary, "added", 0)
         updated = getattr(summary, "updated", 0)
+        locale = QLocale()
         self.statusMessage.emit(
-            self.tr("Import done: %1 added, %2 updated.").replace("%1", str(added))
-            .replace("%2", str(updated)), 15_000)
+            labels.fill(self.tr("Import done: %1 added, %2 updated."),
+                        locale.toString(int(added)), locale.toString(int(updated))), 15_000)
         self.reloadRequested.emit()
 
     @Slot()

@@ -10,6 +10,7 @@ and what they start — plan, confirm, run, retry, history, resume, import — l
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from PySide6.QtCore import QDateTime, QLocale, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -17,8 +18,8 @@ from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
-    QProgressBar,
     QSplitter,
     QStyle,
     QToolBar,
@@ -44,14 +45,19 @@ from ..students.student_loader import ConnectorFactory, StudentLoader
 from ..students.student_model import StudentTableModel
 from ..students.student_view import StudentTableView
 from ..workers import wait_for_workers
+from .first_start import FirstStartBanner, ask_and_reset, built_in_database
+from .help_dialog import HelpDialog, open_help
+from .layout_memory import (
+    apply_profile_layout,
+    capture_profile_layout,
+    capture_window,
+    restore_window,
+)
 from .main_actions import ActionFlow, Collaborators, with_shortcut
 from .profile_flow import ProfileFlow
+from .status_area import StatusArea
 
 log = logging.getLogger(__name__)
-
-_DEMO_STYLE = ("QLabel { background: #f6c343; color: #3d2e00; border-radius: 3px;"
-               " padding: 1px 6px; font-weight: bold; }")
-
 
 class MainWindow(QMainWindow):
     """The main window. ``connector``, when given, is the startup profile's connector already
@@ -79,18 +85,36 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.setWindowTitle(self.tr("Campus Card Batch Manager"))
-        fit_inside_screen(self, 1280, 800)  # a 1280×720 screen shows the status bar too
         self.config_store = config_store
         self.credentials = credentials if credentials is not None else CredentialStore()
         self.paths = paths
         self.profiles = ProfileFlow(self, config_store, paths, self.credentials, self)
         self.journal = journal
+        self.first_start = not paths.settings_path.exists()
         self.settings = config_store.load_settings()
+        # the size and place it was left at when they fit this screen, else the default inside
+        # it (a 1280×720 screen shows the status bar too)
+        if not restore_window(self, self.settings.window):
+            fit_inside_screen(self, 1280, 800)
+        # the status bar (status_area.py): counts, loading, notices, messages kept
+        self.status_area = StatusArea(self)
+        self.messages = self.status_area.messages
+        self.message_button = self.status_area.message_button
+        self.rows_label = self.status_area.rows_label
+        self.selected_label = self.status_area.selected_label
+        self.connection_label = self.status_area.connection_label
+        self.demo_badge = self.status_area.demo_badge
+        self.load_progress = self.status_area.load_progress
+        self.load_count_label = self.status_area.load_count_label
+        self.keyring_label = self.status_area.keyring_label
+        self.help_dialog: HelpDialog | None = None
+        self._demo_db: Path | None = None  # the built-in local database, when that is open
         self.profile_name = profile or self.settings.default_profile
         self.connector: Connector | None = None
         self._opening = self.profile_name  # the profile the next opened connector is for
         self._offer_resume = offer_resume
         self._closing = False
+        self._resetting = False
 
         self.model = StudentTableModel(self)
         self.loader = StudentLoader(connector_factory, self)
@@ -103,13 +127,16 @@ class MainWindow(QMainWindow):
         self.card_actions = self.flow.card_actions
         self._build_actions()
         self._build_toolbar_and_menus()
-        self._build_status_bar()
+        self._set_state(self.tr("connecting…"))
         self.table.set_context_actions(
             [*self.card_actions.values(), None, self.select_all_action, self.copy_nos_action])
 
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(6, 6, 6, 0)
+        self.first_start_banner = FirstStartBanner(central)
+        self.first_start_banner.setVisible(self.first_start)
+        layout.addWidget(self.first_start_banner)
         layout.addWidget(self.filter_bar)
         # Rows that could not be refreshed stay, said plainly above them (not by colour alone:
         # the text says it) until a refresh succeeds; the confirmation repeats it.
@@ -130,6 +157,7 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setChildrenCollapsible(False)
+        self.splitter = splitter
         layout.addWidget(splitter, 1)
         self.setCentralWidget(central)
 
@@ -161,6 +189,8 @@ class MainWindow(QMainWindow):
         self.loader.failed.connect(self._on_load_failed)
         self.loader.busyChanged.connect(self._on_loading_changed)
         self.loader.progress.connect(self._on_load_progress)
+        self.table.set_empty_hint(self.tr("Loading students…"))
+        self._apply_layout(self.profile_name)
         self._on_rows_changed()
         self.profiles.check_keyring()
         if connector is not None:
@@ -187,7 +217,8 @@ class MainWindow(QMainWindow):
         sp = QStyle.StandardPixmap
         self.profiles_action = self._action(
             "profilesAction", self.tr("Manage profiles…"),
-            self.tr("Set up backends (简道云, kintone), their secrets and field mapping"),
+            self.tr("Set up backends (Jiandaoyun, kintone, Shenbi, iPaaS), their secrets and "
+                    "field mapping"),
             QKeySequence("Ctrl+Shift+P"), sp.SP_FileDialogContentsView)
         self.profiles_action.triggered.connect(self.profiles.open_dialog)
         self.refresh_action = self._action(
@@ -221,8 +252,23 @@ class MainWindow(QMainWindow):
         self.quit_action = self._action("quitAction", self.tr("Quit"), self.tr("Quit"),
                                         QKeySequence(QKeySequence.StandardKey.Quit))
         self.quit_action.triggered.connect(self.close)
+        self.help_action = self._action(
+            "helpAction", self.tr("About and getting started…"),
+            self.tr("The version, how to begin, the keys and where things are kept"),
+            QKeySequence(QKeySequence.StandardKey.HelpContents))
+        self.help_action.triggered.connect(self.open_help)
+        self.messages_action = self._action(
+            "messagesAction", self.tr("Messages…"),
+            self.tr("The status bar's messages of this session, whole"),
+            QKeySequence("Ctrl+Shift+M"))
+        self.messages_action.triggered.connect(self.message_button.open_dialog)
+        self.reset_demo_action = self._action(
+            "resetDemoAction", self.tr("Reset demo school…"),
+            self.tr("Build the demo school again as on the first start (built-in local "
+                    "profile only)"))
+        self.reset_demo_action.triggered.connect(self.reset_demo_school)
         for qa in (self.refresh_action, self.import_action, self.history_action,
-                   self.profiles_action):
+                   self.profiles_action, self.help_action, self.messages_action):
             self.addAction(qa)
 
     def _build_toolbar_and_menus(self) -> None:
@@ -253,11 +299,14 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         menus = (
             ("fileMenu", self.tr("&File"),
-             [self.profiles_action, None, self.import_action, None, self.quit_action]),
+             [self.profiles_action, None, self.import_action, self.reset_demo_action, None,
+              self.quit_action]),
             ("cardsMenu", self.tr("&Cards"),
              [*self.card_actions.values(), None, self.allow_non_enrolled_action]),
             ("viewMenu", self.tr("&View"),
-             [self.refresh_action, self.select_all_action, self.history_action]),
+             [self.refresh_action, self.select_all_action, self.history_action,
+              self.messages_action]),
+            ("helpMenu", self.tr("&Help"), [self.help_action]),
         )
         for name, title, actions in menus:
             menu = bar.addMenu(title)
@@ -267,47 +316,12 @@ class MainWindow(QMainWindow):
                     menu.addSeparator()
                 else:
                     menu.addAction(qa)
-
-    def _build_status_bar(self) -> None:
-        bar = self.statusBar()
-        bar.setObjectName("mainStatusBar")
-
-        def label(name: str, accessible: str, text: str = "") -> QLabel:
-            widget = QLabel(text, self)
-            widget.setObjectName(name)
-            widget.setAccessibleName(accessible)
-            return widget
-
-        self.rows_label = label("rowsLabel", self.tr("Rows shown"))
-        self.selected_label = label("selectedLabel", self.tr("Rows selected"))
-        self.connection_label = label("connectionLabel", self.tr("Profile and connection"))
-        self.demo_badge = label("demoBadge", self.tr("Demo data"), self.tr("Demo data"))
-        self.demo_badge.setToolTip(self.tr("The students and cards are generated demo data"))
-        self.demo_badge.setStyleSheet(_DEMO_STYLE)
-        self.demo_badge.hide()
-        self.load_progress = QProgressBar(self)
-        self.load_progress.setObjectName("loadProgress")
-        self.load_progress.setAccessibleName(self.tr("Loading students"))
-        self.load_progress.setRange(0, 0)
-        self.load_progress.setMaximumWidth(120)
-        self.load_progress.setTextVisible(False)
-        self.load_progress.hide()
-        self.load_count_label = label("loadCountLabel", self.tr("Records read so far"))
-        self.load_count_label.hide()
-        self.keyring_label = label("keyringWarningLabel", self.tr("Keyring problem"),
-                                   self.tr("No keyring"))
-        self.keyring_label.setStyleSheet(
-            "QLabel { background: #fdecea; color: #611a15; border-radius: 3px;"
-            " padding: 1px 6px; }")
-        self.keyring_label.hide()
-        bar.addWidget(self.rows_label)
-        bar.addWidget(self.selected_label)
-        bar.addPermanentWidget(self.load_count_label)
-        bar.addPermanentWidget(self.load_progress)
-        bar.addPermanentWidget(self.keyring_label)
-        bar.addPermanentWidget(self.demo_badge)
-        bar.addPermanentWidget(self.connection_label)
-        self._set_state(self.tr("connecting…"))
+            if name == "viewMenu":  # the column chooser, also on the table header
+                self.columns_menu = QMenu(self.tr("&Columns"), menu)
+                self.columns_menu.setObjectName("columnsMenu")
+                self.columns_menu.aboutToShow.connect(
+                    lambda: self.table.build_column_menu(self.columns_menu))
+                menu.addMenu(self.columns_menu)
 
     def fill_profiles(self) -> None:
         try:
@@ -325,9 +339,7 @@ class MainWindow(QMainWindow):
     # ---- profile and loading ---------------------------------------------------------------
 
     def _set_state(self, text: str, tooltip: str = "") -> None:
-        self.connection_label.setText(
-            self.tr("Profile: %1 · %2").replace("%1", self.profile_name).replace("%2", text))
-        self.connection_label.setToolTip(tooltip)
+        self.status_area.set_connection(self.profile_name, text, tooltip)
 
     def open_profile(self, name: str) -> None:
         try:
@@ -338,6 +350,7 @@ class MainWindow(QMainWindow):
         self.profile_name = name
         self._opening = name
         self._set_state(self.tr("connecting…"))
+        self.table.set_empty_hint(self.tr("Loading students…"))
         self.loader.open_profile(profile)
 
     @Slot()
@@ -351,6 +364,7 @@ class MainWindow(QMainWindow):
             self.open_profile(self.profile_name)
             return
         self._set_state(self.tr("loading…"))
+        self.table.set_empty_hint(self.tr("Loading students…"))
         self.loader.reload(self.connector)
 
     @Slot(object)
@@ -359,6 +373,8 @@ class MainWindow(QMainWindow):
         if old is not None and old is not connector:
             self.loader.close_later(old)
         self.flow.set_connector(connector, self._opening)
+        self._demo_db = (built_in_database(self.config_store, self.paths, self._opening)
+                         if connector.local_database() is not None else None)
 
     @Slot(object, bool)
     def _on_loaded(self, rows: list[StudentRow], demo: bool) -> None:
@@ -373,7 +389,8 @@ class MainWindow(QMainWindow):
         warnings = list(self.connector.list_warnings) if self.connector is not None else []
         self._set_state(self.tr("connected"), "\n".join(warnings))
         if warnings:
-            self.statusBar().showMessage("；".join(warnings), 60_000)
+            self.say("；".join(warnings), 60_000)
+        self.table.set_empty_hint(self._no_students_hint())
         self.update_actions()
         self.rowsLoaded.emit(len(rows))
         if self._offer_resume:  # this profile's unfinished jobs not offered yet
@@ -390,31 +407,21 @@ class MainWindow(QMainWindow):
                 self.tr("Showing the data loaded at %1: refreshing failed: %2"), when, message))
             self.stale_banner.setAccessibleName(self.stale_banner.text())
             self.stale_banner.show()
-        self.statusBar().showMessage(message, 15_000)
+        self.table.set_empty_hint(
+            self.tr("The students could not be loaded: %1\n\nRefresh (F5) tries again; "
+                    "Manage profiles… (Ctrl+Shift+P) checks the profile.").replace("%1", message))
+        self.say(message, 15_000)
         self.update_actions()
         self.loadFailed.emit(message)
 
     @Slot(bool)
     def _on_loading_changed(self, busy: bool) -> None:
-        self.load_progress.setVisible(busy)
-        if busy:
-            self.load_progress.setRange(0, 0)
-            self.load_count_label.clear()
-        self.load_count_label.setVisible(busy)
+        self.status_area.set_loading(busy)
         self.update_actions()
 
     @Slot(int, object)
     def _on_load_progress(self, done: int, total: object) -> None:
-        """A busy bar with the count when the backend pages without a total (简道云)."""
-        if isinstance(total, int) and total > 0:
-            self.load_progress.setRange(0, total)
-            self.load_progress.setValue(min(done, total))
-            text = self.tr("Loading %1 of %2…").replace("%1", str(done)) \
-                .replace("%2", str(total))
-        else:
-            self.load_progress.setRange(0, 0)
-            text = self.tr("Loading… %n record(s) read", "", done)
-        self.load_count_label.setText(text)
+        self.status_area.set_load_progress(done, total)
 
     @Slot(int)
     def _on_profile_activated(self, index: int) -> None:
@@ -428,15 +435,42 @@ class MainWindow(QMainWindow):
 
     def switch_profile(self, name: str) -> None:
         """Make ``name`` the profile worked on: it becomes the default and opens off the GUI
-        thread (``rowsLoaded`` or ``loadFailed`` follows). Not while a job runs."""
+        thread (``rowsLoaded`` or ``loadFailed`` follows), with the layout it was left in.
+        Not while a job runs."""
+        self.save_layout()
         self.settings.default_profile = name
         self._save_settings()
         self.model.set_rows([])
         self.demo_badge.hide()
+        self.stale_banner.hide()  # another profile's rows: nothing stale is shown
+        self._apply_layout(name)
         self.open_profile(name)
         if self.profile_combo.findData(self.profile_name) < 0:
             self.fill_profiles()
         self.profile_combo.setCurrentIndex(self.profile_combo.findData(self.profile_name))
+
+    # ---- the layout remembered (layout_memory.py) ------------------------------------------
+
+    def save_layout(self) -> None:
+        """Save the window's place and size and the current profile's table layout (merged
+        into settings.json as it is on disk: other keys are left as they are there)."""
+        self.settings.window = capture_window(self)
+        layout = capture_profile_layout(self.table, self.splitter, self.filter_bar)
+        self.settings.layouts[self.profile_name] = layout
+        try:
+            fresh = self.config_store.load_settings()
+            fresh.window = self.settings.window
+            fresh.layouts[self.profile_name] = layout
+            self.config_store.save_settings(fresh)
+        except (OSError, CampusCardError) as exc:
+            log.warning("layout not saved: %s", exc)
+
+    def _apply_layout(self, profile: str) -> None:
+        saved = self.settings.layouts.get(profile)
+        if saved is None:  # never laid out: as on the first start
+            self.table.reset_columns()
+            saved = {"sort": {"column": None}, "filter": {"students": [], "cards": []}}
+        apply_profile_layout(self.table, self.splitter, self.filter_bar, saved)
 
     def _save_settings(self) -> None:
         try:
@@ -489,18 +523,70 @@ class MainWindow(QMainWindow):
 
     @Slot(str, int)
     def _show_status(self, text: str, ms: int) -> None:
-        self.statusBar().showMessage(text, ms)
+        # what the flow shows until it is replaced ("Planning…") is progress, not a message
+        self.say(text, ms, keep=ms != 0)
+
+    def say(self, text: str, ms: int = 15_000, *, keep: bool = True) -> None:
+        """A status-bar message, also kept in the message log (消息: whole, after it went)."""
+        self.status_area.say(text, ms, keep=keep)
+
+    def _no_students_hint(self) -> str:
+        if self.connector is not None and self.connector.local_database() is not None:
+            return self.tr("No students yet. Import them from a CSV or Excel file: File ▸ "
+                           "Import students… (Ctrl+I). Help ▸ About and getting started (F1) "
+                           "says how to begin.")
+        return self.tr("The backend holds no students. Manage profiles… (Ctrl+Shift+P) "
+                       "checks the profile's app and field mapping.")
+
+    @Slot()
+    def open_help(self) -> HelpDialog:
+        if self.help_dialog is not None:
+            self.help_dialog.raise_()
+            return self.help_dialog
+        self.help_dialog = open_help(self.paths, self)
+        self.help_dialog.destroyed.connect(self._help_closed)
+        return self.help_dialog
+
+    @Slot()
+    def _help_closed(self) -> None:
+        self.help_dialog = None
+
+    @Slot()
+    def reset_demo_school(self) -> QMessageBox | None:
+        """Ask, then build the built-in local database's demo school again (off the GUI
+        thread) and load it. Only on the built-in local profile, never while a job runs."""
+        db = self._demo_db
+        if db is None or self.flow.is_busy() or self.loader.is_busy():
+            return None
+        name = self.profile_name
+
+        def before() -> None:
+            self._resetting = True
+            self.update_actions()
+            if self.connector is not None:
+                self.connector.close()  # no connection left on the file being replaced
+
+        def done() -> None:
+            self._resetting = False
+            self.say(self.tr("The demo school was built again."), 15_000)
+            if not self._closing:
+                self.open_profile(name)
+
+        def failed(message: str) -> None:
+            self._resetting = False
+            self.say(self.tr("The demo school could not be reset: %1").replace("%1", message),
+                     30_000)
+            self.update_actions()
+            self.reload()
+
+        return ask_and_reset(self, db, before=before, done=done, failed=failed)
 
     def job_busy(self) -> bool:
         return self.flow.is_busy()
 
     @Slot(bool, str)
     def _show_keyring_problem(self, show: bool, problem: str) -> None:
-        self.keyring_label.setVisible(show)
-        self.keyring_label.setToolTip(problem)
-        if show:
-            self.statusBar().showMessage(
-                self.tr("Remote profiles cannot be used: %1").replace("%1", problem), 30_000)
+        self.status_area.set_keyring_problem(show, problem)
 
     @Slot()
     def _on_current_profile_removed(self) -> None:
@@ -509,6 +595,7 @@ class MainWindow(QMainWindow):
         if not self.flow.is_busy():  # a running job keeps its rows until it ends
             self.model.set_rows([])
             self.demo_badge.hide()
+            self._apply_layout(LOCAL_PROFILE)
 
     # ---- filter and selection --------------------------------------------------------------
 
@@ -526,10 +613,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_rows_changed(self) -> None:
-        self.rows_label.setText(self.tr("%1 of %2 students shown")
-                                .replace("%1", str(self.model.visible_count))
-                                .replace("%2", str(self.model.total_count)))
-        self.selected_label.setText(self.tr("%n selected", "", self.table.selected_count()))
+        self.status_area.set_counts(self.model.visible_count, self.model.total_count,
+                                    self.table.selected_count())
         self.update_actions()
 
     @Slot()
@@ -547,6 +632,9 @@ class MainWindow(QMainWindow):
         self.refresh_action.setEnabled(not loading)
         self.profile_combo.setEnabled(not self.flow.is_busy())
         self.profiles_action.setEnabled(not self._closing)
+        self.reset_demo_action.setEnabled(
+            self._demo_db is not None and not loading and not self.flow.is_busy()
+            and not self._resetting and self.flow.is_open())
 
     # ---- closing ---------------------------------------------------------------------------
 
@@ -561,6 +649,7 @@ class MainWindow(QMainWindow):
             if answer != QMessageBox.StandardButton.Yes:
                 event.ignore()
                 return
+        self.save_layout()
         self._closing = True
         if self.profiles.dialog is not None:
             self.profiles.dialog.close()
