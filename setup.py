@@ -1,8 +1,11 @@
-"""Compiles the Qt translation catalogues (.ts -> .qm) into the package when it is built.
+"""Compiles the Qt translation catalogues (.ts -> .qm) into the package when it is built, and
+copies in the message catalogues (resources/translations/<lang>/*.po) and the icons
+(resources/icons), so that an installed copy or a bundle carries them.
 
 Everything else about the package is in pyproject.toml.
 """
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,8 +17,19 @@ from setuptools.command.build_py import build_py
 class BuildWithTranslations(build_py):
     def run(self) -> None:
         super().run()
-        ts_dir = Path(__file__).resolve().parent / "resources" / "translations"
+        resources = Path(__file__).resolve().parent / "resources"
+        ts_dir = resources / "translations"
         out = Path(self.build_lib) / "campuscard_gui" / "translations"
+        for po in sorted(ts_dir.glob("*/*.po")):
+            target = out / po.parent.name / po.name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(po, target)
+        icons = Path(self.build_lib) / "campuscard_gui" / "icons"
+        for icon in sorted((resources / "icons").rglob("*")):
+            if icon.is_file():
+                target = icons / icon.relative_to(resources / "icons")
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(icon, target)
         try:
             import PySide6  # noqa: F401  (a build requirement; carries lrelease)
 

@@ -1,6 +1,7 @@
 """``campuscard-gui``: builds the QApplication and the main window.
 
     campuscard-gui [--lang zh_CN|en] [--profile NAME]
+    campuscard-gui --version | --smoke-test | --install-desktop-entry
 
 Logs go to a rotating file in the platform log dir; Qt's own messages are routed into Python
 logging. Expected errors at start-up (CampusCardError) are shown in a message box. The local
@@ -22,18 +23,23 @@ import errno
 import logging
 import logging.handlers
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import (
     QCoreApplication,
+    QEvent,
     QMessageLogContext,
+    QObject,
+    QTimer,
     QtMsgType,
     qInstallMessageHandler,
 )
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from . import __version__
 from .config.credentials import CredentialStore
 from .config.paths import LOG_FILE, DirError, Paths, private_files
 from .config.settings import ConfigStore, Profile
@@ -64,6 +70,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                         help="interface language (default: the setting, else the system locale)")
     parser.add_argument("--profile", metavar="NAME",
                         help="the profile to open (default: the last one used)")
+    parser.add_argument("--version", action="version", version=f"campuscard-gui {__version__}")
+    parser.add_argument("--smoke-test", action="store_true",
+                        help="start, show the window, and quit with exit 0 after its first paint "
+                             "(checks an installation or a bundle)")
+    parser.add_argument("--install-desktop-entry", action="store_true",
+                        help="add the program and its icon to this user's desktop menu "
+                             "(Linux: ~/.local/share/applications) and quit")
     return parser.parse_args(list(argv) if argv is not None else None)
 
 
@@ -93,15 +106,24 @@ def setup_logging(paths: Paths | None) -> logging.Handler:
 
 
 def _install_translators(app: QApplication, lang: str | None) -> None:
+    """Qt's catalogues and the one below the GUI (messages.py), in the same language."""
+    from . import messages
     from .i18n import install_translators
 
-    install_translators(app, lang)
+    messages.install(install_translators(app, lang))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.install_desktop_entry:
+        from .ui.app_icon import install_desktop_entry
+
+        for path in install_desktop_entry():
+            print(path)
+        return 0
     root = logging.getLogger()
     handlers, level, excepthook = list(root.handlers), root.level, sys.excepthook
+    thread_hook = threading.excepthook
     qt_handler = qInstallMessageHandler(None)  # read the one in place (pytest-qt's in tests)
     qInstallMessageHandler(qt_handler)
     try:
@@ -114,6 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 handler.close()
         root.setLevel(level)
         sys.excepthook = excepthook
+        threading.excepthook = thread_hook
         qInstallMessageHandler(qt_handler)
 
 
@@ -125,6 +148,11 @@ def _run(args: argparse.Namespace) -> int:
     assert isinstance(app, QApplication)
     app.setApplicationName("campuscard-gui")
     app.setOrganizationName("campuscard-gui")
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName("campuscard-gui")  # Wayland/X11: the .desktop entry's icon and name
+    from .ui.app_icon import app_icon
+
+    app.setWindowIcon(app_icon())
 
     try:
         paths.ensure_dir("config")
@@ -169,6 +197,13 @@ def _run(args: argparse.Namespace) -> int:
 
     window = MainWindow(config, paths, factory, journal, profile=profile.name,
                         connector=connector, credentials=credentials)
+    from .ui.crash import CrashReporter
+
+    crash = CrashReporter(None if log_problem is not None else paths.log_path, window.close,
+                          window)
+    crash.install()  # from here on a bug is said in a dialog; the window keeps working
+    if args.smoke_test:
+        _quit_after_first_paint(app, window)
     window.show()
     if journal.notice:  # a broken journal moved aside, or one that can only be read
         from .ui.jobs.notice import show_journal_notice
@@ -180,8 +215,29 @@ def _run(args: argparse.Namespace) -> int:
     try:
         return int(app.exec())
     finally:
+        crash.uninstall()
         journal.close()
         log.info("stopped")
+
+
+class _FirstPaint(QObject):
+    """--smoke-test: quits the event loop (exit 0) once the window has painted."""
+
+    def __init__(self, app: QApplication, parent: QObject) -> None:
+        super().__init__(parent)
+        self._app = app
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            log.info("smoke test: first paint, quitting")
+            QTimer.singleShot(0, self._app.quit)
+        return False
+
+
+def _quit_after_first_paint(app: QApplication, window: QWidget) -> None:
+    window.installEventFilter(_FirstPaint(app, window))
+    QTimer.singleShot(60_000, lambda: app.exit(1))  # never painted: a failed smoke test
 
 
 def _start_logging(paths: Paths) -> DirError | None:

@@ -6,6 +6,10 @@ from __future__ import annotations
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The suite's texts are asserted in Chinese, the code's own language: the CLI (in process and
+# in child processes) follows LANGUAGE unless a test says --lang en. English is tested where
+# a test asks for it.
+os.environ["LANGUAGE"] = "zh_CN"
 
 import pytest  # noqa: E402
 from hypothesis import HealthCheck, settings  # noqa: E402
@@ -20,6 +24,30 @@ settings.register_profile("ci", max_examples=150, deadline=None, derandomize=Tru
                                                  HealthCheck.too_slow])
 settings.register_profile("thorough", max_examples=5000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--bundle", action="store_true",
+                     help="also build the packaged folder and test it (always when CI is set)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--bundle") or os.environ.get("CI"):
+        return
+    skip = pytest.mark.skip(reason="builds the bundle: pytest --bundle (or CI=true)")
+    for item in items:
+        if "bundle" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def source_language():
+    """Each test starts (and leaves the process) with the texts below the GUI in Chinese."""
+    from campuscard_gui.core import text
+
+    text.install(text.SOURCE_LANGUAGE, {})
+    yield
+    text.install(text.SOURCE_LANGUAGE, {})
 
 
 @pytest.fixture(autouse=True)

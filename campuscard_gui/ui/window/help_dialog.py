@@ -4,7 +4,6 @@ where the settings, the local database, the journal and the logs are kept."""
 from __future__ import annotations
 
 import html
-from importlib import metadata
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
@@ -15,11 +14,8 @@ from ..screen_fit import fit_inside_screen
 
 
 def app_version() -> str:
-    """The installed distribution's version (importlib.metadata), else the package's own."""
-    try:
-        return metadata.version("campuscard-gui")
-    except metadata.PackageNotFoundError:  # run from a source tree that was never installed
-        return __version__
+    """The installed distribution's version (package metadata)."""
+    return __version__
 
 
 class HelpDialog(QDialog):
