@@ -11,6 +11,7 @@ while any message there is unfinished.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -39,6 +40,9 @@ def run_lupdate() -> None:
         )
 
 
+_PLURAL = re.compile(r"\((s|es)\)")
+
+
 def fill_english() -> None:
     ts = TS_DIR / "campuscard_en.ts"
     tree = ET.parse(ts)
@@ -51,9 +55,10 @@ def fill_english() -> None:
         if message.get("numerus") == "yes":
             for child in list(translation):
                 translation.remove(child)
-            for _ in range(2):
+            # English has two forms: "%n student(s)" -> "%n student" and "%n students"
+            for plural in (False, True):
                 form = ET.SubElement(translation, "numerusform")
-                form.text = source
+                form.text = _PLURAL.sub(r"\1" if plural else "", source)
             translation.text = None
         else:
             translation.text = source

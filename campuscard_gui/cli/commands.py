@@ -37,6 +37,7 @@ from contextlib import contextmanager, redirect_stderr
 from types import FrameType
 from typing import TYPE_CHECKING, TextIO
 
+from .. import __version__, messages
 from ..batch import (
     BatchRunner,
     CancelToken,
@@ -114,6 +115,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="campuscard-cli", description="校园一卡通批量开通、冻结、解冻、注销")
     parser.add_argument("--profile", metavar="NAME", help="使用的配置（默认：local）")
+    parser.add_argument("--lang", choices=messages.LANGUAGES,
+                        help="输出的语言（默认：设置中的语言，否则按系统区域设置；C 区域为英文）")
+    parser.add_argument("--version", action="version", version=f"campuscard-cli {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     students = sub.add_parser("students", help="列出学生及其一卡通状态")
@@ -486,7 +490,30 @@ def main(argv: Sequence[str] | None = None,
         return _main(list(sys.argv[1:] if argv is None else argv), credentials)
 
 
+def choose_language(argv: Sequence[str]) -> str:
+    """Install the language the CLI speaks: ``--lang`` (before the command), else the
+    ``language`` setting, else the system locale's (C and POSIX: English). Done before the
+    parser is built, so that ``--help`` speaks it too."""
+    requested = None
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            requested = argv[i + 1]
+        elif arg.startswith("--lang="):
+            requested = arg.split("=", 1)[1]
+        elif not arg.startswith("-"):
+            break  # the command: what follows is its own
+    setting = None
+    if requested not in messages.LANGUAGES:
+        try:
+            setting = ConfigStore(Paths.from_env()).load_settings().language
+        except (CampusCardError, OSError):  # said again, in the language chosen, if it matters
+            setting = None
+    return messages.install(messages.choose(
+        requested if requested in messages.LANGUAGES else None, setting))
+
+
 def _main(argv: list[str], credentials: CredentialStore | None) -> int:
+    choose_language(argv)
     parser = build_parser()
     said = io.StringIO()
     try:

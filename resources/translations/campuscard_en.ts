@@ -83,12 +83,12 @@ Job %3 was not retried. Nothing was written.</translation>
         <translation>A job is running; open past jobs when it has finished.</translation>
     </message>
     <message numerus="yes">
-        <source>%n unfinished job(s) of other profiles (%1) are offered when that profile is opened.</source>
-        <translation><numerusform>%n unfinished job(s) of other profiles (%1) are offered when that profile is opened.</numerusform><numerusform>%n unfinished job(s) of other profiles (%1) are offered when that profile is opened.</numerusform></translation>
+        <source>%n unfinished job(s) of other profiles (%1) will be offered when their profile is opened.</source>
+        <translation><numerusform>%n unfinished job of other profiles (%1) will be offered when their profile is opened.</numerusform><numerusform>%n unfinished jobs of other profiles (%1) will be offered when their profile is opened.</numerusform></translation>
     </message>
     <message numerus="yes">
         <source>%n unfinished job(s) of profiles that no longer exist (%1) cannot be continued.</source>
-        <translation><numerusform>%n unfinished job(s) of profiles that no longer exist (%1) cannot be continued.</numerusform><numerusform>%n unfinished job(s) of profiles that no longer exist (%1) cannot be continued.</numerusform></translation>
+        <translation><numerusform>%n unfinished job of profiles that no longer exist (%1) cannot be continued.</numerusform><numerusform>%n unfinished jobs of profiles that no longer exist (%1) cannot be continued.</numerusform></translation>
     </message>
     <message>
         <source>Import done: %1 added, %2 updated.</source>
@@ -190,7 +190,7 @@ Each student's card is read again right before it is written: a card that change
     </message>
     <message numerus="yes">
         <source>%Ln selected student(s) will be skipped:</source>
-        <translation><numerusform>%Ln selected student(s) will be skipped:</numerusform><numerusform>%Ln selected student(s) will be skipped:</numerusform></translation>
+        <translation><numerusform>%Ln selected student will be skipped:</numerusform><numerusform>%Ln selected students will be skipped:</numerusform></translation>
     </message>
     <message>
         <source>No selected student is skipped.</source>
@@ -222,19 +222,19 @@ Each student's card is read again right before it is written: a card that change
     </message>
     <message numerus="yes">
         <source>A campus card will be opened for %Ln student(s).</source>
-        <translation><numerusform>A campus card will be opened for %Ln student(s).</numerusform><numerusform>A campus card will be opened for %Ln student(s).</numerusform></translation>
+        <translation><numerusform>A campus card will be opened for %Ln student.</numerusform><numerusform>A campus card will be opened for %Ln students.</numerusform></translation>
     </message>
     <message numerus="yes">
         <source>The card of %Ln student(s) will be frozen.</source>
-        <translation><numerusform>The card of %Ln student(s) will be frozen.</numerusform><numerusform>The card of %Ln student(s) will be frozen.</numerusform></translation>
+        <translation><numerusform>The card of %Ln student will be frozen.</numerusform><numerusform>The card of %Ln students will be frozen.</numerusform></translation>
     </message>
     <message numerus="yes">
         <source>The card of %Ln student(s) will be unfrozen.</source>
-        <translation><numerusform>The card of %Ln student(s) will be unfrozen.</numerusform><numerusform>The card of %Ln student(s) will be unfrozen.</numerusform></translation>
+        <translation><numerusform>The card of %Ln student will be unfrozen.</numerusform><numerusform>The card of %Ln students will be unfrozen.</numerusform></translation>
     </message>
     <message numerus="yes">
         <source>The card of %Ln student(s) will be cancelled.</source>
-        <translation><numerusform>The card of %Ln student(s) will be cancelled.</numerusform><numerusform>The card of %Ln student(s) will be cancelled.</numerusform></translation>
+        <translation><numerusform>The card of %Ln student will be cancelled.</numerusform><numerusform>The card of %Ln students will be cancelled.</numerusform></translation>
     </message>
     <message>
         <source>Reason</source>
@@ -243,6 +243,56 @@ Each student's card is read again right before it is written: a card that change
     <message>
         <source>Students</source>
         <translation>Students</translation>
+    </message>
+</context>
+<context>
+    <name>CrashDialog</name>
+    <message>
+        <source>Unexpected error</source>
+        <translation>Unexpected error</translation>
+    </message>
+    <message>
+        <source>Error details</source>
+        <translation>Error details</translation>
+    </message>
+    <message>
+        <source>Keep working</source>
+        <translation>Keep working</translation>
+    </message>
+    <message>
+        <source>Show details</source>
+        <translation>Show details</translation>
+    </message>
+    <message>
+        <source>Copy details</source>
+        <translation>Copy details</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Quit</translation>
+    </message>
+    <message>
+        <source>Hide details</source>
+        <translation>Hide details</translation>
+    </message>
+</context>
+<context>
+    <name>CrashReporter</name>
+    <message>
+        <source>the standard error output</source>
+        <translation>the standard error output</translation>
+    </message>
+    <message>
+        <source>The program met an error it did not expect. Your work is safe: every job's progress is kept in the job journal, and anything sent is read back before it would be sent again, so an unfinished job can be continued later.
+
+The details are in the log: %1</source>
+        <translation>The program met an error it did not expect. Your work is safe: every job's progress is kept in the job journal, and anything sent is read back before it would be sent again, so an unfinished job can be continued later.
+
+The details are in the log: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>This happened %n times.</source>
+        <translation><numerusform>This happened %n times.</numerusform><numerusform>This happened %n times.</numerusform></translation>
     </message>
 </context>
 <context>
@@ -725,19 +775,19 @@ Each student's card is read again right before it is written: a card that change
     </message>
     <message numerus="yes">
         <source>%n data row(s) read. Check the columns, then import.</source>
-        <translation><numerusform>%n data row(s) read. Check the columns, then import.</numerusform><numerusform>%n data row(s) read. Check the columns, then import.</numerusform></translation>
+        <translation><numerusform>%n data row read. Check the columns, then import.</numerusform><numerusform>%n data rows read. Check the columns, then import.</numerusform></translation>
     </message>
     <message numerus="yes">
         <source>Checking %n row(s)…</source>
-        <translation><numerusform>Checking %n row(s)…</numerusform><numerusform>Checking %n row(s)…</numerusform></translation>
+        <translation><numerusform>Checking %n row…</numerusform><numerusform>Checking %n rows…</numerusform></translation>
     </message>
     <message numerus="yes">
         <source>%n row(s) cannot be imported. Nothing was imported; correct the file and try again.</source>
-        <translation><numerusform>%n row(s) cannot be imported. Nothing was imported; correct the file and try again.</numerusform><numerusform>%n row(s) cannot be imported. Nothing was imported; correct the file and try again.</numerusform></translation>
+        <translation><numerusform>%n row cannot be imported. Nothing was imported; correct the file and try again.</numerusform><numerusform>%n rows cannot be imported. Nothing was imported; correct the file and try again.</numerusform></translation>
     </message>
     <message numerus="yes">
         <source>Importing %n student(s)…</source>
-        <translation><numerusform>Importing %n student(s)…</numerusform><numerusform>Importing %n student(s)…</numerusform></translation>
+        <translation><numerusform>Importing %n student…</numerusform><numerusform>Importing %n students…</numerusform></translation>
     </message>
     <message>
         <source>Imported.</source>
@@ -2231,7 +2281,7 @@ Refresh (F5) tries again; Manage profiles… (Ctrl+Shift+P) checks the profile.<
     </message>
     <message numerus="yes">
         <source>%n job(s) did not finish last time (the program was closed or stopped). Continuing sends only what has not been written yet; nothing is written twice.</source>
-        <translation><numerusform>%n job(s) did not finish last time (the program was closed or stopped). Continuing sends only what has not been written yet; nothing is written twice.</numerusform><numerusform>%n job(s) did not finish last time (the program was closed or stopped). Continuing sends only what has not been written yet; nothing is written twice.</numerusform></translation>
+        <translation><numerusform>%n job did not finish last time (the program was closed or stopped). Continuing sends only what has not been written yet; nothing is written twice.</numerusform><numerusform>%n jobs did not finish last time (the program was closed or stopped). Continuing sends only what has not been written yet; nothing is written twice.</numerusform></translation>
     </message>
     <message>
         <source>Time</source>

@@ -86,7 +86,7 @@ Job %3 was not retried. Nothing was written.</source>
         <translation>有任务正在执行；请在其结束后再打开历史任务。</translation>
     </message>
     <message numerus="yes">
-        <source>%n unfinished job(s) of other profiles (%1) are offered when that profile is opened.</source>
+        <source>%n unfinished job(s) of other profiles (%1) will be offered when their profile is opened.</source>
         <translation>
             <numerusform>其他配置（%1）还有 %n 个未完成的任务，打开相应配置时会询问是否继续。</numerusform>
         </translation>
@@ -260,6 +260,58 @@ Each student&apos;s card is read again right before it is written: a card that c
     <message>
         <source>Students</source>
         <translation>学生</translation>
+    </message>
+</context>
+<context>
+    <name>CrashDialog</name>
+    <message>
+        <source>Unexpected error</source>
+        <translation>意外错误</translation>
+    </message>
+    <message>
+        <source>Error details</source>
+        <translation>错误详细信息</translation>
+    </message>
+    <message>
+        <source>Keep working</source>
+        <translation>继续工作</translation>
+    </message>
+    <message>
+        <source>Show details</source>
+        <translation>显示详细信息</translation>
+    </message>
+    <message>
+        <source>Copy details</source>
+        <translation>复制详细信息</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <source>Hide details</source>
+        <translation>隐藏详细信息</translation>
+    </message>
+</context>
+<context>
+    <name>CrashReporter</name>
+    <message>
+        <source>the standard error output</source>
+        <translation>标准错误输出</translation>
+    </message>
+    <message>
+        <source>The program met an error it did not expect. Your work is safe: every job&apos;s progress is kept in the job journal, and anything sent is read back before it would be sent again, so an unfinished job can be continued later.
+
+The details are in the log: %1</source>
+        <translation>程序遇到了一个意外错误。您的工作是安全的：每个任务的进度都保存在任务日志中，已发送的内容在再次发送前都会先到后台核对，未完成的任务可以稍后继续。
+
+详细信息已写入日志：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>This happened %n times.</source>
+        <translation>
+            <numerusform>此错误已出现 %n 次。</numerusform>
+        </translation>
     </message>
 </context>
 <context>

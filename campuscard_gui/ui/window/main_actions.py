@@ -590,7 +590,7 @@ class ActionFlow(QObject):
         if elsewhere:
             n = sum(1 for j in others if names is None or j.profile in names)
             parts.append(self.tr(
-                "%n unfinished job(s) of other profiles (%1) are offered when that profile is "
+                "%n unfinished job(s) of other profiles (%1) will be offered when their profile is "
                 "opened.", "", n).replace("%1", labels.join_names(elsewhere)))
         if gone:
             listed = sorted({j.profile for j in gone})
