@@ -78,6 +78,16 @@ class StudentTableView(QTableView):
         vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         vertical.setDefaultSectionSize(self.fontMetrics().height() + 8)
         header = self.horizontalHeader()
+        # A header asks, at every paint, whether each section it draws and its neighbours
+        # are wholly selected (for the style's "selected position", highlighting or not):
+        # one flags() call per row and column through Python, 2 s per paint with 100,000
+        # rows selected. Rows are what is selected here, so the headers get a selection model
+        # of their own that stays empty.
+        header.setHighlightSections(False)
+        vertical.setHighlightSections(False)
+        self._header_selection = QItemSelectionModel(model, self)
+        header.setSelectionModel(self._header_selection)
+        vertical.setSelectionModel(self._header_selection)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
         self._default_widths = self._initial_widths()
