@@ -651,7 +651,7 @@ def test_an_unfinished_job_is_resumed_on_its_own_profile_only(qtbot, paths, jour
                         connector=LocalConnector(local_db))
     qtbot.addWidget(window)
     qtbot.waitUntil(lambda: "second" in window.statusBar().currentMessage())
-    assert "offered when that profile is opened" in window.statusBar().currentMessage()
+    assert "offered when their profile is opened" in window.statusBar().currentMessage()
     assert offered == []
     frozen_local = count(local_db, CardStatus.FROZEN)
     frozen_second = count(second_db, CardStatus.FROZEN)
