@@ -155,8 +155,11 @@ def test_update_cards_in_place_emits_data_changed_only(qtbot, model, rows):
     assert model.update_cards(changed) == 3
     assert resets == [] and layouts == []
     positions = sorted(before.index(r) for r in target)
+    # one signal over the shown rows (the view repaints what it shows of it): thousands of
+    # scattered ranges cost a second at 100,000 rows
+    assert len(data_changed) == 1
     covered = {p for tl, br in data_changed for p in range(tl, br + 1)}
-    assert covered == set(positions)
+    assert covered >= set(positions)
     after = visible(model)
     assert [r.student_no for r in after] == [r.student_no for r in before]
     for p in positions:
@@ -167,6 +170,22 @@ def test_update_cards_in_place_emits_data_changed_only(qtbot, model, rows):
     assert {r.student_no for r in target} <= {r.student_no for r in visible(model)}
     # Unchanged cards are no change at all.
     assert model.update_cards({target[0].student_no: changed[target[0].student_no]}) == 0
+
+
+def test_cards_prepared_off_the_gui_thread_are_dropped_when_the_rows_were_replaced(
+        model, rows):
+    import threading
+
+    target = next(r for r in rows if r.card_status is CardStatus.ACTIVE)
+    assert target.card is not None
+    changed = {target.student_no: replace(target.card, status=CardStatus.FROZEN)}
+    made = []
+    worker = threading.Thread(target=lambda: made.append(model.prepare_cards(changed)))
+    worker.start()
+    worker.join()
+    model.set_rows(rows)  # a reload came in between: its rows are the newer truth
+    assert model.apply_cards(made[0]) == 0
+    assert model.apply_cards(model.prepare_cards(changed)) == 1
 
 
 def test_update_cards_opens_card_for_row_without_one(model, rows):

@@ -63,6 +63,11 @@ def _kind(record: JobRecord) -> OutcomeKind | None:
     return None if record.outcome is None else record.outcome.kind
 
 
+def count_kinds(records: Sequence[JobRecord]) -> Counter[OutcomeKind | None]:
+    """Records per outcome kind (``None``: not decided yet); any thread."""
+    return Counter(_kind(r) for r in records)
+
+
 _KIND_ORDER = {
     OutcomeKind.FAILED: 0,
     None: 1,
@@ -95,12 +100,14 @@ class ResultsModel(QAbstractTableModel):
 
     # -- data -------------------------------------------------------------------------------
 
-    def set_records(self, records: Sequence[JobRecord]) -> None:
-        """Show ``records`` (a job's records in plan order), keeping filter and sort."""
+    def set_records(self, records: Sequence[JobRecord],
+                    counts: Counter[OutcomeKind | None] | None = None) -> None:
+        """Show ``records`` (a job's records in plan order), keeping filter and sort.
+        ``counts``: ``count_kinds(records)``, when the caller made it off the GUI thread."""
         self.beginResetModel()
         self._all = list(records)
         self._hay = None
-        self._counts = Counter(_kind(r) for r in self._all)
+        self._counts = count_kinds(self._all) if counts is None else counts
         self._rows = self._select()
         self.endResetModel()
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import math
 import time
+from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -47,7 +48,7 @@ from ..labels import fill
 from ..workers import error_message, run_in_thread
 from .job_report import count, job_meta, print_report, write_pdf
 from .results_actions import INVERSE, ExportScope, ask_export_scope, wait_text
-from .results_model import ResultsModel
+from .results_model import ResultsModel, count_kinds
 
 if TYPE_CHECKING:
     from .job_controller import JobController
@@ -345,19 +346,21 @@ class ResultsPanel(QWidget):
         journal = self._journal
         started = time.monotonic()
 
-        def load() -> list[JobRecord]:
-            return journal.records(job_id)
+        def load() -> tuple[list[JobRecord], Counter[OutcomeKind | None]]:
+            records = journal.records(job_id)
+            return records, count_kinds(records)  # counted here, not on the GUI thread
 
-        def loaded(records: list[JobRecord]) -> None:
+        def loaded(result: tuple[list[JobRecord], Counter[OutcomeKind | None]]) -> None:
+            records, counts = result
             self._live_loading = False
             took = time.monotonic() - started
             self._live_gap = max(LIVE_MIN_GAP_S, 5 * took)
             if seq != self._load_seq or not self._running or self._job_id != job_id:
                 return
-            self._live_done = sum(r.outcome is not None for r in records)
+            self._live_done = len(records) - counts[None]
             bar = self.table.verticalScrollBar()
             at = bar.value()
-            self.model.set_records(records)
+            self.model.set_records(records, counts)
             bar.setValue(at)
             self.liveRecordsShown.emit(job_id, self._live_done)
 
@@ -395,19 +398,22 @@ class ResultsPanel(QWidget):
         self._update_buttons()
         journal = self._journal
 
-        def load() -> tuple[JobInfo, list[JobRecord]]:
-            return journal.job(job_id), journal.records(job_id)
+        def load() -> tuple[JobInfo, list[JobRecord], Counter[OutcomeKind | None]]:
+            records = journal.records(job_id)
+            return journal.job(job_id), records, count_kinds(records)
 
         run_in_thread(load, lambda result: self._on_loaded(seq, result),
                       lambda exc: self._on_load_failed(seq, exc), parent=self)
 
-    def _on_loaded(self, seq: int, result: tuple[JobInfo, list[JobRecord]]) -> None:
+    def _on_loaded(self, seq: int,
+                   result: tuple[JobInfo, list[JobRecord], Counter[OutcomeKind | None]]
+                   ) -> None:
         if seq != self._load_seq:
             return
-        info, records = result
+        info, records, counts = result
         self._job = info
         self._job_id = info.job_id
-        self.model.set_records(records)
+        self.model.set_records(records, counts)
         self.progress_bar.setTextVisible(True)
         self.progress_bar.setRange(0, max(info.total, 1))
         self.progress_bar.setValue(info.done if info.total else 1)
@@ -480,7 +486,7 @@ class ResultsPanel(QWidget):
                            "card")
         if not job.finished:
             return self.tr("The job is unfinished: resume or discard it first")
-        if not self.model.student_nos(OutcomeKind.SUCCEEDED):
+        if not self.model.counts()[OutcomeKind.SUCCEEDED]:  # (counted, not listed: cheap)
             return self.tr("No record of this job succeeded: there is nothing to reverse")
         return ""
 
@@ -508,11 +514,10 @@ class ResultsPanel(QWidget):
             self.reverse_action.setToolTip(why_not)
         else:
             assert job is not None
-            plan = self.reverse_plan()
-            assert plan is not None
             self.reverse_action.setToolTip(fill(
                 self.tr("%1 the %2 students whose record succeeded (you confirm first)"),
-                labels.action_label(plan[0]), count(len(plan[1]))))
+                labels.action_label(INVERSE[job.action]),
+                count(self.model.counts()[OutcomeKind.SUCCEEDED])))
         self.pdf_action.setEnabled(loaded)
         self.print_action.setEnabled(loaded)
 
