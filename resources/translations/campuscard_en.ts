@@ -197,6 +197,26 @@ Each student's card is read again right before it is written: a card that change
         <translation>No selected student is skipped.</translation>
     </message>
     <message>
+        <source>Total balance on the cards that will be cancelled: %1</source>
+        <translation>Total balance on the cards that will be cancelled: %1</translation>
+    </message>
+    <message>
+        <source>Show the list of students</source>
+        <translation>Show the list of students</translation>
+    </message>
+    <message>
+        <source>&amp;Export plan…</source>
+        <translation>&amp;Export plan…</translation>
+    </message>
+    <message>
+        <source>Export the plan: the students written and skipped, with the reasons</source>
+        <translation>Export the plan: the students written and skipped, with the reasons</translation>
+    </message>
+    <message>
+        <source>Students in this job</source>
+        <translation>Students in this job</translation>
+    </message>
+    <message>
         <source>Cancelling a card cannot be undone. To confirm, type the number of cards that will be cancelled (%1):</source>
         <translation>Cancelling a card cannot be undone. To confirm, type the number of cards that will be cancelled (%1):</translation>
     </message>
@@ -243,6 +263,54 @@ Each student's card is read again right before it is written: a card that change
     <message>
         <source>Students</source>
         <translation>Students</translation>
+    </message>
+    <message>
+        <source>Hide the list of students (%1)</source>
+        <translation>Hide the list of students (%1)</translation>
+    </message>
+    <message>
+        <source>Show the list of students (%1)</source>
+        <translation>Show the list of students (%1)</translation>
+    </message>
+    <message>
+        <source>Export plan</source>
+        <translation>Export plan</translation>
+    </message>
+    <message>
+        <source>CSV, UTF-8 (*.csv)</source>
+        <translation>CSV, UTF-8 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <source>Writes to</source>
+        <translation>Writes to</translation>
+    </message>
+    <message>
+        <source>Written</source>
+        <translation>Written</translation>
+    </message>
+    <message>
+        <source>Skipped</source>
+        <translation>Skipped</translation>
+    </message>
+    <message>
+        <source>Total balance on the cards cancelled</source>
+        <translation>Total balance on the cards cancelled</translation>
+    </message>
+    <message>
+        <source>Skipped because</source>
+        <translation>Skipped because</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>Cannot write %1: %2</translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation>Export failed</translation>
     </message>
 </context>
 <context>
@@ -722,6 +790,14 @@ The details are in the log: %1</translation>
         <translation>Choose the file to import</translation>
     </message>
     <message>
+        <source>Save &amp;template…</source>
+        <translation>Save &amp;template…</translation>
+    </message>
+    <message>
+        <source>Save an import template: the expected headers and an example row</source>
+        <translation>Save an import template: the expected headers and an example row</translation>
+    </message>
+    <message>
         <source>Columns</source>
         <translation>Columns</translation>
     </message>
@@ -730,8 +806,16 @@ The details are in the log: %1</translation>
         <translation>Column for %1</translation>
     </message>
     <message>
+        <source>Required columns not found</source>
+        <translation>Required columns not found</translation>
+    </message>
+    <message>
         <source>Preview of the first rows</source>
         <translation>Preview of the first rows</translation>
+    </message>
+    <message>
+        <source>Values that are not accepted</source>
+        <translation>Values that are not accepted</translation>
     </message>
     <message>
         <source>Rows that cannot be imported</source>
@@ -746,16 +830,68 @@ The details are in the log: %1</translation>
         <translation>Problem</translation>
     </message>
     <message>
+        <source>What the import will do</source>
+        <translation>What the import will do</translation>
+    </message>
+    <message>
+        <source>Students to import</source>
+        <translation>Students to import</translation>
+    </message>
+    <message>
+        <source>New students</source>
+        <translation>New students</translation>
+    </message>
+    <message>
+        <source>Changes to existing students</source>
+        <translation>Changes to existing students</translation>
+    </message>
+    <message>
         <source>Required fields are marked with *.</source>
         <translation>Required fields are marked with *.</translation>
+    </message>
+    <message>
+        <source>&amp;Back</source>
+        <translation>&amp;Back</translation>
+    </message>
+    <message>
+        <source>Back to the columns</source>
+        <translation>Back to the columns</translation>
+    </message>
+    <message>
+        <source>&amp;Check and preview</source>
+        <translation>&amp;Check and preview</translation>
+    </message>
+    <message>
+        <source>Check the rows and preview the import; nothing is written yet</source>
+        <translation>Check the rows and preview the import; nothing is written yet</translation>
     </message>
     <message>
         <source>&amp;Import</source>
         <translation>&amp;Import</translation>
     </message>
     <message>
-        <source>Import the students</source>
-        <translation>Import the students</translation>
+        <source>Import the students as previewed</source>
+        <translation>Import the students as previewed</translation>
+    </message>
+    <message>
+        <source>Close without importing</source>
+        <translation>Close without importing</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n data row(s) read. Check the columns, then preview the import.</source>
+        <translation><numerusform>%n data row read. Check the columns, then preview the import.</numerusform><numerusform>%n data rows read. Check the columns, then preview the import.</numerusform></translation>
+    </message>
+    <message>
+        <source>Required columns not found:</source>
+        <translation>Required columns not found:</translation>
+    </message>
+    <message>
+        <source>• %1: a column headed %2</source>
+        <translation>• %1: a column headed %2</translation>
+    </message>
+    <message>
+        <source>Template saved to %1</source>
+        <translation>Template saved to %1</translation>
     </message>
     <message>
         <source>Spreadsheets (*.csv *.xlsx *.xlsm *.txt *.tsv);;All files (*)</source>
@@ -773,9 +909,9 @@ The details are in the log: %1</translation>
         <source>Column %1</source>
         <translation>Column %1</translation>
     </message>
-    <message numerus="yes">
-        <source>%n data row(s) read. Check the columns, then import.</source>
-        <translation><numerusform>%n data row read. Check the columns, then import.</numerusform><numerusform>%n data rows read. Check the columns, then import.</numerusform></translation>
+    <message>
+        <source>Case, spaces, _ and - in a header do not matter. Rename the header in the file, or choose the column above.</source>
+        <translation>Case, spaces, _ and - in a header do not matter. Rename the header in the file, or choose the column above.</translation>
     </message>
     <message numerus="yes">
         <source>Checking %n row(s)…</source>
@@ -786,12 +922,109 @@ The details are in the log: %1</translation>
         <translation><numerusform>%n row cannot be imported. Nothing was imported; correct the file and try again.</numerusform><numerusform>%n rows cannot be imported. Nothing was imported; correct the file and try again.</numerusform></translation>
     </message>
     <message numerus="yes">
+        <source>“%1” (%n row(s))</source>
+        <translation><numerusform>“%1” (%n row)</numerusform><numerusform>“%1” (%n rows)</numerusform></translation>
+    </message>
+    <message>
+        <source>and %1 more</source>
+        <translation>and %1 more</translation>
+    </message>
+    <message>
+        <source>%1 does not accept: %2.
+Accepted values: %3 (case does not matter).</source>
+        <translation>%1 does not accept: %2.
+Accepted values: %3 (case does not matter).</translation>
+    </message>
+    <message>
+        <source>Name (after import)</source>
+        <translation>Name (after import)</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>Field</translation>
+    </message>
+    <message>
+        <source>Now</source>
+        <translation>Now</translation>
+    </message>
+    <message>
+        <source>After import</source>
+        <translation>After import</translation>
+    </message>
+    <message>
+        <source>(empty)</source>
+        <translation>(empty)</translation>
+    </message>
+    <message>
+        <source>New students (%1)</source>
+        <translation>New students (%1)</translation>
+    </message>
+    <message>
+        <source>Updated students (%1)</source>
+        <translation>Updated students (%1)</translation>
+    </message>
+    <message>
+        <source>Nothing has been written yet. Press Import to write these changes, or Back to change the columns.</source>
+        <translation>Nothing has been written yet. Press Import to write these changes, or Back to change the columns.</translation>
+    </message>
+    <message>
+        <source>Nothing to import: every student in the file is already as it says.</source>
+        <translation>Nothing to import: every student in the file is already as it says.</translation>
+    </message>
+    <message>
+        <source>%1 new students will be added and %2 existing students updated (%3 field changes); %4 are already as the file says.</source>
+        <translation>%1 new students will be added and %2 existing students updated (%3 field changes); %4 are already as the file says.</translation>
+    </message>
+    <message numerus="yes">
         <source>Importing %n student(s)…</source>
         <translation><numerusform>Importing %n student…</numerusform><numerusform>Importing %n students…</numerusform></translation>
     </message>
     <message>
         <source>Imported.</source>
         <translation>Imported.</translation>
+    </message>
+</context>
+<context>
+    <name>ImportTemplate</name>
+    <message>
+        <source>Student No.</source>
+        <translation>Student No.</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>College</source>
+        <translation>College</translation>
+    </message>
+    <message>
+        <source>Class</source>
+        <translation>Class</translation>
+    </message>
+    <message>
+        <source>Student status</source>
+        <translation>Student status</translation>
+    </message>
+    <message>
+        <source>Zhang San</source>
+        <translation>Zhang San</translation>
+    </message>
+    <message>
+        <source>School of Science</source>
+        <translation>School of Science</translation>
+    </message>
+    <message>
+        <source>Maths 2401</source>
+        <translation>Maths 2401</translation>
+    </message>
+    <message>
+        <source>enrolled</source>
+        <translation>enrolled</translation>
+    </message>
+    <message>
+        <source>Students</source>
+        <translation>Students</translation>
     </message>
 </context>
 <context>
@@ -1523,6 +1756,18 @@ The details are in the log: %1</translation>
         <translation>Import students from a CSV or Excel file (local database only)</translation>
     </message>
     <message>
+        <source>Save import template…</source>
+        <translation>Save import template…</translation>
+    </message>
+    <message>
+        <source>Save a CSV or Excel file with the columns the import expects and an example row</source>
+        <translation>Save a CSV or Excel file with the columns the import expects and an example row</translation>
+    </message>
+    <message>
+        <source>Import template saved to %1</source>
+        <translation>Import template saved to %1</translation>
+    </message>
+    <message>
         <source>History</source>
         <translation>History</translation>
     </message>
@@ -1683,6 +1928,33 @@ Refresh (F5) tries again; Manage profiles… (Ctrl+Shift+P) checks the profile.<
     </message>
 </context>
 <context>
+    <name>PlanModel</name>
+    <message>
+        <source>Student No.</source>
+        <translation>Student No.</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Card now</source>
+        <translation>Card now</translation>
+    </message>
+    <message>
+        <source>Card after</source>
+        <translation>Card after</translation>
+    </message>
+    <message>
+        <source>Skipped because</source>
+        <translation>Skipped because</translation>
+    </message>
+    <message>
+        <source>(skipped)</source>
+        <translation>(skipped)</translation>
+    </message>
+</context>
+<context>
     <name>ProfileDialog</name>
     <message>
         <source>Profiles</source>
@@ -1771,6 +2043,26 @@ Refresh (F5) tries again; Manage profiles… (Ctrl+Shift+P) checks the profile.<
     <message>
         <source>Delete the profile “%1” and its secrets from the keyring? The data in the backend is not touched.</source>
         <translation>Delete the profile “%1” and its secrets from the keyring? The data in the backend is not touched.</translation>
+    </message>
+    <message>
+        <source>Save the changes to the profile “%1” before closing?</source>
+        <translation>Save the changes to the profile “%1” before closing?</translation>
+    </message>
+    <message>
+        <source>Save the new profile before closing?</source>
+        <translation>Save the new profile before closing?</translation>
+    </message>
+    <message>
+        <source>The changes are lost unless they are saved.</source>
+        <translation>The changes are lost unless they are saved.</translation>
+    </message>
+    <message>
+        <source>D&amp;iscard changes</source>
+        <translation>D&amp;iscard changes</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
     </message>
     <message>
         <source>&amp;Revert</source>
@@ -2622,6 +2914,33 @@ Refresh (F5) tries again; Manage profiles… (Ctrl+Shift+P) checks the profile.<
     <message>
         <source>No students match the filter. Clear the search or choose the preset “All students”.</source>
         <translation>No students match the filter. Clear the search or choose the preset “All students”.</translation>
+    </message>
+</context>
+<context>
+    <name>TemplateSaver</name>
+    <message>
+        <source>CSV, UTF-8 (*.csv)</source>
+        <translation>CSV, UTF-8 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel workbook (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>students-template</source>
+        <translation>students-template</translation>
+    </message>
+    <message>
+        <source>Save import template</source>
+        <translation>Save import template</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>Cannot write %1: %2</translation>
+    </message>
+    <message>
+        <source>Template not saved</source>
+        <translation>Template not saved</translation>
     </message>
 </context>
 <context>

@@ -206,6 +206,26 @@ Each student&apos;s card is read again right before it is written: a card that c
         <translation>选中的学生均不会被跳过。</translation>
     </message>
     <message>
+        <source>Total balance on the cards that will be cancelled: %1</source>
+        <translation>注销的卡上余额合计 %1</translation>
+    </message>
+    <message>
+        <source>Show the list of students</source>
+        <translation>显示学生名单</translation>
+    </message>
+    <message>
+        <source>&amp;Export plan…</source>
+        <translation>导出计划(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>Export the plan: the students written and skipped, with the reasons</source>
+        <translation>导出计划：将写入和将跳过的学生及原因</translation>
+    </message>
+    <message>
+        <source>Students in this job</source>
+        <translation>本次任务的学生</translation>
+    </message>
+    <message>
         <source>Cancelling a card cannot be undone. To confirm, type the number of cards that will be cancelled (%1):</source>
         <translation>注销后不可撤销。请输入将被注销的卡数量（%1）以确认：</translation>
     </message>
@@ -260,6 +280,54 @@ Each student&apos;s card is read again right before it is written: a card that c
     <message>
         <source>Students</source>
         <translation>学生</translation>
+    </message>
+    <message>
+        <source>Hide the list of students (%1)</source>
+        <translation>隐藏学生名单（%1）</translation>
+    </message>
+    <message>
+        <source>Show the list of students (%1)</source>
+        <translation>显示学生名单（%1）</translation>
+    </message>
+    <message>
+        <source>Export plan</source>
+        <translation>导出计划</translation>
+    </message>
+    <message>
+        <source>CSV, UTF-8 (*.csv)</source>
+        <translation>CSV，UTF-8 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>Writes to</source>
+        <translation>写入</translation>
+    </message>
+    <message>
+        <source>Written</source>
+        <translation>将写入</translation>
+    </message>
+    <message>
+        <source>Skipped</source>
+        <translation>将跳过</translation>
+    </message>
+    <message>
+        <source>Total balance on the cards cancelled</source>
+        <translation>注销的卡上余额合计</translation>
+    </message>
+    <message>
+        <source>Skipped because</source>
+        <translation>跳过原因</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation>导出失败</translation>
     </message>
 </context>
 <context>
@@ -743,6 +811,14 @@ The details are in the log: %1</source>
         <translation>选择要导入的文件</translation>
     </message>
     <message>
+        <source>Save &amp;template…</source>
+        <translation>导出模板(&amp;T)…</translation>
+    </message>
+    <message>
+        <source>Save an import template: the expected headers and an example row</source>
+        <translation>导出导入模板：所需的表头和一行示例</translation>
+    </message>
+    <message>
         <source>Columns</source>
         <translation>列对应</translation>
     </message>
@@ -751,8 +827,16 @@ The details are in the log: %1</source>
         <translation>%1 对应的列</translation>
     </message>
     <message>
+        <source>Required columns not found</source>
+        <translation>缺少必需的列</translation>
+    </message>
+    <message>
         <source>Preview of the first rows</source>
         <translation>前几行预览</translation>
+    </message>
+    <message>
+        <source>Values that are not accepted</source>
+        <translation>无法识别的值</translation>
     </message>
     <message>
         <source>Rows that cannot be imported</source>
@@ -767,16 +851,70 @@ The details are in the log: %1</source>
         <translation>问题</translation>
     </message>
     <message>
+        <source>What the import will do</source>
+        <translation>导入将做的更改</translation>
+    </message>
+    <message>
+        <source>Students to import</source>
+        <translation>要导入的学生</translation>
+    </message>
+    <message>
+        <source>New students</source>
+        <translation>新增学生</translation>
+    </message>
+    <message>
+        <source>Changes to existing students</source>
+        <translation>已有学生的更改</translation>
+    </message>
+    <message>
         <source>Required fields are marked with *.</source>
         <translation>带 * 的为必填字段。</translation>
+    </message>
+    <message>
+        <source>&amp;Back</source>
+        <translation>上一步(&amp;B)</translation>
+    </message>
+    <message>
+        <source>Back to the columns</source>
+        <translation>返回列对应</translation>
+    </message>
+    <message>
+        <source>&amp;Check and preview</source>
+        <translation>检查并预览(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Check the rows and preview the import; nothing is written yet</source>
+        <translation>检查各行并预览导入结果；此时不会写入任何数据</translation>
     </message>
     <message>
         <source>&amp;Import</source>
         <translation>导入(&amp;I)</translation>
     </message>
     <message>
-        <source>Import the students</source>
-        <translation>导入这些学生</translation>
+        <source>Import the students as previewed</source>
+        <translation>按预览导入学生</translation>
+    </message>
+    <message>
+        <source>Close without importing</source>
+        <translation>关闭，不导入</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n data row(s) read. Check the columns, then preview the import.</source>
+        <translation>
+            <numerusform>已读取 %n 行数据。请核对列的对应，然后预览导入。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Required columns not found:</source>
+        <translation>缺少必需的列：</translation>
+    </message>
+    <message>
+        <source>• %1: a column headed %2</source>
+        <translation>• %1：表头可为 %2</translation>
+    </message>
+    <message>
+        <source>Template saved to %1</source>
+        <translation>模板已保存到 %1</translation>
     </message>
     <message>
         <source>Spreadsheets (*.csv *.xlsx *.xlsm *.txt *.tsv);;All files (*)</source>
@@ -794,11 +932,9 @@ The details are in the log: %1</source>
         <source>Column %1</source>
         <translation>第 %1 列</translation>
     </message>
-    <message numerus="yes">
-        <source>%n data row(s) read. Check the columns, then import.</source>
-        <translation>
-            <numerusform>已读取 %n 行数据。请核对列对应后导入。</numerusform>
-        </translation>
+    <message>
+        <source>Case, spaces, _ and - in a header do not matter. Rename the header in the file, or choose the column above.</source>
+        <translation>表头不区分大小写，空格、_ 和 - 会被忽略。请修改文件中的表头，或在上方选择对应的列。</translation>
     </message>
     <message numerus="yes">
         <source>Checking %n row(s)…</source>
@@ -813,6 +949,62 @@ The details are in the log: %1</source>
         </translation>
     </message>
     <message numerus="yes">
+        <source>“%1” (%n row(s))</source>
+        <translation>
+            <numerusform>“%1”（%n 行）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>and %1 more</source>
+        <translation>等另外 %1 个</translation>
+    </message>
+    <message>
+        <source>%1 does not accept: %2.
+Accepted values: %3 (case does not matter).</source>
+        <translation>%1无法识别：%2。
+可用的值：%3（不区分大小写）。</translation>
+    </message>
+    <message>
+        <source>Name (after import)</source>
+        <translation>姓名（导入后）</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <source>Now</source>
+        <translation>现在</translation>
+    </message>
+    <message>
+        <source>After import</source>
+        <translation>导入后</translation>
+    </message>
+    <message>
+        <source>(empty)</source>
+        <translation>（空）</translation>
+    </message>
+    <message>
+        <source>New students (%1)</source>
+        <translation>新增学生（%1）</translation>
+    </message>
+    <message>
+        <source>Updated students (%1)</source>
+        <translation>更新的学生（%1）</translation>
+    </message>
+    <message>
+        <source>Nothing has been written yet. Press Import to write these changes, or Back to change the columns.</source>
+        <translation>尚未写入任何数据。点击“导入”写入这些更改，或点击“上一步”修改列的对应。</translation>
+    </message>
+    <message>
+        <source>Nothing to import: every student in the file is already as it says.</source>
+        <translation>没有需要导入的内容：文件中的每名学生都已与数据库一致。</translation>
+    </message>
+    <message>
+        <source>%1 new students will be added and %2 existing students updated (%3 field changes); %4 are already as the file says.</source>
+        <translation>将新增 %1 名学生，更新 %2 名已有学生（共 %3 处字段更改）；%4 名学生已与文件一致。</translation>
+    </message>
+    <message numerus="yes">
         <source>Importing %n student(s)…</source>
         <translation>
             <numerusform>正在导入 %n 名学生…</numerusform>
@@ -821,6 +1013,49 @@ The details are in the log: %1</source>
     <message>
         <source>Imported.</source>
         <translation>已导入。</translation>
+    </message>
+</context>
+<context>
+    <name>ImportTemplate</name>
+    <message>
+        <source>Student No.</source>
+        <translation>学号</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>College</source>
+        <translation>学院</translation>
+    </message>
+    <message>
+        <source>Class</source>
+        <translation>班级</translation>
+    </message>
+    <message>
+        <source>Student status</source>
+        <translation>学籍状态</translation>
+    </message>
+    <message>
+        <source>Zhang San</source>
+        <translation>张三</translation>
+    </message>
+    <message>
+        <source>School of Science</source>
+        <translation>理学院</translation>
+    </message>
+    <message>
+        <source>Maths 2401</source>
+        <translation>数学2401</translation>
+    </message>
+    <message>
+        <source>enrolled</source>
+        <translation>在读</translation>
+    </message>
+    <message>
+        <source>Students</source>
+        <translation>学生</translation>
     </message>
 </context>
 <context>
@@ -1552,6 +1787,18 @@ The details are in the log: %1</source>
         <translation>从 CSV 或 Excel 文件导入学生（仅本地数据库）</translation>
     </message>
     <message>
+        <source>Save import template…</source>
+        <translation>导出导入模板…</translation>
+    </message>
+    <message>
+        <source>Save a CSV or Excel file with the columns the import expects and an example row</source>
+        <translation>保存一个 CSV 或 Excel 文件，含导入所需的列和一行示例</translation>
+    </message>
+    <message>
+        <source>Import template saved to %1</source>
+        <translation>导入模板已保存到 %1</translation>
+    </message>
+    <message>
         <source>History</source>
         <translation>历史记录</translation>
     </message>
@@ -1712,6 +1959,33 @@ Refresh (F5) tries again; Manage profiles… (Ctrl+Shift+P) checks the profile.<
     </message>
 </context>
 <context>
+    <name>PlanModel</name>
+    <message>
+        <source>Student No.</source>
+        <translation>学号</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Card now</source>
+        <translation>当前卡状态</translation>
+    </message>
+    <message>
+        <source>Card after</source>
+        <translation>操作后</translation>
+    </message>
+    <message>
+        <source>Skipped because</source>
+        <translation>跳过原因</translation>
+    </message>
+    <message>
+        <source>(skipped)</source>
+        <translation>（跳过）</translation>
+    </message>
+</context>
+<context>
     <name>ProfileDialog</name>
     <message>
         <source>Profiles</source>
@@ -1800,6 +2074,26 @@ Refresh (F5) tries again; Manage profiles… (Ctrl+Shift+P) checks the profile.<
     <message>
         <source>Delete the profile “%1” and its secrets from the keyring? The data in the backend is not touched.</source>
         <translation>删除配置“%1”并从钥匙环中删除其密钥？后端中的数据不受影响。</translation>
+    </message>
+    <message>
+        <source>Save the changes to the profile “%1” before closing?</source>
+        <translation>关闭前保存对配置“%1”的更改吗？</translation>
+    </message>
+    <message>
+        <source>Save the new profile before closing?</source>
+        <translation>关闭前保存新配置吗？</translation>
+    </message>
+    <message>
+        <source>The changes are lost unless they are saved.</source>
+        <translation>不保存的话，这些更改将会丢失。</translation>
+    </message>
+    <message>
+        <source>D&amp;iscard changes</source>
+        <translation>放弃更改(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
     </message>
     <message>
         <source>&amp;Revert</source>
@@ -2657,6 +2951,33 @@ Refresh (F5) tries again; Manage profiles… (Ctrl+Shift+P) checks the profile.<
     <message>
         <source>No students match the filter. Clear the search or choose the preset “All students”.</source>
         <translation>没有符合筛选条件的学生。请清除搜索，或选择预设“全部学生”。</translation>
+    </message>
+</context>
+<context>
+    <name>TemplateSaver</name>
+    <message>
+        <source>CSV, UTF-8 (*.csv)</source>
+        <translation>CSV，UTF-8 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>students-template</source>
+        <translation>学生导入模板</translation>
+    </message>
+    <message>
+        <source>Save import template</source>
+        <translation>导出导入模板</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>Template not saved</source>
+        <translation>模板未保存</translation>
     </message>
 </context>
 <context>

@@ -56,8 +56,12 @@ def test_good_csv_imports_all_rows(qtbot, connector, tmp_path):
     assert dialog.preview.rowCount() == 3 and dialog.preview.columnCount() == 5
     assert dialog.preview.item(0, 1).text() == "新生甲"
     assert dialog.import_button.isEnabled()
-    with qtbot.waitSignal(dialog.imported, timeout=10_000) as done:
+    with qtbot.waitSignal(dialog.previewReady, timeout=10_000) as previewed:
         qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    assert len(previewed.args[0].new) == 3 and previewed.args[0].updated == 0
+    assert len(connector.list_rows()) == 50  # nothing written before 导入
+    with qtbot.waitSignal(dialog.imported, timeout=10_000) as done:
+        qtbot.mouseClick(dialog.confirm_button, Qt.MouseButton.LeftButton)
     assert done.args[0].added == 3
     rows = {r.student_no: r for r in connector.list_rows()}
     assert len(rows) == 53
@@ -71,7 +75,7 @@ def test_bad_rows_are_listed_and_nothing_is_imported(qtbot, connector, tmp_path)
     imported = []
     dialog.imported.connect(imported.append)
     with qtbot.waitSignal(dialog.rowErrors, timeout=10_000) as errors:
-        dialog.start_import()
+        dialog.start_preview()
     assert errors.args == [3]
     assert dialog.errors.isVisibleTo(dialog) and dialog.errors.rowCount() == 3
     listed = {dialog.errors.item(r, 0).text(): dialog.errors.item(r, 1).text()
@@ -115,8 +119,10 @@ def test_import_from_the_main_window_reloads(qtbot, paths, connector, tmp_path):
     path.write_text(GOOD, encoding="utf-8")
     with qtbot.waitSignal(dialog.tableLoaded):
         dialog.load_file(path)
+    with qtbot.waitSignal(dialog.previewReady, timeout=10_000):
+        dialog.start_preview()
     with qtbot.waitSignal(window.rowsLoaded, timeout=10_000) as loaded:
-        dialog.start_import()
+        dialog.confirm_import()
     assert loaded.args == [53]
     assert window.model.row_for("2099000002") is not None
     window.close()

@@ -9,24 +9,48 @@ does nothing (it never cancels: only Escape or 取消 do).
 It names where the job writes: 写入：简道云 · 生产（api.jiandaoyun.com） — the profile's kind,
 its name and its address (the host of its base or gateway URL; a local profile's database
 file name). ``profile_target(profile, paths)`` makes that ``Target``.
+
+显示学生名单 unfolds the plan student by student (学号, 姓名, the card's state now → after, or
+why the student is skipped): a ``QTableView`` over ``PlanModel``, which makes each cell's text
+when it is drawn, so 100,000 students cost nothing until shown. 导出计划… writes the same as
+CSV (UTF-8 with BOM, as the results export). For 注销 the dialog says the total balance on the
+cards that will be closed (``plan_balance``), with the locale's separators and two decimals.
 """
 
 from __future__ import annotations
 
+import csv
 import logging
+import os
+import tempfile
 from collections import Counter
+from collections.abc import Callable, Sequence
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import QLocale, Qt, Slot
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QLocale,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+    Slot,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
+    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -37,9 +61,12 @@ from ...backends import find
 from ...config.paths import Paths
 from ...config.settings import Profile
 from ...core.errors import CampusCardError
-from ...core.model import Action
-from ...core.plan import Plan
+from ...core.model import Action, StudentRow
+from ...core.plan import Plan, PlannedSkip, PlannedWrite
+from ...export import csv_cell
 from .. import labels
+from ..screen_fit import fitting_size
+from ..workers import error_message, run_in_thread
 
 log = logging.getLogger(__name__)
 
@@ -92,15 +119,121 @@ def typed_count(text: str) -> int | None:
     return int(digits) if digits.isascii() and digits.isdigit() else None
 
 
+def plan_balance(plan: Plan, row_for: Callable[[str], StudentRow | None]) -> Decimal:
+    """The total ``amount`` on the cards ``plan`` writes (for 注销: the balance closed), each
+    card counted once; ``row_for`` finds a student's row (its card) by 学号."""
+    total = Decimal("0")
+    seen: set[str] = set()
+    for write in plan.writes:
+        row = row_for(write.student_no)
+        card = row.card if row is not None else None
+        if card is None or card.card_id != write.card_id or card.card_id in seen:
+            continue
+        seen.add(card.card_id)
+        total += card.amount
+    return total
+
+
+def money_text(amount: Decimal, locale: QLocale | None = None) -> str:
+    """"¥12,345.00": two decimals (half up), the locale's group separator and decimal point."""
+    loc = locale or QLocale()
+    cents = int(amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) * 100)
+    whole, frac = divmod(abs(cents), 100)
+    sign = "-" if cents < 0 else ""
+    return f"{sign}¥{loc.toString(whole)}{loc.decimalPoint()}{frac:02d}"
+
+
+class PlanModel(QAbstractTableModel):
+    """The plan student by student: the writes (in plan order), then the skips. The texts are
+    made in ``data()`` for the rows drawn; nothing is built per row up front."""
+
+    COLUMNS = 5  # 学号, 姓名, card now, card after, skipped because
+
+    def __init__(self, plan: Plan, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._writes: Sequence[PlannedWrite] = plan.writes
+        self._skips: Sequence[PlannedSkip] = plan.skips
+        self._headers = (self.tr("Student No."), self.tr("Name"), self.tr("Card now"),
+                         self.tr("Card after"), self.tr("Skipped because"))
+        self._skipped = self.tr("(skipped)")
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._writes) + len(self._skips)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self.COLUMNS
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
+                and 0 <= section < self.COLUMNS:
+            return self._headers[section]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex,
+             role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole,
+                                               Qt.ItemDataRole.ToolTipRole):
+            return None
+        return self.cell(index.row(), index.column())
+
+    def cell(self, row: int, column: int) -> str:
+        n = len(self._writes)
+        if row < n:
+            write = self._writes[row]
+            return (write.student_no, write.name, labels.card_status_label(write.from_status),
+                    labels.card_status_label(write.to_status), "")[column]
+        skip = self._skips[row - n]
+        if column == 4:
+            return labels.skip_reason_label(skip.skipped.reason, skip.skipped.detail)
+        return (skip.student_no, skip.name, "", self._skipped)[column]
+
+    def headers(self) -> tuple[str, ...]:
+        return self._headers
+
+
+def write_plan_csv(path: Path, headers: Sequence[str], n_rows: int,
+                   cell: Callable[[int, int], str], meta: Sequence[tuple[str, str]] = ()
+                   ) -> int:
+    """Write ``n_rows`` rows of ``cell(row, column)`` under ``headers`` to ``path`` as CSV
+    (UTF-8 with BOM, CRLF; a formula-like cell kept as text), after the ``meta`` lines and an
+    empty line; atomically (a temporary file replaced into place). Returns ``n_rows``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        with open(tmp, "w", encoding="utf-8-sig", newline="") as f:
+            writer = csv.writer(f, dialect="excel")
+            for key, value in meta:
+                writer.writerow([csv_cell(key), csv_cell(value)])
+            if meta:
+                writer.writerow([])
+            writer.writerow([csv_cell(h) for h in headers])
+            width = len(headers)
+            for r in range(n_rows):
+                writer.writerow([csv_cell(cell(r, c)) for c in range(width)])
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return n_rows
+
+
 class ConfirmDialog(QDialog):
-    """Accept = run the plan. ``plan`` is shown, never changed."""
+    """Accept = run the plan. ``plan`` is shown, never changed. ``planExported(path)`` after
+    导出计划… wrote the plan."""
+
+    planExported = Signal(str)
 
     def __init__(self, plan: Plan, parent: QWidget | None = None, *,
                  target: Target | tuple[str, str, str] | None = None,
-                 guard: int = 0, stale: str | None = None) -> None:
+                 guard: int = 0, stale: str | None = None,
+                 balance: Decimal | None = None) -> None:
         """``target``: (kind, profile name, address) of the backend the job will write to;
         ``guard``: from this many records on, the count must be typed (0: only 注销);
-        ``stale``: why the rows the plan was made from may be out of date."""
+        ``stale``: why the rows the plan was made from may be out of date; ``balance``: for
+        注销, the total on the cards that will be closed (``plan_balance``)."""
         super().__init__(parent)
         self.setObjectName("confirmDialog")
         self.plan = plan
@@ -159,6 +292,61 @@ class ConfirmDialog(QDialog):
         layout.addWidget(self.skip_label)
         layout.addWidget(self.skip_table)
 
+        self.balance_label: QLabel | None = None
+        self.balance_text = ""
+        if action is Action.CANCEL and balance is not None and n_writes:
+            self.balance_text = money_text(balance)
+            self.balance_label = QLabel(labels.fill(self.tr(
+                "Total balance on the cards that will be cancelled: %1"),
+                self.balance_text), self)
+            self.balance_label.setObjectName("confirmBalance")
+            self.balance_label.setWordWrap(True)
+            self.balance_label.setTextInteractionFlags(
+                Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.balance_label.setAccessibleName(self.balance_label.text())
+            layout.addWidget(self.balance_label)
+
+        # 显示学生名单: the plan student by student, folded until asked for
+        self.list_button = QPushButton(self)
+        self.list_button.setObjectName("confirmShowListButton")
+        self.list_button.setCheckable(True)
+        self.list_button.setAccessibleName(self.tr("Show the list of students"))
+        self.list_button.toggled.connect(self._show_list)
+        self.export_button = QPushButton(self.tr("&Export plan…"), self)
+        self.export_button.setObjectName("confirmExportPlanButton")
+        self.export_button.setAccessibleName(
+            self.tr("Export the plan: the students written and skipped, with the reasons"))
+        self.export_button.setToolTip(self.export_button.accessibleName())
+        self.export_button.clicked.connect(self._on_export_clicked)
+        list_row = QHBoxLayout()
+        list_row.addWidget(self.list_button)
+        list_row.addStretch(1)
+        list_row.addWidget(self.export_button)
+        layout.addLayout(list_row)
+        self.plan_model = PlanModel(plan, self)
+        self.student_table = QTableView(self)
+        self.student_table.setObjectName("confirmStudentTable")
+        self.student_table.setAccessibleName(self.tr("Students in this job"))
+        self.student_table.setModel(self.plan_model)
+        self.student_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.student_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.student_table.verticalHeader().setVisible(False)
+        # fixed row heights and column widths: nothing is measured per row
+        self.student_table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.student_table.verticalHeader().setDefaultSectionSize(
+            self.student_table.fontMetrics().height() + 8)
+        header = self.student_table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, chars in enumerate((12, 10, 10, 10)):
+            header.resizeSection(column, self.student_table.fontMetrics().averageCharWidth()
+                                 * chars + 24)
+        self.student_table.setMinimumHeight(120)
+        self.student_table.hide()
+        layout.addWidget(self.student_table, 1)
+        self._update_list_button()
+        self._exporting = False
+
         self.count_edit: QLineEdit | None = None
         mass = guard > 0 and n_writes >= guard
         if n_writes and (action.irreversible or mass):
@@ -204,9 +392,12 @@ class ConfirmDialog(QDialog):
         self.cancel_button.setDefault(False)
         self.confirm_button.setAutoDefault(True)
         self.confirm_button.setDefault(True)
+        for button in (self.list_button, self.export_button):
+            button.setAutoDefault(False)  # Enter confirms (or does nothing), never these
         if self.count_edit is not None:
             self.count_edit.setFocus()
         self._update_ok()
+        self.resize(fitting_size(self, 640, self.sizeHint().height()))
 
     def _headline(self, action: Action, n: int) -> str:
         if n == 0:
@@ -253,6 +444,81 @@ class ConfirmDialog(QDialog):
             assert reason is not None and count is not None
             out.append((reason.text(), int(count.text())))
         return out
+
+    # ---- the list of students --------------------------------------------------------------
+
+    def _update_list_button(self) -> None:
+        n = QLocale().toString(self.plan.total)
+        self.list_button.setText(
+            (self.tr("Hide the list of students (%1)") if self.list_button.isChecked()
+             else self.tr("Show the list of students (%1)")).replace("%1", n))
+
+    @Slot(bool)
+    def _show_list(self, shown: bool) -> None:
+        self.student_table.setVisible(shown)
+        self._update_list_button()
+        if shown:
+            room = fitting_size(self, 760, 620)
+            if self.height() < room.height() or self.width() < room.width():
+                self.resize(max(self.width(), room.width()), max(self.height(), room.height()))
+
+    @Slot()
+    def _on_export_clicked(self) -> None:
+        name = f"campuscard-plan-{self.plan.action.value}.csv"
+        path, _chosen = QFileDialog.getSaveFileName(
+            self, self.tr("Export plan"), str(Path.home() / name),
+            self.tr("CSV, UTF-8 (*.csv)"))
+        if path:
+            target = Path(path)
+            if target.suffix.lower() != ".csv":
+                target = target.with_name(target.name + ".csv")
+            self.export_plan_to(target)
+
+    def plan_meta(self) -> list[tuple[str, str]]:
+        """What heads the exported plan: the action, where it writes, the counts."""
+        meta = [(self.tr("Action"), labels.action_label(self.plan.action))]
+        if self.target is not None:
+            meta.append((self.tr("Writes to"), target_text(self.target)))
+        locale = QLocale()
+        meta.append((self.tr("Written"), locale.toString(len(self.plan.writes))))
+        meta.append((self.tr("Skipped"), locale.toString(len(self.plan.skips))))
+        if self.balance_text:
+            meta.append((self.tr("Total balance on the cards cancelled"), self.balance_text))
+        return meta
+
+    def export_plan_to(self, path: Path) -> None:
+        """Write the plan (every student: written or skipped and why) to ``path`` as CSV, off
+        the GUI thread; ``planExported(path)`` when done, a message box when it failed."""
+        if self._exporting:
+            return
+        model = self.plan_model
+        headers = (*model.headers()[:4], self.tr("Skipped because"))
+        meta = self.plan_meta()
+        n_rows = model.rowCount()
+        cell = model.cell  # made on the worker thread, from the plan (read-only)
+        cannot = self.tr("Cannot write %1: %2")
+
+        def write() -> int:
+            try:
+                return write_plan_csv(path, headers, n_rows, cell, meta)
+            except OSError as exc:  # expected (disk full, no permission): not a bug
+                raise CampusCardError(labels.fill(cannot, str(path),
+                                                  exc.strerror or str(exc)),
+                                      code="export") from exc
+
+        def done(_n: int) -> None:
+            self._exporting = False
+            self.export_button.setEnabled(True)
+            self.planExported.emit(str(path))
+
+        def failed(exc: BaseException) -> None:
+            self._exporting = False
+            self.export_button.setEnabled(True)
+            QMessageBox.warning(self, self.tr("Export failed"), error_message(exc))
+
+        self._exporting = True
+        self.export_button.setEnabled(False)
+        run_in_thread(write, done, failed, parent=self)
 
     @Slot()
     def _update_ok(self) -> None:

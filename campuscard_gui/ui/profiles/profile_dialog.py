@@ -13,6 +13,10 @@ the profile (``save_with_secrets``): when the keyring is missing or locked, its 
 shown and nothing is saved. Saving and deleting run off the GUI thread (the keyring may block
 while it asks to be unlocked). Unsaved changes pin the editor (the list is disabled until 保存
 or 还原), so nothing typed is lost and no question pops up.
+
+Closing (Escape, 关闭, the window's close button) with typed changes asks first: 保存 (then
+close once saved), 放弃更改 (close) or 取消 (the default, and what Escape answers: stay, with
+the text kept). ``closeConfirmRequested(box)`` tells when that question opened.
 """
 
 from __future__ import annotations
@@ -78,6 +82,7 @@ class ProfileDialog(QDialog):
     saveFailed = Signal(str)
     saveAnywayRequested = Signal(object)  # the QMessageBox just opened (window-modal)
     deleteConfirmRequested = Signal(object)  # the QMessageBox just opened (window-modal)
+    closeConfirmRequested = Signal(object)  # the QMessageBox just opened (window-modal)
 
     def __init__(
         self,
@@ -99,6 +104,9 @@ class ProfileDialog(QDialog):
         self._profiles: dict[str, Profile] = {}
         self._shown: Profile | None = None  # the saved profile shown (None: a new one)
         self._dirty = False
+        self._edited = False  # typed into the editor since it was last shown
+        self._close_after_save = False  # 保存 answered to the question on closing
+        self._close_box: QMessageBox | None = None
         self._writing: str | None = None  # "save" or "delete" while the keyring is busy
         opener = opener or default_opener(paths, credentials)
         # one editor per registered backend that has one (``BackendSpec.editor``)
@@ -276,6 +284,7 @@ class ProfileDialog(QDialog):
         for widget in (self.kind_label, self.kind_combo):
             widget.setVisible(editor is not None)
         self._dirty = profile is None
+        self._edited = False
         self._update_buttons()
 
     @Slot()
@@ -383,6 +392,9 @@ class ProfileDialog(QDialog):
             self._reload_list(profile.name)
             self._set_status(self.tr("Saved “%1”.").replace("%1", profile.name))
             self.profileSaved.emit(profile.name)
+            if self._close_after_save:
+                self._close_after_save = False
+                super(ProfileDialog, self).reject()
 
         self._set_status(self.tr("Saving…"))
         self._set_writing("save")
@@ -396,6 +408,7 @@ class ProfileDialog(QDialog):
         self._fail_save(no_secret if missing else error_message(exc))
 
     def _fail_save(self, message: str) -> None:
+        self._close_after_save = False  # the question on closing was answered 保存: stay
         self._set_status(message, error=True)
         self.saveFailed.emit(message)
 
@@ -444,12 +457,18 @@ class ProfileDialog(QDialog):
 
     @Slot()
     def _mark_dirty(self) -> None:
+        self._edited = True
         if not self._dirty:
             self._dirty = True
             self._update_buttons()
 
     def is_dirty(self) -> bool:
         return self._dirty
+
+    def has_unsaved_changes(self) -> bool:
+        """Whether closing would lose something typed (a new profile nobody typed into has
+        nothing to lose)."""
+        return self._dirty and self._edited and self.pages.currentWidget() is self.editor
 
     def is_busy(self) -> bool:
         return self._writing is not None or any(e.is_busy() for e in self.editors.values())
@@ -476,5 +495,56 @@ class ProfileDialog(QDialog):
             editor.setEnabled(self._writing is None)
 
     def reject(self) -> None:
-        if self._writing is None:  # a keyring write in flight finishes first
-            super().reject()
+        """Escape, 关闭 and the window's close button: close, after asking when something typed
+        would be lost."""
+        if self._writing is not None:  # a keyring write in flight finishes first
+            return
+        if self.has_unsaved_changes():
+            self._ask_close()
+            return
+        super().reject()
+
+    def _ask_close(self) -> None:
+        """保存 / 放弃更改 / 取消 (the default; Escape answers it): window-modal."""
+        if self._close_box is not None:
+            self._close_box.raise_()
+            return
+        name = self.editor.name_edit.text().strip()
+        text = (self.tr("Save the changes to the profile “%1” before closing?").replace(
+            "%1", name) if name else self.tr("Save the new profile before closing?"))
+        buttons = (QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                   | QMessageBox.StandardButton.Cancel)
+        box = QMessageBox(QMessageBox.Icon.Question, self.windowTitle(), text, buttons, self)
+        box.setObjectName("closeProfilesConfirm")
+        box.setInformativeText(self.tr("The changes are lost unless they are saved."))
+        for which, label, object_name in (
+                (QMessageBox.StandardButton.Save, self.tr("&Save"), "closeSaveButton"),
+                (QMessageBox.StandardButton.Discard, self.tr("D&iscard changes"),
+                 "closeDiscardButton"),
+                (QMessageBox.StandardButton.Cancel, self.tr("Cancel"), "closeCancelButton")):
+            button = box.button(which)
+            button.setText(label)
+            button.setObjectName(object_name)
+            button.setAccessibleName(label.replace("&", ""))
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setEscapeButton(QMessageBox.StandardButton.Cancel)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self._close_box = box
+
+        def answered(_result: int) -> None:
+            self._close_box = None
+            clicked = box.clickedButton()
+            which = box.standardButton(clicked) if clicked is not None \
+                else QMessageBox.StandardButton.Cancel
+            if which == QMessageBox.StandardButton.Save:
+                self._close_after_save = True
+                self.save()
+                if self._writing is None and self._close_after_save:  # nothing started
+                    self._close_after_save = False
+            elif which == QMessageBox.StandardButton.Discard:
+                self.revert()  # opened again, the dialog shows the saved profile
+                super(ProfileDialog, self).reject()
+
+        box.finished.connect(answered)
+        box.open()
+        self.closeConfirmRequested.emit(box)

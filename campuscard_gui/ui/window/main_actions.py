@@ -34,12 +34,12 @@ from ...core.model import Action, Card, StudentRow
 from ...core.plan import Plan, plan_action, plan_for_ids
 from .. import labels
 from ..importing.import_dialog import ImportDialog
-from ..jobs.confirm_dialog import ConfirmDialog, Target, profile_target
+from ..jobs.confirm_dialog import ConfirmDialog, Target, plan_balance, profile_target
 from ..jobs.history_dialog import HistoryDialog
 from ..jobs.job_controller import JobController
 from ..jobs.results_panel import ResultsPanel
 from ..jobs.resume import ask_resume
-from ..students.student_model import StudentTableModel
+from ..students.student_model import PreparedCards, StudentTableModel
 from ..workers import error_message, run_in_thread
 
 log = logging.getLogger(__name__)
@@ -442,8 +442,11 @@ class ActionFlow(QObject):
         if host.is_closing():
             self._set_pending(False)
             return
+        # 注销 says the balance it closes (the cards as the table shows them)
+        balance = plan_balance(plan, self._parts.model.row_for) \
+            if plan.action is Action.CANCEL else None
         dialog = ConfirmDialog(plan, self._parent, target=target, guard=guard,
-                               stale=host.stale_note())
+                               stale=host.stale_note(), balance=balance)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.confirm_dialog = dialog
@@ -474,11 +477,35 @@ class ActionFlow(QObject):
         if changed is None:
             self.reloadRequested.emit()  # the read-back failed: fetch everything
         elif changed:
+            # the new rows are made off the GUI thread (72,000 cards: half a second), put in
+            # place on it; no write may start in between (busy), none acts on the old rows
             model = self._parts.model
-            model.update_cards(changed)
+            self._set_pending(True)
+
+            def prepared(cards: PreparedCards) -> None:
+                model.apply_cards(cards)
+
+                def then() -> None:  # the filter in the next turn: no long stall at once
+                    self._set_pending(False)
+                    self._after_job(info, changed=True)
+
+                QTimer.singleShot(0, self, then)
+
+            def failed(exc: BaseException) -> None:
+                self._set_pending(False)
+                log.warning("rows not updated after job %s: %s", info.job_id, exc)
+                self.reloadRequested.emit()
+                self._after_job(info, changed=False)
+
+            run_in_thread(lambda: model.prepare_cards(changed), prepared, failed, parent=self)
+            return
+        self._after_job(info, changed=False)
+
+    def _after_job(self, info: JobInfo, *, changed: bool) -> None:
+        if changed:
             # the filter or preset is applied again: rows the job moved out of it (待开通 rows
             # that are 正常 now) leave the view and the selection, so nothing acts on them twice
-            hidden = model.reapply_filter()
+            hidden = self._parts.model.reapply_filter()
             if hidden:
                 self.statusMessage.emit(
                     self.tr("Rows hidden because they no longer match the filter: %Ln", "",

@@ -35,6 +35,7 @@ from ...connectors.base import Connector, LocalDatabase
 from ...core.errors import CampusCardError
 from ...core.model import CardStatus, StudentRow, StudentStatus
 from ..heap import settle_after_load
+from ..importing.template import TemplateSaver
 from ..jobs.results_actions import select_students
 from ..jobs.results_panel import ResultsPanel
 from ..labels import fill
@@ -230,6 +231,14 @@ class MainWindow(QMainWindow):
             self.tr("Import students from a CSV or Excel file (local database only)"),
             QKeySequence("Ctrl+I"), sp.SP_DialogOpenButton)
         self.import_action.triggered.connect(self.flow.open_import_dialog)
+        self.template_action = self._action(
+            "saveImportTemplateAction", self.tr("Save import template…"),
+            self.tr("Save a CSV or Excel file with the columns the import expects and an "
+                    "example row"))
+        self.template_saver = TemplateSaver(self)
+        self.template_saver.saved.connect(
+            lambda path: self.say(self.tr("Import template saved to %1").replace("%1", path)))
+        self.template_action.triggered.connect(self.template_saver.ask)
         self.history_action = self._action(
             "historyAction", self.tr("History"), self.tr("Past jobs and their results"),
             QKeySequence("Ctrl+H"), sp.SP_FileDialogDetailedView)
@@ -299,7 +308,8 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         menus = (
             ("fileMenu", self.tr("&File"),
-             [self.profiles_action, None, self.import_action, self.reset_demo_action, None,
+             [self.profiles_action, None, self.import_action, self.template_action,
+              self.reset_demo_action, None,
               self.quit_action]),
             ("cardsMenu", self.tr("&Cards"),
              [*self.card_actions.values(), None, self.allow_non_enrolled_action]),
