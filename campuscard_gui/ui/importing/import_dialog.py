@@ -476,8 +476,11 @@ class ImportDialog(QDialog):
         for view, widths in ((self.new_view, (12, 10, 14, 12)),
                              (self.changes_view, (12, 20, 14, 16))):
             char = view.fontMetrics().averageCharWidth()
+            header = view.horizontalHeader()
             for column, chars in enumerate(widths):
-                view.horizontalHeader().resizeSection(column, char * chars + 24)
+                title = str(view.model().headerData(column, Qt.Orientation.Horizontal) or "")
+                room = header.fontMetrics().horizontalAdvance(title) + 24  # the title whole
+                header.resizeSection(column, max(char * chars + 24, room))
         self.preview_tabs.setTabText(0, self.tr("New students (%1)").replace(
             "%1", locale.toString(len(preview.new))))
         self.preview_tabs.setTabText(1, self.tr("Updated students (%1)").replace(
