@@ -49,11 +49,13 @@ from ...core.errors import CampusCardError
 from ...core.model import Card
 from ...core.outcomes import OutcomeKind
 from ...core.plan import Plan
+from ..heap import freeze_survivors
 from ..labels import fill
 
 log = logging.getLogger(__name__)
 
 PROGRESS_INTERVAL_MS = 200
+FREEZE_EVERY_POLLS = 5  # about once a second
 
 RunnerFactory = Callable[[Connector, Journal], BatchRunner]
 
@@ -187,6 +189,7 @@ class JobController(QObject):
         self._emitted: Progress | None = None
         self._current_job: int | None = None
         self._last_job: int | None = None
+        self._polls = 0
         self._timer = QTimer(self)
         self._timer.setObjectName("jobProgressTimer")
         self._timer.setInterval(PROGRESS_INTERVAL_MS)
@@ -291,6 +294,7 @@ class JobController(QObject):
         self._current_job = request.job_id
         if request.job_id is not None:
             self._last_job = request.job_id
+        freeze_survivors()  # the plan and the table: never scanned again during the job
         thread.start()
         self._timer.start()
 
@@ -305,6 +309,9 @@ class JobController(QObject):
         thread = self._thread
         if thread is None:
             return
+        self._polls += 1
+        if self._polls % FREEZE_EVERY_POLLS == 0:
+            freeze_survivors()  # full collections stay short while the job grows (heap.py)
         latest = thread.latest
         if latest is not None and latest is not self._emitted:
             self._emitted = latest

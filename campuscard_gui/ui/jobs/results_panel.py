@@ -44,6 +44,7 @@ from ...core.model import Action
 from ...core.outcomes import OutcomeKind
 from ...export import ExportLabels, csv_cell, export_csv, export_xlsx
 from .. import labels
+from ..heap import freeze_survivors, paused_collection
 from ..labels import fill
 from ..workers import error_message, run_in_thread
 from .job_report import count, job_meta, print_report, write_pdf
@@ -347,7 +348,8 @@ class ResultsPanel(QWidget):
         started = time.monotonic()
 
         def load() -> tuple[list[JobRecord], Counter[OutcomeKind | None]]:
-            records = journal.records(job_id)
+            with paused_collection():  # a bulk read: no full passes over it (heap.py)
+                records = journal.records(job_id)
             return records, count_kinds(records)  # counted here, not on the GUI thread
 
         def loaded(result: tuple[list[JobRecord], Counter[OutcomeKind | None]]) -> None:
@@ -361,6 +363,7 @@ class ResultsPanel(QWidget):
             bar = self.table.verticalScrollBar()
             at = bar.value()
             self.model.set_records(records, counts)
+            freeze_survivors()
             bar.setValue(at)
             self.liveRecordsShown.emit(job_id, self._live_done)
 
@@ -399,7 +402,8 @@ class ResultsPanel(QWidget):
         journal = self._journal
 
         def load() -> tuple[JobInfo, list[JobRecord], Counter[OutcomeKind | None]]:
-            records = journal.records(job_id)
+            with paused_collection():  # a bulk read: no full passes over it (heap.py)
+                records = journal.records(job_id)
             return journal.job(job_id), records, count_kinds(records)
 
         run_in_thread(load, lambda result: self._on_loaded(seq, result),
@@ -414,6 +418,7 @@ class ResultsPanel(QWidget):
         self._job = info
         self._job_id = info.job_id
         self.model.set_records(records, counts)
+        freeze_survivors()  # kept as long as it is shown: not scanned by every full pass
         self.progress_bar.setTextVisible(True)
         self.progress_bar.setRange(0, max(info.total, 1))
         self.progress_bar.setValue(info.done if info.total else 1)
