@@ -82,6 +82,11 @@ def install_translators(app: QCoreApplication, requested: str | None = None) -> 
     The translators are parented to ``app`` so they live as long as it does.
     """
     lang = resolve_language(requested)
+    system = QLocale.system()
+    if system.language() == QLocale.Language.C or resolve_language(system.name()) != lang:
+        # numbers and dates follow the language shown (the C locale has no thousands
+        # separator: "2000 students" where the operator reads "2,000")
+        QLocale.setDefault(QLocale("zh_CN" if lang == "zh_CN" else "en_US"))
     qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     qt_tr = QTranslator(app)
     if qt_tr.load(f"qtbase_{lang}", qt_dir):

@@ -73,3 +73,16 @@ def test_resolve_language():
     assert i18n.resolve_language("zh-TW") == "zh_CN"
     assert i18n.resolve_language("en") == "en"
     assert i18n.resolve_language("de_DE") == "en"
+
+
+def test_english_mode_shows_no_chinese_of_our_own():
+    """The English window shows the tr() sources: none holds Chinese, except a gloss in
+    brackets naming a place in a platform's own Chinese console ("Open platform (开放平台)")."""
+    import re
+
+    from campuscard_gui.core.text import has_cjk
+
+    gloss = re.compile(r"\([^()]*\)")
+    chinese = [source for (_context, source) in messages(TS / "campuscard_en.ts")
+               if has_cjk(gloss.sub("", source))]
+    assert chinese == []

@@ -1,6 +1,6 @@
 """Take the README screenshot: the main window in Chinese right after a real job.
 
-    python tools/screenshot.py docs/screenshot.png [--lang zh_CN]
+    python tools/screenshot.py docs/screenshot.png [--lang zh_CN] [--size 1366x768]
 
 Uses a throwaway config/data dir with the demo school, searches one class year, selects all
 filtered rows, runs 开通一卡通 through the real confirmation and job thread, waits for the
@@ -21,7 +21,10 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("out", type=Path)
     parser.add_argument("--lang", default="zh_CN")
+    parser.add_argument("--size", default="1366x768",
+                        help="the window's size, a whole small screen by default")
     args = parser.parse_args()
+    width, height = (int(n) for n in args.size.lower().split("x"))
     app, paths = start(args.lang)
 
     from campuscard_gui.backends.factory import open_connector
@@ -36,7 +39,7 @@ def main() -> int:
     window = MainWindow(config, paths, lambda p: open_connector(p, paths), journal,
                         profile=profile.name, connector=open_connector(profile, paths),
                         offer_resume=False)
-    window.resize(1360, 820)
+    window.resize(width, height)
     window.show()
     wait(window.rowsLoaded)
     window.flow.confirmRequested.connect(lambda dialog: dialog.accept())

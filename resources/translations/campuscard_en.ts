@@ -1034,10 +1034,6 @@ Accepted values: %3 (case does not matter).</translation>
         <translation>iPaaS integration flow</translation>
     </message>
     <message>
-        <source>Connected: the 神笔 profile reads and the gateway answers.</source>
-        <translation>Connected: the 神笔 profile reads and the gateway answers.</translation>
-    </message>
-    <message>
         <source>C&amp;oncurrent calls:</source>
         <translation>C&amp;oncurrent calls:</translation>
     </message>
@@ -1062,18 +1058,6 @@ Accepted values: %3 (case does not matter).</translation>
         <translation>The flow's HTTP trigger address, https://…</translation>
     </message>
     <message>
-        <source>神笔 profile to read students and cards</source>
-        <translation>神笔 profile to read students and cards</translation>
-    </message>
-    <message>
-        <source>About reading through a 神笔 profile</source>
-        <translation>About reading through a 神笔 profile</translation>
-    </message>
-    <message>
-        <source>Students and cards are read through this 神笔 profile (its AK/SK and field mapping); the actions go to the flow.</source>
-        <translation>Students and cards are read through this 神笔 profile (its AK/SK and field mapping); the actions go to the flow.</translation>
-    </message>
-    <message>
         <source>Header carrying the gateway token</source>
         <translation>Header carrying the gateway token</translation>
     </message>
@@ -1088,10 +1072,6 @@ Accepted values: %3 (case does not matter).</translation>
     <message>
         <source>What the flow gets as studentID</source>
         <translation>What the flow gets as studentID</translation>
-    </message>
-    <message>
-        <source>The student's 神笔 record Id</source>
-        <translation>The student's 神笔 record Id</translation>
     </message>
     <message>
         <source>The student No.</source>
@@ -1118,20 +1098,40 @@ Accepted values: %3 (case does not matter).</translation>
         <translation>Token &amp;header:</translation>
     </message>
     <message>
+        <source>Connected: the Shenbi profile reads and the gateway answers.</source>
+        <translation>Connected: the Shenbi profile reads and the gateway answers.</translation>
+    </message>
+    <message>
+        <source>Shenbi profile to read students and cards</source>
+        <translation>Shenbi profile to read students and cards</translation>
+    </message>
+    <message>
+        <source>About reading through a Shenbi profile</source>
+        <translation>About reading through a Shenbi profile</translation>
+    </message>
+    <message>
+        <source>Students and cards are read through this Shenbi profile (its AK/SK and field mapping); the actions go to the flow.</source>
+        <translation>Students and cards are read through this Shenbi profile (its AK/SK and field mapping); the actions go to the flow.</translation>
+    </message>
+    <message>
+        <source>The student's Shenbi record Id</source>
+        <translation>The student's Shenbi record Id</translation>
+    </message>
+    <message>
         <source>Students per gateway call</source>
         <translation>Students per gateway call</translation>
     </message>
     <message>
-        <source>%1 (not a saved 神笔 profile)</source>
-        <translation>%1 (not a saved 神笔 profile)</translation>
+        <source>%1 (not a saved Shenbi profile)</source>
+        <translation>%1 (not a saved Shenbi profile)</translation>
     </message>
     <message>
-        <source>Choose the 神笔 profile to read through (save one first).</source>
-        <translation>Choose the 神笔 profile to read through (save one first).</translation>
+        <source>Choose the Shenbi profile to read through (save one first).</source>
+        <translation>Choose the Shenbi profile to read through (save one first).</translation>
     </message>
     <message>
-        <source>“%1” is not a saved 神笔 profile: choose another.</source>
-        <translation>“%1” is not a saved 神笔 profile: choose another.</translation>
+        <source>“%1” is not a saved Shenbi profile: choose another.</source>
+        <translation>“%1” is not a saved Shenbi profile: choose another.</translation>
     </message>
     <message>
         <source>gateway token</source>
@@ -1145,16 +1145,12 @@ Accepted values: %3 (case does not matter).</translation>
 <context>
     <name>JiandaoyunEditor</name>
     <message>
-        <source>简道云 connection</source>
-        <translation>简道云 connection</translation>
-    </message>
-    <message>
         <source>App ID</source>
         <translation>App ID</translation>
     </message>
     <message>
-        <source>From the form's URL or 开放平台 → API 调试</source>
-        <translation>From the form's URL or 开放平台 → API 调试</translation>
+        <source>From the form's URL or Open platform (开放平台) → API debugging (API 调试)</source>
+        <translation>From the form's URL or Open platform (开放平台) → API debugging (API 调试)</translation>
     </message>
     <message>
         <source>Students form entry ID</source>
@@ -1193,6 +1189,10 @@ Accepted values: %3 (case does not matter).</translation>
         <translation>API &amp;key:</translation>
     </message>
     <message>
+        <source>Open platform (开放平台) → Key management (密钥管理) → Create API KEY</source>
+        <translation>Open platform (开放平台) → Key management (密钥管理) → Create API KEY</translation>
+    </message>
+    <message>
         <source>Write requests in flight at once</source>
         <translation>Write requests in flight at once</translation>
     </message>
@@ -1205,14 +1205,6 @@ Accepted values: %3 (case does not matter).</translation>
         <translation>&amp;Read fields from the forms</translation>
     </message>
     <message>
-        <source>Read the fields of both forms from 简道云</source>
-        <translation>Read the fields of both forms from 简道云</translation>
-    </message>
-    <message>
-        <source>开放平台 → 密钥管理 → 创建 API KEY</source>
-        <translation>开放平台 → 密钥管理 → 创建 API KEY</translation>
-    </message>
-    <message>
         <source>Enter the app ID.</source>
         <translation>Enter the app ID.</translation>
     </message>
@@ -1223,6 +1215,14 @@ Accepted values: %3 (case does not matter).</translation>
     <message>
         <source>Connected: the app, both forms and the mapped fields were found.</source>
         <translation>Connected: the app, both forms and the mapped fields were found.</translation>
+    </message>
+    <message>
+        <source>Jiandaoyun connection</source>
+        <translation>Jiandaoyun connection</translation>
+    </message>
+    <message>
+        <source>Read the fields of both forms from Jiandaoyun</source>
+        <translation>Read the fields of both forms from Jiandaoyun</translation>
     </message>
     <message>
         <source>The API key was rejected</source>
@@ -2643,10 +2643,6 @@ Refresh (F5) tries again; Manage profiles… (Ctrl+Shift+P) checks the profile.<
         <translation>An object key is wrong</translation>
     </message>
     <message>
-        <source>神笔 connection</source>
-        <translation>神笔 connection</translation>
-    </message>
-    <message>
         <source>Connected: the AK/SK, the app, both objects and the mapped fields were accepted.</source>
         <translation>Connected: the AK/SK, the app, both objects and the mapped fields were accepted.</translation>
     </message>
@@ -2659,10 +2655,6 @@ Refresh (F5) tries again; Manage profiles… (Ctrl+Shift+P) checks the profile.<
         <translation>Write requests in flight at once</translation>
     </message>
     <message>
-        <source>神笔 has no public field list: type each field's ID (对象建模 → 字段) and the option labels.</source>
-        <translation>神笔 has no public field list: type each field's ID (对象建模 → 字段) and the option labels.</translation>
-    </message>
-    <message>
         <source>Students object</source>
         <translation>Students object</translation>
     </message>
@@ -2673,6 +2665,22 @@ Refresh (F5) tries again; Manage profiles… (Ctrl+Shift+P) checks the profile.<
     <message>
         <source>OpenAPI &amp;URL:</source>
         <translation>OpenAPI &amp;URL:</translation>
+    </message>
+    <message>
+        <source>The address on Shenbi's access preparation (接入准备) page, https://…</source>
+        <translation>The address on Shenbi's access preparation (接入准备) page, https://…</translation>
+    </message>
+    <message>
+        <source>Design mode (设计态) → App settings (应用设置) → App code (应用 code)</source>
+        <translation>Design mode (设计态) → App settings (应用设置) → App code (应用 code)</translation>
+    </message>
+    <message>
+        <source>The students object's key (object ID)</source>
+        <translation>The students object's key (object ID)</translation>
+    </message>
+    <message>
+        <source>The cards object's key (object ID)</source>
+        <translation>The cards object's key (object ID)</translation>
     </message>
     <message>
         <source>A&amp;pp code:</source>
@@ -2695,36 +2703,32 @@ Refresh (F5) tries again; Manage profiles… (Ctrl+Shift+P) checks the profile.<
         <translation>SK (SecretK&amp;ey):</translation>
     </message>
     <message>
+        <source>Issued by Shenbi for the tenant (OpenAPI access preparation)</source>
+        <translation>Issued by Shenbi for the tenant (OpenAPI access preparation)</translation>
+    </message>
+    <message>
         <source>OpenAPI URL</source>
         <translation>OpenAPI URL</translation>
     </message>
     <message>
-        <source>The address on 神笔's 接入准备 page, https://…</source>
-        <translation>The address on 神笔's 接入准备 page, https://…</translation>
+        <source>Shenbi connection</source>
+        <translation>Shenbi connection</translation>
+    </message>
+    <message>
+        <source>Shenbi has no public field list: type each field's ID (对象建模 → 字段) and the option labels.</source>
+        <translation>Shenbi has no public field list: type each field's ID (对象建模 → 字段) and the option labels.</translation>
     </message>
     <message>
         <source>App code</source>
         <translation>App code</translation>
     </message>
     <message>
-        <source>设计态 → 应用设置 → 应用 code</source>
-        <translation>设计态 → 应用设置 → 应用 code</translation>
-    </message>
-    <message>
         <source>Students object key</source>
         <translation>Students object key</translation>
     </message>
     <message>
-        <source>The students object's key (对象 ID)</source>
-        <translation>The students object's key (对象 ID)</translation>
-    </message>
-    <message>
         <source>Cards object key</source>
         <translation>Cards object key</translation>
-    </message>
-    <message>
-        <source>The cards object's key (对象 ID)</source>
-        <translation>The cards object's key (对象 ID)</translation>
     </message>
     <message>
         <source>What a card's student field holds</source>
@@ -2789,10 +2793,6 @@ Refresh (F5) tries again; Manage profiles… (Ctrl+Shift+P) checks the profile.<
     <message>
         <source>Enter the signing service and the API version (Advanced).</source>
         <translation>Enter the signing service and the API version (Advanced).</translation>
-    </message>
-    <message>
-        <source>Issued by 神笔 for the tenant (OpenAPI 接入准备)</source>
-        <translation>Issued by 神笔 for the tenant (OpenAPI 接入准备)</translation>
     </message>
     <message>
         <source>The SecretKey issued with the AK</source>

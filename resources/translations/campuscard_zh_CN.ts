@@ -1065,10 +1065,6 @@ Accepted values: %3 (case does not matter).</source>
         <translation>iPaaS 集成流</translation>
     </message>
     <message>
-        <source>Connected: the 神笔 profile reads and the gateway answers.</source>
-        <translation>连接成功：神笔配置可以读取，网关也有应答。</translation>
-    </message>
-    <message>
         <source>C&amp;oncurrent calls:</source>
         <translation>并发调用(&amp;O)：</translation>
     </message>
@@ -1093,18 +1089,6 @@ Accepted values: %3 (case does not matter).</source>
         <translation>集成流 HTTP 触发器的地址，https://…</translation>
     </message>
     <message>
-        <source>神笔 profile to read students and cards</source>
-        <translation>读取学生和一卡通用的神笔配置</translation>
-    </message>
-    <message>
-        <source>About reading through a 神笔 profile</source>
-        <translation>关于通过神笔配置读取</translation>
-    </message>
-    <message>
-        <source>Students and cards are read through this 神笔 profile (its AK/SK and field mapping); the actions go to the flow.</source>
-        <translation>学生和一卡通通过这个神笔配置读取（用它的 AK/SK 和字段对应）；开通、冻结等操作发送给集成流。</translation>
-    </message>
-    <message>
         <source>Header carrying the gateway token</source>
         <translation>携带网关密钥的请求头</translation>
     </message>
@@ -1119,10 +1103,6 @@ Accepted values: %3 (case does not matter).</source>
     <message>
         <source>What the flow gets as studentID</source>
         <translation>集成流收到的 studentID</translation>
-    </message>
-    <message>
-        <source>The student&apos;s 神笔 record Id</source>
-        <translation>学生的神笔记录 Id</translation>
     </message>
     <message>
         <source>The student No.</source>
@@ -1149,19 +1129,39 @@ Accepted values: %3 (case does not matter).</source>
         <translation>密钥请求头(&amp;H)：</translation>
     </message>
     <message>
+        <source>Connected: the Shenbi profile reads and the gateway answers.</source>
+        <translation>连接成功：神笔配置可以读取，网关也有应答。</translation>
+    </message>
+    <message>
+        <source>Shenbi profile to read students and cards</source>
+        <translation>读取学生和一卡通用的神笔配置</translation>
+    </message>
+    <message>
+        <source>About reading through a Shenbi profile</source>
+        <translation>关于通过神笔配置读取</translation>
+    </message>
+    <message>
+        <source>Students and cards are read through this Shenbi profile (its AK/SK and field mapping); the actions go to the flow.</source>
+        <translation>学生和一卡通通过这个神笔配置读取（用它的 AK/SK 和字段对应）；开通、冻结等操作发送给集成流。</translation>
+    </message>
+    <message>
+        <source>The student&apos;s Shenbi record Id</source>
+        <translation>学生的神笔记录 Id</translation>
+    </message>
+    <message>
         <source>Students per gateway call</source>
         <translation>每次调用网关发送的学生数</translation>
     </message>
     <message>
-        <source>%1 (not a saved 神笔 profile)</source>
+        <source>%1 (not a saved Shenbi profile)</source>
         <translation>%1（不是已保存的神笔配置）</translation>
     </message>
     <message>
-        <source>Choose the 神笔 profile to read through (save one first).</source>
+        <source>Choose the Shenbi profile to read through (save one first).</source>
         <translation>请选择读取数据用的神笔配置（如还没有，请先保存一个）。</translation>
     </message>
     <message>
-        <source>“%1” is not a saved 神笔 profile: choose another.</source>
+        <source>“%1” is not a saved Shenbi profile: choose another.</source>
         <translation>“%1”不是已保存的神笔配置，请另选一个。</translation>
     </message>
     <message>
@@ -1176,15 +1176,11 @@ Accepted values: %3 (case does not matter).</source>
 <context>
     <name>JiandaoyunEditor</name>
     <message>
-        <source>简道云 connection</source>
-        <translation>简道云连接</translation>
-    </message>
-    <message>
         <source>App ID</source>
         <translation>应用 ID</translation>
     </message>
     <message>
-        <source>From the form&apos;s URL or 开放平台 → API 调试</source>
+        <source>From the form&apos;s URL or Open platform (开放平台) → API debugging (API 调试)</source>
         <translation>见表单网址，或 开放平台 → API 调试</translation>
     </message>
     <message>
@@ -1224,6 +1220,10 @@ Accepted values: %3 (case does not matter).</source>
         <translation>API Key(&amp;K)：</translation>
     </message>
     <message>
+        <source>Open platform (开放平台) → Key management (密钥管理) → Create API KEY</source>
+        <translation>开放平台 → 密钥管理 → 创建 API KEY</translation>
+    </message>
+    <message>
         <source>Write requests in flight at once</source>
         <translation>同时进行的写入请求数</translation>
     </message>
@@ -1236,14 +1236,6 @@ Accepted values: %3 (case does not matter).</source>
         <translation>从表单读取字段(&amp;R)</translation>
     </message>
     <message>
-        <source>Read the fields of both forms from 简道云</source>
-        <translation>从简道云读取两个表单的字段</translation>
-    </message>
-    <message>
-        <source>开放平台 → 密钥管理 → 创建 API KEY</source>
-        <translation>开放平台 → 密钥管理 → 创建 API KEY</translation>
-    </message>
-    <message>
         <source>Enter the app ID.</source>
         <translation>请填写应用 ID。</translation>
     </message>
@@ -1254,6 +1246,14 @@ Accepted values: %3 (case does not matter).</source>
     <message>
         <source>Connected: the app, both forms and the mapped fields were found.</source>
         <translation>连接成功：应用、两个表单和对应的字段都已找到。</translation>
+    </message>
+    <message>
+        <source>Jiandaoyun connection</source>
+        <translation>简道云连接</translation>
+    </message>
+    <message>
+        <source>Read the fields of both forms from Jiandaoyun</source>
+        <translation>从简道云读取两个表单的字段</translation>
     </message>
     <message>
         <source>The API key was rejected</source>
@@ -2676,10 +2676,6 @@ Refresh (F5) tries again; Manage profiles… (Ctrl+Shift+P) checks the profile.<
         <translation>对象 key 有误</translation>
     </message>
     <message>
-        <source>神笔 connection</source>
-        <translation>神笔连接</translation>
-    </message>
-    <message>
         <source>Connected: the AK/SK, the app, both objects and the mapped fields were accepted.</source>
         <translation>连接成功：AK/SK、应用、两个对象和对应的字段都已通过。</translation>
     </message>
@@ -2692,10 +2688,6 @@ Refresh (F5) tries again; Manage profiles… (Ctrl+Shift+P) checks the profile.<
         <translation>同时进行的写入请求数</translation>
     </message>
     <message>
-        <source>神笔 has no public field list: type each field&apos;s ID (对象建模 → 字段) and the option labels.</source>
-        <translation>神笔没有公开的字段列表接口：请填写每个字段的字段 ID（对象建模 → 字段）和选项名称。</translation>
-    </message>
-    <message>
         <source>Students object</source>
         <translation>学生对象</translation>
     </message>
@@ -2706,6 +2698,22 @@ Refresh (F5) tries again; Manage profiles… (Ctrl+Shift+P) checks the profile.<
     <message>
         <source>OpenAPI &amp;URL:</source>
         <translation>OpenAPI 地址(&amp;U)：</translation>
+    </message>
+    <message>
+        <source>The address on Shenbi&apos;s access preparation (接入准备) page, https://…</source>
+        <translation>神笔“接入准备”页面给出的地址，https://…</translation>
+    </message>
+    <message>
+        <source>Design mode (设计态) → App settings (应用设置) → App code (应用 code)</source>
+        <translation>设计态 → 应用设置 → 应用 code</translation>
+    </message>
+    <message>
+        <source>The students object&apos;s key (object ID)</source>
+        <translation>学生对象的 key（对象 ID）</translation>
+    </message>
+    <message>
+        <source>The cards object&apos;s key (object ID)</source>
+        <translation>一卡通对象的 key（对象 ID）</translation>
     </message>
     <message>
         <source>A&amp;pp code:</source>
@@ -2728,36 +2736,32 @@ Refresh (F5) tries again; Manage profiles… (Ctrl+Shift+P) checks the profile.<
         <translation>SK（SecretKey）(&amp;E)：</translation>
     </message>
     <message>
+        <source>Issued by Shenbi for the tenant (OpenAPI access preparation)</source>
+        <translation>由神笔为租户颁发（OpenAPI 接入准备）</translation>
+    </message>
+    <message>
         <source>OpenAPI URL</source>
         <translation>OpenAPI 地址</translation>
     </message>
     <message>
-        <source>The address on 神笔&apos;s 接入准备 page, https://…</source>
-        <translation>神笔“接入准备”页面给出的地址，https://…</translation>
+        <source>Shenbi connection</source>
+        <translation>神笔连接</translation>
+    </message>
+    <message>
+        <source>Shenbi has no public field list: type each field&apos;s ID (对象建模 → 字段) and the option labels.</source>
+        <translation>神笔没有公开的字段列表接口：请填写每个字段的字段 ID（对象建模 → 字段）和选项名称。</translation>
     </message>
     <message>
         <source>App code</source>
         <translation>应用 code</translation>
     </message>
     <message>
-        <source>设计态 → 应用设置 → 应用 code</source>
-        <translation>设计态 → 应用设置 → 应用 code</translation>
-    </message>
-    <message>
         <source>Students object key</source>
         <translation>学生对象 key</translation>
     </message>
     <message>
-        <source>The students object&apos;s key (对象 ID)</source>
-        <translation>学生对象的 key（对象 ID）</translation>
-    </message>
-    <message>
         <source>Cards object key</source>
         <translation>一卡通对象 key</translation>
-    </message>
-    <message>
-        <source>The cards object&apos;s key (对象 ID)</source>
-        <translation>一卡通对象的 key（对象 ID）</translation>
     </message>
     <message>
         <source>What a card&apos;s student field holds</source>
@@ -2822,10 +2826,6 @@ Refresh (F5) tries again; Manage profiles… (Ctrl+Shift+P) checks the profile.<
     <message>
         <source>Enter the signing service and the API version (Advanced).</source>
         <translation>请填写签名服务名和接口版本（高级）。</translation>
-    </message>
-    <message>
-        <source>Issued by 神笔 for the tenant (OpenAPI 接入准备)</source>
-        <translation>由神笔为租户颁发（OpenAPI 接入准备）</translation>
     </message>
     <message>
         <source>The SecretKey issued with the AK</source>

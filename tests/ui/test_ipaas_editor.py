@@ -98,7 +98,7 @@ def test_the_form(qtbot, make_dialog, memory_keyring, paths, sandbox):
 def test_without_a_shenbi_profile_there_is_nothing_to_read_through(qtbot, dialog, sandbox):
     editor = fill(qtbot, dialog, sandbox, header="")
     assert editor.read_profile_combo.count() == 0
-    assert "Choose the 神笔 profile to read through (save one first)." in save_fails(qtbot,
+    assert "Choose the Shenbi profile to read through (save one first)." in save_fails(qtbot,
                                                                                    dialog)
 
 
@@ -187,10 +187,10 @@ def test_a_reader_that_is_gone_is_named(qtbot, make_dialog, paths, sandbox):
     editor = dialog.editor
     assert isinstance(editor, IpaasEditor) and not dialog.is_dirty()
     assert editor.read_profile_combo.currentData() == "removed-sb"
-    assert "not a saved 神笔 profile" in editor.read_profile_combo.currentText()
+    assert "not a saved Shenbi profile" in editor.read_profile_combo.currentText()
     type_into(qtbot, editor.token_header_edit, "")  # any edit, to be able to save
     editor.chunk_spin.setValue(10)
-    assert "“removed-sb” is not a saved 神笔 profile" in save_fails(qtbot, dialog)
+    assert "“removed-sb” is not a saved Shenbi profile" in save_fails(qtbot, dialog)
 
 
 def test_the_shenbi_profile_it_reads_through_cannot_be_deleted(qtbot, make_dialog,

@@ -35,7 +35,7 @@ class IpaasEditor(ProfileEditor):
     def _texts(self) -> EditorTexts:
         return EditorTexts(
             connection_title=self.tr("iPaaS integration flow"),
-            connected=self.tr("Connected: the 神笔 profile reads and the gateway answers."),
+            connected=self.tr("Connected: the Shenbi profile reads and the gateway answers."),
             concurrency_label=self.tr("C&oncurrent calls:"),
             concurrency_accessible=self.tr("Gateway calls in flight at once"),
             failures={
@@ -52,12 +52,12 @@ class IpaasEditor(ProfileEditor):
     def _add_connection_rows(self, form: QFormLayout) -> None:
         self._readers = []
         self.read_profile_combo = named(QComboBox(self), "readProfileCombo",
-                                        self.tr("神笔 profile to read students and cards"))
+                                        self.tr("Shenbi profile to read students and cards"))
         self.read_profile_combo.currentIndexChanged.connect(self.changed)
         self.read_note = named(QLabel(self), "readProfileNote",
-                               self.tr("About reading through a 神笔 profile"))
+                               self.tr("About reading through a Shenbi profile"))
         # one line: a wrapped label in a form row reserves the height of a narrow layout
-        self.read_note.setText(self.tr("Students and cards are read through this 神笔 profile "
+        self.read_note.setText(self.tr("Students and cards are read through this Shenbi profile "
                                        "(its AK/SK and field mapping); the actions go to the "
                                        "flow."))
         self.token_header_edit = self._line(
@@ -68,7 +68,7 @@ class IpaasEditor(ProfileEditor):
                                                self.tr("Gateway token"))
         self.student_id_combo = link_combo(
             self, "studentIdCombo", self.tr("What the flow gets as studentID"),
-            self.tr("The student's 神笔 record Id"), self.tr("The student No."))
+            self.tr("The student's Shenbi record Id"), self.tr("The student No."))
         self.student_id_combo.currentIndexChanged.connect(self.changed)
         for label, widget in (
             (self.tr("Read thro&ugh:"), self.read_profile_combo),
@@ -108,7 +108,7 @@ class IpaasEditor(ProfileEditor):
         for name in self._readers:
             combo.addItem(name, name)
         if isinstance(wanted, str) and wanted and wanted not in self._readers:
-            combo.addItem(self.tr("%1 (not a saved 神笔 profile)").replace("%1", wanted), wanted)
+            combo.addItem(self.tr("%1 (not a saved Shenbi profile)").replace("%1", wanted), wanted)
         combo.setCurrentIndex(max(0, combo.findData(wanted)))
         combo.blockSignals(False)
 
@@ -127,9 +127,9 @@ class IpaasEditor(ProfileEditor):
     def _option_problems(self, options: Mapping[str, Any]) -> list[str]:
         reader = str(options["read_profile"])
         if not reader:
-            return [self.tr("Choose the 神笔 profile to read through (save one first).")]
+            return [self.tr("Choose the Shenbi profile to read through (save one first).")]
         if reader not in self._readers:
-            return [self.tr("“%1” is not a saved 神笔 profile: choose another.")
+            return [self.tr("“%1” is not a saved Shenbi profile: choose another.")
                     .replace("%1", reader)]
         from ....backends.ipaas.options import IpaasOptions
 

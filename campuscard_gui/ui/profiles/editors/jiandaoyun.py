@@ -24,9 +24,9 @@ class JiandaoyunEditor(ProfileEditor):
 
     def _texts(self) -> EditorTexts:
         return EditorTexts(
-            connection_title=self.tr("简道云 connection"),
+            connection_title=self.tr("Jiandaoyun connection"),
             read_fields=self.tr("&Read fields from the forms"),
-            read_fields_accessible=self.tr("Read the fields of both forms from 简道云"),
+            read_fields_accessible=self.tr("Read the fields of both forms from Jiandaoyun"),
             fields_read=self.tr("Read %1 fields of the students form and %2 of the cards form; "
                                 "check the choices."),
             connected=self.tr("Connected: the app, both forms and the mapped fields were "
@@ -43,7 +43,7 @@ class JiandaoyunEditor(ProfileEditor):
 
     def _add_connection_rows(self, form: QFormLayout) -> None:
         self.app_id_edit = self._line("appIdEdit", self.tr("App ID"),
-                                      self.tr("From the form's URL or 开放平台 → API 调试"))
+                                      self.tr("From the form's URL or Open platform (开放平台) → API debugging (API 调试)"))
         self.students_entry_edit = self._line("studentsEntryEdit",
                                               self.tr("Students form entry ID"),
                                               self.tr("entry_id of the students form"))
@@ -80,4 +80,4 @@ class JiandaoyunEditor(ProfileEditor):
         return self.tr("API key")
 
     def _secret_hint(self, key: str) -> str:
-        return self.tr("开放平台 → 密钥管理 → 创建 API KEY")
+        return self.tr("Open platform (开放平台) → Key management (密钥管理) → Create API KEY")

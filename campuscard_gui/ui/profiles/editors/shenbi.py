@@ -59,12 +59,12 @@ class ShenbiEditor(ProfileEditor):
 
     def _texts(self) -> EditorTexts:
         return EditorTexts(
-            connection_title=self.tr("神笔 connection"),
+            connection_title=self.tr("Shenbi connection"),
             connected=self.tr("Connected: the AK/SK, the app, both objects and the mapped "
                               "fields were accepted."),
             concurrency_label=self.tr("C&oncurrent writes:"),
             concurrency_accessible=self.tr("Write requests in flight at once"),
-            fields_hint=self.tr("神笔 has no public field list: type each field's ID "
+            fields_hint=self.tr("Shenbi has no public field list: type each field's ID "
                                 "(对象建模 → 字段) and the option labels."),
             failures=shenbi_failures(),
             forms=(self.tr("Students object"), self.tr("Cards object")),
@@ -73,16 +73,16 @@ class ShenbiEditor(ProfileEditor):
         )
 
     def _base_url_placeholder(self) -> str:
-        return self.tr("The address on 神笔's 接入准备 page, https://…")
+        return self.tr("The address on Shenbi's access preparation (接入准备) page, https://…")
 
     def _add_connection_rows(self, form: QFormLayout) -> None:
         self.app_code_edit = self._line("appCodeEdit", self.tr("App code"),
-                                        self.tr("设计态 → 应用设置 → 应用 code"))
+                                        self.tr("Design mode (设计态) → App settings (应用设置) → App code (应用 code)"))
         self.students_object_edit = self._line("studentsObjectEdit",
                                                self.tr("Students object key"),
-                                               self.tr("The students object's key (对象 ID)"))
+                                               self.tr("The students object's key (object ID)"))
         self.cards_object_edit = self._line("cardsObjectEdit", self.tr("Cards object key"),
-                                            self.tr("The cards object's key (对象 ID)"))
+                                            self.tr("The cards object's key (object ID)"))
         self.student_link_combo = link_combo(
             self, "studentLinkCombo", self.tr("What a card's student field holds"),
             self.tr("The student's record Id (a relation field)"),
@@ -155,5 +155,5 @@ class ShenbiEditor(ProfileEditor):
 
     def _secret_hint(self, key: str) -> str:
         if key == "secret_id":
-            return self.tr("Issued by 神笔 for the tenant (OpenAPI 接入准备)")
+            return self.tr("Issued by Shenbi for the tenant (OpenAPI access preparation)")
         return self.tr("The SecretKey issued with the AK")
