@@ -383,3 +383,66 @@ def test_a_save_that_keeps_vanishing_fails_as_unreachable() -> None:
     assert info.value.code == "keyring_locked"
     assert backend.calls == 3
     assert SECRET not in everything_about(info.value)
+
+
+class CountingKeyring(MemoryKeyring):
+    def __init__(self) -> None:
+        super().__init__()
+        self.writes = 0
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.writes += 1
+        super().set_password(service, username, password)
+
+
+def test_a_secret_that_did_not_change_is_not_written_again() -> None:
+    """macOS resets the Keychain's "always allow" on every write: saving a profile whose
+    secret is the same must not write it."""
+    backend = CountingKeyring()
+    store = CredentialStore(backend)
+    store.set("p", "k-1")
+    store.set("p", "k-1")
+    assert backend.writes == 1
+    store.set("p", "k-2")
+    assert backend.writes == 2 and store.get("p") == "k-2"
+
+
+class WindowsLikeKeyring(MemoryKeyring):
+    """Stands for keyring.backends.Windows.WinVaultKeyring (its module is what is checked):
+    CredWrite refuses a blob over 2,560 bytes with error 1783."""
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        if len(password.encode("utf-16-le")) > 2560:
+            error = OSError(1783, "CredWrite", "The stub received bad data.")
+            error.winerror = 1783  # type: ignore[attr-defined]
+            raise error
+        super().set_password(service, username, password)
+
+
+WindowsLikeKeyring.__module__ = "keyring.backends.Windows"
+
+
+def test_a_secret_too_long_for_windows_credential_manager_is_said_plainly() -> None:
+    store = CredentialStore(WindowsLikeKeyring())
+    store.set("p", "x" * 1280)  # the most it takes
+    secret = "s3cret-" + "y" * 1300
+    with pytest.raises(CredentialError) as info:
+        store.set("p", secret)
+    assert info.value.code == "secret_too_long"
+    assert "1280" in info.value.message and str(len(secret)) in info.value.message
+    assert "s3cret" not in info.value.message
+    assert store.get("p") == "x" * 1280  # the old one stays
+
+
+def test_error_1783_from_the_keyring_is_the_too_long_message_too() -> None:
+    """Where the length check cannot know the limit (another backend over Credential
+    Manager), the refusal itself is recognised."""
+
+    class Other(WindowsLikeKeyring):
+        pass
+
+    Other.__module__ = "some.plugin"
+    store = CredentialStore(Other())
+    with pytest.raises(CredentialError) as info:
+        store.set("p", "z" * 2000)
+    assert info.value.code == "secret_too_long" and "zzz" not in str(info.value)

@@ -27,6 +27,7 @@ from keyring.backend import KeyringBackend
 from keyring.backends import chainer, fail, null
 
 from ..core.errors import CampusCardError, ConfigError
+from ..core.text import _
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,28 @@ UNAVAILABLE = "keyring_unavailable"
 LOCKED = "keyring_locked"
 MISSING = "secret_missing"
 _DELETE_FAILED = "delete_failed"  # internal: delete() treats it as "already gone"
+TOO_LONG = "secret_too_long"
+# Windows Credential Manager keeps at most CRED_MAX_CREDENTIAL_BLOB_SIZE = 5 × 512 bytes per
+# entry, and python-keyring stores the secret as UTF-16: 1,280 characters. A longer one fails
+# deep in CredWrite with error 1783 (RPC_X_BAD_STUB_DATA), which says nothing to an operator.
+WINDOWS_BLOB_BYTES = 5 * 512
+_WINDOWS_BAD_STUB_DATA = 1783
+
+
+def _blob_limit(backend: KeyringBackend) -> int | None:
+    """The most bytes (UTF-16) one secret may take in ``backend``, where it is limited."""
+    module = type(backend).__module__
+    return WINDOWS_BLOB_BYTES if module.startswith("keyring.backends.Windows") else None
+
+
+def too_long_message(chars: int | None) -> str:
+    if chars is None:
+        return _("密钥太长，Windows 凭据管理器无法保存（每项最多 {limit} 个字符）。"
+                 "请检查是否多粘贴了内容（例如整段说明或多个密钥）。").format(
+                     limit=WINDOWS_BLOB_BYTES // 2)
+    return _("密钥太长，Windows 凭据管理器无法保存：每项最多 {limit} 个字符，这个密钥有 {chars} "
+             "个字符。请检查是否多粘贴了内容（例如整段说明或多个密钥）。").format(
+                 limit=WINDOWS_BLOB_BYTES // 2, chars=chars)
 
 T = TypeVar("T")
 
@@ -226,8 +249,18 @@ class CredentialStore:
             raise ConfigError("密钥不能为空")
         if key not in SECRET_KEYS:
             raise ConfigError(f"未知的密钥名称：{key}")
+        limit = _blob_limit(usable_backend(self.backend) or self.backend)
+        if limit is not None and len(secret.encode("utf-16-le")) > limit:
+            raise CredentialError(too_long_message(len(secret)), code=TOO_LONG)
+        service = service_name(profile_name)
+        # a secret that did not change is not written again: on macOS every write resets the
+        # Keychain's "always allow" for the program, which then asks the operator again
+        if self._call("read", profile_name, key, lambda b: b.get_password(service, key)) \
+                == secret:
+            log.info("secret unchanged, not rewritten: profile=%s key=%s", profile_name, key)
+            return
         self._call("save", profile_name, key,
-                   lambda b: _set_password(b, service_name(profile_name), key, secret))
+                   lambda b: _set_password(b, service, key, secret))
         log.info("secret saved to keyring: profile=%s key=%s", profile_name, key)
 
     def delete(self, profile_name: str, *, keep: Collection[str] = ()) -> int:
@@ -238,7 +271,7 @@ class CredentialStore:
         for key in SECRET_KEYS:
             if key in keep:
                 continue
-            for _ in range(5):  # some backends remove only one matching entry per call
+            for _attempt in range(5):  # some backends remove only one matching entry per call
                 if not self._delete_one(profile_name, key):
                     break
                 removed += 1
@@ -267,21 +300,38 @@ class CredentialStore:
             raise CredentialError(unavailable_message(), code=UNAVAILABLE)
         try:
             return op(backend)
-        except keyring.errors.NoKeyringError:
-            failure: tuple[str, str] = (UNAVAILABLE, unavailable_message())
-        except keyring.errors.PasswordDeleteError:
-            failure = (_DELETE_FAILED, "钥匙环中的密钥无法删除")
-        except keyring.errors.KeyringLocked as exc:
-            failure = (LOCKED, locked_message(type(exc).__name__))
-        except _access_errors() as exc:
-            # InitError (no collection / prompt dismissed), PasswordSetError, a D-Bus error,
-            # a dropped connection: all mean "the keyring is there but we cannot get in".
-            failure = (LOCKED, locked_message(type(exc).__name__))
+        except Exception as exc:  # noqa: BLE001 - mapped below; anything else is re-raised
+            failure = _failure(what, exc)
         # Only the exception's class is kept: its text (or its cause) might echo what we sent,
         # and `from None` below keeps the original out of tracebacks too.
         log.warning("keyring %s failed: profile=%s key=%s code=%s",
                     what, profile_name, key, failure[0])
         raise CredentialError(failure[1], code=failure[0]) from None
+
+
+def _windows_error(exc: BaseException) -> int | None:
+    """The Windows error number an exception carries (pywin32's and ctypes' errors)."""
+    number = getattr(exc, "winerror", None)
+    if isinstance(number, int):
+        return number
+    first = exc.args[0] if exc.args else None
+    return first if isinstance(first, int) else None
+
+
+def _failure(what: str, exc: Exception) -> tuple[str, str]:
+    """(code, operator message) for a keyring error; an error of no known kind is raised."""
+    if what == "save" and _windows_error(exc) == _WINDOWS_BAD_STUB_DATA:
+        # a secret past what Credential Manager takes (the length check before missed it)
+        return TOO_LONG, too_long_message(None)
+    if isinstance(exc, keyring.errors.NoKeyringError):
+        return UNAVAILABLE, unavailable_message()
+    if isinstance(exc, keyring.errors.PasswordDeleteError):
+        return _DELETE_FAILED, _("钥匙环中的密钥无法删除")
+    if isinstance(exc, (keyring.errors.KeyringLocked, *_access_errors())):
+        # InitError (no collection / prompt dismissed), PasswordSetError, a D-Bus error, a
+        # dropped connection: all mean "the keyring is there but we cannot get in".
+        return LOCKED, locked_message(type(exc).__name__)
+    raise exc
 
 
 class TypedSecrets(CredentialStore):
