@@ -43,7 +43,8 @@ class JiandaoyunEditor(ProfileEditor):
 
     def _add_connection_rows(self, form: QFormLayout) -> None:
         self.app_id_edit = self._line("appIdEdit", self.tr("App ID"),
-                                      self.tr("From the form's URL or Open platform (开放平台) → API debugging (API 调试)"))
+                                      self.tr("From the form's URL or Open platform (开放平台) → "
+                                              "API debugging (API 调试)"))
         self.students_entry_edit = self._line("studentsEntryEdit",
                                               self.tr("Students form entry ID"),
                                               self.tr("entry_id of the students form"))

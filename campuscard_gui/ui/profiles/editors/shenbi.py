@@ -77,7 +77,8 @@ class ShenbiEditor(ProfileEditor):
 
     def _add_connection_rows(self, form: QFormLayout) -> None:
         self.app_code_edit = self._line("appCodeEdit", self.tr("App code"),
-                                        self.tr("Design mode (设计态) → App settings (应用设置) → App code (应用 code)"))
+                                        self.tr("Design mode (设计态) → App settings (应用设置) → "
+                                                "App code (应用 code)"))
         self.students_object_edit = self._line("studentsObjectEdit",
                                                self.tr("Students object key"),
                                                self.tr("The students object's key (object ID)"))
