@@ -15,6 +15,7 @@ from typing import Any
 
 from ..config.credentials import add_secret_keys
 from ..core.errors import ConfigError
+from ..core.text import _
 from .spec import BackendSpec, CliFlag, Listed
 
 __all__ = ["BUILTIN", "BackendSpec", "CliFlag", "Listed", "field_forms", "find", "get",
@@ -76,7 +77,7 @@ def get(kind: str) -> BackendSpec:
     with _lock:
         spec = _specs.get(kind)
     if spec is None:
-        raise ConfigError(f"不支持的后端类型：{kind}")
+        raise ConfigError(_("不支持的后端类型：{kind}").format(kind=kind))
     return spec
 
 

@@ -18,6 +18,7 @@ from ..config.fieldmap import FieldMap
 from ..config.options import numbers
 from ..config.settings import option_defaults
 from ..core.errors import ConfigError
+from ..core.text import _
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 _LATIN_CJK = re.compile(r"(?<=[\u4e00-\u9fff])(?=[A-Za-z])|(?<=[A-Za-z])(?=[\u4e00-\u9fff])")
@@ -35,10 +36,11 @@ def check_base_url(url: str, allow_http: bool, what: str = "API 地址") -> str:
     url = url.strip().rstrip("/")
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigError(f"{what}应以 https:// 开头：{url}")
+        raise ConfigError(_("{what}应以 https:// 开头：{url}").format(what=what, url=url))
     if parts.scheme == "http" and parts.hostname not in LOOPBACK and not allow_http:
-        raise ConfigError(f"{what}不加密（http），密钥会明文传输：{url}"
-                          "（如确为内网私有部署，请加 --allow-http）")
+        raise ConfigError(_("{what}不加密（http），密钥会明文传输：{url}（如确为内网私有部署，请加"
+                            " --allow-http）").format(
+            what=what, url=url))
     return url
 
 
@@ -48,7 +50,7 @@ def field_map(specs: list[str]) -> FieldMap:
     for spec in specs:
         key, sep, value = spec.partition("=")
         if not sep or not key.strip():
-            raise ConfigError(f"--map 的格式应为 KEY=字段名：{spec}")
+            raise ConfigError(_("--map 的格式应为 KEY=字段名：{spec}").format(spec=spec))
         fm.set(key.strip(), value)
     return fm
 
@@ -57,7 +59,8 @@ def require(label: str, *given: tuple[str, str | None]) -> None:
     """Every ``(flag, value)`` given a value, else ConfigError naming the missing flags."""
     missing = [flag for flag, value in given if not (value or "").strip()]
     if missing:
-        raise ConfigError(f"{in_text(label).lstrip()}配置缺少参数：{'、'.join(missing)}")
+        raise ConfigError(_("{value}配置缺少参数：{value2}").format(
+            value=in_text(label).lstrip(), value2='、'.join(missing)))
 
 
 def flag_dest(flag: str) -> str:
@@ -90,20 +93,22 @@ def wire_settings(specs: list[str], options_class: type, own: Mapping[str, str])
     for spec in specs:
         key, sep, text = (part.strip() for part in spec.partition("="))
         if not sep or not key:
-            raise ConfigError(f"--set 的格式应为 KEY=值：{spec}")
+            raise ConfigError(_("--set 的格式应为 KEY=值：{spec}").format(spec=spec))
         flag = own_flag(key)
         if flag is not None:
-            raise ConfigError(f"“{key}”请用 {flag} 设置")
+            raise ConfigError(_("“{key}”请用 {flag} 设置").format(key=key, flag=flag))
         if key not in settable:
-            raise ConfigError(f"--set 不认识“{key}”（可设置：{'、'.join(sorted(settable))}）")
+            raise ConfigError(_("--set 不认识“{key}”（可设置：{value}）").format(
+                key=key, value='、'.join(sorted(settable))))
         default = settable[key]
         try:
             value: Any = type(default)(text) if isinstance(default, int | float) else text
         except ValueError:
             kind = "整数" if isinstance(default, int) else "数"
-            raise ConfigError(f"--set {key} 应为{kind}：{text}") from None
+            raise ConfigError(_("--set {key} 应为{kind}：{text}").format(
+                key=key, kind=kind, text=text)) from None
         if isinstance(value, float) and not math.isfinite(value):
-            raise ConfigError(f"--set {key} 应为数：{text}")
+            raise ConfigError(_("--set {key} 应为数：{text}").format(key=key, text=text))
         out[key] = value
     return out
 

@@ -35,6 +35,7 @@ from ..core.cards import LIVE, duplicates, survivor
 from ..core.errors import ConnectorError
 from ..core.model import Action, Card, CardStatus
 from ..core.outcomes import Failed, Outcome, Skipped, SkipReason, Succeeded
+from ..core.text import _
 from .jobs import PendingWrite
 
 logger = logging.getLogger(__name__)
@@ -89,8 +90,10 @@ class SendChecks:
                 card, result = left[0]
                 why = result.message if isinstance(result, Failed) else "未能删除"
                 raise ConnectorError(
-                    f"学号 {card.student_no} 同时有多张有效卡，多余的卡记录 {card.card_id} 未能"
-                    f"删除（{why}）。任务保持未完成，可稍后继续。", code="duplicate_left")
+                    _("学号 {student_no} 同时有多张有效卡，多余的卡记录 {card_id} 未能删除（{why}"
+                      "）。任务保持未完成，可稍后继续。").format(
+                        student_no=card.student_no, card_id=card.card_id, why=why),
+                    code="duplicate_left")
             logger.warning("并发开卡：保留每名学生最早的有效卡，已删除多余的卡记录 %s",
                            ", ".join(f"{c.student_no}:{c.card_id}" for c in extra))
         kept: dict[str, Card] = {}
@@ -184,8 +187,8 @@ class SendChecks:
         for pos, (w, said) in claimed.items():
             card = kept.get(w.student_no)
             if card is None:
-                out[pos] = Failed(UNVERIFIED, "后端确认了写入，但回读时该学生没有有效的卡记录："
-                                  "写入未生效，或卡记录没有关联到学生（请检查字段对应）")
+                out[pos] = Failed(UNVERIFIED, _("后端确认了写入，但回读时该学生没有有效的卡记录："
+                                  "写入未生效，或卡记录没有关联到学生（请检查字段对应）"))
             elif not said.card_id or card.card_id == said.card_id:
                 out[pos] = Succeeded(card.card_id)
             else:
@@ -206,8 +209,9 @@ class SendChecks:
                 now = card.status.value if card is not None else CardStatus.NONE.value
                 if card is not None and card.card_id != w.card_id:
                     now = f"{now}，卡记录 {card.card_id}"
-                out[pos] = Failed(UNVERIFIED, f"写入后回读，卡状态为“{now}”而不是“{target.value}”："
-                                  "可能同时被他人修改，请刷新后核对")
+                out[pos] = Failed(UNVERIFIED, _("写入后回读，卡状态为“{now}”而不是“{value}”：可能"
+                                                "同时被他人修改，请刷新后核对").format(
+                    now=now, value=target.value))
         return out
 
 

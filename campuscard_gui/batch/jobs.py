@@ -18,6 +18,7 @@ from ..core.outcomes import (
     SkipReason,
     Succeeded,
 )
+from ..core.text import _
 
 
 class JobState(StrEnum):
@@ -168,14 +169,15 @@ class JobClaimedError(CampusCardError):
 def unknown_value(where: str, what: Sequence[str]) -> CampusCardError:
     """The error for journal rows holding values this program does not know."""
     return CampusCardError(
-        f"{where} 在任务日志中有本程序无法识别的值：{'，'.join(what)}"
-        "（可能来自更新版本的程序，或文件已损坏）", code="journal_value")
+        _("{where} 在任务日志中有本程序无法识别的值：{value}（可能来自更新版本的程序，或文件已损坏"
+          "）").format(
+            where=where, value='，'.join(what)), code="journal_value")
 
 
 def unknown_outcome(what: str) -> Failed:
     """How a record holding an unknown value is shown: an error naming it (never one of the
     outcomes, e.g. never 已取消)."""
-    return Failed("unknown_value", f"任务日志中有本程序无法识别的值：{what}")
+    return Failed("unknown_value", _("任务日志中有本程序无法识别的值：{what}").format(what=what))
 
 
 def outcome_columns(outcome: Outcome) -> tuple[str, str | None, str | None, str | None,

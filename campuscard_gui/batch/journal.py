@@ -38,6 +38,7 @@ from ..core.errors import CampusCardError
 from ..core.model import Action, CardStatus
 from ..core.outcomes import Outcome, OutcomeKind, SkipReason
 from ..core.plan import Plan
+from ..core.text import _
 from .jobs import (
     ChunkInfo,
     ChunkState,
@@ -181,7 +182,9 @@ class Journal:
         """Raise CampusCardError if the journal was opened read-only (see ``notice``)."""
         if self.read_only:
             raise CampusCardError(
-                f"任务日志现在只能读取，无法写入（请腾出磁盘空间或检查文件夹权限后重试）：{self.path}",
+                _("任务日志现在只能读取，无法写入（请腾出磁盘空间或检查文件夹权限后重试）"
+                  "：{path}").format(
+                    path=self.path),
                 code="journal")
 
     @contextmanager
@@ -192,7 +195,8 @@ class Journal:
                 yield
             except sqlite3.Error as exc:
                 raise CampusCardError(
-                    f"任务日志读写失败：{self.path}（{exc}）", code="journal"
+                    _("任务日志读写失败：{path}（{exc}）").format(
+                        path=self.path, exc=exc), code="journal"
                 ) from exc
 
     def close(self) -> None:
@@ -360,7 +364,8 @@ class Journal:
                 got = lock.try_acquire()
             except OSError as exc:
                 raise CampusCardError(
-                    f"无法为任务 {job_id} 加锁（{exc.strerror or exc}）：{lock.path}",
+                    _("无法为任务 {job_id} 加锁（{value}）：{path}").format(
+                        job_id=job_id, value=exc.strerror or exc, path=lock.path),
                     code="journal") from exc
             if not got:
                 raise self._claimed(job_id, self._holder(job_id), live=True)
@@ -408,11 +413,13 @@ class Journal:
         who = holder.describe() if holder is not None else "另一个程序"
         if live:
             return JobClaimedError(
-                f"任务 {job_id} 正在由另一个程序执行（{who}），请等待其结束", holder,
+                _("任务 {job_id} 正在由另一个程序执行（{who}），请等待其结束").format(
+                    job_id=job_id, who=who), holder,
                 can_take_over=False, code="job_busy")
         return JobClaimedError(
-            f"任务 {job_id} 正在由另一台电脑执行或被其占用（{who}），本程序无法确认它是否仍在运行。"
-            "确认它已不再运行后，可以接管该任务",
+            _("任务 {job_id} 正在由另一台电脑执行或被其占用（{who}），本程序无法确认它是否仍在运行"
+              "。确认它已不再运行后，可以接管该任务").format(
+                job_id=job_id, who=who),
             holder, can_take_over=True, code="job_claimed")
 
     def release(self, job_id: int) -> None:
@@ -475,7 +482,8 @@ class Journal:
     def job(self, job_id: int) -> JobInfo:
         jobs = self._jobs("WHERE id = ?", (job_id,))
         if not jobs:
-            raise CampusCardError(f"没有编号为 {job_id} 的任务", code="no_such_job")
+            raise CampusCardError(_("没有编号为 {job_id} 的任务").format(
+                job_id=job_id), code="no_such_job")
         return jobs[0]
 
     def list_jobs(self, limit: int = 500, problems: list[str] | None = None) -> list[JobInfo]:
@@ -511,7 +519,8 @@ class Journal:
                 "SELECT action FROM jobs WHERE id = ?", (job_id,)
             ).fetchone()
             if action_row is None:
-                raise CampusCardError(f"没有编号为 {job_id} 的任务", code="no_such_job")
+                raise CampusCardError(_("没有编号为 {job_id} 的任务").format(
+                    job_id=job_id), code="no_such_job")
             rows = self._conn.execute(
                 "SELECT position, student_no, name, card_id, from_status, outcome, code,"
                 " message, reason, detail, result_card_id, chunk_seq FROM records"

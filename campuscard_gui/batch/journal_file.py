@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..config.sqlite_schema import Schema, ensure_schema, file_version, statements
 from ..core.errors import CampusCardError
+from ..core.text import _
 
 log = logging.getLogger(__name__)
 
@@ -206,8 +207,10 @@ class JournalFile:
         if version != SCHEMA_VERSION:
             conn.close()
             raise CampusCardError(
-                f"任务日志需要升级到版本 {SCHEMA_VERSION}（文件为版本 {version}），但无法写入"
-                f"（{cause}）：{self.path}", code="journal")
+                _("任务日志需要升级到版本 {SCHEMA_VERSION}（文件为版本 {version}），但无法写入（"
+                  "{cause}）：{path}").format(
+                    SCHEMA_VERSION=SCHEMA_VERSION, version=version, cause=cause,
+                    path=self.path), code="journal")
         self.read_only = True
         self.notice = (f"任务日志无法写入（{cause}），已以只读方式打开：{self.path}。"
                        "可以查看任务，但不能执行、继续或放弃任务；请腾出磁盘空间或检查文件夹权限，然后重新打开程序。")
@@ -231,11 +234,13 @@ class JournalFile:
             Path(f"{self.path}-shm").unlink(missing_ok=True)
         except OSError as exc:
             raise CampusCardError(
-                f"任务日志已损坏（{why}），且无法移到一旁（{exc.strerror or exc}）：{self.path}",
+                _("任务日志已损坏（{why}），且无法移到一旁（{value}）：{path}").format(
+                    why=why, value=exc.strerror or exc, path=self.path),
                 code="journal") from exc
         self.notice = (f"任务日志无法读取（{why}），已移到 {target}，并新建了一个空的任务日志。"
                        "以前的任务不在新日志中；请保留该文件，以便核对。")
         log.info("journal %s was unreadable (%s): moved to %s", self.path, why, target)
 
     def _unusable(self, exc: sqlite3.Error | OSError) -> CampusCardError:
-        return CampusCardError(f"任务日志无法打开：{self.path}（{exc}）", code="journal")
+        return CampusCardError(_("任务日志无法打开：{path}（{exc}）").format(
+            path=self.path, exc=exc), code="journal")

@@ -44,6 +44,7 @@ from ..core.errors import (
 )
 from ..core.model import Action
 from ..core.outcomes import Cancelled, Failed, Outcome, OutcomeKind, Succeeded
+from ..core.text import _
 from .checks import SendChecks, is_broken_first_chunk
 from .jobs import ChunkInfo, ChunkState, JobInfo, PendingWrite, Wait, WaitKind, wait_kind_of
 from .journal import Journal
@@ -313,8 +314,9 @@ class BatchRunner:
         rest = self._journal.job(job.job_id).cancelled
         why = next((o.message for o in first if isinstance(o, Failed)), "")
         raise ConnectorError(
-            f"第一批写入后回读核对失败，任务已停止，其余 {rest} 条未发送。{why}。请在“管理配置”"
-            "中点“测试连接”，检查卡记录的学生字段和状态字段的对应。", code="field_map")
+            _("第一批写入后回读核对失败，任务已停止，其余 {rest} 条未发送。{why}。请在“管理配置”中"
+              "点“测试连接”，检查卡记录的学生字段和状态字段的对应。").format(
+                rest=rest, why=why), code="field_map")
 
     def _run_pooled(
         self,
@@ -521,6 +523,6 @@ def _unconfirmed(exc: ConnectorError) -> ConnectorError:
     is over, and the job is left to be resumed)."""
     why = _CHECKING.sub("", exc.message).rstrip("：；，, ")
     return ConnectorError(
-        f"无法核对已发送的数据：{why}。任务保持未完成，可稍后继续。",
+        _("无法核对已发送的数据：{why}。任务保持未完成，可稍后继续。").format(why=why),
         code="unconfirmed",
     )

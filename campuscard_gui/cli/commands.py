@@ -60,6 +60,7 @@ from ..core.errors import CampusCardError, ConfigError, ImportFileError
 from ..core.model import Action, CardStatus, StudentStatus
 from ..core.outcomes import Failed
 from ..core.plan import Plan, plan_for_ids
+from ..core.text import _
 from .common import (
     EXIT_FAILED,
     EXIT_INTERRUPTED,
@@ -96,7 +97,8 @@ def _choice(names: dict[str, StudentStatus] | dict[str, CardStatus], what: str
         found = names.get(text.strip()) or names.get(text.strip().casefold())
         if found is None:
             raise argparse.ArgumentTypeError(
-                f"无法识别的{what}：{text}（可用：{'、'.join(names)}）")
+                _("无法识别的{what}：{text}（可用：{value}）").format(
+                    what=what, text=text, value='、'.join(names)))
         return found
     return parse
 
@@ -105,9 +107,9 @@ def _positive_int(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"不是整数：{text}") from None
+        raise argparse.ArgumentTypeError(_("不是整数：{text}").format(text=text)) from None
     if value < 1:
-        raise argparse.ArgumentTypeError(f"必须大于 0：{text}")
+        raise argparse.ArgumentTypeError(_("必须大于 0：{text}").format(text=text))
     return value
 
 
@@ -216,23 +218,24 @@ def read_ids(source: str, stdin: TextIO) -> list[str]:
             with open(source, "rb") as fh:
                 data = fh.read()
         except FileNotFoundError:
-            raise UsageError(f"学号文件不存在：{source}") from None
+            raise UsageError(_("学号文件不存在：{source}").format(source=source)) from None
         except IsADirectoryError:
-            raise UsageError(f"学号文件是一个目录：{source}") from None
+            raise UsageError(_("学号文件是一个目录：{source}").format(source=source)) from None
         except OSError as exc:
-            raise UsageError(f"学号文件无法读取：{source}（{exc.strerror or exc}）") from None
+            raise UsageError(_("学号文件无法读取：{source}（{value}）").format(
+                source=source, value=exc.strerror or exc)) from None
         where = f"学号文件 {source}"
     if isinstance(data, bytes):
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise UsageError(f"{where} 不是 UTF-8 编码的文本") from None
+            raise UsageError(_("{where} 不是 UTF-8 编码的文本").format(where=where)) from None
     else:
         text = data.removeprefix("\ufeff")
     ids = [line.strip() for line in text.splitlines()]
     ids = [i for i in ids if i]
     if not ids:
-        raise UsageError(f"{where} 中没有学号")
+        raise UsageError(_("{where} 中没有学号").format(where=where))
     return ids
 
 
@@ -255,7 +258,7 @@ def cmd_action(args: argparse.Namespace, ctx: Context) -> int:
         if plan.writes and not args.yes:
             ctx.say(describe_plan(plan, profile.name))
             if args.ids == "-" or not ctx.interactive():
-                raise UsageError("需要确认：没有可以询问的终端，请加 --yes 参数直接执行")
+                raise UsageError(_("需要确认：没有可以询问的终端，请加 --yes 参数直接执行"))
             if not ctx.confirm():
                 ctx.say("已放弃，没有执行任何操作")
                 return 1
@@ -406,12 +409,13 @@ def _take_over_hint(verb: str, job_id: int) -> Iterator[None]:
         if not exc.can_take_over:
             raise
         raise JobClaimedError(
-            f"{exc.message}（命令：campuscard-cli jobs {verb} {job_id} --take-over）",
+            _("{message}（命令：campuscard-cli jobs {verb} {job_id} --take-over）").format(
+                message=exc.message, verb=verb, job_id=job_id),
             exc.holder, can_take_over=True, code=exc.code) from exc
 
 
-SENT_UNKNOWN = Failed("unconfirmed", "已发送，结果未知：放弃任务时无法到后台核对，"
-                      "可能已经写入，请在后台核对该学生的卡")
+SENT_UNKNOWN = Failed("unconfirmed", _("已发送，结果未知：放弃任务时无法到后台核对，"
+                      "可能已经写入，请在后台核对该学生的卡"))
 
 
 def cmd_jobs_discard(args: argparse.Namespace, ctx: Context) -> int:
@@ -428,7 +432,7 @@ def cmd_jobs_discard(args: argparse.Namespace, ctx: Context) -> int:
                     f"未发送的 {info.pending - sent} 条记为已取消，不再发送"
                     + (f"；已发送但结果未知的 {sent} 条先到后台核对" if sent else ""))
             if not ctx.interactive():
-                raise UsageError("需要确认：没有可以询问的终端，请加 --yes 参数直接放弃")
+                raise UsageError(_("需要确认：没有可以询问的终端，请加 --yes 参数直接放弃"))
             if not ctx.confirm():
                 ctx.say("已放弃操作，任务保持未完成")
                 return 1
@@ -465,7 +469,8 @@ def _unfinished(journal: Journal, job_id: int, verb: str) -> JobInfo:
     info = _job_or_usage(journal, job_id)
     if info.finished:
         state = "已完成" if info.state is JobState.DONE else "已取消"
-        raise UsageError(f"任务 {info.job_id} {state}，不能{verb}")
+        raise UsageError(_("任务 {job_id} {state}，不能{verb}").format(
+            job_id=info.job_id, state=state, verb=verb))
     journal.check_readable(info.job_id)  # a job with unknown values is not touched
     journal.check_writable()  # before connecting: a read-only journal cannot run a job
     return info

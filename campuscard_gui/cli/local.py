@@ -8,6 +8,7 @@ from pathlib import Path
 from ..backends.factory import local_database_path
 from ..backends.local.connector import LocalConnector, init_demo, init_empty
 from ..config import Profile
+from ..core.text import _
 from ..importing import (
     DEFAULT_LIMITS,
     FIELD_KEYS,
@@ -26,7 +27,8 @@ from .output import terminal_text
 def _local_profile(ctx: Context) -> Profile:
     profile = ctx.profile()
     if profile.kind != "local":
-        raise UsageError(f"配置“{profile.name}”不是本地数据库（类型：{profile.kind}）")
+        raise UsageError(_("配置“{name}”不是本地数据库（类型：{kind}）").format(
+            name=profile.name, kind=profile.kind))
     return profile
 
 
@@ -34,7 +36,7 @@ def cmd_init(args: argparse.Namespace, ctx: Context) -> int:
     profile = _local_profile(ctx)
     db = local_database_path(profile, ctx.paths)  # a shared file when the profile names one
     if db.exists() and not args.force:
-        raise UsageError(f"数据库文件已存在：{db}（如需覆盖，请加 --force）")
+        raise UsageError(_("数据库文件已存在：{db}（如需覆盖，请加 --force）").format(db=db))
     init_demo(db, args.students, seed=args.seed, force=args.force)
     ctx.say(f"已生成演示数据：{args.students} 名学生（种子 {args.seed}）→ {db}")
     return 0
@@ -49,11 +51,12 @@ def parse_map(specs: list[str], table: Table) -> dict[str, int | None]:
         key, sep, column = spec.partition("=")
         key, column = key.strip(), column.strip()
         if not sep or not key:
-            raise UsageError(f"--map 的格式应为 字段=列名：{spec}")
+            raise UsageError(_("--map 的格式应为 字段=列名：{spec}").format(spec=spec))
         if key == "class":
             key = "class_name"
         if key not in FIELD_KEYS:
-            raise UsageError(f"未知的字段：{key}（可用：{'、'.join(FIELD_KEYS)}）")
+            raise UsageError(_("未知的字段：{key}（可用：{value}）").format(
+                key=key, value='、'.join(FIELD_KEYS)))
         if column == "":
             mapping[key] = None
         elif column in table.headers:
@@ -61,7 +64,8 @@ def parse_map(specs: list[str], table: Table) -> dict[str, int | None]:
         elif column.isdigit() and 1 <= int(column) <= len(table.headers):
             mapping[key] = int(column) - 1
         else:
-            raise UsageError(f"文件中没有列“{column}”（有：{'、'.join(table.headers)}）")
+            raise UsageError(_("文件中没有列“{column}”（有：{value}）").format(
+                column=column, value='、'.join(table.headers)))
         explicit.add(key)
         for other, col in mapping.items():  # a guess yields to an explicit choice
             if other not in explicit and col is not None and col == mapping[key]:
@@ -73,13 +77,14 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
     profile = _local_profile(ctx)
     path = Path(args.file)
     if not path.is_file():
-        raise UsageError(f"文件不存在：{terminal_text(str(path))}")
+        raise UsageError(_("文件不存在：{value}").format(value=terminal_text(str(path))))
     max_rows = getattr(args, "max_rows", None)
     limits = ImportLimits(max_rows=max_rows) if max_rows else DEFAULT_LIMITS
     try:
         table = read_table(path, limits)  # ImportFileError (exit 2) for an unusable file
     except RowLimitError as exc:
-        raise RowLimitError(f"{exc.message}；或用 --max-rows 提高上限", limit=exc.limit) from exc
+        raise RowLimitError(_("{message}；或用 --max-rows 提高上限").format(
+            message=exc.message), limit=exc.limit) from exc
     mapping = parse_map(args.map, table)
     result = map_rows(table, mapping)  # ImportFileError (exit 2) if a required column is missing
     if result.errors:
@@ -94,7 +99,7 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
     ctx.say(f"将把 {len(result.students)} 名学生导入 {db}（{used}）")
     if not args.yes:
         if not ctx.interactive():
-            raise UsageError("需要确认：没有可以询问的终端，请加 --yes 参数直接执行")
+            raise UsageError(_("需要确认：没有可以询问的终端，请加 --yes 参数直接执行"))
         if not ctx.confirm():
             ctx.say("已放弃，没有导入任何学生")
             return 1

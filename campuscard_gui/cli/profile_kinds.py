@@ -19,6 +19,7 @@ from ..config.fieldmap import CARD_KEYS, STUDENT_KEYS
 from ..config.options import Number, numbers
 from ..config.settings import Profile
 from ..core.errors import ConfigError
+from ..core.text import _
 from .common import UsageError
 
 # what a flag several kinds take is about, before each kind's own words
@@ -113,9 +114,10 @@ def _number(kind: type[int] | type[float], minimum: float) -> Any:
         try:
             value = kind(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"不是数字：{text}") from None
+            raise argparse.ArgumentTypeError(_("不是数字：{text}").format(text=text)) from None
         if value < minimum:
-            raise argparse.ArgumentTypeError(f"必须至少为 {minimum:g}：{text}")
+            raise argparse.ArgumentTypeError(_("必须至少为 {minimum:g}：{text}").format(
+                minimum=minimum, text=text))
         return value
     return parse
 
@@ -158,9 +160,10 @@ def profile_options(args: argparse.Namespace,
     for flag, by_kind in every.items():
         if flag not in taken and getattr(args, flag_dest(flag), None) not in (None, []):
             names = in_text(*(kind_label(k) for k in by_kind))
-            raise UsageError(f"{flag} 只用于{names}配置（这里是 --kind {args.kind}）")
+            raise UsageError(_("{flag} 只用于{names}配置（这里是 --kind {kind}）").format(
+                flag=flag, names=names, kind=args.kind))
     if spec.cli_options is None:
-        raise UsageError(f"{spec.label}配置不能用命令行添加")
+        raise UsageError(_("{label}配置不能用命令行添加").format(label=spec.label))
     try:
         return spec.cli_options(args, profiles)
     except ConfigError as exc:

@@ -59,6 +59,7 @@ from ..backends import find, secret_keys
 from ..config import LOCAL_PROFILE, Profile
 from ..config.fieldmap import CARD_KEYS, STUDENT_KEYS, FieldMap
 from ..core.errors import CampusCardError, ConfigError
+from ..core.text import _
 from .common import Context, UsageError
 from .output import format_table
 from .profile_kinds import (
@@ -163,17 +164,20 @@ def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
 def check_name(name: str) -> str:
     name = name.strip()
     if not _NAME.match(name):
-        raise UsageError(f"配置名称只能包含字母、数字、汉字、“-”“_”“.”，最长 64 个字符：{name!r}")
+        raise UsageError(_("配置名称只能包含字母、数字、汉字、“-”“_”“.”，最长 64 个字符："
+                           "{name!r}").format(
+            name=name))
     if name == LOCAL_PROFILE:
-        raise UsageError("“local”是内置的本地配置，请换一个名称")
+        raise UsageError(_("“local”是内置的本地配置，请换一个名称"))
     return name
 
 
 def check_secret_source(args: argparse.Namespace, ctx: Context, what: str) -> None:
     """Usage error (exit 2) when there is neither --secret-stdin nor a terminal to ask on."""
     if not args.secret_stdin and not ctx.interactive():
-        raise UsageError(f"没有可以输入{what}的终端：请用 --secret-stdin 从标准输入提供"
-                         f"（例如 campuscard-cli profiles add … --secret-stdin < 密钥文件）")
+        raise UsageError(_("没有可以输入{what}的终端：请用 --secret-stdin 从标准输入提供（例如 cam"
+                           "puscard-cli profiles add … --secret-stdin < 密钥文件）").format(
+            what=what))
 
 
 def read_secrets(args: argparse.Namespace, ctx: Context, keys: tuple[str, ...]
@@ -186,12 +190,13 @@ def read_secrets(args: argparse.Namespace, ctx: Context, keys: tuple[str, ...]
         if args.secret_stdin:
             secret = ctx.stdin.readline().lstrip("\ufeff").strip()
             if not secret:
-                raise UsageError(f"标准输入的{_LINES[i]}是空的：没有读到{what}")
+                raise UsageError(_("标准输入的{value}是空的：没有读到{what}").format(
+                    value=_LINES[i], what=what))
         else:
             check_secret_source(args, ctx, what)
             secret = getpass.getpass(f"{what}（输入时不显示）：", stream=ctx.stderr).strip()
             if not secret:
-                raise UsageError(f"没有输入{what}")
+                raise UsageError(_("没有输入{what}").format(what=what))
         out[key] = secret
     return out
 
@@ -202,7 +207,7 @@ def cmd_add(args: argparse.Namespace, ctx: Context) -> int:
     name = check_name(args.name)
     exists = name in ctx.store.load_profiles()
     if exists and not args.replace:
-        raise UsageError(f"已有名为“{name}”的配置（如需覆盖，请加 --replace）")
+        raise UsageError(_("已有名为“{name}”的配置（如需覆盖，请加 --replace）").format(name=name))
     profile = Profile(name, args.kind, profile_options(args, ctx.store.load_profiles()))
     keys = secret_keys(profile.kind, profile.options)
     what = "和".join(secret_name(k) for k in keys)
@@ -282,13 +287,15 @@ def checked_profile(args: argparse.Namespace, ctx: Context, profile: Profile,
         finally:
             connector.close()
     except FieldsNotFound as exc:
-        raise UsageError(f"{exc.message}请用 --map KEY=字段名 指定这些字段"
-                         f"（配置“{profile.name}”未保存）") from None
+        raise UsageError(_("{message}请用 --map KEY=字段名 指定这些字段（配置“{name}”未保"
+                           "存）").format(
+            message=exc.message, name=profile.name)) from None
     except CampusCardError as exc:
         text = exc.message if exc.message.startswith("连接测试失败") \
             else f"连接测试失败：{exc.message}"
-        raise CampusCardError(f"{text}（配置“{profile.name}”未保存，钥匙环未改动；"
-                              "无法连接时要先保存，请加 --no-check）", code="check") from None
+        raise CampusCardError(_("{text}（配置“{name}”未保存，钥匙环未改动；无法连接时要先保存，请"
+                                "加 --no-check）").format(
+            text=text, name=profile.name), code="check") from None
     return profile
 
 
@@ -311,7 +318,8 @@ def _say_unchecked(args: argparse.Namespace, ctx: Context, profile: Profile) -> 
 def _existing(ctx: Context, name: str) -> Profile:
     profiles = ctx.store.load_profiles()
     if name not in profiles:
-        raise UsageError(f"没有名为“{name}”的配置（可用：{'、'.join(sorted(profiles))}）")
+        raise UsageError(_("没有名为“{name}”的配置（可用：{value}）").format(
+            name=name, value='、'.join(sorted(profiles))))
     return profiles[name]
 
 
@@ -319,7 +327,7 @@ def cmd_remove(args: argparse.Namespace, ctx: Context) -> int:
     from ..config.credentials import CredentialError
 
     if args.name == LOCAL_PROFILE:
-        raise UsageError("内置的本地配置“local”不能删除")
+        raise UsageError(_("内置的本地配置“local”不能删除"))
     profile = _existing(ctx, args.name)
     try:
         ctx.store.check_removable(profile.name)  # before its secrets go

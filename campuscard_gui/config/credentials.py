@@ -246,9 +246,9 @@ class CredentialStore:
 
     def set(self, profile_name: str, secret: str, key: str = "api_key") -> None:
         if not isinstance(secret, str) or not secret.strip():
-            raise ConfigError("密钥不能为空")
+            raise ConfigError(_("密钥不能为空"))
         if key not in SECRET_KEYS:
-            raise ConfigError(f"未知的密钥名称：{key}")
+            raise ConfigError(_("未知的密钥名称：{key}").format(key=key))
         limit = _blob_limit(usable_backend(self.backend) or self.backend)
         if limit is not None and len(secret.encode("utf-16-le")) > limit:
             raise CredentialError(too_long_message(len(secret)), code=TOO_LONG)

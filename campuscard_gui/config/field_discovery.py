@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from ..core.errors import CampusCardError, ConfigError
+from ..core.text import _
 from .fieldmap import CARD_KEYS, STUDENT_KEYS, FieldMap
 
 # The captions a school's forms use for each mapped key, best first (the seed's labels).
@@ -78,7 +79,7 @@ def read_fields(lister: FieldLister | None, forms: tuple[str, str]
                 ) -> tuple[list[FieldLike], list[FieldLike]]:
     """Both forms' fields through a connector's ``field_lister()`` (None: it lists none)."""
     if lister is None:
-        raise CampusCardError("该后端不支持读取字段")
+        raise CampusCardError(_("该后端不支持读取字段"))
     return list(lister.list_fields(forms[0])), list(lister.list_fields(forms[1]))
 
 

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from ..core.errors import ConfigError
 from ..core.model import CardStatus, StudentStatus
+from ..core.text import _
 
 STUDENT_KEYS = ("student_no", "name", "college", "class_name", "student_status")
 CARD_KEYS = ("card_student", "card_open_time", "card_amount", "card_status")
@@ -36,14 +37,14 @@ def _read_labels(raw: dict[Any, Any], key: str, enum: type[_Status],
     if labels is None:
         return
     if not isinstance(labels, dict):
-        raise ConfigError(f"选项对应“{key}”格式不正确")
+        raise ConfigError(_("选项对应“{key}”格式不正确").format(key=key))
     for canonical, text in labels.items():
         try:
             status = enum(canonical)
         except ValueError:
-            raise ConfigError(f"未知的状态“{canonical}”") from None
+            raise ConfigError(_("未知的状态“{canonical}”").format(canonical=canonical)) from None
         if not isinstance(text, str) or not text:
-            raise ConfigError(f"状态“{canonical}”的选项文字不能为空")
+            raise ConfigError(_("状态“{canonical}”的选项文字不能为空").format(canonical=canonical))
         target[status] = text
 
 
@@ -93,26 +94,28 @@ class FieldMap:
         if raw is None:
             return fm
         if not isinstance(raw, dict):
-            raise ConfigError("字段对应配置格式不正确")
+            raise ConfigError(_("字段对应配置格式不正确"))
         names = {f.name for f in fields(cls)}
         for key in STUDENT_KEYS + CARD_KEYS:
             value = raw.get(key)
             if value is not None:
                 if not isinstance(value, str) or not value.strip():
-                    raise ConfigError(f"字段对应“{key}”必须是非空文本")
+                    raise ConfigError(_("字段对应“{key}”必须是非空文本").format(key=key))
                 setattr(fm, key, value.strip())
         _read_labels(raw, "student_status_labels", StudentStatus, fm.student_status_labels)
         _read_labels(raw, "card_status_labels", CardStatus, fm.card_status_labels)
         unknown = set(raw) - names
         if unknown:
-            raise ConfigError(f"字段对应中有未知项：{'、'.join(sorted(unknown))}")
+            raise ConfigError(_("字段对应中有未知项：{value}").format(
+                value='、'.join(sorted(unknown))))
         return fm
 
     def set(self, key: str, value: str) -> None:
         """Set one mapping from ``KEY=FIELD`` input (CLI --map, profile dialog)."""
         if key not in STUDENT_KEYS + CARD_KEYS:
             raise ConfigError(
-                f"未知的字段“{key}”（可用：{'、'.join(STUDENT_KEYS + CARD_KEYS)}）")
+                _("未知的字段“{key}”（可用：{value}）").format(
+                    key=key, value='、'.join(STUDENT_KEYS + CARD_KEYS)))
         if not value.strip():
-            raise ConfigError(f"字段“{key}”的对应不能为空")
+            raise ConfigError(_("字段“{key}”的对应不能为空").format(key=key))
         setattr(self, key, value.strip())

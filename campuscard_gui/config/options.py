@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..core.errors import ConfigError
+from ..core.text import _
 
 _KEY = "option"  # the dataclass field metadata key
 
@@ -44,11 +45,12 @@ class Number:
         """``value`` as this option takes it, or ConfigError saying the range."""
         if isinstance(value, bool) or not isinstance(value, int | float) \
                 or not math.isfinite(value) or not self.low <= value <= self.high:
-            raise ConfigError(f"{service}配置“{self.key}”必须是 {self.low:g}～{self.high:g}"
-                              " 之间的数")
+            raise ConfigError(_("{service}配置“{key}”必须是 {low:g}～{high:g} 之间的数").format(
+                service=service, key=self.key, low=self.low, high=self.high))
         if self.integer:
             if value != int(value):
-                raise ConfigError(f"{service}配置“{self.key}”必须是整数：{value:g}")
+                raise ConfigError(_("{service}配置“{key}”必须是整数：{value:g}").format(
+                    service=service, key=self.key, value=value))
             return int(value)
         return float(value)
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import ConfigError
+from ..core.text import _
 from .paths import Paths
 
 LOCAL_PROFILE = "local"
@@ -73,7 +74,8 @@ def _read_json(path: Path) -> Any:
     except FileNotFoundError:
         return None
     except (OSError, ValueError) as exc:
-        raise ConfigError(f"配置文件无法读取：{path}（{exc.__class__.__name__}）") from exc
+        raise ConfigError(_("配置文件无法读取：{path}（{kind}）").format(
+            path=path, kind=exc.__class__.__name__)) from exc
 
 
 class ConfigStore:
@@ -129,12 +131,13 @@ class ConfigStore:
         one reads through (an iPaaS profile's ``read_profile``). Callers check this before
         deleting the profile's secrets, so a refusal leaves everything as it was."""
         if name == LOCAL_PROFILE:
-            raise ConfigError("本地配置“local”不能删除")
+            raise ConfigError(_("本地配置“local”不能删除"))
         readers = sorted(p.name for p in self.load_profiles().values()
                          if p.options.get("read_profile") == name)
         if readers:
-            raise ConfigError(f"配置“{name}”不能删除：{'、'.join(f'“{r}”' for r in readers)}"
-                              "通过它读取学生和卡记录。请先删除或改动这些配置。")
+            raise ConfigError(_("配置“{name}”不能删除：{value}通过它读取学生和卡记录。请先删除或改"
+                                "动这些配置。").format(
+                name=name, value='、'.join(f'“{r}”' for r in readers)))
 
     def remove_profile(self, name: str) -> bool:
         """Forget a profile (its secrets are the caller's business: CredentialStore.delete).
@@ -157,5 +160,6 @@ class ConfigStore:
         name = name or self.load_settings().default_profile or LOCAL_PROFILE
         profiles = self.load_profiles()
         if name not in profiles:
-            raise ConfigError(f"没有名为“{name}”的配置（可用：{'、'.join(sorted(profiles))}）")
+            raise ConfigError(_("没有名为“{name}”的配置（可用：{value}）").format(
+                name=name, value='、'.join(sorted(profiles))))
         return profiles[name]

@@ -20,6 +20,7 @@ from typing import Any, Protocol, TypeVar
 from ..config.fieldmap import FieldMap
 from ..core.errors import FatalError, RetryableError
 from ..core.model import CardStatus
+from ..core.text import _
 
 # FieldMap keys as the operator reads them in a connection test's findings
 FIELD_NAMES = {
@@ -35,13 +36,14 @@ R = TypeVar("R")
 def status_label(fields: FieldMap, status: CardStatus) -> str:
     """The option label a write sets for ``status`` (a profile may say 停用 for 冻结)."""
     if status is CardStatus.NONE:
-        raise FatalError("不能把卡状态设为“未开通”", code="bad_request")
+        raise FatalError(_("不能把卡状态设为“未开通”"), code="bad_request")
     return fields.card_status_labels[status]
 
 
 def check_batch_size(n: int, limit: int) -> None:
     if n > limit:
-        raise FatalError(f"一次最多写入 {limit} 条（收到 {n} 条）", code="bad_request")
+        raise FatalError(_("一次最多写入 {limit} 条（收到 {n} 条）").format(
+            limit=limit, n=n), code="bad_request")
 
 
 # Who hears of the waits ``retried`` makes (the batch runner, for the calls of its thread):
@@ -157,7 +159,7 @@ def nested_within(body: bytes, depth: int = MAX_JSON_DEPTH) -> bool:
     the parser sees, and the parser stops there."""
     flat = body.replace(b"\\\\", b"").replace(b'\\"', b"").translate(None, _NOT_KEPT)
     brackets = _STRING.sub(b"", flat)
-    for _ in range(depth):
+    for _level in range(depth):
         if not brackets:
             return True
         shorter = _EMPTY.sub(b"", brackets)

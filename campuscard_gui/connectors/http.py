@@ -33,6 +33,7 @@ import httpcore
 import httpx
 
 from ..core.errors import AmbiguousError, ConnectorError, FatalError, RetryableError
+from ..core.text import _
 
 # (base_url, timeout in seconds) -> a client; connectors take one so tests can pass a transport.
 ClientFactory = Callable[[str, float], httpx.Client]
@@ -305,19 +306,24 @@ def transport_error(exc: httpx.HTTPError, *, write: bool, service: str) -> Conne
     if isinstance(exc, httpx.ConnectTimeout | httpx.ConnectError | httpx.PoolTimeout
                   | httpx.ProxyError):
         return RetryableError(
-            f"无法连接{service}服务器（{kind}）：请检查网络、代理和服务器地址", code="network")
+            _("无法连接{service}服务器（{kind}）：请检查网络、代理和服务器地址").format(
+                service=service, kind=kind), code="network")
     if isinstance(exc, httpx.UnsupportedProtocol):
-        return FatalError(f"{service}服务器地址无效（{kind}）：请检查配置中的地址",
+        return FatalError(_("{service}服务器地址无效（{kind}）：请检查配置中的地址").format(
+            service=service, kind=kind),
                           code="config")
     if isinstance(exc, httpx.LocalProtocolError):  # we built a request httpx refuses: a bug
-        return FatalError(f"发往{service}的请求无效（{kind}）", code="bad_request")
+        return FatalError(_("发往{service}的请求无效（{kind}）").format(
+            service=service, kind=kind), code="bad_request")
     timeout = isinstance(exc, httpx.TimeoutException)
     code = "timeout" if timeout else "network"
     what = "等待应答超时" if timeout else "连接在请求发出后中断"
     if write:
         return AmbiguousError(
-            f"{service}{what}（{kind}）：请求可能已生效，正在核对", code=code)
-    return RetryableError(f"{service}{what}（{kind}）", code=code)
+            _("{service}{what}（{kind}）：请求可能已生效，正在核对").format(
+                service=service, what=what, kind=kind), code=code)
+    return RetryableError(_("{service}{what}（{kind}）").format(
+        service=service, what=what, kind=kind), code=code)
 
 
 def retry_after_seconds(response: httpx.Response | Answer, default: float) -> float:

@@ -22,6 +22,7 @@ from typing import Any
 from ..config.fieldmap import FieldMap
 from ..core.errors import ConnectorError
 from ..core.model import Card, Student, StudentRow
+from ..core.text import _
 
 log = logging.getLogger(__name__)
 
@@ -43,9 +44,10 @@ def unknown_label_error(rec: Record, fm: FieldMap, reader: RecordReader) -> Conn
     label = reader.text(rec, fm.card_status)
     shown = f"“{label}”" if label else "空白"
     return ConnectorError(
-        f"学号 {reader.text(rec, fm.card_student)} 的卡记录状态为{shown}，不在字段对应的卡状态"
-        f"选项中，无法判断这张卡是否有效。请在配置中检查卡状态的选项对应，或在{reader.service}"
-        "中更正该记录。", code="label")
+        _("学号 {value} 的卡记录状态为{shown}，不在字段对应的卡状态选项中，无法判断这张卡是否有效"
+          "。请在配置中检查卡状态的选项对应，或在{service}中更正该记录。").format(
+            value=reader.text(rec, fm.card_student), shown=shown, service=reader.service),
+        code="label")
 
 
 def cards_of(current: Mapping[str, Record], fm: FieldMap,
@@ -99,8 +101,9 @@ def join_rows(students: Iterable[Record], current: Mapping[str, Record], fm: Fie
         rows.append(StudentRow(student, card))
     if seen and not rows and bad_student and not bad_card:
         raise ConnectorError(
-            f"学生表中 {seen} 名学生的学籍状态都无法识别（{_counts(bad_student)}）。请在配置的"
-            "选项对应中设置学校使用的学籍状态文字。", code="label")
+            _("学生表中 {seen} 名学生的学籍状态都无法识别（{bad_student}）。请在配置的选项对应中设"
+              "置学校使用的学籍状态文字。").format(
+                seen=seen, bad_student=_counts(bad_student)), code="label")
     warnings = []
     if bad_student:
         warnings.append(

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ..core.errors import ImportFileError
+from ..core.text import _
 from .limits import ImportLimits, clean_cell
 from .table import TableBuilder
 
@@ -34,11 +35,13 @@ def read_csv(path: Path, table: TableBuilder, limits: ImportLimits) -> str:
                 number += 1
                 table.add(number, [clean_cell(cell) for cell in record])
     except csv.Error as exc:
-        raise ImportFileError(f"CSV 格式有误：{path.name}（{exc}）") from exc
+        raise ImportFileError(_("CSV 格式有误：{name}（{exc}）").format(
+            name=path.name, exc=exc)) from exc
     except UnicodeDecodeError as exc:  # the file changed after its encoding was checked
-        raise ImportFileError(f"无法识别文件编码：{path.name}") from exc
+        raise ImportFileError(_("无法识别文件编码：{name}").format(name=path.name)) from exc
     except OSError as exc:
-        raise ImportFileError(f"无法读取文件：{path}（{exc.strerror or exc}）") from exc
+        raise ImportFileError(_("无法读取文件：{path}（{value}）").format(
+            path=path, value=exc.strerror or exc)) from exc
     return encoding
 
 
@@ -59,8 +62,9 @@ class _BoundedLines(Iterator[str]):
         self.pending += len(line)
         if self.pending > self._limit:
             raise ImportFileError(
-                f"文件“{self._path.name}”中有一行超过 {self._limit:,} 个字符，不像学生名单；"
-                "请检查文件（引号是否成对）")
+                _("文件“{name}”中有一行超过 {limit:,} 个字符，不像学生名单；请检查文件（引号是否成"
+                  "对）").format(
+                    name=self._path.name, limit=self._limit))
         return line
 
 
@@ -72,9 +76,11 @@ def _detect_encoding(path: Path) -> str:
             if _decodes(path, encoding):
                 return "utf-8-sig" if bom and encoding == "utf-8" else encoding
     except OSError as exc:
-        raise ImportFileError(f"无法读取文件：{path}（{exc.strerror or exc}）") from exc
+        raise ImportFileError(_("无法读取文件：{path}（{value}）").format(
+            path=path, value=exc.strerror or exc)) from exc
     raise ImportFileError(
-        f"无法识别文件编码：{path.name}（请保存为 UTF-8 或 GBK 编码的 CSV）") from None
+        _("无法识别文件编码：{name}（请保存为 UTF-8 或 GBK 编码的 CSV）").format(
+            name=path.name)) from None
 
 
 def _decodes(path: Path, encoding: str) -> bool:
@@ -83,7 +89,8 @@ def _decodes(path: Path, encoding: str) -> bool:
         with open(path, "rb") as f:
             while chunk := f.read(_CHUNK):
                 if b"\x00" in chunk:
-                    raise ImportFileError(f"不是文本格式的 CSV 文件：{path.name}")
+                    raise ImportFileError(_("不是文本格式的 CSV 文件：{name}").format(
+                        name=path.name))
                 decoder.decode(chunk)
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:

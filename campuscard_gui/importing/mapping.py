@@ -15,6 +15,7 @@ from typing import overload
 
 from ..core.errors import ImportFileError
 from ..core.model import Student, StudentStatus
+from ..core.text import _
 from .table import Table
 
 
@@ -226,12 +227,14 @@ def _check_mapping(table: Table, mapping: Mapping[str, int | None]) -> dict[str,
         col = mapping.get(f.key)
         if col is not None:
             if not 0 <= col < width:
-                raise ImportFileError(f"“{f.label}”对应的列不存在（第 {col + 1} 列）")
+                raise ImportFileError(_("“{label}”对应的列不存在（第 {value} 列）").format(
+                    label=f.label, value=col + 1))
             if col in seen:
-                raise ImportFileError(f"“{seen[col]}”和“{f.label}”不能对应同一列")
+                raise ImportFileError(_("“{value}”和“{label}”不能对应同一列").format(
+                    value=seen[col], label=f.label))
             seen[col] = f.label
         cols[f.key] = col
     missing = [f.label for f in FIELDS if f.required and cols[f.key] is None]
     if missing:
-        raise ImportFileError(f"缺少必需的列：{'、'.join(missing)}")
+        raise ImportFileError(_("缺少必需的列：{value}").format(value='、'.join(missing)))
     return cols

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.errors import ImportFileError
+from ..core.text import _
 from .limits import DEFAULT_LIMITS, ImportLimits, RowLimitError
 
 CSV_SUFFIXES = frozenset({".csv", ".txt", ".tsv"})
@@ -57,10 +58,10 @@ def read_table(path: Path, limits: ImportLimits = DEFAULT_LIMITS) -> Table:
         read_xlsx(path, builder, limits)
         encoding = ""
     elif suffix == ".xls":
-        raise ImportFileError("不支持旧版 Excel（.xls）文件，请另存为 .xlsx 或 CSV 后再导入")
+        raise ImportFileError(_("不支持旧版 Excel（.xls）文件，请另存为 .xlsx 或 CSV 后再导入"))
     else:
         kind = path.suffix or "（无扩展名）"
-        raise ImportFileError(f"不支持的文件类型“{kind}”，请使用 CSV 或 XLSX")
+        raise ImportFileError(_("不支持的文件类型“{kind}”，请使用 CSV 或 XLSX").format(kind=kind))
     return builder.table(encoding)
 
 
@@ -91,16 +92,18 @@ class TableBuilder:
             self._blank += 1
             if self._blank > self._limits.max_blank_rows:
                 raise ImportFileError(
-                    f"文件“{self._name}”中的空行过多（超过 {self._limits.max_blank_rows:,} 行），"
-                    "请删除多余的空行后再导入")
+                    _("文件“{name}”中的空行过多（超过 {max_blank_rows:,} 行），请删除多余的空行后"
+                      "再导入").format(
+                        name=self._name, max_blank_rows=self._limits.max_blank_rows))
             return
         if self.headers is None:
             self._set_headers(cells)
             return
         if len(self._rows) >= self._limits.max_rows:
             raise RowLimitError(
-                f"文件“{self._name}”的数据超过导入上限 {self._limits.max_rows:,} 行（不含表头和"
-                "空行），没有导入任何学生。请把它拆分成几个不超过上限的文件，分批导入",
+                _("文件“{name}”的数据超过导入上限 {max_rows:,} 行（不含表头和空行），没有导入任何"
+                  "学生。请把它拆分成几个不超过上限的文件，分批导入").format(
+                    name=self._name, max_rows=self._limits.max_rows),
                 limit=self._limits.max_rows)
         width = self._width
         if len(cells) != width:
@@ -121,7 +124,8 @@ class TableBuilder:
             end -= 1
         if end > self._limits.max_columns:
             raise ImportFileError(
-                f"文件“{self._name}”的表头有 {end} 列，超过上限 {self._limits.max_columns} 列")
+                _("文件“{name}”的表头有 {end} 列，超过上限 {max_columns} 列").format(
+                    name=self._name, end=end, max_columns=self._limits.max_columns))
         self.headers = cells[:end]
         self._width = end
         self._caches = [{} for _ in range(end)]
@@ -129,7 +133,7 @@ class TableBuilder:
 
     def table(self, encoding: str) -> Table:
         if self.headers is None:
-            raise ImportFileError(f"文件是空的：{self._name}")
+            raise ImportFileError(_("文件是空的：{name}").format(name=self._name))
         self._caches = []
         self._store = []
         return Table(self.headers, self._rows, self._numbers, encoding)

@@ -21,6 +21,7 @@ from typing import IO, Any
 from xml.parsers import expat
 
 from ..core.errors import ImportFileError
+from ..core.text import _
 from .limits import ImportLimits, UnsafeFileError, clean_cell
 from .table import TableBuilder
 
@@ -34,9 +35,10 @@ def read_xlsx(path: Path, table: TableBuilder, limits: ImportLimits) -> None:
     try:
         f = open(path, "rb")  # noqa: SIM115 - closed below, after openpyxl is done with it
     except FileNotFoundError as exc:
-        raise ImportFileError(f"文件不存在：{path}") from exc
+        raise ImportFileError(_("文件不存在：{path}").format(path=path)) from exc
     except OSError as exc:
-        raise ImportFileError(f"无法读取文件：{path}（{exc.strerror or exc}）") from exc
+        raise ImportFileError(_("无法读取文件：{path}（{value}）").format(
+            path=path, value=exc.strerror or exc)) from exc
     with f:
         _check_archive(f, path, limits)
         f.seek(0)
@@ -49,34 +51,39 @@ def _check_archive(f: IO[bytes], path: Path, limits: ImportLimits) -> None:
         head = f.read(len(_OLE_MAGIC))
         if head == _OLE_MAGIC:
             raise ImportFileError(
-                f"“{name}”是加密（设置了打开密码）的工作簿或旧版 Excel 文件：请在 Excel 中"
-                "取消密码并另存为 .xlsx 后再导入")
+                _("“{name}”是加密（设置了打开密码）的工作簿或旧版 Excel 文件：请在 Excel 中取消密"
+                  "码并另存为 .xlsx 后再导入").format(
+                    name=name))
         _check_directory(f, name, limits)
         f.seek(0)
         with zipfile.ZipFile(f) as zf:
             infos = zf.infolist()
             if len(infos) > limits.max_parts:
-                raise UnsafeFileError(f"“{name}”包含的部件过多（{len(infos):,} 个），"
-                                      "不像 Excel 工作簿，已拒绝导入")
+                raise UnsafeFileError(_("“{name}”包含的部件过多（{infos:,} 个），不像 Excel 工作簿"
+                                        "，已拒绝导入").format(
+                    name=name, infos=len(infos)))
             total = 0
             for info in infos:
                 total += info.file_size
                 _check_part(info, name, limits)
             if total > limits.max_unpacked_bytes:
                 raise UnsafeFileError(
-                    f"“{name}”解压后有 {_mb(total)}，超过上限 {_mb(limits.max_unpacked_bytes)}，"
-                    "已拒绝导入；请拆分成较小的文件")
+                    _("“{name}”解压后有 {total}，超过上限 {value}，已拒绝导入；请拆分成较"
+                      "小的文件").format(
+                        name=name, total=_mb(total), value=_mb(limits.max_unpacked_bytes)))
             for info in infos:
                 if info.filename.endswith((".xml", ".rels")) and not info.is_dir():
                     _check_prolog(zf, info, name)
     except ImportFileError:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as exc:
-        raise ImportFileError(f"不是有效的 XLSX 文件：{name}") from exc
+        raise ImportFileError(_("不是有效的 XLSX 文件：{name}").format(name=name)) from exc
     except OSError as exc:
-        raise ImportFileError(f"无法读取文件：{path}（{exc.strerror or exc}）") from exc
+        raise ImportFileError(_("无法读取文件：{path}（{value}）").format(
+            path=path, value=exc.strerror or exc)) from exc
     except Exception as exc:  # noqa: BLE001 - whatever zipfile makes of a broken archive
-        raise ImportFileError(f"不是有效的 XLSX 文件：{name}（{type(exc).__name__}）") from exc
+        raise ImportFileError(_("不是有效的 XLSX 文件：{name}（{kind}）").format(
+            name=name, kind=type(exc).__name__)) from exc
 
 
 _EOCD = b"PK\x05\x06"  # end of central directory record (22 bytes + a comment)
@@ -104,27 +111,35 @@ def _check_directory(f: IO[bytes], name: str, limits: ImportLimits) -> None:
         parts = int.from_bytes(record[32:40], "little")
         directory = int.from_bytes(record[40:48], "little")
     if parts > limits.max_parts:
-        raise UnsafeFileError(f"“{name}”包含的部件过多（{parts:,} 个），不像 Excel 工作簿，"
-                              "已拒绝导入")
+        raise UnsafeFileError(_("“{name}”包含的部件过多（{parts:,} 个），不像 Excel 工作簿，已拒绝"
+                                "导入").format(
+            name=name, parts=parts))
     if directory > limits.max_parts * _DIRECTORY_BYTES_PER_PART:
-        raise UnsafeFileError(f"“{name}”的目录过大（{_mb(directory)}），不像 Excel 工作簿，"
-                              "已拒绝导入")
+        raise UnsafeFileError(_("“{name}”的目录过大（{directory}），不像 Excel 工作簿，已"
+                                "拒绝导入").format(
+            name=name, directory=_mb(directory)))
 
 
 def _check_part(info: zipfile.ZipInfo, name: str, limits: ImportLimits) -> None:
     if info.flag_bits & 0x1:
-        raise ImportFileError(f"“{name}”已加密：请在 Excel 中取消密码并另存为 .xlsx 后再导入")
+        raise ImportFileError(_("“{name}”已加密：请在 Excel 中取消密码并另存为 .xlsx 后再"
+                                "导入").format(
+            name=name))
     if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-        raise ImportFileError(f"“{name}”使用了不支持的压缩方式，请在 Excel 中另存为 .xlsx")
+        raise ImportFileError(_("“{name}”使用了不支持的压缩方式，请在 Excel 中另存为 .xlsx").format(
+            name=name))
     size = info.file_size
     if size > limits.ratio_floor_bytes and size > limits.max_ratio * max(info.compress_size, 1):
         raise UnsafeFileError(
-            f"“{name}”中的“{info.filename}”压缩了 {size / max(info.compress_size, 1):,.0f} 倍"
-            f"（解压后 {_mb(size)}），疑似压缩炸弹，已拒绝导入")
+            _("“{name}”中的“{filename}”压缩了 {value:,.0f} 倍（解压后 {size}），疑似压缩炸弹，已拒"
+              "绝导入").format(
+                name=name, filename=info.filename, value=size / max(info.compress_size, 1),
+                size=_mb(size)))
     if size > limits.max_part_bytes and not info.filename.startswith(_SHEETS):
         raise UnsafeFileError(
-            f"“{name}”中的“{info.filename}”解压后有 {_mb(size)}，超过上限 "
-            f"{_mb(limits.max_part_bytes)}，已拒绝导入")
+            _("“{name}”中的“{filename}”解压后有 {size}，超过上限 {value}，已拒绝导入").format(
+                name=name, filename=info.filename, size=_mb(size),
+                value=_mb(limits.max_part_bytes)))
 
 
 class _Root(Exception):
@@ -154,10 +169,12 @@ def _check_prolog(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> None
         except _Root:
             return
         except _Doctype:
-            raise UnsafeFileError(f"“{name}”中的“{info.filename}”含有文档类型声明（DTD），"
-                                  "Excel 工作簿不会有它，已拒绝导入") from None
+            raise UnsafeFileError(_("“{name}”中的“{filename}”含有文档类型声明（DTD），Excel 工作簿"
+                                    "不会有它，已拒绝导入").format(
+                name=name, filename=info.filename)) from None
         except expat.ExpatError as exc:
-            raise ImportFileError(f"XLSX 文件内容有误：{name}（{info.filename}）") from exc
+            raise ImportFileError(_("XLSX 文件内容有误：{name}（{filename}）").format(
+                name=name, filename=info.filename)) from exc
 
 
 def _read_rows(f: IO[bytes], path: Path, table: TableBuilder, limits: ImportLimits) -> None:
@@ -173,10 +190,11 @@ def _read_rows(f: IO[bytes], path: Path, table: TableBuilder, limits: ImportLimi
         except Exception as exc:  # noqa: BLE001 - openpyxl's many ways to fail on a broken file
             broken_xml = isinstance(exc.__cause__ or exc, SyntaxError | expat.ExpatError)
             what = "XLSX 文件内容有误" if broken_xml else "不是有效的 XLSX 文件"
-            raise ImportFileError(f"{what}：{name}（{type(exc).__name__}）") from exc
+            raise ImportFileError(_("{what}：{name}（{kind}）").format(
+                what=what, name=name, kind=type(exc).__name__)) from exc
         try:
             if not wb.worksheets:
-                raise ImportFileError(f"“{name}”中没有可以读取的工作表")
+                raise ImportFileError(_("“{name}”中没有可以读取的工作表").format(name=name))
             ws: Any = wb.worksheets[0]
             ws.reset_dimensions()  # some writers store a wrong size; read what is really there
             # max_col: no row is built wider than a header may be, whatever column a cell
@@ -192,7 +210,8 @@ def _read_rows(f: IO[bytes], path: Path, table: TableBuilder, limits: ImportLimi
                 except Exception as exc:  # noqa: BLE001 - a broken sheet, found while streaming
                     where = f"读到第 {number} 行后出错，" if number else ""
                     raise ImportFileError(
-                        f"XLSX 文件内容有误：{name}（{where}{type(exc).__name__}）") from exc
+                        _("XLSX 文件内容有误：{name}（{where}{kind}）").format(
+                            name=name, where=where, kind=type(exc).__name__)) from exc
                 number += 1
                 # past the header's last column nothing is kept: no need to convert it
                 table.add(number, [_cell_text(v) for v in values[:table.width or len(values)]])

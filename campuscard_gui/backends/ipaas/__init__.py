@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from ...core.text import _
 from ..spec import BackendSpec, CliFlag, Listed, keyring
 
 if TYPE_CHECKING:
@@ -38,8 +39,8 @@ def _connect(profile: Profile, paths: Paths, credentials: CredentialStore | None
     opts = IpaasOptions.parse(profile.options)
     reader = ConfigStore(paths).load_profiles().get(opts.read_profile)
     if reader is None or reader.kind != "shenbi":
-        raise ConfigError(f"iPaaS 配置“{profile.name}”读取数据用的神笔配置"
-                          f"“{opts.read_profile}”不存在")
+        raise ConfigError(_("iPaaS 配置“{name}”读取数据用的神笔配置“{read_profile}”不存在").format(
+            name=profile.name, read_profile=opts.read_profile))
     token = store.get(profile.name, "gateway_token") if opts.token_header else ""
     return IpaasConnector(profile.options, token, open_connector(reader, paths, store))
 

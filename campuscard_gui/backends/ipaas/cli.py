@@ -8,6 +8,7 @@ from typing import Any
 
 from ...config.settings import Profile, option_defaults
 from ...core.errors import ConfigError
+from ...core.text import _
 from ..profile_flags import (
     check_base_url,
     checked,
@@ -34,8 +35,10 @@ def profile_options(args: argparse.Namespace, profiles: Mapping[str, Profile]) -
         spec = find(found.kind) if found is not None else None
         what = "不存在" if found is None else \
             f"是{in_text(spec.label if spec is not None else found.kind)}配置"
-        raise ConfigError(f"--read-profile 应为已保存的神笔配置，“{reader}”{what}"
-                          f"（可用：{'、'.join(shenbi) or '无，请先添加 --kind shenbi 配置'}）")
+        raise ConfigError(_("--read-profile 应为已保存的神笔配置，“{reader}”{what}（可用：{value}"
+                            "）").format(
+            reader=reader, what=what,
+            value='、'.join(shenbi) or '无，请先添加 --kind shenbi 配置'))
     defaults = option_defaults(IpaasOptions)
     options: dict[str, Any] = {
         "gateway_url": check_base_url(args.gateway_url, args.allow_http, "iPaaS 网关地址"),

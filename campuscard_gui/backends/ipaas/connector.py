@@ -54,6 +54,7 @@ from ...connectors.http import Answer, AnswerLimits, ClientFactory, exchange, ma
 from ...core.errors import AmbiguousError, ConfigError, ConnectorError, FatalError, RetryableError
 from ...core.model import Action, Card, CardStatus, StudentRow
 from ...core.outcomes import Succeeded
+from ...core.text import _
 from ..shenbi.errors import explain
 from ..shenbi.records import record_id
 from .options import IpaasOptions
@@ -74,14 +75,14 @@ class IpaasConnector(Abilities):
         self.options = IpaasOptions.parse(options)
         opts = self.options
         if opts.token_header and not token.strip():
-            raise FatalError("iPaaS 网关密钥为空：请在配置中保存", code="secret_missing")
+            raise FatalError(_("iPaaS 网关密钥为空：请在配置中保存"), code="secret_missing")
         self._headers = {"Content-Type": "application/json"}
         if opts.token_header:
             self._headers[opts.token_header] = token.strip()
         self.reader = reader
         history = reader.card_history()
         if history is None:
-            raise ConfigError("iPaaS 配置的读取配置必须是神笔配置（read_profile）")
+            raise ConfigError(_("iPaaS 配置的读取配置必须是神笔配置（read_profile）"))
         self._history: CardHistory = history
         self.limits = Limits(batch_size=opts.chunk_size, concurrency=opts.concurrency)
         # The flow writes to 神笔, which keeps no unique card per student and no revision; an
@@ -138,7 +139,8 @@ class IpaasConnector(Abilities):
             self._post({"action": "ping", "studentRecords": []}, write=False)
         except FatalError as exc:
             if exc.code != REFUSED:  # refused: the flow ran and answered, as it should
-                raise ConnectorError(f"连接测试失败：{exc.message}", code=exc.code) from None
+                raise ConnectorError(_("连接测试失败：{message}").format(
+                    message=exc.message), code=exc.code) from None
 
     # -- writes: the gateway ----------------------------------------------------------------
 
@@ -154,7 +156,8 @@ class IpaasConnector(Abilities):
         elif status in _ACTIONS:
             action = _ACTIONS[status]
         else:
-            raise FatalError(f"iPaaS 集成流不能把卡状态设为“{status.value}”", code="bad_request")
+            raise FatalError(_("iPaaS 集成流不能把卡状态设为“{value}”").format(
+                value=status.value), code="bad_request")
         nos = [it.student_no for it in items]
         ids = self._student_ids(nos)
         return self._send(action, [(no, ids.get(no, "")) for no in nos], idempotency_key)
@@ -170,8 +173,9 @@ class IpaasConnector(Abilities):
         if not students:
             return []
         if action.value not in self.options.flow_actions.split(","):
-            raise FatalError(f"这个 iPaaS 集成流没有配置“{action.label}”（配置中的 flow_actions："
-                             f"{self.options.flow_actions}）：未发送任何数据", code="flow_action")
+            raise FatalError(_("这个 iPaaS 集成流没有配置“{label}”（配置中的 flow_actions："
+                               "{flow_actions}）：未发送任何数据").format(
+                label=action.label, flow_actions=self.options.flow_actions), code="flow_action")
         check_batch_size(len(students), self.options.chunk_size)
         results: dict[int, RecordResult] = self._settle(key, action,
                                                         [no for no, _ in students])
@@ -187,7 +191,8 @@ class IpaasConnector(Abilities):
         for no, ident in students:
             value = no if self.options.student_id == "student_no" else ident
             if not value:
-                raise FatalError(f"找不到学号 {no} 的神笔学生记录 Id", code="no_student")
+                raise FatalError(_("找不到学号 {no} 的神笔学生记录 Id").format(
+                    no=no), code="no_student")
             records.append({"studentID": value})
         sent = self._clock()
         try:
@@ -202,7 +207,9 @@ class IpaasConnector(Abilities):
         if isinstance(data, dict) and isinstance(data.get("Ids"), list):
             ids = [record_id(v) for v in data["Ids"]]
             if len(ids) != len(students) or not all(ids):
-                raise AmbiguousError(f"{SERVICE}返回的 Id 数量与发送的学生数不一致，正在核对",
+                raise AmbiguousError(_("{SERVICE}返回的 Id 数量与发送的学生数不一致，正在"
+                                       "核对").format(
+                    SERVICE=SERVICE),
                                      code="partial")
             return [Succeeded(i) for i in ids]
         # No card Ids: the answer proves nothing ({"code": 0}, {} or any other object). Not a
@@ -276,10 +283,12 @@ def answer_of(response: Answer, write: bool) -> dict[str, Any]:
         code = str(error.get("Code") or "UnknownError")
         text = explain(code, str(error.get("Message") or ""), str(inner.get("RequestId") or ""))
         if code.startswith("RequestLimitExceeded"):
-            raise RetryableError(f"{SERVICE}：{text}", code=code, retry_after=1.0)
+            raise RetryableError(_("{SERVICE}：{text}").format(
+                SERVICE=SERVICE, text=text), code=code, retry_after=1.0)
         if code.startswith("InternalError") and write:
-            raise AmbiguousError(f"{SERVICE}：{text}：请求可能已生效，正在核对", code=code)
-        raise FatalError(f"{SERVICE}：{text}", code=code)
+            raise AmbiguousError(_("{SERVICE}：{text}：请求可能已生效，正在核对").format(
+                SERVICE=SERVICE, text=text), code=code)
+        raise FatalError(_("{SERVICE}：{text}").format(SERVICE=SERVICE, text=text), code=code)
     message = ""
     in_body = False
     if 200 <= status < 300 and payload is not None:
@@ -298,10 +307,13 @@ def answer_of(response: Answer, write: bool) -> dict[str, Any]:
     said = f"：{message}" if message else ""
     meaning = _flow_answer(status, payload is not None, in_body)
     if meaning == "retry":
-        raise RetryableError(f"{SERVICE}：请求过于频繁（{status}）{said}", code="429",
+        raise RetryableError(_("{SERVICE}：请求过于频繁（{status}）{said}").format(
+            SERVICE=SERVICE, status=status, said=said), code="429",
                              retry_after=1.0)
     if meaning == "auth":
-        raise FatalError(f"{SERVICE}拒绝了网关密钥（HTTP {status}）：请检查配置中的密钥和请求头",
+        raise FatalError(_("{SERVICE}拒绝了网关密钥（HTTP {status}）：请检查配置中的密钥"
+                           "和请求头").format(
+            SERVICE=SERVICE, status=status),
                          code="gateway_auth")
     if meaning == "unclear":
         what = f"{SERVICE}的应答无法识别或出错（{status}）{said}"
@@ -309,6 +321,8 @@ def answer_of(response: Answer, write: bool) -> dict[str, Any]:
             raise AmbiguousError(what + "：请求可能已生效，正在核对", code=f"http_{status}")
         raise RetryableError(what, code=f"http_{status}")
     if meaning == "address":
-        raise FatalError(f"{SERVICE}没有在这个地址应答（{status}）：请检查网关地址",
+        raise FatalError(_("{SERVICE}没有在这个地址应答（{status}）：请检查网关地址").format(
+            SERVICE=SERVICE, status=status),
                          code=str(status))
-    raise FatalError(f"{SERVICE}拒绝了请求（{status}）{said}", code=REFUSED)
+    raise FatalError(_("{SERVICE}拒绝了请求（{status}）{said}").format(
+        SERVICE=SERVICE, status=status, said=said), code=REFUSED)

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from ...config.options import number, parse_numbers
 from ...core.errors import ConfigError
 from ...core.model import Action
+from ...core.text import _
 
 _HEADER = tuple("abcdefghijklmnopqrstuvwxyz0123456789-")
 
@@ -46,23 +47,24 @@ class IpaasOptions:
         url = str(options.get("gateway_url") or "").strip()
         parts = urlsplit(url)
         if parts.scheme not in ("https", "http") or not parts.hostname:
-            raise ConfigError("iPaaS 网关地址必须以 https:// 开头")
+            raise ConfigError(_("iPaaS 网关地址必须以 https:// 开头"))
         reader = str(options.get("read_profile") or "").strip()
         if not reader:
-            raise ConfigError("iPaaS 配置需要指定用于读取学生和卡记录的神笔配置（read_profile）")
+            raise ConfigError(_("iPaaS 配置需要指定用于读取学生和卡记录的神笔配置（read_profile）"))
         header = str(options.get("token_header") or "").strip()
         if header and not all(c in _HEADER for c in header.lower()):
-            raise ConfigError(f"iPaaS 网关密钥的请求头名称不正确：{header}")
+            raise ConfigError(_("iPaaS 网关密钥的请求头名称不正确：{header}").format(header=header))
         ident = options.get("student_id", "record_id")
         if ident not in ("record_id", "student_no"):
-            raise ConfigError("iPaaS 配置“student_id”只能是 record_id 或 student_no")
+            raise ConfigError(_("iPaaS 配置“student_id”只能是 record_id 或 student_no"))
 
         raw = options.get("flow_actions", "open,freeze,unfreeze,cancel")
         names = [a.strip() for a in (raw.split(",") if isinstance(raw, str) else raw or [])]
         known = [a.value for a in Action]
         if not names or any(a not in known for a in names):
-            raise ConfigError(f"iPaaS 配置“flow_actions”应为 {','.join(known)} 中的一个或几个，"
-                              "用逗号分隔")
+            raise ConfigError(_("iPaaS 配置“flow_actions”应为 {value} 中的一个或几个，用"
+                                "逗号分隔").format(
+                value=','.join(known)))
         return cls(url, reader, header, str(ident),
                    flow_actions=",".join(a for a in known if a in names),
                    **parse_numbers(cls, options, "iPaaS "))

@@ -33,6 +33,7 @@ from ...connectors.http import (
     retry_after_seconds,
 )
 from ...core.errors import ConnectorError, FatalError, RetryableError
+from ...core.text import _
 from .errors import RATE_LIMIT_RETRY_AFTER_S, STATUS, error_for_code
 from .records import MAX_PAGE, JdyOptions, Record
 
@@ -99,7 +100,8 @@ class JdyApi:
         def once() -> list[Record]:
             found = self.post(endpoint, body, write=False).get(key)
             if not isinstance(found, list) or not all(isinstance(r, dict) for r in found):
-                raise RetryableError(f"{SERVICE}的应答缺少“{key}”列表", code="malformed")
+                raise RetryableError(_("{SERVICE}的应答缺少“{key}”列表").format(
+                    SERVICE=SERVICE, key=key), code="malformed")
             return found
 
         return self.retried(once, budget_s)
@@ -117,7 +119,8 @@ class JdyApi:
                 raise
             found = answer.get("data")
             if not isinstance(found, dict):
-                raise RetryableError(f"{SERVICE}的应答缺少“data”记录", code="malformed")
+                raise RetryableError(_("{SERVICE}的应答缺少“data”记录").format(
+                    SERVICE=SERVICE), code="malformed")
             return found
 
         return self.retried(once)
@@ -147,7 +150,8 @@ class JdyApi:
                 return out
             last = str(page[-1].get("_id", ""))
             if not last or (cursor is not None and last <= cursor):
-                raise ConnectorError(f"{SERVICE}的数据分页没有前进，已停止读取", code="paging")
+                raise ConnectorError(_("{SERVICE}的数据分页没有前进，已停止读取").format(
+                    SERVICE=SERVICE), code="paging")
             cursor = last
 
     def widgets(self, entry: str, budget_s: float | None = None) -> list[Record]:

@@ -48,6 +48,7 @@ from ...core.cards import LIVE
 from ...core.errors import AmbiguousError, ConfigError, ConnectorError, FatalError
 from ...core.model import Card, CardStatus, StudentRow
 from ...core.outcomes import Failed, Succeeded
+from ...core.text import _
 from .api import BATCH_CREATE, BATCH_DELETE, BATCH_UPDATE, SERVICE, JdyApi
 from .errors import area_of
 from .records import (
@@ -122,7 +123,7 @@ class JiandaoyunConnector(Abilities):
                  now_ms: Callable[[], int] = _now_ms) -> None:
         self.options = JdyOptions.parse(options)
         if not isinstance(api_key, str) or not api_key.strip():
-            raise ConfigError("简道云 API Key 为空：请在配置中保存密钥")
+            raise ConfigError(_("简道云 API Key 为空：请在配置中保存密钥"))
         opts = self.options
         self.fields = opts.fields
         self.limits = Limits(batch_size=opts.batch_size, requests_per_second=opts.batch_rps,
@@ -280,7 +281,7 @@ class JiandaoyunConnector(Abilities):
             # runner retries the whole call.
             pending = self._delete_ids(again, settle=False) if again else []
         return [results.get(c.card_id, Succeeded(c.card_id)) if c.card_id
-                else Failed("bad_request", "卡记录编号为空，无法删除") for c in cards]
+                else Failed("bad_request", _("卡记录编号为空，无法删除")) for c in cards]
 
     def _delete_ids(self, ids: list[str], settle: bool) -> list[str]:
         """batch_delete ``ids`` (≤100 a request); the ids whose removal is not confirmed."""
@@ -331,10 +332,12 @@ class JiandaoyunConnector(Abilities):
         if card is None:
             label = text_of(rec.get(self.fields.card_status))
             shown = f"“{label}”" if label else "空白"
-            return Failed("label", f"卡记录 {ident} 未能删除，其状态为{shown}，不在字段对应的"
-                                   "卡状态选项中，无法判断这张卡是否有效")
+            return Failed("label", _("卡记录 {ident} 未能删除，其状态为{shown}，不在字段对应的卡状"
+                                     "态选项中，无法判断这张卡是否有效").format(
+                ident=ident, shown=shown))
         if card.status in LIVE:
-            return Failed("not_removed", f"卡记录 {ident} 删除后仍然存在且有效")
+            return Failed("not_removed", _("卡记录 {ident} 删除后仍然存在且有效").format(
+                ident=ident))
         return Succeeded(ident)
 
     # -- writes ----------------------------------------------------------------------------
@@ -376,7 +379,8 @@ class JiandaoyunConnector(Abilities):
             # A partial replay has replaced (deleted) rows of the earlier run: resend it
             # whole at once (spec §3.5) rather than leave confirmed cards missing.
         raise AmbiguousError(
-            f"{SERVICE}没有确认全部 {len(sent)} 条卡记录已新建，正在核对", code="partial")
+            _("{SERVICE}没有确认全部 {sent} 条卡记录已新建，正在核对").format(
+                SERVICE=SERVICE, sent=len(sent)), code="partial")
 
     def _create_once(self, key: str, sent: list[CardCreate], label: str) -> list[str] | None:
         """One batch_create of ``sent``: the new ids in order, or None for a partial answer
@@ -473,7 +477,7 @@ class JiandaoyunConnector(Abilities):
         for i, it in enumerate(items):
             rec = by_id.get(it.card_id)
             if rec is None:
-                results[i] = Failed("4001", "卡记录不存在")
+                results[i] = Failed("4001", _("卡记录不存在"))
             elif text_of(rec.get(self.fields.card_status)) == label:
                 results[i] = Succeeded(it.card_id)
             else:
@@ -481,7 +485,8 @@ class JiandaoyunConnector(Abilities):
         if pending:
             if not again:
                 raise AmbiguousError(
-                    f"{SERVICE}没有确认全部卡记录的修改（{len(pending)} 条未生效），正在核对",
+                    _("{SERVICE}没有确认全部卡记录的修改（{pending} 条未生效），正在核对").format(
+                        SERVICE=SERVICE, pending=len(pending)),
                     code="partial")
             retried = self._update([items[i] for i in pending], label, key, again=False)
             results.update(zip(pending, retried, strict=True))
@@ -557,5 +562,6 @@ def _connection_error(exc: ConnectorError, title: str, entry: str) -> ConnectorE
     detail = exc.message
     if area == "form":
         detail = f"{title}（{entry}）不存在：请检查配置中的表单 ID（{exc.message}）"
-    return ConnectorError(f"连接测试失败：{_AREA_TEXT[area]}。{detail}", code=area)
+    return ConnectorError(_("连接测试失败：{value}。{detail}").format(
+        value=_AREA_TEXT[area], detail=detail), code=area)
 

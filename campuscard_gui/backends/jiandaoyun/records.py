@@ -19,6 +19,7 @@ from ...connectors.joining import RecordReader
 from ...core.cards import current_card
 from ...core.errors import ConfigError, ConnectorError
 from ...core.model import Card, StudentRow
+from ...core.text import _
 from . import DEFAULT_BASE_URL
 
 MAX_BATCH = 100  # batch_create data_list / batch_update data_ids (spec §2, OFF)
@@ -83,15 +84,15 @@ class JdyOptions:
         def text(key: str, default: str | None = None) -> str:
             value = options.get(key, default)
             if not isinstance(value, str) or not value.strip():
-                raise ConfigError(f"简道云配置缺少“{key}”")
+                raise ConfigError(_("简道云配置缺少“{key}”").format(key=key))
             return value.strip()
 
         base_url = text("base_url", DEFAULT_BASE_URL).rstrip("/")
         if not base_url.startswith(("https://", "http://")):
-            raise ConfigError("简道云服务器地址必须以 https:// 开头")
+            raise ConfigError(_("简道云服务器地址必须以 https:// 开头"))
         fmt = options.get("open_time_format", "iso")
         if fmt not in ("iso", "ms"):
-            raise ConfigError("简道云配置“open_time_format”只能是 iso 或 ms")
+            raise ConfigError(_("简道云配置“open_time_format”只能是 iso 或 ms"))
         return cls(
             base_url=base_url,
             app_id=text("app_id"),

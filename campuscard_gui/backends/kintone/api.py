@@ -41,6 +41,7 @@ from ...connectors.http import (
     retry_after_seconds,
 )
 from ...core.errors import AmbiguousError, ConnectorError, FatalError, RetryableError
+from ...core.text import _
 from .errors import BUSY_RETRY_AFTER_S, RETRY_CODES, STATUS, explain
 from .records import SERVICE, KintoneOptions, Record, id_number
 
@@ -78,15 +79,15 @@ def auth_headers(options: KintoneOptions, auth: KintoneAuth) -> dict[str, str]:
     """The one kintone auth header this profile uses (the js-sdk also never sends both)."""
     if options.auth == "password":
         if not auth.password:
-            raise FatalError("kintone 密码为空：请在配置中保存密码", code="secret_missing")
+            raise FatalError(_("kintone 密码为空：请在配置中保存密码"), code="secret_missing")
         raw = f"{options.user}:{auth.password}".encode()
         return {"X-Cybozu-Authorization": base64.b64encode(raw).decode("ascii")}
     tokens = [t.strip() for t in (auth.students_token, auth.cards_token)]
     if not all(tokens):
-        raise FatalError("kintone API 令牌为空：请在配置中保存学生应用和一卡通应用的令牌",
+        raise FatalError(_("kintone API 令牌为空：请在配置中保存学生应用和一卡通应用的令牌"),
                          code="secret_missing")
     if any("," in t or not t.isascii() or not t.isprintable() for t in tokens):
-        raise FatalError("kintone API 令牌格式不正确：请重新复制应用设置中生成的令牌",
+        raise FatalError(_("kintone API 令牌格式不正确：请重新复制应用设置中生成的令牌"),
                          code="auth")
     return {"X-Cybozu-API-Token": ",".join(tokens)}
 
@@ -182,7 +183,8 @@ class KintoneApi:
                 return
             top = id_number(page[-1])
             if top <= last:
-                raise ConnectorError(f"{SERVICE}的数据分页没有前进，已停止读取", code="paging")
+                raise ConnectorError(_("{SERVICE}的数据分页没有前进，已停止读取").format(
+                    SERVICE=SERVICE), code="paging")
             last = top
 
     def _page(self, params: Mapping[str, Any]) -> tuple[dict[str, Any], list[Record]]:
@@ -197,7 +199,8 @@ class KintoneApi:
         answer = self.read("GET", "app/form/fields", {"app": app}, budget_s)
         props = answer.get("properties")
         if not isinstance(props, dict):
-            raise ConnectorError(f"{SERVICE}的应答缺少字段列表（properties）",
+            raise ConnectorError(_("{SERVICE}的应答缺少字段列表（properties）").format(
+                SERVICE=SERVICE),
                                  code="malformed")
         return {str(k): v for k, v in props.items() if isinstance(v, dict)}
 
@@ -211,7 +214,9 @@ class KintoneApi:
         results = answer.get("results")
         if not isinstance(results, list) or len(results) != len(requests) \
                 or not all(isinstance(r, dict) for r in results):
-            raise AmbiguousError(f"{SERVICE}批量请求的应答无法识别：请求可能已生效，正在核对",
+            raise AmbiguousError(_("{SERVICE}批量请求的应答无法识别：请求可能已生效，正在"
+                                   "核对").format(
+                SERVICE=SERVICE),
                                  code="malformed")
         return results
 
@@ -241,7 +246,8 @@ def _records(answer: dict[str, Any]) -> tuple[dict[str, Any], list[Record]]:
     """A records page's answer and its records; RetryableError (read again) without them."""
     page = answer.get("records")
     if not isinstance(page, list) or not all(isinstance(r, dict) for r in page):
-        raise RetryableError(f"{SERVICE}的应答缺少“records”列表", code="malformed")
+        raise RetryableError(_("{SERVICE}的应答缺少“records”列表").format(
+            SERVICE=SERVICE), code="malformed")
     return answer, page
 
 

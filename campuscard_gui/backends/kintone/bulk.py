@@ -20,6 +20,7 @@ from ...connectors.joining import RecordReader, unknown_label_error
 from ...core.errors import AmbiguousError, ConnectorError, RetryableError
 from ...core.model import CardStatus
 from ...core.outcomes import Failed, Skipped, SkipReason, Succeeded
+from ...core.text import _
 from .api import KintoneApi, KintoneRejected
 from .records import SERVICE, KintoneOptions, Record, card_of, newest_cards, text_of
 
@@ -100,7 +101,9 @@ class BulkWriter:
                     raise  # nothing of this call is written: the runner decides for all
                 if isinstance(exc, RetryableError | AmbiguousError):  # read back, resend rest
                     raise AmbiguousError(
-                        f"{SERVICE}：本批部分记录已写入，其余未确认（{exc.message}），正在核对",
+                        _("{SERVICE}：本批部分记录已写入，其余未确认（{message}），正在核"
+                          "对").format(
+                            SERVICE=SERVICE, message=exc.message),
                         code=exc.code) from None
                 results.update((op.pos, Failed(exc.code, exc.message)) for op in pending)
                 return results
@@ -190,7 +193,7 @@ class BulkWriter:
         for op in group:
             rec = now.get(op.card_id)
             if rec is None:
-                learned.decided[op.pos] = Failed("GAIA_RE01", "卡记录不存在（可能已被删除）")
+                learned.decided[op.pos] = Failed("GAIA_RE01", _("卡记录不存在（可能已被删除）"))
                 continue
             revision = text_of(rec, "$revision")
             if op.revision and revision != op.revision:
@@ -222,7 +225,8 @@ def _ids_of(group: list[Op], answer: Mapping[str, Any]) -> list[str]:
             if isinstance(records, list) else None
     if not isinstance(ids, list) or len(ids) != len(group) \
             or not all(_is_id(i) for i in ids):
-        raise AmbiguousError(f"{SERVICE}的应答缺少记录 ID：请求可能已生效，正在核对",
+        raise AmbiguousError(_("{SERVICE}的应答缺少记录 ID：请求可能已生效，正在核对").format(
+            SERVICE=SERVICE),
                              code="malformed")
     return [str(i) for i in ids]
 

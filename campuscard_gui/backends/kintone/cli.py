@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from ...core.errors import ConfigError
+from ...core.text import _
 from ..profile_flags import check_base_url, checked, field_map, flagged_numbers, require
 from .records import KintoneOptions
 
@@ -15,7 +16,7 @@ def profile_options(args: argparse.Namespace) -> dict[str, Any]:
             ("--cards-app", args.cards_app))
     auth = args.auth or "token"
     if auth == "token" and args.user is not None:
-        raise ConfigError("--user 只用于 --auth password（用 API 令牌时不需要登录名）")
+        raise ConfigError(_("--user 只用于 --auth password（用 API 令牌时不需要登录名）"))
     options: dict[str, Any] = {
         "base_url": check_base_url(args.base_url, args.allow_http),
         "students_app": args.students_app.strip(),

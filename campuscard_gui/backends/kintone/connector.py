@@ -61,6 +61,7 @@ from ...core.errors import (
 )
 from ...core.model import Card, CardStatus, StudentRow
 from ...core.outcomes import Succeeded
+from ...core.text import _
 from .api import KintoneApi, KintoneAuth, KintoneRejected
 from .bulk import BulkWriter, Op
 from .errors import area_of
@@ -258,7 +259,8 @@ class KintoneConnector(Abilities):
         label = status_label(self.fields, status)
         bad = [it.card_id for it in items if not it.card_id.isdigit()]
         if bad:
-            raise FatalError(f"卡记录 ID 无效：{'、'.join(bad[:5])}", code="bad_request")
+            raise FatalError(_("卡记录 ID 无效：{value}").format(
+                value='、'.join(bad[:5])), code="bad_request")
         ops = [Op(i, it.student_no, {self.fields.card_status: {"value": label}},
                    it.card_id, it.revision) for i, it in enumerate(items)]
         results = self._writer.apply(ops, label, opening=False)
@@ -345,9 +347,11 @@ def _connection_error(exc: ConnectorError, title: str, app: str) -> ConnectorErr
     else:
         area = ""
     if not area:
-        return ConnectorError(f"连接测试失败（{title} {app}）：{exc.message}", code=exc.code)
+        return ConnectorError(_("连接测试失败（{title} {app}）：{message}").format(
+            title=title, app=app, message=exc.message), code=exc.code)
     detail = exc.message
     if area == "app":
         detail = f"{title}（ID {app}）不存在：请检查配置中的应用 ID（{exc.message}）"
-    return ConnectorError(f"连接测试失败：{_AREA_TEXT[area]}。{detail}", code=area)
+    return ConnectorError(_("连接测试失败：{value}。{detail}").format(
+        value=_AREA_TEXT[area], detail=detail), code=area)
 

@@ -20,6 +20,7 @@ from ...config.options import number, parse_numbers
 from ...connectors.common import decimal_of, ms_of, plain_text
 from ...core.errors import ConfigError
 from ...core.model import Card
+from ...core.text import _
 
 Record = Mapping[str, Any]
 
@@ -84,38 +85,43 @@ class KintoneOptions:
             if isinstance(value, int) and not isinstance(value, bool):
                 value = str(value)
             if not isinstance(value, str) or not value.strip():
-                raise ConfigError(f"kintone 配置缺少“{key}”")
+                raise ConfigError(_("kintone 配置缺少“{key}”").format(key=key))
             return value.strip()
 
         def app(key: str) -> str:
             value = text(key)
             if not _APP_ID.match(value):
-                raise ConfigError(f"kintone 配置“{key}”必须是应用 ID（正整数）：{value}")
+                raise ConfigError(_("kintone 配置“{key}”必须是应用 ID（正整数）：{value}").format(
+                    key=key, value=value))
             return value
 
         base_url = text("base_url").rstrip("/")
         parts = urlsplit(base_url)
         if parts.scheme not in ("https", "http") or not parts.hostname:
-            raise ConfigError("kintone 地址必须以 https:// 开头，例如 https://example.cybozu.com")
+            raise ConfigError(_("kintone 地址必须以 https:// 开头，例如 https://example.cybozu.c"
+                                "om"))
         if parts.path not in ("", "/"):
-            raise ConfigError("kintone 地址只写域名即可，例如 https://example.cybozu.com"
-                              f"（不要带路径：{parts.path}）")
+            raise ConfigError(_("kintone 地址只写域名即可，例如 https://example.cybozu.com（不要带"
+                                "路径：{path}）").format(
+                path=parts.path))
         guest = options.get("guest_space", "")
         guest = "" if guest in (None, "") else str(guest).strip()
         if guest and not _APP_ID.match(guest):
-            raise ConfigError(f"kintone 配置“guest_space”必须是来宾空间 ID（正整数）：{guest}")
+            raise ConfigError(_("kintone 配置“guest_space”必须是来宾空间 ID（正整数）："
+                                "{guest}").format(
+                guest=guest))
         auth = options.get("auth", "token")
         if auth not in AUTH_MODES:
-            raise ConfigError("kintone 配置“auth”只能是 token 或 password")
+            raise ConfigError(_("kintone 配置“auth”只能是 token 或 password"))
         user = str(options.get("user") or "").strip()
         if auth == "password" and not user:
-            raise ConfigError("kintone 密码认证需要登录名（user）")
+            raise ConfigError(_("kintone 密码认证需要登录名（user）"))
         students_app, cards_app = app("students_app"), app("cards_app")
         if students_app == cards_app:
-            raise ConfigError("kintone 的学生应用和一卡通应用不能是同一个应用")
+            raise ConfigError(_("kintone 的学生应用和一卡通应用不能是同一个应用"))
         unique = options.get("require_unique_student", True)
         if not isinstance(unique, bool):
-            raise ConfigError("kintone 配置“require_unique_student”只能是 true 或 false")
+            raise ConfigError(_("kintone 配置“require_unique_student”只能是 true 或 false"))
         return cls(
             base_url=base_url,
             students_app=students_app,

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ...core.errors import ConfigError
+from ...core.text import _
 from ..spec import BackendSpec, CliFlag, Listed
 
 if TYPE_CHECKING:
@@ -25,7 +26,8 @@ def local_database_path(profile: Profile, paths: Paths) -> Path:
     if database is None or (isinstance(database, str) and not database.strip()):
         return paths.local_db_path(profile.name)
     if not isinstance(database, str):
-        raise ConfigError(f"本地配置“{profile.name}”的数据库路径（database）应为文本")
+        raise ConfigError(_("本地配置“{name}”的数据库路径（database）应为文本").format(
+            name=profile.name))
     path = Path(database.strip()).expanduser()
     return path if path.is_absolute() else paths.data_dir / path
 
@@ -37,7 +39,8 @@ def _connect(profile: Profile, paths: Paths, credentials: CredentialStore | None
     if db != paths.local_db_path(profile.name) and not db.is_file():
         # a configured (shared) file is never replaced by a new demo school: a network
         # drive that is not mounted must not split the team onto two databases
-        raise ConfigError(f"本地配置“{profile.name}”的数据库文件不存在：{db}")
+        raise ConfigError(_("本地配置“{name}”的数据库文件不存在：{db}").format(
+            name=profile.name, db=db))
     return LocalConnector(db)
 
 
@@ -49,7 +52,7 @@ def _cli_options(args: Any, profiles: Any) -> dict[str, Any]:
     require("本地数据库", ("--database", args.database))
     path = Path(args.database.strip()).expanduser().resolve()
     if not path.is_file():
-        raise ConfigError(f"本地数据库文件不存在：{path}")
+        raise ConfigError(_("本地数据库文件不存在：{path}").format(path=path))
     return {"database": str(path)}
 
 

@@ -35,6 +35,7 @@ from ...core.demo import card_id_for, generate_school
 from ...core.errors import FatalError
 from ...core.model import Card, CardStatus, Student, StudentRow, StudentStatus
 from ...core.outcomes import Failed, Skipped, SkipReason, Succeeded
+from ...core.text import _
 from .store import SCHEMA_VERSION, build_file, db_error, init_demo, init_empty, open_db
 
 __all__ = ["SCHEMA_VERSION", "ImportSummary", "LocalConnector", "LocalStats", "init_demo",
@@ -216,7 +217,7 @@ class LocalConnector(Abilities):
         ("" disables the check). ``open_time`` 0 means now.
         """
         if status is CardStatus.NONE:
-            raise FatalError("不能创建状态为“未开通”的卡记录", code="bad_request")
+            raise FatalError(_("不能创建状态为“未开通”的卡记录"), code="bad_request")
         idents = [[it.student_no] for it in items]
         with self._transaction() as conn:
             replay = _replay(conn, idempotency_key, "create", status, idents)
@@ -227,7 +228,7 @@ class LocalConnector(Abilities):
             for item in items:
                 if conn.execute("SELECT 1 FROM students WHERE student_no = ?",
                                 (item.student_no,)).fetchone() is None:
-                    results.append(Failed("unknown_student", "学号不存在"))
+                    results.append(Failed("unknown_student", _("学号不存在")))
                     continue
                 newest = conn.execute(_NEWEST_CARD_SQL, (item.student_no,)).fetchone()
                 if newest is not None and newest[1] in _LIVE:  # opened by someone else
@@ -252,7 +253,7 @@ class LocalConnector(Abilities):
         """Set ``status`` on each card (it must exist, belong to the student and not be
         注销); a given ``revision`` must match. Idempotency as for ``create_cards``."""
         if status is CardStatus.NONE:
-            raise FatalError("不能把卡状态改为“未开通”", code="bad_request")
+            raise FatalError(_("不能把卡状态改为“未开通”"), code="bad_request")
         idents = [[it.student_no, it.card_id] for it in items]
         with self._transaction() as conn:
             replay = _replay(conn, idempotency_key, "update", status, idents)
@@ -263,13 +264,13 @@ class LocalConnector(Abilities):
                 row = conn.execute("SELECT student_no, status, revision FROM cards"
                                    " WHERE card_id = ?", (item.card_id,)).fetchone()
                 if row is None:
-                    results.append(Failed("card_not_found", "卡记录不存在"))
+                    results.append(Failed("card_not_found", _("卡记录不存在")))
                 elif row[0] != item.student_no:
-                    results.append(Failed("card_mismatch", "该卡记录不属于此学号"))
+                    results.append(Failed("card_mismatch", _("该卡记录不属于此学号")))
                 elif item.revision and item.revision != str(row[2]):  # changed since read
                     results.append(Skipped(SkipReason.CHANGED_BY_OTHER, row[1]))
                 elif row[1] == CardStatus.CANCELLED.value:
-                    results.append(Failed("cancelled", "该卡已注销，不能再修改"))
+                    results.append(Failed("cancelled", _("该卡已注销，不能再修改")))
                 else:
                     conn.execute("UPDATE cards SET status = ?, revision = revision + 1"
                                  " WHERE card_id = ?", (status.value, item.card_id))
@@ -335,7 +336,8 @@ def _replay(conn: sqlite3.Connection, key: str, operation: str, status: CardStat
                        " WHERE idempotency_key = ?", (key,)).fetchone()
     if row is None:
         return None
-    mismatch = FatalError(f"幂等键 {key} 已用于另一批不同的请求", code="idempotency_mismatch")
+    mismatch = FatalError(_("幂等键 {key} 已用于另一批不同的请求").format(
+        key=key), code="idempotency_mismatch")
     if row[0] != operation or row[1] != status.value:
         raise mismatch
     stored: dict[tuple[str, ...], RecordResult] = {}

@@ -15,6 +15,7 @@ from pathlib import Path
 from ...config.sqlite_schema import Schema, ensure_schema, file_version
 from ...core.demo import DemoSchool, generate_school
 from ...core.errors import CampusCardError, ConnectorError, FatalError, RetryableError
+from ...core.text import _
 
 # PRAGMA user_version, mirrored in meta.schema_version (what the first versions read). A new
 # version: bump it, append a step to _STEPS that also updates the meta row, keep _SCHEMA whole.
@@ -61,10 +62,11 @@ def _meta_version(conn: sqlite3.Connection, path: Path, expected: str) -> None:
     row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'"
                        ).fetchone() if has_meta else None
     if row is None:
-        raise FatalError(f"该文件不是一卡通本地数据库：{path}", code="not_ours")
+        raise FatalError(_("该文件不是一卡通本地数据库：{path}").format(path=path), code="not_ours")
     if row[0] != expected:
         raise FatalError(
-            f"本地数据库版本不匹配（文件为 {row[0]}，程序需要 {SCHEMA_VERSION}）：{path}",
+            _("本地数据库版本不匹配（文件为 {value}，程序需要 {SCHEMA_VERSION}）：{path}").format(
+                value=row[0], SCHEMA_VERSION=SCHEMA_VERSION, path=path),
             code="schema_version")
 
 
@@ -101,7 +103,8 @@ def db_error(exc: sqlite3.Error, path: Path) -> ConnectorError:
     if known is not None:
         return known[0](f"{known[2]}：{path}", code=known[1])
     name = getattr(exc, "sqlite_errorname", None) or exc.__class__.__name__
-    return FatalError(f"本地数据库出错（{name}）：{path}", code="sqlite")
+    return FatalError(_("本地数据库出错（{name}）：{path}").format(
+        name=name, path=path), code="sqlite")
 
 
 def open_db(path: Path, schema: Schema = SCHEMA) -> sqlite3.Connection:
@@ -109,7 +112,7 @@ def open_db(path: Path, schema: Schema = SCHEMA) -> sqlite3.Connection:
     current version (an older file is backed up first, see config/sqlite_schema.py; a file at
     the current version is not written to)."""
     if not path.is_file():
-        raise FatalError(f"本地数据库文件不存在：{path}", code="missing")
+        raise FatalError(_("本地数据库文件不存在：{path}").format(path=path), code="missing")
     uri = path.resolve().as_uri() + "?mode=rw"
     try:
         conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
@@ -120,7 +123,8 @@ def open_db(path: Path, schema: Schema = SCHEMA) -> sqlite3.Connection:
         for pragma in (f"busy_timeout = {BUSY_TIMEOUT_MS}", "synchronous = NORMAL"):
             conn.execute(f"PRAGMA {pragma}")
         if file_version(conn, schema, path) == 0:  # an empty file is not made one here
-            raise FatalError(f"该文件不是一卡通本地数据库：{path}", code="not_ours")
+            raise FatalError(_("该文件不是一卡通本地数据库：{path}").format(
+                path=path), code="not_ours")
         ensure_schema(conn, path, schema)
         _meta_version(conn, path, str(schema.version))
         if str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
@@ -187,7 +191,8 @@ def build_file(db_path: Path, school: DemoSchool | None, *, replace: bool) -> No
             os.replace(tmp, db_path)
     except (OSError, sqlite3.Error) as exc:
         detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise FatalError(f"无法写入本地数据库文件：{db_path}（{detail}）", code="io") from exc
+        raise FatalError(_("无法写入本地数据库文件：{db_path}（{detail}）").format(
+            db_path=db_path, detail=detail), code="io") from exc
     finally:
         if tmp is not None:
             tmp.unlink(missing_ok=True)
@@ -210,5 +215,6 @@ def init_empty(db_path: Path, force: bool = False) -> None:
 def _init(db_path: Path, school: DemoSchool | None, force: bool) -> None:
     if db_path.exists() and not force:
         raise CampusCardError(
-            f"数据库文件已存在：{db_path}（如需覆盖，请使用强制重建）", code="exists")
+            _("数据库文件已存在：{db_path}（如需覆盖，请使用强制重建）").format(
+                db_path=db_path), code="exists")
     build_file(db_path, school, replace=True)

@@ -32,6 +32,7 @@ from ...connectors.http import (
     make_client,
 )
 from ...core.errors import AmbiguousError, FatalError, RetryableError
+from ...core.text import _
 from .errors import BUSY_RETRY_AFTER_S, STATUS, explain, meaning_of
 from .records import SERVICE, Record, ShenbiOptions
 from .tc3 import Tc3Auth
@@ -61,10 +62,10 @@ class ShenbiApi:
                  wall: Callable[[], float] = time.time,
                  sleep: Callable[[float], None] = time.sleep) -> None:
         if not secret_id.strip() or not secret_key.strip():
-            raise FatalError("神笔 AK/SK 为空：请在配置中保存 SecretId 和 SecretKey",
+            raise FatalError(_("神笔 AK/SK 为空：请在配置中保存 SecretId 和 SecretKey"),
                              code="secret_missing")
         if not (secret_id.strip().isascii() and secret_key.strip().isascii()):
-            raise FatalError("神笔 AK/SK 格式不正确：请重新复制神笔颁发的 SecretId 和 SecretKey",
+            raise FatalError(_("神笔 AK/SK 格式不正确：请重新复制神笔颁发的 SecretId 和 SecretKey"),
                              code="AuthFailure.InvalidSecretId")
         self.options = options
         self._auth = Tc3Auth(secret_id.strip(), secret_key.strip(), options.service,
@@ -190,5 +191,6 @@ def _records(data: dict[str, Any]) -> tuple[dict[str, Any], list[Record]]:
     """A query's Data and its records; RetryableError (read again) without them."""
     page = data.get("EntityRecordSet", data.get("EntityRecord", data.get("Records")))
     if not isinstance(page, list) or not all(isinstance(r, dict) for r in page):
-        raise RetryableError(f"{SERVICE}的应答缺少记录列表（EntityRecordSet）", code="malformed")
+        raise RetryableError(_("{SERVICE}的应答缺少记录列表（EntityRecordSet）").format(
+            SERVICE=SERVICE), code="malformed")
     return data, page

@@ -49,6 +49,7 @@ from ...core.cards import LIVE, survivor
 from ...core.errors import AmbiguousError, ConnectorError, FatalError, RetryableError
 from ...core.model import Card, CardStatus, StudentRow
 from ...core.outcomes import Failed, Skipped, SkipReason, Succeeded
+from ...core.text import _
 from .api import ShenbiApi, ShenbiRejected
 from .errors import area_of
 from .records import (
@@ -292,7 +293,7 @@ class ShenbiConnector(Abilities):
             part = ids[start:start + step]
             done.update(zip(part, self._remove(part), strict=True))
         return [done[c.card_id] if c.card_id
-                else Failed("bad_request", "卡记录编号为空，无法删除") for c in cards]
+                else Failed("bad_request", _("卡记录编号为空，无法删除")) for c in cards]
 
     def _remove(self, ids: list[str]) -> list[RecordResult]:
         try:
@@ -322,8 +323,9 @@ class ShenbiConnector(Abilities):
             if exc.scode.split(".", 1)[0] not in _NO_SUCH_ACTION:
                 raise
             raise FatalError(
-                f"神笔不支持删除卡记录（接口 {o.action_delete}）：请把配置中的 remove_mode 改为 "
-                f"cancel（把多余的卡设为注销）。{exc.message}", code=exc.scode) from None
+                _("神笔不支持删除卡记录（接口 {action_delete}）：请把配置中的 remove_mode 改为 can"
+                  "cel（把多余的卡设为注销）。{message}").format(
+                    action_delete=o.action_delete, message=exc.message), code=exc.scode) from None
 
     def _live_or_unknown(self, rec: Record) -> bool:
         card = card_of(rec, self.fields, "")
@@ -335,11 +337,13 @@ class ShenbiConnector(Abilities):
             return Succeeded(ident)
         card = card_of(rec, self.fields, "")
         if card is None:
-            return Failed("label", f"卡记录 {ident} 的状态“{text_of(rec, self.fields.card_status)}”"
-                                   "不在字段对应的卡状态选项中，无法判断是否已移除")
+            return Failed("label", _("卡记录 {ident} 的状态“{rec}”不在字段对应的卡状态选项中，无法"
+                                     "判断是否已移除").format(
+                ident=ident, rec=text_of(rec, self.fields.card_status)))
         if card.status in LIVE:
             what = "设为注销" if self.options.remove_mode == "cancel" else "删除"
-            return Failed("not_removed", f"卡记录 {ident} 未能{what}，仍然有效")
+            return Failed("not_removed", _("卡记录 {ident} 未能{what}，仍然有效").format(
+                ident=ident, what=what))
         return Succeeded(ident)
 
     # -- writes ----------------------------------------------------------------------------
@@ -427,7 +431,8 @@ class ShenbiConnector(Abilities):
         for it in items:
             ident = it.student_record_id or ids.get(it.student_no, "")
             if not ident:
-                raise FatalError(f"神笔中找不到学号 {it.student_no} 的学生记录", code="no_student")
+                raise FatalError(_("神笔中找不到学号 {student_no} 的学生记录").format(
+                    student_no=it.student_no), code="no_student")
             links.append(ident)
         return links
 
@@ -463,7 +468,7 @@ class ShenbiConnector(Abilities):
                 if it.card_id in present:
                     retry.append(i)
                 else:
-                    results[i] = Failed(exc.scode, "卡记录不存在（可能已被删除）")
+                    results[i] = Failed(exc.scode, _("卡记录不存在（可能已被删除）"))
             if retry:
                 done = self._update([items[i] for i in retry], label, key, again=False)
                 results.update(zip(retry, done, strict=True))
@@ -479,7 +484,8 @@ class ShenbiConnector(Abilities):
         data = self._api.read(o.action_get, body)
         records = data.get("EntityRecordSet", data.get("EntityRecord", []))
         if not isinstance(records, list):
-            raise RetryableError(f"{SERVICE}的应答缺少记录列表", code="malformed")
+            raise RetryableError(_("{SERVICE}的应答缺少记录列表").format(
+                SERVICE=SERVICE), code="malformed")
         return {id_of(r): r for r in records if isinstance(r, dict) and id_of(r)}
 
     # -- the connection test ---------------------------------------------------------------
@@ -510,7 +516,9 @@ def _ids(value: Any, n: int) -> list[str]:
     """The record Ids of a write's answer, as strings (Ids above 2^53 kept exact)."""
     ids = [record_id(v) for v in value] if isinstance(value, list) else []
     if len(ids) != n or not all(ids):
-        raise AmbiguousError(f"{SERVICE}没有返回全部 {n} 条记录的 Id：请求可能已生效，正在核对",
+        raise AmbiguousError(_("{SERVICE}没有返回全部 {n} 条记录的 Id：请求可能已生效，正"
+                               "在核对").format(
+            SERVICE=SERVICE, n=n),
                              code="partial")
     return ids
 
@@ -524,7 +532,8 @@ def _connection_error(exc: ConnectorError, title: str, entity: str, keys: list[s
     else:
         area = "key" if exc.code == "secret_missing" else ""
     if not area:
-        return ConnectorError(f"连接测试失败（{title} {entity}）：{exc.message}", code=exc.code)
+        return ConnectorError(_("连接测试失败（{title} {entity}）：{message}").format(
+            title=title, entity=entity, message=exc.message), code=exc.code)
     detail = exc.message
     if area == "clock" and isinstance(exc, ShenbiRejected) and exc.skew_s is not None:
         ahead = "快" if exc.skew_s < 0 else "慢"
@@ -534,7 +543,8 @@ def _connection_error(exc: ConnectorError, title: str, entity: str, keys: list[s
     elif area == "field":
         names = "、".join(f"{FIELD_NAMES.get(_key_name(fm, k), k)}（{k}）" for k in keys)
         detail = f"{title}（{entity}）的字段对应有误，当前对应：{names}。{exc.message}"
-    return ConnectorError(f"连接测试失败：{_AREA_TEXT[area]}。{detail}", code=area)
+    return ConnectorError(_("连接测试失败：{value}。{detail}").format(
+        value=_AREA_TEXT[area], detail=detail), code=area)
 
 
 def _key_name(fm: Any, key: str) -> str:

@@ -26,6 +26,7 @@ from ...connectors.common import decimal_of, ms_of, plain_text
 from ...core.cards import current_card
 from ...core.errors import ConfigError
 from ...core.model import Card
+from ...core.text import _
 
 Record = Mapping[str, Any]
 SERVICE = "神笔"
@@ -97,25 +98,26 @@ class ShenbiOptions:
                  ) -> str:
             value = options.get(key, default)
             if not isinstance(value, str) or not value.strip():
-                raise ConfigError(f"神笔配置缺少“{key}”")
+                raise ConfigError(_("神笔配置缺少“{key}”").format(key=key))
             value = value.strip()
             if pattern is not None and not pattern.match(value):
-                raise ConfigError(f"神笔配置“{key}”格式不正确：{value}")
+                raise ConfigError(_("神笔配置“{key}”格式不正确：{value}").format(
+                    key=key, value=value))
             return value
 
         base_url = text("base_url").rstrip("/")
         parts = urlsplit(base_url)
         if parts.scheme not in ("https", "http") or not parts.hostname:
-            raise ConfigError("神笔 OpenAPI 地址必须以 https:// 开头")
+            raise ConfigError(_("神笔 OpenAPI 地址必须以 https:// 开头"))
         link = options.get("student_link", "record_id")
         if link not in LINK_MODES:
-            raise ConfigError("神笔配置“student_link”只能是 record_id 或 student_no")
+            raise ConfigError(_("神笔配置“student_link”只能是 record_id 或 student_no"))
         remove = options.get("remove_mode", "cancel")
         if remove not in REMOVE_MODES:
-            raise ConfigError("神笔配置“remove_mode”只能是 cancel（设为注销）或 delete（删除）")
+            raise ConfigError(_("神笔配置“remove_mode”只能是 cancel（设为注销）或 delete（删除）"))
         students, cards = text("students_object", None, _KEY), text("cards_object", None, _KEY)
         if students == cards:
-            raise ConfigError("神笔的学生对象和一卡通对象不能是同一个对象")
+            raise ConfigError(_("神笔的学生对象和一卡通对象不能是同一个对象"))
         d = cls.__dataclass_fields__  # the defaults, one place
         wire: dict[str, Any] = {k: text(k, str(d[k].default), _WORD) for k in (
             "action_query", "action_get", "action_create", "action_update", "action_delete",
