@@ -149,7 +149,8 @@ class ClaimHolder:
         return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(self.since))
 
     def describe(self) -> str:
-        return f"电脑 {self.host or '未知'}，进程 {self.pid}，自 {self.since_text} 起"
+        return _("电脑 {value}，进程 {pid}，自 {since_text} 起").format(
+            value=self.host or '未知', pid=self.pid, since_text=self.since_text)
 
 
 class JobClaimedError(CampusCardError):

@@ -106,9 +106,9 @@ def _not_sqlite(path: Path) -> str | None:
     with path.open("rb") as fh:
         head = fh.read(16)
     if not head:
-        return "文件是空的（0 字节）"
+        return _("文件是空的（0 字节）")
     if head != b"SQLite format 3\x00":
-        return "文件不是 SQLite 数据库"
+        return _("文件不是 SQLite 数据库")
     return None
 
 
@@ -212,8 +212,10 @@ class JournalFile:
                     SCHEMA_VERSION=SCHEMA_VERSION, version=version, cause=cause,
                     path=self.path), code="journal")
         self.read_only = True
-        self.notice = (f"任务日志无法写入（{cause}），已以只读方式打开：{self.path}。"
-                       "可以查看任务，但不能执行、继续或放弃任务；请腾出磁盘空间或检查文件夹权限，然后重新打开程序。")
+        self.notice = (_("任务日志无法写入（{cause}），已以只读方式打开：{path}。可以查看任务，但"
+                         "不能执行、继续或放弃任务；请腾出磁盘空间或检查文件夹权限，然后重新打开程"
+                         "序。").format(
+            cause=cause, path=self.path))
         log.info("journal %s opened read-only: %s", self.path, cause)
         return conn
 
@@ -237,8 +239,9 @@ class JournalFile:
                 _("任务日志已损坏（{why}），且无法移到一旁（{value}）：{path}").format(
                     why=why, value=exc.strerror or exc, path=self.path),
                 code="journal") from exc
-        self.notice = (f"任务日志无法读取（{why}），已移到 {target}，并新建了一个空的任务日志。"
-                       "以前的任务不在新日志中；请保留该文件，以便核对。")
+        self.notice = (_("任务日志无法读取（{why}），已移到 {target}，并新建了一个空的任务日志。以"
+                         "前的任务不在新日志中；请保留该文件，以便核对。").format(
+            why=why, target=target))
         log.info("journal %s was unreadable (%s): moved to %s", self.path, why, target)
 
     def _unusable(self, exc: sqlite3.Error | OSError) -> CampusCardError:

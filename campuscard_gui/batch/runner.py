@@ -66,7 +66,8 @@ def checked_reason(message: str, checks: int) -> str:
     connector's "…正在核对" (still checking) said in the past tense, with what the read-back
     found — nothing of this write on the server."""
     base = _CHECKING.sub("", message).rstrip("：；，, ")
-    return f"{base}；已核对 {checks} 次，后台没有这次写入的结果，未写入"
+    return _("{base}；已核对 {checks} 次，后台没有这次写入的结果，未写入").format(
+        base=base, checks=checks)
 
 
 class CancelToken:

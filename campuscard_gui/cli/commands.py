@@ -115,36 +115,37 @@ def _positive_int(text: str) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="campuscard-cli", description="校园一卡通批量开通、冻结、解冻、注销")
-    parser.add_argument("--profile", metavar="NAME", help="使用的配置（默认：local）")
+        prog="campuscard-cli", description=_("校园一卡通批量开通、冻结、解冻、注销"))
+    parser.add_argument("--profile", metavar="NAME", help=_("使用的配置（默认：local）"))
     parser.add_argument("--lang", choices=messages.LANGUAGES,
-                        help="输出的语言（默认：设置中的语言，否则按系统区域设置；C 区域为英文）")
+                        help=_("输出的语言（默认：设置中的语言，否则按系统区域设置；C 区域为英文"
+                               "）"))
     parser.add_argument("--version", action="version", version=f"campuscard-cli {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    students = sub.add_parser("students", help="列出学生及其一卡通状态")
+    students = sub.add_parser("students", help=_("列出学生及其一卡通状态"))
     students.add_argument("--status", type=_choice(STUDENT_STATUS_NAMES, "学籍状态"),
-                          help="学籍状态：在读/休学/退学/毕业 或 enrolled/suspended/…")
+                          help=_("学籍状态：在读/休学/退学/毕业 或 enrolled/suspended/…"))
     students.add_argument("--card", type=_choice(CARD_STATUS_NAMES, "卡状态"),
-                          help="卡状态：未开通/正常/冻结/注销 或 none/active/frozen/cancelled")
+                          help=_("卡状态：未开通/正常/冻结/注销 或 none/active/frozen/cancelled"))
     students.add_argument("--format", choices=("table", "csv", "json"), default="table")
     students.set_defaults(handler=cmd_students)
 
     for action in Action:
         p = sub.add_parser(action.value, help=action.label)
         p.add_argument("--ids", required=True, metavar="FILE|-",
-                       help="每行一个学号的 UTF-8 文本文件；- 表示从标准输入读取")
-        p.add_argument("--yes", "-y", action="store_true", help="不再询问，直接执行")
+                       help=_("每行一个学号的 UTF-8 文本文件；- 表示从标准输入读取"))
+        p.add_argument("--yes", "-y", action="store_true", help=_("不再询问，直接执行"))
         if action is Action.OPEN:
             p.add_argument("--allow-non-enrolled", action="store_true",
-                           help="也为学籍状态不是“在读”的学生开通")
+                           help=_("也为学籍状态不是“在读”的学生开通"))
         p.add_argument("--format", choices=("table", "json"), default="table")
         p.set_defaults(handler=cmd_action, action=action)
 
-    jobs = sub.add_parser("jobs", help="任务历史")
+    jobs = sub.add_parser("jobs", help=_("任务历史"))
     jobs_sub = jobs.add_subparsers(dest="jobs_command", required=True,
                                    metavar="list|show|resume|discard")
-    jl = jobs_sub.add_parser("list", help="列出任务（最新在前）")
+    jl = jobs_sub.add_parser("list", help=_("列出任务（最新在前）"))
     jl.add_argument("--limit", type=_positive_int, default=50)
     jl.add_argument("--format", choices=("table", "json"), default="table")
     jl.set_defaults(handler=cmd_jobs_list)
@@ -157,26 +158,27 @@ def build_parser() -> argparse.ArgumentParser:
         jp.add_argument("--format", default="table",
                         choices=("table", "csv", "json") if name == "show" else ("table", "json"))
         if name == "discard":
-            jp.add_argument("--yes", "-y", action="store_true", help="不再询问，直接放弃")
+            jp.add_argument("--yes", "-y", action="store_true", help=_("不再询问，直接放弃"))
         if name in ("resume", "discard"):
             jp.add_argument("--take-over", action="store_true",
-                            help="接管另一台电脑（或改名前的本机）占用的任务；请先确认它已不再运行")
+                            help=_("接管另一台电脑（或改名前的本机）占用的任务；请先确认它已不再运"
+                                   "行"))
         jp.set_defaults(handler=handler)
 
-    local = sub.add_parser("local", help="本地数据库（local 类型的配置）")
+    local = sub.add_parser("local", help=_("本地数据库（local 类型的配置）"))
     local_sub = local.add_subparsers(dest="local_command", required=True, metavar="init|import")
-    li = local_sub.add_parser("init", help="生成演示数据")
+    li = local_sub.add_parser("init", help=_("生成演示数据"))
     li.add_argument("--students", type=_positive_int, required=True, metavar="N")
     li.add_argument("--seed", type=int, default=1, metavar="S")
-    li.add_argument("--force", action="store_true", help="覆盖已有的数据库")
+    li.add_argument("--force", action="store_true", help=_("覆盖已有的数据库"))
     li.set_defaults(handler=_local_handler("init"))
-    lm = local_sub.add_parser("import", help="从 CSV/XLSX 导入学生")
+    lm = local_sub.add_parser("import", help=_("从 CSV/XLSX 导入学生"))
     lm.add_argument("file", metavar="FILE")
     lm.add_argument("--map", action="append", default=[], metavar="field=COLUMN",
-                    help="指定列：字段（student_no/name/college/class_name/status）=列名或列号")
+                    help=_("指定列：字段（student_no/name/college/class_name/status）=列名或列号"))
     lm.add_argument("--yes", "-y", action="store_true")
     lm.add_argument("--max-rows", type=_positive_int, default=None, metavar="N",
-                    help="最多导入的数据行数（默认 200000）")
+                    help=_("最多导入的数据行数（默认 200000）"))
     lm.set_defaults(handler=_local_handler("import"))
 
     add_profiles_parser(sub)
@@ -260,12 +262,12 @@ def cmd_action(args: argparse.Namespace, ctx: Context) -> int:
             if args.ids == "-" or not ctx.interactive():
                 raise UsageError(_("需要确认：没有可以询问的终端，请加 --yes 参数直接执行"))
             if not ctx.confirm():
-                ctx.say("已放弃，没有执行任何操作")
+                ctx.say(_("已放弃，没有执行任何操作"))
                 return 1
             if action.irreversible:
                 typed = ctx.ask(f"注销不可撤销。请输入要注销的记录数（{len(plan.writes)}）以确认：")
                 if typed != str(len(plan.writes)):
-                    ctx.say("输入的数量不符，已放弃，没有执行任何操作")
+                    ctx.say(_("输入的数量不符，已放弃，没有执行任何操作"))
                     return 1
         with open_journal(ctx) as journal:
             job_id = journal.create_job(plan, profile=profile.name, operator=current_operator(),
@@ -285,10 +287,12 @@ def run_job(ctx: Context, connector: Connector, journal: Journal, job_id: int, f
         except JobClaimedError:
             raise  # nothing was done: the message names who holds the job
         except CampusCardError as exc:
-            ctx.say(f"错误：{exc.message}")
+            ctx.say(_("错误：{message}").format(message=exc.message))
             info = journal.job(job_id)
             if not info.finished:
-                ctx.say(f"任务 {job_id} 未完成，可用 campuscard-cli jobs resume {job_id} 继续")
+                ctx.say(_("任务 {job_id} 未完成，可用 campuscard-cli jobs resume {job_id}"
+                          " 继续").format(
+                    job_id=job_id))
             exit_code = 1
     write_job(ctx.stdout, info, journal.records(job_id), fmt)
     if fmt == "json":
@@ -324,7 +328,8 @@ def _progress_printer(ctx: Context) -> Callable[[Progress], None]:
         if wait_line(p) or not tty:
             return
         eta = f"，剩余约 {p.eta:.0f} 秒" if p.eta else ""
-        ctx.stderr.write(f"\r已处理 {p.done}/{p.total}（{p.rate:.0f} 条/秒{eta}）   ")
+        ctx.stderr.write("\r" + _("已处理 {done}/{total}（{rate:.0f} 条/秒{eta}）   ").format(
+            done=p.done, total=p.total, rate=p.rate, eta=eta))
         if p.done >= p.total:
             ctx.stderr.write("\n")
         ctx.stderr.flush()
@@ -345,7 +350,7 @@ def _sigint_cancels(token: CancelToken, ctx: Context) -> Iterator[None]:
         if token.is_cancelled:
             raise KeyboardInterrupt
         token.cancel()
-        ctx.say("\n正在取消：等当前这一批完成后停止（再按一次 Ctrl-C 立即中断）")
+        ctx.say(_("\n正在取消：等当前这一批完成后停止（再按一次 Ctrl-C 立即中断）"))
 
     previous = signal.signal(signal.SIGINT, on_sigint)
     try:
@@ -361,7 +366,7 @@ def open_journal(ctx: Context) -> Iterator[Journal]:
     """The journal, its notice (moved aside, read-only, …) printed on stderr first."""
     with Journal(ctx.paths.journal_path) as journal:
         if journal.notice:
-            ctx.say(f"注意：{journal.notice}")
+            ctx.say(_("注意：{notice}").format(notice=journal.notice))
         yield journal
 
 
@@ -370,7 +375,7 @@ def cmd_jobs_list(args: argparse.Namespace, ctx: Context) -> int:
     with open_journal(ctx) as journal:
         write_job_list(ctx.stdout, journal.list_jobs(args.limit, problems), args.format)
     for text in problems:
-        ctx.say(f"错误：{text}")
+        ctx.say(_("错误：{text}").format(text=text))
     return 1 if problems else 0
 
 
@@ -381,7 +386,7 @@ def cmd_jobs_show(args: argparse.Namespace, ctx: Context) -> int:
         write_job(ctx.stdout, info, records, args.format)
     bad = _unknown_records(records)
     for text in bad:
-        ctx.say(f"错误：{text}")
+        ctx.say(_("错误：{text}").format(text=text))
     return 1 if bad else 0
 
 
@@ -434,7 +439,7 @@ def cmd_jobs_discard(args: argparse.Namespace, ctx: Context) -> int:
             if not ctx.interactive():
                 raise UsageError(_("需要确认：没有可以询问的终端，请加 --yes 参数直接放弃"))
             if not ctx.confirm():
-                ctx.say("已放弃操作，任务保持未完成")
+                ctx.say(_("已放弃操作，任务保持未完成"))
                 return 1
         with _take_over_hint("discard", info.job_id):
             return _discard(ctx, journal, info, sent, args)
@@ -453,7 +458,7 @@ def _discard(ctx: Context, journal: Journal, info: JobInfo, sent: int,
         except JobClaimedError:
             raise
         except CampusCardError as exc:
-            ctx.say(f"无法到后台核对已发送的记录（{exc.message}）")
+            ctx.say(_("无法到后台核对已发送的记录（{message}）").format(message=exc.message))
     if not journal.job(info.job_id).finished:  # nothing sent, or no read-back was possible
         journal.discard_unchecked(info.job_id, SENT_UNKNOWN, take_over=args.take_over)
     info = journal.job(info.job_id)
@@ -540,7 +545,7 @@ def _main(argv: list[str], credentials: CredentialStore | None) -> int:
     as_json = getattr(args, "format", None) == "json"
 
     def failed(exit_code: int, code: str, message: str) -> int:
-        ctx.say(f"错误：{message}")
+        ctx.say(_("错误：{message}").format(message=message))
         if as_json:
             write_error(ctx.stdout, code, message)
         return exit_code
@@ -554,7 +559,7 @@ def _main(argv: list[str], credentials: CredentialStore | None) -> int:
         return failed(EXIT_RECORDS if args.command == "profiles" else EXIT_FAILED,
                       exc.code, exc.message)
     except KeyboardInterrupt:
-        ctx.say("\n已中断")
+        ctx.say(_("\n已中断"))
         if as_json:
             write_error(ctx.stdout, "interrupted", "已中断")
         return EXIT_INTERRUPTED

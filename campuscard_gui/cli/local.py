@@ -38,7 +38,8 @@ def cmd_init(args: argparse.Namespace, ctx: Context) -> int:
     if db.exists() and not args.force:
         raise UsageError(_("数据库文件已存在：{db}（如需覆盖，请加 --force）").format(db=db))
     init_demo(db, args.students, seed=args.seed, force=args.force)
-    ctx.say(f"已生成演示数据：{args.students} 名学生（种子 {args.seed}）→ {db}")
+    ctx.say(_("已生成演示数据：{students} 名学生（种子 {seed}）→ {db}").format(
+        students=args.students, seed=args.seed, db=db))
     return 0
 
 
@@ -89,19 +90,22 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
     result = map_rows(table, mapping)  # ImportFileError (exit 2) if a required column is missing
     if result.errors:
         for error in result.errors:  # a reason quotes the file: shown escaped
-            ctx.say(f"第{error.row}行：{terminal_text(error.reason)}")
-        ctx.say(f"共 {len(result.errors)} 行有问题，没有导入任何学生；请修改文件后重试")
+            ctx.say(_("第{row}行：{value}").format(
+                row=error.row, value=terminal_text(error.reason)))
+        ctx.say(_("共 {value} 行有问题，没有导入任何学生；请修改文件后重试").format(
+            value=len(result.errors)))
         return 1
     db = local_database_path(profile, ctx.paths)  # a shared file when the profile names one
     labels = {f.key: f.label for f in FIELDS}
     used = "，".join(f"{labels[k]}=“{terminal_text(table.headers[c])}”"
                     for k, c in mapping.items() if c is not None)
-    ctx.say(f"将把 {len(result.students)} 名学生导入 {db}（{used}）")
+    ctx.say(_("将把 {value} 名学生导入 {db}（{used}）").format(
+        value=len(result.students), db=db, used=used))
     if not args.yes:
         if not ctx.interactive():
             raise UsageError(_("需要确认：没有可以询问的终端，请加 --yes 参数直接执行"))
         if not ctx.confirm():
-            ctx.say("已放弃，没有导入任何学生")
+            ctx.say(_("已放弃，没有导入任何学生"))
             return 1
     if not db.exists():
         init_empty(db)  # imported students go into a real (non-demo) data set
@@ -110,5 +114,6 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
         summary = connector.import_students(result.students)
     finally:
         connector.close()
-    ctx.say(f"导入完成：新增 {summary.added}，更新 {summary.updated}，未变 {summary.unchanged}")
+    ctx.say(_("导入完成：新增 {added}，更新 {updated}，未变 {unchanged}").format(
+        added=summary.added, updated=summary.updated, unchanged=summary.unchanged))
     return 0

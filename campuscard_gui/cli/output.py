@@ -31,6 +31,7 @@ from typing import Any, TextIO
 from ..batch import JobInfo, JobRecord, JobState, Wait, WaitKind
 from ..core.model import StudentRow
 from ..core.outcomes import outcome_reason
+from ..core.text import _
 from ..export import csv_cell
 
 STUDENT_FIELDS = ("student_no", "name", "college", "class", "student_status", "card_status",
@@ -148,7 +149,7 @@ def write_students(out: TextIO, rows: Sequence[StudentRow], fmt: str) -> None:
                 f"{card.amount:.2f}" if card else "",
             ])
         out.write(format_table(_STUDENT_HEADERS, table))
-        out.write(f"共 {len(rows)} 名学生\n")
+        out.write(_("共 {rows} 名学生\n").format(rows=len(rows)))
 
 
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:

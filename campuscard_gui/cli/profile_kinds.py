@@ -79,7 +79,8 @@ def number_flag_help(by_kind: Mapping[str, Number]) -> str:
                         f"{unit(n)}）" for k, n in by_kind.items())
     with_numbers = [s for s in specs() if s.options_class is not None]
     only = "" if len(by_kind) == len(with_numbers) else _only(by_kind)
-    return f"{only}{first.help}（默认：{per_kind}）"
+    return _("{only}{help}（默认：{per_kind}）").format(
+        only=only, help=first.help, per_kind=per_kind)
 
 
 def kind_flags() -> dict[str, dict[str, CliFlag]]:

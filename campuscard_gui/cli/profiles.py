@@ -83,35 +83,35 @@ SECRET_LABELS = {"stored": "已保存", "missing": "未保存", "not_needed": "�
 
 def add_parser(sub: Any) -> None:
     """Register ``profiles …`` on the top-level subparsers object of campuscard-cli."""
-    profiles = sub.add_parser("profiles", help="后端配置（简道云、kintone、神笔等）及其密钥")
+    profiles = sub.add_parser("profiles", help=_("后端配置（简道云、kintone、神笔等）及其密钥"))
     psub = profiles.add_subparsers(dest="profiles_command", required=True,
                                    metavar="list|add|remove|test")
 
-    pl = psub.add_parser("list", help="列出配置（不显示密钥）")
+    pl = psub.add_parser("list", help=_("列出配置（不显示密钥）"))
     pl.add_argument("--format", choices=("table", "json"), default="table")
     pl.set_defaults(handler=cmd_list)
 
-    pa = psub.add_parser("add", help="添加配置；密钥从标准输入或隐藏提示读取，存入系统钥匙环")
+    pa = psub.add_parser("add", help=_("添加配置；密钥从标准输入或隐藏提示读取，存入系统钥匙环"))
     pa.add_argument("name", metavar="NAME")
     pa.add_argument("--kind", choices=kinds(), required=True)
     add_kind_arguments(pa)  # each backend's own flags, as its registration declares them
     pa.add_argument("--secret-stdin", action="store_true", help=secret_stdin_help())
     add_number_arguments(pa)  # the numeric options' flags, as the connectors declare them
     pa.add_argument("--allow-http", action="store_true",
-                    help="允许用不加密的 http 地址（仅限内网私有部署）")
-    pa.add_argument("--replace", action="store_true", help="覆盖同名配置及其密钥")
+                    help=_("允许用不加密的 http 地址（仅限内网私有部署）"))
+    pa.add_argument("--replace", action="store_true", help=_("覆盖同名配置及其密钥"))
     pa.add_argument("--no-check", action="store_true",
-                    help="不读取字段、不测试连接就保存（离线设置；字段对应为默认值和 --map，"
-                         "未经检查，之后请运行 profiles test）")
+                    help=_("不读取字段、不测试连接就保存（离线设置；字段对应为默认值和 --map，"
+                         "未经检查，之后请运行 profiles test）"))
     pa.set_defaults(handler=cmd_add)
 
-    pr = psub.add_parser("remove", help="删除配置及其在钥匙环中的密钥")
+    pr = psub.add_parser("remove", help=_("删除配置及其在钥匙环中的密钥"))
     pr.add_argument("name", metavar="NAME")
     pr.add_argument("--force", action="store_true",
-                    help="钥匙环无法访问时也删除配置（密钥可能留在钥匙环中）")
+                    help=_("钥匙环无法访问时也删除配置（密钥可能留在钥匙环中）"))
     pr.set_defaults(handler=cmd_remove)
 
-    pt = psub.add_parser("test", help="测试配置能否连接后端")
+    pt = psub.add_parser("test", help=_("测试配置能否连接后端"))
     pt.add_argument("name", metavar="NAME")
     pt.set_defaults(handler=cmd_test)
 
@@ -142,7 +142,7 @@ def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
     objects = [profile_object(p.name, p.kind, p.options, _secret_state(ctx, p, problems),
                               p.name == default) for p in ordered]
     for message in problems:
-        ctx.say(f"注意：{message}")
+        ctx.say(_("注意：{message}").format(message=message))
     if args.format == "json":
         json.dump(objects, ctx.stdout, ensure_ascii=False, indent=2)
         ctx.stdout.write("\n")
@@ -230,7 +230,8 @@ def cmd_add(args: argparse.Namespace, ctx: Context) -> int:
     stored = f"{what}已存入系统钥匙环" if keys else "此配置不需要密钥"
     test = ("连接测试通过" if checked else
             f"可用 campuscard-cli profiles test {name} 测试连接")
-    ctx.say(f"已保存配置“{name}”（{kind_label(args.kind)}），{stored}{stale}；{test}")
+    ctx.say(_("已保存配置“{name}”（{value}），{stored}{stale}；{test}").format(
+        name=name, value=kind_label(args.kind), stored=stored, stale=stale, test=test))
     return 0
 
 
@@ -309,8 +310,9 @@ def _say_unchecked(args: argparse.Namespace, ctx: Context, profile: Profile) -> 
         what = f"没有测试连接，字段对应{read}没有检查（保存的是{used}）"
     else:
         what = "没有测试连接"
-    ctx.say(f"注意：--no-check：{what}；请在能连接后端时运行 "
-            f"campuscard-cli profiles test {profile.name}")
+    ctx.say(_("注意：--no-check：{what}；请在能连接后端时运行 campuscard-cli profiles tes"
+              "t {name}").format(
+        what=what, name=profile.name))
 
 
 # -- remove -----------------------------------------------------------------------------------
@@ -337,15 +339,15 @@ def cmd_remove(args: argparse.Namespace, ctx: Context) -> int:
         removed = ctx.credential_store().delete(profile.name)
     except CredentialError as exc:
         if not args.force:
-            ctx.say(f"错误：{exc.message}")
-            ctx.say("配置未删除（否则密钥会留在钥匙环中）；解锁后重试，或加 --force 只删除配置")
+            ctx.say(_("错误：{message}").format(message=exc.message))
+            ctx.say(_("配置未删除（否则密钥会留在钥匙环中）；解锁后重试，或加 --force 只删除配置"))
             return 1
-        ctx.say(f"注意：{exc.message}")
-        ctx.say("钥匙环中的密钥（如有）未删除")
+        ctx.say(_("注意：{message}").format(message=exc.message))
+        ctx.say(_("钥匙环中的密钥（如有）未删除"))
         removed = 0
     ctx.store.remove_profile(profile.name)
     note = f"，并从钥匙环删除了 {removed} 项密钥" if removed else ""
-    ctx.say(f"已删除配置“{profile.name}”{note}")
+    ctx.say(_("已删除配置“{name}”{note}").format(name=profile.name, note=note))
     return 0
 
 
@@ -362,7 +364,9 @@ def cmd_test(args: argparse.Namespace, ctx: Context) -> int:
         finally:
             connector.close()
     except CampusCardError as exc:
-        ctx.say(f"连接失败（配置“{profile.name}”）：{exc.message}")
+        ctx.say(_("连接失败（配置“{name}”）：{message}").format(
+            name=profile.name, message=exc.message))
         return 1
-    ctx.say(f"连接正常（配置“{profile.name}”，{kind_label(profile.kind)}）")
+    ctx.say(_("连接正常（配置“{name}”，{value}）").format(
+        name=profile.name, value=kind_label(profile.kind)))
     return 0

@@ -96,25 +96,26 @@ def service_name(profile: str) -> str:
 
 
 def unavailable_message() -> str:
-    base = "没有可用的系统钥匙环，无法安全地保存或读取密钥（本程序不会把密钥写进明文文件）。"
+    base = _("没有可用的系统钥匙环，无法安全地保存或读取密钥（本程序不会把密钥写进明文文件）。")
     if sys.platform.startswith("linux") or "bsd" in sys.platform:
-        return base + ("请安装 gnome-keyring（或 KWallet）并在带 D-Bus 会话的桌面中运行，"
-                       "例如：sudo apt-get install gnome-keyring；然后重新登录桌面。")
+        return base + _("请安装 gnome-keyring（或 KWallet）并在带 D-Bus 会话的桌面中运行，"
+                        "例如：sudo apt-get install gnome-keyring；然后重新登录桌面。")
     if sys.platform in ("win32", "darwin"):
-        return base + ("Windows（凭据管理器）和 macOS（钥匙串）自带钥匙环，"
-                       "请检查 Python 的 keyring 组件是否完整安装。")
-    return base + ("Linux 上请安装 gnome-keyring 或 KWallet 并运行 D-Bus 会话"
-                   "（例如 sudo apt-get install gnome-keyring）；Windows 和 macOS 自带钥匙环。")
+        return base + _("Windows（凭据管理器）和 macOS（钥匙串）自带钥匙环，"
+                        "请检查 Python 的 keyring 组件是否完整安装。")
+    return base + _("Linux 上请安装 gnome-keyring 或 KWallet 并运行 D-Bus 会话"
+                    "（例如 sudo apt-get install gnome-keyring）；Windows 和 macOS 自带钥匙环。")
 
 
 def locked_message(detail: str) -> str:
-    return ("系统钥匙环已锁定或无法访问，请先解锁“登录”钥匙环（例如在桌面的“密码和密钥”"
-            f"程序中解锁，或注销后重新登录），然后重试。（{detail}）")
+    return _("系统钥匙环已锁定或无法访问，请先解锁“登录”钥匙环（例如在桌面的“密码和密钥”"
+             "程序中解锁，或注销后重新登录），然后重试。（{detail}）").format(detail=detail)
 
 
 def missing_message(profile: str, key: str) -> str:
-    return (f"系统钥匙环中没有配置“{profile}”的密钥（{key}）：请在配置对话框中重新输入，"
-            f"或运行 campuscard-cli profiles add {profile} --replace … 重新保存")
+    return _("系统钥匙环中没有配置“{profile}”的密钥（{key}）：请在配置对话框中重新输入，"
+             "或运行 campuscard-cli profiles add {profile} --replace … 重新保存").format(
+                 profile=profile, key=key)
 
 
 def _is_plaintext(backend: KeyringBackend) -> bool:

@@ -26,6 +26,7 @@ from typing import Literal
 import platformdirs
 
 from ..core.errors import CampusCardError
+from ..core.text import N_, _
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,7 @@ OPEN_TO_OTHERS = stat.S_IRWXG | stat.S_IRWXO
 
 Role = Literal["config", "data", "log"]
 ROLES: tuple[Role, ...] = ("config", "data", "log")
-_ROLE_TEXT = {"config": "配置文件夹", "data": "数据文件夹", "log": "日志文件夹"}
+_ROLE_TEXT = {"config": N_("配置文件夹"), "data": N_("数据文件夹"), "log": N_("日志文件夹")}
 _CONFIG_FILES = ("settings.json", "profiles.json")
 
 
@@ -65,16 +66,17 @@ def private_files() -> Iterator[None]:
 
 
 def reason_text(exc: OSError) -> str:
-    """Why a folder or file cannot be used, in Chinese (the OS's words for the rare rest)."""
+    """Why a folder or file cannot be used, in the installed language (the OS's words for the
+    rare rest)."""
     code = exc.errno
     if code in (errno.EACCES, errno.EPERM):
-        return "没有权限"
+        return _("没有权限")
     if code == errno.EROFS:
-        return "只读文件系统"
+        return _("只读文件系统")
     if code in (errno.ENOTDIR, errno.EEXIST):
-        return "该位置是一个文件，不是文件夹"
+        return _("该位置是一个文件，不是文件夹")
     if code in (errno.ENOSPC, errno.EDQUOT):
-        return "磁盘已满"
+        return _("磁盘已满")
     return exc.strerror or str(exc)
 
 
@@ -85,8 +87,9 @@ class DirError(CampusCardError):
     code = "dir"
 
     def __init__(self, role: Role, path: Path, os_error: OSError) -> None:
-        super().__init__(f"{_ROLE_TEXT[role]}无法使用：{path}（{reason_text(os_error)}）",
-                         code=f"{role}_dir")
+        super().__init__(_("{folder}无法使用：{path}（{reason}）").format(
+            folder=_(_ROLE_TEXT[role]), path=path, reason=reason_text(os_error)),
+            code=f"{role}_dir")
         self.role = role
         self.path = path
         self.os_error = os_error

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.errors import CampusCardError
+from ..core.text import _
 
 Step = str | Callable[[sqlite3.Connection], None]
 
@@ -69,7 +70,8 @@ def file_version(conn: sqlite3.Connection, schema: Schema, path: Path) -> int:
         return 0
     legacy = schema.legacy_version(conn, path)
     if legacy is None:
-        raise schema.error(f"该文件不是本程序的{schema.what}：{path}", code=schema.code)
+        raise schema.error(_("该文件不是本程序的{what}：{path}").format(
+            what=schema.what, path=path), code=schema.code)
     return legacy
 
 
@@ -81,16 +83,20 @@ def ensure_schema(conn: sqlite3.Connection, path: Path, schema: Schema) -> int:
         return version
     if version > schema.version:
         raise schema.error(
-            f"{schema.what}来自更新版本的程序（文件版本 {version}，本程序支持 {schema.version}），"
-            f"无法使用，请安装更新版本的程序：{path}", code=schema.code)
+            _("{what}来自更新版本的程序（文件版本 {version}，本程序支持 {version2}），无法使用，请"
+              "安装更新版本的程序：{path}").format(
+                what=schema.what, version=version, version2=schema.version, path=path),
+            code=schema.code)
     if version:
         try:
             backup(conn, path, version)
         except (OSError, sqlite3.Error) as exc:
             why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             raise schema.error(
-                f"{schema.what}需要从版本 {version} 升级到 {schema.version}，但无法先备份旧文件"
-                f"（{why}），文件未作改动：{path}", code=schema.code) from exc
+                _("{what}需要从版本 {version} 升级到 {version2}，但无法先备份旧文件（{why}），文件"
+                  "未作改动：{path}").format(
+                    what=schema.what, version=version, version2=schema.version, why=why,
+                    path=path), code=schema.code) from exc
         todo: Sequence[Step] = schema.steps[version - 1:]
     else:
         todo = (schema.create,)

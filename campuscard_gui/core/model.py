@@ -10,23 +10,26 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
+from .text import N_, _
+
 
 class StudentStatus(StrEnum):
-    """学籍状态."""
+    """学籍状态. The value is stored and compared as it is; ``label`` is what is said."""
 
-    ENROLLED = "在读"
-    SUSPENDED = "休学"
-    WITHDRAWN = "退学"
-    GRADUATED = "毕业"
+    ENROLLED = "在读"  # text: data (stored and sent as it is)
+    SUSPENDED = "休学"  # text: data (stored and sent as it is)
+    WITHDRAWN = "退学"  # text: data (stored and sent as it is)
+    GRADUATED = "毕业"  # text: data (stored and sent as it is)
 
 
 class CardStatus(StrEnum):
-    """一卡通状态. ``NONE`` means there is no card record for the student."""
+    """一卡通状态. ``NONE`` means there is no card record for the student. The value is stored
+    and compared as it is; ``label`` is what is said."""
 
-    NONE = "未开通"
-    ACTIVE = "正常"
-    FROZEN = "冻结"
-    CANCELLED = "注销"
+    NONE = "未开通"  # text: data (stored and sent as it is)
+    ACTIVE = "正常"  # text: data (stored and sent as it is)
+    FROZEN = "冻结"  # text: data (stored and sent as it is)
+    CANCELLED = "注销"  # text: data (stored and sent as it is)
 
 
 class Action(StrEnum):
@@ -39,8 +42,8 @@ class Action(StrEnum):
 
     @property
     def label(self) -> str:
-        """Canonical Chinese label (the UI translates through its own table)."""
-        return _ACTION_LABELS[self]
+        """The label in the installed language (the window has its own table)."""
+        return _(_ACTION_LABELS[self])
 
     @property
     def target(self) -> CardStatus:
@@ -53,11 +56,26 @@ class Action(StrEnum):
 
 
 _ACTION_LABELS = {
-    Action.OPEN: "开通一卡通",
-    Action.FREEZE: "冻结",
-    Action.UNFREEZE: "解冻",
-    Action.CANCEL: "注销",
+    Action.OPEN: N_("开通一卡通"),
+    Action.FREEZE: N_("冻结"),
+    Action.UNFREEZE: N_("解冻"),
+    Action.CANCEL: N_("注销"),
 }
+_STATUS_LABELS = {
+    StudentStatus.ENROLLED: N_("在读"),
+    StudentStatus.SUSPENDED: N_("休学"),
+    StudentStatus.WITHDRAWN: N_("退学"),
+    StudentStatus.GRADUATED: N_("毕业"),
+    CardStatus.NONE: N_("未开通"),
+    CardStatus.ACTIVE: N_("正常"),
+    CardStatus.FROZEN: N_("冻结"),
+    CardStatus.CANCELLED: N_("注销"),
+}
+
+
+def status_label(status: StudentStatus | CardStatus) -> str:
+    """A student or card status as the installed language says it (在读 / Enrolled)."""
+    return _(_STATUS_LABELS[status])
 _ACTION_TARGETS = {
     Action.OPEN: CardStatus.ACTIVE,
     Action.FREEZE: CardStatus.FROZEN,

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from .model import CardStatus, StudentStatus, status_label
+from .text import N_, _
+
 
 class SkipReason(StrEnum):
     """Why a selected record is not written. Value = stable code stored in the journal."""
@@ -26,21 +29,21 @@ class SkipReason(StrEnum):
 
     @property
     def text(self) -> str:
-        """Canonical Chinese text (the CLI prints it; the window translates the code)."""
-        return _SKIP_TEXT[self]
+        """In the installed language (the CLI prints it; the window translates the code)."""
+        return _(_SKIP_TEXT[self])
 
 
 _SKIP_TEXT = {
-    SkipReason.ALREADY_OPEN: "已开通",
-    SkipReason.NOT_OPEN: "未开通",
-    SkipReason.ALREADY_FROZEN: "已冻结",
-    SkipReason.NOT_FROZEN: "卡未冻结",
-    SkipReason.ALREADY_CANCELLED: "已注销",
-    SkipReason.STUDENT_NOT_ENROLLED: "学籍状态不是在读",
-    SkipReason.UNKNOWN_STUDENT: "学号不存在",
-    SkipReason.DUPLICATE: "重复的学号",
-    SkipReason.CHANGED_BY_OTHER: "由他人修改",
-    SkipReason.OPENED_BY_OTHER: "已由他人开通",
+    SkipReason.ALREADY_OPEN: N_("已开通"),
+    SkipReason.NOT_OPEN: N_("未开通"),
+    SkipReason.ALREADY_FROZEN: N_("已冻结"),
+    SkipReason.NOT_FROZEN: N_("卡未冻结"),
+    SkipReason.ALREADY_CANCELLED: N_("已注销"),
+    SkipReason.STUDENT_NOT_ENROLLED: N_("学籍状态不是在读"),
+    SkipReason.UNKNOWN_STUDENT: N_("学号不存在"),
+    SkipReason.DUPLICATE: N_("重复的学号"),
+    SkipReason.CHANGED_BY_OTHER: N_("由他人修改"),
+    SkipReason.OPENED_BY_OTHER: N_("已由他人开通"),
 }
 
 
@@ -76,11 +79,15 @@ class Skipped:
     def text(self) -> str:
         if not self.detail:
             return self.reason.text
+        detail = self.detail
+        if self.reason in (SkipReason.CHANGED_BY_OTHER, SkipReason.STUDENT_NOT_ENROLLED):
+            detail = _label_of(detail)
         if self.reason is SkipReason.CHANGED_BY_OTHER:
-            return f"{self.reason.text}（现为{self.detail}）"
+            return _("{reason}（现为{now}）").format(reason=self.reason.text, now=detail)
         if self.reason is SkipReason.OPENED_BY_OTHER:
-            return f"{self.reason.text}（卡记录 {self.detail}）"
-        return f"{self.reason.text}（{self.detail}）"
+            return _("{reason}（卡记录 {card_id}）").format(reason=self.reason.text,
+                                                      card_id=detail)
+        return _("{reason}（{detail}）").format(reason=self.reason.text, detail=detail)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,5 +105,16 @@ def outcome_reason(outcome: Outcome) -> str:
     if isinstance(outcome, Skipped):
         return outcome.text
     if isinstance(outcome, Cancelled):
-        return "已取消"
+        return _("已取消")
     return ""
+
+
+def _label_of(value: str) -> str:
+    """A stored status value (在读, 正常) as the installed language says it; any other text
+    as it is."""
+    for kind in (StudentStatus, CardStatus):
+        try:
+            return status_label(kind(value))
+        except ValueError:
+            continue
+    return value

@@ -15,52 +15,53 @@ from typing import overload
 
 from ..core.errors import ImportFileError
 from ..core.model import Student, StudentStatus
-from ..core.text import _
+from ..core.text import N_, _
 from .table import Table
 
 
 @dataclass(frozen=True, slots=True)
 class Field:
     key: str  # Student attribute name
-    label: str  # the Chinese column name shown to the operator
+    label: str  # the column's name, said through _()
     required: bool
     synonyms: tuple[str, ...]  # header spellings, compared after _normalize
 
 
 FIELDS: tuple[Field, ...] = (
-    Field("student_no", "学号", True,
-          ("学号", "学生学号", "学生编号", "学籍号", "studentno", "studentid", "studentnumber",
-           "sno")),
-    Field("name", "姓名", True, ("姓名", "学生姓名", "名字", "name", "studentname", "fullname")),
-    Field("college", "学院", False,
-          ("学院", "院系", "所在学院", "学院名称", "院系名称", "系", "系别", "college",
-           "department", "faculty", "school")),
-    Field("class_name", "班级", False,
-          ("班级", "班级名称", "行政班", "所在班级", "class", "classname")),
-    Field("status", "学籍状态", True,
-          ("学籍状态", "状态", "学籍", "在校状态", "学生状态", "status", "studentstatus",
-           "enrollmentstatus")),
+    Field("student_no", N_("学号"), True,
+          ("学号", "学生学号", "学生编号", "学籍号",  # text: data
+           "studentno", "studentid", "studentnumber", "sno")),
+    Field("name", N_("姓名"), True,
+          ("姓名", "学生姓名", "名字", "name", "studentname", "fullname")),  # text: data
+    Field("college", N_("学院"), False,
+          ("学院", "院系", "所在学院", "学院名称", "院系名称", "系", "系别",  # text: data
+           "college", "department", "faculty", "school")),
+    Field("class_name", N_("班级"), False,
+          ("班级", "班级名称", "行政班", "所在班级", "class", "classname")),  # text: data
+    Field("status", N_("学籍状态"), True,
+          ("学籍状态", "状态", "学籍", "在校状态", "学生状态",  # text: data
+           "status", "studentstatus", "enrollmentstatus")),
 )
 FIELD_KEYS = tuple(f.key for f in FIELDS)
 
 STATUS_SYNONYMS: dict[str, StudentStatus] = {
     **{s.value: s for s in StudentStatus},
-    "在校": StudentStatus.ENROLLED,
+    "在校": StudentStatus.ENROLLED,  # text: data
     "enrolled": StudentStatus.ENROLLED,
     "suspended": StudentStatus.SUSPENDED,
-    "已休学": StudentStatus.SUSPENDED,
+    "已休学": StudentStatus.SUSPENDED,  # text: data
     "withdrawn": StudentStatus.WITHDRAWN,
-    "已退学": StudentStatus.WITHDRAWN,
+    "已退学": StudentStatus.WITHDRAWN,  # text: data
     "graduated": StudentStatus.GRADUATED,
-    "已毕业": StudentStatus.GRADUATED,
+    "已毕业": StudentStatus.GRADUATED,  # text: data
 }
 
 _STATUSES = tuple(StudentStatus)
 _STATUS_INDEX = {status: i for i, status in enumerate(_STATUSES)}
 _STATUS_CODES = {text: _STATUS_INDEX[status] for text, status in STATUS_SYNONYMS.items()}
 _SPACE = re.compile(r"\s")
-_BRACKETS = re.compile(r"[(（\[【].*?[)）\]】]")
-_NOISE = re.compile(r"[\s_\-*:：.]+")
+_BRACKETS = re.compile(r"[(（\[【].*?[)）\]】]")  # text: data
+_NOISE = re.compile(r"[\s_\-*:：.]+")  # text: data
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,24 +135,24 @@ def map_rows(table: Table, mapping: Mapping[str, int | None]) -> MappingResult:
             continue
         problems: list[str] = []
         if not student_no:
-            problems.append("缺少学号")
+            problems.append(_("缺少学号"))
         elif not fine_no:
-            problems.append(f"学号不能包含空格：{student_no}")
+            problems.append(_("学号不能包含空格：{student_no}").format(student_no=student_no))
         elif student_no in seen:
             if first_row is None:
                 first_row = _first_rows(rows, numbers, no_col, i)
-            problems.append(f"学号重复（与第{first_row[student_no]}行）")
+            problems.append(_("学号重复（与第{row}行）").format(row=first_row[student_no]))
         else:
             seen.add(student_no)
             if first_row is not None:
                 first_row[student_no] = numbers[i]
         if not name:
-            problems.append("缺少姓名")
+            problems.append(_("缺少姓名"))
         if not status_text:
-            problems.append("缺少学籍状态")
+            problems.append(_("缺少学籍状态"))
         elif status is None:
-            problems.append(f"学籍状态无法识别：{status_text}")
-        errors.append(RowError(numbers[i], "；".join(problems)))
+            problems.append(_("学籍状态无法识别：{status}").format(status=status_text))
+        errors.append(RowError(numbers[i], _("；").join(problems)))
     students = MappedStudents(rows, good, codes,
                               (no_col, name_col, cols["college"], cols["class_name"]))
     return MappingResult(students, errors)
@@ -228,13 +229,13 @@ def _check_mapping(table: Table, mapping: Mapping[str, int | None]) -> dict[str,
         if col is not None:
             if not 0 <= col < width:
                 raise ImportFileError(_("“{label}”对应的列不存在（第 {value} 列）").format(
-                    label=f.label, value=col + 1))
+                    label=_(f.label), value=col + 1))
             if col in seen:
                 raise ImportFileError(_("“{value}”和“{label}”不能对应同一列").format(
-                    value=seen[col], label=f.label))
-            seen[col] = f.label
+                    value=seen[col], label=_(f.label)))
+            seen[col] = _(f.label)
         cols[f.key] = col
-    missing = [f.label for f in FIELDS if f.required and cols[f.key] is None]
+    missing = [_(f.label) for f in FIELDS if f.required and cols[f.key] is None]
     if missing:
-        raise ImportFileError(_("缺少必需的列：{value}").format(value='、'.join(missing)))
+        raise ImportFileError(_("缺少必需的列：{value}").format(value=_("、").join(missing)))
     return cols

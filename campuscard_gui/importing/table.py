@@ -60,7 +60,7 @@ def read_table(path: Path, limits: ImportLimits = DEFAULT_LIMITS) -> Table:
     elif suffix == ".xls":
         raise ImportFileError(_("不支持旧版 Excel（.xls）文件，请另存为 .xlsx 或 CSV 后再导入"))
     else:
-        kind = path.suffix or "（无扩展名）"
+        kind = path.suffix or _("（无扩展名）")
         raise ImportFileError(_("不支持的文件类型“{kind}”，请使用 CSV 或 XLSX").format(kind=kind))
     return builder.table(encoding)
 

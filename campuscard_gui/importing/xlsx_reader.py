@@ -189,7 +189,7 @@ def _read_rows(f: IO[bytes], path: Path, table: TableBuilder, limits: ImportLimi
             wb = openpyxl.load_workbook(f, read_only=True, data_only=True)
         except Exception as exc:  # noqa: BLE001 - openpyxl's many ways to fail on a broken file
             broken_xml = isinstance(exc.__cause__ or exc, SyntaxError | expat.ExpatError)
-            what = "XLSX 文件内容有误" if broken_xml else "不是有效的 XLSX 文件"
+            what = _("XLSX 文件内容有误") if broken_xml else _("不是有效的 XLSX 文件")
             raise ImportFileError(_("{what}：{name}（{kind}）").format(
                 what=what, name=name, kind=type(exc).__name__)) from exc
         try:
@@ -208,7 +208,7 @@ def _read_rows(f: IO[bytes], path: Path, table: TableBuilder, limits: ImportLimi
                 except StopIteration:
                     break
                 except Exception as exc:  # noqa: BLE001 - a broken sheet, found while streaming
-                    where = f"读到第 {number} 行后出错，" if number else ""
+                    where = _("读到第 {number} 行后出错，").format(number=number) if number else ""
                     raise ImportFileError(
                         _("XLSX 文件内容有误：{name}（{where}{kind}）").format(
                             name=name, where=where, kind=type(exc).__name__)) from exc
