@@ -61,7 +61,8 @@ def catalogue(lang: str) -> Mapping[str, str]:
             continue
         for entry in entries:
             if entry.msgstr and not entry.obsolete and "fuzzy" not in entry.flags:
-                found[entry.msgid] = entry.msgstr
+                key = f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid
+                found[key] = entry.msgstr
     return found
 
 

@@ -34,11 +34,15 @@ PO_DIR = ROOT / "resources" / "translations"
 LANGS = ("en",)
 # Qt's side (tr() and the .ts files) and the servers' side are not this catalogue's
 SKIPPED = ("ui", "sandbox", "app.py", "i18n.py", "translations")
-MARKERS = ("_", "N_")
+MARKERS = ("_", "N_", "C_", "NC_")
+CONTEXT_MARKERS = ("C_", "NC_")
 LOG_METHODS = {"debug", "info", "warning", "error", "exception", "critical", "log"}
 LOG_NAMES = {"log", "logger", "logging", "_log", "LOG"}
 DATA_PRAGMA = "# text: data"
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+# Chinese in brackets is a gloss: the values a file or a command line may hold (在读), a place
+# in a platform's Chinese console (开放平台)
+GLOSS = re.compile(r"\([^()]*\)")
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)?(?:![rsa])?(?::[^{}]*)?\}")
 
 
@@ -47,6 +51,7 @@ class Found:
     path: Path
     line: int
     text: str
+    context: str = ""
 
 
 def sources() -> list[Path]:
@@ -102,9 +107,16 @@ def scan(path: Path) -> tuple[list[Found], list[Found]]:
     for node in ast.walk(tree):
         if _is_marker(node):
             assert isinstance(node, ast.Call)
-            arg = node.args[0] if node.args else None
+            assert isinstance(node.func, ast.Name)
+            context = ""
+            args = list(node.args)
+            if node.func.id in CONTEXT_MARKERS and args:
+                first = args.pop(0)
+                if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                    context = first.value
+            arg = args[0] if args else None
             if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
-                marked.append(Found(path, node.lineno, arg.value))
+                marked.append(Found(path, node.lineno, arg.value, context))
             # _(name): a text marked N_ where it was written, said here (nothing to collect)
             continue
         if not (isinstance(node, ast.Constant) and isinstance(node.value, str)
@@ -115,7 +127,7 @@ def scan(path: Path) -> tuple[list[Found], list[Found]]:
             node, parent = parent, parents.get(parent)
         if isinstance(parent, ast.Expr):  # a docstring or a bare string: not said
             continue
-        if parent is not None and _is_marker(parent):
+        if parent is not None and _is_marker(parent):  # (a C_ context is a marker's too)
             if isinstance(node, ast.JoinedStr):
                 loose.append(Found(path, node.lineno, "<f-string in _(): use .format()>"))
             continue
@@ -144,15 +156,18 @@ def _shown(node: ast.AST, source: str) -> str:
     return ast.get_source_segment(source, node) or "<f-string>"
 
 
-def collect() -> tuple[dict[str, dict[str, list[Found]]], list[Found]]:
-    """{area: {message: where}}, and the Chinese texts left unmarked."""
-    messages: dict[str, dict[str, list[Found]]] = {}
+Key = tuple[str, str]  # (context, message): context "" for most
+
+
+def collect() -> tuple[dict[str, dict[Key, list[Found]]], list[Found]]:
+    """{area: {(context, message): where}}, and the Chinese texts left unmarked."""
+    messages: dict[str, dict[Key, list[Found]]] = {}
     loose: list[Found] = []
     for path in sources():
         found, unmarked = scan(path)
         loose.extend(unmarked)
         for f in found:
-            messages.setdefault(area(path), {}).setdefault(f.text, []).append(f)
+            messages.setdefault(area(path), {}).setdefault((f.context, f.text), []).append(f)
     return messages, loose
 
 
@@ -172,13 +187,14 @@ def problems(lang: str = "en", only: set[str] | None = None) -> list[str]:
         if only and name not in only:
             continue
         po_path = PO_DIR / lang / f"{name}.po"
-        po = {e.msgid: e for e in polib.pofile(str(po_path))} if po_path.is_file() else {}
-        for msgid, where in found.items():
-            entry = po.get(msgid)
+        po = {(e.msgctxt or "", e.msgid): e for e in polib.pofile(str(po_path))} \
+            if po_path.is_file() else {}
+        for (context, msgid), where in found.items():
+            entry = po.get((context, msgid))
             at = f"{where[0].path.relative_to(ROOT)}:{where[0].line}"
             if entry is None or not entry.msgstr or "fuzzy" in entry.flags:
                 out.append(f"{at}: no {lang} text in {name}.po for: {msgid[:60]}")
-            elif lang == "en" and CJK.search(entry.msgstr):
+            elif lang == "en" and CJK.search(GLOSS.sub("", entry.msgstr)):
                 out.append(f"{at}: the {lang} text holds Chinese: {entry.msgstr[:60]}")
             elif placeholders(entry.msgstr) != placeholders(msgid):
                 out.append(f"{at}: placeholders differ ({sorted(placeholders(msgid))} vs "
@@ -200,7 +216,8 @@ def update(lang: str = "en", only: set[str] | None = None) -> Iterator[str]:
         if only and name not in only:
             continue
         po_path = folder / f"{name}.po"
-        old = {e.msgid: e for e in polib.pofile(str(po_path))} if po_path.is_file() else {}
+        old = {(e.msgctxt or "", e.msgid): e for e in polib.pofile(str(po_path))} \
+            if po_path.is_file() else {}
         po = polib.POFile(wrapwidth=0)
         po.metadata = {
             "Project-Id-Version": "campuscard-gui",
@@ -210,9 +227,10 @@ def update(lang: str = "en", only: set[str] | None = None) -> Iterator[str]:
             "Content-Transfer-Encoding": "8bit",
         }
         todo = 0
-        for msgid in sorted(found):
-            previous = old.get(msgid)
-            entry = polib.POEntry(msgid=msgid, msgstr=previous.msgstr if previous else "")
+        for context, msgid in sorted(found):
+            previous = old.get((context, msgid))
+            entry = polib.POEntry(msgid=msgid, msgstr=previous.msgstr if previous else "",
+                                  msgctxt=context or None)
             if previous is not None:
                 entry.flags = list(previous.flags)
                 entry.tcomment = previous.tcomment

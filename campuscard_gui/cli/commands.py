@@ -149,10 +149,10 @@ def build_parser() -> argparse.ArgumentParser:
     jl.add_argument("--limit", type=_positive_int, default=50)
     jl.add_argument("--format", choices=("table", "json"), default="table")
     jl.set_defaults(handler=cmd_jobs_list)
-    for name, handler, text in (("show", cmd_jobs_show, "显示任务的每条记录"),
-                                ("resume", cmd_jobs_resume, "继续未完成的任务"),
-                                ("discard", cmd_jobs_discard, "放弃未完成的任务：已发送的先到后台"
-                                 "核对，其余记为已取消，不再发送")):
+    for name, handler, text in (("show", cmd_jobs_show, _("显示任务的每条记录")),
+                                ("resume", cmd_jobs_resume, _("继续未完成的任务")),
+                                ("discard", cmd_jobs_discard, _("放弃未完成的任务：已发送的先到后台"
+                                                                "核对，其余记为已取消，不再发送"))):
         jp = jobs_sub.add_parser(name, help=text)
         jp.add_argument("job_id", type=_positive_int, metavar="ID")
         jp.add_argument("--format", default="table",

@@ -29,20 +29,22 @@ from datetime import datetime
 from typing import Any, TextIO
 
 from ..batch import JobInfo, JobRecord, JobState, Wait, WaitKind
-from ..core.model import StudentRow
+from ..core.model import StudentRow, status_label
 from ..core.outcomes import outcome_reason
-from ..core.text import _
+from ..core.text import C_, N_, NC_, _
 from ..export import csv_cell
 
 STUDENT_FIELDS = ("student_no", "name", "college", "class", "student_status", "card_status",
                   "card_id", "open_time", "amount")
-_STUDENT_HEADERS = ("学号", "姓名", "学院", "班级", "学籍状态", "卡状态", "卡号", "开卡时间",
-                    "余额")
+_STUDENT_HEADERS = (N_("学号"), N_("姓名"), N_("学院"), N_("班级"), N_("学籍状态"), N_("卡状态"),
+                    N_("卡号"), N_("开卡时间"), N_("余额"))
 _OUTCOME_LABELS = {
-    "succeeded": "成功", "failed": "失败", "skipped": "跳过", "cancelled": "已取消",
-    "pending": "未完成",
+    "succeeded": NC_("outcome", "成功"), "failed": NC_("outcome", "失败"),
+    "skipped": NC_("outcome", "跳过"), "cancelled": NC_("outcome", "已取消"),
+    "pending": NC_("outcome", "未完成"),
 }
-_STATE_LABELS = {JobState.RUNNING: "未完成", JobState.DONE: "完成", JobState.CANCELLED: "已取消"}
+_STATE_LABELS = {JobState.RUNNING: NC_("job", "未完成"), JobState.DONE: NC_("job", "完成"),
+                 JobState.CANCELLED: NC_("job", "已取消")}
 
 
 # C0 and C1 controls, DEL, the bidirectional marks and overrides, lone surrogates
@@ -144,11 +146,11 @@ def write_students(out: TextIO, rows: Sequence[StudentRow], fmt: str) -> None:
             card = r.card
             table.append([
                 r.student_no, r.student.name, r.student.college, r.student.class_name,
-                r.student.status.value, r.card_status.value,
+                status_label(r.student.status), status_label(r.card_status),
                 card.card_id if card else "", format_time_ms(card.open_time if card else None),
                 f"{card.amount:.2f}" if card else "",
             ])
-        out.write(format_table(_STUDENT_HEADERS, table))
+        out.write(format_table([_(h) for h in _STUDENT_HEADERS], table))
         out.write(_("共 {rows} 名学生\n").format(rows=len(rows)))
 
 
@@ -204,25 +206,27 @@ def job_object(info: JobInfo, records: Sequence[JobRecord]) -> dict[str, Any]:
 
 
 _WAIT_TEXTS = {
-    WaitKind.RATE_LIMITED: "限流，{s} 秒后重试（第 {n} 次）",
-    WaitKind.NETWORK: "网络中断，{s} 秒后重试（第 {n} 次）",
-    WaitKind.TIMEOUT: "应答超时，{s} 秒后重试（第 {n} 次）",
-    WaitKind.SERVER: "服务器繁忙或出错，{s} 秒后重试（第 {n} 次）",
-    WaitKind.SETTLE: "等待未应答的写入落定，还需 {s} 秒",
+    WaitKind.RATE_LIMITED: N_("限流，{s} 秒后重试（第 {n} 次）"),
+    WaitKind.NETWORK: N_("网络中断，{s} 秒后重试（第 {n} 次）"),
+    WaitKind.TIMEOUT: N_("应答超时，{s} 秒后重试（第 {n} 次）"),
+    WaitKind.SERVER: N_("服务器繁忙或出错，{s} 秒后重试（第 {n} 次）"),
+    WaitKind.SETTLE: N_("等待未应答的写入落定，还需 {s} 秒"),
 }
 
 
 def wait_line(wait: Wait) -> str:
     """A wait of the runner as the CLI says it: "限流，3 秒后重试（第 2 次）"."""
-    return _WAIT_TEXTS[wait.kind].format(s=max(1, math.ceil(wait.seconds)), n=wait.attempt)
+    return _(_WAIT_TEXTS[wait.kind]).format(s=max(1, math.ceil(wait.seconds)), n=wait.attempt)
 
 
 def summary_line(info: JobInfo) -> str:
-    text = (f"任务 {info.job_id}（{info.action.label}，{_STATE_LABELS[info.state]}）："
-            f"成功 {info.succeeded}，失败 {info.failed}，跳过 {info.skipped}，"
-            f"已取消 {info.cancelled}")
+    text = _("任务 {job_id}（{action}，{state}）：成功 {succeeded}，失败 {failed}，跳过 {skipped}，"
+             "已取消 {cancelled}").format(
+        job_id=info.job_id, action=info.action.label, state=C_("job", _STATE_LABELS[info.state]),
+        succeeded=info.succeeded, failed=info.failed, skipped=info.skipped,
+        cancelled=info.cancelled)
     if info.pending:
-        text += f"，未完成 {info.pending}"
+        text += _("，未完成 {pending}").format(pending=info.pending)
     return text
 
 
@@ -241,11 +245,11 @@ def write_job(out: TextIO, info: JobInfo, records: Sequence[JobRecord], fmt: str
             for r in records)))
         return
     table = [
-        [r.student_no, r.name, _OUTCOME_LABELS[outcome_name(r)],
+        [r.student_no, r.name, C_("outcome", _OUTCOME_LABELS[outcome_name(r)]),
          "" if r.outcome is None else outcome_reason(r.outcome), r.card_id]
         for r in records
     ]
-    out.write(format_table(("学号", "姓名", "结果", "原因", "卡号"), table))
+    out.write(format_table((_("学号"), _("姓名"), _("结果"), _("原因"), _("卡号")), table))
     out.write(terminal_text(summary_line(info)) + "\n")
 
 
@@ -270,11 +274,12 @@ def write_job_list(out: TextIO, jobs: Sequence[JobInfo], fmt: str) -> None:
     if fmt == "json":
         dump_json([job_list_object(j) for j in jobs], out)
         return
-    headers = ("编号", "时间", "操作人", "配置", "操作", "状态", "总数", "成功", "失败", "跳过",
-               "已取消", "未完成")
+    headers = tuple(_(h) for h in (N_("编号"), N_("时间"), N_("操作人"), N_("配置"), N_("操作"),
+                                   N_("状态"), N_("总数"), N_("成功"), N_("失败"), N_("跳过"),
+                                   N_("已取消"), N_("未完成")))
     table = [
         [str(j.job_id), format_time_s(j.created_at), j.operator, j.profile, j.action.label,
-         _STATE_LABELS[j.state], str(j.total), str(j.succeeded), str(j.failed),
+         C_("job", _STATE_LABELS[j.state]), str(j.total), str(j.succeeded), str(j.failed),
          str(j.skipped), str(j.cancelled), str(j.pending)]
         for j in jobs
     ]

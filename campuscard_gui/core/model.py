@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from .text import N_, _
+from .text import C_, NC_
 
 
 class StudentStatus(StrEnum):
@@ -43,7 +43,7 @@ class Action(StrEnum):
     @property
     def label(self) -> str:
         """The label in the installed language (the window has its own table)."""
-        return _(_ACTION_LABELS[self])
+        return C_("action", _ACTION_LABELS[self])
 
     @property
     def target(self) -> CardStatus:
@@ -56,26 +56,26 @@ class Action(StrEnum):
 
 
 _ACTION_LABELS = {
-    Action.OPEN: N_("开通一卡通"),
-    Action.FREEZE: N_("冻结"),
-    Action.UNFREEZE: N_("解冻"),
-    Action.CANCEL: N_("注销"),
+    Action.OPEN: NC_("action", "开通一卡通"),
+    Action.FREEZE: NC_("action", "冻结"),
+    Action.UNFREEZE: NC_("action", "解冻"),
+    Action.CANCEL: NC_("action", "注销"),
 }
 _STATUS_LABELS = {
-    StudentStatus.ENROLLED: N_("在读"),
-    StudentStatus.SUSPENDED: N_("休学"),
-    StudentStatus.WITHDRAWN: N_("退学"),
-    StudentStatus.GRADUATED: N_("毕业"),
-    CardStatus.NONE: N_("未开通"),
-    CardStatus.ACTIVE: N_("正常"),
-    CardStatus.FROZEN: N_("冻结"),
-    CardStatus.CANCELLED: N_("注销"),
+    StudentStatus.ENROLLED: NC_("status", "在读"),
+    StudentStatus.SUSPENDED: NC_("status", "休学"),
+    StudentStatus.WITHDRAWN: NC_("status", "退学"),
+    StudentStatus.GRADUATED: NC_("status", "毕业"),
+    CardStatus.NONE: NC_("status", "未开通"),
+    CardStatus.ACTIVE: NC_("status", "正常"),
+    CardStatus.FROZEN: NC_("status", "冻结"),
+    CardStatus.CANCELLED: NC_("status", "注销"),
 }
 
 
 def status_label(status: StudentStatus | CardStatus) -> str:
     """A student or card status as the installed language says it (在读 / Enrolled)."""
-    return _(_STATUS_LABELS[status])
+    return C_("status", _STATUS_LABELS[status])
 _ACTION_TARGETS = {
     Action.OPEN: CardStatus.ACTIVE,
     Action.FREEZE: CardStatus.FROZEN,

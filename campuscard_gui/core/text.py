@@ -22,7 +22,8 @@ import os
 import re
 from collections.abc import Mapping
 
-__all__ = ["N_", "SOURCE_LANGUAGE", "_", "has_cjk", "install", "language", "language_from_env"]
+__all__ = ["C_", "NC_", "N_", "SOURCE_LANGUAGE", "_", "has_cjk", "install", "language",
+           "language_from_env"]
 
 SOURCE_LANGUAGE = "zh_CN"
 
@@ -51,6 +52,20 @@ def _(text: str) -> str:
     if _language == SOURCE_LANGUAGE:
         return text
     return _catalogue.get(text) or text
+
+
+def C_(context: str, text: str) -> str:  # noqa: N802 - as gettext's pgettext
+    """``text`` in the installed language, where the same Chinese word means different things:
+    冻结 is the action Freeze (``C_("action", "冻结")``) and the state Frozen
+    (``C_("status", "冻结")``). The catalogue keys it as gettext does (msgctxt)."""
+    if _language == SOURCE_LANGUAGE:
+        return text
+    return _catalogue.get(f"{context}\x04{text}") or text
+
+
+def NC_(context: str, text: str) -> str:  # noqa: N802 - marks a C_ text in a table
+    """Marks ``text`` with its ``context`` where it is written; ``C_`` says it later."""
+    return text
 
 
 def N_(text: str) -> str:  # noqa: N802 - gettext's own name for "marked, translated later"

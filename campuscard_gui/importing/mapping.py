@@ -67,7 +67,7 @@ _NOISE = re.compile(r"[\s_\-*:：.]+")  # text: data
 @dataclass(frozen=True, slots=True)
 class RowError:
     row: int  # spreadsheet row number (header = row 1)
-    reason: str  # Chinese, every problem of the row joined by "；"
+    reason: str  # every problem of the row, in the installed language, joined by "；" ("; ")
 
 
 @dataclass(slots=True)
