@@ -118,7 +118,7 @@ def export_rows(records: Iterable[ExportRecord],
 
 
 @contextmanager
-def _atomic_target(path: Path) -> Iterator[Path]:
+def atomic_target(path: Path) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; on success replace ``path`` with it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -142,7 +142,7 @@ def export_csv(path: str | os.PathLike[str], records: Iterable[ExportRecord],
     ``meta``: (label, value) rows written first, then an empty row, then the table."""
     lab = labels or ExportLabels()
     n = 0
-    with _atomic_target(Path(path)) as tmp:
+    with atomic_target(Path(path)) as tmp:
         with open(tmp, "w", encoding="utf-8-sig", newline="") as f:
             writer = csv.writer(f, dialect="excel")
             for key, value in meta:
@@ -204,6 +204,6 @@ def export_xlsx(path: str | os.PathLike[str], records: Iterable[ExportRecord],
             value_cell = WriteOnlyCell(info, value=xlsx_text(value))
             value_cell.data_type = "s"  # text as it is, never a formula or a number
             info.append([xlsx_text(key), value_cell])
-    with _atomic_target(Path(path)) as tmp:
+    with atomic_target(Path(path)) as tmp:
         wb.save(tmp)
     return len(rows)

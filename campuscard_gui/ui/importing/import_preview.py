@@ -11,9 +11,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QObject
 
 from ...core.model import Student, StudentStatus
+from ..text_model import TextTableModel
 
 # The fields an import sets, in the order shown (the record id is the backend's, kept).
 COMPARED: tuple[str, ...] = ("name", "college", "class_name", "status")
@@ -78,41 +79,7 @@ def _status_text(value: str, label: Callable[[StudentStatus], str]) -> str:
         return value
 
 
-class _TextModel(QAbstractTableModel):
-    """A read-only table of ``rows`` whose cells ``cell(row, column)`` makes when drawn."""
-
-    def __init__(self, headers: Sequence[str], parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._headers = tuple(headers)
-
-    def row_count(self) -> int:
-        raise NotImplementedError
-
-    def cell(self, row: int, column: int) -> str:
-        raise NotImplementedError
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else self.row_count()
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
-                and 0 <= section < len(self._headers):
-            return self._headers[section]
-        return None
-
-    def data(self, index: QModelIndex | QPersistentModelIndex,
-             role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole,
-                                               Qt.ItemDataRole.ToolTipRole):
-            return None
-        return self.cell(index.row(), index.column())
-
-
-class NewStudentsModel(_TextModel):
+class NewStudentsModel(TextTableModel):
     """The new students: 学号, 姓名, 学院, 班级, 学籍状态."""
 
     def __init__(self, students: Sequence[Student], headers: Sequence[str],
@@ -132,7 +99,7 @@ class NewStudentsModel(_TextModel):
         return (s.student_no, s.name, s.college, s.class_name)[column]
 
 
-class ChangesModel(_TextModel):
+class ChangesModel(TextTableModel):
     """The changes to existing students, one line per changed field: 学号, 姓名, field,
     now, after the import."""
 

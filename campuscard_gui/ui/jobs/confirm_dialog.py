@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import csv
 import logging
-import os
-import tempfile
 from collections import Counter
 from collections.abc import Callable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
@@ -31,10 +29,7 @@ from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QLocale,
-    QModelIndex,
-    QPersistentModelIndex,
     Qt,
     Signal,
     Slot,
@@ -63,9 +58,10 @@ from ...config.settings import Profile
 from ...core.errors import CampusCardError
 from ...core.model import Action, StudentRow
 from ...core.plan import Plan, PlannedSkip, PlannedWrite
-from ...export import csv_cell
+from ...export import atomic_target, csv_cell
 from .. import labels
 from ..screen_fit import fitting_size
+from ..text_model import TextTableModel
 from ..workers import error_message, run_in_thread
 
 log = logging.getLogger(__name__)
@@ -143,39 +139,22 @@ def money_text(amount: Decimal, locale: QLocale | None = None) -> str:
     return f"{sign}¥{loc.toString(whole)}{loc.decimalPoint()}{frac:02d}"
 
 
-class PlanModel(QAbstractTableModel):
+class PlanModel(TextTableModel):
     """The plan student by student: the writes (in plan order), then the skips. The texts are
     made in ``data()`` for the rows drawn; nothing is built per row up front."""
 
     COLUMNS = 5  # 学号, 姓名, card now, card after, skipped because
 
     def __init__(self, plan: Plan, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__((), parent)
         self._writes: Sequence[PlannedWrite] = plan.writes
         self._skips: Sequence[PlannedSkip] = plan.skips
         self._headers = (self.tr("Student No."), self.tr("Name"), self.tr("Card now"),
                          self.tr("Card after"), self.tr("Skipped because"))
         self._skipped = self.tr("(skipped)")
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._writes) + len(self._skips)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else self.COLUMNS
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
-                and 0 <= section < self.COLUMNS:
-            return self._headers[section]
-        return None
-
-    def data(self, index: QModelIndex | QPersistentModelIndex,
-             role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole,
-                                               Qt.ItemDataRole.ToolTipRole):
-            return None
-        return self.cell(index.row(), index.column())
+    def row_count(self) -> int:
+        return len(self._writes) + len(self._skips)
 
     def cell(self, row: int, column: int) -> str:
         n = len(self._writes)
@@ -198,25 +177,16 @@ def write_plan_csv(path: Path, headers: Sequence[str], n_rows: int,
     """Write ``n_rows`` rows of ``cell(row, column)`` under ``headers`` to ``path`` as CSV
     (UTF-8 with BOM, CRLF; a formula-like cell kept as text), after the ``meta`` lines and an
     empty line; atomically (a temporary file replaced into place). Returns ``n_rows``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        with open(tmp, "w", encoding="utf-8-sig", newline="") as f:
-            writer = csv.writer(f, dialect="excel")
-            for key, value in meta:
-                writer.writerow([csv_cell(key), csv_cell(value)])
-            if meta:
-                writer.writerow([])
-            writer.writerow([csv_cell(h) for h in headers])
-            width = len(headers)
-            for r in range(n_rows):
-                writer.writerow([csv_cell(cell(r, c)) for c in range(width)])
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with atomic_target(path) as tmp, open(tmp, "w", encoding="utf-8-sig", newline="") as f:
+        writer = csv.writer(f, dialect="excel")
+        for key, value in meta:
+            writer.writerow([csv_cell(key), csv_cell(value)])
+        if meta:
+            writer.writerow([])
+        writer.writerow([csv_cell(h) for h in headers])
+        width = len(headers)
+        for r in range(n_rows):
+            writer.writerow([csv_cell(cell(r, c)) for c in range(width)])
     return n_rows
 
 
