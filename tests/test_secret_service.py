@@ -148,6 +148,7 @@ def cli(unlocked: KeyringSession, tmp_path: Path, *argv: str,
     root = Path(campuscard_gui.__file__).resolve().parents[1]
     env = dict(unlocked.env)  # private HOME: no keyringrc.cfg, no user keyring
     env.update(PYTHONPATH=str(root), PYTHONIOENCODING="utf-8",
+               LANGUAGE=os.environ.get("LANGUAGE", "zh_CN"),  # the suite's language (conftest)
                CAMPUSCARD_CONFIG_DIR=str(tmp_path / "cfg"),
                CAMPUSCARD_DATA_DIR=str(tmp_path / "data"))
     return subprocess.run([sys.executable, "-m", "campuscard_gui.cli.commands", *argv],

@@ -34,7 +34,7 @@ PO_DIR = ROOT / "resources" / "translations"
 LANGS = ("en",)
 # Qt's side (tr() and the .ts files) and the servers' side are not this catalogue's
 SKIPPED = ("ui", "sandbox", "app.py", "i18n.py", "translations")
-MARKERS = ("_", "N_", "C_", "NC_")
+MARKERS = ("_", "N_", "C_", "NC_", "L_")
 CONTEXT_MARKERS = ("C_", "NC_")
 LOG_METHODS = {"debug", "info", "warning", "error", "exception", "critical", "log"}
 LOG_NAMES = {"log", "logger", "logging", "_log", "LOG"}

@@ -20,9 +20,10 @@ from dataclasses import dataclass, field
 from typing import Literal, NoReturn
 
 from ..core.errors import AmbiguousError, FatalError, RetryableError
+from ..core.text import N_, _
 
 Meaning = Literal["retry", "unclear", "fatal"]
-UNCLEAR_WRITE = "：请求可能已生效，正在核对"
+UNCLEAR_WRITE = N_("：请求可能已生效，正在核对")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +35,7 @@ class StatusRule:
 
 
 def _unreadable() -> StatusRule:
-    return StatusRule("unclear", "{service}的应答无法识别（HTTP {status}）")
+    return StatusRule("unclear", N_("{service}的应答无法识别（HTTP {status}）"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +44,7 @@ class StatusTable:
     rules: Mapping[int, StatusRule]  # by HTTP status
     # a status without a rule: "unclear" below 300 and from 500, else ``otherwise``
     otherwise: StatusRule = StatusRule(
-        "fatal", "{service}返回了意外的状态 HTTP {status}：请检查配置中的地址", "{status}")
+        "fatal", N_("{service}返回了意外的状态 HTTP {status}：请检查配置中的地址"), "{status}")
     unreadable: StatusRule = field(default_factory=_unreadable)
 
     def rule(self, status: int) -> StatusRule:
@@ -56,13 +57,13 @@ class StatusTable:
         """Raise what ``status`` means (``retry_after``: the server's Retry-After, which
         wins over the rule's)."""
         rule = self.rule(status)
-        text = rule.message.format(service=self.service, status=status)
+        text = _(rule.message).format(service=self.service, status=status)
         code = rule.code.format(status=status) if rule.code else f"http_{status}"
         if rule.meaning == "retry":
             wait = retry_after if retry_after is not None else rule.retry_after
             raise RetryableError(text, code=code, retry_after=wait)
         if rule.meaning == "unclear":
             if write:
-                raise AmbiguousError(text + UNCLEAR_WRITE, code=code)
+                raise AmbiguousError(text + _(UNCLEAR_WRITE), code=code)
             raise RetryableError(text, code=code)
         raise FatalError(text, code=code)

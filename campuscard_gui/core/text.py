@@ -22,8 +22,8 @@ import os
 import re
 from collections.abc import Mapping
 
-__all__ = ["C_", "NC_", "N_", "SOURCE_LANGUAGE", "_", "has_cjk", "install", "language",
-           "language_from_env"]
+__all__ = ["C_", "NC_", "N_", "SOURCE_LANGUAGE", "LazyText", "L_", "_", "has_cjk", "install",
+           "language", "language_from_env"]
 
 SOURCE_LANGUAGE = "zh_CN"
 
@@ -71,6 +71,26 @@ def NC_(context: str, text: str) -> str:  # noqa: N802 - marks a C_ text in a ta
 def N_(text: str) -> str:  # noqa: N802 - gettext's own name for "marked, translated later"
     """Marks ``text`` for the catalogue where it is written (a table); ``_`` says it later."""
     return text
+
+
+class LazyText(str):
+    """A name said in the installed language whenever it is formatted or printed (a backend's
+    name that many messages fill in: ``"{service}…".format(service=SERVICE)``), compared and
+    hashed as the Chinese it is written in. Made with ``L_``."""
+
+    __slots__ = ()
+
+    def __format__(self, spec: str) -> str:
+        return format(_(str.__str__(self)), spec)
+
+    def __str__(self) -> str:
+        return _(str.__str__(self))
+
+
+def L_(text: str) -> LazyText:  # noqa: N802 - a marker, like N_
+    """Marks ``text`` for the catalogue and says it in the language installed when it is
+    used, not when it is written."""
+    return LazyText(text)
 
 
 def has_cjk(text: str) -> bool:

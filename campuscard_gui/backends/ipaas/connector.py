@@ -54,12 +54,12 @@ from ...connectors.http import Answer, AnswerLimits, ClientFactory, exchange, ma
 from ...core.errors import AmbiguousError, ConfigError, ConnectorError, FatalError, RetryableError
 from ...core.model import Action, Card, CardStatus, StudentRow
 from ...core.outcomes import Succeeded
-from ...core.text import _
+from ...core.text import L_, _
 from ..shenbi.errors import explain
 from ..shenbi.records import record_id
 from .options import IpaasOptions
 
-SERVICE = "iPaaS 集成流"
+SERVICE = L_("iPaaS 集成流")
 _ACTIONS = {CardStatus.FROZEN: Action.FREEZE, CardStatus.CANCELLED: Action.CANCEL}
 
 

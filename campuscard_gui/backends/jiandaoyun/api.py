@@ -33,11 +33,11 @@ from ...connectors.http import (
     retry_after_seconds,
 )
 from ...core.errors import ConnectorError, FatalError, RetryableError
-from ...core.text import _
+from ...core.text import L_, _
 from .errors import RATE_LIMIT_RETRY_AFTER_S, STATUS, error_for_code
 from .records import MAX_PAGE, JdyOptions, Record
 
-SERVICE = "简道云"
+SERVICE = L_("简道云")
 LIST = "app/entry/data/list"
 GET = "app/entry/data/get"
 WIDGETS = "app/entry/widget/list"

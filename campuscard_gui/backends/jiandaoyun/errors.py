@@ -18,6 +18,7 @@ from typing import Literal
 
 from ...connectors.answers import StatusRule, StatusTable
 from ...core.errors import AmbiguousError, ConnectorError, FatalError, RetryableError
+from ...core.text import L_, N_, _
 
 Action = Literal["retry", "fatal", "reconcile"]
 
@@ -34,61 +35,62 @@ class CodeInfo:
 
 
 CODES: dict[int, CodeInfo] = {
-    1: CodeInfo("请求无效或缺少参数", "fatal"),
-    3005: CodeInfo("请求参数无效", "fatal"),
-    17017: CodeInfo("请求参数无效（开放平台）", "fatal"),
-    2004: CodeInfo("应用不存在：请检查配置中的应用 ID（app_id）", "fatal", "app"),
-    3000: CodeInfo("表单不存在：请检查配置中的表单 ID（entry_id）", "fatal", "form"),
-    4000: CodeInfo("数据提交失败", "fatal"),
-    4001: CodeInfo("数据不存在", "fatal"),
-    4042: CodeInfo("数据删除失败", "retry", retry_after=BUSY_RETRY_AFTER_S),
-    4012: CodeInfo("表单正在执行另一个批量修改任务，请稍后重试", "retry",
+    1: CodeInfo(N_("请求无效或缺少参数"), "fatal"),
+    3005: CodeInfo(N_("请求参数无效"), "fatal"),
+    17017: CodeInfo(N_("请求参数无效（开放平台）"), "fatal"),
+    2004: CodeInfo(N_("应用不存在：请检查配置中的应用 ID（app_id）"), "fatal", "app"),
+    3000: CodeInfo(N_("表单不存在：请检查配置中的表单 ID（entry_id）"), "fatal", "form"),
+    4000: CodeInfo(N_("数据提交失败"), "fatal"),
+    4001: CodeInfo(N_("数据不存在"), "fatal"),
+    4042: CodeInfo(N_("数据删除失败"), "retry", retry_after=BUSY_RETRY_AFTER_S),
+    4012: CodeInfo(N_("表单正在执行另一个批量修改任务，请稍后重试"), "retry",
                    retry_after=BUSY_RETRY_AFTER_S),
-    4402: CodeInfo("聚合表校验未通过", "fatal"),
-    4815: CodeInfo("数据筛选条件无效（可能过长）", "fatal"),
-    8301: CodeInfo("API Key 校验失败：请检查密钥是否正确", "fatal", "auth"),
-    17018: CodeInfo("API Key 无效（错误或已停用）：请在简道云开放平台检查密钥", "fatal", "auth"),
-    8302: CodeInfo("没有调用此接口的权限", "fatal", "permission"),
-    17052: CodeInfo("本机 IP 不在该 API Key 的白名单中", "fatal", "permission"),
-    17053: CodeInfo("该应用不在此 API Key 的授权范围内", "fatal", "permission"),
-    17054: CodeInfo("该接口不在此 API Key 的授权范围内", "fatal", "permission"),
-    8303: CodeInfo("超出企业的请求频率限制", "retry", retry_after=RATE_LIMIT_RETRY_AFTER_S),
-    8304: CodeInfo("超出该接口的请求频率限制", "retry", retry_after=RATE_LIMIT_RETRY_AFTER_S),
-    17023: CodeInfo("批量修改超过 100 条", "fatal"),
-    17024: CodeInfo("批量新建超过 100 条", "fatal"),
-    17033: CodeInfo("批量删除超过数量限制", "fatal"),
-    17025: CodeInfo("transaction_id 格式无效", "fatal"),
-    17026: CodeInfo("transaction_id 已存在：正在核对数据是否已写入", "reconcile"),
-    17032: CodeInfo("不支持的字段类型：请检查字段对应", "fatal", "field"),
-    17034: CodeInfo("不支持的子表单字段类型：请检查字段对应", "fatal", "field"),
-    7103: CodeInfo("系统用量超出套餐限制", "fatal"),
-    7206: CodeInfo("系统已暂停使用", "fatal"),
-    7212: CodeInfo("本月数据流量已用完", "fatal"),
-    7221: CodeInfo("表单通过接口新建的数据超出套餐限制", "fatal"),
-    8017: CodeInfo("企业或团队不存在或已关闭", "fatal"),
-    9004: CodeInfo("任务创建失败，请稍后重试", "retry", retry_after=BUSY_RETRY_AFTER_S),
-    9007: CodeInfo("未获取到锁，请稍后重试", "retry", retry_after=BUSY_RETRY_AFTER_S),
-    1010: CodeInfo("成员不存在", "fatal"),
-    6002: CodeInfo("部门不存在", "fatal"),
+    4402: CodeInfo(N_("聚合表校验未通过"), "fatal"),
+    4815: CodeInfo(N_("数据筛选条件无效（可能过长）"), "fatal"),
+    8301: CodeInfo(N_("API Key 校验失败：请检查密钥是否正确"), "fatal", "auth"),
+    17018: CodeInfo(N_("API Key 无效（错误或已停用）：请在简道云开放平台检查密钥"), "fatal",
+                    "auth"),
+    8302: CodeInfo(N_("没有调用此接口的权限"), "fatal", "permission"),
+    17052: CodeInfo(N_("本机 IP 不在该 API Key 的白名单中"), "fatal", "permission"),
+    17053: CodeInfo(N_("该应用不在此 API Key 的授权范围内"), "fatal", "permission"),
+    17054: CodeInfo(N_("该接口不在此 API Key 的授权范围内"), "fatal", "permission"),
+    8303: CodeInfo(N_("超出企业的请求频率限制"), "retry", retry_after=RATE_LIMIT_RETRY_AFTER_S),
+    8304: CodeInfo(N_("超出该接口的请求频率限制"), "retry", retry_after=RATE_LIMIT_RETRY_AFTER_S),
+    17023: CodeInfo(N_("批量修改超过 100 条"), "fatal"),
+    17024: CodeInfo(N_("批量新建超过 100 条"), "fatal"),
+    17033: CodeInfo(N_("批量删除超过数量限制"), "fatal"),
+    17025: CodeInfo(N_("transaction_id 格式无效"), "fatal"),
+    17026: CodeInfo(N_("transaction_id 已存在：正在核对数据是否已写入"), "reconcile"),
+    17032: CodeInfo(N_("不支持的字段类型：请检查字段对应"), "fatal", "field"),
+    17034: CodeInfo(N_("不支持的子表单字段类型：请检查字段对应"), "fatal", "field"),
+    7103: CodeInfo(N_("系统用量超出套餐限制"), "fatal"),
+    7206: CodeInfo(N_("系统已暂停使用"), "fatal"),
+    7212: CodeInfo(N_("本月数据流量已用完"), "fatal"),
+    7221: CodeInfo(N_("表单通过接口新建的数据超出套餐限制"), "fatal"),
+    8017: CodeInfo(N_("企业或团队不存在或已关闭"), "fatal"),
+    9004: CodeInfo(N_("任务创建失败，请稍后重试"), "retry", retry_after=BUSY_RETRY_AFTER_S),
+    9007: CodeInfo(N_("未获取到锁，请稍后重试"), "retry", retry_after=BUSY_RETRY_AFTER_S),
+    1010: CodeInfo(N_("成员不存在"), "fatal"),
+    6002: CodeInfo(N_("部门不存在"), "fatal"),
 }
 
 # what the HTTP status says when the body has no error code (a 400 without one is a body
 # that was cut off or is not the API's: it may have run)
-STATUS = StatusTable("简道云", {
-    429: StatusRule("retry", "{service}：并发请求过多（HTTP 429），稍后重试", "429",
+STATUS = StatusTable(L_("简道云"), {
+    429: StatusRule("retry", N_("{service}：并发请求过多（HTTP 429），稍后重试"), "429",
                     RATE_LIMIT_RETRY_AFTER_S),
-    401: StatusRule("fatal", "{service}拒绝了 API Key（HTTP 401）", "8301"),
-    403: StatusRule("fatal", "{service}：没有访问权限（HTTP 403）", "8302"),
-    400: StatusRule("unclear", "{service}的应答无法识别（HTTP {status}）"),
-}, otherwise=StatusRule("fatal", "{service}返回了意外的状态 HTTP {status}："
-                        "请检查配置中的服务器地址", "{status}"))
+    401: StatusRule("fatal", N_("{service}拒绝了 API Key（HTTP 401）"), "8301"),
+    403: StatusRule("fatal", N_("{service}：没有访问权限（HTTP 403）"), "8302"),
+    400: StatusRule("unclear", N_("{service}的应答无法识别（HTTP {status}）")),
+}, otherwise=StatusRule("fatal", N_("{service}返回了意外的状态 HTTP {status}："
+                           "请检查配置中的服务器地址"), "{status}"))
 
 _MSG_MAX = 200
 
 
 def explain(code: int) -> str:
     info = CODES.get(code)
-    return info.message if info is not None else "简道云返回了未知错误"
+    return _(info.message) if info is not None else _("简道云返回了未知错误")
 
 
 def area_of(code: str) -> str:
@@ -106,7 +108,8 @@ def error_for_code(code: int, msg: object) -> ConnectorError:
     info = CODES.get(code)
     text = explain(code)
     server = str(msg).strip()[:_MSG_MAX] if isinstance(msg, str) else ""
-    message = f"{text}（简道云错误 {code}{'：' + server if server else ''}）"
+    message = (_("{text}（简道云错误 {code}：{server}）") if server
+               else _("{text}（简道云错误 {code}）")).format(text=text, code=code, server=server)
     if info is None or info.action == "fatal":
         return FatalError(message, code=str(code))
     if info.action == "retry":

@@ -26,10 +26,10 @@ from ...connectors.common import decimal_of, ms_of, plain_text
 from ...core.cards import current_card
 from ...core.errors import ConfigError
 from ...core.model import Card
-from ...core.text import _
+from ...core.text import L_, _
 
 Record = Mapping[str, Any]
-SERVICE = "神笔"
+SERVICE = L_("神笔")
 LINK_MODES = ("record_id", "student_no")
 REMOVE_MODES = ("cancel", "delete")
 _KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
