@@ -59,15 +59,15 @@ FIRST_CHUNK_SAMPLE = 20  # records of a job's first chunk read back where nothin
 
 
 # "…正在核对" (still checking) at the end of a connector's message, in either language
-_CHECKING = re.compile(r"[：；，,:;]?\s*(?:请求可能已生效，|the request may have taken effect; )?"
-                       r"(?:正在核对.*|checking)$")
+_CHECKING = re.compile(r"[：；，,:;]?\s*(?:请求可能已生效，|the request may have taken effect; )?"  # text: data
+                       r"(?:正在核对.*|checking)$")  # text: data
 
 
 def checked_reason(message: str, checks: int) -> str:
     """The final reason of a write left unconfirmed after ``checks`` read-backs: the
     connector's "…正在核对" (still checking) said in the past tense, with what the read-back
     found — nothing of this write on the server."""
-    base = _CHECKING.sub("", message).rstrip("：；，,:; ")
+    base = _CHECKING.sub("", message).rstrip("：；，,:; ")  # text: data
     return _("{base}；已核对 {checks} 次，后台没有这次写入的结果，未写入").format(
         base=base, checks=checks)
 
@@ -524,7 +524,7 @@ def _ignore(_wait: Wait | None) -> None:
 def _unconfirmed(exc: ConnectorError) -> ConnectorError:
     """The job stops: what was sent could not be read back (never "…正在核对": the checking
     is over, and the job is left to be resumed)."""
-    why = _CHECKING.sub("", exc.message).rstrip("：；，,:; ")
+    why = _CHECKING.sub("", exc.message).rstrip("：；，,:; ")  # text: data
     return ConnectorError(
         _("无法核对已发送的数据：{why}。任务保持未完成，可稍后继续。").format(why=why),
         code="unconfirmed",

@@ -83,7 +83,7 @@ class Context:
         return line.strip()
 
     def confirm(self, prompt: str = "继续？[y/N] ") -> bool:
-        return self.ask(prompt).casefold() in ("y", "yes", "是")
+        return self.ask(prompt).casefold() in ("y", "yes", "是")  # text: data
 
 
 @contextmanager
