@@ -20,6 +20,7 @@ from typing import Protocol
 
 from .core.model import Action
 from .core.outcomes import Outcome, OutcomeKind, outcome_reason
+from .core.text import _
 
 DEFAULT_HEADERS: tuple[str, ...] = ("学号", "姓名", "操作", "结果", "原因/错误", "卡记录ID")
 
@@ -47,7 +48,7 @@ class ExportRecord(Protocol):
 
 
 def _default_kind(kind: OutcomeKind | None) -> str:
-    return "待处理" if kind is None else _KIND_TEXT[kind]
+    return _("待处理") if kind is None else _KIND_TEXT[kind]
 
 
 def _default_reason(outcome: Outcome | None) -> str:

@@ -88,7 +88,7 @@ class SendChecks:
                     if not isinstance(r, Succeeded)]
             if left:
                 card, result = left[0]
-                why = result.message if isinstance(result, Failed) else "未能删除"
+                why = result.message if isinstance(result, Failed) else _("未能删除")
                 raise ConnectorError(
                     _("学号 {student_no} 同时有多张有效卡，多余的卡记录 {card_id} 未能删除（{why}"
                       "）。任务保持未完成，可稍后继续。").format(
@@ -208,7 +208,7 @@ class SendChecks:
             else:
                 now = card.status.value if card is not None else CardStatus.NONE.value
                 if card is not None and card.card_id != w.card_id:
-                    now = f"{now}，卡记录 {card.card_id}"
+                    now = _("{now}，卡记录 {card_id}").format(now=now, card_id=card.card_id)
                 out[pos] = Failed(UNVERIFIED, _("写入后回读，卡状态为“{now}”而不是“{value}”：可能"
                                                 "同时被他人修改，请刷新后核对").format(
                     now=now, value=target.value))

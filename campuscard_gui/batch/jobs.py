@@ -150,7 +150,7 @@ class ClaimHolder:
 
     def describe(self) -> str:
         return _("电脑 {value}，进程 {pid}，自 {since_text} 起").format(
-            value=self.host or '未知', pid=self.pid, since_text=self.since_text)
+            value=self.host or _('未知'), pid=self.pid, since_text=self.since_text)
 
 
 class JobClaimedError(CampusCardError):
@@ -172,7 +172,7 @@ def unknown_value(where: str, what: Sequence[str]) -> CampusCardError:
     return CampusCardError(
         _("{where} 在任务日志中有本程序无法识别的值：{value}（可能来自更新版本的程序，或文件已损坏"
           "）").format(
-            where=where, value='，'.join(what)), code="journal_value")
+            where=where, value=_('，').join(what)), code="journal_value")
 
 
 def unknown_outcome(what: str) -> Failed:

@@ -113,7 +113,7 @@ def _job_from_row(row: Sequence[Any], counts: Sequence[Any]) -> JobInfo:
                                             ("profile", profile), ("total", total),
                                             ("chunk_size", chunk_size)) if raw is None]
     if bad:
-        raise unknown_value(f"任务 {job_id}", bad)
+        raise unknown_value(_("任务 {job_id}").format(job_id=job_id), bad)
     try:
         return JobInfo(
             job_id=int(job_id),
@@ -134,7 +134,7 @@ def _job_from_row(row: Sequence[Any], counts: Sequence[Any]) -> JobInfo:
             unknown=int(unknown),
         )
     except (TypeError, ValueError) as exc:
-        raise unknown_value(f"任务 {job_id}", [str(exc)]) from exc
+        raise unknown_value(_("任务 {job_id}").format(job_id=job_id), [str(exc)]) from exc
 
 
 class Journal:
@@ -410,7 +410,7 @@ class Journal:
 
     @staticmethod
     def _claimed(job_id: int, holder: ClaimHolder | None, *, live: bool) -> JobClaimedError:
-        who = holder.describe() if holder is not None else "另一个程序"
+        who = holder.describe() if holder is not None else _("另一个程序")
         if live:
             return JobClaimedError(
                 _("任务 {job_id} 正在由另一个程序执行（{who}），请等待其结束").format(
@@ -527,7 +527,8 @@ class Journal:
                 " WHERE job_id = ? ORDER BY position", (job_id,),
             ).fetchall()
         if action_row[0] not in _ACTIONS:
-            raise unknown_value(f"任务 {job_id}", [f"action={action_row[0]!r}"])
+            raise unknown_value(_("任务 {job_id}").format(
+                job_id=job_id), [f"action={action_row[0]!r}"])
         action = Action(action_row[0])
         out: list[JobRecord] = []
         for (pos, no, name, card_id, from_status, kind, code, msg, reason, detail, res,
@@ -554,17 +555,19 @@ class Journal:
             chunks = self._conn.execute(
                 "SELECT seq, state FROM chunks WHERE job_id = ? AND state NOT IN (?, ?, ?)"
                 " LIMIT 11", (job_id, *(c.value for c in ChunkState))).fetchall()
-        problems = [f"记录 {pos}（学号 {no}）：" + "，".join(
+        problems = [_("记录 {pos}（学号 {no}）：").format(pos=pos, no=no) + _("，").join(
             f"{name}={raw!r}" for name, raw in (("outcome", kind), ("reason", reason),
                                                 ("from_status", fs), ("chunk", seq)))
             for pos, no, kind, reason, fs, seq in bad]
-        problems += [f"批次 {seq}：state={state!r}" for seq, state in chunks]
+        problems += [_("批次 {seq}：state={state!r}").format(
+            seq=seq, state=state) for seq, state in chunks]
         if problems:
             more = "……" if len(problems) > 10 else ""
             raise CampusCardError(
-                f"任务 {job.job_id} 在任务日志中有本程序无法识别的值，不能执行："
-                + "；".join(problems[:10]) + more
-                + "（可能来自更新版本的程序，或文件已损坏）", code="journal_value")
+                _("任务 {job_id} 在任务日志中有本程序无法识别的值，不能执行：").format(
+                    job_id=job.job_id)
+                + _("；").join(problems[:10]) + more
+                + _("（可能来自更新版本的程序，或文件已损坏）"), code="journal_value")
 
     def student_nos(self, job_id: int, kind: OutcomeKind) -> list[str]:
         """The 学号 of the job's records with outcome ``kind``, in plan order.
@@ -584,10 +587,11 @@ class Journal:
                 "SELECT seq, idempotency_key, state, attempts, sent_at, open_ms FROM chunks"
                 " WHERE job_id = ? ORDER BY seq", (job_id,),
             ).fetchall()
-        bad = [f"批次 {seq}：state={state!r}" for seq, _k, state, *_ in rows
+        bad = [_("批次 {seq}：state={state!r}").format(
+            seq=seq, state=state) for seq, _k, state, *_ in rows
                if state not in _CHUNK_STATES]
         if bad:
-            raise unknown_value(f"任务 {job_id}", bad)
+            raise unknown_value(_("任务 {job_id}").format(job_id=job_id), bad)
         return [ChunkInfo(job_id, seq, key, ChunkState(state), attempts,
                           None if sent is None else float(sent),
                           None if opened is None else int(opened))
@@ -608,9 +612,9 @@ class Journal:
                 " from_status FROM records WHERE job_id = ? AND chunk_seq = ?"
                 " AND outcome IS NULL ORDER BY position", (job_id, seq),
             ).fetchall()
-        bad = [f"记录 {pos}（学号 {no}）：from_status={fs!r}"
+        bad = [_("记录 {pos}（学号 {no}）：from_status={fs!r}").format(pos=pos, no=no, fs=fs)
                for pos, no, *_rest, fs in rows if fs not in _FROM]
         if bad:
-            raise unknown_value(f"任务 {job_id}", bad)
+            raise unknown_value(_("任务 {job_id}").format(job_id=job_id), bad)
         return [PendingWrite(pos, no, name, card_id, rev, rec_id, CardStatus(fs))
                 for pos, no, name, card_id, rev, rec_id, fs in rows]

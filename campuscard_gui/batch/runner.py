@@ -59,8 +59,9 @@ FIRST_CHUNK_SAMPLE = 20  # records of a job's first chunk read back where nothin
 
 
 # "…正在核对" (still checking) at the end of a connector's message, in either language
-_CHECKING = re.compile(r"[：；，,:;]?\s*(?:请求可能已生效，|the request may have taken effect; )?"  # text: data
-                       r"(?:正在核对.*|checking)$")  # text: data
+_CHECKING = re.compile(  # text: data
+    r"[：；，,:;]?\s*(?:请求可能已生效，|the request may have taken effect; )?"  # text: data
+    r"(?:正在核对.*|checking)$")
 
 
 def checked_reason(message: str, checks: int) -> str:

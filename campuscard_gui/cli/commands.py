@@ -60,7 +60,7 @@ from ..core.errors import CampusCardError, ConfigError, ImportFileError
 from ..core.model import Action, CardStatus, StudentStatus
 from ..core.outcomes import Failed
 from ..core.plan import Plan, plan_for_ids
-from ..core.text import _
+from ..core.text import C_, _
 from .common import (
     EXIT_FAILED,
     EXIT_INTERRUPTED,
@@ -98,7 +98,7 @@ def _choice(names: dict[str, StudentStatus] | dict[str, CardStatus], what: str
         if found is None:
             raise argparse.ArgumentTypeError(
                 _("无法识别的{what}：{text}（可用：{value}）").format(
-                    what=what, text=text, value='、'.join(names)))
+                    what=what, text=text, value=_('、').join(names)))
         return found
     return parse
 
@@ -124,9 +124,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     students = sub.add_parser("students", help=_("列出学生及其一卡通状态"))
-    students.add_argument("--status", type=_choice(STUDENT_STATUS_NAMES, "学籍状态"),
+    students.add_argument("--status", type=_choice(STUDENT_STATUS_NAMES, _("学籍状态")),
                           help=_("学籍状态：在读/休学/退学/毕业 或 enrolled/suspended/…"))
-    students.add_argument("--card", type=_choice(CARD_STATUS_NAMES, "卡状态"),
+    students.add_argument("--card", type=_choice(CARD_STATUS_NAMES, _("卡状态")),
                           help=_("卡状态：未开通/正常/冻结/注销 或 none/active/frozen/cancelled"))
     students.add_argument("--format", choices=("table", "csv", "json"), default="table")
     students.set_defaults(handler=cmd_students)
@@ -214,7 +214,7 @@ def read_ids(source: str, stdin: TextIO) -> list[str]:
     if source == "-":
         buffer = getattr(stdin, "buffer", None)
         data: bytes | str = buffer.read() if buffer is not None else stdin.read()
-        where = "标准输入"
+        where = _("标准输入")
     else:
         try:
             with open(source, "rb") as fh:
@@ -226,7 +226,7 @@ def read_ids(source: str, stdin: TextIO) -> list[str]:
         except OSError as exc:
             raise UsageError(_("学号文件无法读取：{source}（{value}）").format(
                 source=source, value=exc.strerror or exc)) from None
-        where = f"学号文件 {source}"
+        where = _("学号文件 {source}").format(source=source)
     if isinstance(data, bytes):
         try:
             text = data.decode("utf-8-sig")
@@ -242,10 +242,12 @@ def read_ids(source: str, stdin: TextIO) -> list[str]:
 
 
 def describe_plan(plan: Plan, profile: str) -> str:
-    lines = [f"将对 {plan.total} 名学生执行“{plan.action.label}”（配置：{profile}）：",
-             f"  写入：{len(plan.writes)}",
-             f"  跳过：{len(plan.skips)}"]
-    lines += [f"    {reason.text}：{count}" for reason, count in plan.skip_summary()]
+    lines = [_("将对 {total} 名学生执行“{label}”（配置：{profile}）：").format(
+        total=plan.total, label=plan.action.label, profile=profile),
+             _("  写入：{value}").format(value=len(plan.writes)),
+             _("  跳过：{value}").format(value=len(plan.skips))]
+    lines += [_("    {text}：{count}").format(
+        text=reason.text, count=count) for reason, count in plan.skip_summary()]
     return "\n".join(lines)
 
 
@@ -265,7 +267,8 @@ def cmd_action(args: argparse.Namespace, ctx: Context) -> int:
                 ctx.say(_("已放弃，没有执行任何操作"))
                 return 1
             if action.irreversible:
-                typed = ctx.ask(f"注销不可撤销。请输入要注销的记录数（{len(plan.writes)}）以确认：")
+                typed = ctx.ask(_("注销不可撤销。请输入要注销的记录数（{value}）以确认：").format(
+                    value=len(plan.writes)))
                 if typed != str(len(plan.writes)):
                     ctx.say(_("输入的数量不符，已放弃，没有执行任何操作"))
                     return 1
@@ -327,7 +330,7 @@ def _progress_printer(ctx: Context) -> Callable[[Progress], None]:
     def show(p: Progress) -> None:
         if wait_line(p) or not tty:
             return
-        eta = f"，剩余约 {p.eta:.0f} 秒" if p.eta else ""
+        eta = _("，剩余约 {eta:.0f} 秒").format(eta=p.eta) if p.eta else ""
         ctx.stderr.write("\r" + _("已处理 {done}/{total}（{rate:.0f} 条/秒{eta}）   ").format(
             done=p.done, total=p.total, rate=p.rate, eta=eta))
         if p.done >= p.total:
@@ -391,14 +394,15 @@ def cmd_jobs_show(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _unknown_records(records: Sequence[JobRecord]) -> list[str]:
-    return [f"记录 {r.position}（学号 {r.student_no}）：{r.outcome.message}" for r in records
+    return [_("记录 {position}（学号 {student_no}）：{message}").format(
+        position=r.position, student_no=r.student_no, message=r.outcome.message) for r in records
             if isinstance(r.outcome, Failed) and r.outcome.code == "unknown_value"]
 
 
 def cmd_jobs_resume(args: argparse.Namespace, ctx: Context) -> int:
     """Continue an unfinished job on the profile it was created with (not --profile)."""
     with open_journal(ctx) as journal:
-        info = _unfinished(journal, args.job_id, "继续")
+        info = _unfinished(journal, args.job_id, _("继续"))
         with _take_over_hint("resume", info.job_id), \
                 connected(ctx, ctx.profile(info.profile)) as connector:
             return run_job(ctx, connector, journal, info.job_id, args.format,
@@ -429,13 +433,16 @@ def cmd_jobs_discard(args: argparse.Namespace, ctx: Context) -> int:
     applied counts as 成功); if that cannot be done they are kept as 失败 "已发送，结果未知",
     never as 已取消 (which says: not written)."""
     with open_journal(ctx) as journal:
-        info = _unfinished(journal, args.job_id, "放弃")
+        info = _unfinished(journal, args.job_id, _("放弃"))
         sent = sum(len(journal.pending_writes(info.job_id, c.seq))
                    for c in journal.chunks(info.job_id) if c.state is ChunkState.SENT)
         if not args.yes:
-            ctx.say(f"将放弃任务 {info.job_id}（{info.action.label}，配置：{info.profile}）："
-                    f"未发送的 {info.pending - sent} 条记为已取消，不再发送"
-                    + (f"；已发送但结果未知的 {sent} 条先到后台核对" if sent else ""))
+            ctx.say(_("将放弃任务 {job_id}（{label}，配置：{profile}）：未发送的 {value} 条记为已"
+                      "取消，不再发送").format(
+                job_id=info.job_id, label=info.action.label, profile=info.profile,
+                value=info.pending - sent)
+                    + (_("；已发送但结果未知的 {sent} 条先到后台核对").format(
+                        sent=sent) if sent else ""))
             if not ctx.interactive():
                 raise UsageError(_("需要确认：没有可以询问的终端，请加 --yes 参数直接放弃"))
             if not ctx.confirm():
@@ -465,15 +472,16 @@ def _discard(ctx: Context, journal: Journal, info: JobInfo, sent: int,
     records = journal.records(info.job_id)
     write_job(ctx.stdout, info, records, args.format)
     unknown = [r for r in records if r.outcome == SENT_UNKNOWN]
-    ctx.say(f"任务 {info.job_id} 已放弃" + (
-        f"；{len(unknown)} 条已发送但结果未知，请在后台核对" if unknown else ""))
+    ctx.say(_("任务 {job_id} 已放弃").format(job_id=info.job_id) + (
+        _("；{unknown} 条已发送但结果未知，请在后台核对").format(
+            unknown=len(unknown)) if unknown else ""))
     return 1 if unknown else 0
 
 
 def _unfinished(journal: Journal, job_id: int, verb: str) -> JobInfo:
     info = _job_or_usage(journal, job_id)
     if info.finished:
-        state = "已完成" if info.state is JobState.DONE else "已取消"
+        state = C_("job", "已完成") if info.state is JobState.DONE else C_("job", "已取消")
         raise UsageError(_("任务 {job_id} {state}，不能{verb}").format(
             job_id=info.job_id, state=state, verb=verb))
     journal.check_readable(info.job_id)  # a job with unknown values is not touched
@@ -533,7 +541,7 @@ def _main(argv: list[str], credentials: CredentialStore | None) -> int:
         sys.stderr.write(said.getvalue())
         code = exc.code if isinstance(exc.code, int) else EXIT_USAGE
         if code != EXIT_OK and _wants_json(argv):
-            lines = said.getvalue().strip().splitlines() or ["命令行参数有误"]
+            lines = said.getvalue().strip().splitlines() or [_("命令行参数有误")]
             write_error(sys.stdout, "usage", lines[-1].split(" error: ", 1)[-1])
         return code
     sys.stderr.write(said.getvalue())
@@ -561,7 +569,7 @@ def _main(argv: list[str], credentials: CredentialStore | None) -> int:
     except KeyboardInterrupt:
         ctx.say(_("\n已中断"))
         if as_json:
-            write_error(ctx.stdout, "interrupted", "已中断")
+            write_error(ctx.stdout, "interrupted", _("已中断"))
         return EXIT_INTERRUPTED
     except BrokenPipeError:  # the reader went away (… | head): stop quietly
         _silence_stdout()

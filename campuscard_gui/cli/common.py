@@ -13,6 +13,7 @@ from ..backends.factory import open_connector
 from ..config import ConfigStore, Paths, Profile
 from ..connectors.base import Connector
 from ..core.errors import CampusCardError, ConfigError
+from ..core.text import _
 
 if TYPE_CHECKING:
     from ..config.credentials import CredentialStore
@@ -82,7 +83,7 @@ class Context:
         line = self.stdin.readline()
         return line.strip()
 
-    def confirm(self, prompt: str = "继续？[y/N] ") -> bool:
+    def confirm(self, prompt: str = _("继续？[y/N] ")) -> bool:
         return self.ask(prompt).casefold() in ("y", "yes", "是")  # text: data
 
 

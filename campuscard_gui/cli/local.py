@@ -57,7 +57,7 @@ def parse_map(specs: list[str], table: Table) -> dict[str, int | None]:
             key = "class_name"
         if key not in FIELD_KEYS:
             raise UsageError(_("未知的字段：{key}（可用：{value}）").format(
-                key=key, value='、'.join(FIELD_KEYS)))
+                key=key, value=_('、').join(FIELD_KEYS)))
         if column == "":
             mapping[key] = None
         elif column in table.headers:
@@ -66,7 +66,7 @@ def parse_map(specs: list[str], table: Table) -> dict[str, int | None]:
             mapping[key] = int(column) - 1
         else:
             raise UsageError(_("文件中没有列“{column}”（有：{value}）").format(
-                column=column, value='、'.join(table.headers)))
+                column=column, value=_('、').join(table.headers)))
         explicit.add(key)
         for other, col in mapping.items():  # a guess yields to an explicit choice
             if other not in explicit and col is not None and col == mapping[key]:
@@ -97,7 +97,7 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
         return 1
     db = local_database_path(profile, ctx.paths)  # a shared file when the profile names one
     labels = {f.key: f.label for f in FIELDS}
-    used = "，".join(f"{labels[k]}=“{terminal_text(table.headers[c])}”"
+    used = _("，").join(f"{labels[k]}=“{terminal_text(table.headers[c])}”"
                     for k, c in mapping.items() if c is not None)
     ctx.say(_("将把 {value} 名学生导入 {db}（{used}）").format(
         value=len(result.students), db=db, used=used))

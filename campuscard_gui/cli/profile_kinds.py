@@ -65,7 +65,7 @@ def _only(kinds_: Mapping[str, object]) -> str:
     """“简道云、kintone：” before a flag's help when not every kind takes it."""
     if len(kinds_) == len(specs()):
         return ""
-    return "、".join(kind_label(k) for k in kinds_) + "："
+    return _("、").join(kind_label(k) for k in kinds_) + _("：")
 
 
 def number_flag_help(by_kind: Mapping[str, Number]) -> str:
@@ -73,10 +73,12 @@ def number_flag_help(by_kind: Mapping[str, Number]) -> str:
     first = next(iter(by_kind.values()))
 
     def unit(n: Number) -> str:
-        return " 秒" if n.unit == "s" else ""
+        return _(" 秒") if n.unit == "s" else ""
 
-    per_kind = "；".join(f"{kind_label(k)} {n.default:g}{unit(n)}（{n.low:g}～{n.high:g}"
-                        f"{unit(n)}）" for k, n in by_kind.items())
+    per_kind = _("；").join(
+        _("{k} {default:g}{n}（{low:g}～{high:g}{n}）").format(
+            k=kind_label(k), default=n.default, n=unit(n), low=n.low, high=n.high)
+        for k, n in by_kind.items())
     with_numbers = [s for s in specs() if s.options_class is not None]
     only = "" if len(by_kind) == len(with_numbers) else _only(by_kind)
     return _("{only}{help}（默认：{per_kind}）").format(
@@ -97,9 +99,10 @@ def add_kind_arguments(parser: argparse.ArgumentParser) -> None:
     for flag, by_kind in kind_flags().items():
         first = next(iter(by_kind.values()))
         choices = tuple(dict.fromkeys(c for f in by_kind.values() for c in f.choices))
-        per_kind = "；".join(f"{kind_label(k)}：{f.help}" for k, f in by_kind.items())
+        per_kind = _("；").join(_("{k}：{help}").format(k=kind_label(k), help=f.help)
+                                for k, f in by_kind.items())
         lead = _LEADS.get(flag)
-        text = f"{lead}；{per_kind}" if lead else per_kind
+        text = _("{lead}；{per_kind}").format(lead=lead, per_kind=per_kind) if lead else per_kind
         kwargs: dict[str, Any] = {"dest": first.dest, "help": text}
         if choices:
             kwargs["choices"] = choices
@@ -137,8 +140,10 @@ def add_number_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def secret_stdin_help() -> str:
-    parts = [f"{in_text(s.label).strip()}为{s.secret_stdin}" for s in specs() if s.secret_stdin]
-    return "从标准输入读取密钥，每行一个：" + "；".join(parts)
+    parts = [_("{value}为{secret_stdin}").format(
+        value=in_text(s.label).strip(), secret_stdin=s.secret_stdin)
+        for s in specs() if s.secret_stdin]
+    return _("从标准输入读取密钥，每行一个：") + _("；").join(parts)
 
 
 def _taken_by(kind: str) -> set[str]:
@@ -196,4 +201,4 @@ def where(spec: BackendSpec | None, options: Mapping[str, Any]) -> str:
             continue
         shown = listed.show(options) if listed.show is not None else str(value)
         parts.append(f"{listed.label} {shown}")
-    return "、".join(parts)
+    return _("、").join(parts)

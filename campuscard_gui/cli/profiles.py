@@ -152,10 +152,10 @@ def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
         connection = where(find(o["kind"]), o)
         if o["kind"] == "local":
             connection = f"数据库 {o.get('database') or ctx.paths.local_db_path(o['name'])}"
-        name = o["name"] + ("（默认）" if o["default"] else "")
+        name = o["name"] + (_("（默认）") if o["default"] else "")
         rows.append([name, kind_label(o["kind"]), SECRET_LABELS[o["secret"]],
                      connection or "-"])
-    ctx.stdout.write(format_table(["名称", "类型", "密钥", "连接"], rows))
+    ctx.stdout.write(format_table([_("名称"), _("类型"), _("密钥"), _("连接")], rows))
     return 0
 
 
@@ -194,7 +194,8 @@ def read_secrets(args: argparse.Namespace, ctx: Context, keys: tuple[str, ...]
                     value=_LINES[i], what=what))
         else:
             check_secret_source(args, ctx, what)
-            secret = getpass.getpass(f"{what}（输入时不显示）：", stream=ctx.stderr).strip()
+            secret = getpass.getpass(_("{what}（输入时不显示）：").format(
+                what=what), stream=ctx.stderr).strip()
             if not secret:
                 raise UsageError(_("没有输入{what}").format(what=what))
         out[key] = secret
@@ -210,7 +211,7 @@ def cmd_add(args: argparse.Namespace, ctx: Context) -> int:
         raise UsageError(_("已有名为“{name}”的配置（如需覆盖，请加 --replace）").format(name=name))
     profile = Profile(name, args.kind, profile_options(args, ctx.store.load_profiles()))
     keys = secret_keys(profile.kind, profile.options)
-    what = "和".join(secret_name(k) for k in keys)
+    what = _("和").join(secret_name(k) for k in keys)
     store = ctx.credential_store()
     if keys:  # an iPaaS gateway without a token has none to ask for
         check_secret_source(args, ctx, what)
@@ -226,10 +227,10 @@ def cmd_add(args: argparse.Namespace, ctx: Context) -> int:
         _say_unchecked(args, ctx, profile)
     # CredentialError (exit 1) when the keyring refuses: the profile is not saved
     removed = save_with_secrets(ctx.store, store, profile, secrets)
-    stale = f"，并删除了不再需要的 {removed} 项旧密钥" if removed else ""
-    stored = f"{what}已存入系统钥匙环" if keys else "此配置不需要密钥"
-    test = ("连接测试通过" if checked else
-            f"可用 campuscard-cli profiles test {name} 测试连接")
+    stale = _("，并删除了不再需要的 {removed} 项旧密钥").format(removed=removed) if removed else ""
+    stored = _("{what}已存入系统钥匙环").format(what=what) if keys else _("此配置不需要密钥")
+    test = (_("连接测试通过") if checked else
+            _("可用 campuscard-cli profiles test {name} 测试连接").format(name=name))
     ctx.say(_("已保存配置“{name}”（{value}），{stored}{stale}；{test}").format(
         name=name, value=kind_label(args.kind), stored=stored, stale=stale, test=test))
     return 0
@@ -275,9 +276,9 @@ def checked_profile(args: argparse.Namespace, ctx: Context, profile: Profile,
         base = FieldMap.from_json(profile.options.get("fields"))
         fm = discover_field_map(students, cards, given_fields(args.map), base=base,
                                 titles=get(profile.kind).form_titles)
-        ctx.say(f"字段对应（按标签从{'和'.join(get(profile.kind).form_titles)}读取"
-                f"{'，--map 指定的除外' if args.map else ''}）："
-                + "、".join(f"{k}={getattr(fm, k)}" for k in STUDENT_KEYS + CARD_KEYS))
+        ctx.say(f"字段对应（按标签从{_('和').join(get(profile.kind).form_titles)}读取"
+                f"{_('，--map 指定的除外') if args.map else ''}）："
+                + _("、").join(f"{k}={getattr(fm, k)}" for k in STUDENT_KEYS + CARD_KEYS))
         if passed and fm.to_json() == base.to_json():
             return profile
         profile = Profile(profile.name, profile.kind,
@@ -292,8 +293,8 @@ def checked_profile(args: argparse.Namespace, ctx: Context, profile: Profile,
                            "存）").format(
             message=exc.message, name=profile.name)) from None
     except CampusCardError as exc:
-        text = exc.message if exc.message.startswith("连接测试失败") \
-            else f"连接测试失败：{exc.message}"
+        text = exc.message if exc.message.startswith(_("连接测试失败")) \
+            else _("连接测试失败：{message}").format(message=exc.message)
         raise CampusCardError(_("{text}（配置“{name}”未保存，钥匙环未改动；无法连接时要先保存，请"
                                 "加 --no-check）").format(
             text=text, name=profile.name), code="check") from None
@@ -305,11 +306,12 @@ def _say_unchecked(args: argparse.Namespace, ctx: Context, profile: Profile) -> 
     from ..backends import field_forms
 
     if "fields" in profile.options:
-        used = "--map 指定的和默认的字段名" if args.map else "默认的字段名"
-        read = "没有按标签从表单读取，也" if field_forms(profile.kind, profile.options) else ""
-        what = f"没有测试连接，字段对应{read}没有检查（保存的是{used}）"
+        used = _("--map 指定的和默认的字段名") if args.map else _("默认的字段名")
+        read = _("没有按标签从表单读取，也") if field_forms(profile.kind, profile.options) else ""
+        what = _("没有测试连接，字段对应{read}没有检查（保存的是{used}）").format(
+            read=read, used=used)
     else:
-        what = "没有测试连接"
+        what = _("没有测试连接")
     ctx.say(_("注意：--no-check：{what}；请在能连接后端时运行 campuscard-cli profiles tes"
               "t {name}").format(
         what=what, name=profile.name))
@@ -321,7 +323,7 @@ def _existing(ctx: Context, name: str) -> Profile:
     profiles = ctx.store.load_profiles()
     if name not in profiles:
         raise UsageError(_("没有名为“{name}”的配置（可用：{value}）").format(
-            name=name, value='、'.join(sorted(profiles))))
+            name=name, value=_('、').join(sorted(profiles))))
     return profiles[name]
 
 
@@ -346,7 +348,7 @@ def cmd_remove(args: argparse.Namespace, ctx: Context) -> int:
         ctx.say(_("钥匙环中的密钥（如有）未删除"))
         removed = 0
     ctx.store.remove_profile(profile.name)
-    note = f"，并从钥匙环删除了 {removed} 项密钥" if removed else ""
+    note = _("，并从钥匙环删除了 {removed} 项密钥").format(removed=removed) if removed else ""
     ctx.say(_("已删除配置“{name}”{note}").format(name=profile.name, note=note))
     return 0
 
