@@ -197,6 +197,21 @@ def _set_password(backend: KeyringBackend, service: str, key: str, secret: str) 
                      " key=%s attempt=%d", key, attempt + 1)
 
 
+def _get_password(backend: KeyringBackend, service: str, key: str) -> str | None:
+    """Read, again when a concurrent save of the same entry replaced it under our feet (the
+    Secret Service removes the old item as it stores the new one: a search that found it may
+    then fail to read it)."""
+    for attempt in range(1, SAVE_ATTEMPTS + 1):
+        try:
+            return backend.get_password(service, key)
+        except _vanished_errors():
+            if attempt == SAVE_ATTEMPTS:
+                raise
+            log.info("keyring read raced a save of the same entry; reading again:"
+                     " key=%s attempt=%d", key, attempt + 1)
+    return None
+
+
 class CredentialStore:
     """get/set/delete secrets of a profile in the OS keyring.
 
@@ -230,7 +245,7 @@ class CredentialStore:
 
     def get(self, profile_name: str, key: str = "api_key") -> str:
         secret = self._call("read", profile_name, key,
-                            lambda b: b.get_password(service_name(profile_name), key))
+                            lambda b: _get_password(b, service_name(profile_name), key))
         if not secret:
             raise CredentialError(missing_message(profile_name, key), code=MISSING)
         return secret
@@ -256,7 +271,7 @@ class CredentialStore:
         service = service_name(profile_name)
         # a secret that did not change is not written again: on macOS every write resets the
         # Keychain's "always allow" for the program, which then asks the operator again
-        if self._call("read", profile_name, key, lambda b: b.get_password(service, key)) \
+        if self._call("read", profile_name, key, lambda b: _get_password(b, service, key)) \
                 == secret:
             log.info("secret unchanged, not rewritten: profile=%s key=%s", profile_name, key)
             return
