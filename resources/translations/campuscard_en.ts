@@ -2505,6 +2505,10 @@ Refresh (F5) tries again; Manage profiles… (Ctrl+Shift+P) checks the profile.<
         <translation>%1 the %2 students whose record succeeded (you confirm first)</translation>
     </message>
     <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
         <source>Save report as PDF</source>
         <translation>Save report as PDF</translation>
     </message>

@@ -2536,6 +2536,10 @@ Refresh (F5) tries again; Manage profiles… (Ctrl+Shift+P) checks the profile.<
         <translation>对成功的 %2 名学生执行“%1”（执行前需确认）</translation>
     </message>
     <message>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+    <message>
         <source>Save report as PDF</source>
         <translation>导出 PDF 报告</translation>
     </message>

@@ -375,7 +375,9 @@ def test_skips_by_someone_else_in_table_filter_and_export(
     qtbot.addWidget(panel)
     show(qtbot, panel, _job_changed_by_others(journal))
     panel.set_outcome_filter(OutcomeKind.SKIPPED)
-    assert panel.filter_combo.currentText() == skipped
+    # with its count
+    assert panel.filter_combo.currentText() == (f"{skipped}（2）" if lang == "zh_CN"
+                                                else f"{skipped} (2)")
     model = panel.model
     assert model.rowCount() == 2
     reasons = [model.index(r, COL_REASON).data() for r in range(2)]

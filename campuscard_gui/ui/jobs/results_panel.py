@@ -511,6 +511,7 @@ class ResultsPanel(QWidget):
         self.export_button.setEnabled(
             not self._running and not self._exporting and self.model.rowCount() > 0)
         self.filter_combo.setEnabled(not self._running)
+        self._show_filter_counts()
         loaded = not self._running and job is not None
         self.select_action.setEnabled(self.model.rowCount() > 0)
         why_not = self._reverse_why_not()
@@ -530,6 +531,15 @@ class ResultsPanel(QWidget):
 
     def set_outcome_filter(self, kind: OutcomeKind | None) -> None:
         self.filter_combo.setCurrentIndex(_FILTER_KINDS.index(kind))
+
+    def _show_filter_counts(self) -> None:
+        """Each choice of 显示 says how many records it shows ("失败 (3)")."""
+        counts = self.model.counts()
+        total = sum(counts.values())
+        for i, kind in enumerate(_FILTER_KINDS):
+            label = self.tr("All results") if kind is None else labels.outcome_kind_label(kind)
+            n = total if kind is None else counts[kind]
+            self.filter_combo.setItemText(i, fill(self.tr("%1 (%2)"), label, count(n)))
 
     @Slot(int)
     def _on_filter_changed(self, index: int) -> None:
