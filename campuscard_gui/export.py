@@ -20,15 +20,16 @@ from typing import Protocol
 
 from .core.model import Action
 from .core.outcomes import Outcome, OutcomeKind, outcome_reason
-from .core.text import _
+from .core.text import L_, _
 
-DEFAULT_HEADERS: tuple[str, ...] = ("学号", "姓名", "操作", "结果", "原因/错误", "卡记录ID")
+DEFAULT_HEADERS: tuple[str, ...] = (L_("学号"), L_("姓名"), L_("操作"), L_("结果"), L_("原因/错误"),
+                                    L_("卡记录ID"))
 
 _KIND_TEXT = {
-    OutcomeKind.SUCCEEDED: "成功",
-    OutcomeKind.FAILED: "失败",
-    OutcomeKind.SKIPPED: "跳过",
-    OutcomeKind.CANCELLED: "已取消",
+    OutcomeKind.SUCCEEDED: L_("成功"),
+    OutcomeKind.FAILED: L_("失败"),
+    OutcomeKind.SKIPPED: L_("跳过"),
+    OutcomeKind.CANCELLED: L_("已取消"),
 }
 
 
@@ -67,8 +68,8 @@ class ExportLabels:
     action: Callable[[Action], str] = _default_action
     kind: Callable[[OutcomeKind | None], str] = _default_kind
     reason: Callable[[Outcome | None], str] = _default_reason
-    sheet_title: str = field(default="结果")
-    meta_title: str = field(default="任务信息")  # the XLSX sheet of the job's metadata
+    sheet_title: str = field(default=L_("结果"))
+    meta_title: str = field(default=L_("任务信息"))  # the XLSX sheet of the job's metadata
 
     def __post_init__(self) -> None:
         if len(self.headers) != len(DEFAULT_HEADERS):

@@ -27,12 +27,12 @@ _LATIN_CJK = re.compile(r"(?<=[\u4e00-\u9fff])(?=[A-Za-z])|(?<=[A-Za-z])(?=[\u4e
 def in_text(*labels: str) -> str:
     """Backends' names inside Chinese text: “简道云”, “ kintone ”, “简道云、kintone 和神笔” (a
     space wherever a Latin word meets a Chinese character, also at either end)."""
-    text = labels[-1] if len(labels) == 1 else "、".join(labels[:-1]) + "和" + labels[-1]
+    text = labels[-1] if len(labels) == 1 else _("、").join(labels[:-1]) + _("和") + labels[-1]
     text = _LATIN_CJK.sub(" ", text)
     return (" " if text[0].isascii() else "") + text + (" " if text[-1].isascii() else "")
 
 
-def check_base_url(url: str, allow_http: bool, what: str = "API 地址") -> str:
+def check_base_url(url: str, allow_http: bool, what: str = _("API 地址")) -> str:
     url = url.strip().rstrip("/")
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -60,7 +60,7 @@ def require(label: str, *given: tuple[str, str | None]) -> None:
     missing = [flag for flag, value in given if not (value or "").strip()]
     if missing:
         raise ConfigError(_("{value}配置缺少参数：{value2}").format(
-            value=in_text(label).lstrip(), value2='、'.join(missing)))
+            value=in_text(label).lstrip(), value2=_('、').join(missing)))
 
 
 def flag_dest(flag: str) -> str:
@@ -99,12 +99,12 @@ def wire_settings(specs: list[str], options_class: type, own: Mapping[str, str])
             raise ConfigError(_("“{key}”请用 {flag} 设置").format(key=key, flag=flag))
         if key not in settable:
             raise ConfigError(_("--set 不认识“{key}”（可设置：{value}）").format(
-                key=key, value='、'.join(sorted(settable))))
+                key=key, value=_('、').join(sorted(settable))))
         default = settable[key]
         try:
             value: Any = type(default)(text) if isinstance(default, int | float) else text
         except ValueError:
-            kind = "整数" if isinstance(default, int) else "数"
+            kind = _("整数") if isinstance(default, int) else _("数")
             raise ConfigError(_("--set {key} 应为{kind}：{text}").format(
                 key=key, kind=kind, text=text)) from None
         if isinstance(value, float) and not math.isfinite(value):

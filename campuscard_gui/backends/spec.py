@@ -15,6 +15,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..core.text import L_
+
 if TYPE_CHECKING:
     from ..config.credentials import CredentialStore
     from ..config.paths import Paths
@@ -95,7 +97,7 @@ class BackendSpec:
     # field discovery by label (``config.field_discovery``): the options holding the students
     # and the cards form's ids, and what the operator calls them; None: no field list
     forms: tuple[str, str] | None = None
-    form_titles: tuple[str, str] = ("学生表单", "一卡通表单")
+    form_titles: tuple[str, str] = (L_("学生表单"), L_("一卡通表单"))
     read_only: bool = False  # lists students and cards but writes nothing
 
     def options_type(self) -> type | None:

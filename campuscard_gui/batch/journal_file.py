@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..config.sqlite_schema import Schema, ensure_schema, file_version, statements
 from ..core.errors import CampusCardError
-from ..core.text import _
+from ..core.text import L_, _
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +89,7 @@ def _legacy_version(conn: sqlite3.Connection, path: Path) -> int | None:
     return 2 if "open_ms" in columns else 1
 
 
-SCHEMA = Schema(what="任务日志", code="journal", version=SCHEMA_VERSION, create=_SCHEMA,
+SCHEMA = Schema(what=L_("任务日志"), code="journal", version=SCHEMA_VERSION, create=_SCHEMA,
                 steps=(_v1_to_v2,), legacy_version=_legacy_version)
 
 # SQLite primary result codes: the file is not a database / is damaged

@@ -15,17 +15,17 @@ from typing import Any
 
 from ..backends import BackendSpec, CliFlag, find, get, specs
 from ..backends.profile_flags import flag_dest, in_text
-from ..config.fieldmap import CARD_KEYS, STUDENT_KEYS
 from ..config.options import Number, numbers
 from ..config.settings import Profile
 from ..core.errors import ConfigError
-from ..core.text import _
+from ..core.text import L_, _
 from .common import UsageError
 
 # what a flag several kinds take is about, before each kind's own words
 _LEADS = {
-    "--base-url": "API 地址",
-    "--map": f"字段对应（KEY：{'/'.join(STUDENT_KEYS + CARD_KEYS)}）",
+    "--base-url": L_("API 地址"),
+    "--map": L_("字段对应（KEY：student_no/name/college/class_name/student_status/card_student/"
+                "card_open_time/card_amount/card_status）"),
 }
 
 

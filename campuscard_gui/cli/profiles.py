@@ -59,7 +59,7 @@ from ..backends import find, secret_keys
 from ..config import LOCAL_PROFILE, Profile
 from ..config.fieldmap import CARD_KEYS, STUDENT_KEYS, FieldMap
 from ..core.errors import CampusCardError, ConfigError
-from ..core.text import _
+from ..core.text import L_, _
 from .common import Context, UsageError
 from .output import format_table
 from .profile_kinds import (
@@ -75,10 +75,10 @@ from .profile_kinds import (
 )
 
 _NAME = re.compile(r"^[\w.-]{1,64}$")
-_LINES = ("第一行", "第二行")
+_LINES = (L_("第一行"), L_("第二行"))
 
-SECRET_LABELS = {"stored": "已保存", "missing": "未保存", "not_needed": "不需要",
-                 "unknown": "未知（钥匙环不可用）"}
+SECRET_LABELS = {"stored": L_("已保存"), "missing": L_("未保存"), "not_needed": L_("不需要"),
+                 "unknown": L_("未知（钥匙环不可用）")}
 
 
 def add_parser(sub: Any) -> None:
@@ -151,7 +151,8 @@ def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
     for o in objects:
         connection = where(find(o["kind"]), o)
         if o["kind"] == "local":
-            connection = f"数据库 {o.get('database') or ctx.paths.local_db_path(o['name'])}"
+            connection = _("数据库 {path}").format(
+                path=o.get("database") or ctx.paths.local_db_path(o["name"]))
         name = o["name"] + (_("（默认）") if o["default"] else "")
         rows.append([name, kind_label(o["kind"]), SECRET_LABELS[o["secret"]],
                      connection or "-"])
@@ -276,8 +277,9 @@ def checked_profile(args: argparse.Namespace, ctx: Context, profile: Profile,
         base = FieldMap.from_json(profile.options.get("fields"))
         fm = discover_field_map(students, cards, given_fields(args.map), base=base,
                                 titles=get(profile.kind).form_titles)
-        ctx.say(f"字段对应（按标签从{_('和').join(get(profile.kind).form_titles)}读取"
-                f"{_('，--map 指定的除外') if args.map else ''}）："
+        ctx.say(_("字段对应（按标签从{forms}读取{but}）：").format(
+            forms=_("和").join(get(profile.kind).form_titles),
+            but=_("，--map 指定的除外") if args.map else "")
                 + _("、").join(f"{k}={getattr(fm, k)}" for k in STUDENT_KEYS + CARD_KEYS))
         if passed and fm.to_json() == base.to_json():
             return profile

@@ -22,20 +22,20 @@ from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from ..core.errors import CampusCardError, ConfigError
-from ..core.text import _
+from ..core.text import L_, _
 from .fieldmap import CARD_KEYS, STUDENT_KEYS, FieldMap
 
 # The captions a school's forms use for each mapped key, best first (the seed's labels).
 LABEL_HINTS: dict[str, tuple[str, ...]] = {
-    "student_no": ("学号",),
-    "name": ("姓名",),
-    "college": ("学院",),
-    "class_name": ("班级",),
-    "student_status": ("学籍状态",),
-    "card_student": ("学生学号", "学号"),
-    "card_open_time": ("开通时间", "开卡时间"),
-    "card_amount": ("余额", "金额"),
-    "card_status": ("状态", "卡状态", "一卡通状态"),
+    "student_no": ("学号",),  # text: data
+    "name": ("姓名",),  # text: data
+    "college": ("学院",),  # text: data
+    "class_name": ("班级",),  # text: data
+    "student_status": ("学籍状态",),  # text: data
+    "card_student": ("学生学号", "学号"),  # text: data
+    "card_open_time": ("开通时间", "开卡时间"),  # text: data
+    "card_amount": ("余额", "金额"),  # text: data
+    "card_status": ("状态", "卡状态", "一卡通状态"),  # text: data
 }
 
 class FieldLike(Protocol):
@@ -102,25 +102,28 @@ class FieldsNotFound(ConfigError):
         parts = []
         for form in dict.fromkeys(m.form for m in self.missing):
             ms = [m for m in self.missing if m.form == form]
-            wanted = "、".join(f"{m.key}（标签“{'”或“'.join(m.hints)}”）" for m in ms)
-            seen = "、".join(ms[0].seen) or "无"
-            parts.append(f"{form}中按标签找不到这些字段：{wanted}；{form}的字段有：{seen}。")
+            wanted = _("、").join(
+                _("{key}（标签“{labels}”）").format(key=m.key, labels=_("”或“").join(m.hints))
+                for m in ms)
+            seen = _("、").join(ms[0].seen) or _("无")
+            parts.append(_("{form}中按标签找不到这些字段：{wanted}；{form}的字段有：{seen}。").format(
+                form=form, wanted=wanted, seen=seen))
         super().__init__("".join(parts), code="field")
 
 
 def _seen(fields: Sequence[FieldLike], most: int = 40) -> tuple[str, ...]:
     """The fields as the message lists them (at most ``most``, then how many more)."""
-    out = [f"{f.label}（{f.name}）" if f.label and f.label != f.name else f.name
-           for f in fields[:most]]
+    out = [_("{label}（{name}）").format(label=f.label, name=f.name)
+           if f.label and f.label != f.name else f.name for f in fields[:most]]
     if len(fields) > most:
-        out.append(f"另有 {len(fields) - most} 个")
+        out.append(_("另有 {n} 个").format(n=len(fields) - most))
     return tuple(out)
 
 
 def discover_field_map(students: Sequence[FieldLike], cards: Sequence[FieldLike],
                        given: Mapping[str, str] | None = None, *,
                        base: FieldMap | None = None,
-                       titles: tuple[str, str] = ("学生表单", "一卡通表单")) -> FieldMap:
+                       titles: tuple[str, str] = (L_("学生表单"), L_("一卡通表单"))) -> FieldMap:
     """The field map for the two forms' fields: ``given`` (key -> field name, e.g. the CLI's
     --map) as is, every other key guessed by label (``guess_field``); the option labels are
     ``base``'s (the canonical ones by default). Raises ``FieldsNotFound`` naming every key

@@ -107,7 +107,7 @@ class FieldMap:
         unknown = set(raw) - names
         if unknown:
             raise ConfigError(_("字段对应中有未知项：{value}").format(
-                value='、'.join(sorted(unknown))))
+                value=_('、').join(sorted(unknown))))
         return fm
 
     def set(self, key: str, value: str) -> None:
@@ -115,7 +115,7 @@ class FieldMap:
         if key not in STUDENT_KEYS + CARD_KEYS:
             raise ConfigError(
                 _("未知的字段“{key}”（可用：{value}）").format(
-                    key=key, value='、'.join(STUDENT_KEYS + CARD_KEYS)))
+                    key=key, value=_('、').join(STUDENT_KEYS + CARD_KEYS)))
         if not value.strip():
             raise ConfigError(_("字段“{key}”的对应不能为空").format(key=key))
         setattr(self, key, value.strip())

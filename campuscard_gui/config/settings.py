@@ -137,7 +137,7 @@ class ConfigStore:
         if readers:
             raise ConfigError(_("配置“{name}”不能删除：{value}通过它读取学生和卡记录。请先删除或改"
                                 "动这些配置。").format(
-                name=name, value='、'.join(f'“{r}”' for r in readers)))
+                name=name, value=_('、').join(f'“{r}”' for r in readers)))
 
     def remove_profile(self, name: str) -> bool:
         """Forget a profile (its secrets are the caller's business: CredentialStore.delete).
@@ -161,5 +161,5 @@ class ConfigStore:
         profiles = self.load_profiles()
         if name not in profiles:
             raise ConfigError(_("没有名为“{name}”的配置（可用：{value}）").format(
-                name=name, value='、'.join(sorted(profiles))))
+                name=name, value=_('、').join(sorted(profiles))))
         return profiles[name]

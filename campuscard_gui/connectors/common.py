@@ -20,13 +20,13 @@ from typing import Any, Protocol, TypeVar
 from ..config.fieldmap import FieldMap
 from ..core.errors import FatalError, RetryableError
 from ..core.model import CardStatus
-from ..core.text import _
+from ..core.text import L_, _
 
 # FieldMap keys as the operator reads them in a connection test's findings
 FIELD_NAMES = {
-    "student_no": "学号", "name": "姓名", "college": "学院", "class_name": "班级",
-    "student_status": "学籍状态", "card_student": "学生学号", "card_open_time": "开通时间",
-    "card_amount": "余额", "card_status": "卡状态",
+    "student_no": L_("学号"), "name": L_("姓名"), "college": L_("学院"), "class_name": L_("班级"),
+    "student_status": L_("学籍状态"), "card_student": L_("学生学号"),
+    "card_open_time": L_("开通时间"), "card_amount": L_("余额"), "card_status": L_("卡状态"),
 }
 
 T = TypeVar("T")

@@ -230,17 +230,19 @@ def exchange(client: httpx.Client, method: str, url: str, *, limits: AnswerLimit
 
 def _too_large(limits: AnswerLimits, write: bool, service: str) -> ConnectorError:
     mb = f"{limits.max_bytes / (1024 * 1024):g}"
-    text = (f"{service}的应答超过 {mb} MB，已停止接收：请检查配置中的服务器地址，"
-            "确有需要时调大 max_answer_mb")
+    text = (_("{service}的应答超过 {mb} MB，已停止接收：请检查配置中的服务器地址，确有需要时调大 m"
+              "ax_answer_mb").format(
+        service=service, mb=mb))
     if write:
-        return AmbiguousError(text + "；请求可能已生效，正在核对", code="too_large")
+        return AmbiguousError(text + _("；请求可能已生效，正在核对"), code="too_large")
     return FatalError(text, code="too_large")
 
 
 def _late(limits: AnswerLimits, write: bool, service: str, *, sent: bool) -> ConnectorError:
-    text = f"{service}在 {limits.deadline_s:g} 秒内没有给出完整应答（request_deadline_s）"
+    text = _("{service}在 {deadline_s:g} 秒内没有给出完整应答（request_deadline_s）").format(
+        service=service, deadline_s=limits.deadline_s)
     if write and sent:
-        return AmbiguousError(text + "：请求可能已生效，正在核对", code="deadline")
+        return AmbiguousError(text + _("：请求可能已生效，正在核对"), code="deadline")
     return RetryableError(text, code="deadline")
 
 
@@ -317,7 +319,7 @@ def transport_error(exc: httpx.HTTPError, *, write: bool, service: str) -> Conne
             service=service, kind=kind), code="bad_request")
     timeout = isinstance(exc, httpx.TimeoutException)
     code = "timeout" if timeout else "network"
-    what = "等待应答超时" if timeout else "连接在请求发出后中断"
+    what = _("等待应答超时") if timeout else _("连接在请求发出后中断")
     if write:
         return AmbiguousError(
             _("{service}{what}（{kind}）：请求可能已生效，正在核对").format(

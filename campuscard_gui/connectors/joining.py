@@ -42,7 +42,7 @@ class RecordReader:
 
 def unknown_label_error(rec: Record, fm: FieldMap, reader: RecordReader) -> ConnectorError:
     label = reader.text(rec, fm.card_status)
-    shown = f"“{label}”" if label else "空白"
+    shown = f"“{label}”" if label else _("空白")
     return ConnectorError(
         _("学号 {value} 的卡记录状态为{shown}，不在字段对应的卡状态选项中，无法判断这张卡是否有效"
           "。请在配置中检查卡状态的选项对应，或在{service}中更正该记录。").format(
@@ -77,12 +77,12 @@ def join_rows(students: Iterable[Record], current: Mapping[str, Record], fm: Fie
         seen += 1
         no = text(rec, fm.student_no)
         if not no:
-            bad_student["（学号为空）"] += 1
+            bad_student[_("（学号为空）")] += 1
             continue
         label = text(rec, fm.student_status)
         status = fm.student_status_of(label)
         if status is None:
-            bad_student[label or "空白"] += 1
+            bad_student[label or _("空白")] += 1
             if len(examples) < _EXAMPLES:
                 examples.append(no)
             continue
@@ -94,7 +94,7 @@ def join_rows(students: Iterable[Record], current: Mapping[str, Record], fm: Fie
             continue
         card = reader.card(card_rec, fm)
         if card is None:
-            bad_card[text(card_rec, fm.card_status) or "空白"] += 1
+            bad_card[text(card_rec, fm.card_status) or _("空白")] += 1
             if len(examples) < _EXAMPLES:
                 examples.append(no)
             continue
@@ -107,19 +107,20 @@ def join_rows(students: Iterable[Record], current: Mapping[str, Record], fm: Fie
     warnings = []
     if bad_student:
         warnings.append(
-            f"{sum(bad_student.values())} 名学生的学号或学籍状态为空或无法识别"
-            f"（{_counts(bad_student)}），未列出。")
+            _("{value} 名学生的学号或学籍状态为空或无法识别（{bad_student}），未列出。").format(
+                value=sum(bad_student.values()), bad_student=_counts(bad_student)))
     if bad_card:
         warnings.append(
-            f"{sum(bad_card.values())} 名学生的当前卡记录状态无法识别（{_counts(bad_card)}），"
-            "未列出，以免重复开卡。")
+            _("{value} 名学生的当前卡记录状态无法识别（{bad_card}），未列出，以免重复开卡"
+              "。").format(
+                value=sum(bad_card.values()), bad_card=_counts(bad_card)))
     if warnings:
-        warnings.append(f"例如学号：{'、'.join(examples)}。请检查配置中的选项对应，"
-                        f"或在{reader.service}中更正这些记录。")
+        warnings.append(_("例如学号：{examples}。请检查配置中的选项对应，或在{service}中更正这些记录。"
+                          ).format(examples=_("、").join(examples), service=reader.service))
         log.warning("%s", "".join(warnings))
     return rows, warnings
 
 
 def _counts(counter: Counter[str]) -> str:
-    return "、".join(f"“{k}” {n} 名" if k != "空白" else f"空白 {n} 名"
-                    for k, n in counter.most_common(5))
+    return _("、").join(_("“{k}” {n} 名").format(k=k, n=n) if k != _("空白")
+                        else _("空白 {n} 名").format(n=n) for k, n in counter.most_common(5))

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ...core.text import _
+from ...core.text import L_, _
 from ..spec import BackendSpec, CliFlag, Listed, keyring
 
 if TYPE_CHECKING:
@@ -52,25 +52,25 @@ def _cli_options(args: Any, profiles: Any) -> dict[str, Any]:
 
 SPEC = BackendSpec(
     kind="ipaas",
-    label="iPaaS 集成流",
+    label=L_("iPaaS 集成流"),
     connect=_connect,
     options_class=_options,
     secret_keys=secret_keys,
-    secret_names={"gateway_token": "iPaaS 网关密钥"},
-    secret_stdin="网关密钥（有 --token-header 时）",
+    secret_names={"gateway_token": L_("iPaaS 网关密钥")},
+    secret_stdin=L_("网关密钥（有 --token-header 时）"),
     cli_flags=(
-        CliFlag("--gateway-url", "集成流 HTTP 触发器的网关地址", "URL"),
-        CliFlag("--read-profile", "读取学生和一卡通用的已保存神笔配置", "NAME"),
-        CliFlag("--token-header", "携带网关密钥的请求头名称，例如 X-Gateway-Token"
-                "（不填：网关不需要密钥）", "H"),
-        CliFlag("--student-link", "studentID 传学生记录 Id（record_id，默认）还是学号",
+        CliFlag("--gateway-url", L_("集成流 HTTP 触发器的网关地址"), "URL"),
+        CliFlag("--read-profile", L_("读取学生和一卡通用的已保存神笔配置"), "NAME"),
+        CliFlag("--token-header", L_("携带网关密钥的请求头名称，例如 X-Gateway-Token"
+                   "（不填：网关不需要密钥）"), "H"),
+        CliFlag("--student-link", L_("studentID 传学生记录 Id（record_id，默认）还是学号"),
                 choices=("record_id", "student_no")),
-        CliFlag("--set", "其他设置，如 settle_s=120、flow_actions=open（可重复）", "KEY=VALUE",
+        CliFlag("--set", L_("其他设置，如 settle_s=120、flow_actions=open（可重复）"), "KEY=VALUE",
                 repeat=True),
     ),
     cli_options=_cli_options,
-    listed=(Listed("gateway_url", "网关"), Listed("read_profile", "读取用神笔配置"),
-            Listed("token_header", "网关密钥请求头", ""),
+    listed=(Listed("gateway_url", L_("网关")), Listed("read_profile", L_("读取用神笔配置")),
+            Listed("token_header", L_("网关密钥请求头"), ""),
             Listed("student_id", default="record_id")),
     url_option="gateway_url",
     editor="campuscard_gui.ui.profiles.editors.ipaas:IpaasEditor",

@@ -26,22 +26,22 @@ OWN_FLAGS = {"gateway_url": "--gateway-url", "read_profile": "--read-profile",
 def profile_options(args: argparse.Namespace, profiles: Mapping[str, Profile]) -> dict[str, Any]:
     from .. import find
 
-    require("iPaaS 集成流", ("--gateway-url", args.gateway_url),
+    require(_("iPaaS 集成流"), ("--gateway-url", args.gateway_url),
             ("--read-profile", args.read_profile))
     reader = args.read_profile.strip()
     shenbi = sorted(n for n, p in profiles.items() if p.kind == "shenbi" and n != args.name)
     found = profiles.get(reader)
     if found is None or found.kind != "shenbi" or reader == args.name.strip():
         spec = find(found.kind) if found is not None else None
-        what = "不存在" if found is None else \
-            f"是{in_text(spec.label if spec is not None else found.kind)}配置"
+        what = _("不存在") if found is None else \
+            _("是{value}配置").format(value=in_text(spec.label if spec is not None else found.kind))
         raise ConfigError(_("--read-profile 应为已保存的神笔配置，“{reader}”{what}（可用：{value}"
                             "）").format(
             reader=reader, what=what,
-            value='、'.join(shenbi) or '无，请先添加 --kind shenbi 配置'))
+            value=_('、').join(shenbi) or _('无，请先添加 --kind shenbi 配置')))
     defaults = option_defaults(IpaasOptions)
     options: dict[str, Any] = {
-        "gateway_url": check_base_url(args.gateway_url, args.allow_http, "iPaaS 网关地址"),
+        "gateway_url": check_base_url(args.gateway_url, args.allow_http, _("iPaaS 网关地址")),
         "read_profile": reader,
         "token_header": (args.token_header or "").strip(),
         "student_id": args.student_link or defaults["student_id"],

@@ -304,7 +304,7 @@ def answer_of(response: Answer, write: bool) -> dict[str, Any]:
         message = str(payload.get("message") or payload.get("msg") or "")
     elif payload is not None:
         message = str(payload.get("message") or payload.get("msg") or "")
-    said = f"：{message}" if message else ""
+    said = _("：{message}").format(message=message) if message else ""
     meaning = _flow_answer(status, payload is not None, in_body)
     if meaning == "retry":
         raise RetryableError(_("{SERVICE}：请求过于频繁（{status}）{said}").format(
@@ -316,9 +316,10 @@ def answer_of(response: Answer, write: bool) -> dict[str, Any]:
             SERVICE=SERVICE, status=status),
                          code="gateway_auth")
     if meaning == "unclear":
-        what = f"{SERVICE}的应答无法识别或出错（{status}）{said}"
+        what = _("{SERVICE}的应答无法识别或出错（{status}）{said}").format(
+            SERVICE=SERVICE, status=status, said=said)
         if write:
-            raise AmbiguousError(what + "：请求可能已生效，正在核对", code=f"http_{status}")
+            raise AmbiguousError(what + _("：请求可能已生效，正在核对"), code=f"http_{status}")
         raise RetryableError(what, code=f"http_{status}")
     if meaning == "address":
         raise FatalError(_("{SERVICE}没有在这个地址应答（{status}）：请检查网关地址").format(

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from ...config.options import number, parse_numbers
 from ...core.errors import ConfigError
 from ...core.model import Action
-from ...core.text import _
+from ...core.text import L_, _
 
 _HEADER = tuple("abcdefghijklmnopqrstuvwxyz0123456789-")
 
@@ -24,11 +24,11 @@ class IpaasOptions:
     token_header: str = ""  # header carrying the gateway secret ("" = the gateway has none)
     student_id: str = "record_id"  # what studentID holds: the student record Id or the 学号
     # students per gateway call [INFER: the flow's limit is its own]
-    chunk_size: int = number(100, 1, 1000, flag="--chunk-size", help="每次调用网关发送的学生数")
-    concurrency: int = number(2, 1, 10, flag="--concurrency", help="同时进行的请求数")
+    chunk_size: int = number(100, 1, 1000, flag="--chunk-size", help=L_("每次调用网关发送的学生数"))
+    concurrency: int = number(2, 1, 10, flag="--concurrency", help=L_("同时进行的请求数"))
     # a flow writes to 神笔 before it answers
     timeout_s: float = number(120.0, 0.05, 900, unit="s", flag="--timeout",
-                              help="单个请求的超时秒数")
+                              help=L_("单个请求的超时秒数"))
     # how long an unanswered call may still run in the flow
     settle_s: float = number(120.0, 0, 3600, unit="s")
     # The largest answer body taken, in MB (a flow answers a status or one Id per student); a

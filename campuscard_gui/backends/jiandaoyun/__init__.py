@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ...core.text import L_
 from ..spec import BackendSpec, CliFlag, Listed, keyring
 
 if TYPE_CHECKING:
@@ -37,24 +38,24 @@ def _cli_options(args: Any, profiles: Any) -> dict[str, Any]:
 
 SPEC = BackendSpec(
     kind="jiandaoyun",
-    label="简道云",
+    label=L_("简道云"),
     connect=_connect,
     options_class=_options,
     secret_keys=lambda _options: ("api_key",),
-    secret_names={"api_key": "简道云 API 密钥"},
-    secret_stdin="API 密钥",
+    secret_names={"api_key": L_("简道云 API 密钥")},
+    secret_stdin=L_("API 密钥"),
     cli_flags=(
-        CliFlag("--base-url", f"默认 {DEFAULT_BASE_URL}", "URL"),
-        CliFlag("--app-id", "应用 ID", "ID"),
-        CliFlag("--students-entry", "学生表单 ID", "ID"),
-        CliFlag("--cards-entry", "一卡通表单 ID", "ID"),
-        CliFlag("--map", "未指定的字段按标签从表单读取", "KEY=FIELD", repeat=True),
+        CliFlag("--base-url", L_("默认 https://api.jiandaoyun.com/api"), "URL"),
+        CliFlag("--app-id", L_("应用 ID"), "ID"),
+        CliFlag("--students-entry", L_("学生表单 ID"), "ID"),
+        CliFlag("--cards-entry", L_("一卡通表单 ID"), "ID"),
+        CliFlag("--map", L_("未指定的字段按标签从表单读取"), "KEY=FIELD", repeat=True),
     ),
     cli_options=_cli_options,
-    listed=(Listed("base_url", "地址"), Listed("app_id", "应用"),
-            Listed("students_entry", "学生表单"), Listed("cards_entry", "一卡通表单")),
+    listed=(Listed("base_url", L_("地址")), Listed("app_id", L_("应用")),
+            Listed("students_entry", L_("学生表单")), Listed("cards_entry", L_("一卡通表单"))),
     default_url=DEFAULT_BASE_URL,
     editor="campuscard_gui.ui.profiles.editors.jiandaoyun:JiandaoyunEditor",
     forms=("students_entry", "cards_entry"),
-    form_titles=("学生表单", "一卡通表单"),
+    form_titles=(L_("学生表单"), L_("一卡通表单")),
 )

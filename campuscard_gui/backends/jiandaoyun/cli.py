@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from ...core.text import _
 from ..profile_flags import check_base_url, checked, field_map, flagged_numbers, require
 from . import DEFAULT_BASE_URL
 from .records import JdyOptions
 
 
 def profile_options(args: argparse.Namespace) -> dict[str, Any]:
-    require("简道云", ("--app-id", args.app_id), ("--students-entry", args.students_entry),
+    require(_("简道云"), ("--app-id", args.app_id), ("--students-entry", args.students_entry),
             ("--cards-entry", args.cards_entry))
     options: dict[str, Any] = {
         "base_url": check_base_url(args.base_url or DEFAULT_BASE_URL, args.allow_http),

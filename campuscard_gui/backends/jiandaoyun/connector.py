@@ -48,7 +48,7 @@ from ...core.cards import LIVE
 from ...core.errors import AmbiguousError, ConfigError, ConnectorError, FatalError
 from ...core.model import Card, CardStatus, StudentRow
 from ...core.outcomes import Failed, Succeeded
-from ...core.text import _
+from ...core.text import L_, _
 from .api import BATCH_CREATE, BATCH_DELETE, BATCH_UPDATE, SERVICE, JdyApi
 from .errors import area_of
 from .records import (
@@ -69,8 +69,8 @@ log = logging.getLogger(__name__)
 
 _SELECT_TYPES = ("radiogroup", "combo", "checkboxgroup", "combocheck")
 _AREA_TEXT = {
-    "network": "网络连接失败", "auth": "API Key 无效", "permission": "API Key 权限不足",
-    "app": "应用不存在", "form": "表单不存在", "field": "字段对应有误",
+    "network": L_("网络连接失败"), "auth": L_("API Key 无效"), "permission": L_("API Key 权限不足"),
+    "app": L_("应用不存在"), "form": L_("表单不存在"), "field": L_("字段对应有误"),
 }
 
 
@@ -331,7 +331,7 @@ class JiandaoyunConnector(Abilities):
         card = card_of(rec, self.fields)
         if card is None:
             label = text_of(rec.get(self.fields.card_status))
-            shown = f"“{label}”" if label else "空白"
+            shown = f"“{label}”" if label else _("空白")
             return Failed("label", _("卡记录 {ident} 未能删除，其状态为{shown}，不在字段对应的卡状"
                                      "态选项中，无法判断这张卡是否有效").format(
                 ident=ident, shown=shown))
@@ -504,9 +504,9 @@ class JiandaoyunConnector(Abilities):
         or — where the form lists its options — a card status label it does not offer)."""
         fm = self.fields
         forms = (
-            ("学生表单", self.options.students_entry,
+            (_("学生表单"), self.options.students_entry,
              ("student_no", "name", "college", "class_name", "student_status")),
-            ("卡记录表单", self.options.cards_entry,
+            (_("卡记录表单"), self.options.cards_entry,
              ("card_student", "card_open_time", "card_amount", "card_status")),
         )
         problems = []
@@ -523,23 +523,24 @@ class JiandaoyunConnector(Abilities):
                 if name in infos:
                     continue
                 if name in aliases:
-                    missing.append(f"{FIELD_NAMES[key]}（{name} 已设置别名 {aliases[name]}，"
-                                   "请改用别名）")
+                    missing.append(_("{value}（{name} 已设置别名 {value2}，请改用别名）").format(
+                        value=FIELD_NAMES[key], name=name, value2=aliases[name]))
                 else:
-                    missing.append(f"{FIELD_NAMES[key]}（{name}）")
+                    missing.append(_("{value}（{name}）").format(value=FIELD_NAMES[key], name=name))
             if missing:
-                problems.append(f"{title}中找不到这些字段：{'、'.join(missing)}。")
+                problems.append(_("{title}中找不到这些字段：{fields}。").format(
+                    title=title, fields=_("、").join(missing)))
             status = infos.get(fm.card_status) if entry == self.options.cards_entry else None
             if status is not None and status.options:
                 # 简道云 does not validate written option values: a wrong label would be
                 # stored as is, so it is caught here instead.
                 absent = [t for t in fm.card_status_labels.values() if t not in status.options]
                 if absent:
-                    problems.append(
-                        f"卡状态字段（{status.name}）的选项中没有"
-                        f"{'、'.join(f'“{t}”' for t in absent)}。")
+                    problems.append(_("卡状态字段（{field}）的选项中没有{options}。").format(
+                        field=status.name,
+                        options=_("、").join(_("“{option}”").format(option=t) for t in absent)))
         if problems:
-            raise ConnectorError("".join(problems) + "请在配置中重新对应字段。", code="field")
+            raise ConnectorError("".join(problems) + _("请在配置中重新对应字段。"), code="field")
 
 
 def _field_info(widget: Record) -> FieldInfo:
@@ -561,7 +562,8 @@ def _connection_error(exc: ConnectorError, title: str, entry: str) -> ConnectorE
         return exc
     detail = exc.message
     if area == "form":
-        detail = f"{title}（{entry}）不存在：请检查配置中的表单 ID（{exc.message}）"
+        detail = _("{title}（{entry}）不存在：请检查配置中的表单 ID（{message}）").format(
+            title=title, entry=entry, message=exc.message)
     return ConnectorError(_("连接测试失败：{value}。{detail}").format(
         value=_AREA_TEXT[area], detail=detail), code=area)
 

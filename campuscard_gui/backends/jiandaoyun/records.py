@@ -19,7 +19,7 @@ from ...connectors.joining import RecordReader
 from ...core.cards import current_card
 from ...core.errors import ConfigError, ConnectorError
 from ...core.model import Card, StudentRow
-from ...core.text import _
+from ...core.text import L_, _
 from . import DEFAULT_BASE_URL
 
 MAX_BATCH = 100  # batch_create data_list / batch_update data_ids (spec §2, OFF)
@@ -39,16 +39,16 @@ class JdyOptions:
     cards_entry: str
     fields: FieldMap
     timeout_s: float = number(15.0, 0.05, 600, unit="s", flag="--timeout",
-                              help="单个请求的超时秒数")
+                              help=L_("单个请求的超时秒数"))
     # batch_create/batch_update: 10/s (spec §5, OFF)
-    batch_rps: int = number(10, 1, 10, flag="--batch-rps", help="批量接口每秒请求数")
+    batch_rps: int = number(10, 1, 10, flag="--batch-rps", help=L_("批量接口每秒请求数"))
     # all endpoints together (spec §5, OFF)
     enterprise_rps: int = number(50, 1, 50, flag="--enterprise-rps",
-                                 help="整个企业每秒请求数")
+                                 help=L_("整个企业每秒请求数"))
     list_rps: int = number(30, 1, 30)  # data/list, widget/list (spec §5, OFF)
     # chunks in flight at once: each does a fresh read, its write and a read-back in turn, so
     # 10 batch calls/s at 200 ms need more than 6 (the sandbox's in-flight limit is 10)
-    concurrency: int = number(8, 1, 20, flag="--concurrency", help="同时进行的请求数")
+    concurrency: int = number(8, 1, 20, flag="--concurrency", help=L_("同时进行的请求数"))
     # 99, not the API's 100: a chunk's fresh read and its read-back (`in` ≤ 99 values) then
     # each fit one data/list page with no empty next page — two list calls a chunk, not four,
     # which keeps data/list's 30/s from bounding the writes
@@ -100,7 +100,7 @@ class JdyOptions:
             cards_entry=text("cards_entry"),
             fields=FieldMap.from_json(options.get("fields")),
             open_time_format=str(fmt),
-            **parse_numbers(cls, options, "简道云"),
+            **parse_numbers(cls, options, _("简道云")),
         )
 
 
@@ -166,7 +166,7 @@ def _record_id(rec: Record) -> str:
     return str(rec.get("_id", ""))
 
 
-READER = RecordReader("简道云", _text, _record_id, card_of)
+READER = RecordReader(L_("简道云"), _text, _record_id, card_of)
 
 
 def unknown_label_error(rec: Record, fm: FieldMap) -> ConnectorError:

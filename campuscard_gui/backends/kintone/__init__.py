@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from ...core.text import L_, _
 from ..spec import BackendSpec, CliFlag, Listed, keyring
 
 if TYPE_CHECKING:
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
     from ...config.settings import Profile
     from ...connectors.base import Connector
 
-AUTH_LABELS = {"token": "API 令牌", "password": "密码"}
+AUTH_LABELS = {"token": L_("API 令牌"), "password": L_("密码")}
 TOKEN_KEYS = ("students_token", "cards_token")  # one API token per app
 
 
@@ -51,7 +52,7 @@ def _auth(options: Mapping[str, Any]) -> str:
     auth = str(options.get("auth") or "token")
     text = AUTH_LABELS.get(auth, auth)
     if auth == "password" and options.get("user"):
-        text += f"（用户 {options['user']}）"
+        text += _("（用户 {user}）").format(user=options["user"])
     return text
 
 
@@ -61,24 +62,24 @@ SPEC = BackendSpec(
     connect=_connect,
     options_class=_options,
     secret_keys=secret_keys,
-    secret_names={"students_token": "学生应用的 API 令牌",
-                  "cards_token": "一卡通应用的 API 令牌", "password": "kintone 密码"},
-    secret_stdin="学生应用和一卡通应用的 API 令牌（两行），或 --auth password 时的密码",
+    secret_names={"students_token": L_("学生应用的 API 令牌"),
+                  "cards_token": L_("一卡通应用的 API 令牌"), "password": L_("kintone 密码")},
+    secret_stdin=L_("学生应用和一卡通应用的 API 令牌（两行），或 --auth password 时的密码"),
     cli_flags=(
-        CliFlag("--base-url", "必填，例如 https://example.cybozu.com", "URL"),
-        CliFlag("--students-app", "学生应用的 ID", "ID"),
-        CliFlag("--cards-app", "一卡通应用的 ID", "ID"),
-        CliFlag("--guest-space", "应用所在来宾空间的 ID", "ID"),
-        CliFlag("--auth", "认证方式，token（每个应用一个 API 令牌，默认）或 password"
-                "（登录名和密码）", choices=("token", "password")),
-        CliFlag("--user", "--auth password 时的登录名", "LOGIN"),
-        CliFlag("--map", "未指定的字段按标签从应用读取", "KEY=FIELD", repeat=True),
+        CliFlag("--base-url", L_("必填，例如 https://example.cybozu.com"), "URL"),
+        CliFlag("--students-app", L_("学生应用的 ID"), "ID"),
+        CliFlag("--cards-app", L_("一卡通应用的 ID"), "ID"),
+        CliFlag("--guest-space", L_("应用所在来宾空间的 ID"), "ID"),
+        CliFlag("--auth", L_("认证方式，token（每个应用一个 API 令牌，默认）或 password"
+                   "（登录名和密码）"), choices=("token", "password")),
+        CliFlag("--user", L_("--auth password 时的登录名"), "LOGIN"),
+        CliFlag("--map", L_("未指定的字段按标签从应用读取"), "KEY=FIELD", repeat=True),
     ),
     cli_options=_cli_options,
-    listed=(Listed("base_url", "地址"), Listed("students_app", "学生应用"),
-            Listed("cards_app", "一卡通应用"), Listed("guest_space", "来宾空间", ""),
-            Listed("auth", "认证", "token", show=_auth), Listed("user", default="")),
+    listed=(Listed("base_url", L_("地址")), Listed("students_app", L_("学生应用")),
+            Listed("cards_app", L_("一卡通应用")), Listed("guest_space", L_("来宾空间"), ""),
+            Listed("auth", L_("认证"), "token", show=_auth), Listed("user", default="")),
     editor="campuscard_gui.ui.profiles.editors.kintone:KintoneEditor",
     forms=("students_app", "cards_app"),
-    form_titles=("学生应用", "一卡通应用"),
+    form_titles=(L_("学生应用"), L_("一卡通应用")),
 )

@@ -151,7 +151,7 @@ class BulkWriter:
                         and op.pos not in retried:
                     duplicates.append(op)
                 else:
-                    field_name = f"字段 {code}：" if code else ""
+                    field_name = _("字段 {code}：").format(code=code) if code else ""
                     learned.decided[op.pos] = Failed(exc.kcode, f"{field_name}{text}")
             if duplicates:
                 self._resolve_duplicates(duplicates, label, learned, retried)
@@ -249,5 +249,5 @@ def _bad_records(errors: Mapping[str, Any], size: int) -> dict[int, tuple[str, s
         messages = value.get("messages") if isinstance(value, Mapping) else None
         text = " ".join(str(x) for x in messages) if isinstance(messages, list) else ""
         if i not in bad:
-            bad[i] = (code, text or "输入内容不正确")
+            bad[i] = (code, text or _("输入内容不正确"))
     return bad

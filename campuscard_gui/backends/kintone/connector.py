@@ -61,7 +61,7 @@ from ...core.errors import (
 )
 from ...core.model import Card, CardStatus, StudentRow
 from ...core.outcomes import Succeeded
-from ...core.text import _
+from ...core.text import L_, _
 from .api import KintoneApi, KintoneAuth, KintoneRejected
 from .bulk import BulkWriter, Op
 from .errors import area_of
@@ -88,8 +88,8 @@ _RECORD_CODES = frozenset({"GAIA_RE01", "GAIA_CO02"})
 _LAYOUT_TYPES = frozenset({"GROUP", "LABEL", "SPACER", "HR", "SUBTABLE", "REFERENCE_TABLE",
                            "CATEGORY", "STATUS", "STATUS_ASSIGNEE", "FILE"})
 _AREA_TEXT = {
-    "network": "网络连接失败", "auth": "认证失败", "permission": "权限不足",
-    "app": "应用不存在", "space": "来宾空间不对", "field": "字段对应有误",
+    "network": L_("网络连接失败"), "auth": L_("认证失败"), "permission": L_("权限不足"),
+    "app": L_("应用不存在"), "space": L_("来宾空间不对"), "field": L_("字段对应有误"),
 }
 
 
@@ -260,7 +260,7 @@ class KintoneConnector(Abilities):
         bad = [it.card_id for it in items if not it.card_id.isdigit()]
         if bad:
             raise FatalError(_("卡记录 ID 无效：{value}").format(
-                value='、'.join(bad[:5])), code="bad_request")
+                value=_('、').join(bad[:5])), code="bad_request")
         ops = [Op(i, it.student_no, {self.fields.card_status: {"value": label}},
                    it.card_id, it.revision) for i, it in enumerate(items)]
         results = self._writer.apply(ops, label, opening=False)
@@ -279,9 +279,9 @@ class KintoneConnector(Abilities):
         fm = self.fields
         opts = self.options
         apps = (
-            ("学生应用", opts.students_app,
+            (_("学生应用"), opts.students_app,
              ("student_no", "name", "college", "class_name", "student_status")),
-            ("一卡通应用", opts.cards_app,
+            (_("一卡通应用"), opts.cards_app,
              ("card_student", "card_open_time", "card_amount", "card_status")),
         )
         problems = []
@@ -292,10 +292,12 @@ class KintoneConnector(Abilities):
                                                   "query": "limit 1"}, budget_s=0)
             except ConnectorError as exc:
                 raise _connection_error(exc, title, app) from None
-            missing = [f"{FIELD_NAMES[key]}（{getattr(fm, key)}）" for key in keys
+            missing = [_("{value}（{fm}）").format(
+                value=FIELD_NAMES[key], fm=getattr(fm, key)) for key in keys
                        if getattr(fm, key) not in props]
             if missing:
-                problems.append(f"{title}（{app}）中找不到这些字段代码：{'、'.join(missing)}。")
+                problems.append(_("{title}（{app}）中找不到这些字段代码：{fields}。").format(
+                    title=title, app=app, fields=_("、").join(missing)))
             if app != opts.cards_app:
                 continue
             status = props.get(fm.card_status)
@@ -303,17 +305,19 @@ class KintoneConnector(Abilities):
             if options:
                 absent = [t for t in fm.card_status_labels.values() if t not in options]
                 if absent:
-                    problems.append(f"卡状态字段（{fm.card_status}）的选项中没有"
-                                    f"{'、'.join(f'“{t}”' for t in absent)}。")
+                    problems.append(_("卡状态字段（{field}）的选项中没有{options}。").format(
+                        field=fm.card_status,
+                        options=_("、").join(_("“{option}”").format(option=t) for t in absent)))
             student = props.get(fm.card_student)
             if opts.require_unique_student and student is not None \
                     and student.get("unique") not in (True, "true"):
                 problems.append(
-                    f"一卡通应用的学生学号字段（{fm.card_student}）没有勾选“禁止重复值”："
-                    "没有它，中断后重发时可能给同一学生开出两张卡。请在 kintone 的应用设置中"
-                    "勾选该字段的“禁止重复值”并更新应用。")
+                    _("一卡通应用的学生学号字段（{card_student}）没有勾选“禁止重复值”：没有它，中"
+                      "断后重发时可能给同一学生开出两张卡。请在 kintone 的应用设置中勾选该字段的“"
+                      "禁止重复值”并更新应用。").format(
+                        card_student=fm.card_student))
         if problems:
-            raise ConnectorError("".join(problems) + "请在配置中重新对应字段。", code="field")
+            raise ConnectorError("".join(problems) + _("请在配置中重新对应字段。"), code="field")
 
 
 # -- helpers ----------------------------------------------------------------------------------
@@ -351,7 +355,8 @@ def _connection_error(exc: ConnectorError, title: str, app: str) -> ConnectorErr
             title=title, app=app, message=exc.message), code=exc.code)
     detail = exc.message
     if area == "app":
-        detail = f"{title}（ID {app}）不存在：请检查配置中的应用 ID（{exc.message}）"
+        detail = _("{title}（ID {app}）不存在：请检查配置中的应用 ID（{message}）").format(
+            title=title, app=app, message=exc.message)
     return ConnectorError(_("连接测试失败：{value}。{detail}").format(
         value=_AREA_TEXT[area], detail=detail), code=area)
 

@@ -20,7 +20,7 @@ from ...config.options import number, parse_numbers
 from ...connectors.common import decimal_of, ms_of, plain_text
 from ...core.errors import ConfigError
 from ...core.model import Card
-from ...core.text import _
+from ...core.text import L_, _
 
 Record = Mapping[str, Any]
 
@@ -46,10 +46,10 @@ class KintoneOptions:
     user: str = ""  # login name for password auth
     # Requests in flight at once (reads and writes together). kintone allows 100 per domain
     # for every integration together [DOC §4]; stay well below.
-    concurrency: int = number(4, 1, 50, flag="--concurrency", help="同时进行的请求数")
+    concurrency: int = number(4, 1, 50, flag="--concurrency", help=L_("同时进行的请求数"))
     # a 2,000-record bulkRequest can take seconds on a busy domain
     timeout_s: float = number(60.0, 0.05, 600, unit="s", flag="--timeout",
-                              help="单个请求的超时秒数")
+                              help=L_("单个请求的超时秒数"))
     records_per_request: int = number(RECORDS_MAX, 1, RECORDS_MAX)
     requests_per_bulk: int = number(BULK_MAX, 1, BULK_MAX)
     page_size: int = number(PAGE_MAX, 1, PAGE_MAX)

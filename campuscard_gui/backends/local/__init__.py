@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ...core.errors import ConfigError
-from ...core.text import _
+from ...core.text import L_, _
 from ..spec import BackendSpec, CliFlag, Listed
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ def _cli_options(args: Any, profiles: Any) -> dict[str, Any]:
     several PCs share: the file must exist (``local init`` makes the built-in one)."""
     from ..profile_flags import require
 
-    require("本地数据库", ("--database", args.database))
+    require(_("本地数据库"), ("--database", args.database))
     path = Path(args.database.strip()).expanduser().resolve()
     if not path.is_file():
         raise ConfigError(_("本地数据库文件不存在：{path}").format(path=path))
@@ -58,10 +58,10 @@ def _cli_options(args: Any, profiles: Any) -> dict[str, Any]:
 
 SPEC = BackendSpec(
     kind="local",
-    label="本地数据库",
+    label=L_("本地数据库"),
     connect=_connect,
-    cli_flags=(CliFlag("--database", "数据库文件（SQLite），例如几台电脑共用的文件", "PATH"),),
+    cli_flags=(CliFlag("--database", L_("数据库文件（SQLite），例如几台电脑共用的文件"), "PATH"),),
     cli_options=_cli_options,
-    listed=(Listed("database", "数据库"),),
+    listed=(Listed("database", L_("数据库")),),
     url_option="database",
 )

@@ -15,7 +15,7 @@ from pathlib import Path
 from ...config.sqlite_schema import Schema, ensure_schema, file_version
 from ...core.demo import DemoSchool, generate_school
 from ...core.errors import CampusCardError, ConnectorError, FatalError, RetryableError
-from ...core.text import _
+from ...core.text import L_, _
 
 # PRAGMA user_version, mirrored in meta.schema_version (what the first versions read). A new
 # version: bump it, append a step to _STEPS that also updates the meta row, keep _SCHEMA whole.
@@ -50,7 +50,7 @@ CREATE TABLE idempotency (
     results TEXT NOT NULL,
     created_at INTEGER NOT NULL
 ) WITHOUT ROWID;
-"""
+"""  # text: data (SQL holding the stored status values)
 
 _STEPS: tuple[str, ...] = ()  # _STEPS[0]: version 1 -> 2, …
 
@@ -76,7 +76,7 @@ def _legacy_version(conn: sqlite3.Connection, path: Path) -> int | None:
     return 1
 
 
-SCHEMA = Schema(what="本地数据库", code="store", version=SCHEMA_VERSION, create=_SCHEMA,
+SCHEMA = Schema(what=L_("本地数据库"), code="store", version=SCHEMA_VERSION, create=_SCHEMA,
                 steps=_STEPS, legacy_version=_legacy_version, error=FatalError)
 
 
@@ -86,13 +86,13 @@ def _cents(amount: Decimal) -> int:
 
 # SQLite primary result code -> (error class, code, message); BUSY/LOCKED rolled back: retry.
 _SQLITE_ERRORS: dict[int, tuple[type[ConnectorError], str, str]] = {
-    5: (RetryableError, "busy", "本地数据库正忙，请稍后重试"),
-    6: (RetryableError, "busy", "本地数据库正忙，请稍后重试"),
-    8: (FatalError, "readonly", "本地数据库文件是只读的"),
-    11: (FatalError, "corrupt", "本地数据库文件已损坏或不是 SQLite 数据库"),
-    13: (FatalError, "disk_full", "磁盘已满，无法写入本地数据库"),
-    14: (FatalError, "cantopen", "无法打开本地数据库文件"),
-    26: (FatalError, "corrupt", "本地数据库文件已损坏或不是 SQLite 数据库"),
+    5: (RetryableError, "busy", L_("本地数据库正忙，请稍后重试")),
+    6: (RetryableError, "busy", L_("本地数据库正忙，请稍后重试")),
+    8: (FatalError, "readonly", L_("本地数据库文件是只读的")),
+    11: (FatalError, "corrupt", L_("本地数据库文件已损坏或不是 SQLite 数据库")),
+    13: (FatalError, "disk_full", L_("磁盘已满，无法写入本地数据库")),
+    14: (FatalError, "cantopen", L_("无法打开本地数据库文件")),
+    26: (FatalError, "corrupt", L_("本地数据库文件已损坏或不是 SQLite 数据库")),
 }
 
 
@@ -101,7 +101,7 @@ def db_error(exc: sqlite3.Error, path: Path) -> ConnectorError:
     code = getattr(exc, "sqlite_errorcode", None)
     known = _SQLITE_ERRORS.get(code & 0xFF) if isinstance(code, int) else None
     if known is not None:
-        return known[0](f"{known[2]}：{path}", code=known[1])
+        return known[0](_("{value}：{path}").format(value=known[2], path=path), code=known[1])
     name = getattr(exc, "sqlite_errorname", None) or exc.__class__.__name__
     return FatalError(_("本地数据库出错（{name}）：{path}").format(
         name=name, path=path), code="sqlite")

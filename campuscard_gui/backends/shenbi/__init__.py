@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ...core.text import L_
 from ..spec import BackendSpec, CliFlag, Listed, keyring
 
 if TYPE_CHECKING:
@@ -38,26 +39,26 @@ def _cli_options(args: Any, profiles: Any) -> dict[str, Any]:
 
 SPEC = BackendSpec(
     kind="shenbi",
-    label="神笔",
+    label=L_("神笔"),
     connect=_connect,
     options_class=_options,
     secret_keys=lambda _options: KEYS,
-    secret_names={"secret_id": "神笔 AK（SecretId）", "secret_key": "神笔 SK（SecretKey）"},
-    secret_stdin="AK（SecretId）和 SK（SecretKey）（两行）",
+    secret_names={"secret_id": L_("神笔 AK（SecretId）"), "secret_key": L_("神笔 SK（SecretKey）")},
+    secret_stdin=L_("AK（SecretId）和 SK（SecretKey）（两行）"),
     cli_flags=(
-        CliFlag("--base-url", "必填：OpenAPI 地址", "URL"),
-        CliFlag("--app-code", "应用 code", "CODE"),
-        CliFlag("--students-object", "学生对象的对象 key", "KEY"),
-        CliFlag("--cards-object", "一卡通对象的对象 key", "KEY"),
-        CliFlag("--student-link", "一卡通的学生字段存学生记录 Id（record_id，默认）还是学号",
+        CliFlag("--base-url", L_("必填：OpenAPI 地址"), "URL"),
+        CliFlag("--app-code", L_("应用 code"), "CODE"),
+        CliFlag("--students-object", L_("学生对象的对象 key"), "KEY"),
+        CliFlag("--cards-object", L_("一卡通对象的对象 key"), "KEY"),
+        CliFlag("--student-link", L_("一卡通的学生字段存学生记录 Id（record_id，默认）还是学号"),
                 choices=("record_id", "student_no")),
-        CliFlag("--set", "其他接口设置，如 service=apaas、version=2022-01-01、batch_size=50"
-                "（可重复）", "KEY=VALUE", repeat=True),
-        CliFlag("--map", "未指定的字段用默认字段", "KEY=FIELD", repeat=True),
+        CliFlag("--set", L_("其他接口设置，如 service=apaas、version=2022-01-01、batch_size=50"
+                   "（可重复）"), "KEY=VALUE", repeat=True),
+        CliFlag("--map", L_("未指定的字段用默认字段"), "KEY=FIELD", repeat=True),
     ),
     cli_options=_cli_options,
-    listed=(Listed("base_url", "地址"), Listed("app_code", "应用"),
-            Listed("students_object", "学生对象"), Listed("cards_object", "一卡通对象"),
+    listed=(Listed("base_url", L_("地址")), Listed("app_code", L_("应用")),
+            Listed("students_object", L_("学生对象")), Listed("cards_object", L_("一卡通对象")),
             Listed("student_link", default="record_id")),
     editor="campuscard_gui.ui.profiles.editors.shenbi:ShenbiEditor",
 )

@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from ...config.settings import option_defaults
+from ...core.text import _
 from ..profile_flags import (
     check_base_url,
     checked,
@@ -23,11 +24,11 @@ OWN_FLAGS = {"base_url": "--base-url", "app_code": "--app-code",
 
 
 def profile_options(args: argparse.Namespace) -> dict[str, Any]:
-    require("神笔", ("--base-url", args.base_url), ("--app-code", args.app_code),
+    require(_("神笔"), ("--base-url", args.base_url), ("--app-code", args.app_code),
             ("--students-object", args.students_object), ("--cards-object", args.cards_object))
     defaults = option_defaults(ShenbiOptions)
     options: dict[str, Any] = {
-        "base_url": check_base_url(args.base_url, args.allow_http, "神笔 OpenAPI 地址"),
+        "base_url": check_base_url(args.base_url, args.allow_http, _("神笔 OpenAPI 地址")),
         "app_code": args.app_code.strip(),
         "students_object": args.students_object.strip(),
         "cards_object": args.cards_object.strip(),

@@ -49,7 +49,7 @@ from ...core.cards import LIVE, survivor
 from ...core.errors import AmbiguousError, ConnectorError, FatalError, RetryableError
 from ...core.model import Card, CardStatus, StudentRow
 from ...core.outcomes import Failed, Skipped, SkipReason, Succeeded
-from ...core.text import _
+from ...core.text import L_, _
 from .api import ShenbiApi, ShenbiRejected
 from .errors import area_of
 from .records import (
@@ -72,9 +72,9 @@ log = logging.getLogger(__name__)
 
 _NO_SUCH_ACTION = ("InvalidAction", "ActionOffline", "UnsupportedOperation")
 _AREA_TEXT = {
-    "network": "网络连接失败", "key": "AK（SecretId）有误", "signature": "签名有误",
-    "clock": "本机时钟不准", "permission": "权限不足", "app": "应用不存在",
-    "object": "对象不存在", "field": "字段对应有误",
+    "network": L_("网络连接失败"), "key": L_("AK（SecretId）有误"), "signature": L_("签名有误"),
+    "clock": L_("本机时钟不准"), "permission": L_("权限不足"), "app": L_("应用不存在"),
+    "object": L_("对象不存在"), "field": L_("字段对应有误"),
 }
 
 
@@ -341,7 +341,7 @@ class ShenbiConnector(Abilities):
                                      "判断是否已移除").format(
                 ident=ident, rec=text_of(rec, self.fields.card_status)))
         if card.status in LIVE:
-            what = "设为注销" if self.options.remove_mode == "cancel" else "删除"
+            what = _("设为注销") if self.options.remove_mode == "cancel" else _("删除")
             return Failed("not_removed", _("卡记录 {ident} 未能{what}，仍然有效").format(
                 ident=ident, what=what))
         return Succeeded(ident)
@@ -496,8 +496,8 @@ class ShenbiConnector(Abilities):
         field — with the clock difference when the signature expired."""
         o = self.options
         for title, entity, keys in (
-            ("学生对象", o.students_object, self.fields.student_fields()),
-            ("一卡通对象", o.cards_object, self.fields.card_fields()),
+            (_("学生对象"), o.students_object, self.fields.student_fields()),
+            (_("一卡通对象"), o.cards_object, self.fields.card_fields()),
         ):
             body = self._api.body(entity, **{o.key_fields: keys}, Limit=1, Offset=0)
             for attempt in range(1, 4):
@@ -536,13 +536,17 @@ def _connection_error(exc: ConnectorError, title: str, entity: str, keys: list[s
             title=title, entity=entity, message=exc.message), code=exc.code)
     detail = exc.message
     if area == "clock" and isinstance(exc, ShenbiRejected) and exc.skew_s is not None:
-        ahead = "快" if exc.skew_s < 0 else "慢"
-        detail += f" 本机时钟比服务器{ahead}约 {abs(exc.skew_s):.0f} 秒。"
+        ahead = _("快") if exc.skew_s < 0 else _("慢")
+        detail += _(" 本机时钟比服务器{ahead}约 {value:.0f} 秒。").format(
+            ahead=ahead, value=abs(exc.skew_s))
     elif area == "object":
-        detail = f"{title}（{entity}）不存在：请检查配置中的对象 key（{exc.message}）"
+        detail = _("{title}（{entity}）不存在：请检查配置中的对象 key（{message}）").format(
+            title=title, entity=entity, message=exc.message)
     elif area == "field":
-        names = "、".join(f"{FIELD_NAMES.get(_key_name(fm, k), k)}（{k}）" for k in keys)
-        detail = f"{title}（{entity}）的字段对应有误，当前对应：{names}。{exc.message}"
+        names = _("、").join(_("{value}（{k}）").format(value=FIELD_NAMES.get(_key_name(fm, k), k),
+                                                       k=k) for k in keys)
+        detail = _("{title}（{entity}）的字段对应有误，当前对应：{names}。{message}").format(
+            title=title, entity=entity, names=names, message=exc.message)
     return ConnectorError(_("连接测试失败：{value}。{detail}").format(
         value=_AREA_TEXT[area], detail=detail), code=area)
 

@@ -75,9 +75,9 @@ class ShenbiOptions:
     # ms after we send when several requests are in flight
     rate_margin_s: float = number(0.08, 0, 1, unit="s")
     # write calls in flight at once: at 200 ms a call, 20 calls/s need more than 4 in flight
-    concurrency: int = number(8, 1, 20, flag="--concurrency", help="同时进行的请求数")
+    concurrency: int = number(8, 1, 20, flag="--concurrency", help=L_("同时进行的请求数"))
     timeout_s: float = number(30.0, 0.05, 600, unit="s", flag="--timeout",
-                              help="单个请求的超时秒数")
+                              help=L_("单个请求的超时秒数"))
     # The largest answer body taken, in MB: a page of 200 records is well under 1 MB; a
     # bigger body is dropped as it arrives (Content-Length above it: before reading).
     max_answer_mb: int = number(32, 1, 1024, unit="MB")
@@ -134,7 +134,7 @@ class ShenbiOptions:
             region=str(options.get("region") or "").strip(),
             remove_mode=str(remove),
             **wire,
-            **parse_numbers(cls, options, "神笔"),
+            **parse_numbers(cls, options, _("神笔")),
         )
 
 
