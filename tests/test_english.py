@@ -191,3 +191,33 @@ def test_backend_error_tables_in_english():
     said = shenbi_explain("AuthFailure.SignatureExpire", "expired", "req-1")
     assert said.endswith("(AuthFailure.SignatureExpire: expired; RequestId req-1)")
     assert not text.has_cjk(said)
+
+
+def test_no_text_is_translated_at_import():
+    """``_()`` where the module is imported (a constant, a class attribute, a default argument)
+    runs before the language is chosen and stays Chinese: those places use ``N_``/``L_``."""
+    import ast
+
+    found = []
+    for path in update_messages.sources():
+        source = path.read_text(encoding="utf-8")
+        tree = ast.parse(source)
+        parents = {c: n for n in ast.walk(tree) for c in ast.iter_child_nodes(n)}
+        defaults = {id(n) for f in ast.walk(tree)
+                    if isinstance(f, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda)
+                    for d in [*f.args.defaults, *f.args.kw_defaults] if d is not None
+                    for n in ast.walk(d)}
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                    and node.func.id in ("_", "C_")):
+                continue
+            at_import = id(node) in defaults
+            if not at_import:
+                up = parents.get(node)
+                while up is not None and not isinstance(
+                        up, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+                    up = parents.get(up)
+                at_import = up is None
+            if at_import:
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert found == []

@@ -18,7 +18,7 @@ from ..config.fieldmap import FieldMap
 from ..config.options import numbers
 from ..config.settings import option_defaults
 from ..core.errors import ConfigError
-from ..core.text import _
+from ..core.text import L_, _
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 _LATIN_CJK = re.compile(r"(?<=[\u4e00-\u9fff])(?=[A-Za-z])|(?<=[A-Za-z])(?=[\u4e00-\u9fff])")
@@ -32,7 +32,7 @@ def in_text(*labels: str) -> str:
     return (" " if text[0].isascii() else "") + text + (" " if text[-1].isascii() else "")
 
 
-def check_base_url(url: str, allow_http: bool, what: str = _("API 地址")) -> str:
+def check_base_url(url: str, allow_http: bool, what: str = L_("API 地址")) -> str:
     url = url.strip().rstrip("/")
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:

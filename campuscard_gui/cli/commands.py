@@ -423,8 +423,11 @@ def _take_over_hint(verb: str, job_id: int) -> Iterator[None]:
             exc.holder, can_take_over=True, code=exc.code) from exc
 
 
-SENT_UNKNOWN = Failed("unconfirmed", _("已发送，结果未知：放弃任务时无法到后台核对，"
-                      "可能已经写入，请在后台核对该学生的卡"))
+def sent_unknown() -> Failed:
+    """The outcome of a record sent but not checked when its job is discarded (in the
+    language of the moment: made when it is recorded, not at import)."""
+    return Failed("unconfirmed", _("已发送，结果未知：放弃任务时无法到后台核对，"
+                                   "可能已经写入，请在后台核对该学生的卡"))
 
 
 def cmd_jobs_discard(args: argparse.Namespace, ctx: Context) -> int:
@@ -467,11 +470,12 @@ def _discard(ctx: Context, journal: Journal, info: JobInfo, sent: int,
         except CampusCardError as exc:
             ctx.say(_("无法到后台核对已发送的记录（{message}）").format(message=exc.message))
     if not journal.job(info.job_id).finished:  # nothing sent, or no read-back was possible
-        journal.discard_unchecked(info.job_id, SENT_UNKNOWN, take_over=args.take_over)
+        journal.discard_unchecked(info.job_id, sent_unknown(), take_over=args.take_over)
     info = journal.job(info.job_id)
     records = journal.records(info.job_id)
     write_job(ctx.stdout, info, records, args.format)
-    unknown = [r for r in records if r.outcome == SENT_UNKNOWN]
+    marker = sent_unknown()
+    unknown = [r for r in records if r.outcome == marker]
     ctx.say(_("任务 {job_id} 已放弃").format(job_id=info.job_id) + (
         _("；{unknown} 条已发送但结果未知，请在后台核对").format(
             unknown=len(unknown)) if unknown else ""))

@@ -83,7 +83,8 @@ class Context:
         line = self.stdin.readline()
         return line.strip()
 
-    def confirm(self, prompt: str = _("继续？[y/N] ")) -> bool:
+    def confirm(self, prompt: str | None = None) -> bool:
+        prompt = _("继续？[y/N] ") if prompt is None else prompt
         return self.ask(prompt).casefold() in ("y", "yes", "是")  # text: data
 
 
