@@ -139,6 +139,8 @@ class ResultsPanel(QWidget):
 
         self.filter_combo = QComboBox(self)
         self.filter_combo.setObjectName("outcomeFilterCombo")
+        # its choices carry counts ("失败 (1,234)"): the box grows with them, never clips them
+        self.filter_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.filter_combo.setAccessibleName(self.tr("Show results"))
         for kind in _FILTER_KINDS:
             text = self.tr("All results") if kind is None else labels.outcome_kind_label(kind)
