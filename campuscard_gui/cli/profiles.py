@@ -58,6 +58,7 @@ from typing import Any
 from ..backends import find, secret_keys
 from ..config import LOCAL_PROFILE, Profile
 from ..config.fieldmap import CARD_KEYS, STUDENT_KEYS, FieldMap
+from ..config.snapshots import SnapshotStore
 from ..core.errors import CampusCardError, ConfigError
 from ..core.text import L_, _
 from .common import Context, UsageError
@@ -85,7 +86,7 @@ def add_parser(sub: Any) -> None:
     """Register ``profiles …`` on the top-level subparsers object of campuscard-cli."""
     profiles = sub.add_parser("profiles", help=_("后端配置（简道云、kintone、神笔等）及其密钥"))
     psub = profiles.add_subparsers(dest="profiles_command", required=True,
-                                   metavar="list|add|remove|test")
+                                   metavar="list|add|remove|test|clear-snapshots")
 
     pl = psub.add_parser("list", help=_("列出配置（不显示密钥）"))
     pl.add_argument("--format", choices=("table", "json"), default="table")
@@ -114,6 +115,23 @@ def add_parser(sub: Any) -> None:
     pt = psub.add_parser("test", help=_("测试配置能否连接后端"))
     pt.add_argument("name", metavar="NAME")
     pt.set_defaults(handler=cmd_test)
+
+    pc = psub.add_parser("clear-snapshots",
+                         help=_("删除本机保存的学生名单快照（全部配置，或指定的配置）"))
+    pc.add_argument("name", metavar="NAME", nargs="?")
+    pc.set_defaults(handler=cmd_clear_snapshots)
+
+
+def cmd_clear_snapshots(args: argparse.Namespace, ctx: Context) -> int:
+    """The students' lists kept to open remote profiles at once (personal data)."""
+    store = SnapshotStore(ctx.paths.data_dir)
+    if args.name:
+        ctx.store.get_profile(args.name)  # a name that is no profile is an error
+        removed = int(store.remove(args.name))
+    else:
+        removed = store.clear()
+    ctx.say(_("已删除 {n} 份学生名单快照").format(n=removed))
+    return 0
 
 
 # -- list -------------------------------------------------------------------------------------

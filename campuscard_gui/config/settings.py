@@ -17,6 +17,7 @@ from typing import Any
 from ..core.errors import ConfigError
 from ..core.text import _
 from .paths import Paths
+from .snapshots import SnapshotStore
 
 LOCAL_PROFILE = "local"
 
@@ -154,6 +155,7 @@ class ConfigStore:
         if settings.default_profile == name:
             settings.default_profile = LOCAL_PROFILE
             self.save_settings(settings)
+        SnapshotStore(self.paths.data_dir).remove(name)  # its last listing: personal data
         return True
 
     def get_profile(self, name: str | None) -> Profile:

@@ -1828,6 +1828,14 @@ Accepted values: %3 (case does not matter).</translation>
         <translation>Build the demo school again as on the first start (built-in local profile only)</translation>
     </message>
     <message>
+        <source>Clear kept snapshots</source>
+        <translation>Clear kept snapshots</translation>
+    </message>
+    <message>
+        <source>Remove the students' lists kept on this computer to open remote profiles at once (personal data; the next opening lists everything again)</source>
+        <translation>Remove the students' lists kept on this computer to open remote profiles at once (personal data; the next opening lists everything again)</translation>
+    </message>
+    <message>
         <source>Main toolbar</source>
         <translation>Main toolbar</translation>
     </message>
@@ -1862,6 +1870,14 @@ Accepted values: %3 (case does not matter).</translation>
     <message>
         <source>&amp;Columns</source>
         <translation>&amp;Columns</translation>
+    </message>
+    <message>
+        <source>Showing the students as listed at %1 (a snapshot kept on this computer); the current list is being read.</source>
+        <translation>Showing the students as listed at %1 (a snapshot kept on this computer); the current list is being read.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Snapshots removed: %Ln</source>
+        <translation><numerusform>Snapshots removed: %Ln</numerusform><numerusform>Snapshots removed: %Ln</numerusform></translation>
     </message>
     <message>
         <source>Showing the data loaded at %1: refreshing failed: %2</source>

@@ -1859,6 +1859,14 @@ Accepted values: %3 (case does not matter).</source>
         <translation>按首次启动时的样子重新生成演示学校（仅限内置的本地配置）</translation>
     </message>
     <message>
+        <source>Clear kept snapshots</source>
+        <translation>清除本地快照</translation>
+    </message>
+    <message>
+        <source>Remove the students&apos; lists kept on this computer to open remote profiles at once (personal data; the next opening lists everything again)</source>
+        <translation>删除本机为快速打开远程配置而保存的学生名单（属于个人数据；下次打开时会重新读取全部学生）</translation>
+    </message>
+    <message>
         <source>Main toolbar</source>
         <translation>主工具栏</translation>
     </message>
@@ -1893,6 +1901,16 @@ Accepted values: %3 (case does not matter).</source>
     <message>
         <source>&amp;Columns</source>
         <translation>列(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Showing the students as listed at %1 (a snapshot kept on this computer); the current list is being read.</source>
+        <translation>显示的是 %1 读取的学生名单（本机保存的快照），正在读取最新名单。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Snapshots removed: %Ln</source>
+        <translation>
+            <numerusform>已删除快照：%Ln 份</numerusform>
+        </translation>
     </message>
     <message>
         <source>Showing the data loaded at %1: refreshing failed: %2</source>

@@ -31,6 +31,7 @@ from ...batch import Journal
 from ...config.credentials import CredentialStore
 from ...config.paths import Paths
 from ...config.settings import LOCAL_PROFILE, ConfigStore
+from ...config.snapshots import Snapshot, SnapshotStore
 from ...connectors.base import Connector, LocalDatabase
 from ...core.errors import CampusCardError
 from ...core.model import CardStatus, StudentRow, StudentStatus
@@ -45,7 +46,7 @@ from ..students.filter_bar import FilterBar
 from ..students.student_loader import ConnectorFactory, StudentLoader
 from ..students.student_model import StudentTableModel
 from ..students.student_view import StudentTableView
-from ..workers import wait_for_workers
+from ..workers import error_message, run_in_thread, wait_for_workers
 from .first_start import FirstStartBanner, ask_and_reset, built_in_database
 from .help_dialog import HelpDialog, open_help
 from .layout_memory import (
@@ -150,6 +151,9 @@ class MainWindow(QMainWindow):
             " border-radius: 3px; padding: 4px 8px; }")
         self.stale_banner.hide()
         self._loaded_at: QDateTime | None = None
+        # the last listing of each remote profile, shown at once while the fresh one runs
+        self.snapshots = SnapshotStore(paths.data_dir)
+        self.showing_snapshot = False
         layout.addWidget(self.stale_banner)
         splitter = QSplitter(Qt.Orientation.Vertical, central)
         splitter.setObjectName("mainSplitter")
@@ -276,6 +280,11 @@ class MainWindow(QMainWindow):
             self.tr("Build the demo school again as on the first start (built-in local "
                     "profile only)"))
         self.reset_demo_action.triggered.connect(self.reset_demo_school)
+        self.clear_snapshots_action = self._action(
+            "clearSnapshotsAction", self.tr("Clear kept snapshots"),
+            self.tr("Remove the students' lists kept on this computer to open remote profiles "
+                    "at once (personal data; the next opening lists everything again)"))
+        self.clear_snapshots_action.triggered.connect(self.clear_snapshots)
         for qa in (self.refresh_action, self.import_action, self.history_action,
                    self.profiles_action, self.help_action, self.messages_action):
             self.addAction(qa)
@@ -309,7 +318,7 @@ class MainWindow(QMainWindow):
         menus = (
             ("fileMenu", self.tr("&File"),
              [self.profiles_action, None, self.import_action, self.template_action,
-              self.reset_demo_action, None,
+              self.reset_demo_action, self.clear_snapshots_action, None,
               self.quit_action]),
             ("cardsMenu", self.tr("&Cards"),
              [*self.card_actions.values(), None, self.allow_non_enrolled_action]),
@@ -362,6 +371,10 @@ class MainWindow(QMainWindow):
         self._set_state(self.tr("connecting…"))
         self.table.set_empty_hint(self.tr("Loading students…"))
         self.loader.open_profile(profile)
+        if profile.kind != "local" and not self.model.total_count:
+            store = self.snapshots
+            run_in_thread(lambda: store.load(name), self._on_snapshot, lambda _e: None,
+                          parent=self)
 
     @Slot()
     def reload(self) -> None:
@@ -386,12 +399,48 @@ class MainWindow(QMainWindow):
         self._demo_db = (built_in_database(self.config_store, self.paths, self._opening)
                          if connector.local_database() is not None else None)
 
+    def _on_snapshot(self, snapshot: Snapshot | None) -> None:
+        """The profile's last listing, shown while the fresh one is read (never over it)."""
+        if snapshot is None or snapshot.profile != self._opening \
+                or not self.loader.is_busy() or self.model.total_count:
+            return
+        self.model.set_rows(snapshot.rows)
+        self.showing_snapshot = True
+        self._loaded_at = QDateTime.fromSecsSinceEpoch(int(snapshot.taken_at))
+        self.stale_banner.setText(fill(self.tr(
+            "Showing the students as listed at %1 (a snapshot kept on this computer); the "
+            "current list is being read."), self._when(self._loaded_at)))
+        self.stale_banner.setAccessibleName(self.stale_banner.text())
+        self.stale_banner.show()
+        self.say(self.stale_banner.text(), 10_000)
+        self.update_actions()
+
+    def _when(self, at: QDateTime) -> str:
+        if at.date() == QDateTime.currentDateTime().date():
+            return QLocale().toString(at.time(), QLocale.FormatType.ShortFormat)
+        return QLocale().toString(at, QLocale.FormatType.ShortFormat)
+
+    @Slot()
+    def clear_snapshots(self) -> None:
+        """文件 ▸ 清除本地快照: remove every profile's kept listing (off the GUI thread)."""
+        store = self.snapshots
+
+        def done(removed: int) -> None:
+            self.say(self.tr("Snapshots removed: %Ln", "", removed), 10_000)
+
+        run_in_thread(store.clear, done, lambda exc: self.say(error_message(exc)), parent=self)
+
     @Slot(object, bool)
     def _on_loaded(self, rows: list[StudentRow], demo: bool) -> None:
         self.model.set_rows(rows)
         self._loaded_at = QDateTime.currentDateTime()
+        self.showing_snapshot = False
         self.stale_banner.hide()
         self.stale_banner.clear()
+        if self.connector is not None and self.connector.local_database() is None:
+            store, name = self.snapshots, self.profile_name  # kept for the next opening
+            run_in_thread(lambda: store.save(name, rows), lambda _p: None,
+                          lambda exc: log.warning("snapshot not saved: %s", exc), parent=self)
         settle_after_load()  # a job's full GC passes then skip the rows (ui/heap.py)
         self.demo_badge.setVisible(demo)
         # Rows a backend left out (e.g. a 学籍状态 label the field map does not know) are said,
@@ -410,9 +459,7 @@ class MainWindow(QMainWindow):
     def _on_load_failed(self, message: str) -> None:
         self._set_state(self.tr("not connected"), message)
         if self.model.total_count and self._loaded_at is not None:
-            when = QLocale().toString(self._loaded_at.time(), QLocale.FormatType.ShortFormat)
-            if self._loaded_at.date() != QDateTime.currentDateTime().date():
-                when = QLocale().toString(self._loaded_at, QLocale.FormatType.ShortFormat)
+            when = self._when(self._loaded_at)
             self.stale_banner.setText(fill(
                 self.tr("Showing the data loaded at %1: refreshing failed: %2"), when, message))
             self.stale_banner.setAccessibleName(self.stale_banner.text())
