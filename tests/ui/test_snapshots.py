@@ -111,7 +111,8 @@ def test_the_window_shows_the_snapshot_at_once_then_the_fresh_list(qtbot, paths,
     config = ConfigStore(paths)
     config.save_profile(Profile("remote", "kintone", {"base_url": "https://x.example"}))
     store = SnapshotStore(paths.data_dir)
-    store.save("remote", rows(), taken_at=1_800_000_000)
+    listed = LocalConnector(db).list_rows()
+    store.save("remote", [*rows(), *listed[:3]], taken_at=1_800_000_000)
     gates: list[threading.Event] = []
     fail = [False]
 
@@ -125,15 +126,19 @@ def test_the_window_shows_the_snapshot_at_once_then_the_fresh_list(qtbot, paths,
                         offer_resume=False)
     qtbot.addWidget(window)
     window.show()
-    # the snapshot's two students, marked as such, before the listing could answer
-    qtbot.waitUntil(lambda: window.model.total_count == 2, timeout=5000)
+    # the snapshot's students, marked as such, before the listing could answer
+    qtbot.waitUntil(lambda: window.model.total_count == 5, timeout=5000)
     assert window.showing_snapshot and window.stale_banner.isVisible()
     assert "快照" in window.stale_banner.text()
     assert window.stale_note() == window.stale_banner.text()  # the confirmation repeats it
+    # the operator selects a student meanwhile; the fresh listing keeps it selected
+    picked = listed[1].student_no  # one the fresh listing holds too ("2024002" it does not)
+    assert window.table.select_students([picked, "2024002"]) == 2
     # the fresh listing replaces it, and is kept for the next opening
     with qtbot.waitSignal(window.rowsLoaded, timeout=10_000):
         gates[0].set()
     assert window.model.total_count == 40 and not window.stale_banner.isVisible()
+    assert [r.student_no for r in window.table.selected_rows()] == [picked]
     qtbot.waitUntil(lambda: (s := store.load("remote")) is not None and len(s.rows) == 40,
                     timeout=5000)
     # the window's 清除本地快照 removes them

@@ -403,6 +403,11 @@ class StudentTableModel(QAbstractTableModel):
             out.extend(vis[t : b + 1])
         return out
 
+    def sources_of(self, student_nos: Iterable[str]) -> list[int]:
+        """The backing rows of these 学号 (those the model holds)."""
+        by_no = self._by_no
+        return [i for no in student_nos if (i := by_no.get(no)) is not None]
+
     def selection_for(self, runs: Iterable[tuple[int, int]]) -> QItemSelection:
         """A selection of whole visible rows, one range per (top, bottom) run."""
         selection = QItemSelection()

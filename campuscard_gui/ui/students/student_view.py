@@ -11,7 +11,7 @@ columns and sort, keyed by column name) and a hint painted in an empty table.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import (
@@ -359,6 +359,17 @@ class StudentTableView(QTableView):
             # (quadratic in the number of ranges).
             self.selectionModel().select(self._model.selection_for(runs),
                                          QItemSelectionModel.SelectionFlag.Select)
+
+    def select_students(self, student_nos: Iterable[str]) -> int:
+        """Select the rows of these 学号 that are shown (after the rows were replaced by a
+        fresh listing: the operator's selection stays on the same students). Returns how
+        many rows are selected."""
+        runs = self._model.visible_runs(self._model.sources_of(student_nos))
+        sm = self.selectionModel()
+        sm.clearSelection()
+        if runs:
+            sm.select(self._model.selection_for(runs), QItemSelectionModel.SelectionFlag.Select)
+        return sum(b - a + 1 for a, b in runs)
 
     def select_all_filtered(self) -> None:
         """Select every visible row with one selection range."""

@@ -432,7 +432,12 @@ class MainWindow(QMainWindow):
 
     @Slot(object, bool)
     def _on_loaded(self, rows: list[StudentRow], demo: bool) -> None:
+        # a fresh listing replaces the rows: the selection stays on the same students
+        kept = {r.student_no for r in self.table.selected_rows()} \
+            if self.table.selectionModel().hasSelection() else set()
         self.model.set_rows(rows)
+        if kept:
+            self.table.select_students(kept)
         self._loaded_at = QDateTime.currentDateTime()
         self.showing_snapshot = False
         self.stale_banner.hide()
