@@ -606,6 +606,38 @@ def test_runner_uses_the_rate_limit(journal: Journal) -> None:
     assert fake.write_calls == 5 and clock.sleeps == [0.5] * 4
 
 
+def test_a_paced_send_moves_the_journal_send_time(journal: Journal) -> None:
+    """A connector that waits for its own rate slot sends after the runner's mark: when the
+    request leaves (note_write_sent), the journal's send time follows, so the settle rule
+    after a crash counts from the real send; a send on time writes nothing more."""
+    from campuscard_gui.connectors.common import note_write_sent
+
+    rows = make_rows(20)
+    fake = FakeConnector(rows, Limits(batch_size=10))
+    wall = FakeClock()
+    runner = BatchRunner(fake, journal, clock=wall, sleep=wall.sleep, wall=wall,
+                         now_ms=lambda: 1_700_000_000_000, rand=lambda: 0.0)
+    job_id = journal.create_job(plan_action(Action.OPEN, rows), profile="test",
+                                operator="tester", chunk_size=10)
+    seen: list[tuple[float | None, float | None]] = []
+
+    def sent_late(seq: int, waited: float) -> Callable[[], None]:
+        def fault() -> None:
+            before = journal.sent_at(job_id, seq)
+            wall.now += waited  # the connector's rate slot came this much later
+            note_write_sent()
+            seen.append((before, journal.sent_at(job_id, seq)))
+        return fault
+
+    fake.faults = {1: sent_late(0, 0.01), 2: sent_late(1, 2.0)}
+    info = runner.run(job_id)
+    assert info.succeeded == 20
+    (on_time_before, on_time_after), (late_before, late_after) = seen
+    assert on_time_before is not None and on_time_after == on_time_before
+    assert late_before is not None and late_after is not None and late_after > late_before
+    note_write_sent()  # nobody listens outside a send: nothing happens
+
+
 def test_retry_policy_delay() -> None:
     policy = RetryPolicy(base_delay=1.0, max_delay=5.0, jitter=0.5)
     assert [policy.delay(n, rand=lambda: 0.0) for n in (1, 2, 3, 4)] == [1.0, 2.0, 4.0, 5.0]

@@ -281,6 +281,14 @@ class Journal:
                               (job_id, seq)).fetchone()
         return None if row[0] is None else int(row[0])
 
+    def touch_sent(self, job_id: int, seq: int) -> None:
+        """Move chunk ``seq``'s send time to now: its request left later than ``mark_sent``
+        (the connector waited for a rate slot), and the settle wait counts from the real
+        send."""
+        with self._tx() as cur:
+            cur.execute("UPDATE chunks SET sent_at = ? WHERE job_id = ? AND seq = ? AND state = ?",
+                        (time.time(), job_id, seq, ChunkState.SENT.value))
+
     def finish_chunk(self, job_id: int, seq: int, outcomes: Mapping[int, Outcome]) -> None:
         """Record the outcome of every undecided record of the chunk (by position) and mark
         the chunk done, in one transaction. Every undecided record must get an outcome."""

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from ..connectors.base import CardCreate, CardUpdate, Connector, RecordResult
-from ..connectors.common import read_waits
+from ..connectors.common import read_waits, write_sends
 from ..core.errors import (
     AmbiguousError,
     CampusCardError,
@@ -54,6 +54,9 @@ from .retry import RetryPolicy
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
+# How much later than the journal's mark a write may leave before the mark is moved to it: a
+# send time a little early only shortens the settle wait by as much (settle_s is a minute).
+SEND_TIME_SLACK_S = 0.05
 FIRST_CHUNK_SAMPLE = 20  # records of a job's first chunk read back where nothing else is
 
 
@@ -405,7 +408,7 @@ class BatchRunner:
             self._limiter.acquire()  # wait first: a chunk marked sent is sent right away
             open_ms = self._journal.mark_sent(chunk.job_id, chunk.seq, self._now_ms())
             try:
-                results = self._send(action, run.todo, chunk.idempotency_key, open_ms)
+                results = self._send_marked(chunk, action, run.todo, open_ms)
             except RetryableError as exc:
                 retries += 1
                 if retries >= self._retry.max_attempts:
@@ -447,6 +450,26 @@ class BatchRunner:
                                      if isinstance(o, Succeeded)})
         self._journal.finish_chunk(chunk.job_id, chunk.seq, run.outcomes)
         return list(run.outcomes.values())
+
+    def _send_marked(self, chunk: ChunkInfo, action: Action, todo: list[PendingWrite],
+                     open_ms: int | None) -> list[RecordResult]:
+        """``_send`` for a chunk just marked sent. A connector that paces its own requests
+        (a rate slot, a concurrency gate) may send later than the mark: when its request
+        leaves (``write_sends``) more than ``SEND_TIME_SLACK_S`` after, the journal's send
+        time moves with it, so the settle rule after a crash counts from the real send."""
+        marked = self._wall()
+
+        def leaving() -> None:
+            nonlocal marked
+            if self._wall() - marked > SEND_TIME_SLACK_S:
+                self._journal.touch_sent(chunk.job_id, chunk.seq)
+                marked = self._wall()
+
+        sends = write_sends.set(leaving)
+        try:
+            return self._send(action, todo, chunk.idempotency_key, open_ms)
+        finally:
+            write_sends.reset(sends)
 
     def _send(
         self, action: Action, todo: list[PendingWrite], key: str, open_ms: int | None

@@ -52,6 +52,19 @@ read_waits: ContextVar[Callable[[float, int, RetryableError | None], None] | Non
     ContextVar("read_waits", default=None)
 
 
+# Who hears that a write request is leaving now (the batch runner, for its chunk): called by
+# ``connectors.http.exchange`` after every wait a connector makes before a write (its rate
+# slot, a concurrency gate), so the journal's send time is never earlier than the real one.
+write_sends: ContextVar[Callable[[], None] | None] = ContextVar("write_sends", default=None)
+
+
+def note_write_sent() -> None:
+    """Tell whoever listens (``write_sends``) that a write request leaves now."""
+    hear = write_sends.get()
+    if hear is not None:
+        hear()
+
+
 def retried(call: Callable[[], T], budget_s: float, sleep: Callable[[float], None], *,
             clock: Callable[[], float] = time.monotonic,
             jitter: Callable[[float, float], float] = random.uniform) -> T:

@@ -34,6 +34,7 @@ import httpx
 
 from ..core.errors import AmbiguousError, ConnectorError, FatalError, RetryableError
 from ..core.text import _
+from .common import note_write_sent
 
 # (base_url, timeout in seconds) -> a client; connectors take one so tests can pass a transport.
 ClientFactory = Callable[[str, float], httpx.Client]
@@ -194,6 +195,8 @@ def exchange(client: httpx.Client, method: str, url: str, *, limits: AnswerLimit
     end = time.monotonic() + limits.deadline_s
     outer = getattr(_deadline, "at", None)
     _deadline.at = end if outer is None else min(outer, end)
+    if write:
+        note_write_sent()
     try:
         with client.stream(method, url, content=content, headers=headers,
                            auth=auth if auth is not None else httpx.USE_CLIENT_DEFAULT
@@ -253,11 +256,15 @@ class EndpointRateLimiter:
     endpoint (``add``); a window is 1 s plus ``margin_s``.
 
     Sliding windows, as the server's are assumed to be (the spec leaves the window type open;
-    a sliding-window client also satisfies a fixed-window server). Each grant is a reservation
-    made under one lock on a single non-decreasing timeline, so every endpoint's queue stays
-    sorted and concurrent callers never over-book; the caller then sleeps outside the lock.
+    a sliding-window client also satisfies a fixed-window server). A request is granted only
+    at the moment it may leave, under one lock, so every queue stays sorted and concurrent
+    callers never over-book; a caller that must wait sleeps outside the lock and asks again.
+    Nothing is reserved ahead: a read is never held behind writes booked for later (a single
+    timeline of future reservations made every read wait for the last paced write).
     ``margin_s`` absorbs the jitter between our send time and the server's arrival time, so
-    the client reaches the ceiling without tripping it.
+    the client reaches the ceiling without tripping it. A ``paced`` endpoint's requests are
+    also spread evenly, ``window / rate`` apart, instead of leaving in bursts: requests that
+    leave together reach the server with more spread between them than ``margin_s`` covers.
     """
 
     def __init__(self, global_rate: int, *, margin_s: float = 0.03,
@@ -267,36 +274,48 @@ class EndpointRateLimiter:
         self._clock = clock
         self._sleep = sleep
         self._lock = threading.Lock()
-        self._last = float("-inf")
         self._global: deque[float] | None = (
             deque(maxlen=int(global_rate)) if global_rate > 0 else None)
         self._endpoints: dict[str, deque[float]] = {}
+        self._spacing: dict[str, float] = {}
 
-    def add(self, endpoint: str, rate: int) -> None:
-        """Limit ``endpoint`` to ``rate`` requests per window (0 = only the global limit)."""
+    def add(self, endpoint: str, rate: int, *, paced: bool = False) -> None:
+        """Limit ``endpoint`` to ``rate`` requests per window (0 = only the global limit);
+        ``paced``: its requests at least ``window / rate`` apart."""
         with self._lock:
+            self._spacing.pop(endpoint, None)
             if rate > 0:
                 self._endpoints[endpoint] = deque(maxlen=int(rate))
+                if paced:
+                    self._spacing[endpoint] = self.window / rate
             else:
                 self._endpoints.pop(endpoint, None)
 
+    def _free_at(self, endpoint: str) -> float:
+        """The earliest time a request to ``endpoint`` may leave (call with the lock)."""
+        at = float("-inf")
+        own = self._endpoints.get(endpoint)
+        for q in (self._global, own):
+            if q is not None and q.maxlen is not None and len(q) == q.maxlen:
+                at = max(at, q[0] + self.window)
+        if own and endpoint in self._spacing:
+            at = max(at, own[-1] + self._spacing[endpoint])
+        return at
+
     def acquire(self, endpoint: str) -> float:
         """Wait until a request to ``endpoint`` may be sent; return the seconds waited."""
-        with self._lock:
-            now = self._clock()
-            at = max(now, self._last)
-            queues = [q for q in (self._global, self._endpoints.get(endpoint)) if q is not None]
-            for q in queues:
-                if q.maxlen is not None and len(q) == q.maxlen:
-                    at = max(at, q[0] + self.window)
-            for q in queues:
-                q.append(at)
-            self._last = at
-        wait = at - now
-        if wait > 1e-9:
+        waited = 0.0
+        while True:
+            with self._lock:
+                now = self._clock()
+                wait = self._free_at(endpoint) - now
+                if wait <= 1e-9:
+                    for q in (self._global, self._endpoints.get(endpoint)):
+                        if q is not None:
+                            q.append(now)
+                    return waited
             self._sleep(wait)
-            return wait
-        return 0.0
+            waited += wait
 
 
 # -- errors ----------------------------------------------------------------------------------

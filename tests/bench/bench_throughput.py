@@ -104,8 +104,12 @@ def run_job(app: QApplication, controller: JobController, action: Action,
     def on_started(job_id: int, total: int) -> None:
         result["t_started"] = time.perf_counter()
 
+    marks: list[tuple[float, int]] = []  # (elapsed, written) at each chunk's end
+
     def on_progress(progress: Any) -> None:
         result["progress"] = progress
+        if not marks or marks[-1][1] != progress.written:
+            marks.append((progress.elapsed, progress.written))
 
     def on_finished(info: Any, changed: Any) -> None:
         result["t_finished"] = time.perf_counter()
@@ -150,6 +154,7 @@ def run_job(app: QApplication, controller: JobController, action: Action,
     # sees it also includes creating the job and JobController's read-back of the changed cards.
     write_s = result["progress"].elapsed
     job_s = result["t_finished"] - t0
+    steady = steady_rate(marks, len(plan.writes))
     gaps = [(b - a) * 1000 for a, b in zip(ticks, ticks[1:], strict=False)]
     worst_at = ticks[gaps.index(max(gaps))] - t0 if gaps else 0.0
     gaps.sort()
@@ -158,6 +163,7 @@ def run_job(app: QApplication, controller: JobController, action: Action,
         "records": len(plan.writes), "succeeded": info.succeeded, "failed": info.failed,
         "write_seconds": round(write_s, 3),
         "records_per_s": round(info.succeeded / write_s, 1) if write_s > 0 else 0.0,
+        "steady_records_per_s": round(steady, 1),
         "job_seconds": round(job_s, 3),
         "gui_max_gap_ms": round(gaps[-1], 1) if gaps else 0.0,
         "gui_p99_gap_ms": round(p99, 1),
@@ -168,6 +174,18 @@ def run_job(app: QApplication, controller: JobController, action: Action,
         "gc_max_pause_ms": round(max(pauses)[0] * 1000, 1) if pauses else 0.0,
         "gc_max_pause_at_s": round(max(pauses)[1] - t0, 3) if pauses else None,
     }
+
+
+def steady_rate(marks: list[tuple[float, int]], total: int) -> float:
+    """Records written per second while the job runs at full speed: between the chunk ends
+    at 10 % and 90 % of the records. What a whole job adds to that — the first chunk verified
+    alone before the others (a broken field map stops there), the fresh read before the first
+    write and the read-back after the last — is a fixed few tenths of a second, so the whole
+    job's share grows with its size towards this one."""
+    inner = [(t, n) for t, n in marks if 0.1 * total <= n <= 0.9 * total]
+    if len(inner) < 2 or inner[-1][0] <= inner[0][0]:
+        return 0.0
+    return (inner[-1][1] - inner[0][1]) / (inner[-1][0] - inner[0][0])
 
 
 def connect(backend: str, line: dict[str, Any], concurrency: int = 0) -> tuple[Any, float]:
@@ -191,7 +209,7 @@ def connect(backend: str, line: dict[str, Any], concurrency: int = 0) -> tuple[A
     if concurrency:
         options["concurrency"] = concurrency
     jdy = JiandaoyunConnector(options, line["api_key"])
-    return jdy, float(jdy.limits.requests_per_second)
+    return jdy, float(jdy.options.batch_rps)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -242,7 +260,11 @@ def main(argv: list[str] | None = None) -> int:
                 settle_after_load()  # as the window does when it has loaded the rows
                 figures = run_job(app, controller, action, rows)
                 figures["share_of_ceiling"] = round(figures["records_per_s"] / ceiling, 3)
+                figures["steady_share_of_ceiling"] = round(
+                    figures["steady_records_per_s"] / ceiling, 3)
                 figures["pass_throughput"] = figures["share_of_ceiling"] >= TARGET_SHARE
+                figures["pass_steady_throughput"] = (
+                    figures["steady_share_of_ceiling"] >= TARGET_SHARE)
                 figures["pass_gui"] = figures["gui_max_gap_ms"] < TARGET_MAX_GAP_MS
                 out[action.value] = figures
                 rows = connector.list_rows()[:args.records]
@@ -271,6 +293,9 @@ def main(argv: list[str] | None = None) -> int:
               f"{f['write_seconds']} s (whole job incl. read-back {f['job_seconds']} s): "
               f"{f['records_per_s']} records/s = {f['share_of_ceiling']:.1%} of the ceiling "
               f"(target ≥ {TARGET_SHARE:.0%}) {'PASS' if f['pass_throughput'] else 'MISS'}; "
+              f"at full speed {f['steady_records_per_s']} records/s = "
+              f"{f['steady_share_of_ceiling']:.1%} "
+              f"{'PASS' if f['pass_steady_throughput'] else 'MISS'}; "
               f"GUI timer gap max {f['gui_max_gap_ms']} ms, p99 {f['gui_p99_gap_ms']} ms "
               f"(target max < {TARGET_MAX_GAP_MS:g} ms) {'PASS' if f['pass_gui'] else 'MISS'}")
     if "server" in out:

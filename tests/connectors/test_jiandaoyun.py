@@ -382,3 +382,26 @@ def test_every_card_record_is_read_and_duplicates_removed(jdy_sandbox, connect):
     assert conn.remove_cards(extra) == [Succeeded(c.card_id) for c in extra]  # already gone
     assert {no: c.card_id for no, c in conn.read_cards(nos).items()} == \
         {no: kept[no].card_id for no in nos}
+
+
+def test_a_write_is_heard_as_it_leaves_after_its_rate_slot(jdy_sandbox, connect):
+    """The runner moves the journal's send time to when a write really leaves: each write
+    request is heard once, after the API's own rate wait; reads are not heard."""
+    from campuscard_gui.connectors.common import write_sends
+
+    sb = jdy_sandbox(students=30, seed=5)
+    conn = connect(sb, batch_size=10, batch_rps=2)
+    rows = conn.list_rows()
+    heard: list[float] = []
+    token = write_sends.set(lambda: heard.append(time.monotonic()))
+    try:
+        start = time.monotonic()
+        for part in (rows[:10], rows[10:20], rows[20:30]):
+            conn.create_cards([CardCreate(r.student_no, r.student.record_id, 0, "", "")
+                               for r in part], CardStatus.ACTIVE, str(uuid.uuid4()))
+        conn.read_cards([r.student_no for r in rows])
+    finally:
+        write_sends.reset(token)
+    assert len(heard) == 3 == sb.control.counters().requests["app/entry/data/batch_create"]
+    # two batch calls a second: the third leaves a window after the first
+    assert heard[2] - start >= 1.0

@@ -519,8 +519,11 @@ def test_limits_follow_the_settings():
     conn = JiandaoyunConnector({**OPTIONS, "batch_rps": 8, "concurrency": 3}, KEY)
     assert isinstance(conn, Connector)
     assert conn.kind == "jiandaoyun"
+    # the API paces its requests itself (batch_rps per batch endpoint): the runner adds no
+    # second limit of its own
     assert (conn.limits.batch_size, conn.limits.requests_per_second,
-            conn.limits.concurrency) == (99, 8, 3)
+            conn.limits.concurrency) == (99, 0.0, 3)
+    assert conn.options.batch_rps == 8
     with pytest.raises(ConfigError):
         JiandaoyunConnector(OPTIONS, " ")
     conn.close()
@@ -560,6 +563,91 @@ def test_rate_limiter_margin_widens_the_window():
     for _ in range(21):
         limiter.acquire("batch")
     assert clock.now == pytest.approx(2.10)
+
+
+def test_a_paced_endpoint_spreads_its_requests():
+    """Batch writes leave window/rate apart rather than ten at once (a burst reaches the
+    server with more spread than the margin covers), and never faster than the window."""
+    clock = FakeClock()
+    limiter = EndpointRateLimiter(50, margin_s=0.05, clock=clock, sleep=clock.sleep)
+    limiter.add("batch", 10, paced=True)
+    limiter.add("list", 30)
+    starts = []
+    for _ in range(21):
+        limiter.acquire("batch")
+        starts.append(clock.now)
+    assert [round(b - a, 6) for a, b in zip(starts, starts[1:], strict=False)] == [0.105] * 20
+    assert limiter.acquire("list") == 0.0  # another endpoint is not held up by the pacing
+    limiter.add("batch", 10)  # no longer paced: the window alone
+    clock.now += 5
+    assert [limiter.acquire("batch") for _ in range(10)] == [0.0] * 10
+
+
+def test_rate_limiter_never_overbooks_concurrent_callers_nor_holds_reads_behind_writes():
+    """Grants are made only when a request may leave: eight threads never put more than the
+    rate in any window, and a read is not queued behind paced writes waiting their turn."""
+    import threading
+
+    class SharedClock:
+        def __init__(self) -> None:
+            self.now = 0.0
+            self.lock = threading.Lock()
+
+        def __call__(self) -> float:
+            with self.lock:
+                return self.now
+
+        def sleep(self, s: float) -> None:
+            with self.lock:
+                self.now += min(s, 0.01)  # time moves on in small steps while threads wait
+
+    clock = SharedClock()
+    limiter = EndpointRateLimiter(50, margin_s=0.0, clock=clock, sleep=clock.sleep)
+    limiter.add("batch", 5, paced=True)
+    grants: list[float] = []
+    lock = threading.Lock()
+
+    def worker() -> None:
+        for _ in range(5):
+            limiter.acquire("batch")
+            with lock:
+                grants.append(clock())
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    grants.sort()
+    assert len(grants) == 40
+    # at most 5 in any window, each at least window/rate after the one before
+    assert all(b - a >= 1.0 - 1e-9 for a, b in zip(grants, grants[5:], strict=False))
+    assert all(b - a >= 0.2 - 1e-9 for a, b in zip(grants, grants[1:], strict=False))
+
+
+def test_a_read_is_not_held_behind_a_write_waiting_for_its_slot():
+    import threading
+
+    now = [0.0]
+    sleeping, release = threading.Event(), threading.Event()
+
+    def sleep(s: float) -> None:
+        if threading.current_thread().name == "writer":
+            sleeping.set()
+            release.wait(5)
+        now[0] += s
+
+    limiter = EndpointRateLimiter(50, margin_s=0.0, clock=lambda: now[0], sleep=sleep)
+    limiter.add("batch", 1, paced=True)
+    limiter.add("list", 30)
+    assert limiter.acquire("batch") == 0.0
+    writer = threading.Thread(target=limiter.acquire, args=("batch",), name="writer")
+    writer.start()
+    assert sleeping.wait(5)  # the second write waits a whole window for its slot
+    assert limiter.acquire("list") == 0.0  # the read leaves at once meanwhile
+    release.set()
+    writer.join(5)
+    assert not writer.is_alive() and now[0] == 1.0
 
 
 def test_factory_opens_a_jiandaoyun_profile_with_its_key(paths):

@@ -66,7 +66,7 @@ class JdyApi:
         for endpoint in (LIST, GET, WIDGETS):
             self._rate.add(endpoint, options.list_rps)
         for endpoint in (BATCH_CREATE, BATCH_UPDATE, BATCH_DELETE):
-            self._rate.add(endpoint, options.batch_rps)
+            self._rate.add(endpoint, options.batch_rps, paced=True)
         factory = client_factory or (
             lambda url, t: make_client(url, t, max_connections=options.concurrency + 4))
         self._client = factory(options.base_url, options.timeout_s)

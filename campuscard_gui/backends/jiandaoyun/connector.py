@@ -126,7 +126,9 @@ class JiandaoyunConnector(Abilities):
             raise ConfigError(_("简道云 API Key 为空：请在配置中保存密钥"))
         opts = self.options
         self.fields = opts.fields
-        self.limits = Limits(batch_size=opts.batch_size, requests_per_second=opts.batch_rps,
+        # requests_per_second 0: JdyApi paces every request itself (per endpoint and in
+        # all), once; the runner's journal follows the real send time (write_sends)
+        self.limits = Limits(batch_size=opts.batch_size, requests_per_second=0.0,
                              concurrency=opts.concurrency)
         # No unique field and no revision check: the runner reads fresh state before each
         # chunk and converges duplicates (read_card_records, remove_cards). Within a run a
