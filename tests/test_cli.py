@@ -17,6 +17,7 @@ import pytest
 import campuscard_gui
 from campuscard_gui.backends.local.connector import LocalConnector
 from campuscard_gui.batch import BatchRunner, JobState, Journal, Progress
+from campuscard_gui.batch.runner import FIRST_CHUNK_SAMPLE
 from campuscard_gui.cli import commands as cli
 from campuscard_gui.cli.commands import main
 from campuscard_gui.cli.output import format_table, text_width
@@ -332,12 +333,16 @@ def sigint_as_at_a_terminal() -> Any:
 
 class CtrlCAfterFirstChunk(BatchRunner):
     """A runner whose progress presses Ctrl-C (a real SIGINT to this process) once, after
-    the first chunk of 200."""
+    the first chunk (the probe of FIRST_CHUNK_SAMPLE records); ``pressed_at``: the records
+    done then."""
+
+    pressed_at = 0
 
     def run(self, job_id: int, *, cancel: Any = None, progress: Any = None,
             **kw: Any) -> Any:
         def press_ctrl_c(p: Progress) -> None:
-            if p.done == 200:  # once, after the first chunk
+            if not CtrlCAfterFirstChunk.pressed_at:  # once, after the first chunk
+                CtrlCAfterFirstChunk.pressed_at = p.done
                 os.kill(os.getpid(), signal.SIGINT)
 
         return super().run(job_id, cancel=cancel, progress=press_ctrl_c, **kw)
@@ -351,14 +356,17 @@ def test_ctrl_c_cancels_the_rest(sigint_as_at_a_terminal: None, paths: Paths, tm
     assert len(active) > 400  # three chunks of 200 at least
 
     monkeypatch.setattr(cli, "BatchRunner", CtrlCAfterFirstChunk)
+    monkeypatch.setattr(CtrlCAfterFirstChunk, "pressed_at", 0)
     code, out, err = run(capsys, "freeze", "--ids", ids_file(tmp_path, active), "--yes",
                          "--format", "json")
     obj = json.loads(out)
+    first = CtrlCAfterFirstChunk.pressed_at
+    assert first == FIRST_CHUNK_SAMPLE
     assert code == 1 and obj["state"] == "cancelled" and "正在取消" in err
-    assert obj["summary"]["succeeded"] == 200
-    assert obj["summary"]["cancelled"] == len(active) - 200
+    assert obj["summary"]["succeeded"] == first
+    assert obj["summary"]["cancelled"] == len(active) - first
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # given back
-    assert len(students(capsys, "--card", "冻结")) >= 200
+    assert len(students(capsys, "--card", "冻结")) >= first
 
 
 def test_a_cli_started_with_sigint_ignored_keeps_ignoring_it(
@@ -370,6 +378,7 @@ def test_a_cli_started_with_sigint_ignored_keeps_ignoring_it(
         assert run(capsys, "local", "init", "--students", "1000")[0] == 0
         active = [d["student_no"] for d in students(capsys, "--card", "正常")]
         monkeypatch.setattr(cli, "BatchRunner", CtrlCAfterFirstChunk)
+        monkeypatch.setattr(CtrlCAfterFirstChunk, "pressed_at", 0)
         code, out, err = run(capsys, "freeze", "--ids", ids_file(tmp_path, active), "--yes",
                              "--format", "json")
         assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
@@ -392,7 +401,7 @@ def test_second_ctrl_c_mid_send_then_resume_writes_nothing_twice(
         def update_cards(self, items: Any, status: CardStatus, key: str) -> Any:
             sent.extend(i.student_no for i in items)
             results = super().update_cards(items, status, key)
-            if armed[0] and len(sent) > 200:  # chunk 2 applied; Ctrl-C pressed twice
+            if armed[0] and len(sent) > FIRST_CHUNK_SAMPLE:  # chunk 2 applied; two Ctrl-C
                 armed[0] = False
                 handler = signal.getsignal(signal.SIGINT)
                 assert callable(handler)
@@ -406,8 +415,9 @@ def test_second_ctrl_c_mid_send_then_resume_writes_nothing_twice(
     assert code == 130 and "已中断" in err and out == ""
     with Journal(paths.journal_path) as journal:
         (job,) = journal.unfinished_jobs()
-        assert (job.succeeded, job.pending) == (200, len(active) - 200)
-    assert len(sent) == 400
+        probe = FIRST_CHUNK_SAMPLE  # the first chunk; the second is a whole one of 200
+        assert (job.succeeded, job.pending) == (probe, len(active) - probe)
+    assert len(sent) == probe + 200
 
     code, obj = action_json(capsys, "jobs", "resume", str(job.job_id))
     assert code == 0 and obj["state"] == "done"

@@ -67,6 +67,25 @@ def test_create_job_chunks_writes_and_records_skips(journal: Journal) -> None:
     assert (first.card_id, first.revision, first.student_record_id) == ("c0", "r0", "rec0")
 
 
+@pytest.mark.parametrize(("writes", "first", "sizes"), [
+    (250, 20, [20, 100, 100, 30]),  # a probe, then full chunks
+    (120, 20, [20, 100]),
+    (15, 20, [15]),  # no fewer records than the probe: one chunk as before
+    (100, 20, [20, 80]),
+    (250, 0, [100, 100, 50]),  # no probe asked for
+    (250, 100, [100, 100, 50]),  # a probe as big as a chunk is just the first chunk
+])
+def test_a_job_can_start_with_a_small_probe_chunk(journal: Journal, writes: int, first: int,
+                                                 sizes: list[int]) -> None:
+    job_id = journal.create_job(make_plan(Action.FREEZE, writes), profile="p", operator="o",
+                                chunk_size=100, first_chunk=first)
+    chunks = journal.chunks(job_id)
+    assert [c.seq for c in chunks] == list(range(len(sizes)))
+    pending = [journal.pending_writes(job_id, c.seq) for c in chunks]
+    assert [len(p) for p in pending] == sizes
+    assert [w.position for p in pending for w in p] == list(range(writes))  # in order
+
+
 def test_every_job_gets_fresh_keys(journal: Journal) -> None:
     a = journal.create_job(make_plan(Action.OPEN, 10), profile="p", operator="o", chunk_size=3)
     b = journal.create_job(make_plan(Action.OPEN, 10), profile="p", operator="o", chunk_size=3)

@@ -21,10 +21,11 @@ from .runner import (
     ProgressCallback,
     chunk_size_for,
     current_operator,
+    first_chunk_for,
 )
 
 __all__ = [
     "BatchRunner", "CancelToken", "ChunkInfo", "ChunkState", "JobInfo", "JobRecord", "JobState",
     "Journal", "PendingWrite", "Progress", "ProgressCallback", "RateLimiter", "RetryPolicy",
-    "Wait", "WaitKind", "chunk_size_for", "current_operator",
+    "Wait", "WaitKind", "chunk_size_for", "current_operator", "first_chunk_for",
 ]

@@ -222,14 +222,24 @@ class Journal:
         operator: str,
         chunk_size: int,
         parent_job_id: int | None = None,
+        first_chunk: int = 0,
     ) -> int:
         """Store the whole plan in one transaction and return the new job's id.
 
         Writes are split into chunks of ``chunk_size`` (each with a fresh uuid4 idempotency
-        key); planned skips get their Skipped outcome at once.
+        key); planned skips get their Skipped outcome at once. ``first_chunk`` (when smaller
+        than ``chunk_size``): the first chunk holds only that many records — the probe the
+        runner writes and checks alone before the rest, so a broken field map spoils a few
+        cards, not a whole batch, and the other chunks start sooner.
         """
         if chunk_size < 1:
             raise ValueError("chunk_size must be at least 1")
+        head = first_chunk if 0 < first_chunk < min(chunk_size, len(plan.writes)) else 0
+
+        def seq_of(pos: int) -> int:
+            return pos // chunk_size if not head else 0 if pos < head else \
+                1 + (pos - head) // chunk_size
+
         now = time.time()
         with self._tx() as cur:
             cur.execute(
@@ -240,7 +250,7 @@ class Journal:
             )
             job_id = cur.lastrowid
             assert job_id is not None
-            n_chunks = (len(plan.writes) + chunk_size - 1) // chunk_size
+            n_chunks = seq_of(len(plan.writes) - 1) + 1 if plan.writes else 0
             cur.executemany(
                 "INSERT INTO chunks (job_id, seq, idempotency_key, state) VALUES (?, ?, ?, ?)",
                 [(job_id, seq, str(uuid.uuid4()), ChunkState.PENDING.value)
@@ -249,7 +259,7 @@ class Journal:
             cur.executemany(
                 "INSERT INTO records (job_id, position, chunk_seq, student_no, name, card_id,"
                 " revision, student_record_id, from_status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(job_id, pos, pos // chunk_size, w.student_no, w.name, w.card_id, w.revision,
+                [(job_id, pos, seq_of(pos), w.student_no, w.name, w.card_id, w.revision,
                   w.student_record_id, w.from_status.value)
                  for pos, w in enumerate(plan.writes)],
             )

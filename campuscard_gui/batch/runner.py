@@ -145,6 +145,12 @@ def chunk_size_for(connector: Connector) -> int:
     return max(1, int(connector.limits.batch_size))
 
 
+def first_chunk_for(connector: Connector) -> int:
+    """The size of a new job's first chunk for ``connector``: a probe of FIRST_CHUNK_SAMPLE
+    records, written and checked alone before the rest (Journal.create_job)."""
+    return min(FIRST_CHUNK_SAMPLE, chunk_size_for(connector))
+
+
 def _epoch_ms() -> int:
     return time.time_ns() // 1_000_000
 

@@ -51,6 +51,7 @@ from ..batch import (
     WaitKind,
     chunk_size_for,
     current_operator,
+    first_chunk_for,
 )
 from ..batch.jobs import JobClaimedError
 from ..config import ConfigStore, Paths
@@ -274,7 +275,8 @@ def cmd_action(args: argparse.Namespace, ctx: Context) -> int:
                     return 1
         with open_journal(ctx) as journal:
             job_id = journal.create_job(plan, profile=profile.name, operator=current_operator(),
-                                        chunk_size=chunk_size_for(connector))
+                                        chunk_size=chunk_size_for(connector),
+                                        first_chunk=first_chunk_for(connector))
             return run_job(ctx, connector, journal, job_id, args.format)
 
 

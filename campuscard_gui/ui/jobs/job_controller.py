@@ -41,7 +41,15 @@ from dataclasses import dataclass
 from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from ...batch import BatchRunner, CancelToken, JobInfo, Journal, Progress, chunk_size_for
+from ...batch import (
+    BatchRunner,
+    CancelToken,
+    JobInfo,
+    Journal,
+    Progress,
+    chunk_size_for,
+    first_chunk_for,
+)
 from ...batch.jobs import JobClaimedError
 from ...batch.runner import current_operator
 from ...connectors.base import Connector
@@ -106,6 +114,7 @@ class _JobThread(QThread):
                 job_id = self._journal.create_job(
                     req.plan, profile=req.profile, operator=req.operator,
                     chunk_size=chunk_size_for(self._connector),
+                    first_chunk=first_chunk_for(self._connector),
                     parent_job_id=req.parent_job_id,
                 )
                 total = req.plan.total
