@@ -14,10 +14,12 @@ its counters), lists the students, then opens cards for ``--records`` students a
 them again. Each job runs as the window runs it: ``JobController`` (worker QThread →
 BatchRunner → connector) inside an offscreen QApplication, while a 10 ms QTimer on the GUI
 thread records when it fires. Reports per job records/s against the backend's ceiling
-(简道云: 10 batch calls/s × 100 = 1,000 records/s; 神笔: its per-SecretId rate, 20 calls/s,
-× 100; target ≥ 95 %) and the largest and p99
-interval between timer ticks (target: max < 50 ms). Exits 0 unless something crashed (it is
-a measurement, not a test).
+(简道云: 10 batch calls/s × 99 records, its batch endpoints' own budget, target ≥ 95 %;
+神笔: its per-SecretId rate, 20 calls/s, is shared by every call, and each chunk makes three —
+the fresh-state read, the write and the read-back — so its ceiling is 20 / 3 × 100 records/s,
+target ≥ 80 %), both for the whole job and at full speed (see ``steady_rate``), and the
+largest and p99 interval between timer ticks (target: max < 50 ms). Exits 0 unless something
+crashed (it is a measurement, not a test).
 
 kintone has no request-rate ceiling but a concurrency limit; its target is a speed-up over the
 official JavaScript client on the same sandbox in the same run (see ``throughput_kintone``).
@@ -54,7 +56,10 @@ from campuscard_gui.ui.heap import settle_after_load  # noqa: E402
 from campuscard_gui.ui.jobs.job_controller import JobController  # noqa: E402
 
 TICK_MS = 10
-TARGET_SHARE = 0.95
+TARGET_SHARE = {"jiandaoyun": 0.95, "shenbi": 0.80}
+# calls a chunk makes on the budget its write calls count against: 简道云 reads have their own
+# (data/list, 30/s); 神笔 counts the fresh-state read and the read-back with the write
+CALLS_PER_CHUNK = {"jiandaoyun": 1, "shenbi": 3}
 TARGET_MAX_GAP_MS = 50.0
 
 
@@ -243,9 +248,12 @@ def main(argv: list[str] | None = None) -> int:
             tempfile.TemporaryDirectory() as tmp:
         connector, rate = connect(args.backend, line, args.concurrency)
         limits = connector.limits
-        ceiling = rate * limits.batch_size
+        calls = CALLS_PER_CHUNK[args.backend]
+        ceiling = round(rate * limits.batch_size / calls, 1)
+        target = TARGET_SHARE[args.backend]
         out.update(ceiling_records_per_s=ceiling, batch_size=limits.batch_size,
-                   requests_per_second=rate, concurrency=limits.concurrency)
+                   requests_per_second=rate, calls_per_chunk=calls,
+                   concurrency=limits.concurrency, target_share=target)
         t = time.perf_counter()
         rows = connector.list_rows()[:args.records]
         out["list_seconds"] = round(time.perf_counter() - t, 3)
@@ -262,9 +270,9 @@ def main(argv: list[str] | None = None) -> int:
                 figures["share_of_ceiling"] = round(figures["records_per_s"] / ceiling, 3)
                 figures["steady_share_of_ceiling"] = round(
                     figures["steady_records_per_s"] / ceiling, 3)
-                figures["pass_throughput"] = figures["share_of_ceiling"] >= TARGET_SHARE
+                figures["pass_throughput"] = figures["share_of_ceiling"] >= target
                 figures["pass_steady_throughput"] = (
-                    figures["steady_share_of_ceiling"] >= TARGET_SHARE)
+                    figures["steady_share_of_ceiling"] >= target)
                 figures["pass_gui"] = figures["gui_max_gap_ms"] < TARGET_MAX_GAP_MS
                 out[action.value] = figures
                 rows = connector.list_rows()[:args.records]
@@ -284,15 +292,16 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(out, ensure_ascii=False))
         return 0
     print(f"{args.backend}: {args.records} records, latency {args.latency_ms:g} ms, "
-          f"ceiling {ceiling:g} records/s ({out['requests_per_second']:g} batch calls/s × "
-          f"{limits.batch_size}), concurrency {limits.concurrency}; "
+          f"ceiling {ceiling:g} records/s ({out['requests_per_second']:g} calls/s × "
+          f"{limits.batch_size} records / {calls} call(s) a chunk on that budget), "
+          f"concurrency {limits.concurrency}; "
           f"listing took {out['list_seconds']} s")
     for action in (Action.OPEN, Action.FREEZE):
         f = out[action.value]
         print(f"  {action.value:<7} {f['succeeded']}/{f['records']} written in "
               f"{f['write_seconds']} s (whole job incl. read-back {f['job_seconds']} s): "
               f"{f['records_per_s']} records/s = {f['share_of_ceiling']:.1%} of the ceiling "
-              f"(target ≥ {TARGET_SHARE:.0%}) {'PASS' if f['pass_throughput'] else 'MISS'}; "
+              f"(target ≥ {target:.0%}) {'PASS' if f['pass_throughput'] else 'MISS'}; "
               f"at full speed {f['steady_records_per_s']} records/s = "
               f"{f['steady_share_of_ceiling']:.1%} "
               f"{'PASS' if f['pass_steady_throughput'] else 'MISS'}; "
