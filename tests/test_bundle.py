@@ -15,7 +15,7 @@ import pytest
 
 from campuscard_gui import __version__
 
-pytestmark = pytest.mark.bundle
+pytestmark = [pytest.mark.bundle, pytest.mark.xdist_group("bundle")]  # one build, one worker
 ROOT = Path(__file__).resolve().parent.parent
 EXE = ".exe" if sys.platform == "win32" else ""
 

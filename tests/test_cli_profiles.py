@@ -475,7 +475,7 @@ def test_add_with_a_password(paths: Paths, creds: CredentialStore, memory: Memor
     assert code == 0, err
     assert memory.entries == {(K_SERVICE, "password"): PASSWORD}
     options = ConfigStore(paths).get_profile("kin").options
-    assert (options["auth"], options["user"], options["concurrency"]) == ("password", "alice", 4)
+    assert (options["auth"], options["user"], options["concurrency"]) == ("password", "alice", 6)
     assert "kintone 密码已存入" in err
     no_kintone_secret(paths, out, err)
 

@@ -105,7 +105,7 @@ def test_controls_are_named_and_secrets_masked(qtbot, dialog):
     for edit in (editor.students_token_edit, editor.cards_token_edit, editor.password_edit):
         assert edit.echoMode() is QLineEdit.EchoMode.Password
     # the defaults of a new profile
-    assert editor.concurrency_spin.value() == 4 and editor.concurrency_spin.maximum() == 50
+    assert editor.concurrency_spin.value() == 6 and editor.concurrency_spin.maximum() == 50
     assert editor.base_url_edit.text() == ""
     assert editor.base_url_edit.placeholderText() == "https://example.cybozu.com"
 

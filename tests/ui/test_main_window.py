@@ -727,11 +727,17 @@ def test_close_while_running_asks_cancels_and_waits(qtbot, paths, db, journal, m
 
     def answer(*args, **kwargs):
         asked.append(1)
-        if len(asked) == 1:
-            return QMessageBox.StandardButton.No
-        connector.gate.set()
-        return QMessageBox.StandardButton.Yes
+        return QMessageBox.StandardButton.No if len(asked) == 1 else \
+            QMessageBox.StandardButton.Yes
 
+    controller = window.flow.controller
+    cancel = controller.cancel
+
+    def cancel_then_let_the_write_end() -> None:
+        cancel()  # the token first: opening the gate before it let every chunk through
+        connector.gate.set()
+
+    monkeypatch.setattr(controller, "cancel", cancel_then_let_the_write_end)
     monkeypatch.setattr(QMessageBox, "question", answer)
     assert not window.close() and window.isVisible()  # "No": keeps running
     assert window.close()
