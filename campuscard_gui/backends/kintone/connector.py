@@ -32,6 +32,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ...config.field_discovery import FieldLister
@@ -41,6 +42,7 @@ from ...connectors.base import (
     CardHistory,
     CardUpdate,
     Consistency,
+    DeltaListing,
     Limits,
     ListProgress,
     RecordResult,
@@ -56,6 +58,7 @@ from ...connectors.common import (
 from ...connectors.http import ClientFactory
 from ...connectors.joining import RecordReader, cards_of, join_rows, unknown_label_error
 from ...connectors.partitions import Inconsistent, Job, jobs_of, run_jobs
+from ...connectors.refresh import Mark, affected_students, merge_rows, source_of
 from ...core.errors import (
     AmbiguousError,
     ConnectorError,
@@ -103,6 +106,33 @@ def _now_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
+def _id_order(ident: str) -> int:
+    return int(ident) if ident.isdigit() else 0
+
+
+def _minus(when: str, seconds: float) -> str:
+    """A kintone datetime ``seconds`` earlier (the epoch for an empty app's "")."""
+    try:
+        at = datetime.fromisoformat(when) if when else datetime(1970, 1, 1, tzinfo=UTC)
+    except ValueError:
+        at = datetime(1970, 1, 1, tzinfo=UTC)
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+    return (at.astimezone(UTC) - timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _app_mark(since: str, records: Sequence[Record],
+              before: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """One app's part of a mark: the newest update time read before, the highest ``$id``
+    and how many records up to it (a later count below it means deletions)."""
+    old_max = int(before["max_id"]) if before is not None else 0
+    top = max((id_number(r) for r in records), default=0)
+    if before is None:
+        return {"since": since, "max_id": top, "count": len(records)}
+    new = sum(1 for r in records if id_number(r) > old_max)
+    return {"since": since, "max_id": max(old_max, top), "count": int(before["count"]) + new}
+
+
 class KintoneConnector(Abilities):
     """The Connector protocol over a kintone domain (students app + cards app)."""
 
@@ -128,6 +158,9 @@ class KintoneConnector(Abilities):
                                        one_card_per_student=opts.require_unique_student,
                                        open_time_resolution_ms=60_000)
         self.list_warnings: list[str] = []
+        self._mark = ""  # the last listing's (DeltaListing)
+        self._state = threading.Lock()
+        self._updated: dict[str, str | None] = {}  # app -> its UPDATED_TIME field code
         self._api = KintoneApi(opts, auth, client_factory=client_factory, sleep=sleep)
         self._now_ms = now_ms
         self._writer = BulkWriter(self._api, opts, self.fields, READER, self._card_records,
@@ -158,12 +191,141 @@ class KintoneConnector(Abilities):
         """All students joined with their current card. Both apps are read at once, each cut
         into ``$id`` ranges read on up to ``concurrency`` threads (``_partitioned``); the old
         seek (one per app) when ``list_workers`` is 1 or a range's answer does not fit.
-        Progress counts records of both apps; the total is known after the first answers."""
+        Progress counts records of both apps; the total is known after the first answers.
+        The newest update time of each app, read first, goes into the listing's mark."""
+        since = self._newest_updates()
         students, cards = self._read_all(progress)
         rows, warnings = join_rows(students, newest_cards(cards, self.fields), self.fields,
                                    READER)
         self.list_warnings = warnings
+        listed = {r.student.record_id for r in rows}
+        self._mark = "" if since is None else Mark(self._source(), {
+            "students": _app_mark(since[0], students), "cards": _app_mark(since[1], cards)},
+            [record_id(r) for r in students if record_id(r) not in listed]).dump()
         return rows
+
+    # -- refresh (connectors.base.DeltaListing) ------------------------------------------------
+
+    def delta_listing(self) -> DeltaListing | None:
+        return self
+
+    def listing_mark(self) -> str:
+        return self._mark
+
+    def _source(self) -> str:
+        o = self.options
+        return source_of("kintone", o.base_url, o.guest_space, o.students_app, o.cards_app,
+                         self.fields.to_json())
+
+    def _updated_field(self, app: str) -> str | None:
+        """The app's UPDATED_TIME field code (更新时间 / 更新日時 / Updated_datetime: each
+        app names it in its creator's language), found by type; None when it has none."""
+        with self._state:
+            if app in self._updated:
+                return self._updated[app]
+        code = next((c for c, p in self._api.form_fields(app).items()
+                     if p.get("type") == "UPDATED_TIME"), None)
+        with self._state:
+            self._updated[app] = code
+        return code
+
+    def _newest_update(self, app: str) -> str | None:
+        """The newest UPDATED_TIME in ``app`` ("" when it is empty; None: no such field)."""
+        code = self._updated_field(app)
+        if code is None:
+            return None
+        top, _count = self._api.top(app, f"{code} desc", [code])
+        return text_of(top, code) if top is not None else ""
+
+    def _newest_updates(self) -> tuple[str, str] | None:
+        """Both apps' newest update times, before a listing reads them (None: no refresh
+        possible; the listing goes on)."""
+        opts = self.options
+        try:
+            with ThreadPoolExecutor(2, thread_name_prefix="campuscard-kintone-mark") as pool:
+                found = list(pool.map(self._newest_update, (opts.students_app,
+                                                             opts.cards_app)))
+        except ConnectorError as exc:
+            log.warning("kintone: no update times for a later refresh (%s)", exc.code)
+            return None
+        if found[0] is None or found[1] is None:
+            log.info("kintone: an app has no UPDATED_TIME field: refreshes list in full")
+            return None
+        return found[0], found[1]
+
+    def refresh_rows(self, rows: Sequence[StudentRow], mark: str,
+                     progress: ListProgress | None = None) -> list[StudentRow] | None:
+        """``rows`` with the records changed since ``mark``: per app, the records whose
+        UPDATED_TIME is at or after the mark's newest update less ``refresh_overlap_s``
+        (kintone keeps minutes), provided no record the mark counted was deleted (the count of
+        ``$id`` up to the mark's highest is still the mark's count, totalCount); None when
+        one was, or the mark is not this profile's."""
+        opts = self.options
+        fm = self.fields
+        found = Mark.load(mark, self._source())
+        if found is None or set(found.apps) != {"students", "cards"}:
+            log.info("kintone: the snapshot's mark is not this profile's: listing in full")
+            return None
+        apps = {"students": (opts.students_app, fm.student_fields()),
+                "cards": (opts.cards_app, self._card_fields())}
+
+        def state(name: str) -> tuple[str | None, int | None, list[Record]]:
+            app, fields = apps[name]
+            info = found.apps[name]
+            newest = self._newest_update(app)
+            _top, count = self._api.top(app, "$id desc", ["$id"],
+                                        f"$id <= {int(info['max_id'])}")
+            if newest is None or count != info["count"]:
+                return newest, count, []
+            code = self._updated_field(app)
+            bound = _minus(str(info["since"]), opts.refresh_overlap_s)
+            changed = self._api.all_records(app, fields, f'{code} >= "{bound}"')
+            return newest, count, changed
+
+        with ThreadPoolExecutor(2, thread_name_prefix="campuscard-kintone-delta") as pool:
+            (s_new, s_count, students), (c_new, c_count, cards) = pool.map(
+                state, ("students", "cards"))
+        if s_new is None or c_new is None:
+            log.info("kintone: an app has no UPDATED_TIME field: listing in full")
+            return None
+        if s_count != found.apps["students"]["count"] \
+                or c_count != found.apps["cards"]["count"]:
+            log.info("kintone: records were deleted since the snapshot (count %s/%s, was "
+                     "%s/%s): listing in full", s_count, c_count,
+                     found.apps["students"]["count"], found.apps["cards"]["count"])
+            return None
+        again = {record_id(r): r for r in students}
+        left = [i for i in found.left_out if i not in again and i.isdigit()]
+        for rec in self._students_where("$id", left):
+            again.setdefault(record_id(rec), rec)
+        known = {text_of(r, fm.student_no) for r in again.values()}
+        wanted = affected_students(rows, cards, fm, READER) - known
+        for rec in self._students_where(fm.student_no, sorted(wanted)):
+            again.setdefault(record_id(rec), rec)
+        nos = sorted({text_of(r, fm.student_no) for r in again.values()} - {""})
+        current = newest_cards(self._card_records(nos), fm) if nos else {}
+        merged, warnings, left_out = merge_rows(rows, list(again.values()), current, fm,
+                                                READER, _id_order)
+        self.list_warnings = warnings
+        self._mark = Mark(self._source(), {
+            "students": _app_mark(s_new, students, found.apps["students"]),
+            "cards": _app_mark(c_new, cards, found.apps["cards"])}, left_out).dump()
+        log.info("kintone: refreshed from the snapshot: %d student and %d card records "
+                 "changed", len(students), len(cards))
+        if progress is not None:
+            progress(len(merged), len(merged))
+        return merged
+
+    def _students_where(self, code: str, values: Sequence[str]) -> list[Record]:
+        """Student records whose ``code`` is one of ``values`` (``in`` queries)."""
+        step = self.options.in_max_values
+        out: list[Record] = []
+        for start in range(0, len(values), step):
+            part = values[start:start + step]
+            listed = ", ".join(v if code == "$id" else quoted(v) for v in part)
+            out += self._api.all_records(self.options.students_app,
+                                         self.fields.student_fields(), f"{code} in ({listed})")
+        return out
 
     def _workers(self) -> int:
         return self.options.list_workers or self.options.concurrency

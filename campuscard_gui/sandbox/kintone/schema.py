@@ -56,7 +56,8 @@ class FieldDef:
 # Every app's UPDATED_TIME field, under the code a Chinese-language app gets (a Japanese one
 # says 更新日時, an English one Updated_datetime): set by the server on every write, minutes
 # kept as for every datetime (§5), not writable through the API without app-management rights
-# (§1.4), so writes of it are ignored here. Seeded records carry SEED_UPDATED.
+# (§1.4), so writes of it are ignored here. Seeded records carry a minute each from
+# SEED_UPDATED on.
 UPDATED_FIELD = FieldDef("更新时间", "更新时间", "UPDATED_TIME")
 SEED_UPDATED = "2024-08-20T00:00:00Z"
 DATETIME_TYPES = frozenset({"DATETIME", "UPDATED_TIME", "CREATED_TIME"})

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -50,16 +50,25 @@ class KintoneStore(UndoLog[App, Row]):
         self.students = App(settings.students_app, "学生信息", STUDENT_FIELDS)
         self.cards = App(settings.cards_app, "一卡通", CARD_FIELDS)
         self.apps = {a.app_id: a for a in (self.students, self.cards)}
+        self._seed_minutes = -1
         for s in school.students:
             self._insert(self.students, {
                 "student_no": s.student_no, "name": s.name, "college": s.college,
-                "class_name": s.class_name, "student_status": s.status.value}, SEED_UPDATED)
+                "class_name": s.class_name, "student_status": s.status.value},
+                self._seeded())
         if with_cards:  # one card per student: the cards app's 学号 is unique
             for c in school.current_cards().values():
                 self._insert(self.cards, {
                     "student_no": c.student_no, "status": c.status.value,
                     "open_time": iso_from_ms(c.open_time) if c.open_time is not None else "",
-                    "amount": fmt_decimal(Decimal(c.amount))}, SEED_UPDATED)
+                    "amount": fmt_decimal(Decimal(c.amount))}, self._seeded())
+
+    def _seeded(self) -> str:
+        """The next seeded record's UPDATED_TIME: a minute after the previous one's, from
+        SEED_UPDATED, as if the school's records had been entered over time."""
+        self._seed_minutes += 1
+        start = datetime.fromisoformat(SEED_UPDATED)
+        return (start + timedelta(minutes=self._seed_minutes)).strftime("%Y-%m-%dT%H:%M:00Z")
 
     # ------------------------------------------------------------------ plumbing
 
