@@ -226,7 +226,7 @@ class KintoneApi:
             out.extend(page)
             if on_page is not None:
                 on_page(len(page), None)
-            if len(page) < size:
+            if len(page) < size or ids[-1] >= high:  # the range is read: no empty page
                 break
             last = ids[-1]
         return out

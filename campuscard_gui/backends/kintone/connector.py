@@ -192,9 +192,12 @@ class KintoneConnector(Abilities):
         into ``$id`` ranges read on up to ``concurrency`` threads (``_partitioned``); the old
         seek (one per app) when ``list_workers`` is 1 or a range's answer does not fit.
         Progress counts records of both apps; the total is known after the first answers.
-        The newest update time of each app, read first, goes into the listing's mark."""
-        since = self._newest_updates()
-        students, cards = self._read_all(progress)
+        The newest update time of each app, read as the listing starts (on a thread of its
+        own: ``refresh_overlap_s`` covers the moments between), goes into its mark."""
+        with ThreadPoolExecutor(1, thread_name_prefix="campuscard-kintone-mark") as pool:
+            newest = pool.submit(self._newest_updates)
+            students, cards = self._read_all(progress)
+            since = newest.result()
         rows, warnings = join_rows(students, newest_cards(cards, self.fields), self.fields,
                                    READER)
         self.list_warnings = warnings
