@@ -5,6 +5,7 @@ does not fit the partitioning falls back to the sequential path."""
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -154,14 +155,13 @@ def test_kintone_range_answer_out_of_range_falls_back_to_one_seek(kintone_sandbo
     conn = kconnect(sb, page_size=100)
     real = conn._api.call
 
-    def ignoring_upper_bounds(method: str, resource: str, params: Any, *, write: bool) -> Any:
+    def ignoring_lower_bounds(method: str, resource: str, params: Any, *, write: bool) -> Any:
         query = params.get("query", "") if isinstance(params, dict) else ""
         if " and $id <= " in query:
-            params = {**params, "query": query.split(" and $id <= ")[0] + " order by $id asc"
-                      + query.split("order by $id asc")[1]}
+            params = {**params, "query": re.sub(r"\$id > \d+", "$id > 0", query)}
         return real(method, resource, params, write=write)
 
-    conn._api.call = ignoring_upper_bounds  # type: ignore[method-assign]
+    conn._api.call = ignoring_lower_bounds  # type: ignore[method-assign]
     with caplog.at_level("WARNING"):
         assert conn.list_rows() == expected
     assert "partitioned listing abandoned" in caplog.text
@@ -200,3 +200,32 @@ def test_shenbi_pages_that_do_not_join_up_fall_back(monkeypatch, caplog) -> None
         with caplog.at_level("WARNING"):
             assert _listed(conn) == expected
         assert "parallel listing abandoned" in caplog.text
+
+
+def test_kintone_refresh_equals_a_full_listing_and_sees_deletions(kintone_sandbox,
+                                                                   kconnect) -> None:
+    """A refresh from a listing's mark reads only what changed and gives the rows a full
+    listing gives; a deleted record makes it ask for a full listing (None)."""
+    sb = kintone_sandbox(students=600, with_cards=True)
+    conn = kconnect(sb, page_size=100)
+    rows = conn.list_rows()
+    mark = conn.listing_mark()
+    assert conn.delta_listing() is conn and mark
+    writer = _kintone_writer(sb, False)
+    try:
+        writer._api.call("PUT", "records", {"app": sb.students_app, "records": [
+            {"id": str(i), "record": {"student_status": {"value": "休学"}}}
+            for i in range(1, 31)]}, write=True)
+        writer._api.call("PUT", "records", {"app": sb.cards_app, "records": [
+            {"id": str(i), "record": {"status": {"value": "冻结"}}} for i in range(1, 21)]},
+            write=True)
+        _add_kintone(writer, sb, ["NEW9001"])
+        refreshed = conn.refresh_rows(rows, mark)
+        assert refreshed is not None
+        assert refreshed == kconnect(sb).list_rows()
+        assert refreshed != rows
+        writer._api.call("DELETE", "records", {"app": sb.cards_app, "ids": ["5"]}, write=True)
+        assert conn.refresh_rows(refreshed, conn.listing_mark()) is None
+        assert conn.refresh_rows(rows, "not a mark") is None
+    finally:
+        writer.close()
