@@ -54,8 +54,10 @@ from ..batch import (
     first_chunk_for,
 )
 from ..batch.jobs import JobClaimedError
+from ..batch.listing import list_students
 from ..config import ConfigStore, Paths
 from ..config.paths import private_files
+from ..config.snapshots import SnapshotStore
 from ..connectors.base import Connector
 from ..core.errors import CampusCardError, ConfigError, ImportFileError
 from ..core.model import Action, CardStatus, StudentStatus
@@ -130,6 +132,8 @@ def build_parser() -> argparse.ArgumentParser:
     students.add_argument("--card", type=_choice(CARD_STATUS_NAMES, _("卡状态")),
                           help=_("卡状态：未开通/正常/冻结/注销 或 none/active/frozen/cancelled"))
     students.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    students.add_argument("--fresh", action="store_true",
+                          help=_("完整读取学生列表，不从本机快照增量刷新"))
     students.set_defaults(handler=cmd_students)
 
     for action in Action:
@@ -198,8 +202,13 @@ def _local_handler(name: str) -> Callable[[argparse.Namespace, Context], int]:
 # -- students ---------------------------------------------------------------------------------
 
 def cmd_students(args: argparse.Namespace, ctx: Context) -> int:
-    with connected(ctx, ctx.profile()) as connector:
-        rows = connector.list_rows()
+    """The students as the window lists them: a remote profile's kept snapshot brought up to
+    date where the backend can tell what changed (``batch.listing``), else read in full;
+    ``--fresh`` always reads in full. The result is kept for the next time either way."""
+    profile = ctx.profile()
+    with connected(ctx, profile) as connector:
+        store = SnapshotStore(ctx.paths.data_dir) if profile.kind != "local" else None
+        rows = list_students(connector, store, profile.name, fresh=args.fresh).rows
     if args.status is not None:
         rows = [r for r in rows if r.student.status is args.status]
     if args.card is not None:

@@ -48,6 +48,8 @@ class Snapshot:
     profile: str
     taken_at: float  # seconds since the epoch
     rows: list[StudentRow]
+    # the connector's listing mark (connectors.base.DeltaListing): what a refresh reads from
+    mark: str = ""
 
 
 class SnapshotStore:
@@ -62,8 +64,9 @@ class SnapshotStore:
         return self.folder / f"{digest}.sqlite3"
 
     def save(self, profile: str, rows: Sequence[StudentRow],
-             taken_at: float | None = None) -> Path:
-        """Write ``rows`` as ``profile``'s snapshot (replacing the last one atomically)."""
+             taken_at: float | None = None, mark: str = "") -> Path:
+        """Write ``rows`` as ``profile``'s snapshot (replacing the last one atomically), with
+        the listing's ``mark`` (DeltaListing) when it has one."""
         self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         target = self.path(profile)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
@@ -77,7 +80,8 @@ class SnapshotStore:
                 conn.executescript(_SCHEMA)
                 conn.executemany("INSERT INTO meta VALUES (?, ?)", [
                     ("format", str(FORMAT)), ("profile", profile),
-                    ("taken_at", repr(time.time() if taken_at is None else taken_at))])
+                    ("taken_at", repr(time.time() if taken_at is None else taken_at)),
+                    ("mark", mark)])
                 conn.executemany("INSERT INTO rows VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", (
                     (r.student.student_no, r.student.name, r.student.college,
                      r.student.class_name, r.student.status.value, r.student.record_id,
@@ -115,7 +119,7 @@ class SnapshotStore:
                         type(exc).__name__)
             self.remove(profile)
             return None
-        return Snapshot(profile, taken_at, rows)
+        return Snapshot(profile, taken_at, rows, meta.get("mark", ""))
 
     def remove(self, profile: str) -> bool:
         """Remove ``profile``'s snapshot; whether there was one."""

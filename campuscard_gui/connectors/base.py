@@ -142,6 +142,11 @@ class Connector(Protocol):
         None."""
         ...
 
+    def delta_listing(self) -> DeltaListing | None:
+        """Bringing a kept listing up to date by reading only what changed since, where the
+        backend can tell what changed (and what was deleted); else None."""
+        ...
+
 
 @runtime_checkable
 class CardHistory(Protocol):
@@ -172,6 +177,25 @@ class LocalDatabase(Protocol):
         ...
 
 
+@runtime_checkable
+class DeltaListing(Protocol):
+    """A listing kept with a *mark* (an opaque text: the backend's state when it was read)
+    brought up to date by reading only the records changed since."""
+
+    def listing_mark(self) -> str:
+        """The mark of the last ``list_rows`` or ``refresh_rows`` ("" when there is none),
+        to keep with its rows."""
+        ...
+
+    def refresh_rows(self, rows: Sequence[StudentRow], mark: str,
+                     progress: ListProgress | None = None) -> list[StudentRow] | None:
+        """``rows`` (listed when ``mark`` was taken) with what changed since; None when only
+        a full listing can tell (records deleted, another source, a mark it cannot read, a
+        server that ignores the filter); the log says why. ``list_warnings`` and
+        ``listing_mark`` then describe the result."""
+        ...
+
+
 class Abilities:
     """The abilities part of :class:`Connector`, none of them: a connector inherits this and
     overrides what its backend can do (``return self``), so that what it declares is all that
@@ -184,4 +208,7 @@ class Abilities:
         return None
 
     def local_database(self) -> LocalDatabase | None:
+        return None
+
+    def delta_listing(self) -> DeltaListing | None:
         return None

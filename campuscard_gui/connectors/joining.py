@@ -64,9 +64,11 @@ def cards_of(current: Mapping[str, Record], fm: FieldMap,
 
 
 def join_rows(students: Iterable[Record], current: Mapping[str, Record], fm: FieldMap,
-              reader: RecordReader) -> tuple[list[StudentRow], list[str]]:
+              reader: RecordReader, *, whole: bool = True
+              ) -> tuple[list[StudentRow], list[str]]:
     """Students (in the order given) joined with ``current`` (学号 -> that student's current
-    card record), and warnings for the operator (see the module doc)."""
+    card record), and warnings for the operator (see the module doc). ``whole`` False: the
+    students are only those a refresh reads again, so none being known proves nothing."""
     rows: list[StudentRow] = []
     bad_student: Counter[str] = Counter()
     bad_card: Counter[str] = Counter()
@@ -99,7 +101,7 @@ def join_rows(students: Iterable[Record], current: Mapping[str, Record], fm: Fie
                 examples.append(no)
             continue
         rows.append(StudentRow(student, card))
-    if seen and not rows and bad_student and not bad_card:
+    if whole and seen and not rows and bad_student and not bad_card:
         raise ConnectorError(
             _("学生表中 {seen} 名学生的学籍状态都无法识别（{bad_student}）。请在配置的选项对应中设"
               "置学校使用的学籍状态文字。").format(

@@ -52,7 +52,7 @@ def assert_exactly_once_open(sb: SandboxInfo, journal: Journal, job_id: int) -> 
 
 def test_list_rows_pages_through_every_student(jdy_sandbox, connect):
     sb = jdy_sandbox(students=1234, seed=3)
-    conn = connect(sb)
+    conn = connect(sb, list_cursors=1)  # one cursor per form (partitions: test_listing.py)
     progress: list[tuple[int, int | None]] = []
     rows = conn.list_rows(lambda done, total: progress.append((done, total)))
 

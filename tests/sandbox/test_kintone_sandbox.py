@@ -179,7 +179,9 @@ def test_record_get_and_form_fields(sb: SandboxInfo, k: K):
     assert list(props["status"]["options"]) == ["正常", "冻结", "注销"]
     assert props["open_time"]["type"] == "DATETIME" and props["amount"]["type"] == "NUMBER"
     sprops = k.get("app/form/fields", app=sb.students_app).json()["properties"]
-    assert {p["label"] for p in sprops.values()} == {"学号", "姓名", "学院", "班级", "学籍状态"}
+    assert {p["label"] for p in sprops.values()} == {"学号", "姓名", "学院", "班级", "学籍状态",
+                                                     "更新时间"}
+    assert sprops["更新时间"]["type"] == "UPDATED_TIME"
     assert k.records(sb.cards_app)["records"] == []  # the cards app starts empty
 
 

@@ -18,8 +18,10 @@ the batch runner reads back before resending.
 from __future__ import annotations
 
 import json
+import re
+import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from ...connectors.common import json_object, retried
@@ -32,6 +34,7 @@ from ...connectors.http import (
     make_client,
     retry_after_seconds,
 )
+from ...connectors.partitions import Inconsistent, Job, run_jobs
 from ...core.errors import ConnectorError, FatalError, RetryableError
 from ...core.text import L_, _
 from .errors import RATE_LIMIT_RETRY_AFTER_S, STATUS, error_for_code
@@ -154,9 +157,141 @@ class JdyApi:
                     SERVICE=SERVICE), code="paging")
             cursor = last
 
+    def list_page(self, entry: str, fields: list[str] | None, cursor: str | None,
+                  flt: Mapping[str, Any] | None = None) -> list[Record]:
+        """One data/list page of up to MAX_PAGE records after ``cursor`` (None: the first)."""
+        body: dict[str, Any] = {"app_id": self.options.app_id, "entry_id": entry,
+                                "limit": MAX_PAGE}
+        if fields is not None:
+            body["fields"] = fields
+        if cursor is not None:
+            body["data_id"] = cursor
+        if flt is not None:
+            body["filter"] = flt
+        return self.read(LIST, body, "data")
+
+    def partitioned(self, forms: Sequence[tuple[str, list[str] | None]],
+                    on_page: Callable[[int], None] | None = None) -> list[list[Record]]:
+        """Every record of each form (entry id, fields), read as ``_id`` ranges by up to
+        ``list_cursors`` cursors at once (``IdRanges``), all forms sharing them and the
+        data/list rate (30/s, spec §5). Raises ``partitions.Inconsistent`` when an answer
+        does not fit (the caller then pages with one cursor)."""
+        firsts = [self.list_page(entry, fields, None) for entry, fields in forms]
+        ranges = [IdRanges(self, entry, fields, first, self.options.list_range_pages, on_page)
+                  for (entry, fields), first in zip(forms, firsts, strict=True)]
+        if on_page is not None:
+            for first in firsts:
+                on_page(len(first))
+        run_jobs([r.take for r in ranges], self.options.list_cursors, "campuscard-jdy-list")
+        return [r.records() for r in ranges]
+
     def widgets(self, entry: str, budget_s: float | None = None) -> list[Record]:
         return self.read(WIDGETS, {"app_id": self.options.app_id, "entry_id": entry}, "widgets",
                          budget_s)
+
+
+_HEX_ID = re.compile(r"^[0-9a-f]{24}$")
+
+
+def _id_number(rec: Record) -> int:
+    """A record's ``_id`` as a number (24 hex: ObjectId-like, spec §1); Inconsistent when it
+    is not one, since ranges of ids then mean nothing."""
+    ident = rec.get("_id")
+    if not isinstance(ident, str) or not _HEX_ID.match(ident):
+        raise Inconsistent("jiandaoyun: a record id is not 24 hex digits")
+    return int(ident, 16)
+
+
+def _hex(n: int) -> str:
+    return f"{n:024x}"
+
+
+class IdRanges:
+    """One form's records as ``_id`` ranges ``(start, stop]``, each read from a cursor of its
+    own (the exclusive ``data_id`` cursor, spec §3.2, started at a synthetic id).
+
+    Ranges are handed out from a frontier that moves up the id space, each sized to hold
+    ``pages`` pages at the spacing of the ids seen so far; a page that runs past its range
+    shows where the next records are, and the frontier jumps over the empty ids between; a
+    short page shows the last record, and no range starts above it. The first page (read
+    before, with no cursor) gives the first ids and their spacing."""
+
+    _MAX_ID = (1 << 96) - 1
+
+    def __init__(self, api: JdyApi, entry: str, fields: list[str] | None,
+                 first: list[Record], pages: int,
+                 on_page: Callable[[int], None] | None) -> None:
+        self._api = api
+        self._entry = entry
+        self._fields = fields
+        self._pages = pages
+        self._on_page = on_page
+        self._lock = threading.Lock()
+        self._found: dict[int, list[Record]] = {-1: list(first)}
+        ids = [_id_number(r) for r in first]
+        _check_page(ids, -1)
+        self._end: int | None = None
+        if len(first) < MAX_PAGE:
+            self._end = ids[-1] if ids else -1
+        self._frontier = ids[-1] if ids else -1
+        self._spacing = 1
+        self._learn(ids)
+
+    def _learn(self, ids: Sequence[int]) -> None:
+        """The ids' spacing from a full page inside a range (the caller holds the lock)."""
+        if len(ids) >= 2:
+            self._spacing = max(1, (ids[-1] - ids[0]) // (len(ids) - 1))
+
+    def take(self) -> Job | None:
+        """The next range's job, or None once the last record is behind the frontier."""
+        with self._lock:
+            if self._end is not None and self._frontier >= self._end:
+                return None
+            if self._frontier >= self._MAX_ID:
+                return None
+            start = self._frontier
+            stop = min(self._MAX_ID, start + self._spacing * MAX_PAGE * self._pages)
+            self._frontier = stop
+            self._found[start] = []
+        return lambda halt: self._read(start, stop, halt)
+
+    def _read(self, start: int, stop: int, halt: threading.Event) -> None:
+        cursor = start
+        kept: list[Record] = []
+        while not halt.is_set():
+            page = self._api.list_page(self._entry, self._fields, _hex(cursor))
+            ids = [_id_number(r) for r in page]
+            _check_page(ids, cursor)
+            inside = sum(1 for i in ids if i <= stop)
+            kept.extend(page[:inside])
+            if self._on_page is not None:
+                self._on_page(inside)
+            with self._lock:
+                if inside == len(page) == MAX_PAGE:
+                    self._learn(ids)
+                if len(page) < MAX_PAGE:  # nothing above the page's last record
+                    top = ids[-1] if ids else cursor
+                    self._end = top if self._end is None else min(self._end, top)
+                if inside < len(page) and ids[inside] - 1 > self._frontier:
+                    self._frontier = ids[inside] - 1  # no records between: skipped
+            if inside < len(page) or len(page) < MAX_PAGE:
+                break
+            cursor = ids[-1]
+        with self._lock:
+            self._found[start] = kept
+
+    def records(self) -> list[Record]:
+        """Every range's records in id order; Inconsistent if two ranges share one."""
+        out = [r for start in sorted(self._found) for r in self._found[start]]
+        ids = [_id_number(r) for r in out]
+        if any(a >= b for a, b in zip(ids, ids[1:], strict=False)):
+            raise Inconsistent("jiandaoyun: ranges overlapped")
+        return out
+
+
+def _check_page(ids: Sequence[int], cursor: int) -> None:
+    if any(i <= cursor for i in ids) or any(a >= b for a, b in zip(ids, ids[1:], strict=False)):
+        raise Inconsistent("jiandaoyun: a page did not follow its cursor in ascending _id")
 
 
 def answer_of(response: Answer, write: bool) -> dict[str, Any]:

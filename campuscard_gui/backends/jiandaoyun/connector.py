@@ -44,6 +44,7 @@ from ...connectors.common import (
 )
 from ...connectors.http import ClientFactory
 from ...connectors.joining import cards_of, unknown_label_error
+from ...connectors.partitions import Inconsistent
 from ...core.cards import LIVE
 from ...core.errors import AmbiguousError, ConfigError, ConnectorError, FatalError
 from ...core.model import Card, CardStatus, StudentRow
@@ -200,14 +201,34 @@ class JiandaoyunConnector(Abilities):
                 if progress is not None:
                     progress(done[0], None)
 
-        student_fields = fm.student_fields()
-        with ThreadPoolExecutor(2, thread_name_prefix="campuscard-jdy-list") as pool:
-            students = pool.submit(self._api.pages, self.options.students_entry, student_fields,
-                                   None, on_page)
-            cards = pool.submit(self._card_pages, None, on_page)
-            rows, warnings = join_rows(students.result(), cards.result(), fm)
+        students, cards = self._read_all(on_page)
+        rows, warnings = join_rows(students, cards, fm)
         self.list_warnings = warnings
         return rows
+
+    def _read_all(self, on_page: Callable[[int], None]) -> tuple[list[Record], list[Record]]:
+        """Every student record and every card record: as ``_id`` ranges on several cursors
+        (``JdyApi.partitioned``), or with one cursor per form when ``list_cursors`` is 1 or
+        the ranges' answers do not fit."""
+        opts = self.options
+        if opts.list_cursors > 1:
+            fields = self._card_fields()
+            try:
+                students, cards = self._api.partitioned(
+                    [(opts.students_entry, self.fields.student_fields()),
+                     (opts.cards_entry, fields)], on_page)
+            except Inconsistent as exc:
+                log.warning("jiandaoyun: listing with %d cursors abandoned (%s); listing with "
+                            "one cursor per form", opts.list_cursors, exc)
+            else:
+                if fields is None or all("createTime" in r for r in cards):
+                    return students, cards
+                return students, self._card_pages(None)  # createTime left out: whole
+        with ThreadPoolExecutor(2, thread_name_prefix="campuscard-jdy-list") as pool:
+            students_f = pool.submit(self._api.pages, opts.students_entry,
+                                     self.fields.student_fields(), None, on_page)
+            cards_f = pool.submit(self._card_pages, None, on_page)
+            return students_f.result(), cards_f.result()
 
     def _card_records(self, student_nos: Sequence[str]) -> list[Record]:
         """Every card record of the given students (filter ``in``, re-checked locally: a

@@ -56,6 +56,14 @@ class JdyOptions:
     # `in` takes ≤200 values on the official page, 1000 per a 2026 transcription [2ND]. 99:
     # a chunk's cards (usually one per student) fit one page of 100, with no empty next page.
     in_max_values: int = number(99, 1, 200)
+    # A cold listing reads each form as `_id` ranges, each from a cursor of its own, on this
+    # many threads (both forms together); 1: one cursor per form, the old way. The ranges'
+    # first cursors are synthetic ids (24 hex, ObjectId-like), which the docs neither allow
+    # nor forbid [UNCONFIRMED]: an answer that does not fit falls back to one cursor (logged).
+    list_cursors: int = number(8, 1, 20)
+    # Pages each `_id` range is sized to hold (from the ids' spacing in the pages read): its
+    # last page runs into the next range, so longer ranges waste fewer requests.
+    list_range_pages: int = number(10, 1, 1000)
     # How openTime is written: "iso" (…Z, the docs' write table) or "ms" (the official demos);
     # the spec says both are accepted [2ND].
     open_time_format: str = "iso"

@@ -40,6 +40,7 @@ from ...connectors.http import (
     make_client,
     retry_after_seconds,
 )
+from ...connectors.partitions import Inconsistent
 from ...core.errors import AmbiguousError, ConnectorError, FatalError, RetryableError
 from ...core.text import _
 from .errors import BUSY_RETRY_AFTER_S, RETRY_CODES, STATUS, explain
@@ -189,6 +190,46 @@ class KintoneApi:
 
     def _page(self, params: Mapping[str, Any]) -> tuple[dict[str, Any], list[Record]]:
         return _records(self.call("GET", "records", params, write=False))
+
+    def top(self, app: str, order: str, fields: Sequence[str], condition: str = ""
+            ) -> tuple[Record | None, int | None]:
+        """The first record of ``app`` in ``order`` (e.g. ``$id desc``) among those matching
+        ``condition``, and how many match (totalCount): one request."""
+        query = f"{f'({condition}) ' if condition else ''}order by {order} limit 1"
+        answer, page = self._retried(partial(self._page, {
+            "app": app, "fields": list(dict.fromkeys([*fields, "$id"])), "query": query,
+            "totalCount": "true"}))
+        return (page[0] if page else None), _count(answer.get("totalCount"))
+
+    def id_range(self, app: str, fields: Sequence[str], low: int, high: int,
+                 on_page: Callable[[int, int | None], None] | None = None,
+                 stop: threading.Event | None = None, condition: str = "") -> list[Record]:
+        """The records with ``low < $id <= high`` (and ``condition``), seeking by ``$id``
+        within the range (spec §1.2: ``$id > a and $id <= b order by $id asc limit 500``).
+        An answer outside the range or out of order raises ``partitions.Inconsistent``."""
+        wanted = list(dict.fromkeys([*fields, "$id"]))
+        size = self.options.page_size
+        out: list[Record] = []
+        last = low
+        while stop is None or not stop.is_set():
+            cond = f"$id > {last} and $id <= {high}"
+            if condition:
+                cond = f"({condition}) and {cond}"
+            _answer, page = self._retried(partial(self._page, {
+                "app": app, "fields": wanted,
+                "query": f"{cond} order by $id asc limit {size}"}))
+            ids = [id_number(r) for r in page]
+            if len(page) > size or any(not last < i <= high for i in ids) \
+                    or any(a >= b for a, b in zip(ids, ids[1:], strict=False)):
+                raise Inconsistent(f"kintone app {app}: a page of ($id {last}, {high}] "
+                                   "held records outside it or out of order")
+            out.extend(page)
+            if on_page is not None:
+                on_page(len(page), None)
+            if len(page) < size or ids[-1] >= high:  # the range is read: no empty page
+                break
+            last = ids[-1]
+        return out
 
     def all_records(self, app: str, fields: Sequence[str], condition: str = "",
                     on_page: Callable[[int, int | None], None] | None = None) -> list[Record]:

@@ -25,11 +25,14 @@ card changed by someone else meanwhile is reported (GAIA_CO02), never overwritte
 
 from __future__ import annotations
 
+import logging
 import re
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ...config.field_discovery import FieldLister
@@ -39,6 +42,7 @@ from ...connectors.base import (
     CardHistory,
     CardUpdate,
     Consistency,
+    DeltaListing,
     Limits,
     ListProgress,
     RecordResult,
@@ -53,6 +57,8 @@ from ...connectors.common import (
 )
 from ...connectors.http import ClientFactory
 from ...connectors.joining import RecordReader, cards_of, join_rows, unknown_label_error
+from ...connectors.partitions import Inconsistent, Job, jobs_of, run_jobs
+from ...connectors.refresh import Mark, affected_students, merge_rows, source_of
 from ...core.errors import (
     AmbiguousError,
     ConnectorError,
@@ -71,6 +77,7 @@ from .records import (
     Record,
     card_of,
     datetime_of,
+    id_number,
     newest_cards,
     quoted,
     record_id,
@@ -78,6 +85,8 @@ from .records import (
 )
 
 __all__ = ["KintoneAuth", "KintoneConnector"]
+
+log = logging.getLogger(__name__)
 
 READER = RecordReader(SERVICE, text_of, record_id, card_of)
 _RECORD_KEY = re.compile(r"^records\[(\d+)\](?:\.([^.\[\]]+)|\[([^\]]+)\])")
@@ -95,6 +104,33 @@ _AREA_TEXT = {
 
 def _now_ms() -> int:
     return time.time_ns() // 1_000_000
+
+
+def _id_order(ident: str) -> int:
+    return int(ident) if ident.isdigit() else 0
+
+
+def _minus(when: str, seconds: float) -> str:
+    """A kintone datetime ``seconds`` earlier (the epoch for an empty app's "")."""
+    try:
+        at = datetime.fromisoformat(when) if when else datetime(1970, 1, 1, tzinfo=UTC)
+    except ValueError:
+        at = datetime(1970, 1, 1, tzinfo=UTC)
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+    return (at.astimezone(UTC) - timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _app_mark(since: str, records: Sequence[Record],
+              before: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """One app's part of a mark: the newest update time read before, the highest ``$id``
+    and how many records up to it (a later count below it means deletions)."""
+    old_max = int(before["max_id"]) if before is not None else 0
+    top = max((id_number(r) for r in records), default=0)
+    if before is None:
+        return {"since": since, "max_id": top, "count": len(records)}
+    new = sum(1 for r in records if id_number(r) > old_max)
+    return {"since": since, "max_id": max(old_max, top), "count": int(before["count"]) + new}
 
 
 class KintoneConnector(Abilities):
@@ -122,6 +158,9 @@ class KintoneConnector(Abilities):
                                        one_card_per_student=opts.require_unique_student,
                                        open_time_resolution_ms=60_000)
         self.list_warnings: list[str] = []
+        self._mark = ""  # the last listing's (DeltaListing)
+        self._state = threading.Lock()
+        self._updated: dict[str, str | None] = {}  # app -> its UPDATED_TIME field code
         self._api = KintoneApi(opts, auth, client_factory=client_factory, sleep=sleep)
         self._now_ms = now_ms
         self._writer = BulkWriter(self._api, opts, self.fields, READER, self._card_records,
@@ -149,8 +188,162 @@ class KintoneConnector(Abilities):
         return [*self.fields.card_fields(), "$revision"]
 
     def list_rows(self, progress: ListProgress | None = None) -> list[StudentRow]:
-        """All students joined with their current card; both apps are paged at once.
-        Progress counts records of both apps; the total is known after the first pages."""
+        """All students joined with their current card. Both apps are read at once, each cut
+        into ``$id`` ranges read on up to ``concurrency`` threads (``_partitioned``); the old
+        seek (one per app) when ``list_workers`` is 1 or a range's answer does not fit.
+        Progress counts records of both apps; the total is known after the first answers.
+        The newest update time of each app, read as the listing starts (on a thread of its
+        own: ``refresh_overlap_s`` covers the moments between), goes into its mark."""
+        with ThreadPoolExecutor(1, thread_name_prefix="campuscard-kintone-mark") as pool:
+            newest = pool.submit(self._newest_updates)
+            students, cards = self._read_all(progress)
+            since = newest.result()
+        rows, warnings = join_rows(students, newest_cards(cards, self.fields), self.fields,
+                                   READER)
+        self.list_warnings = warnings
+        listed = {r.student.record_id for r in rows}
+        self._mark = "" if since is None else Mark(self._source(), {
+            "students": _app_mark(since[0], students), "cards": _app_mark(since[1], cards)},
+            [record_id(r) for r in students if record_id(r) not in listed]).dump()
+        return rows
+
+    # -- refresh (connectors.base.DeltaListing) ------------------------------------------------
+
+    def delta_listing(self) -> DeltaListing | None:
+        return self
+
+    def listing_mark(self) -> str:
+        return self._mark
+
+    def _source(self) -> str:
+        o = self.options
+        return source_of("kintone", o.base_url, o.guest_space, o.students_app, o.cards_app,
+                         self.fields.to_json())
+
+    def _updated_field(self, app: str) -> str | None:
+        """The app's UPDATED_TIME field code (更新时间 / 更新日時 / Updated_datetime: each
+        app names it in its creator's language), found by type; None when it has none."""
+        with self._state:
+            if app in self._updated:
+                return self._updated[app]
+        code = next((c for c, p in self._api.form_fields(app).items()
+                     if p.get("type") == "UPDATED_TIME"), None)
+        with self._state:
+            self._updated[app] = code
+        return code
+
+    def _newest_update(self, app: str) -> str | None:
+        """The newest UPDATED_TIME in ``app`` ("" when it is empty; None: no such field)."""
+        code = self._updated_field(app)
+        if code is None:
+            return None
+        top, _count = self._api.top(app, f"{code} desc", [code])
+        return text_of(top, code) if top is not None else ""
+
+    def _newest_updates(self) -> tuple[str, str] | None:
+        """Both apps' newest update times, before a listing reads them (None: no refresh
+        possible; the listing goes on)."""
+        opts = self.options
+        try:
+            with ThreadPoolExecutor(2, thread_name_prefix="campuscard-kintone-mark") as pool:
+                found = list(pool.map(self._newest_update, (opts.students_app,
+                                                             opts.cards_app)))
+        except ConnectorError as exc:
+            log.warning("kintone: no update times for a later refresh (%s)", exc.code)
+            return None
+        if found[0] is None or found[1] is None:
+            log.info("kintone: an app has no UPDATED_TIME field: refreshes list in full")
+            return None
+        return found[0], found[1]
+
+    def refresh_rows(self, rows: Sequence[StudentRow], mark: str,
+                     progress: ListProgress | None = None) -> list[StudentRow] | None:
+        """``rows`` with the records changed since ``mark``: per app, the records whose
+        UPDATED_TIME is at or after the mark's newest update less ``refresh_overlap_s``
+        (kintone keeps minutes), provided no record the mark counted was deleted (the count of
+        ``$id`` up to the mark's highest is still the mark's count, totalCount); None when
+        one was, or the mark is not this profile's."""
+        opts = self.options
+        fm = self.fields
+        found = Mark.load(mark, self._source())
+        if found is None or set(found.apps) != {"students", "cards"}:
+            log.info("kintone: the snapshot's mark is not this profile's: listing in full")
+            return None
+        apps = {"students": (opts.students_app, fm.student_fields()),
+                "cards": (opts.cards_app, self._card_fields())}
+
+        def state(name: str) -> tuple[str | None, int | None, list[Record]]:
+            app, fields = apps[name]
+            info = found.apps[name]
+            newest = self._newest_update(app)
+            _top, count = self._api.top(app, "$id desc", ["$id"],
+                                        f"$id <= {int(info['max_id'])}")
+            if newest is None or count != info["count"]:
+                return newest, count, []
+            code = self._updated_field(app)
+            bound = _minus(str(info["since"]), opts.refresh_overlap_s)
+            changed = self._api.all_records(app, fields, f'{code} >= "{bound}"')
+            return newest, count, changed
+
+        with ThreadPoolExecutor(2, thread_name_prefix="campuscard-kintone-delta") as pool:
+            (s_new, s_count, students), (c_new, c_count, cards) = pool.map(
+                state, ("students", "cards"))
+        if s_new is None or c_new is None:
+            log.info("kintone: an app has no UPDATED_TIME field: listing in full")
+            return None
+        if s_count != found.apps["students"]["count"] \
+                or c_count != found.apps["cards"]["count"]:
+            log.info("kintone: records were deleted since the snapshot (count %s/%s, was "
+                     "%s/%s): listing in full", s_count, c_count,
+                     found.apps["students"]["count"], found.apps["cards"]["count"])
+            return None
+        again = {record_id(r): r for r in students}
+        left = [i for i in found.left_out if i not in again and i.isdigit()]
+        for rec in self._students_where("$id", left):
+            again.setdefault(record_id(rec), rec)
+        known = {text_of(r, fm.student_no) for r in again.values()}
+        wanted = affected_students(rows, cards, fm, READER) - known
+        for rec in self._students_where(fm.student_no, sorted(wanted)):
+            again.setdefault(record_id(rec), rec)
+        nos = sorted({text_of(r, fm.student_no) for r in again.values()} - {""})
+        current = newest_cards(self._card_records(nos), fm) if nos else {}
+        merged, warnings, left_out = merge_rows(rows, list(again.values()), current, fm,
+                                                READER, _id_order)
+        self.list_warnings = warnings
+        self._mark = Mark(self._source(), {
+            "students": _app_mark(s_new, students, found.apps["students"]),
+            "cards": _app_mark(c_new, cards, found.apps["cards"])}, left_out).dump()
+        log.info("kintone: refreshed from the snapshot: %d student and %d card records "
+                 "changed", len(students), len(cards))
+        if progress is not None:
+            progress(len(merged), len(merged))
+        return merged
+
+    def _students_where(self, code: str, values: Sequence[str]) -> list[Record]:
+        """Student records whose ``code`` is one of ``values`` (``in`` queries)."""
+        step = self.options.in_max_values
+        out: list[Record] = []
+        for start in range(0, len(values), step):
+            part = values[start:start + step]
+            listed = ", ".join(v if code == "$id" else quoted(v) for v in part)
+            out += self._api.all_records(self.options.students_app,
+                                         self.fields.student_fields(), f"{code} in ({listed})")
+        return out
+
+    def _workers(self) -> int:
+        return self.options.list_workers or self.options.concurrency
+
+    def _read_all(self, progress: ListProgress | None) -> tuple[list[Record], list[Record]]:
+        """Every student record and every card record."""
+        if self._workers() > 1:
+            try:
+                return self._partitioned(progress)
+            except Inconsistent as exc:
+                log.warning("kintone: partitioned listing abandoned (%s); reading each app "
+                            "with one seek", exc)
+        return self._sequential(progress)
+
+    def _sequential(self, progress: ListProgress | None) -> tuple[list[Record], list[Record]]:
         opts = self.options
         paged = PagedProgress(progress, 2)
         with ThreadPoolExecutor(2, thread_name_prefix="campuscard-kintone-list") as pool:
@@ -158,10 +351,53 @@ class KintoneConnector(Abilities):
                                    self.fields.student_fields(), "", paged.source("students"))
             cards = pool.submit(self._api.all_records, opts.cards_app, self._card_fields(),
                                 "", paged.source("cards"))
-            current = newest_cards(cards.result(), self.fields)
-            rows, warnings = join_rows(students.result(), current, self.fields, READER)
-        self.list_warnings = warnings
-        return rows
+            return students.result(), cards.result()
+
+    def _partitioned(self, progress: ListProgress | None) -> tuple[list[Record], list[Record]]:
+        """Both apps as ``$id`` ranges: the highest ``$id`` and the count of each app (one
+        ``order by $id desc limit 1`` each), ranges sized to hold about one page each, read
+        in parallel; then the records created meanwhile (``$id`` above the highest seen at
+        the start) with one seek. kintone's only read limit is 100 concurrent requests per
+        domain (§4): the API's semaphore keeps ours within ``concurrency``."""
+        opts = self.options
+        apps = ((opts.students_app, self.fields.student_fields()),
+                (opts.cards_app, self._card_fields()))
+        paged = PagedProgress(progress, 2)
+        with ThreadPoolExecutor(2, thread_name_prefix="campuscard-kintone-list") as pool:
+            bounds = list(pool.map(lambda app: self._api.top(app[0], "$id desc", ["$id"]),
+                                   apps))
+        parts: list[list[list[Record]]] = []
+        sources = []
+        for (app, fields), (top, total), name in zip(apps, bounds, ("students", "cards"),
+                                                    strict=True):
+            high = id_number(top) if top is not None else 0
+            on_page = paged.source(name)
+            on_page(0, total)
+            count = total if total else max(high, 1)
+            span = max(opts.page_size, opts.page_size * high // max(count, 1))
+            ranges = [(low, min(low + span, high)) for low in range(0, high, span)]
+            found: list[list[Record]] = [[] for _ in ranges]
+            parts.append(found)
+
+            def job(i: int, low: int, up: int, app: str = app, fields: list[str] = fields,
+                    found: list[list[Record]] = found,
+                    on_page: Callable[[int, int | None], None] = on_page) -> Job:
+                def read(stop: threading.Event) -> None:
+                    found[i] = self._api.id_range(app, fields, low, up, on_page, stop)
+                return read
+
+            sources.append(jobs_of([job(i, lo, up) for i, (lo, up) in enumerate(ranges)]))
+        run_jobs(sources, self._workers(), "campuscard-kintone-list")
+        out: list[list[Record]] = []
+        for (app, fields), (top, _total), found in zip(apps, bounds, parts, strict=True):
+            high = id_number(top) if top is not None else 0
+            records = [r for part in found for r in part]
+            records += self._api.all_records(app, fields, f"$id > {high}")  # created since
+            ids = [id_number(r) for r in records]
+            if any(a >= b for a, b in zip(ids, ids[1:], strict=False)):
+                raise Inconsistent(f"kintone app {app}: ranges overlapped")
+            out.append(records)
+        return out[0], out[1]
 
     def _card_records(self, student_nos: Sequence[str]) -> list[Record]:
         """Every card record of the given students (``in`` queries of ``in_max_values``,

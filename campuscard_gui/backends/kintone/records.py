@@ -55,6 +55,14 @@ class KintoneOptions:
     requests_per_bulk: int = number(BULK_MAX, 1, BULK_MAX)
     page_size: int = number(PAGE_MAX, 1, PAGE_MAX)
     in_max_values: int = number(100, 1, 500)  # values per `in (…)` when reading cards back
+    # A cold listing reads both apps as `$id` ranges on this many threads at once (0: as
+    # many as `concurrency`, which bounds the requests in flight anyway); 1: one seek per
+    # app, the old way.
+    list_workers: int = number(0, 0, 50)
+    # A refresh reads the records changed since the last listing by the UPDATED_TIME field,
+    # from this many seconds before it: kintone keeps minutes (§5), and reading a change
+    # twice is harmless.
+    refresh_overlap_s: float = number(120.0, 60, 86400, unit="s")
     # The largest answer body taken, in MB: a page of 500 records is well under 1 MB; a
     # bigger body is dropped as it arrives (Content-Length above it: before reading).
     max_answer_mb: int = number(32, 1, 1024, unit="MB")

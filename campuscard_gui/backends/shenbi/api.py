@@ -15,8 +15,9 @@ nesting (``common.json_object``).
 from __future__ import annotations
 
 import json
+import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from email.utils import parsedate_to_datetime
 from functools import partial
 from typing import Any, TypeVar
@@ -31,10 +32,11 @@ from ...connectors.http import (
     exchange,
     make_client,
 )
+from ...connectors.partitions import Inconsistent, Job, jobs_of, run_jobs
 from ...core.errors import AmbiguousError, FatalError, RetryableError
 from ...core.text import _
 from .errors import BUSY_RETRY_AFTER_S, STATUS, explain, meaning_of
-from .records import SERVICE, Record, ShenbiOptions
+from .records import SERVICE, Record, ShenbiOptions, id_of
 from .tc3 import Tc3Auth
 
 T = TypeVar("T")
@@ -177,6 +179,79 @@ class ShenbiApi:
             if len(page) < o.page_size or (total is not None and offset >= total):
                 return
 
+    def page_at(self, entity: str, fields: list[str], offset: int,
+                flt: Mapping[str, Any] | None = None
+                ) -> tuple[list[Record], int | None]:
+        """One page of ``entity`` (ordered by Id) from ``offset``, and its TotalCount."""
+        o = self.options
+        body = self.body(entity, **{o.key_fields: fields}, Limit=o.page_size, Offset=offset,
+                         OrderBy=[{"Field": "Id", "Order": "ASC"}])
+        if flt is not None:
+            body[o.key_filter] = flt
+        data, page = self.retried(partial(self._page, body))
+        count = data.get("TotalCount")
+        total = int(count) if isinstance(count, int | str) and str(count).isdigit() else None
+        return page, total
+
+    def partitioned(self, forms: Sequence[tuple[str, list[str]]],
+                    on_page: Callable[[str], Callable[[int, int | None], None]] | None = None,
+                    workers: int = 1) -> list[list[Record]]:
+        """Every record of each object (entity, fields): the first page gives TotalCount, the
+        other pages are read at their offsets on up to ``workers`` threads (all objects
+        sharing them; the API's limiter keeps every request within the per-key rate), then
+        the records created meanwhile from the offset reached, one page at a time. Pages that
+        do not join up in ascending Id (records deleted meanwhile shift the offsets) raise
+        ``partitions.Inconsistent``: the caller then pages the old way."""
+        size = self.options.page_size
+        sources = []
+        found: list[dict[int, list[Record]]] = []
+        totals: list[int | None] = []
+        reports = []
+        for entity, fields in forms:
+            report = on_page(entity) if on_page is not None else None
+            first, total = self.page_at(entity, fields, 0)
+            if report is not None:
+                report(len(first), total)
+            pages: dict[int, list[Record]] = {0: first}
+            found.append(pages)
+            totals.append(total)
+            reports.append(report)
+            offsets = range(size, total, size) if total is not None and len(first) == size \
+                else range(0)
+
+            def job(offset: int, entity: str = entity, fields: list[str] = fields,
+                    pages: dict[int, list[Record]] = pages,
+                    report: Callable[[int, int | None], None] | None = report) -> Job:
+                def read(halt: threading.Event) -> None:
+                    if halt.is_set():
+                        return
+                    page, _total = self.page_at(entity, fields, offset)
+                    if len(page) != size and offset + len(page) < (_total or 0):
+                        raise Inconsistent("shenbi: a page inside TotalCount came short")
+                    pages[offset] = page
+                    if report is not None:
+                        report(len(page), None)
+                return read
+
+            sources.append(jobs_of([job(offset) for offset in offsets]))
+        run_jobs(sources, workers, "campuscard-shenbi-list")
+        out = []
+        for (entity, fields), pages, report in zip(forms, found, reports, strict=True):
+            records = [r for offset in sorted(pages) for r in pages[offset]]
+            offset = len(records)
+            last = pages[max(pages)]
+            while len(last) == size:  # created meanwhile: after the offset reached
+                last, _total = self.page_at(entity, fields, offset)
+                records.extend(last)
+                offset += len(last)
+                if report is not None:
+                    report(len(last), None)
+            ids = [_id_number(r) for r in records]
+            if any(a >= b for a, b in zip(ids, ids[1:], strict=False)):
+                raise Inconsistent("shenbi: offset pages did not join up in ascending Id")
+            out.append(records)
+        return out
+
     def _page(self, body: Mapping[str, Any]) -> tuple[dict[str, Any], list[Record]]:
         return _records(self.call(self.options.action_query, body, write=False))
 
@@ -185,6 +260,14 @@ class ShenbiApi:
                     on_page: Callable[[int, int | None], None] | None = None,
                     budget_s: float | None = None) -> list[Record]:
         return [r for page in self.pages(entity, fields, flt, on_page, budget_s) for r in page]
+
+
+def _id_number(rec: Record) -> int:
+    """A record's Id as a number (19 digits, as string or number, spec §4.1)."""
+    ident = id_of(rec)
+    if ident.isdigit():
+        return int(ident)
+    raise Inconsistent("shenbi: a record without a numeric Id")
 
 
 def _records(data: dict[str, Any]) -> tuple[dict[str, Any], list[Record]]:

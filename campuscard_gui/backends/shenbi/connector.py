@@ -45,6 +45,7 @@ from ...connectors.base import (
 from ...connectors.common import FIELD_NAMES, PagedProgress, check_batch_size, chunked, status_label
 from ...connectors.http import ClientFactory
 from ...connectors.joining import RecordReader, cards_of, join_rows, unknown_label_error
+from ...connectors.partitions import Inconsistent
 from ...core.cards import LIVE, survivor
 from ...core.errors import AmbiguousError, ConnectorError, FatalError, RetryableError
 from ...core.model import Card, CardStatus, StudentRow
@@ -194,19 +195,48 @@ class ShenbiConnector(Abilities):
     def list_rows(self, progress: ListProgress | None = None) -> list[StudentRow]:
         """All students joined with their current card; both objects are paged at once."""
         opts = self.options
-        paged = PagedProgress(progress, 2)
-        with ThreadPoolExecutor(2, thread_name_prefix="campuscard-shenbi-list") as pool:
-            students = pool.submit(self._api.all_records, opts.students_object,
-                                   self.fields.student_fields(), None, paged.source("students"))
-            cards = pool.submit(self._cards_matching, None, paged.source("cards"))
-            student_records = students.result()
-            self._remember(student_records)
-            with self._lock:
-                numbers = dict(self._number_of)
-            current = current_by(cards.result(), numbers, self.fields, opts.student_link)
+        student_records, card_records = self._read_all(progress)
+        self._remember(student_records)
+        with self._lock:
+            numbers = dict(self._number_of)
+        current = current_by(card_records, numbers, self.fields, opts.student_link)
         rows, warnings = join_rows(student_records, current, self.fields, self._reader())
         self.list_warnings = warnings
         return rows
+
+    def _read_all(self, progress: ListProgress | None) -> tuple[list[Record], list[Record]]:
+        """Every student record and every card record: offset pages read in parallel
+        (``ShenbiApi.partitioned``), or page by page when ``list_workers`` is 1 or the pages
+        do not join up."""
+        opts = self.options
+        fields = self._card_fields()
+        if opts.list_workers > 1 and fields:
+            paged = PagedProgress(progress, 2)
+            names = {opts.students_object: "students", opts.cards_object: "cards"}
+            try:
+                students, cards = self._api.partitioned(
+                    [(opts.students_object, self.fields.student_fields()),
+                     (opts.cards_object, fields)],
+                    lambda entity: paged.source(names[entity]), opts.list_workers)
+            except Inconsistent as exc:
+                log.warning("shenbi: parallel listing abandoned (%s); paging one object at "
+                            "a time", exc)
+            except ShenbiRejected as exc:
+                if not exc.scode.startswith("InvalidParameterValue"):
+                    raise
+                log.warning("shenbi: parallel listing refused (%s); paging one object at "
+                            "a time", exc.scode)
+            else:
+                if all(value_of(r, "CreatedTime") is not None for r in cards):
+                    return students, cards
+                return students, self._cards_matching(None)  # CreatedTime left out: whole
+        paged = PagedProgress(progress, 2)
+        with ThreadPoolExecutor(2, thread_name_prefix="campuscard-shenbi-list") as pool:
+            students_f = pool.submit(self._api.all_records, opts.students_object,
+                                     self.fields.student_fields(), None,
+                                     paged.source("students"))
+            cards_f = pool.submit(self._cards_matching, None, paged.source("cards"))
+            return students_f.result(), cards_f.result()
 
     def _or(self, key: str, values: Sequence[str]) -> dict[str, Any]:
         return {"Connector": "OR",

@@ -71,6 +71,9 @@ class ShenbiOptions:
     page_size: int = number(200, 1, 1000)  # [INFER] records per query page
     or_max: int = number(100, 1, 1000)  # [INFER] conditions per OR filter (card read-back)
     requests_per_second: int = number(20, 1, 1000)  # [INFER] per-SecretId rate limit
+    # A cold listing reads the offset pages of both objects on this many threads at once
+    # (the rate limiter keeps them within requests_per_second); 1: page by page, the old way.
+    list_workers: int = number(8, 1, 50)
     # added to each 1 s rate window: the server counts arrivals, which reach it up to tens of
     # ms after we send when several requests are in flight
     rate_margin_s: float = number(0.08, 0, 1, unit="s")

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from .schema import DATETIME_TYPES, parse_datetime
+
 Record = Mapping[str, Any]  # field code -> stored value (str), "$id"/"$revision" included
 Predicate = Callable[[Record], bool]
 
@@ -256,6 +258,16 @@ def _compare(name: str, ftype: str, op: str, raw: str) -> Predicate:
 
         def key(r: Record) -> Any:
             return number(r.get(name))
+    elif ftype in DATETIME_TYPES:  # compared as instants; stored values are UTC minutes
+        when = parse_datetime(raw) if raw.strip() else None
+        if when is None:
+            raise QueryError("GAIA_IQ02", f"Invalid datetime: {raw!r}.")
+        target_t: Any = when
+        target = target_t
+
+        def key(r: Record) -> Any:
+            v = r.get(name)
+            return "" if v is None else str(v)
     else:
         target_s: Any = raw
         target = target_s

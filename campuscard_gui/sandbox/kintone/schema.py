@@ -53,18 +53,28 @@ class FieldDef:
         return p
 
 
+# Every app's UPDATED_TIME field, under the code a Chinese-language app gets (a Japanese one
+# says 更新日時, an English one Updated_datetime): set by the server on every write, minutes
+# kept as for every datetime (§5), not writable through the API without app-management rights
+# (§1.4), so writes of it are ignored here. Seeded records carry a minute each from
+# SEED_UPDATED on.
+UPDATED_FIELD = FieldDef("更新时间", "更新时间", "UPDATED_TIME")
+SEED_UPDATED = "2024-08-20T00:00:00Z"
+DATETIME_TYPES = frozenset({"DATETIME", "UPDATED_TIME", "CREATED_TIME"})
 STUDENT_FIELDS = (
     FieldDef("student_no", "学号", "SINGLE_LINE_TEXT", unique=True, required=True),
     FieldDef("name", "姓名", "SINGLE_LINE_TEXT"),
     FieldDef("college", "学院", "SINGLE_LINE_TEXT"),
     FieldDef("class_name", "班级", "SINGLE_LINE_TEXT"),
     FieldDef("student_status", "学籍状态", "DROP_DOWN", options=("在读", "休学", "退学", "毕业")),
+    UPDATED_FIELD,
 )
 CARD_FIELDS = (
     FieldDef("student_no", "学号", "SINGLE_LINE_TEXT", unique=True, required=True),
     FieldDef("status", "卡状态", "DROP_DOWN", options=("正常", "冻结", "注销"), default="正常"),
     FieldDef("open_time", "开卡时间", "DATETIME"),
     FieldDef("amount", "余额", "NUMBER", default="0"),
+    UPDATED_FIELD,
 )
 SYSTEM_TYPES = {"$id": "__ID__", "$revision": "__REVISION__"}
 
@@ -104,8 +114,8 @@ def convert_record(by_code: Mapping[str, FieldDef], record: Any, prefix: str,
         return out
     for code, cell in record.items():
         f = by_code.get(code)
-        if f is None:
-            continue  # unknown field codes are silently ignored (§1.4)
+        if f is None or f.type == "UPDATED_TIME":
+            continue  # unknown field codes are silently ignored (§1.4); see UPDATED_FIELD
         value = cell.get("value") if isinstance(cell, dict) else None
         key = f"{prefix}.{code}.value"
         if value is None:

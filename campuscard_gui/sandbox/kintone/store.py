@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -21,7 +22,9 @@ from ..undo import UndoLog
 from .query import QueryError, parse_query
 from .schema import (
     CARD_FIELDS,
+    SEED_UPDATED,
     STUDENT_FIELDS,
+    UPDATED_FIELD,
     KintoneError,
     convert_record,
     fmt_decimal,
@@ -34,6 +37,11 @@ from .table import App, Row, find
 __all__ = ["App", "KintoneError", "KintoneStore", "invalid"]
 
 
+def _now() -> str:
+    """An UPDATED_TIME value: now, in minutes (§5)."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:00Z")
+
+
 class KintoneStore(UndoLog[App, Row]):
     def __init__(self, school: DemoSchool, settings: KintoneSettings, *,
                  with_cards: bool = False) -> None:
@@ -42,16 +50,25 @@ class KintoneStore(UndoLog[App, Row]):
         self.students = App(settings.students_app, "学生信息", STUDENT_FIELDS)
         self.cards = App(settings.cards_app, "一卡通", CARD_FIELDS)
         self.apps = {a.app_id: a for a in (self.students, self.cards)}
+        self._seed_minutes = -1
         for s in school.students:
             self._insert(self.students, {
                 "student_no": s.student_no, "name": s.name, "college": s.college,
-                "class_name": s.class_name, "student_status": s.status.value})
+                "class_name": s.class_name, "student_status": s.status.value},
+                self._seeded())
         if with_cards:  # one card per student: the cards app's 学号 is unique
             for c in school.current_cards().values():
                 self._insert(self.cards, {
                     "student_no": c.student_no, "status": c.status.value,
                     "open_time": iso_from_ms(c.open_time) if c.open_time is not None else "",
-                    "amount": fmt_decimal(Decimal(c.amount))})
+                    "amount": fmt_decimal(Decimal(c.amount))}, self._seeded())
+
+    def _seeded(self) -> str:
+        """The next seeded record's UPDATED_TIME: a minute after the previous one's, from
+        SEED_UPDATED, as if the school's records had been entered over time."""
+        self._seed_minutes += 1
+        start = datetime.fromisoformat(SEED_UPDATED)
+        return (start + timedelta(minutes=self._seed_minutes)).strftime("%Y-%m-%dT%H:%M:00Z")
 
     # ------------------------------------------------------------------ plumbing
 
@@ -70,16 +87,18 @@ class KintoneStore(UndoLog[App, Row]):
     def _numbering(self, table: App) -> App:  # each app numbers its own records
         return table
 
-    def _insert(self, app: App, values: dict[str, str]) -> int:
+    def _insert(self, app: App, values: dict[str, str], stamp: str | None = None) -> int:
         rid = app.next_id
-        row = {**values, "$id": str(rid), "$revision": "1"}
+        row = {**values, UPDATED_FIELD.code: stamp or _now(), "$id": str(rid),
+               "$revision": "1"}
         self._put(app, rid, row)
         app.next_id = rid + 1
         return rid
 
     def _replace(self, app: App, rid: int, values: Mapping[str, str]) -> int:
         revision = app.revision(rid) + 1
-        self._put(app, rid, {**values, "$id": str(rid), "$revision": str(revision)})
+        self._put(app, rid, {**values, UPDATED_FIELD.code: _now(), "$id": str(rid),
+                             "$revision": str(revision)})
         return revision
 
     # ------------------------------------------------------------------ values

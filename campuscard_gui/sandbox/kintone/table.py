@@ -14,6 +14,7 @@ is exact, and walks them in ``$id`` order without sorting when the order is by `
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -128,11 +129,42 @@ def _candidates(app: App, node: Node) -> Candidates | None:
     None when no index helps."""
     if isinstance(node, Cond):
         return _cond_candidates(app, node)
+    if isinstance(node, AllOf):
+        ranged = _id_window(app, node)
+        if ranged is not None:
+            return ranged
     subs = [_candidates(app, p) for p in node.parts]
     if isinstance(node, AllOf):
         best = narrowest(subs)
         return None if best is None else (best[0], False)  # the other parts still apply
     return union(subs)
+
+
+_RANGE_OPS = frozenset({">", ">=", "<", "<="})
+
+
+def _id_window(app: App, node: AllOf) -> Candidates | None:
+    """For an AND with several ``$id`` comparisons (a seek within a range: ``$id > a and
+    $id <= b``): the ids between the bounds, one slice, exact when nothing else is asked."""
+    bounds = [p for p in node.parts if isinstance(p, Cond) and p.field == "$id"
+              and p.op in _RANGE_OPS]
+    if len(bounds) < 2:
+        return None
+    ids = app.ids
+    lo, hi = 0, len(ids)
+    for cond in bounds:
+        target = number(cond.values[0])
+        if target is None or not target.is_finite():
+            return None
+        if cond.op == ">":
+            lo = max(lo, bisect_right(ids, target))
+        elif cond.op == ">=":
+            lo = max(lo, bisect_left(ids, target))
+        elif cond.op == "<":
+            hi = min(hi, bisect_left(ids, target))
+        else:
+            hi = min(hi, bisect_right(ids, target))
+    return ids[lo:max(lo, hi)], len(bounds) == len(node.parts)
 
 
 def _integral(d: Decimal | None) -> int | None:

@@ -14,7 +14,9 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from ...batch.listing import list_students
 from ...config.settings import Profile
+from ...config.snapshots import SnapshotStore
 from ...connectors.base import Connector, ListProgress
 from ...core.model import StudentRow
 from ..workers import error_message, run_in_thread
@@ -23,10 +25,13 @@ ConnectorFactory = Callable[[Profile], Connector]
 PROGRESS_INTERVAL_S = 0.2
 
 
-def read_students(connector: Connector, progress: ListProgress | None = None
+def read_students(connector: Connector, progress: ListProgress | None = None,
+                  snapshots: SnapshotStore | None = None, profile: str = ""
                   ) -> tuple[list[StudentRow], bool]:
-    """All rows, and whether the backend holds generated demo data (local backend only)."""
-    rows = connector.list_rows(progress=progress)
+    """All rows, and whether the backend holds generated demo data (local backend only).
+    With ``snapshots``, a remote profile's kept snapshot is refreshed where the backend can
+    tell what changed, and the result kept (``batch.listing``: the CLI's path too)."""
+    rows = list_students(connector, snapshots, profile, progress).rows
     local = connector.local_database()
     return rows, local is not None and local.is_demo()
 
@@ -47,9 +52,11 @@ class StudentLoader(QObject):
     progress = Signal(int, object)
     _progressed = Signal(int, int, object)  # generation, done, total: emitted on the worker
 
-    def __init__(self, factory: ConnectorFactory, parent: QObject | None = None) -> None:
+    def __init__(self, factory: ConnectorFactory, parent: QObject | None = None,
+                 snapshots: SnapshotStore | None = None) -> None:
         super().__init__(parent)
         self._factory = factory
+        self._snapshots = snapshots
         self._gen = 0
         self._busy = False
         self._progressed.connect(self._on_progressed)
@@ -96,12 +103,13 @@ class StudentLoader(QObject):
     def open_profile(self, profile: Profile) -> None:
         gen = self._next()
         factory = self._factory
+        snapshots = self._snapshots
         report = self._reporter(gen)
 
         def work() -> tuple[Connector, list[StudentRow], bool]:
             connector = factory(profile)
             try:
-                rows, demo = read_students(connector, report)
+                rows, demo = read_students(connector, report, snapshots, profile.name)
             except BaseException:
                 connector.close()
                 raise
@@ -118,8 +126,9 @@ class StudentLoader(QObject):
 
         run_in_thread(work, done, lambda exc: self._fail(gen, exc), parent=self)
 
-    def reload(self, connector: Connector) -> None:
+    def reload(self, connector: Connector, profile: str = "") -> None:
         gen = self._next()
+        snapshots = self._snapshots if profile else None
 
         def done(result: tuple[list[StudentRow], bool]) -> None:
             if gen == self._gen:
@@ -127,7 +136,7 @@ class StudentLoader(QObject):
                 self.loaded.emit(*result)
 
         report = self._reporter(gen)
-        run_in_thread(lambda: read_students(connector, report), done,
+        run_in_thread(lambda: read_students(connector, report, snapshots, profile), done,
                       lambda exc: self._fail(gen, exc), parent=self)
 
     def _fail(self, gen: int, exc: BaseException) -> None:

@@ -119,7 +119,10 @@ class MainWindow(QMainWindow):
         self._resetting = False
 
         self.model = StudentTableModel(self)
-        self.loader = StudentLoader(connector_factory, self)
+        # the last listing of each remote profile, shown at once while the fresh one runs,
+        # and refreshed by the loader where the backend can tell what changed
+        self.snapshots = SnapshotStore(paths.data_dir)
+        self.loader = StudentLoader(connector_factory, self, self.snapshots)
         self.table = StudentTableView(self.model, self)
         self.filter_bar = FilterBar(self)
         self.results = ResultsPanel(journal, self)
@@ -151,8 +154,6 @@ class MainWindow(QMainWindow):
             " border-radius: 3px; padding: 4px 8px; }")
         self.stale_banner.hide()
         self._loaded_at: QDateTime | None = None
-        # the last listing of each remote profile, shown at once while the fresh one runs
-        self.snapshots = SnapshotStore(paths.data_dir)
         self.showing_snapshot = False
         layout.addWidget(self.stale_banner)
         splitter = QSplitter(Qt.Orientation.Vertical, central)
@@ -388,7 +389,7 @@ class MainWindow(QMainWindow):
             return
         self._set_state(self.tr("loading…"))
         self.table.set_empty_hint(self.tr("Loading students…"))
-        self.loader.reload(self.connector)
+        self.loader.reload(self.connector, self.profile_name)
 
     @Slot(object)
     def _on_opened(self, connector: Connector) -> None:
@@ -442,10 +443,7 @@ class MainWindow(QMainWindow):
         self.showing_snapshot = False
         self.stale_banner.hide()
         self.stale_banner.clear()
-        if self.connector is not None and self.connector.local_database() is None:
-            store, name = self.snapshots, self.profile_name  # kept for the next opening
-            run_in_thread(lambda: store.save(name, rows), lambda _p: None,
-                          lambda exc: log.warning("snapshot not saved: %s", exc), parent=self)
+        # the loader kept a remote profile's rows as its snapshot (batch.listing)
         settle_after_load()  # a job's full GC passes then skip the rows (ui/heap.py)
         self.demo_badge.setVisible(demo)
         # Rows a backend left out (e.g. a 学籍状态 label the field map does not know) are said,

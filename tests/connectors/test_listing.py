@@ -1,0 +1,231 @@
+"""Partitioned cold listings (connectors/partitions.py) against the real sandboxes over
+loopback HTTP: each backend's partitioned listing returns exactly the rows of its old
+sequential one, records created while it runs are listed at most once, and an answer that
+does not fit the partitioning falls back to the sequential path."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from jdy_helpers import jdy_options
+from kintone_helpers import kintone_options, token_auth
+from shenbi_profiles import shenbi_options
+
+from campuscard_gui.backends.jiandaoyun.api import BATCH_CREATE
+from campuscard_gui.backends.jiandaoyun.connector import JiandaoyunConnector
+from campuscard_gui.backends.kintone.connector import KintoneAuth, KintoneConnector
+from campuscard_gui.backends.shenbi.connector import ShenbiConnector
+from campuscard_gui.connectors.base import Connector
+from campuscard_gui.core.model import StudentRow
+from campuscard_gui.sandbox import SandboxInfo, run_sandbox
+
+STUDENTS = 1500
+NEW = 7  # students another writer adds while the listing runs
+
+
+def _kintone(sb: SandboxInfo, parallel: bool) -> KintoneConnector:
+    # pages of 100 so that 1,500 students are many ranges
+    return KintoneConnector(kintone_options(sb, list_workers=0 if parallel else 1,
+                                            page_size=100, concurrency=6), token_auth(sb))
+
+
+def _kintone_writer(sb: SandboxInfo, parallel: bool) -> KintoneConnector:
+    """The students app's token only reads: another writer signs in as a user."""
+    return KintoneConnector(kintone_options(sb, auth="password", user=sb.user),
+                            KintoneAuth(password=sb.password))
+
+
+def _jdy(sb: SandboxInfo, parallel: bool) -> JiandaoyunConnector:
+    return JiandaoyunConnector(jdy_options(sb, list_cursors=6 if parallel else 1,
+                                           list_range_pages=2), sb.api_key)
+
+
+def _shenbi(sb: SandboxInfo, parallel: bool) -> ShenbiConnector:
+    return ShenbiConnector(shenbi_options(sb, list_workers=6 if parallel else 1,
+                                          page_size=100),
+                           sb.secret_id, sb.secret_key)
+
+
+def _add_kintone(conn: Any, sb: SandboxInfo, nos: list[str]) -> None:
+    conn._api.call("POST", "records", {"app": sb.students_app, "records": [
+        {"student_no": {"value": no}, "name": {"value": "新生"}, "college": {"value": "x"},
+         "class_name": {"value": "y"}, "student_status": {"value": "在读"}} for no in nos]},
+        write=True)
+
+
+def _add_jdy(conn: Any, sb: SandboxInfo, nos: list[str]) -> None:
+    conn._api.post(BATCH_CREATE, {
+        "app_id": sb.app_id, "entry_id": sb.students_entry_id, "data_list": [
+            {"student_no": {"value": no}, "name": {"value": "新生"},
+             "college": {"value": "x"}, "class_name": {"value": "y"},
+             "student_status": {"value": "在读"}} for no in nos]}, write=True)
+
+
+def _add_shenbi(conn: Any, sb: SandboxInfo, nos: list[str]) -> None:
+    api = conn._api
+    api.call("CreateEntityRecords", api.body(
+        sb.students_object, Fields=["student_no", "name", "college", "class_name",
+                                    "student_status"],
+        Values=[[no, "新生", "x", "y", ["在读"]] for no in nos]), write=True)
+
+
+Make = Callable[[SandboxInfo, bool], Any]
+BACKENDS: dict[str, tuple[Make, Make, Callable[[Any, SandboxInfo, list[str]], None]]] = {
+    "kintone": (_kintone, _kintone_writer, _add_kintone),
+    "jiandaoyun": (_jdy, _jdy, _add_jdy),
+    "shenbi": (_shenbi, _shenbi, _add_shenbi),
+}
+
+
+@pytest.fixture(params=sorted(BACKENDS))
+def backend(request: pytest.FixtureRequest) -> Any:
+    kind = request.param
+    with run_sandbox(kind, students=STUDENTS, seed=5, with_cards=True) as sb:
+        yield kind, sb
+
+
+def _listed(conn: Connector, progress: Callable[[int, int | None], None] | None = None
+            ) -> list[StudentRow]:
+    try:
+        return conn.list_rows(progress)
+    finally:
+        conn.close()
+
+
+def _no_fallback(caplog: pytest.LogCaptureFixture) -> None:
+    assert "abandoned" not in caplog.text and "refused" not in caplog.text
+
+
+def test_partitioned_listing_equals_the_sequential_one(backend: Any,
+                                                      caplog: pytest.LogCaptureFixture
+                                                      ) -> None:
+    kind, sb = backend
+    make, _writer, _add = BACKENDS[kind]
+    sequential = _listed(make(sb, False))
+    progress: list[tuple[int, int | None]] = []
+    partitioned = _listed(make(sb, True), lambda d, t: progress.append((d, t)))
+    assert len(sequential) == STUDENTS
+    assert partitioned == sequential  # same rows, same cards, same order
+    assert progress and progress[-1][0] >= STUDENTS
+    _no_fallback(caplog)
+
+
+def test_students_added_during_the_listing_appear_at_most_once(
+        backend: Any, caplog: pytest.LogCaptureFixture) -> None:
+    kind, sb = backend
+    make, make_writer, add = BACKENDS[kind]
+    before = {r.student_no for r in _listed(make(sb, False))}
+    conn = make(sb, True)
+    writer = make_writer(sb, False)
+    added = threading.Event()
+    lock = threading.Lock()
+    nos = [f"NEW{i:04d}" for i in range(NEW)]
+
+    def progress(done: int, total: int | None) -> None:
+        with lock:  # the first page's report: a new student lands behind the listing's back
+            if added.is_set():
+                return
+            add(writer, sb, nos)
+            added.set()
+
+    try:
+        rows = _listed(conn, progress)
+    finally:
+        writer.close()
+    assert added.is_set()
+    counts = Counter(r.student_no for r in rows)
+    assert max(counts.values()) == 1  # no student twice
+    assert before <= set(counts)  # every student there before
+    assert set(counts) - before <= set(nos)
+    _no_fallback(caplog)
+    assert {r.student_no for r in _listed(make(sb, True))} == before | set(nos)
+
+
+def test_kintone_range_answer_out_of_range_falls_back_to_one_seek(kintone_sandbox, kconnect,
+                                                                 caplog) -> None:
+    """An answer holding records outside its ``$id`` range (a server that ignores part of
+    the query) is not trusted: the listing is read again with the old seek."""
+    sb = kintone_sandbox(students=450, with_cards=True)
+    expected = _listed(kconnect(sb, list_workers=1))
+    conn = kconnect(sb, page_size=100)
+    real = conn._api.call
+
+    def ignoring_lower_bounds(method: str, resource: str, params: Any, *, write: bool) -> Any:
+        query = params.get("query", "") if isinstance(params, dict) else ""
+        if " and $id <= " in query:
+            params = {**params, "query": re.sub(r"\$id > \d+", "$id > 0", query)}
+        return real(method, resource, params, write=write)
+
+    conn._api.call = ignoring_lower_bounds  # type: ignore[method-assign]
+    with caplog.at_level("WARNING"):
+        assert conn.list_rows() == expected
+    assert "partitioned listing abandoned" in caplog.text
+
+
+def test_jdy_cursor_that_is_not_followed_falls_back_to_one_cursor(jdy_sandbox, connect,
+                                                                  caplog) -> None:
+    """A server that refuses a data_id naming no record, or ignores it, gets one cursor per
+    form (said in the log)."""
+    sb = jdy_sandbox(students=450, with_cards=True)
+    expected = _listed(connect(sb, list_cursors=1))
+    conn = connect(sb, list_cursors=4, list_range_pages=1)
+    real = conn._api.list_page
+
+    def from_the_start(entry: str, fields: Any, cursor: Any, flt: Any = None) -> Any:
+        return real(entry, fields, None, flt)  # as if any unknown cursor restarted the form
+
+    conn._api.list_page = from_the_start  # type: ignore[method-assign]
+    with caplog.at_level("WARNING"):
+        assert conn.list_rows() == expected
+    assert "one cursor per form" in caplog.text
+
+
+def test_shenbi_pages_that_do_not_join_up_fall_back(monkeypatch, caplog) -> None:
+    """Offset pages whose Ids overlap (records deleted meanwhile shift the offsets) are not
+    trusted: the objects are paged again one at a time."""
+    with run_sandbox("shenbi", students=450, with_cards=True) as sb:
+        expected = _listed(_shenbi(sb, False))
+        conn = _shenbi(sb, True)
+        real = conn._api.page_at
+
+        def shifted(entity: str, fields: Any, offset: int, flt: Any = None) -> Any:
+            return real(entity, fields, max(0, offset - 1), flt)
+
+        conn._api.page_at = shifted  # type: ignore[method-assign]
+        with caplog.at_level("WARNING"):
+            assert _listed(conn) == expected
+        assert "parallel listing abandoned" in caplog.text
+
+
+def test_kintone_refresh_equals_a_full_listing_and_sees_deletions(kintone_sandbox,
+                                                                   kconnect) -> None:
+    """A refresh from a listing's mark reads only what changed and gives the rows a full
+    listing gives; a deleted record makes it ask for a full listing (None)."""
+    sb = kintone_sandbox(students=600, with_cards=True)
+    conn = kconnect(sb, page_size=100)
+    rows = conn.list_rows()
+    mark = conn.listing_mark()
+    assert conn.delta_listing() is conn and mark
+    writer = _kintone_writer(sb, False)
+    try:
+        writer._api.call("PUT", "records", {"app": sb.students_app, "records": [
+            {"id": str(i), "record": {"student_status": {"value": "休学"}}}
+            for i in range(1, 31)]}, write=True)
+        writer._api.call("PUT", "records", {"app": sb.cards_app, "records": [
+            {"id": str(i), "record": {"status": {"value": "冻结"}}} for i in range(1, 21)]},
+            write=True)
+        _add_kintone(writer, sb, ["NEW9001"])
+        refreshed = conn.refresh_rows(rows, mark)
+        assert refreshed is not None
+        assert refreshed == kconnect(sb).list_rows()
+        assert refreshed != rows
+        writer._api.call("DELETE", "records", {"app": sb.cards_app, "ids": ["5"]}, write=True)
+        assert conn.refresh_rows(refreshed, conn.listing_mark()) is None
+        assert conn.refresh_rows(rows, "not a mark") is None
+    finally:
+        writer.close()
