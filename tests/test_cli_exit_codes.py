@@ -130,8 +130,8 @@ def test_ctrl_c_during_a_listing_is_exit_130_with_a_json_error(
     assert run(capsys, "local", "init", "--students", "50")[0] == EXIT_OK
 
     class CtrlCWhileReading(LocalConnector):
-        def list_rows(self) -> Any:
-            rows = super().list_rows()
+        def list_rows(self, progress: Any = None) -> Any:
+            rows = super().list_rows(progress)
             os.kill(os.getpid(), signal.SIGINT)  # the operator presses Ctrl-C
             return rows
 

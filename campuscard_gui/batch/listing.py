@@ -36,8 +36,12 @@ def list_students(connector: Connector, store: SnapshotStore | None, profile: st
     if store is None or connector.local_database() is not None:
         return Listing(connector.list_rows(progress), False)
     delta = connector.delta_listing()
-    if delta is not None and not fresh:
+    why = "asked for a full listing"
+    if delta is None:
+        why = "the backend cannot tell what changed"
+    elif not fresh:
         kept = snapshot if snapshot is not None else store.load(profile)
+        why = "no snapshot with a mark"
         if kept is not None and kept.mark:
             started = time.monotonic()
             rows = delta.refresh_rows(kept.rows, kept.mark, progress)
@@ -46,7 +50,11 @@ def list_students(connector: Connector, store: SnapshotStore | None, profile: st
                          time.monotonic() - started)
                 _keep(store, profile, rows, delta.listing_mark())
                 return Listing(rows, True)
+            why = "the backend found changes it cannot merge (e.g. deletions)"
+    started = time.monotonic()
     rows = connector.list_rows(progress)
+    log.info("listing: %s listed in full in %.1f s (%s)", connector.kind,
+             time.monotonic() - started, why)
     _keep(store, profile, rows, delta.listing_mark() if delta is not None else "")
     return Listing(rows, False)
 

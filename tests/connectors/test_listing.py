@@ -185,6 +185,19 @@ def test_jdy_cursor_that_is_not_followed_falls_back_to_one_cursor(jdy_sandbox, c
     assert "one cursor per form" in caplog.text
 
 
+def test_jdy_server_refusing_a_cursor_that_names_no_record_gets_one_cursor(
+        jdy_sandbox, connect, caplog) -> None:
+    """A server that answers 4001 to a synthetic cursor is listed in full all the same."""
+    from campuscard_gui.sandbox import JdySettings
+
+    sb = jdy_sandbox(students=450, with_cards=True,
+                     settings=JdySettings(unknown_cursor="error"))
+    expected = _listed(connect(sb, list_cursors=1))
+    with caplog.at_level("WARNING"):
+        assert _listed(connect(sb, list_cursors=4, list_range_pages=1)) == expected
+    assert "synthetic cursor was refused (4001)" in caplog.text
+
+
 def test_shenbi_pages_that_do_not_join_up_fall_back(monkeypatch, caplog) -> None:
     """Offset pages whose Ids overlap (records deleted meanwhile shift the offsets) are not
     trusted: the objects are paged again one at a time."""

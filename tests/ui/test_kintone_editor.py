@@ -172,14 +172,14 @@ def test_connection_failure_says_what(qtbot, dialog, sandbox, guest_sandbox, cas
 
 def test_guest_space_connects(qtbot, dialog, guest_sandbox):
     editor = fill(qtbot, dialog, guest_sandbox, guest_space=guest_sandbox.guest_space)
-    assert read_fields(qtbot, editor) == (5, 4)
+    assert read_fields(qtbot, editor) == (6, 5)  # with each app's 更新时间
     ok, text = check(qtbot, editor)
     assert ok is True, text
 
 
 def test_field_discovery_fills_the_mapping_by_label(qtbot, dialog, sandbox, paths):
     editor = fill(qtbot, dialog, sandbox)
-    assert read_fields(qtbot, editor) == (5, 4)
+    assert read_fields(qtbot, editor) == (6, 5)  # with each app's 更新时间
     combos = editor.mapping.field_combos
     expected = {"student_no": "学号 (student_no)", "name": "姓名 (name)",
                 "college": "学院 (college)", "class_name": "班级 (class_name)",
@@ -193,7 +193,7 @@ def test_field_discovery_fills_the_mapping_by_label(qtbot, dialog, sandbox, path
     assert {c: combo.currentText() for c, combo in cards.items()} == {
         CardStatus.ACTIVE: "正常", CardStatus.FROZEN: "冻结", CardStatus.CANCELLED: "注销"}
     assert [cards[CardStatus.FROZEN].itemText(i) for i in range(3)] == ["正常", "冻结", "注销"]
-    assert "5" in editor.fields_label.text() and "4" in editor.fields_label.text()
+    assert "6" in editor.fields_label.text() and "5" in editor.fields_label.text()
     # ... what the connection test checks, and what is saved
     ok, text = check(qtbot, editor)
     assert ok is True, text

@@ -259,7 +259,15 @@ class IdRanges:
         cursor = start
         kept: list[Record] = []
         while not halt.is_set():
-            page = self._api.list_page(self._entry, self._fields, _hex(cursor))
+            try:
+                page = self._api.list_page(self._entry, self._fields, _hex(cursor))
+            except FatalError as exc:
+                if cursor != start:
+                    raise
+                # a server that refuses a cursor naming no record (the docs do not say it
+                # takes one): one cursor per form instead, where a real refusal shows again
+                raise Inconsistent(f"jiandaoyun: a synthetic cursor was refused ({exc.code})"
+                                   ) from exc
             ids = [_id_number(r) for r in page]
             _check_page(ids, cursor)
             inside = sum(1 for i in ids if i <= stop)

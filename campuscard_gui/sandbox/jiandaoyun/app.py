@@ -265,6 +265,8 @@ class JiandaoyunApp:
         if fields is not None and not all(isinstance(f, str) for f in fields):
             raise JdyError(3005, "fields 须为字符串数组")
         data_id = _opt(body, "data_id", str)
+        if data_id and s.unknown_cursor == "error" and data_id not in form.records:
+            raise JdyError(4001, "数据不存在")
         rows = self.store.list_data(form, data_id or None, limit, fields, body.get("filter"))
         return {"data": rows}
 

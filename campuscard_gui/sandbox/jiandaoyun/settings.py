@@ -59,6 +59,9 @@ class JdySettings:
     # UNCONFIRMED (§3.6, §9): ids in batch_update/batch_delete that name no record only lower
     # success_count ("count"), or fail the whole request with 4001, changing nothing ("error").
     missing_ids: str = "count"
+    # UNCONFIRMED: a data/list cursor (data_id) naming no record is taken as a position
+    # ("accept": the records after it) or refused ("error": 4001).
+    unknown_cursor: str = "accept"
     # UNCONFIRMED: keys that name no widget are ignored (True: answered 3005).
     reject_unknown_fields: bool = False
     # -- widget/list
@@ -83,6 +86,7 @@ class JdySettings:
             "limit_out_of_range": ("error", "clamp"), "invalid_filter": ("drop", "error"),
             "timeout_apply": ("after", "before", "never"), "fault_scope": ("writes", "all"),
             "drop_mode": ("close", "reset"), "missing_ids": ("count", "error"),
+            "unknown_cursor": ("accept", "error"),
         }
         for name, allowed in choices.items():
             if getattr(self, name) not in allowed:
