@@ -26,8 +26,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
 import sys
 import tempfile
 import threading
@@ -41,6 +39,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
+from sandbox_process import sandbox_process  # noqa: E402
 
 from campuscard_gui.backends.jiandaoyun.api import BATCH_UPDATE  # noqa: E402
 from campuscard_gui.backends.jiandaoyun.connector import JiandaoyunConnector  # noqa: E402
@@ -63,23 +62,8 @@ LIST_PATHS = {"jiandaoyun": "/data/list", "kintone": "/records.json",
 
 @contextmanager
 def sandbox(backend: str, students: int, latency_ms: float) -> Iterator[dict[str, Any]]:
-    cmd = [sys.executable, "-m", "campuscard_gui.sandbox.cli", "--backend", backend,
-           "--students", str(students), "--latency-ms", str(latency_ms), "--with-cards"]
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env=env, cwd=ROOT)
-    try:
-        assert proc.stdout is not None
-        first = proc.stdout.readline()
-        if not first:
-            raise RuntimeError("the sandbox did not start")
-        yield json.loads(first)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    with sandbox_process(backend, students, latency_ms, "--with-cards") as started:
+        yield started
 
 
 class Counting:

@@ -32,7 +32,6 @@ import gc
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -47,6 +46,7 @@ sys.path.insert(0, str(ROOT))
 
 from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
+from sandbox_process import sandbox_process  # noqa: E402
 
 from campuscard_gui.backends.jiandaoyun.connector import JiandaoyunConnector  # noqa: E402
 from campuscard_gui.batch import Journal  # noqa: E402
@@ -76,23 +76,8 @@ def sandbox(records: int, latency_ms: float, in_process: bool,
             line["control"] = sb.control
             yield line
         return
-    cmd = [sys.executable, "-m", "campuscard_gui.sandbox.cli", "--backend", backend,
-           "--students", str(records), "--latency-ms", str(latency_ms)]
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env=env, cwd=ROOT)
-    try:
-        assert proc.stdout is not None
-        first = proc.stdout.readline()
-        if not first:
-            raise RuntimeError("the sandbox did not start")
-        yield json.loads(first)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    with sandbox_process(backend, records, latency_ms) as started:
+        yield started
 
 
 def run_job(app: QApplication, controller: JobController, action: Action,

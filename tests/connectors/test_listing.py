@@ -176,8 +176,13 @@ def test_jdy_cursor_that_is_not_followed_falls_back_to_one_cursor(jdy_sandbox, c
     conn = connect(sb, list_cursors=4, list_range_pages=1)
     real = conn._api.list_page
 
+    seen: set[str] = set()
+
     def from_the_start(entry: str, fields: Any, cursor: Any, flt: Any = None) -> Any:
-        return real(entry, fields, None, flt)  # as if any unknown cursor restarted the form
+        # as if a cursor naming no record restarted the form (one that names a record works)
+        page = real(entry, fields, cursor if cursor in seen else None, flt)
+        seen.update(str(r["_id"]) for r in page)
+        return page
 
     conn._api.list_page = from_the_start  # type: ignore[method-assign]
     with caplog.at_level("WARNING"):

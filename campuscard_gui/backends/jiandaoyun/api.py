@@ -137,15 +137,7 @@ class JdyApi:
         out: list[Record] = []
         cursor: str | None = None
         while True:
-            body: dict[str, Any] = {"app_id": self.options.app_id, "entry_id": entry,
-                                    "limit": MAX_PAGE}
-            if fields is not None:
-                body["fields"] = fields
-            if cursor is not None:
-                body["data_id"] = cursor
-            if flt is not None:
-                body["filter"] = flt
-            page = self.read(LIST, body, "data")
+            page = self.list_page(entry, fields, cursor, flt)
             out.extend(page)
             if on_page is not None:
                 on_page(len(page))
