@@ -21,10 +21,10 @@ _HEADER = tuple("abcdefghijklmnopqrstuvwxyz0123456789-")
 class IpaasOptions:
     gateway_url: str  # the flow's HTTP gateway address (iPaaS → 集成流 → HTTP 触发器)
     # the 神笔 profile students and cards are read through (the dialog: a saved one chosen)
-    read_profile: str = text(L_("读取用的神笔配置"), required=True, flag="--read-profile",
+    read_profile: str = text(L_("读取用配置"), required=True, flag="--read-profile",
                              metavar="NAME", help=L_("读取学生和一卡通用的已保存神笔配置"))
     # header carrying the gateway secret ("" = the gateway has none)
-    token_header: str = text(L_("网关密钥请求头"), default="", flag="--token-header",
+    token_header: str = text(L_("密钥请求头"), default="", flag="--token-header",
                              metavar="H", hint=L_("例如 X-Gateway-Token；网关不需要密钥时留空"))
     # what studentID holds: the student record Id or the 学号
     student_id: str = text(L_("studentID 传"), flag="--student-link",
