@@ -3,12 +3,14 @@
     python tools/screenshot_profiles.py docs/profile-dialog-kintone.png [--kind kintone]
     python tools/screenshot_profiles.py docs/profile-dialog.png --kind jiandaoyun
     python tools/screenshot_profiles.py docs/profile-dialog-shenbi.png --kind shenbi
+    python tools/screenshot_profiles.py /tmp/profile-dialog-ipaas.png --kind ipaas --lang en
 
 Starts the kind's sandbox on loopback, opens the dialog in a throwaway config dir with an
 in-memory keyring (the tests' one: nothing reaches the real keyring), types a new profile in,
 reads the fields (where the backend lists them: not 神笔, whose field keys are typed), saves
 it, reads the fields again and runs 测试连接 with the stored secrets, and saves a picture of
-the dialog (offscreen platform unless QT_QPA_PLATFORM is set).
+the dialog (offscreen platform unless QT_QPA_PLATFORM is set). An iPaaS profile reads through a
+神笔 profile over the same sandbox, saved first.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ sys.path.append(str(Path(__file__).resolve().parent.parent / "tests"))  # memory
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("out", type=Path)
-    parser.add_argument("--kind", choices=("kintone", "jiandaoyun", "shenbi"),
+    parser.add_argument("--kind", choices=("kintone", "jiandaoyun", "shenbi", "ipaas"),
                         default="kintone")
     parser.add_argument("--lang", default="zh_CN")
     args = parser.parse_args()
@@ -33,13 +35,20 @@ def main() -> int:
 
     from memory_keyring import MemoryKeyring
 
-    from campuscard_gui.config import ConfigStore
+    from campuscard_gui.config import ConfigStore, Profile
     from campuscard_gui.config.credentials import CredentialStore
     from campuscard_gui.sandbox import run_sandbox
     from campuscard_gui.ui.profiles.profile_dialog import ProfileDialog
 
     with run_sandbox(backend=args.kind, students=50, seed=3) as sb:
-        dialog = ProfileDialog(ConfigStore(paths), CredentialStore(MemoryKeyring()), paths)
+        credentials = CredentialStore(MemoryKeyring())
+        if args.kind == "ipaas":  # the 神笔 profile it reads through
+            ConfigStore(paths).save_profile(Profile("shenbi-school", "shenbi", {
+                "base_url": sb.base_url, "app_code": sb.app_code,
+                "students_object": sb.students_object, "cards_object": sb.cards_object}))
+            credentials.set("shenbi-school", sb.secret_id, "secret_id")
+            credentials.set("shenbi-school", sb.secret_key, "secret_key")
+        dialog = ProfileDialog(ConfigStore(paths), credentials, paths)
         dialog.resize(1080, 700)  # as on a 1366×768 screen (the README shows a small desktop)
         dialog.show()
         dialog.new_profile()
@@ -49,6 +58,13 @@ def main() -> int:
         if args.kind == "kintone":
             values.update(students_app_edit=sb.students_app, cards_app_edit=sb.cards_app,
                           students_token_edit=sb.students_token, cards_token_edit=sb.cards_token)
+        elif args.kind == "ipaas":
+            values.update(base_url_edit=sb.gateway_url)
+            if sb.gateway_token:
+                values.update(token_header_edit="X-Gateway-Token",
+                              gateway_token_edit=sb.gateway_token)
+            editor.read_profile_combo.setCurrentIndex(
+                editor.read_profile_combo.findData("shenbi-school"))
         elif args.kind == "shenbi":
             values.update(app_code_edit=sb.app_code, students_object_edit=sb.students_object,
                           cards_object_edit=sb.cards_object, secret_id_edit=sb.secret_id,

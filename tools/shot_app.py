@@ -22,11 +22,13 @@ def start(lang: str) -> tuple[QApplication, Any]:
     os.environ["CAMPUSCARD_CONFIG_DIR"] = str(tmp / "config")
     os.environ["CAMPUSCARD_DATA_DIR"] = str(tmp / "data")
 
+    from campuscard_gui import messages
     from campuscard_gui.config import Paths
     from campuscard_gui.i18n import install_translators
 
     app = QApplication(sys.argv[:1])
-    install_translators(app, lang)
+    # both catalogues, as the app does: the dialog's option rows say the backends' own labels
+    messages.install(install_translators(app, lang))
     return app, Paths.from_env().ensure()
 
 

@@ -1,5 +1,6 @@
 """What the backends' ``profiles add`` builders share (``SPEC.cli_options``): checking an
-address, a ``--map``, the flags a kind needs, the numeric options from their declared flags,
+address, a ``--map``, the text and the numeric options from their declared flags (the missing
+ones named with their labels),
 ``--set`` for the wire settings, and the connector's own last word on the options.
 
 Everything here raises ConfigError; the CLI reports it as a usage error (exit code 2).
@@ -10,12 +11,12 @@ from __future__ import annotations
 import argparse
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
 from ..config.fieldmap import FieldMap
-from ..config.options import numbers
+from ..config.options import numbers, texts
 from ..config.settings import option_defaults
 from ..core.errors import ConfigError
 from ..core.text import L_, _
@@ -63,6 +64,35 @@ def require(label: str, *given: tuple[str, str | None]) -> None:
             value=in_text(label).lstrip(), value2=_('、').join(missing)))
 
 
+def flagged_texts(args: argparse.Namespace, options_class: type, label: str, *,
+                  also: Sequence[tuple[str, str | None]] = ()) -> dict[str, str]:
+    """The text options ``options_class`` declares a flag for: as given, stripped, else the
+    declared default (else ""). ConfigError naming every flag in ``also`` (``(flag, value)``:
+    e.g. the address) given no value and every required option left empty, with its label;
+    or naming a flag given where its ``when`` does not hold (``--user`` without ``--auth
+    password``)."""
+    declared = {key: spec for key, spec in texts(options_class).items() if spec.flag}
+    given = {key: getattr(args, flag_dest(spec.flag), None) for key, spec in declared.items()}
+    out: dict[str, str] = {}
+    for key, spec in declared.items():
+        value = spec.value(given[key])
+        out[key] = value or spec.default or ""
+    missing = [flag for flag, value in also if not (value or "").strip()]
+    for key, spec in declared.items():
+        if spec.applies(out):
+            if spec.required and not out[key]:
+                missing.append(spec.missing_flag())
+        elif given[key] is not None and spec.when is not None:
+            other = declared.get(spec.when[0])
+            raise ConfigError(_("{flag} 只用于 {when} {value}（{label}）").format(
+                flag=spec.flag, when=other.flag if other is not None else spec.when[0],
+                value=spec.when[1], label=spec.label))
+    if missing:
+        raise ConfigError(_("{value}配置缺少参数：{value2}").format(
+            value=in_text(label).lstrip(), value2=_('、').join(missing)))
+    return out
+
+
 def flag_dest(flag: str) -> str:
     return flag.lstrip("-").replace("-", "_")
 
@@ -80,13 +110,13 @@ def flagged_numbers(args: argparse.Namespace, options_class: type) -> dict[str, 
 
 def wire_settings(specs: list[str], options_class: type, own: Mapping[str, str]) -> dict[str, Any]:
     """``--set KEY=VALUE ...``: any option of ``options_class`` with a default and no flag of
-    its own (``own``: option → flag; numeric options' flags come from their declaration), the
-    value typed as the default is (range checks are the class's parse)."""
-    declared = numbers(options_class)
+    its own (``own``: option → flag; the declared options' flags come from their declaration),
+    the value typed as the default is (range checks are the class's parse)."""
+    flags = {key: spec.flag for key, spec in numbers(options_class).items() if spec.flag}
+    flags.update({key: spec.flag for key, spec in texts(options_class).items() if spec.flag})
 
     def own_flag(key: str) -> str | None:
-        spec = declared.get(key)
-        return spec.flag if spec is not None and spec.flag else own.get(key)
+        return flags.get(key) or own.get(key)
 
     settable = {k: v for k, v in option_defaults(options_class).items() if own_flag(k) is None}
     out: dict[str, Any] = {}

@@ -29,9 +29,9 @@ CliOptions = Callable[[argparse.Namespace, Mapping[str, "Profile"]], dict[str, A
 
 @dataclass(frozen=True, slots=True)
 class CliFlag:
-    """A ``profiles add`` flag of a kind's own (numeric options get theirs from their
-    declaration, ``config.options``). Several kinds may take the same flag; ``--help`` then
-    shows each kind's ``help``."""
+    """A ``profiles add`` flag of a kind's own (text and numeric options get theirs from their
+    declaration, ``config.options``: see ``BackendSpec.flags``). Several kinds may take the
+    same flag; ``--help`` then shows each kind's ``help``."""
 
     flag: str  # "--app-id"
     help: str  # what it is, in the operator's words, for this kind
@@ -84,7 +84,7 @@ class BackendSpec:
     secret_keys: Callable[[Mapping[str, Any]], tuple[str, ...]] = _no_secrets
     secret_names: Mapping[str, str] = field(default_factory=dict)  # entry -> what is asked
     secret_stdin: str = ""  # what ``--secret-stdin`` reads for this kind, one per line
-    cli_flags: tuple[CliFlag, ...] = ()
+    cli_flags: tuple[CliFlag, ...] = ()  # the flags no declared option gives (``flags()``)
     # the profile's options from ``profiles add``'s parsed flags and the saved profiles;
     # ConfigError when they are wrong (the CLI turns it into a usage error)
     cli_options: CliOptions | None = None
@@ -102,3 +102,15 @@ class BackendSpec:
 
     def options_type(self) -> type | None:
         return None if self.options_class is None else self.options_class()
+
+    def flags(self) -> tuple[CliFlag, ...]:
+        """``profiles add``'s flags of this kind but the numeric ones: its own single ones (the
+        address), then one per text option its options class declares a flag for (help,
+        metavar and choices from the declaration), then its own repeated ones (--map, --set)."""
+        from ..config.options import texts
+
+        cls = self.options_type()
+        declared = tuple(CliFlag(t.flag, t.cli_help(), t.metavar, t.values)
+                         for t in (texts(cls).values() if cls is not None else ()) if t.flag)
+        return (tuple(f for f in self.cli_flags if not f.repeat) + declared
+                + tuple(f for f in self.cli_flags if f.repeat))

@@ -86,10 +86,11 @@ def number_flag_help(by_kind: Mapping[str, Number]) -> str:
 
 
 def kind_flags() -> dict[str, dict[str, CliFlag]]:
-    """The kinds' own flags: flag → {kind: its CliFlag}."""
+    """The kinds' own flags and their text options' (``BackendSpec.flags``): flag → {kind:
+    its CliFlag}."""
     out: dict[str, dict[str, CliFlag]] = {}
     for spec in specs():
-        for flag in spec.cli_flags:
+        for flag in spec.flags():
             out.setdefault(flag.flag, {})[spec.kind] = flag
     return out
 
@@ -150,7 +151,7 @@ def _taken_by(kind: str) -> set[str]:
     """The flags a profile of ``kind`` takes (the kind's own and its numeric options')."""
     spec = get(kind)
     cls = spec.options_type()
-    own = {f.flag for f in spec.cli_flags}
+    own = {f.flag for f in spec.flags()}
     return own | ({n.flag for n in numbers(cls).values() if n.flag} if cls is not None else set())
 
 

@@ -1,4 +1,5 @@
-"""A backend's numeric options, each declared once — on the connector's options class.
+"""A backend's options, each declared once — on the connector's options class: the numbers
+(:func:`number`) and the texts (:func:`text`).
 
 A field of an options dataclass (``JdyOptions``, ``KintoneOptions`` …) declared with
 :func:`number` carries its whole description: default, range, whether it is a whole number,
@@ -12,6 +13,14 @@ derives from that declaration:
   (``ui.profile_form``),
 
 so a stored timeout of 450 s or 2.5 s comes back from every one of them as it was saved.
+
+A text option (an app's id, a form's key, a sign-in method) declared with :func:`text` carries
+its operator's name (``label``), whether it must be given (and whether only when another option
+has some value, ``when``), its default, its choices, the ``profiles add`` flag and metavar, the
+help and the hint an empty field shows. From it come ``profiles add``'s flags, their help and the
+missing-flag check (``backends.profile_flags.flagged_texts``) and the profile dialog's rows, with
+the same label in the row, in the help and in what says it is missing (``ui.profile_form``).
+Secrets are never options: they stay in the keyring code.
 """
 
 from __future__ import annotations
@@ -25,7 +34,8 @@ from typing import Any
 from ..core.errors import ConfigError
 from ..core.text import _
 
-_KEY = "option"  # the dataclass field metadata key
+_KEY = "option"  # the dataclass field metadata key of a number
+_TEXT_KEY = "text_option"  # … of a text
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,3 +102,97 @@ def parse_numbers(options_class: type, options: Mapping[str, Any],
     float, as ``Number.check`` makes it.)"""
     return {key: spec.check(options.get(key, spec.default), service)
             for key, spec in numbers(options_class).items()}
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """How one text option is set and what the operator calls it. Every text the operator
+    reads is lazily translated (``L_``): said in the language installed when it is used."""
+
+    key: str  # the option's name in Profile.options (the field's name)
+    label: str  # the operator's name for it: the dialog's row, the help, the missing message
+    default: str | None = None  # None: no default (a new profile leaves it empty)
+    required: bool = False  # must not be empty (where ``when`` holds)
+    flag: str = ""  # the ``profiles add`` flag that sets it, e.g. "--app-id"
+    metavar: str = ""  # the flag's value in --help, e.g. "ID"
+    help: str = ""  # more for --help after the label ("" : the hint)
+    hint: str = ""  # where to find it: an empty field's placeholder
+    choices: tuple[tuple[str, str], ...] = ()  # (value, what the operator reads), the first default
+    when: tuple[str, str] | None = None  # (option, value): only then shown and required
+    object_name: str = ""  # the dialog widget's object name ("": keyEdit / keyCombo)
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        return tuple(value for value, _label in self.choices)
+
+    def applies(self, options: Mapping[str, Any]) -> bool:
+        """Whether the option counts for ``options`` (its ``when`` holds, or it has none)."""
+        return self.when is None or str(options.get(self.when[0]) or "") == self.when[1]
+
+    def value(self, given: object) -> str:
+        """A given value as stored: stripped; nothing given is ""."""
+        return "" if given is None else str(given).strip()
+
+    def row_label(self) -> str:
+        """The label of the dialog's row."""
+        return _("{label}：").format(label=self.label)
+
+    def missing(self) -> str:
+        """What says the option is empty (the dialog's check)."""
+        return _("请填写“{label}”。").format(label=self.label)
+
+    def missing_flag(self) -> str:
+        """The flag and what it is, in ``profiles add``'s list of missing flags."""
+        return _("{flag}（{label}）").format(flag=self.flag, label=self.label)
+
+    def cli_help(self) -> str:
+        """The flag's ``--help``: the label, then the help (or hint), the choices and the
+        default."""
+        parts = [str(self.help or self.hint)] if self.help or self.hint else []
+        if self.choices:
+            parts.append(_("、").join(_("{value} = {label}").format(value=v, label=label)
+                                      for v, label in self.choices))
+            parts.append(_("默认 {value}").format(value=self.default or self.choices[0][0]))
+        if not parts:
+            return str(self.label)
+        return _("{label}：{help}").format(label=self.label, help=_("；").join(parts))
+
+    @property
+    def widget_name(self) -> str:
+        if self.object_name:
+            return self.object_name
+        head, *rest = self.key.split("_")
+        return head + "".join(w[:1].upper() + w[1:] for w in rest) + (
+            "Combo" if self.choices else "Edit")
+
+
+def text(label: str, *, default: str | None = None, required: bool = False, flag: str = "",
+         metavar: str = "", help: str = "", hint: str = "",
+         choices: tuple[tuple[str, str], ...] = (), when: tuple[str, str] | None = None,
+         object_name: str = "") -> Any:
+    """A dataclass field for a text option (``app_id: str = text(L_("应用 ID"), required=True,
+    flag="--app-id", metavar="ID")``). Without a ``default`` the field has none at run time,
+    though mypy takes any ``= text(…)`` for one: so the class puts its other fields without a
+    default (``fields: FieldMap``) before every text option, and is built by keyword. With
+    ``choices`` and no default the first choice is the default."""
+    if choices and default is None:
+        default = choices[0][0]
+    if choices and default not in tuple(v for v, _l in choices):
+        raise ValueError(f"default {default!r} is not one of the choices")
+    spec = {"label": label, "default": default, "required": required, "flag": flag,
+            "metavar": metavar, "help": help, "hint": hint, "choices": tuple(choices),
+            "when": when, "object_name": object_name}
+    if default is None:
+        return dataclasses.field(metadata={_TEXT_KEY: spec})
+    return dataclasses.field(default=default, metadata={_TEXT_KEY: spec})
+
+
+def texts(options_class: type) -> dict[str, Text]:
+    """Every text option ``options_class`` declares with :func:`text`, by name, in the order
+    of its fields."""
+    out: dict[str, Text] = {}
+    for f in dataclasses.fields(options_class):
+        spec = f.metadata.get(_TEXT_KEY)
+        if spec is not None:
+            out[f.name] = Text(key=f.name, **spec)
+    return out

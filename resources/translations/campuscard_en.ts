@@ -1058,52 +1058,20 @@ Accepted values: %3 (case does not matter).</translation>
         <translation>The flow's HTTP trigger address, https://…</translation>
     </message>
     <message>
-        <source>Header carrying the gateway token</source>
-        <translation>Header carrying the gateway token</translation>
-    </message>
-    <message>
-        <source>e.g. X-Gateway-Token; empty when the gateway takes no token</source>
-        <translation>e.g. X-Gateway-Token; empty when the gateway takes no token</translation>
-    </message>
-    <message>
         <source>Gateway token</source>
         <translation>Gateway token</translation>
-    </message>
-    <message>
-        <source>What the flow gets as studentID</source>
-        <translation>What the flow gets as studentID</translation>
-    </message>
-    <message>
-        <source>The student No.</source>
-        <translation>The student No.</translation>
-    </message>
-    <message>
-        <source>Read thro&amp;ugh:</source>
-        <translation>Read thro&amp;ugh:</translation>
     </message>
     <message>
         <source>&amp;Gateway token:</source>
         <translation>&amp;Gateway token:</translation>
     </message>
     <message>
-        <source>stud&amp;entID is:</source>
-        <translation>stud&amp;entID is:</translation>
-    </message>
-    <message>
         <source>Students &amp;per call:</source>
         <translation>Students &amp;per call:</translation>
     </message>
     <message>
-        <source>Token &amp;header:</source>
-        <translation>Token &amp;header:</translation>
-    </message>
-    <message>
         <source>Connected: the Shenbi profile reads and the gateway answers.</source>
         <translation>Connected: the Shenbi profile reads and the gateway answers.</translation>
-    </message>
-    <message>
-        <source>Shenbi profile to read students and cards</source>
-        <translation>Shenbi profile to read students and cards</translation>
     </message>
     <message>
         <source>About reading through a Shenbi profile</source>
@@ -1112,10 +1080,6 @@ Accepted values: %3 (case does not matter).</translation>
     <message>
         <source>Students and cards are read through this Shenbi profile (its AK/SK and field mapping); the actions go to the flow.</source>
         <translation>Students and cards are read through this Shenbi profile (its AK/SK and field mapping); the actions go to the flow.</translation>
-    </message>
-    <message>
-        <source>The student's Shenbi record Id</source>
-        <translation>The student's Shenbi record Id</translation>
     </message>
     <message>
         <source>Students per gateway call</source>
@@ -1145,44 +1109,8 @@ Accepted values: %3 (case does not matter).</translation>
 <context>
     <name>JiandaoyunEditor</name>
     <message>
-        <source>App ID</source>
-        <translation>App ID</translation>
-    </message>
-    <message>
-        <source>From the form's URL or Open platform (开放平台) → API debugging (API 调试)</source>
-        <translation>From the form's URL or Open platform (开放平台) → API debugging (API 调试)</translation>
-    </message>
-    <message>
-        <source>Students form entry ID</source>
-        <translation>Students form entry ID</translation>
-    </message>
-    <message>
-        <source>entry_id of the students form</source>
-        <translation>entry_id of the students form</translation>
-    </message>
-    <message>
-        <source>Cards form entry ID</source>
-        <translation>Cards form entry ID</translation>
-    </message>
-    <message>
-        <source>entry_id of the cards form</source>
-        <translation>entry_id of the cards form</translation>
-    </message>
-    <message>
         <source>API key</source>
         <translation>API key</translation>
-    </message>
-    <message>
-        <source>&amp;App ID:</source>
-        <translation>&amp;App ID:</translation>
-    </message>
-    <message>
-        <source>S&amp;tudents form:</source>
-        <translation>S&amp;tudents form:</translation>
-    </message>
-    <message>
-        <source>Car&amp;ds form:</source>
-        <translation>Car&amp;ds form:</translation>
     </message>
     <message>
         <source>API &amp;key:</source>
@@ -1203,14 +1131,6 @@ Accepted values: %3 (case does not matter).</translation>
     <message>
         <source>&amp;Read fields from the forms</source>
         <translation>&amp;Read fields from the forms</translation>
-    </message>
-    <message>
-        <source>Enter the app ID.</source>
-        <translation>Enter the app ID.</translation>
-    </message>
-    <message>
-        <source>Enter the entry IDs of both forms.</source>
-        <translation>Enter the entry IDs of both forms.</translation>
     </message>
     <message>
         <source>Connected: the app, both forms and the mapped fields were found.</source>
@@ -1433,50 +1353,6 @@ Accepted values: %3 (case does not matter).</translation>
         <translation>Cards app</translation>
     </message>
     <message>
-        <source>Guest space ID</source>
-        <translation>Guest space ID</translation>
-    </message>
-    <message>
-        <source>Only when the apps are in a guest space</source>
-        <translation>Only when the apps are in a guest space</translation>
-    </message>
-    <message>
-        <source>Students app ID</source>
-        <translation>Students app ID</translation>
-    </message>
-    <message>
-        <source>The number in the app's address: /k/12/</source>
-        <translation>The number in the app's address: /k/12/</translation>
-    </message>
-    <message>
-        <source>Cards app ID</source>
-        <translation>Cards app ID</translation>
-    </message>
-    <message>
-        <source>The number in the app's address: /k/13/</source>
-        <translation>The number in the app's address: /k/13/</translation>
-    </message>
-    <message>
-        <source>Sign-in method</source>
-        <translation>Sign-in method</translation>
-    </message>
-    <message>
-        <source>API token of each app</source>
-        <translation>API token of each app</translation>
-    </message>
-    <message>
-        <source>Login name and password</source>
-        <translation>Login name and password</translation>
-    </message>
-    <message>
-        <source>Login name</source>
-        <translation>Login name</translation>
-    </message>
-    <message>
-        <source>The kintone user to act as</source>
-        <translation>The kintone user to act as</translation>
-    </message>
-    <message>
         <source>API token of the students app</source>
         <translation>API token of the students app</translation>
     </message>
@@ -1487,26 +1363,6 @@ Accepted values: %3 (case does not matter).</translation>
     <message>
         <source>Password</source>
         <translation>Password</translation>
-    </message>
-    <message>
-        <source>&amp;Guest space:</source>
-        <translation>&amp;Guest space:</translation>
-    </message>
-    <message>
-        <source>Students &amp;app:</source>
-        <translation>Students &amp;app:</translation>
-    </message>
-    <message>
-        <source>Car&amp;ds app:</source>
-        <translation>Car&amp;ds app:</translation>
-    </message>
-    <message>
-        <source>Sign-in &amp;method:</source>
-        <translation>Sign-in &amp;method:</translation>
-    </message>
-    <message>
-        <source>&amp;Login name:</source>
-        <translation>&amp;Login name:</translation>
     </message>
     <message>
         <source>Students app to&amp;ken:</source>
@@ -1535,10 +1391,6 @@ Accepted values: %3 (case does not matter).</translation>
     <message>
         <source>The guest space ID is a number (…/k/guest/5/…); leave it empty when the apps are not in a guest space.</source>
         <translation>The guest space ID is a number (…/k/guest/5/…); leave it empty when the apps are not in a guest space.</translation>
-    </message>
-    <message>
-        <source>Enter the login name.</source>
-        <translation>Enter the login name.</translation>
     </message>
     <message>
         <source>password</source>
@@ -2691,30 +2543,6 @@ Refresh (F5) tries again; Manage profiles… (Ctrl+Shift+P) checks the profile.<
         <translation>The address on Shenbi's access preparation (接入准备) page, https://…</translation>
     </message>
     <message>
-        <source>Design mode (设计态) → App settings (应用设置) → App code (应用 code)</source>
-        <translation>Design mode (设计态) → App settings (应用设置) → App code (应用 code)</translation>
-    </message>
-    <message>
-        <source>The students object's key (object ID)</source>
-        <translation>The students object's key (object ID)</translation>
-    </message>
-    <message>
-        <source>The cards object's key (object ID)</source>
-        <translation>The cards object's key (object ID)</translation>
-    </message>
-    <message>
-        <source>A&amp;pp code:</source>
-        <translation>A&amp;pp code:</translation>
-    </message>
-    <message>
-        <source>Students o&amp;bject:</source>
-        <translation>Students o&amp;bject:</translation>
-    </message>
-    <message>
-        <source>Cards ob&amp;ject:</source>
-        <translation>Cards ob&amp;ject:</translation>
-    </message>
-    <message>
         <source>&amp;AK (SecretId):</source>
         <translation>&amp;AK (SecretId):</translation>
     </message>
@@ -2739,30 +2567,6 @@ Refresh (F5) tries again; Manage profiles… (Ctrl+Shift+P) checks the profile.<
         <translation>Shenbi has no public field list: type each field's ID (对象建模 → 字段) and the option labels.</translation>
     </message>
     <message>
-        <source>App code</source>
-        <translation>App code</translation>
-    </message>
-    <message>
-        <source>Students object key</source>
-        <translation>Students object key</translation>
-    </message>
-    <message>
-        <source>Cards object key</source>
-        <translation>Cards object key</translation>
-    </message>
-    <message>
-        <source>What a card's student field holds</source>
-        <translation>What a card's student field holds</translation>
-    </message>
-    <message>
-        <source>The student's record Id (a relation field)</source>
-        <translation>The student's record Id (a relation field)</translation>
-    </message>
-    <message>
-        <source>The student No. (a text field)</source>
-        <translation>The student No. (a text field)</translation>
-    </message>
-    <message>
         <source>AK (SecretId)</source>
         <translation>AK (SecretId)</translation>
     </message>
@@ -2771,48 +2575,8 @@ Refresh (F5) tries again; Manage profiles… (Ctrl+Shift+P) checks the profile.<
         <translation>SK (SecretKey)</translation>
     </message>
     <message>
-        <source>Card → student:</source>
-        <translation>Card → student:</translation>
-    </message>
-    <message>
-        <source>Signing service name</source>
-        <translation>Signing service name</translation>
-    </message>
-    <message>
-        <source>The service in the signature's credential scope</source>
-        <translation>The service in the signature's credential scope</translation>
-    </message>
-    <message>
-        <source>API version</source>
-        <translation>API version</translation>
-    </message>
-    <message>
-        <source>Sent as X-TC-Version</source>
-        <translation>Sent as X-TC-Version</translation>
-    </message>
-    <message>
-        <source>Si&amp;gning service:</source>
-        <translation>Si&amp;gning service:</translation>
-    </message>
-    <message>
-        <source>API &amp;version:</source>
-        <translation>API &amp;version:</translation>
-    </message>
-    <message>
-        <source>Enter the app code.</source>
-        <translation>Enter the app code.</translation>
-    </message>
-    <message>
-        <source>Enter the keys of both objects.</source>
-        <translation>Enter the keys of both objects.</translation>
-    </message>
-    <message>
         <source>The students object and the cards object must be two objects.</source>
         <translation>The students object and the cards object must be two objects.</translation>
-    </message>
-    <message>
-        <source>Enter the signing service and the API version (Advanced).</source>
-        <translation>Enter the signing service and the API version (Advanced).</translation>
     </message>
     <message>
         <source>The SecretKey issued with the AK</source>

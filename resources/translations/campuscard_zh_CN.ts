@@ -1089,52 +1089,20 @@ Accepted values: %3 (case does not matter).</source>
         <translation>集成流 HTTP 触发器的地址，https://…</translation>
     </message>
     <message>
-        <source>Header carrying the gateway token</source>
-        <translation>携带网关密钥的请求头</translation>
-    </message>
-    <message>
-        <source>e.g. X-Gateway-Token; empty when the gateway takes no token</source>
-        <translation>例如 X-Gateway-Token；网关不需要密钥时留空</translation>
-    </message>
-    <message>
         <source>Gateway token</source>
         <translation>网关密钥</translation>
-    </message>
-    <message>
-        <source>What the flow gets as studentID</source>
-        <translation>集成流收到的 studentID</translation>
-    </message>
-    <message>
-        <source>The student No.</source>
-        <translation>学号</translation>
-    </message>
-    <message>
-        <source>Read thro&amp;ugh:</source>
-        <translation>读取用配置(&amp;U)：</translation>
     </message>
     <message>
         <source>&amp;Gateway token:</source>
         <translation>网关密钥(&amp;G)：</translation>
     </message>
     <message>
-        <source>stud&amp;entID is:</source>
-        <translation>studentID 传(&amp;E)：</translation>
-    </message>
-    <message>
         <source>Students &amp;per call:</source>
         <translation>每次调用学生数(&amp;P)：</translation>
     </message>
     <message>
-        <source>Token &amp;header:</source>
-        <translation>密钥请求头(&amp;H)：</translation>
-    </message>
-    <message>
         <source>Connected: the Shenbi profile reads and the gateway answers.</source>
         <translation>连接成功：神笔配置可以读取，网关也有应答。</translation>
-    </message>
-    <message>
-        <source>Shenbi profile to read students and cards</source>
-        <translation>读取学生和一卡通用的神笔配置</translation>
     </message>
     <message>
         <source>About reading through a Shenbi profile</source>
@@ -1143,10 +1111,6 @@ Accepted values: %3 (case does not matter).</source>
     <message>
         <source>Students and cards are read through this Shenbi profile (its AK/SK and field mapping); the actions go to the flow.</source>
         <translation>学生和一卡通通过这个神笔配置读取（用它的 AK/SK 和字段对应）；开通、冻结等操作发送给集成流。</translation>
-    </message>
-    <message>
-        <source>The student&apos;s Shenbi record Id</source>
-        <translation>学生的神笔记录 Id</translation>
     </message>
     <message>
         <source>Students per gateway call</source>
@@ -1176,44 +1140,8 @@ Accepted values: %3 (case does not matter).</source>
 <context>
     <name>JiandaoyunEditor</name>
     <message>
-        <source>App ID</source>
-        <translation>应用 ID</translation>
-    </message>
-    <message>
-        <source>From the form&apos;s URL or Open platform (开放平台) → API debugging (API 调试)</source>
-        <translation>见表单网址，或 开放平台 → API 调试</translation>
-    </message>
-    <message>
-        <source>Students form entry ID</source>
-        <translation>学生表单 ID</translation>
-    </message>
-    <message>
-        <source>entry_id of the students form</source>
-        <translation>学生表单的 entry_id</translation>
-    </message>
-    <message>
-        <source>Cards form entry ID</source>
-        <translation>卡记录表单 ID</translation>
-    </message>
-    <message>
-        <source>entry_id of the cards form</source>
-        <translation>卡记录表单的 entry_id</translation>
-    </message>
-    <message>
         <source>API key</source>
         <translation>API Key</translation>
-    </message>
-    <message>
-        <source>&amp;App ID:</source>
-        <translation>应用 ID(&amp;A)：</translation>
-    </message>
-    <message>
-        <source>S&amp;tudents form:</source>
-        <translation>学生表单(&amp;T)：</translation>
-    </message>
-    <message>
-        <source>Car&amp;ds form:</source>
-        <translation>卡记录表单(&amp;D)：</translation>
     </message>
     <message>
         <source>API &amp;key:</source>
@@ -1234,14 +1162,6 @@ Accepted values: %3 (case does not matter).</source>
     <message>
         <source>&amp;Read fields from the forms</source>
         <translation>从表单读取字段(&amp;R)</translation>
-    </message>
-    <message>
-        <source>Enter the app ID.</source>
-        <translation>请填写应用 ID。</translation>
-    </message>
-    <message>
-        <source>Enter the entry IDs of both forms.</source>
-        <translation>请填写两个表单的 ID。</translation>
     </message>
     <message>
         <source>Connected: the app, both forms and the mapped fields were found.</source>
@@ -1464,50 +1384,6 @@ Accepted values: %3 (case does not matter).</source>
         <translation>一卡通应用</translation>
     </message>
     <message>
-        <source>Guest space ID</source>
-        <translation>来宾空间 ID</translation>
-    </message>
-    <message>
-        <source>Only when the apps are in a guest space</source>
-        <translation>仅当应用位于来宾空间时填写</translation>
-    </message>
-    <message>
-        <source>Students app ID</source>
-        <translation>学生应用 ID</translation>
-    </message>
-    <message>
-        <source>The number in the app&apos;s address: /k/12/</source>
-        <translation>应用地址中的数字，如 /k/12/</translation>
-    </message>
-    <message>
-        <source>Cards app ID</source>
-        <translation>一卡通应用 ID</translation>
-    </message>
-    <message>
-        <source>The number in the app&apos;s address: /k/13/</source>
-        <translation>应用地址中的数字，如 /k/13/</translation>
-    </message>
-    <message>
-        <source>Sign-in method</source>
-        <translation>认证方式</translation>
-    </message>
-    <message>
-        <source>API token of each app</source>
-        <translation>每个应用一个 API 令牌</translation>
-    </message>
-    <message>
-        <source>Login name and password</source>
-        <translation>登录名和密码</translation>
-    </message>
-    <message>
-        <source>Login name</source>
-        <translation>登录名</translation>
-    </message>
-    <message>
-        <source>The kintone user to act as</source>
-        <translation>以此 kintone 用户的身份操作</translation>
-    </message>
-    <message>
         <source>API token of the students app</source>
         <translation>学生应用的 API 令牌</translation>
     </message>
@@ -1518,26 +1394,6 @@ Accepted values: %3 (case does not matter).</source>
     <message>
         <source>Password</source>
         <translation>密码</translation>
-    </message>
-    <message>
-        <source>&amp;Guest space:</source>
-        <translation>来宾空间(&amp;G)：</translation>
-    </message>
-    <message>
-        <source>Students &amp;app:</source>
-        <translation>学生应用(&amp;A)：</translation>
-    </message>
-    <message>
-        <source>Car&amp;ds app:</source>
-        <translation>一卡通应用(&amp;D)：</translation>
-    </message>
-    <message>
-        <source>Sign-in &amp;method:</source>
-        <translation>认证方式(&amp;M)：</translation>
-    </message>
-    <message>
-        <source>&amp;Login name:</source>
-        <translation>登录名(&amp;L)：</translation>
     </message>
     <message>
         <source>Students app to&amp;ken:</source>
@@ -1566,10 +1422,6 @@ Accepted values: %3 (case does not matter).</source>
     <message>
         <source>The guest space ID is a number (…/k/guest/5/…); leave it empty when the apps are not in a guest space.</source>
         <translation>来宾空间 ID 是一个数字（…/k/guest/5/…）；应用不在来宾空间中时请留空。</translation>
-    </message>
-    <message>
-        <source>Enter the login name.</source>
-        <translation>请填写登录名。</translation>
     </message>
     <message>
         <source>password</source>
@@ -2726,30 +2578,6 @@ Refresh (F5) tries again; Manage profiles… (Ctrl+Shift+P) checks the profile.<
         <translation>神笔“接入准备”页面给出的地址，https://…</translation>
     </message>
     <message>
-        <source>Design mode (设计态) → App settings (应用设置) → App code (应用 code)</source>
-        <translation>设计态 → 应用设置 → 应用 code</translation>
-    </message>
-    <message>
-        <source>The students object&apos;s key (object ID)</source>
-        <translation>学生对象的 key（对象 ID）</translation>
-    </message>
-    <message>
-        <source>The cards object&apos;s key (object ID)</source>
-        <translation>一卡通对象的 key（对象 ID）</translation>
-    </message>
-    <message>
-        <source>A&amp;pp code:</source>
-        <translation>应用 code(&amp;P)：</translation>
-    </message>
-    <message>
-        <source>Students o&amp;bject:</source>
-        <translation>学生对象(&amp;B)：</translation>
-    </message>
-    <message>
-        <source>Cards ob&amp;ject:</source>
-        <translation>一卡通对象(&amp;J)：</translation>
-    </message>
-    <message>
         <source>&amp;AK (SecretId):</source>
         <translation>AK（SecretId）(&amp;A)：</translation>
     </message>
@@ -2774,30 +2602,6 @@ Refresh (F5) tries again; Manage profiles… (Ctrl+Shift+P) checks the profile.<
         <translation>神笔没有公开的字段列表接口：请填写每个字段的字段 ID（对象建模 → 字段）和选项名称。</translation>
     </message>
     <message>
-        <source>App code</source>
-        <translation>应用 code</translation>
-    </message>
-    <message>
-        <source>Students object key</source>
-        <translation>学生对象 key</translation>
-    </message>
-    <message>
-        <source>Cards object key</source>
-        <translation>一卡通对象 key</translation>
-    </message>
-    <message>
-        <source>What a card&apos;s student field holds</source>
-        <translation>一卡通的学生字段存什么</translation>
-    </message>
-    <message>
-        <source>The student&apos;s record Id (a relation field)</source>
-        <translation>学生的记录 Id（关联字段）</translation>
-    </message>
-    <message>
-        <source>The student No. (a text field)</source>
-        <translation>学号（文本字段）</translation>
-    </message>
-    <message>
         <source>AK (SecretId)</source>
         <translation>AK（SecretId）</translation>
     </message>
@@ -2806,48 +2610,8 @@ Refresh (F5) tries again; Manage profiles… (Ctrl+Shift+P) checks the profile.<
         <translation>SK（SecretKey）</translation>
     </message>
     <message>
-        <source>Card → student:</source>
-        <translation>一卡通关联学生：</translation>
-    </message>
-    <message>
-        <source>Signing service name</source>
-        <translation>签名服务名</translation>
-    </message>
-    <message>
-        <source>The service in the signature&apos;s credential scope</source>
-        <translation>签名凭证范围（CredentialScope）中的服务名</translation>
-    </message>
-    <message>
-        <source>API version</source>
-        <translation>接口版本</translation>
-    </message>
-    <message>
-        <source>Sent as X-TC-Version</source>
-        <translation>作为 X-TC-Version 发送</translation>
-    </message>
-    <message>
-        <source>Si&amp;gning service:</source>
-        <translation>签名服务名(&amp;G)：</translation>
-    </message>
-    <message>
-        <source>API &amp;version:</source>
-        <translation>接口版本(&amp;V)：</translation>
-    </message>
-    <message>
-        <source>Enter the app code.</source>
-        <translation>请填写应用 code。</translation>
-    </message>
-    <message>
-        <source>Enter the keys of both objects.</source>
-        <translation>请填写两个对象的 key。</translation>
-    </message>
-    <message>
         <source>The students object and the cards object must be two objects.</source>
         <translation>学生对象和一卡通对象不能是同一个对象。</translation>
-    </message>
-    <message>
-        <source>Enter the signing service and the API version (Advanced).</source>
-        <translation>请填写签名服务名和接口版本（高级）。</translation>
     </message>
     <message>
         <source>The SecretKey issued with the AK</source>

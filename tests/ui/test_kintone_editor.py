@@ -251,7 +251,7 @@ def test_switching_to_a_password_replaces_the_tokens(qtbot, make_dialog, memory_
     assert dialog.is_dirty()
     with qtbot.waitSignal(dialog.saveFailed) as failed:
         click(qtbot, dialog.save_button)
-    assert "Enter the login name." in failed.args[0]
+    assert editor.text_options["user"].missing() in failed.args[0]  # as KintoneOptions declares
     assert "Enter the password." in failed.args[0]
     type_into(qtbot, editor.user_edit, sandbox.user)
     type_into(qtbot, editor.password_edit, sandbox.password)

@@ -231,7 +231,8 @@ def test_form_problems_are_listed_and_nothing_saved(qtbot, dialog, sandbox, path
     dialog.editor.app_id_edit.clear()
     with qtbot.waitSignal(dialog.saveFailed) as failed:
         click(qtbot, dialog.save_button)
-    assert "Enter the app ID." in failed.args[0]
+    # what is missing is said with the option's declared label (JdyOptions)
+    assert dialog.editor.text_options["app_id"].missing() in failed.args[0]
     assert dialog.status_label.text() == failed.args[0]
     type_into(qtbot, dialog.editor.app_id_edit, sandbox.app_id)
     for name, problem in (("local", "“local” exists already"), ("a b", "cannot be “local”")):

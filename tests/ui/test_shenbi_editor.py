@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QLineEdit, QMessageBox, QWidget
 from campuscard_gui.backends.shenbi.records import ShenbiOptions
 from campuscard_gui.config import ConfigStore, Profile
 from campuscard_gui.config.credentials import CredentialStore, service_name
+from campuscard_gui.config.options import texts
 from campuscard_gui.core.model import CardStatus
 from campuscard_gui.sandbox import ShenbiSettings, run_sandbox
 from campuscard_gui.ui.profiles.editors.shenbi import ShenbiEditor
@@ -207,14 +208,17 @@ def test_a_saved_profile_shows_what_it_left_out_as_the_defaults(qtbot, make_dial
     assert options["service"] == "apaas" and options["student_link"] == "student_no"
 
 
+MISSING = {key: spec.missing() for key, spec in texts(ShenbiOptions).items()}
+
+
 @pytest.mark.parametrize(("edit", "value", "problem"), [
     ("base_url_edit", "", "Enter the OpenAPI URL."),
     ("base_url_edit", "openapi.example.com", "The OpenAPI URL must start with https://."),
     ("base_url_edit", "http://openapi.example.com", "The OpenAPI URL is not encrypted"),
-    ("app_code_edit", "", "Enter the app code."),
+    ("app_code_edit", "", MISSING["app_code"]),  # the declared label (ShenbiOptions)
     ("cards_object_edit", "student", "must be two objects"),
-    ("students_object_edit", "", "Enter the keys of both objects."),
-    ("version_edit", "", "Enter the signing service and the API version"),
+    ("students_object_edit", "", MISSING["students_object"]),
+    ("version_edit", "", MISSING["version"]),
     ("app_code_edit", "9app", "app_code"),  # the connector's own format check
     ("field:card_status", "", "Field for Card status"),
 ])

@@ -58,13 +58,8 @@ SPEC = BackendSpec(
     secret_keys=secret_keys,
     secret_names={"gateway_token": L_("iPaaS 网关密钥")},
     secret_stdin=L_("网关密钥（有 --token-header 时）"),
-    cli_flags=(
+    cli_flags=(  # and one per text option IpaasOptions declares a flag for
         CliFlag("--gateway-url", L_("集成流 HTTP 触发器的网关地址"), "URL"),
-        CliFlag("--read-profile", L_("读取学生和一卡通用的已保存神笔配置"), "NAME"),
-        CliFlag("--token-header", L_("携带网关密钥的请求头名称，例如 X-Gateway-Token"
-                   "（不填：网关不需要密钥）"), "H"),
-        CliFlag("--student-link", L_("studentID 传学生记录 Id（record_id，默认）还是学号"),
-                choices=("record_id", "student_no")),
         CliFlag("--set", L_("其他设置，如 settle_s=120、flow_actions=open（可重复）"), "KEY=VALUE",
                 repeat=True),
     ),

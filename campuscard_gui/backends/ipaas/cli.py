@@ -6,29 +6,29 @@ import argparse
 from collections.abc import Mapping
 from typing import Any
 
-from ...config.settings import Profile, option_defaults
+from ...config.settings import Profile
 from ...core.errors import ConfigError
 from ...core.text import _
 from ..profile_flags import (
     check_base_url,
     checked,
     flagged_numbers,
+    flagged_texts,
     in_text,
-    require,
     wire_settings,
 )
 from .options import IpaasOptions
 
-OWN_FLAGS = {"gateway_url": "--gateway-url", "read_profile": "--read-profile",
-             "token_header": "--token-header", "student_id": "--student-link"}
+# the options a flag of their own sets, not --set (besides the declared ones' flags)
+OWN_FLAGS = {"gateway_url": "--gateway-url"}
 
 
 def profile_options(args: argparse.Namespace, profiles: Mapping[str, Profile]) -> dict[str, Any]:
     from .. import find
 
-    require(_("iPaaS 集成流"), ("--gateway-url", args.gateway_url),
-            ("--read-profile", args.read_profile))
-    reader = args.read_profile.strip()
+    declared = flagged_texts(args, IpaasOptions, _("iPaaS 集成流"),
+                             also=(("--gateway-url", args.gateway_url),))
+    reader = declared["read_profile"]
     shenbi = sorted(n for n, p in profiles.items() if p.kind == "shenbi" and n != args.name)
     found = profiles.get(reader)
     if found is None or found.kind != "shenbi" or reader == args.name.strip():
@@ -39,12 +39,9 @@ def profile_options(args: argparse.Namespace, profiles: Mapping[str, Profile]) -
                             "）").format(
             reader=reader, what=what,
             value=_('、').join(shenbi) or _('无，请先添加 --kind shenbi 配置')))
-    defaults = option_defaults(IpaasOptions)
     options: dict[str, Any] = {
         "gateway_url": check_base_url(args.gateway_url, args.allow_http, _("iPaaS 网关地址")),
-        "read_profile": reader,
-        "token_header": (args.token_header or "").strip(),
-        "student_id": args.student_link or defaults["student_id"],
+        **declared,
         **flagged_numbers(args, IpaasOptions),
         **wire_settings(args.set, IpaasOptions, OWN_FLAGS),
     }

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from ...config.options import number, parse_numbers
+from ...config.options import number, parse_numbers, text
 from ...core.errors import ConfigError
 from ...core.model import Action
 from ...core.text import L_, _
@@ -20,9 +20,16 @@ _HEADER = tuple("abcdefghijklmnopqrstuvwxyz0123456789-")
 @dataclass(frozen=True, slots=True)
 class IpaasOptions:
     gateway_url: str  # the flow's HTTP gateway address (iPaaS → 集成流 → HTTP 触发器)
-    read_profile: str  # the 神笔 profile students and cards are read through
-    token_header: str = ""  # header carrying the gateway secret ("" = the gateway has none)
-    student_id: str = "record_id"  # what studentID holds: the student record Id or the 学号
+    # the 神笔 profile students and cards are read through (the dialog: a saved one chosen)
+    read_profile: str = text(L_("读取用配置"), required=True, flag="--read-profile",
+                             metavar="NAME", help=L_("读取学生和一卡通用的已保存神笔配置"))
+    # header carrying the gateway secret ("" = the gateway has none)
+    token_header: str = text(L_("密钥请求头"), default="", flag="--token-header",
+                             metavar="H", hint=L_("例如 X-Gateway-Token；网关不需要密钥时留空"))
+    # what studentID holds: the student record Id or the 学号
+    student_id: str = text(L_("studentID 传"), flag="--student-link",
+                           choices=(("record_id", L_("学生的神笔记录 Id")),
+                                    ("student_no", L_("学生的学号"))))
     # students per gateway call [INFER: the flow's limit is its own]
     chunk_size: int = number(100, 1, 1000, flag="--chunk-size", help=L_("每次调用网关发送的学生数"))
     concurrency: int = number(2, 1, 10, flag="--concurrency", help=L_("同时进行的请求数"))

@@ -44,11 +44,8 @@ SPEC = BackendSpec(
     secret_keys=lambda _options: ("api_key",),
     secret_names={"api_key": L_("简道云 API 密钥")},
     secret_stdin=L_("API 密钥"),
-    cli_flags=(
+    cli_flags=(  # and one per text option JdyOptions declares a flag for
         CliFlag("--base-url", L_("默认 https://api.jiandaoyun.com/api"), "URL"),
-        CliFlag("--app-id", L_("应用 ID"), "ID"),
-        CliFlag("--students-entry", L_("学生表单 ID"), "ID"),
-        CliFlag("--cards-entry", L_("一卡通表单 ID"), "ID"),
         CliFlag("--map", L_("未指定的字段按标签从表单读取"), "KEY=FIELD", repeat=True),
     ),
     cli_options=_cli_options,

@@ -6,19 +6,16 @@ import argparse
 from typing import Any
 
 from ...core.text import _
-from ..profile_flags import check_base_url, checked, field_map, flagged_numbers, require
+from ..profile_flags import check_base_url, checked, field_map, flagged_numbers, flagged_texts
 from . import DEFAULT_BASE_URL
 from .records import JdyOptions
 
 
 def profile_options(args: argparse.Namespace) -> dict[str, Any]:
-    require(_("简道云"), ("--app-id", args.app_id), ("--students-entry", args.students_entry),
-            ("--cards-entry", args.cards_entry))
+    declared = flagged_texts(args, JdyOptions, _("简道云"))  # app and forms: required
     options: dict[str, Any] = {
         "base_url": check_base_url(args.base_url or DEFAULT_BASE_URL, args.allow_http),
-        "app_id": args.app_id.strip(),
-        "students_entry": args.students_entry.strip(),
-        "cards_entry": args.cards_entry.strip(),
+        **declared,
         "fields": field_map(args.map).to_json(),
         **flagged_numbers(args, JdyOptions),
     }

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ...config.fieldmap import FieldMap
-from ...config.options import number, parse_numbers
+from ...config.options import number, parse_numbers, text
 from ...connectors import joining
 from ...connectors.common import decimal_of, ms_of, plain_text
 from ...connectors.joining import RecordReader
@@ -34,10 +34,13 @@ class JdyOptions:
     """A jiandaoyun profile's options, validated (design: Profile.options)."""
 
     base_url: str
-    app_id: str
-    students_entry: str
-    cards_entry: str
     fields: FieldMap
+    app_id: str = text(L_("应用 ID"), required=True, flag="--app-id", metavar="ID",
+                       hint=L_("见表单网址，或 开放平台 → API 调试"))
+    students_entry: str = text(L_("学生表单 ID"), required=True, flag="--students-entry",
+                               metavar="ID", hint=L_("学生表单的 entry_id"))
+    cards_entry: str = text(L_("一卡通表单 ID"), required=True, flag="--cards-entry",
+                            metavar="ID", hint=L_("一卡通表单的 entry_id"))
     timeout_s: float = number(15.0, 0.05, 600, unit="s", flag="--timeout",
                               help=L_("单个请求的超时秒数"))
     # batch_create/batch_update: 10/s (spec §5, OFF)

@@ -65,14 +65,8 @@ SPEC = BackendSpec(
     secret_names={"students_token": L_("学生应用的 API 令牌"),
                   "cards_token": L_("一卡通应用的 API 令牌"), "password": L_("kintone 密码")},
     secret_stdin=L_("学生应用和一卡通应用的 API 令牌（两行），或 --auth password 时的密码"),
-    cli_flags=(
+    cli_flags=(  # and one per text option KintoneOptions declares a flag for
         CliFlag("--base-url", L_("必填，例如 https://example.cybozu.com"), "URL"),
-        CliFlag("--students-app", L_("学生应用的 ID"), "ID"),
-        CliFlag("--cards-app", L_("一卡通应用的 ID"), "ID"),
-        CliFlag("--guest-space", L_("应用所在来宾空间的 ID"), "ID"),
-        CliFlag("--auth", L_("认证方式，token（每个应用一个 API 令牌，默认）或 password"
-                   "（登录名和密码）"), choices=("token", "password")),
-        CliFlag("--user", L_("--auth password 时的登录名"), "LOGIN"),
         CliFlag("--map", L_("未指定的字段按标签从应用读取"), "KEY=FIELD", repeat=True),
     ),
     cli_options=_cli_options,

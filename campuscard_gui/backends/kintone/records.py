@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ...config.fieldmap import FieldMap
-from ...config.options import number, parse_numbers
+from ...config.options import number, parse_numbers, text
 from ...connectors.common import decimal_of, ms_of, plain_text
 from ...core.errors import ConfigError
 from ...core.model import Card
@@ -38,12 +38,21 @@ class KintoneOptions:
     the API tokens or the password are in the keyring."""
 
     base_url: str  # https://SUB.cybozu.com (or .kintone.com, .cybozu.cn, a sandbox URL)
-    students_app: str
-    cards_app: str
     fields: FieldMap
-    guest_space: str = ""  # the guest space id, "" when the apps are not in one
-    auth: str = "token"  # "token": one API token per app; "password": user + password
-    user: str = ""  # login name for password auth
+    students_app: str = text(L_("学生应用 ID"), required=True, flag="--students-app",
+                             metavar="ID", hint=L_("应用地址中的数字，如 /k/12/"))
+    cards_app: str = text(L_("一卡通应用 ID"), required=True, flag="--cards-app", metavar="ID",
+                          hint=L_("应用地址中的数字，如 /k/13/"))
+    # the guest space id, "" when the apps are not in one
+    guest_space: str = text(L_("来宾空间 ID"), default="", flag="--guest-space", metavar="ID",
+                            hint=L_("仅当应用位于来宾空间时填写"))
+    # "token": one API token per app; "password": user + password
+    auth: str = text(L_("登录方式"), flag="--auth", object_name="authModeCombo",
+                     choices=(("token", L_("每个应用一个 API 令牌")),
+                              ("password", L_("登录名和密码"))))
+    # login name for password auth
+    user: str = text(L_("登录名"), default="", required=True, when=("auth", "password"),
+                     flag="--user", metavar="LOGIN", hint=L_("以此 kintone 用户的身份操作"))
     # Requests in flight at once (reads and writes together). kintone allows 100 per domain
     # for every integration together [DOC §4]; stay well below. 6: after a job's probe chunk
     # (checked alone) a 10,000-record job's other five bulkRequests go in one round.

@@ -45,13 +45,8 @@ SPEC = BackendSpec(
     secret_keys=lambda _options: KEYS,
     secret_names={"secret_id": L_("神笔 AK（SecretId）"), "secret_key": L_("神笔 SK（SecretKey）")},
     secret_stdin=L_("AK（SecretId）和 SK（SecretKey）（两行）"),
-    cli_flags=(
+    cli_flags=(  # and one per text option ShenbiOptions declares a flag for
         CliFlag("--base-url", L_("必填：OpenAPI 地址"), "URL"),
-        CliFlag("--app-code", L_("应用 code"), "CODE"),
-        CliFlag("--students-object", L_("学生对象的对象 key"), "KEY"),
-        CliFlag("--cards-object", L_("一卡通对象的对象 key"), "KEY"),
-        CliFlag("--student-link", L_("一卡通的学生字段存学生记录 Id（record_id，默认）还是学号"),
-                choices=("record_id", "student_no")),
         CliFlag("--set", L_("其他接口设置，如 service=apaas、version=2022-01-01、batch_size=50"
                    "（可重复）"), "KEY=VALUE", repeat=True),
         CliFlag("--map", L_("未指定的字段用默认字段"), "KEY=FIELD", repeat=True),

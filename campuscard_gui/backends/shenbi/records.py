@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ...config.fieldmap import FieldMap
-from ...config.options import number, parse_numbers
+from ...config.options import number, parse_numbers, text
 from ...connectors.common import decimal_of, ms_of, plain_text
 from ...core.cards import current_card
 from ...core.errors import ConfigError
@@ -30,7 +30,8 @@ from ...core.text import L_, _
 
 Record = Mapping[str, Any]
 SERVICE = L_("神笔")
-LINK_MODES = ("record_id", "student_no")
+RECORD_ID, STUDENT_NO = "record_id", "student_no"
+LINK_MODES = (RECORD_ID, STUDENT_NO)
 REMOVE_MODES = ("cancel", "delete")
 _KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
 _WORD = re.compile(r"^[A-Za-z][A-Za-z0-9_.]{0,63}$")
@@ -42,15 +43,23 @@ class ShenbiOptions:
     SecretKey) are in the keyring, not here."""
 
     base_url: str  # POST {base_url}/metadata/{Action}; the real host is [UNKNOWN]
-    app_code: str  # 应用 code (设计态 → 应用设置)
-    students_object: str  # 对象 key of the students object
-    cards_object: str  # 对象 key of the cards object
     fields: FieldMap  # field keys (api_key); card fields default to the seed's
+    app_code: str = text(L_("应用 code"), required=True, flag="--app-code", metavar="CODE",
+                         hint=L_("设计态 → 应用设置 → 应用 code"))
+    students_object: str = text(L_("学生对象 key"), required=True, flag="--students-object",
+                                metavar="KEY", hint=L_("学生对象的 key（对象 ID）"))
+    cards_object: str = text(L_("一卡通对象 key"), required=True, flag="--cards-object",
+                             metavar="KEY", hint=L_("一卡通对象的 key（对象 ID）"))
     # What the card's studentInfo holds: the student's record Id (a relation field; the
     # seed's "学生对象的业务ID") or the 学号 as text. [INFER]
-    student_link: str = "record_id"
-    service: str = "apaas"  # [INFER] the service name in the TC3 credential scope
-    version: str = "2022-01-01"  # [INFER] X-TC-Version
+    student_link: str = text(L_("一卡通的学生字段存"), flag="--student-link",
+                             choices=((RECORD_ID, L_("学生的记录 Id（关联字段）")),
+                                      (STUDENT_NO, L_("学号（文本字段）"))))
+    # [INFER] the service name in the TC3 credential scope (--set service=…)
+    service: str = text(L_("签名服务名"), default="apaas", required=True,
+                        hint=L_("签名凭证范围（CredentialScope）中的服务名"))
+    version: str = text(L_("API 版本"), default="2022-01-01", required=True,
+                        hint=L_("作为 X-TC-Version 发送"))  # [INFER] (--set version=…)
     region: str = ""  # X-TC-Region, sent only when set
     action_query: str = "DescribeEntityRecords"  # [INFER]
     action_get: str = "DescribeEntityRecordsById"  # [DOC] §4.1

@@ -1,5 +1,6 @@
 """The small pieces the profile dialog's editors are built from: a kind's own words
-(``EditorTexts``), a numeric option's spin box, the three kinds of field mapping, and the
+(``EditorTexts``), a numeric option's spin box, a text option's line edit or choice box, the
+three kinds of field mapping, and the
 helpers for naming a control, choosing a combo's item and asking a connector's options class
 whether it accepts the form's options."""
 
@@ -9,9 +10,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QSpinBox, QWidget
+from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QLineEdit, QSpinBox, QWidget
 
-from ...config.options import Number
+from ...config.options import Number, Text
 from ...core.errors import ConfigError
 
 W = TypeVar("W", bound=QWidget)
@@ -94,6 +95,40 @@ def spin_number(spin: QSpinBox | QDoubleSpinBox) -> int | float:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
+
+
+def text_input(parent: QWidget, spec: Text) -> QLineEdit | QComboBox:
+    """The field of a text option as its connector declares it (``config.options.text``): a
+    choice box of its choices, else a line edit with its hint as the placeholder; named after
+    the declaration, its label the accessible name. The texts are said in the language
+    installed when the editor is built."""
+    widget: QLineEdit | QComboBox
+    if spec.choices:
+        widget = QComboBox(parent)
+        for value, label in spec.choices:
+            widget.addItem(str(label), value)
+    else:
+        widget = QLineEdit(parent)
+        widget.setPlaceholderText(str(spec.hint))
+    return named(widget, spec.widget_name, str(spec.label))
+
+
+def show_text(widget: QLineEdit | QComboBox, value: object) -> None:
+    """Show a stored value, without a signal (a choice not offered: the first)."""
+    if isinstance(widget, QComboBox):
+        show_choice(widget, value)
+    else:
+        widget.blockSignals(True)
+        widget.setText("" if value is None else str(value))
+        widget.blockSignals(False)
+
+
+def text_value(widget: QLineEdit | QComboBox) -> str:
+    """The value to store: the text stripped, or the chosen value."""
+    if isinstance(widget, QComboBox):
+        data = widget.currentData()
+        return "" if data is None else str(data)
+    return widget.text().strip()
 
 
 def show_choice(combo: QComboBox, value: object) -> None:

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
+    QComboBox,
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
@@ -36,7 +37,7 @@ from ...backends import field_forms, secret_keys
 from ...backends.factory import options_class
 from ...config.credentials import LOCKED, UNAVAILABLE, CredentialError, CredentialStore
 from ...config.fieldmap import FieldMap
-from ...config.options import Number, numbers
+from ...config.options import Number, Text, numbers, texts
 from ...config.settings import LOCAL_PROFILE, Profile, option_defaults
 from ...core.errors import CampusCardError
 from ..workers import run_in_thread
@@ -48,7 +49,10 @@ from .editor_parts import (
     named,
     number_spin,
     show_number,
+    show_text,
     spin_number,
+    text_input,
+    text_value,
 )
 from .field_mapping import FieldMappingBox
 
@@ -67,7 +71,10 @@ class ProfileForm(QWidget):
     ``URL_KEY``, ``FIELDS`` where they differ) and implements the hooks at the end of this
     class. The numeric options' spin boxes (timeout, concurrency, a kind's own) take range,
     decimals and a new profile's value from the connector's options class, where each option
-    is declared once (``config.options``).
+    is declared once (``config.options``); so do the text options' rows (``text_inputs``):
+    label, hint, choices, shown and required when — shown, read back stripped and checked
+    here, each under the URL (``_add_connection_rows``) unless the editor places it under
+    “Advanced” (``ADVANCED_TEXTS``) or builds its own field (``OWN_TEXT_ROWS``).
     """
 
     changed = Signal()
@@ -79,6 +86,10 @@ class ProfileForm(QWidget):
     DEFAULT_BASE_URL = ""
     URL_KEY = "base_url"  # the option the address row holds
     FIELDS = READ  # the field mapping: READ, TYPED or NONE (see the module doc)
+    # declared text options whose field the editor builds, shows, reads and checks itself
+    OWN_TEXT_ROWS: tuple[str, ...] = ()
+    # declared text options shown in one row under “Advanced” rather than under the URL
+    ADVANCED_TEXTS: tuple[str, ...] = ()
 
     def __init__(self, credentials: CredentialStore, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -91,6 +102,8 @@ class ProfileForm(QWidget):
         cls = options_class(self.KIND)
         self.numbers: dict[str, Number] = {} if cls is None else numbers(cls)
         self.number_spins: dict[str, QSpinBox | QDoubleSpinBox] = {}
+        self.text_options: dict[str, Text] = {} if cls is None else texts(cls)
+        self.text_inputs: dict[str, QLineEdit | QComboBox] = {}
         self._build()
         self.show_profile(None)
 
@@ -124,6 +137,38 @@ class ProfileForm(QWidget):
         self.number_spins[key] = spin
         return spin
 
+    def _text_input(self, key: str) -> QLineEdit | QComboBox:
+        """The field of the declared text option ``key`` (``editor_parts.text_input``), shown,
+        read and checked with the others; also the editor's ``<key>_edit`` or ``<key>_combo``."""
+        widget = text_input(self, self.text_options[key])
+        if isinstance(widget, QComboBox):
+            widget.currentIndexChanged.connect(self._on_text_chosen)
+            setattr(self, f"{key}_combo", widget)
+        else:
+            widget.textEdited.connect(self.changed)
+            setattr(self, f"{key}_edit", widget)
+        self.text_inputs[key] = widget
+        return widget
+
+    def _add_text_rows(self, form: QFormLayout, *keys: str) -> None:
+        """A row (its declared label) for each of ``keys``: by default every declared text
+        option not under “Advanced” nor the editor's own."""
+        for key in keys or [k for k in self.text_inputs if k not in self.ADVANCED_TEXTS]:
+            form.addRow(self.text_options[key].row_label(), self.text_inputs[key])
+
+    @Slot()
+    def _on_text_chosen(self) -> None:
+        self._show_text_rows()
+        self.changed.emit()
+
+    def _show_text_rows(self) -> None:
+        """Each text option's row shown only where its ``when`` holds."""
+        options = {key: text_value(w) for key, w in self.text_inputs.items()}
+        for key, widget in self.text_inputs.items():
+            spec = self.text_options[key]
+            if spec.when is not None and self.connection_form.indexOf(widget) >= 0:
+                self.connection_form.setRowVisible(widget, spec.applies(options))
+
     def _build(self) -> None:
         texts = self.texts
         conn = QGroupBox(texts.connection_title, self)
@@ -139,6 +184,9 @@ class ProfileForm(QWidget):
                                         self._base_url_placeholder())
         form.addRow(self.tr("&Name:"), self.name_edit)
         form.addRow(texts.url_label or self.tr("Base &URL:"), self.base_url_edit)
+        for key in self.text_options:
+            if key not in self.OWN_TEXT_ROWS:
+                self._text_input(key)
         self._add_connection_rows(form)
 
         self.timeout_spin = self._spin("timeout_s", "timeoutSpin",
@@ -209,7 +257,10 @@ class ProfileForm(QWidget):
         self.name_edit.setReadOnly(profile is not None)  # the keyring entry is by name
         self.name_edit.setToolTip(self.tr("A saved profile keeps its name") if profile else "")
         self.base_url_edit.setText(str(opts.get(self.URL_KEY) or self.DEFAULT_BASE_URL))
+        for key, widget in self.text_inputs.items():
+            show_text(widget, opts.get(key))
         self._show_options(opts)
+        self._show_text_rows()
         for key, edit in self.secret_edits.items():
             edit.clear()
             edit.setPlaceholderText(self._secret_hint(key))
@@ -268,6 +319,7 @@ class ProfileForm(QWidget):
         options: dict[str, Any] = dict(base.options) if base is not None else {}
         options[self.URL_KEY] = (self.base_url_edit.text().strip().rstrip("/")
                                  or self.DEFAULT_BASE_URL)
+        options.update({key: text_value(w) for key, w in self.text_inputs.items()})
         options.update(self._form_options())
         options.update({key: spin_number(spin) for key, spin in self.number_spins.items()})
         if self.FIELDS != NONE:
@@ -318,6 +370,9 @@ class ProfileForm(QWidget):
             out.append(self.tr("The %1 is not encrypted (http://): the key would travel in "
                                "clear text. Use https://, or campuscard-cli profiles add "
                                "--allow-http for a private deployment.").replace("%1", url_name))
+        out += [self.text_options[key].missing() for key in self.text_inputs
+                if self.text_options[key].required and self.text_options[key].applies(p.options)
+                and not p.options[key]]
         out += self._option_problems(p.options)
         # A secret the saved profile did not need (a new profile; kintone switched from API
         # tokens to a password) is not in the keyring: it must be typed.
@@ -356,23 +411,39 @@ class ProfileForm(QWidget):
         return {} if cls is None else option_defaults(cls)
 
     def _add_advanced_rows(self, form: QFormLayout) -> None:
-        """Rows of the kind's own under “Advanced” (none by default)."""
+        """Rows of the kind's own under “Advanced”: by default the ``ADVANCED_TEXTS`` in one
+        row, each with its declared label, its hint as the tooltip."""
+        if not self.ADVANCED_TEXTS:
+            return
+        row = QHBoxLayout()
+        for key in self.ADVANCED_TEXTS:
+            spec, widget = self.text_options[key], self.text_inputs[key]
+            widget.setToolTip(str(spec.hint))
+            caption = QLabel(spec.row_label(), self)
+            caption.setBuddy(widget)
+            row.addWidget(caption)
+            row.addWidget(widget, 1)
+            row.addSpacing(16)
+        form.addRow("", row)
 
     def _add_connection_rows(self, form: QFormLayout) -> None:
-        """Add the kind's rows (ids, sign-in, secrets through ``_secret``) under the URL."""
-        raise NotImplementedError
+        """Add the kind's rows under the URL: by default a row for each declared text option
+        (``_add_text_rows``); an editor adds its secrets (``_secret``) and what else it has."""
+        self._add_text_rows(form)
 
     def _show_options(self, options: Mapping[str, Any]) -> None:
-        """Fill the kind's rows from a profile's options (empty: a new profile)."""
-        raise NotImplementedError
+        """Fill the kind's own rows from a profile's options (empty: a new profile); the
+        declared text options are shown already."""
 
     def _form_options(self) -> dict[str, Any]:
-        """The kind's options as the form says."""
-        raise NotImplementedError
+        """The kind's own options as the form says (the declared text options are read
+        already)."""
+        return {}
 
     def _option_problems(self, options: Mapping[str, Any]) -> list[str]:
-        """What is wrong with the kind's options (the URL's scheme is checked already)."""
-        raise NotImplementedError
+        """What else is wrong with the kind's options (the URL's scheme and the declared text
+        options left empty are checked already)."""
+        return []
 
     def _forms(self, options: Mapping[str, Any]) -> tuple[str, str]:
         """The ids of the students and the cards form (app) to read the fields of (by default

@@ -2,7 +2,7 @@
 a school's integration flow through its HTTP gateway; students and cards are read through a
 saved 神笔 profile, chosen here from the saved ones (its field mapping applies, so this editor
 has none). The gateway may take a secret in a header: the token is asked for only when a
-header name is set.
+header name is set. The header's and studentID's rows are as ``IpaasOptions`` declares them.
 
 测试连接 tests the 神笔 profile first (its headings are the 神笔 editor's), then the gateway.
 """
@@ -13,12 +13,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import Slot
-from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel
+from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit
 
 from ....config.settings import Profile
-from ..editor_parts import NONE, EditorTexts, named, parse_problem, show_choice
+from ..editor_parts import NONE, EditorTexts, named, parse_problem
 from ..profile_editor import ProfileEditor
-from .shenbi import SHENBI, link_combo, shenbi_failures
+from .shenbi import SHENBI, shenbi_failures
 
 IPAAS = "ipaas"
 
@@ -29,8 +29,10 @@ class IpaasEditor(ProfileEditor):
     DEFAULT_BASE_URL = ""
     URL_KEY = "gateway_url"
     FIELDS = NONE
+    OWN_TEXT_ROWS = ("read_profile",)  # a saved 神笔 profile, chosen from a list
 
     _readers: list[str]
+    token_header_edit: QLineEdit  # declared (``ProfileForm._text_input``)
 
     def _texts(self) -> EditorTexts:
         return EditorTexts(
@@ -51,8 +53,8 @@ class IpaasEditor(ProfileEditor):
 
     def _add_connection_rows(self, form: QFormLayout) -> None:
         self._readers = []
-        self.read_profile_combo = named(QComboBox(self), "readProfileCombo",
-                                        self.tr("Shenbi profile to read students and cards"))
+        spec = self.text_options["read_profile"]  # its own field: a saved 神笔 profile chosen
+        self.read_profile_combo = named(QComboBox(self), "readProfileCombo", str(spec.label))
         self.read_profile_combo.currentIndexChanged.connect(self.changed)
         self.read_note = named(QLabel(self), "readProfileNote",
                                self.tr("About reading through a Shenbi profile"))
@@ -60,24 +62,14 @@ class IpaasEditor(ProfileEditor):
         self.read_note.setText(self.tr("Students and cards are read through this Shenbi profile "
                                        "(its AK/SK and field mapping); the actions go to the "
                                        "flow."))
-        self.token_header_edit = self._line(
-            "tokenHeaderEdit", self.tr("Header carrying the gateway token"),
-            self.tr("e.g. X-Gateway-Token; empty when the gateway takes no token"))
         self.token_header_edit.textChanged.connect(self._show_token_row)
         self.gateway_token_edit = self._secret("gateway_token", "gatewayTokenEdit",
                                                self.tr("Gateway token"))
-        self.student_id_combo = link_combo(
-            self, "studentIdCombo", self.tr("What the flow gets as studentID"),
-            self.tr("The student's Shenbi record Id"), self.tr("The student No."))
-        self.student_id_combo.currentIndexChanged.connect(self.changed)
-        for label, widget in (
-            (self.tr("Read thro&ugh:"), self.read_profile_combo),
-            ("", self.read_note),
-            (self.tr("Token &header:"), self.token_header_edit),
-            (self.tr("&Gateway token:"), self.gateway_token_edit),
-            (self.tr("stud&entID is:"), self.student_id_combo),
-        ):
-            form.addRow(label, widget)
+        form.addRow(spec.row_label(), self.read_profile_combo)
+        form.addRow("", self.read_note)
+        self._add_text_rows(form, "token_header")
+        form.addRow(self.tr("&Gateway token:"), self.gateway_token_edit)
+        self._add_text_rows(form, "student_id")
 
     def _add_advanced_rows(self, form: QFormLayout) -> None:
         self.chunk_spin = self._spin("chunk_size", "chunkSizeSpin",
@@ -114,15 +106,11 @@ class IpaasEditor(ProfileEditor):
 
     def _show_options(self, options: Mapping[str, Any]) -> None:
         self._fill_readers(options.get("read_profile"))
-        self.token_header_edit.setText(str(options.get("token_header") or ""))
-        show_choice(self.student_id_combo, options.get("student_id"))
         self._show_token_row()
 
     def _form_options(self) -> dict[str, Any]:
         reader = self.read_profile_combo.currentData()
-        return {"read_profile": reader if isinstance(reader, str) else "",
-                "token_header": self.token_header_edit.text().strip(),
-                "student_id": str(self.student_id_combo.currentData())}
+        return {"read_profile": reader if isinstance(reader, str) else ""}
 
     def _option_problems(self, options: Mapping[str, Any]) -> list[str]:
         reader = str(options["read_profile"])

@@ -1,12 +1,9 @@
-"""The profile dialog's editor for a 简道云 profile: the app and the two forms (entry ids), the
-API key, and what every remote kind shares (``profile_editor``: 测试连接, the field mapping read
-from the forms, the checks before saving).
+"""The profile dialog's editor for a 简道云 profile: the app and the two forms (entry ids, their
+rows as ``JdyOptions`` declares them), the API key, and what every remote kind shares
+(``profile_editor``: 测试连接, the field mapping read from the forms, the checks before saving).
 """
 
 from __future__ import annotations
-
-from collections.abc import Mapping
-from typing import Any
 
 from PySide6.QtWidgets import QFormLayout
 
@@ -42,40 +39,9 @@ class JiandaoyunEditor(ProfileEditor):
         )
 
     def _add_connection_rows(self, form: QFormLayout) -> None:
-        self.app_id_edit = self._line("appIdEdit", self.tr("App ID"),
-                                      self.tr("From the form's URL or Open platform (开放平台) → "
-                                              "API debugging (API 调试)"))
-        self.students_entry_edit = self._line("studentsEntryEdit",
-                                              self.tr("Students form entry ID"),
-                                              self.tr("entry_id of the students form"))
-        self.cards_entry_edit = self._line("cardsEntryEdit", self.tr("Cards form entry ID"),
-                                           self.tr("entry_id of the cards form"))
+        super()._add_connection_rows(form)  # the app and both forms, as JdyOptions declares
         self.api_key_edit = self._secret("api_key", "apiKeyEdit", self.tr("API key"))
-        for label, edit in (
-            (self.tr("&App ID:"), self.app_id_edit),
-            (self.tr("S&tudents form:"), self.students_entry_edit),
-            (self.tr("Car&ds form:"), self.cards_entry_edit),
-            (self.tr("API &key:"), self.api_key_edit),
-        ):
-            form.addRow(label, edit)
-
-    def _show_options(self, options: Mapping[str, Any]) -> None:
-        self.app_id_edit.setText(str(options.get("app_id", "")))
-        self.students_entry_edit.setText(str(options.get("students_entry", "")))
-        self.cards_entry_edit.setText(str(options.get("cards_entry", "")))
-
-    def _form_options(self) -> dict[str, Any]:
-        return {"app_id": self.app_id_edit.text().strip(),
-                "students_entry": self.students_entry_edit.text().strip(),
-                "cards_entry": self.cards_entry_edit.text().strip()}
-
-    def _option_problems(self, options: Mapping[str, Any]) -> list[str]:
-        out = []
-        if not options["app_id"]:
-            out.append(self.tr("Enter the app ID."))
-        if not options["students_entry"] or not options["cards_entry"]:
-            out.append(self.tr("Enter the entry IDs of both forms."))
-        return out
+        form.addRow(self.tr("API &key:"), self.api_key_edit)
 
     def _secret_name(self, key: str) -> str:
         return self.tr("API key")

@@ -1,6 +1,7 @@
-"""The profile dialog's editor for a kintone profile: the domain's address, the guest space, the
-students app and the cards app, and the sign-in — an API token per app (both are sent) or a
-login name and password — plus what every remote kind shares (``profile_editor``).
+"""The profile dialog's editor for a kintone profile: the domain's address, the students app and
+the cards app, the guest space, and the sign-in — an API token per app (both are sent) or a
+login name and password — plus what every remote kind shares (``profile_editor``). The rows of
+the options are as ``KintoneOptions`` declares them; the secrets' rows are this editor's.
 
 Only the secrets of the chosen sign-in are shown; switching it on a saved profile asks for the
 new secrets, and saving removes the old ones from the keyring.
@@ -16,7 +17,7 @@ from urllib.parse import urlsplit
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QComboBox, QFormLayout, QWidget
 
-from ..editor_parts import EditorTexts, named
+from ..editor_parts import EditorTexts
 from ..profile_editor import ProfileEditor
 
 KINTONE = "kintone"
@@ -25,6 +26,8 @@ _ID = re.compile(r"^[1-9]\d{0,18}$")  # app and guest space ids: positive intege
 
 
 class KintoneEditor(ProfileEditor):
+    auth_combo: QComboBox  # the declared sign-in (``ProfileForm._text_input``)
+
     KIND = KINTONE
     NAME_EXAMPLE = "kintone-school"
     DEFAULT_BASE_URL = ""  # every school has its own domain
@@ -52,29 +55,15 @@ class KintoneEditor(ProfileEditor):
         return "https://example.cybozu.com"
 
     def _add_connection_rows(self, form: QFormLayout) -> None:
-        self.guest_space_edit = self._line("guestSpaceEdit", self.tr("Guest space ID"),
-                                           self.tr("Only when the apps are in a guest space"))
-        self.students_app_edit = self._line("studentsAppEdit", self.tr("Students app ID"),
-                                            self.tr("The number in the app's address: /k/12/"))
-        self.cards_app_edit = self._line("cardsAppEdit", self.tr("Cards app ID"),
-                                         self.tr("The number in the app's address: /k/13/"))
-        self.auth_combo = named(QComboBox(self), "authModeCombo", self.tr("Sign-in method"))
-        self.auth_combo.addItem(self.tr("API token of each app"), TOKEN)
-        self.auth_combo.addItem(self.tr("Login name and password"), PASSWORD)
-        self.auth_combo.currentIndexChanged.connect(self._on_auth_chosen)
-        self.user_edit = self._line("userEdit", self.tr("Login name"),
-                                    self.tr("The kintone user to act as"))
+        # the apps, the guest space, the sign-in and its login name, as KintoneOptions declares
+        super()._add_connection_rows(form)
+        self.auth_combo.currentIndexChanged.connect(self._show_auth_rows)
         self.students_token_edit = self._secret("students_token", "studentsTokenEdit",
                                                 self.tr("API token of the students app"))
         self.cards_token_edit = self._secret("cards_token", "cardsTokenEdit",
                                              self.tr("API token of the cards app"))
         self.password_edit = self._secret("password", "passwordEdit", self.tr("Password"))
         rows: tuple[tuple[str, QWidget], ...] = (
-            (self.tr("&Guest space:"), self.guest_space_edit),
-            (self.tr("Students &app:"), self.students_app_edit),
-            (self.tr("Car&ds app:"), self.cards_app_edit),
-            (self.tr("Sign-in &method:"), self.auth_combo),
-            (self.tr("&Login name:"), self.user_edit),
             (self.tr("Students app to&ken:"), self.students_token_edit),
             (self.tr("Cards app tok&en:"), self.cards_token_edit),
             (self.tr("&Password:"), self.password_edit),
@@ -86,35 +75,17 @@ class KintoneEditor(ProfileEditor):
         return str(self.auth_combo.currentData())
 
     @Slot()
-    def _on_auth_chosen(self) -> None:
-        self._show_auth_rows()
-        self.changed.emit()
-
     def _show_auth_rows(self) -> None:
+        """The secrets of the chosen sign-in (the login name's row follows its declaration)."""
         password = self.auth_mode() == PASSWORD
         form = self.connection_form
-        for widget, visible in ((self.user_edit, password), (self.password_edit, password),
+        for widget, visible in ((self.password_edit, password),
                                 (self.students_token_edit, not password),
                                 (self.cards_token_edit, not password)):
             form.setRowVisible(widget, visible)
 
     def _show_options(self, options: Mapping[str, Any]) -> None:
-        self.guest_space_edit.setText(str(options.get("guest_space") or ""))
-        self.students_app_edit.setText(str(options.get("students_app", "")))
-        self.cards_app_edit.setText(str(options.get("cards_app", "")))
-        mode = PASSWORD if options.get("auth") == PASSWORD else TOKEN
-        self.auth_combo.blockSignals(True)
-        self.auth_combo.setCurrentIndex(self.auth_combo.findData(mode))
-        self.auth_combo.blockSignals(False)
-        self.user_edit.setText(str(options.get("user") or ""))
         self._show_auth_rows()
-
-    def _form_options(self) -> dict[str, Any]:
-        return {"students_app": self.students_app_edit.text().strip(),
-                "cards_app": self.cards_app_edit.text().strip(),
-                "guest_space": self.guest_space_edit.text().strip(),
-                "auth": self.auth_mode(),
-                "user": self.user_edit.text().strip()}
 
     def _option_problems(self, options: Mapping[str, Any]) -> list[str]:
         out = []
@@ -122,17 +93,15 @@ class KintoneEditor(ProfileEditor):
             out.append(self.tr("Write only the domain's address (e.g. "
                                "https://example.cybozu.com), without a path."))
         apps = (str(options["students_app"]), str(options["cards_app"]))
-        if not all(_ID.match(app) for app in apps):
+        if not all(_ID.match(app) for app in apps if app):  # empty: said already
             out.append(self.tr("Enter the IDs of both apps: the number in each app's address "
                                "(…/k/12/)."))
-        elif apps[0] == apps[1]:
+        elif all(apps) and apps[0] == apps[1]:
             out.append(self.tr("The students app and the cards app must be two apps."))
         guest = str(options["guest_space"])
         if guest and not _ID.match(guest):
             out.append(self.tr("The guest space ID is a number (…/k/guest/5/…); leave it empty "
                                "when the apps are not in a guest space."))
-        if options["auth"] == PASSWORD and not options["user"]:
-            out.append(self.tr("Enter the login name."))
         return out
 
     def _secret_name(self, key: str) -> str:

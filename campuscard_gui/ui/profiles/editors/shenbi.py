@@ -2,7 +2,8 @@
 code, the students object and the cards object, how a card links to its student, the tenant's
 AK (SecretId) and SK (SecretKey), and under 高级 the signing service name and API version —
 the two wire settings a real tenant is likeliest to need changed (the others stay as saved,
-``campuscard-cli profiles add --set``).
+``campuscard-cli profiles add --set``). The options' rows are as ``ShenbiOptions`` declares
+them; the secrets' rows are this editor's.
 
 神笔 has no public field-list API, so the field keys are typed (the seed's card fields by
 default) and there is no button to read them. 测试连接 says in its heading whether the key, the
@@ -16,13 +17,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QFormLayout
 
-from ..editor_parts import TYPED, EditorTexts, named, parse_problem, show_choice
+from ..editor_parts import TYPED, EditorTexts, parse_problem
 from ..profile_editor import ProfileEditor
 
 SHENBI = "shenbi"
-RECORD_ID, STUDENT_NO = "record_id", "student_no"  # what links a card (an iPaaS call) to a student
 
 
 def shenbi_failures() -> dict[str, str]:
@@ -42,20 +42,12 @@ def shenbi_failures() -> dict[str, str]:
     }
 
 
-def link_combo(parent: QWidget, name: str, accessible: str, record_id: str,
-               student_no: str) -> QComboBox:
-    """A choice between the student's record Id and the 学号, the texts given."""
-    combo = named(QComboBox(parent), name, accessible)
-    combo.addItem(record_id, RECORD_ID)
-    combo.addItem(student_no, STUDENT_NO)
-    return combo
-
-
 class ShenbiEditor(ProfileEditor):
     KIND = SHENBI
     NAME_EXAMPLE = "shenbi-school"
     DEFAULT_BASE_URL = ""  # the real host is not public: the tenant's 接入准备 page gives it
     FIELDS = TYPED
+    ADVANCED_TEXTS = ("service", "version")  # the wire settings likeliest to need a change
 
     def _texts(self) -> EditorTexts:
         return EditorTexts(
@@ -76,77 +68,20 @@ class ShenbiEditor(ProfileEditor):
         return self.tr("The address on Shenbi's access preparation (接入准备) page, https://…")
 
     def _add_connection_rows(self, form: QFormLayout) -> None:
-        self.app_code_edit = self._line("appCodeEdit", self.tr("App code"),
-                                        self.tr("Design mode (设计态) → App settings (应用设置) → "
-                                                "App code (应用 code)"))
-        self.students_object_edit = self._line("studentsObjectEdit",
-                                               self.tr("Students object key"),
-                                               self.tr("The students object's key (object ID)"))
-        self.cards_object_edit = self._line("cardsObjectEdit", self.tr("Cards object key"),
-                                            self.tr("The cards object's key (object ID)"))
-        self.student_link_combo = link_combo(
-            self, "studentLinkCombo", self.tr("What a card's student field holds"),
-            self.tr("The student's record Id (a relation field)"),
-            self.tr("The student No. (a text field)"))
-        self.student_link_combo.currentIndexChanged.connect(self.changed)
+        # the app, both objects and the card's link, as ShenbiOptions declares them
+        super()._add_connection_rows(form)
         self.secret_id_edit = self._secret("secret_id", "secretIdEdit", self.tr("AK (SecretId)"))
         self.secret_key_edit = self._secret("secret_key", "secretKeyEdit",
                                             self.tr("SK (SecretKey)"))
-        for label, widget in (
-            (self.tr("A&pp code:"), self.app_code_edit),
-            (self.tr("Students o&bject:"), self.students_object_edit),
-            (self.tr("Cards ob&ject:"), self.cards_object_edit),
-            (self.tr("Card → student:"), self.student_link_combo),
-            (self.tr("&AK (SecretId):"), self.secret_id_edit),
-            (self.tr("SK (SecretK&ey):"), self.secret_key_edit),
-        ):
-            form.addRow(label, widget)
-
-    def _add_advanced_rows(self, form: QFormLayout) -> None:
-        self.service_edit = self._line("serviceEdit", self.tr("Signing service name"))
-        self.service_edit.setToolTip(self.tr("The service in the signature's credential scope"))
-        self.version_edit = self._line("versionEdit", self.tr("API version"))
-        self.version_edit.setToolTip(self.tr("Sent as X-TC-Version"))
-        row = QHBoxLayout()
-        for text, edit in ((self.tr("Si&gning service:"), self.service_edit),
-                           (self.tr("API &version:"), self.version_edit)):
-            caption = QLabel(text, self)
-            caption.setBuddy(edit)
-            row.addWidget(caption)
-            row.addWidget(edit, 1)
-            row.addSpacing(16)
-        form.addRow("", row)
-
-    def _show_options(self, options: Mapping[str, Any]) -> None:
-        self.app_code_edit.setText(str(options.get("app_code", "")))
-        self.students_object_edit.setText(str(options.get("students_object", "")))
-        self.cards_object_edit.setText(str(options.get("cards_object", "")))
-        show_choice(self.student_link_combo, options.get("student_link"))
-        self.service_edit.setText(str(options.get("service", "")))
-        self.version_edit.setText(str(options.get("version", "")))
-
-    def _form_options(self) -> dict[str, Any]:
-        return {"app_code": self.app_code_edit.text().strip(),
-                "students_object": self.students_object_edit.text().strip(),
-                "cards_object": self.cards_object_edit.text().strip(),
-                "student_link": str(self.student_link_combo.currentData()),
-                "service": self.service_edit.text().strip(),
-                "version": self.version_edit.text().strip()}
+        form.addRow(self.tr("&AK (SecretId):"), self.secret_id_edit)
+        form.addRow(self.tr("SK (SecretK&ey):"), self.secret_key_edit)
 
     def _option_problems(self, options: Mapping[str, Any]) -> list[str]:
-        out = []
-        if not options["app_code"]:
-            out.append(self.tr("Enter the app code."))
         objects = (options["students_object"], options["cards_object"])
-        if not all(objects):
-            out.append(self.tr("Enter the keys of both objects."))
-        elif objects[0] == objects[1]:
-            out.append(self.tr("The students object and the cards object must be two "
-                               "objects."))
-        if not options["service"] or not options["version"]:
-            out.append(self.tr("Enter the signing service and the API version (Advanced)."))
-        if out:
-            return out
+        if all(objects) and objects[0] == objects[1]:
+            return [self.tr("The students object and the cards object must be two objects.")]
+        if not all(options[key] for key in self.text_inputs):
+            return []  # what is empty is said already
         from ....backends.shenbi.records import ShenbiOptions
 
         return parse_problem(ShenbiOptions.parse, options)
