@@ -160,6 +160,25 @@ def test_the_cli_under_the_c_locale_speaks_english(tmp_path):
                 env={"LANG": "zh_CN.UTF-8"}).stdout.startswith("ID")
 
 
+def test_profiles_add_names_what_is_missing_and_the_secrets_in_english(tmp_path):
+    """The kinds' secret names are lazy texts: joined, they are said in English too; a
+    backend's Latin name gets no Chinese spacing in English."""
+    from campuscard_gui.backends.profile_flags import require
+    from campuscard_gui.cli.profile_kinds import secret_name
+    from campuscard_gui.core.errors import ConfigError
+
+    messages.install("en")
+    names = text._("和").join(secret_name(k) for k in ("students_token", "cards_token"))
+    assert not text.has_cjk(names) and "API token" in names
+    with pytest.raises(ConfigError) as info:
+        require("kintone", ("--students-app", ""))
+    assert info.value.message == "The kintone profile lacks: --students-app"
+    messages.install("zh_CN")
+    with pytest.raises(ConfigError) as info:
+        require("kintone", ("--students-app", ""))
+    assert info.value.message == "kintone 配置缺少参数：--students-app"
+
+
 def test_a_final_reason_in_english_is_in_the_past_tense():
     from campuscard_gui.batch.runner import checked_reason
     from campuscard_gui.connectors.answers import StatusTable

@@ -19,7 +19,7 @@ from ..config.fieldmap import FieldMap
 from ..config.options import numbers, texts
 from ..config.settings import option_defaults
 from ..core.errors import ConfigError
-from ..core.text import L_, _
+from ..core.text import L_, SOURCE_LANGUAGE, _, language
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 _LATIN_CJK = re.compile(r"(?<=[\u4e00-\u9fff])(?=[A-Za-z])|(?<=[A-Za-z])(?=[\u4e00-\u9fff])")
@@ -29,6 +29,8 @@ def in_text(*labels: str) -> str:
     """Backends' names inside Chinese text: “简道云”, “ kintone ”, “简道云、kintone 和神笔” (a
     space wherever a Latin word meets a Chinese character, also at either end)."""
     text = labels[-1] if len(labels) == 1 else _("、").join(labels[:-1]) + _("和") + labels[-1]
+    if language() != SOURCE_LANGUAGE:  # not shown in Chinese: the words are spaced already
+        return str(text)
     text = _LATIN_CJK.sub(" ", text)
     return (" " if text[0].isascii() else "") + text + (" " if text[-1].isascii() else "")
 

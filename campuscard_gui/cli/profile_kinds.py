@@ -39,10 +39,11 @@ def kind_label(kind: str) -> str:
 
 
 def secret_name(key: str) -> str:
-    """What the operator is asked for, for the keyring entry ``key``."""
+    """What the operator is asked for, for the keyring entry ``key``, in the language shown
+    now (the spec's name is lazy text: ``str.join`` and slicing would see its source)."""
     for spec in specs():
         if key in spec.secret_names:
-            return spec.secret_names[key]
+            return str(spec.secret_names[key])
     return key
 
 
