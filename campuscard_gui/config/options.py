@@ -32,10 +32,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..core.errors import ConfigError
-from ..core.text import _
+from ..core.text import SOURCE_LANGUAGE, _, language
 
 _KEY = "option"  # the dataclass field metadata key of a number
 _TEXT_KEY = "text_option"  # … of a text
+
+
+def _named(service: str) -> str:
+    """The backend's name as its messages take it: "kintone " keeps the space that parts it
+    from the Chinese after it, which English does not want twice."""
+    return service if language() == SOURCE_LANGUAGE else str(service).strip()
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,11 +62,11 @@ class Number:
         if isinstance(value, bool) or not isinstance(value, int | float) \
                 or not math.isfinite(value) or not self.low <= value <= self.high:
             raise ConfigError(_("{service}配置“{key}”必须是 {low:g}～{high:g} 之间的数").format(
-                service=service, key=self.key, low=self.low, high=self.high))
+                service=_named(service), key=self.key, low=self.low, high=self.high))
         if self.integer:
             if value != int(value):
                 raise ConfigError(_("{service}配置“{key}”必须是整数：{value:g}").format(
-                    service=service, key=self.key, value=value))
+                    service=_named(service), key=self.key, value=value))
             return int(value)
         return float(value)
 
@@ -195,4 +201,33 @@ def texts(options_class: type) -> dict[str, Text]:
         spec = f.metadata.get(_TEXT_KEY)
         if spec is not None:
             out[f.name] = Text(key=f.name, **spec)
+    return out
+
+
+def parse_texts(options_class: type, options: Mapping[str, Any],
+                service: str) -> dict[str, Any]:
+    """Every text option ``options_class`` declares, as a connector takes it from a profile's
+    ``options``: stripped (a whole number, as a stored app id may be, is taken as its digits),
+    the default where none is stored, one of the ``choices`` when it has some, and present
+    when it is ``required`` (and its ``when`` holds). ConfigError names the option and its
+    label. The backend's own format checks (an app id's digits, a key's characters) follow.
+    (Typed Any, as ``parse_numbers``: the values go into the class by keyword; each is a str.)"""
+    out: dict[str, Any] = {}
+    for key, spec in texts(options_class).items():
+        raw = options.get(key)
+        if raw is None or raw == "":
+            raw = spec.default if spec.default is not None else ""
+        if isinstance(raw, int) and not isinstance(raw, bool):
+            raw = str(raw)
+        if not isinstance(raw, str):
+            raise ConfigError(_("{service}配置“{key}”必须是文字").format(
+                service=_named(service), key=key))
+        value = raw.strip()
+        if spec.choices and value not in spec.values:
+            raise ConfigError(_("{service}配置“{key}”只能是 {values}").format(
+                service=_named(service), key=key, values=" / ".join(spec.values)))
+        if spec.required and not value and spec.applies({**options, **out}):
+            raise ConfigError(_("{service}配置缺少“{key}”（{label}）").format(
+                service=_named(service), key=key, label=spec.label))
+        out[key] = value
     return out

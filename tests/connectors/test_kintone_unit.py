@@ -229,7 +229,7 @@ def test_guest_space_paths():
     ({"base_url": "ftp://x"}, "https://"),
     ({"base_url": "https://x.cybozu.com/k/v1"}, "不要带路径"),
     ({"guest_space": "x"}, "来宾空间"),
-    ({"auth": "oauth"}, "token 或 password"),
+    ({"auth": "oauth"}, "“auth”只能是 token / password"),
     ({"auth": "password"}, "登录名"),
     ({"concurrency": 0}, "concurrency"),
     ({"records_per_request": 101}, "records_per_request"),

@@ -219,7 +219,7 @@ def test_check_connection_names_the_area(code, area):
     ({"app_code": ""}, "app_code"),
     ({"base_url": "ftp://x"}, "https://"),
     ({"students_object": "card"}, "同一个对象"),
-    ({"student_link": "name"}, "record_id 或 student_no"),
+    ({"student_link": "name"}, "“student_link”只能是 record_id / student_no"),
     ({"batch_size": 0}, "batch_size"),
     ({"cards_object": "9bad"}, "格式不正确"),
 ])

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from ...config.options import number, parse_numbers, text
+from ...config.options import number, parse_numbers, parse_texts, text
 from ...core.errors import ConfigError
 from ...core.model import Action
 from ...core.text import L_, _
@@ -55,15 +55,10 @@ class IpaasOptions:
         parts = urlsplit(url)
         if parts.scheme not in ("https", "http") or not parts.hostname:
             raise ConfigError(_("iPaaS 网关地址必须以 https:// 开头"))
-        reader = str(options.get("read_profile") or "").strip()
-        if not reader:
-            raise ConfigError(_("iPaaS 配置需要指定用于读取学生和卡记录的神笔配置（read_profile）"))
-        header = str(options.get("token_header") or "").strip()
+        given = parse_texts(cls, options, "iPaaS ")
+        header = given["token_header"]
         if header and not all(c in _HEADER for c in header.lower()):
             raise ConfigError(_("iPaaS 网关密钥的请求头名称不正确：{header}").format(header=header))
-        ident = options.get("student_id", "record_id")
-        if ident not in ("record_id", "student_no"):
-            raise ConfigError(_("iPaaS 配置“student_id”只能是 record_id 或 student_no"))
 
         raw = options.get("flow_actions", "open,freeze,unfreeze,cancel")
         names = [a.strip() for a in (raw.split(",") if isinstance(raw, str) else raw or [])]
@@ -72,6 +67,6 @@ class IpaasOptions:
             raise ConfigError(_("iPaaS 配置“flow_actions”应为 {value} 中的一个或几个，用"
                                 "逗号分隔").format(
                 value=','.join(known)))
-        return cls(url, reader, header, str(ident),
+        return cls(gateway_url=url, **given,
                    flow_actions=",".join(a for a in known if a in names),
                    **parse_numbers(cls, options, "iPaaS "))

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ...config.fieldmap import FieldMap
-from ...config.options import number, parse_numbers, text
+from ...config.options import number, parse_numbers, parse_texts, text
 from ...connectors import joining
 from ...connectors.common import decimal_of, ms_of, plain_text
 from ...connectors.joining import RecordReader
@@ -106,11 +106,9 @@ class JdyOptions:
             raise ConfigError(_("简道云配置“open_time_format”只能是 iso 或 ms"))
         return cls(
             base_url=base_url,
-            app_id=text("app_id"),
-            students_entry=text("students_entry"),
-            cards_entry=text("cards_entry"),
             fields=FieldMap.from_json(options.get("fields")),
             open_time_format=str(fmt),
+            **parse_texts(cls, options, _("简道云")),
             **parse_numbers(cls, options, _("简道云")),
         )
 

@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ...config.fieldmap import FieldMap
-from ...config.options import number, parse_numbers, text
+from ...config.options import number, parse_numbers, parse_texts, text
 from ...connectors.common import decimal_of, ms_of, plain_text
 from ...core.errors import ConfigError
 from ...core.model import Card
@@ -106,8 +106,10 @@ class KintoneOptions:
                 raise ConfigError(_("kintone 配置缺少“{key}”").format(key=key))
             return value.strip()
 
+        given = parse_texts(cls, options, "kintone ")
+
         def app(key: str) -> str:
-            value = text(key)
+            value = str(given[key])
             if not _APP_ID.match(value):
                 raise ConfigError(_("kintone 配置“{key}”必须是应用 ID（正整数）：{value}").format(
                     key=key, value=value))
@@ -122,18 +124,12 @@ class KintoneOptions:
             raise ConfigError(_("kintone 地址只写域名即可，例如 https://example.cybozu.com（不要带"
                                 "路径：{path}）").format(
                 path=parts.path))
-        guest = options.get("guest_space", "")
-        guest = "" if guest in (None, "") else str(guest).strip()
+        guest = given["guest_space"]
         if guest and not _APP_ID.match(guest):
             raise ConfigError(_("kintone 配置“guest_space”必须是来宾空间 ID（正整数）："
                                 "{guest}").format(
                 guest=guest))
-        auth = options.get("auth", "token")
-        if auth not in AUTH_MODES:
-            raise ConfigError(_("kintone 配置“auth”只能是 token 或 password"))
-        user = str(options.get("user") or "").strip()
-        if auth == "password" and not user:
-            raise ConfigError(_("kintone 密码认证需要登录名（user）"))
+        auth, user = given["auth"], given["user"]
         students_app, cards_app = app("students_app"), app("cards_app")
         if students_app == cards_app:
             raise ConfigError(_("kintone 的学生应用和一卡通应用不能是同一个应用"))
@@ -146,7 +142,7 @@ class KintoneOptions:
             cards_app=cards_app,
             fields=FieldMap.from_json(options.get("fields")),
             guest_space=guest,
-            auth=str(auth),
+            auth=auth,
             user=user,
             require_unique_student=unique,
             **parse_numbers(cls, options, "kintone "),

@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ...config.fieldmap import FieldMap
-from ...config.options import number, parse_numbers, text
+from ...config.options import number, parse_numbers, parse_texts, text
 from ...connectors.common import decimal_of, ms_of, plain_text
 from ...core.cards import current_card
 from ...core.errors import ConfigError
@@ -121,14 +121,16 @@ class ShenbiOptions:
         parts = urlsplit(base_url)
         if parts.scheme not in ("https", "http") or not parts.hostname:
             raise ConfigError(_("神笔 OpenAPI 地址必须以 https:// 开头"))
-        link = options.get("student_link", "record_id")
-        if link not in LINK_MODES:
-            raise ConfigError(_("神笔配置“student_link”只能是 record_id 或 student_no"))
+        given = parse_texts(cls, options, _("神笔"))
+        for key, pattern in (("app_code", _WORD), ("students_object", _KEY),
+                             ("cards_object", _KEY), ("service", _WORD)):
+            if not pattern.match(given[key]):
+                raise ConfigError(_("神笔配置“{key}”格式不正确：{value}").format(
+                    key=key, value=given[key]))
         remove = options.get("remove_mode", "cancel")
         if remove not in REMOVE_MODES:
             raise ConfigError(_("神笔配置“remove_mode”只能是 cancel（设为注销）或 delete（删除）"))
-        students, cards = text("students_object", None, _KEY), text("cards_object", None, _KEY)
-        if students == cards:
+        if given["students_object"] == given["cards_object"]:
             raise ConfigError(_("神笔的学生对象和一卡通对象不能是同一个对象"))
         d = cls.__dataclass_fields__  # the defaults, one place
         wire: dict[str, Any] = {k: text(k, str(d[k].default), _WORD) for k in (
@@ -136,13 +138,8 @@ class ShenbiOptions:
             "key_app", "key_entity", "key_fields", "key_values", "key_ids", "key_filter")}
         return cls(
             base_url=base_url,
-            app_code=text("app_code", None, _WORD),
-            students_object=students,
-            cards_object=cards,
             fields=FieldMap.from_json(options.get("fields")),
-            student_link=str(link),
-            service=text("service", str(d["service"].default), _WORD),
-            version=text("version", str(d["version"].default)),
+            **given,
             region=str(options.get("region") or "").strip(),
             remove_mode=str(remove),
             **wire,
