@@ -57,8 +57,10 @@ LOST_WRITE_HOLD_S = 300.0  # longer than the test: the held write never lands wh
 # minute only (a card B opened within the same minute as A's lost write looks like A's), and
 # the iPaaS flow sets the open time itself (the seed's request carries none). There A's resume
 # reports B's card as its own 成功: still one card per student, but both operators see 成功.
+# Not strict: when B's open falls in another minute than A's lost write, kintone tells them
+# apart and the test passes; whether it does depends on the clock, not on the code.
 CLAIMS_OTHERS_CARD = pytest.mark.xfail(
-    strict=True, reason="the backend does not keep our open time exactly enough to tell a "
+    strict=False, reason="the backend does not keep our open time exactly enough to tell a "
                         "card another operator opened from the resumed job's own")
 
 
