@@ -198,14 +198,34 @@ def test_jdy_cursor_that_is_not_followed_falls_back_to_one_cursor(jdy_sandbox, c
 
 def test_jdy_server_refusing_a_cursor_that_names_no_record_gets_one_cursor(
         jdy_sandbox, connect, caplog) -> None:
-    """A server that answers 4001 to a synthetic cursor is listed in full all the same."""
-    from campuscard_gui.sandbox import JdySettings
+    """A server that answers 4001 to a range's cursor is listed in full all the same, with one
+    cursor per form. (The sandbox's unknown_cursor=error refuses only ids that name no
+    record; its ids are consecutive, so whether a range starts on one depends on the plan:
+    the refusal is made here for every range's cursor.)"""
+    from campuscard_gui.core.errors import FatalError
 
-    sb = jdy_sandbox(students=450, with_cards=True,
-                     settings=JdySettings(unknown_cursor="error"))
+    sb = jdy_sandbox(students=450, with_cards=True)
     expected = _listed(connect(sb, list_cursors=1))
+    conn = connect(sb, list_cursors=4, list_range_pages=1)
+    real = conn._api.list_page
+
+    def refusing(entry: str, fields: Any, cursor: Any, flt: Any = None) -> Any:
+        if cursor is not None:
+            raise FatalError("数据不存在", code="4001")
+        return real(entry, fields, cursor, flt)
+
+    real_partitioned = conn._api.partitioned
+
+    def partitioned(*args: Any, **kwargs: Any) -> Any:
+        conn._api.list_page = refusing  # type: ignore[method-assign]
+        try:
+            return real_partitioned(*args, **kwargs)
+        finally:
+            conn._api.list_page = real  # type: ignore[method-assign]
+
+    conn._api.partitioned = partitioned  # type: ignore[method-assign]
     with caplog.at_level("WARNING"):
-        assert _listed(connect(sb, list_cursors=4, list_range_pages=1)) == expected
+        assert _listed(conn) == expected
     assert "synthetic cursor was refused (4001)" in caplog.text
 
 
