@@ -92,12 +92,13 @@ def number(default: int | float, low: float, high: float, *, unit: str = "", fla
 def numbers(options_class: type) -> dict[str, Number]:
     """Every numeric option ``options_class`` declares with :func:`number`, by name, in the
     order of its fields."""
-    out: dict[str, Number] = {}
-    for f in dataclasses.fields(options_class):
-        spec = f.metadata.get(_KEY)
-        if spec is not None:
-            out[f.name] = Number(key=f.name, **spec)
-    return out
+    return {name: Number(key=name, **spec) for name, spec in _declared(options_class, _KEY)}
+
+
+def _declared(options_class: type, key: str) -> list[tuple[str, dict[str, Any]]]:
+    """(field name, declaration) of each field declared under ``key``, in field order."""
+    return [(f.name, f.metadata[key]) for f in dataclasses.fields(options_class)
+            if key in f.metadata]
 
 
 def parse_numbers(options_class: type, options: Mapping[str, Any],
@@ -196,12 +197,7 @@ def text(label: str, *, default: str | None = None, required: bool = False, flag
 def texts(options_class: type) -> dict[str, Text]:
     """Every text option ``options_class`` declares with :func:`text`, by name, in the order
     of its fields."""
-    out: dict[str, Text] = {}
-    for f in dataclasses.fields(options_class):
-        spec = f.metadata.get(_TEXT_KEY)
-        if spec is not None:
-            out[f.name] = Text(key=f.name, **spec)
-    return out
+    return {name: Text(key=name, **spec) for name, spec in _declared(options_class, _TEXT_KEY)}
 
 
 def parse_texts(options_class: type, options: Mapping[str, Any],

@@ -167,6 +167,21 @@ def test_kintone_range_answer_out_of_range_falls_back_to_one_seek(kintone_sandbo
     assert "partitioned listing abandoned" in caplog.text
 
 
+def _pages_while_partitioned(conn: Any, list_page: Callable[..., Any]) -> None:
+    """``conn``'s 简道云 pages come from ``list_page`` while it lists in ranges, and from the
+    server again once it falls back to one cursor per form."""
+    real, real_partitioned = conn._api.list_page, conn._api.partitioned
+
+    def partitioned(*args: Any, **kwargs: Any) -> Any:
+        conn._api.list_page = list_page
+        try:
+            return real_partitioned(*args, **kwargs)
+        finally:
+            conn._api.list_page = real
+
+    conn._api.partitioned = partitioned
+
+
 def test_jdy_cursor_that_is_not_followed_falls_back_to_one_cursor(jdy_sandbox, connect,
                                                                   caplog) -> None:
     """A server that refuses a data_id naming no record, or ignores it, gets one cursor per
@@ -179,18 +194,9 @@ def test_jdy_cursor_that_is_not_followed_falls_back_to_one_cursor(jdy_sandbox, c
     def from_the_start(entry: str, fields: Any, cursor: Any, flt: Any = None) -> Any:
         return real(entry, fields, None, flt)  # as if the cursor restarted the form
 
-    real_partitioned = conn._api.partitioned
-
-    def partitioned(*args: Any, **kwargs: Any) -> Any:
-        # the ranges' cursors are not followed; the single cursor of the fallback is (a
-        # server that ignored that one too could not be listed at all)
-        conn._api.list_page = from_the_start  # type: ignore[method-assign]
-        try:
-            return real_partitioned(*args, **kwargs)
-        finally:
-            conn._api.list_page = real  # type: ignore[method-assign]
-
-    conn._api.partitioned = partitioned  # type: ignore[method-assign]
+    # the ranges' cursors are not followed; the single cursor of the fallback is (a server
+    # that ignored that one too could not be listed at all)
+    _pages_while_partitioned(conn, from_the_start)
     with caplog.at_level("WARNING"):
         assert conn.list_rows() == expected
     assert "one cursor per form" in caplog.text
@@ -214,16 +220,7 @@ def test_jdy_server_refusing_a_cursor_that_names_no_record_gets_one_cursor(
             raise FatalError("数据不存在", code="4001")
         return real(entry, fields, cursor, flt)
 
-    real_partitioned = conn._api.partitioned
-
-    def partitioned(*args: Any, **kwargs: Any) -> Any:
-        conn._api.list_page = refusing  # type: ignore[method-assign]
-        try:
-            return real_partitioned(*args, **kwargs)
-        finally:
-            conn._api.list_page = real  # type: ignore[method-assign]
-
-    conn._api.partitioned = partitioned  # type: ignore[method-assign]
+    _pages_while_partitioned(conn, refusing)
     with caplog.at_level("WARNING"):
         assert _listed(conn) == expected
     assert "synthetic cursor was refused (4001)" in caplog.text
