@@ -101,7 +101,8 @@ class RemoteLike(LocalConnector):
         return super().list_rows(progress)
 
 
-def test_the_window_shows_the_snapshot_at_once_then_the_fresh_list(qtbot, paths, chinese):
+def test_the_window_shows_the_snapshot_at_once_then_the_fresh_list(qtbot, paths, chinese,
+                                                                   monkeypatch):
     from campuscard_gui.batch import Journal
     from campuscard_gui.ui.window.main_window import MainWindow
     from campuscard_gui.ui.workers import wait_for_workers
@@ -121,6 +122,14 @@ def test_the_window_shows_the_snapshot_at_once_then_the_fresh_list(qtbot, paths,
         gates.append(gate)
         return RemoteLike(db, gate, fail[0])
 
+    loads: list[str] = []
+    real_load = SnapshotStore.load
+
+    def counted(self, profile):
+        loads.append(profile)
+        return real_load(self, profile)
+
+    monkeypatch.setattr(SnapshotStore, "load", counted)
     journal = Journal(paths.journal_path)
     window = MainWindow(config, paths, factory, journal, profile="remote",
                         offer_resume=False)
@@ -128,6 +137,7 @@ def test_the_window_shows_the_snapshot_at_once_then_the_fresh_list(qtbot, paths,
     window.show()
     # the snapshot's students, marked as such, before the listing could answer
     qtbot.waitUntil(lambda: window.model.total_count == 5, timeout=5000)
+    assert loads == ["remote"]  # read once: shown, then refreshed from (batch.listing)
     assert window.showing_snapshot and window.stale_banner.isVisible()
     assert "快照" in window.stale_banner.text()
     assert window.stale_note() == window.stale_banner.text()  # the confirmation repeats it

@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from ...batch.listing import list_students
 from ...config.settings import Profile
-from ...config.snapshots import SnapshotStore
+from ...config.snapshots import Snapshot, SnapshotStore
 from ...connectors.base import Connector, ListProgress
 from ...core.model import StudentRow
 from ..workers import error_message, run_in_thread
@@ -26,12 +26,13 @@ PROGRESS_INTERVAL_S = 0.2
 
 
 def read_students(connector: Connector, progress: ListProgress | None = None,
-                  snapshots: SnapshotStore | None = None, profile: str = ""
-                  ) -> tuple[list[StudentRow], bool]:
+                  snapshots: SnapshotStore | None = None, profile: str = "",
+                  kept: Snapshot | None = None) -> tuple[list[StudentRow], bool]:
     """All rows, and whether the backend holds generated demo data (local backend only).
-    With ``snapshots``, a remote profile's kept snapshot is refreshed where the backend can
-    tell what changed, and the result kept (``batch.listing``: the CLI's path too)."""
-    rows = list_students(connector, snapshots, profile, progress).rows
+    With ``snapshots``, a remote profile's kept snapshot (``kept``, when already read) is
+    refreshed where the backend can tell what changed, and the result kept
+    (``batch.listing``: the CLI's path too)."""
+    rows = list_students(connector, snapshots, profile, progress, snapshot=kept).rows
     local = connector.local_database()
     return rows, local is not None and local.is_demo()
 
@@ -43,14 +44,18 @@ def _close_quietly(connector: Connector) -> None:
 class StudentLoader(QObject):
     """``opened(connector)`` for a newly opened profile, then ``loaded(rows, demo)``;
     ``failed(message)`` instead when opening or listing fails; ``progress(done, total)``
-    while listing (total is None when the backend does not know it)."""
+    while listing (total is None when the backend does not know it). ``snapshotLoaded``
+    (a remote profile's kept listing) comes first, before connecting: the window shows it
+    while the fresh listing runs, and the listing refreshes that same snapshot (read once)."""
 
+    snapshotLoaded = Signal(object)
     opened = Signal(object)
     loaded = Signal(object, bool)
     failed = Signal(str)
     busyChanged = Signal(bool)
     progress = Signal(int, object)
     _progressed = Signal(int, int, object)  # generation, done, total: emitted on the worker
+    _kept = Signal(int, object)  # generation, Snapshot: emitted on the worker
 
     def __init__(self, factory: ConnectorFactory, parent: QObject | None = None,
                  snapshots: SnapshotStore | None = None) -> None:
@@ -60,6 +65,7 @@ class StudentLoader(QObject):
         self._gen = 0
         self._busy = False
         self._progressed.connect(self._on_progressed)
+        self._kept.connect(self._on_kept)
 
     def is_busy(self) -> bool:
         return self._busy
@@ -100,16 +106,30 @@ class StudentLoader(QObject):
         if gen == self._gen and self._busy:
             self.progress.emit(done, total)
 
+    @Slot(int, object)
+    def _on_kept(self, gen: int, snapshot: object) -> None:
+        if gen == self._gen and self._busy:
+            self.snapshotLoaded.emit(snapshot)
+
     def open_profile(self, profile: Profile) -> None:
         gen = self._next()
         factory = self._factory
         snapshots = self._snapshots
         report = self._reporter(gen)
+        kept_signal = self._kept
 
         def work() -> tuple[Connector, list[StudentRow], bool]:
+            kept = None
+            if snapshots is not None and profile.kind != "local":
+                kept = snapshots.load(profile.name)
+                if kept is not None:
+                    try:
+                        kept_signal.emit(gen, kept)
+                    except RuntimeError:  # the loader is gone (window closed)
+                        pass
             connector = factory(profile)
             try:
-                rows, demo = read_students(connector, report, snapshots, profile.name)
+                rows, demo = read_students(connector, report, snapshots, profile.name, kept)
             except BaseException:
                 connector.close()
                 raise

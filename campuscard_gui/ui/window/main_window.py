@@ -190,6 +190,7 @@ class MainWindow(QMainWindow):
         self.profiles.currentProfileRemoved.connect(self._on_current_profile_removed)
         self.profiles.profilesChanged.connect(self.fill_profiles)
         self.profiles.reopenRequested.connect(self.open_profile)
+        self.loader.snapshotLoaded.connect(self._on_snapshot)
         self.loader.opened.connect(self._on_opened)
         self.loader.loaded.connect(self._on_loaded)
         self.loader.failed.connect(self._on_load_failed)
@@ -371,11 +372,7 @@ class MainWindow(QMainWindow):
         self._opening = name
         self._set_state(self.tr("connecting…"))
         self.table.set_empty_hint(self.tr("Loading students…"))
-        self.loader.open_profile(profile)
-        if profile.kind != "local" and not self.model.total_count:
-            store = self.snapshots
-            run_in_thread(lambda: store.load(name), self._on_snapshot, lambda _e: None,
-                          parent=self)
+        self.loader.open_profile(profile)  # its snapshot first (_on_snapshot), then the list
 
     @Slot()
     def reload(self) -> None:
