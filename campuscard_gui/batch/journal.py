@@ -29,6 +29,7 @@ import sqlite3
 import threading
 import time
 import uuid
+import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -49,11 +50,10 @@ from .jobs import (
     JobState,
     PendingWrite,
     outcome_columns,
-    outcome_from_row,
-    unknown_outcome,
     unknown_value,
 )
 from .journal_file import SCHEMA, SCHEMA_VERSION, JournalFile
+from .journal_reader import JournalReader
 from .liveness import JobLock, process_alive, this_host
 
 log = logging.getLogger(__name__)
@@ -153,7 +153,9 @@ class Journal:
         self.migrated_from = opened.migrated_from  # the version the file had, if migrated
         self._conn = opened.conn
         self._lock = threading.RLock()
+        self._own = JournalReader(self._conn, self.path, self._lock, owned=False)
         self._job_locks: dict[int, JobLock] = {}
+        self._readers: weakref.WeakSet[JournalReader] = weakref.WeakSet()  # closed with it
 
     # -- plumbing ---------------------------------------------------------------------------
 
@@ -190,20 +192,16 @@ class Journal:
     @contextmanager
     def _reading(self) -> Iterator[None]:
         """Hold the lock; translate SQLite failures into an expected error."""
-        with self._lock:
-            try:
-                yield
-            except sqlite3.Error as exc:
-                raise CampusCardError(
-                    _("任务日志读写失败：{path}（{exc}）").format(
-                        path=self.path, exc=exc), code="journal"
-                ) from exc
+        with self._own.reading():
+            yield
 
     def close(self) -> None:
         with self._lock:
             for lock in self._job_locks.values():
                 lock.release()
             self._job_locks.clear()
+            for reader in list(self._readers):
+                reader.close()
             self._conn.close()
 
     def __enter__(self) -> Journal:
@@ -259,17 +257,17 @@ class Journal:
             cur.executemany(
                 "INSERT INTO records (job_id, position, chunk_seq, student_no, name, card_id,"
                 " revision, student_record_id, from_status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(job_id, pos, seq_of(pos), w.student_no, w.name, w.card_id, w.revision,
+                ((job_id, pos, seq_of(pos), w.student_no, w.name, w.card_id, w.revision,
                   w.student_record_id, w.from_status.value)
-                 for pos, w in enumerate(plan.writes)],
+                 for pos, w in enumerate(plan.writes)),  # streamed: no 100,000-row list
             )
             base = len(plan.writes)
             cur.executemany(
                 "INSERT INTO records (job_id, position, chunk_seq, student_no, name, outcome,"
                 " reason, detail) VALUES (?, ?, NULL, ?, ?, ?, ?, ?)",
-                [(job_id, base + i, s.student_no, s.name, OutcomeKind.SKIPPED.value,
+                ((job_id, base + i, s.student_no, s.name, OutcomeKind.SKIPPED.value,
                   s.skipped.reason.value, s.skipped.detail)
-                 for i, s in enumerate(plan.skips)],
+                 for i, s in enumerate(plan.skips)),
             )
         return int(job_id)
 
@@ -532,37 +530,21 @@ class Journal:
         A record holding a value the program does not know (an outcome, a skip reason, a
         card state) comes back with a Failed("unknown_value", …) outcome naming it: shown as
         an error, never as one of the outcomes."""
-        with self._reading():
-            action_row = self._conn.execute(
-                "SELECT action FROM jobs WHERE id = ?", (job_id,)
-            ).fetchone()
-            if action_row is None:
-                raise CampusCardError(_("没有编号为 {job_id} 的任务").format(
-                    job_id=job_id), code="no_such_job")
-            rows = self._conn.execute(
-                "SELECT position, student_no, name, card_id, from_status, outcome, code,"
-                " message, reason, detail, result_card_id, chunk_seq FROM records"
-                " WHERE job_id = ? ORDER BY position", (job_id,),
-            ).fetchall()
-        if action_row[0] not in _ACTIONS:
-            raise unknown_value(_("任务 {job_id}").format(
-                job_id=job_id), [f"action={action_row[0]!r}"])
-        action = Action(action_row[0])
-        out: list[JobRecord] = []
-        for (pos, no, name, card_id, from_status, kind, code, msg, reason, detail, res,
-             seq) in rows:
-            outcome = outcome_from_row(kind, code, msg, reason, detail, res)
-            status: CardStatus | None = None
-            if from_status in _FROM:
-                status = CardStatus(from_status)
-            elif seq is not None or from_status is not None:
-                outcome = unknown_outcome(f"from_status={from_status!r}")
-            out.append(JobRecord(
-                student_no=str(no or ""), name=str(name or ""), action=action,
-                outcome=outcome, card_id=res or card_id or "", position=int(pos),
-                from_status=status,
-            ))
-        return out
+        return self._own.records(job_id)
+
+    def reader(self) -> JournalReader:
+        """A reader of this journal's records on a connection of its own (the window's
+        results table pages through it while the runner writes; close it when done). A
+        journal opened read-only is read on its own connection instead."""
+        if not self.read_only:
+            try:
+                opened = JournalReader.open(self.path)
+            except sqlite3.Error as exc:
+                log.warning("journal: no second connection for reading (%s)", exc)
+            else:
+                self._readers.add(opened)
+                return opened
+        return JournalReader(self._conn, self.path, self._lock, owned=False)
 
     def check_readable(self, job_id: int) -> None:
         """Raise CampusCardError (code "journal_value") naming the job's rows that hold

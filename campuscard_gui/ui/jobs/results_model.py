@@ -1,15 +1,30 @@
-"""The per-record results table of a job: one row per ``JobRecord``.
+"""The per-record results table of a job: one row per ``JobRecord``, paged from the journal.
 
-Following design.md §8: ``set_records()`` is one reset; filtering by outcome and sorting are done
-in Python over plain lists (no proxy model); ``RecordRole`` returns the backing record so the
-view's selection can be mapped back to records whatever the order.
+The model holds no records: it holds the keys (journal positions) of the rows it shows, in
+the shown order, and the counts per outcome; the records of the rows painted are read when
+asked for, a page at a time, and kept in a small cache (``CACHE_MAX``). A 100,000-record job
+then costs the window about 1 MB instead of about 40 MB, and a live re-read while the job runs
+builds no records at all (``batch.journal_reader``).
+
+Which keys are shown, in which order (``ResultView``), comes from ``compute_view``: the outcome
+filter, the search and the sort, done in Python over the records (no proxy model, design.md
+§8). For up to ``SYNC_MAX`` records it runs at once; for more it runs on a worker thread and
+the view changes when it is ready (``viewReady``). ``RecordRole`` returns a row's record, so
+the view's selection maps back to records whatever the order.
+
+Sources: ``JobRecords`` (a journalled job, through a ``JournalReader``) and ``RecordList``
+(records in memory: ``set_records``).
 """
 
 from __future__ import annotations
 
+import logging
+from array import array
 from collections import Counter
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -17,15 +32,24 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    Signal,
 )
 from PySide6.QtGui import QBrush, QColor, QIcon
 from PySide6.QtWidgets import QApplication, QStyle
 
 from ...core.outcomes import OutcomeKind
 from .. import labels
+from ..workers import error_message, run_in_thread
 
 if TYPE_CHECKING:
     from ...batch.jobs import JobRecord
+    from ...batch.journal_reader import JournalReader
+
+log = logging.getLogger(__name__)
+
+SYNC_MAX = 5_000  # views of up to this many records are made at once, larger on a worker
+CACHE_MAX = 4_000  # records kept for painting (then the cache starts again)
+FETCH_BEFORE, FETCH_AFTER = 64, 192  # rows read around a row not in the cache
 
 RecordRole = int(Qt.ItemDataRole.UserRole) + 1
 
@@ -63,9 +87,11 @@ def _kind(record: JobRecord) -> OutcomeKind | None:
     return None if record.outcome is None else record.outcome.kind
 
 
-def count_kinds(records: Sequence[JobRecord]) -> Counter[OutcomeKind | None]:
-    """Records per outcome kind (``None``: not decided yet); any thread."""
-    return Counter(_kind(r) for r in records)
+def _haystack(r: JobRecord) -> str:
+    """The casefolded texts a search looks in (学号, name, card id, result, reason); a
+    search never matches across two columns."""
+    return "\x1f".join((r.student_no, r.name, r.card_id, labels.outcome_kind_label(_kind(r)),
+                        labels.outcome_reason_label(r.outcome))).casefold()
 
 
 _KIND_ORDER = {
@@ -77,18 +103,168 @@ _KIND_ORDER = {
 }
 
 
+def _sort_key(column: int) -> Callable[[JobRecord], Any] | None:
+    """The key of a column's sort (None: plan order)."""
+    if column == COL_STUDENT_NO:
+        return lambda r: r.student_no
+    if column == COL_NAME:
+        return lambda r: r.name
+    if column == COL_ACTION:
+        return lambda r: r.action.value
+    if column == COL_RESULT:
+        return lambda r: _KIND_ORDER[_kind(r)]
+    if column == COL_REASON:
+        return lambda r: labels.outcome_reason_label(r.outcome)
+    if column == COL_CARD_ID:
+        return lambda r: r.card_id
+    return None
+
+
+class RecordSource(Protocol):
+    """Where a results table's records come from; each record has a key (its journal
+    position, or its index in a list). Any thread."""
+
+    def counts(self) -> dict[OutcomeKind | None, int]:
+        """Records per outcome kind (None: not decided yet); keys run from 0 to their sum."""
+
+    def keys_of(self, kind: OutcomeKind | None) -> Sequence[int]:
+        """The keys of the records of outcome ``kind``, in plan order."""
+
+    def at(self, keys: Sequence[int]) -> list[JobRecord]:
+        """The records of ``keys``, in that order."""
+
+    def scan(self) -> Iterator[list[tuple[int, JobRecord]]]:
+        """Every (key, record), in plan order, a block at a time."""
+
+    def student_nos(self, keys: Sequence[int]) -> list[str]:
+        """学号 of the records of ``keys``, in that order."""
+
+    def student_nos_of(self, kind: OutcomeKind | None) -> list[str]:
+        """学号 of the records of outcome ``kind``, in plan order."""
+
+
+class JobRecords:
+    """A journalled job's records, read through ``reader`` (keys: positions)."""
+
+    def __init__(self, reader: JournalReader, job_id: int) -> None:
+        self.reader = reader
+        self.job_id = job_id
+
+    def counts(self) -> dict[OutcomeKind | None, int]:
+        return self.reader.counts(self.job_id)
+
+    def keys_of(self, kind: OutcomeKind | None) -> Sequence[int]:
+        return self.reader.positions_of(self.job_id, kind)
+
+    def at(self, keys: Sequence[int]) -> list[JobRecord]:
+        return self.reader.records(self.job_id, keys)
+
+    def scan(self) -> Iterator[list[tuple[int, JobRecord]]]:
+        for block in self.reader.scan(self.job_id):
+            yield [(r.position, r) for r in block]
+
+    def student_nos(self, keys: Sequence[int]) -> list[str]:
+        return self.reader.student_nos(self.job_id, keys)
+
+    def student_nos_of(self, kind: OutcomeKind | None) -> list[str]:
+        return self.reader.student_nos_of(self.job_id, kind)
+
+
+class RecordList:
+    """Records in memory (keys: their index)."""
+
+    def __init__(self, records: Sequence[JobRecord]) -> None:
+        self._records = list(records)
+
+    def counts(self) -> dict[OutcomeKind | None, int]:
+        return Counter(_kind(r) for r in self._records)
+
+    def keys_of(self, kind: OutcomeKind | None) -> Sequence[int]:
+        return [i for i, r in enumerate(self._records) if _kind(r) is kind]
+
+    def at(self, keys: Sequence[int]) -> list[JobRecord]:
+        return [self._records[k] for k in keys]
+
+    def scan(self) -> Iterator[list[tuple[int, JobRecord]]]:
+        yield list(enumerate(self._records))
+
+    def student_nos(self, keys: Sequence[int]) -> list[str]:
+        return [self._records[k].student_no for k in keys]
+
+    def student_nos_of(self, kind: OutcomeKind | None) -> list[str]:
+        return [r.student_no for r in self._records if _kind(r) is kind]
+
+
+@dataclass(frozen=True)
+class ViewParams:
+    """What decides the rows shown: the outcome filter, the casefolded search, the sort."""
+
+    kind: OutcomeKind | None = None
+    search: str = ""
+    sort: tuple[int, Qt.SortOrder] | None = None
+
+
+@dataclass(frozen=True)
+class ResultView:
+    """The keys shown (in the shown order), the counts per outcome kind over every record
+    (``None``: not decided yet) and how many records there are."""
+
+    keys: Sequence[int]  # range(total) when every record is shown in plan order
+    counts: Counter[OutcomeKind | None]
+    total: int
+
+
+EMPTY_VIEW = ResultView(range(0), Counter(), 0)
+
+
+def compute_view(source: RecordSource, params: ViewParams) -> ResultView:
+    """The view of ``source`` under ``params`` (any thread). Without a search or a sort only
+    the counts (and the keys of the outcome filtered for) are read; otherwise every record, a
+    block at a time."""
+    key_of = _sort_key(params.sort[0]) if params.sort is not None else None
+    counts: Counter[OutcomeKind | None] = Counter()
+    if not params.search and key_of is None:
+        counts.update(source.counts())
+        total = sum(counts.values())
+        keys = range(total) if params.kind is None else array("q", source.keys_of(params.kind))
+        return ResultView(keys, counts, total)
+    picked: list[Any] = []
+    for block in source.scan():
+        for key, rec in block:
+            kind = _kind(rec)
+            counts[kind] += 1
+            if params.kind is not None and kind is not params.kind:
+                continue
+            if params.search and params.search not in _haystack(rec):
+                continue
+            picked.append(key if key_of is None else (key_of(rec), key))
+    if key_of is not None:
+        assert params.sort is not None
+        picked.sort(key=itemgetter(0), reverse=params.sort[1] == Qt.SortOrder.DescendingOrder)
+        return ResultView(array("q", (k for _s, k in picked)), counts, sum(counts.values()))
+    return ResultView(array("q", picked), counts, sum(counts.values()))
+
+
+def _same(a: Sequence[int], b: Sequence[int]) -> bool:
+    """Whether two views show the same keys (a range and an array compare by type too)."""
+    return type(a) is type(b) and a == b
+
+
 class ResultsModel(QAbstractTableModel):
-    """Rows are the records whose outcome kind passes the filter (all when it is None)."""
+    """Rows are the records whose outcome kind passes the filter (all when it is None) and
+    whose texts hold the search, in the sort's order (plan order when unsorted)."""
+
+    viewReady = Signal()  # a view made on a worker is shown
+    viewFailed = Signal(str)  # the records could not be read (what to tell the operator)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._all: list[JobRecord] = []
-        self._counts: Counter[OutcomeKind | None] = Counter()
-        self._rows: list[JobRecord] = []
-        self._filter: OutcomeKind | None = None
-        self._search = ""  # casefolded text a shown row holds (学号, name, reason, card id)
-        self._hay: list[str] | None = None
-        self._sort: tuple[int, Qt.SortOrder] | None = None
+        self._source: RecordSource | None = None
+        self._view = EMPTY_VIEW
+        self._params = ViewParams()
+        self._asked = 0  # views asked for; a view made for an older ask is dropped
+        self._making = False
+        self._cache: dict[int, JobRecord] = {}
         self._headers = (
             self.tr("Student no."),
             self.tr("Name"),
@@ -98,156 +274,261 @@ class ResultsModel(QAbstractTableModel):
             self.tr("Card record ID"),
         )
 
-    # -- data -------------------------------------------------------------------------------
+    # -- the source and its view ------------------------------------------------------------
 
-    def set_records(self, records: Sequence[JobRecord],
-                    counts: Counter[OutcomeKind | None] | None = None) -> None:
-        """Show ``records`` (a job's records in plan order), keeping filter and sort.
-        ``counts``: ``count_kinds(records)``, when the caller made it off the GUI thread."""
+    def set_records(self, records: Sequence[JobRecord]) -> None:
+        """Show ``records`` (in memory, plan order), keeping filter, search and sort."""
+        self.show_source(RecordList(records))
+
+    def clear(self) -> None:
+        self.show_source(None)
+
+    def show_source(self, source: RecordSource | None, view: ResultView | None = None,
+                    params: ViewParams | None = None) -> None:
+        """Show ``source``. ``view``: its view made elsewhere (e.g. on the worker that
+        loaded the job) under ``params``; it is made here when missing or made under other
+        parameters than the model's now."""
+        if view is not None and (params is None or params == self._params):
+            self._asked += 1
+            self._making = False
+            self._show(source, view, reset=source is not self._source)
+            return
+        self._remake(source, reset=True, new_source=source is not self._source)
+
+    @property
+    def params(self) -> ViewParams:
+        return self._params
+
+    @property
+    def source(self) -> RecordSource | None:
+        return self._source
+
+    def is_making(self) -> bool:
+        """Whether a view is being made on a worker."""
+        return self._making
+
+    def refresh(self) -> None:
+        """Read the source again (a running job's records change)."""
+        self._remake(self._source, reset=False)
+
+    def _remake(self, source: RecordSource | None, *, reset: bool, layout: bool = False,
+                new_source: bool = False) -> None:
+        """Make the view of ``source`` under the model's parameters and show it: at once
+        when it is small, else on a worker (the old view stays until then)."""
+        self._asked += 1
+        asked = self._asked
+        if source is None:
+            self._making = False
+            self._show(None, EMPTY_VIEW, reset=True)
+            return
+        params = self._params
+        if isinstance(source, RecordList) or not new_source and self._view.total <= SYNC_MAX:
+            self._making = False
+            try:
+                view = compute_view(source, params)
+            except Exception as exc:  # noqa: BLE001 - the journal may be unreadable
+                self._failed(asked, exc)
+                return
+            self._show(source, view, reset=reset, layout=layout)
+            return
+        self._making = True
+
+        def shown(view: ResultView) -> None:
+            if asked == self._asked:
+                self._making = False
+                self._show(source, view, reset=reset, layout=layout)
+                self.viewReady.emit()
+
+        run_in_thread(lambda: compute_view(source, params), shown,
+                      lambda exc: self._failed(asked, exc), parent=self)
+
+    def _failed(self, asked: int, exc: BaseException) -> None:
+        if asked != self._asked:
+            return
+        self._making = False
+        log.warning("results not readable: %s", exc)
+        self.viewFailed.emit(error_message(exc))
+
+    def _show(self, source: RecordSource | None, view: ResultView, *, reset: bool,
+              layout: bool = False) -> None:
+        """Show ``view``: the same keys again only repaint (a running job's outcomes
+        changed; the selection and the scroll position stay); a sort moves the rows (the
+        selection follows its records); anything else is a reset."""
+        old = self._view
+        if not reset and source is self._source and _same(view.keys, old.keys):
+            self._view = view
+            self._cache.clear()
+            if view.keys:
+                self.dataChanged.emit(self.index(0, 0),
+                                      self.index(len(view.keys) - 1, len(self._headers) - 1))
+            return
+        if layout and not reset and source is self._source:
+            hint = QAbstractTableModel.LayoutChangeHint.VerticalSortHint
+            # ignore: PySide6's stubs give SignalInstance no __getitem__ (an overload)
+            self.layoutAboutToBeChanged[_LAYOUT_SIG].emit([], hint)  # type: ignore[index]
+            old_persistent = self.persistentIndexList()
+            where = {k: i for i, k in enumerate(view.keys)} if old_persistent else {}
+            new_persistent = []
+            for p in old_persistent:
+                row = where.get(old.keys[p.row()]) if 0 <= p.row() < len(old.keys) else None
+                new_persistent.append(QModelIndex() if row is None
+                                      else self.index(row, p.column()))
+            self._view = view
+            self.changePersistentIndexList(old_persistent, new_persistent)
+            # ignore: as above
+            self.layoutChanged[_LAYOUT_SIG].emit([], hint)  # type: ignore[index]
+            return
         self.beginResetModel()
-        self._all = list(records)
-        self._hay = None
-        self._counts = count_kinds(self._all) if counts is None else counts
-        self._rows = self._select()
+        self._source = source
+        self._view = view
+        self._cache.clear()
         self.endResetModel()
 
+    # -- records ----------------------------------------------------------------------------
+
+    def total_count(self) -> int:
+        """How many records the job has (whatever the filter)."""
+        return self._view.total
+
     def records(self) -> list[JobRecord]:
-        """Every record, whatever the filter (plan order)."""
-        return list(self._all)
+        """Every record, whatever the filter (plan order); read from the source (a worker
+        thread for a big job)."""
+        source = self._source
+        if source is None:
+            return []
+        return source.at(range(self._view.total))
+
+    def shown_reader(self) -> Callable[[], list[JobRecord]]:
+        """What reads the records as shown now (filtered and sorted), on any thread later."""
+        source, keys = self._source, list(self._view.keys)
+        return (lambda: []) if source is None else (lambda: source.at(keys))
+
+    def all_reader(self) -> Callable[[], list[JobRecord]]:
+        """What reads every record (plan order), on any thread later."""
+        source, total = self._source, self._view.total
+        if source is None:
+            return lambda: []
+        return lambda: source.at(range(total))
 
     def shown_records(self) -> list[JobRecord]:
         """The records as shown: filtered and sorted."""
-        return list(self._rows)
+        return self.shown_reader()()
+
+    def records_of(self, kind: OutcomeKind | None) -> list[JobRecord]:
+        """The records of outcome ``kind``, in plan order."""
+        source = self._source
+        if source is None:
+            return []
+        return source.at(source.keys_of(kind))
 
     def record(self, row: int) -> JobRecord:
-        return self._rows[row]
+        """The record shown in ``row`` (read if not cached; CampusCardError if unreadable)."""
+        key = self._view.keys[row]
+        rec = self._cache.get(key)
+        if rec is None:
+            self._fetch(row)
+            rec = self._cache.get(key)
+            if rec is None:
+                raise IndexError(row)
+        return rec
+
+    def _fetch(self, row: int) -> None:
+        """Read the records of the rows around ``row`` that are not cached."""
+        source = self._source
+        if source is None:
+            return
+        keys = self._view.keys
+        lo, hi = max(0, row - FETCH_BEFORE), min(len(keys), row + FETCH_AFTER)
+        wanted = [k for k in keys[lo:hi] if k not in self._cache]
+        if len(self._cache) + len(wanted) > CACHE_MAX:
+            self._cache.clear()
+            wanted = list(keys[lo:hi])
+        for key, rec in zip(wanted, source.at(wanted), strict=True):
+            self._cache[key] = rec
+
+    def _cached(self, row: int) -> JobRecord | None:
+        try:
+            return self.record(row)
+        except (IndexError, ValueError):
+            return None
+        except Exception as exc:  # noqa: BLE001 - a journal that became unreadable: no crash
+            log.warning("a result row could not be read: %s", exc)
+            return None
+
+    def cached_count(self) -> int:
+        """How many records the model holds now (at most ``CACHE_MAX``)."""
+        return len(self._cache)
 
     def counts(self) -> Counter[OutcomeKind | None]:
         """Records per outcome kind over all records (``None`` = not decided yet)."""
-        return Counter(self._counts)
+        return Counter(self._view.counts)
 
     def student_nos(self, kind: OutcomeKind | None = None, *, shown: bool = False
                     ) -> list[str]:
         """学号 of the records (``shown``: those shown, in the shown order; else all, in plan
         order) of outcome ``kind`` (None: any), without repeats."""
-        seen: dict[str, None] = {}
-        for r in self._rows if shown else self._all:
-            if kind is None or _kind(r) is kind:
-                seen.setdefault(r.student_no, None)
-        return list(seen)
+        source = self._source
+        if source is None:
+            return []
+        if shown:
+            keys: Sequence[int] = self._view.keys
+            if kind is not None:
+                of_kind = set(source.keys_of(kind))
+                keys = [k for k in keys if k in of_kind]
+            nos = source.student_nos(list(keys))
+        elif kind is None:
+            nos = source.student_nos(range(self._view.total))
+        else:
+            nos = source.student_nos_of(kind)
+        return list(dict.fromkeys(nos))
 
     def failed_student_nos(self) -> list[str]:
         """学号 of every failed record, in plan order, without repeats."""
-        seen: dict[str, None] = {}
-        for r in self._all:
-            if _kind(r) is OutcomeKind.FAILED:
-                seen.setdefault(r.student_no, None)
-        return list(seen)
+        return self.student_nos(OutcomeKind.FAILED)
 
     # -- filter and sort --------------------------------------------------------------------
 
     @property
     def outcome_filter(self) -> OutcomeKind | None:
-        return self._filter
+        return self._params.kind
 
     def set_outcome_filter(self, kind: OutcomeKind | None) -> None:
-        """Show only records of ``kind`` (None = all). One reset."""
-        if kind == self._filter:
+        """Show only records of ``kind`` (None = all). One reset (when the view is ready)."""
+        if kind == self._params.kind:
             return
-        self.beginResetModel()
-        self._filter = kind
-        self._rows = self._select()
-        self.endResetModel()
+        self._params = ViewParams(kind, self._params.search, self._params.sort)
+        self._remake(self._source, reset=True)
 
     @property
     def search_text(self) -> str:
-        return self._search
+        return self._params.search
 
     def set_search_text(self, text: str) -> None:
         """Show only records whose 学号, name, result, reason or card id holds ``text``
-        (case-insensitive; "" shows all). One reset."""
+        (case-insensitive; "" shows all). One reset (when the view is ready)."""
         text = text.strip().casefold()
-        if text == self._search:
+        if text == self._params.search:
             return
-        self.beginResetModel()
-        self._search = text
-        self._rows = self._select()
-        self.endResetModel()
-
-    def _haystack(self) -> list[str]:
-        """Per record (as ``_all``), the casefolded texts a search looks in; built at the
-        first search after ``set_records`` (0.2 s at 100,000 records), then reused."""
-        if self._hay is None:
-            sep = "\x1f"  # a search never matches across two columns
-            self._hay = [sep.join((r.student_no, r.name, r.card_id,
-                                   labels.outcome_kind_label(_kind(r)),
-                                   labels.outcome_reason_label(r.outcome))).casefold()
-                         for r in self._all]
-        return self._hay
+        self._params = ViewParams(self._params.kind, text, self._params.sort)
+        self._remake(self._source, reset=True)
 
     def is_narrowed(self) -> bool:
         """Whether the filter or the search hides some records."""
-        return len(self._rows) < len(self._all)
-
-    def _select(self) -> list[JobRecord]:
-        kind = self._filter
-        text = self._search
-        if text:
-            rows = [r for r, hay in zip(self._all, self._haystack(), strict=True)
-                    if text in hay and (kind is None or _kind(r) is kind)]
-        else:
-            rows = list(self._all) if kind is None \
-                else [r for r in self._all if _kind(r) is kind]
-        if self._sort is not None:
-            column, order = self._sort
-            rows.sort(key=self._sort_key(column),
-                      reverse=order == Qt.SortOrder.DescendingOrder)
-        return rows
-
-    def _sort_key(self, column: int) -> Callable[[JobRecord], Any]:
-        if column == COL_STUDENT_NO:
-            return lambda r: r.student_no
-        if column == COL_NAME:
-            return lambda r: r.name
-        if column == COL_ACTION:
-            return lambda r: r.action.value
-        if column == COL_RESULT:
-            return lambda r: _KIND_ORDER[_kind(r)]
-        if column == COL_REASON:
-            return lambda r: labels.outcome_reason_label(r.outcome)
-        if column == COL_CARD_ID:
-            return lambda r: r.card_id
-        return lambda r: r.position
+        return len(self._view.keys) < self._view.total
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        """Sort in Python (stable), keeping persistent indexes (the view's selection)."""
+        """Sort (stable; back to plan order for a column outside the table), keeping the
+        selection on its records (when the view is ready)."""
         if not 0 <= column < len(self._headers):
             column = -1  # the view's "unsorted": back to plan order
-        self._sort = None if column < 0 else (column, order)
-        hint = QAbstractTableModel.LayoutChangeHint.VerticalSortHint
-        # ignore: PySide6's stubs give SignalInstance no __getitem__ (an overload by signature)
-        self.layoutAboutToBeChanged[_LAYOUT_SIG].emit([], hint)  # type: ignore[index]
-        old_rows = self._rows
-        new_rows = list(old_rows)
-        if column < 0:
-            new_rows.sort(key=lambda r: r.position)
-        else:
-            new_rows.sort(key=self._sort_key(column),
-                          reverse=order == Qt.SortOrder.DescendingOrder)
-        where = {id(r): i for i, r in enumerate(new_rows)}
-        old_persistent = self.persistentIndexList()
-        new_persistent = [
-            self.index(where[id(old_rows[p.row()])], p.column()) for p in old_persistent
-        ]
-        self._rows = new_rows
-        self.changePersistentIndexList(old_persistent, new_persistent)
-        # ignore: PySide6's stubs give SignalInstance no __getitem__ (an overload by signature)
-        self.layoutChanged[_LAYOUT_SIG].emit([], hint)  # type: ignore[index]
+        self._params = ViewParams(self._params.kind, self._params.search,
+                                  None if column < 0 else (column, order))
+        self._remake(self._source, reset=False, layout=True)
 
     # -- QAbstractTableModel ----------------------------------------------------------------
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else len(self._view.keys)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._headers)
@@ -258,14 +539,16 @@ class ResultsModel(QAbstractTableModel):
             return None
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self._headers):
             return self._headers[section]
-        if orientation == Qt.Orientation.Vertical and 0 <= section < len(self._rows):
+        if orientation == Qt.Orientation.Vertical and 0 <= section < len(self._view.keys):
             return section + 1
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        if not index.isValid() or not 0 <= index.row() < len(self._view.keys):
             return None
-        rec = self._rows[index.row()]
+        rec = self._cached(index.row())
+        if rec is None:
+            return None
         col = index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             text = self._text(rec, col)

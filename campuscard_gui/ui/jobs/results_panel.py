@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import math
 import time
-from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -44,12 +43,12 @@ from ...core.model import Action
 from ...core.outcomes import OutcomeKind
 from ...export import ExportLabels, csv_cell, export_csv, export_xlsx
 from .. import labels
-from ..heap import freeze_survivors, paused_collection
+from ..heap import paused_collection
 from ..labels import fill
 from ..workers import error_message, run_in_thread
 from .job_report import count, job_meta, print_report, write_pdf
 from .results_actions import INVERSE, ExportScope, ask_export_scope, wait_text
-from .results_model import ResultsModel, count_kinds
+from .results_model import JobRecords, ResultsModel, ResultView, ViewParams, compute_view
 
 if TYPE_CHECKING:
     from .job_controller import JobController
@@ -91,6 +90,7 @@ class ResultsPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("resultsPanel")
         self._journal = journal
+        self._reader = journal.reader()  # the table's pages: a connection of its own
         self._job: JobInfo | None = None
         self._job_id: int | None = None
         self._running = False
@@ -190,6 +190,8 @@ class ResultsPanel(QWidget):
         self.more_button.setMenu(menu)
 
         self.model = ResultsModel(self)
+        self.model.viewFailed.connect(self._on_view_failed)
+        self.model.viewReady.connect(self._update_buttons)
         self.table = QTableView(self)
         self.table.setObjectName("resultsTable")
         self.table.setAccessibleName(self.tr("Per-record results"))
@@ -299,7 +301,7 @@ class ResultsPanel(QWidget):
         self._job_id = job_id
         self._job = None
         self._running = True
-        self.model.set_records([])
+        self.model.clear()
         self.progress_bar.setTextVisible(True)
         self.progress_bar.setRange(0, max(total, 1))
         self.progress_bar.setValue(0)
@@ -346,26 +348,24 @@ class ResultsPanel(QWidget):
             return
         self._live_loading = True
         seq = self._load_seq
-        journal = self._journal
+        source = self._records_of(job_id)
+        params = self.model.params
         started = time.monotonic()
 
-        def load() -> tuple[list[JobRecord], Counter[OutcomeKind | None]]:
+        def load() -> ResultView:
             with paused_collection():  # a bulk read: no full passes over it (heap.py)
-                records = journal.records(job_id)
-            return records, count_kinds(records)  # counted here, not on the GUI thread
+                return compute_view(source, params)  # no record is kept (results_model.py)
 
-        def loaded(result: tuple[list[JobRecord], Counter[OutcomeKind | None]]) -> None:
-            records, counts = result
+        def loaded(view: ResultView) -> None:
             self._live_loading = False
             took = time.monotonic() - started
             self._live_gap = max(LIVE_MIN_GAP_S, 5 * took)
             if seq != self._load_seq or not self._running or self._job_id != job_id:
                 return
-            self._live_done = len(records) - counts[None]
+            self._live_done = view.total - view.counts[None]
             bar = self.table.verticalScrollBar()
             at = bar.value()
-            self.model.set_records(records, counts)
-            freeze_survivors()
+            self.model.show_source(source, view, params)
             bar.setValue(at)
             self.liveRecordsShown.emit(job_id, self._live_done)
 
@@ -374,6 +374,14 @@ class ResultsPanel(QWidget):
             log.warning("live results of job %s unreadable: %s", job_id, error_message(exc))
 
         run_in_thread(load, loaded, failed, parent=self)
+
+    def _records_of(self, job_id: int) -> JobRecords:
+        """The job's records in the journal: the same source for the same job, so that a
+        re-read shows as a change of outcomes, not a new table."""
+        shown = self.model.source
+        if isinstance(shown, JobRecords) and shown.job_id == job_id:
+            return shown
+        return JobRecords(self._reader, job_id)
 
     @Slot(object, object)
     def job_finished(self, info: JobInfo, changed: object = None) -> None:
@@ -402,25 +410,25 @@ class ResultsPanel(QWidget):
             self.status_label.setToolTip("")
         self._update_buttons()
         journal = self._journal
+        source = self._records_of(job_id)
+        params = self.model.params
 
-        def load() -> tuple[JobInfo, list[JobRecord], Counter[OutcomeKind | None]]:
+        def load() -> tuple[JobInfo, ResultView]:
             with paused_collection():  # a bulk read: no full passes over it (heap.py)
-                records = journal.records(job_id)
-            return journal.job(job_id), records, count_kinds(records)
+                view = compute_view(source, params)
+            return journal.job(job_id), view
 
-        run_in_thread(load, lambda result: self._on_loaded(seq, result),
+        run_in_thread(load, lambda result: self._on_loaded(seq, source, params, result),
                       lambda exc: self._on_load_failed(seq, exc), parent=self)
 
-    def _on_loaded(self, seq: int,
-                   result: tuple[JobInfo, list[JobRecord], Counter[OutcomeKind | None]]
-                   ) -> None:
+    def _on_loaded(self, seq: int, source: JobRecords, params: ViewParams,
+                   result: tuple[JobInfo, ResultView]) -> None:
         if seq != self._load_seq:
             return
-        info, records, counts = result
+        info, view = result
         self._job = info
         self._job_id = info.job_id
-        self.model.set_records(records, counts)
-        freeze_survivors()  # kept as long as it is shown: not scanned by every full pass
+        self.model.show_source(source, view, params)
         self.progress_bar.setTextVisible(True)
         self.progress_bar.setRange(0, max(info.total, 1))
         self.progress_bar.setValue(info.done if info.total else 1)
@@ -436,6 +444,12 @@ class ResultsPanel(QWidget):
             return
         self.status_label.setText(
             self.tr("Could not load the job: %1").replace("%1", error_message(exc)))
+        self._update_buttons()
+
+    @Slot(str)
+    def _on_view_failed(self, message: str) -> None:
+        self.status_label.setText(
+            self.tr("Could not load the job: %1").replace("%1", message))
         self._update_buttons()
 
     def _describe(self, info: JobInfo) -> str:
@@ -587,7 +601,8 @@ class ResultsPanel(QWidget):
         job = self._job
         if job is None:
             return False
-        write_pdf(path, job, self.model.records(), self.backend_text(job.profile))
+        write_pdf(path, job, self.model.records_of(OutcomeKind.FAILED),
+                  self.backend_text(job.profile))
         if not path.is_file() or path.stat().st_size == 0:
             QMessageBox.warning(self, self.tr("Report not written"), fill(
                 self.tr("The report could not be written to %1."), str(path)))
@@ -607,7 +622,8 @@ class ResultsPanel(QWidget):
         dialog.setWindowTitle(self.tr("Print the report of job %1").replace(
             "%1", str(job.job_id)))
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            print_report(printer, job, self.model.records(), self.backend_text(job.profile))
+            print_report(printer, job, self.model.records_of(OutcomeKind.FAILED),
+                         self.backend_text(job.profile))
 
     def selected_records(self) -> list[JobRecord]:
         sel = self.table.selectionModel()
@@ -673,7 +689,7 @@ class ResultsPanel(QWidget):
             target = target.with_name(target.name + suffix)
         shown_only = False
         if self.model.is_narrowed():
-            scope = self.ask_export_scope(self, len(self.model.records()),
+            scope = self.ask_export_scope(self, self.model.total_count(),
                                           self.model.rowCount())
             if scope is None:
                 return
@@ -685,7 +701,7 @@ class ResultsPanel(QWidget):
         those shown (filtered, in the shown order) — and the job's metadata (job id, who,
         when, profile, backend, action, counts) to ``path`` (.xlsx or CSV) on a worker
         thread; ``exported`` is emitted when done, a message box on error."""
-        records = self.model.shown_records() if shown_only else self.model.records()
+        read = self.model.shown_reader() if shown_only else self.model.all_reader()
         lab = self.export_labels()
         job = self._job
         meta = job_meta(job, self.backend_text(job.profile)) if job is not None else []
@@ -697,7 +713,7 @@ class ResultsPanel(QWidget):
 
         def write() -> int:
             try:
-                return writer(path, records, lab, meta)
+                return writer(path, read(), lab, meta)  # read here: a big job is not held
             except OSError as exc:  # expected (disk full, no permission): not a bug
                 reason = exc.strerror or str(exc)
                 raise CampusCardError(
