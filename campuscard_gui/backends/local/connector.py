@@ -196,6 +196,7 @@ class LocalConnector(Abilities):
     def read_cards(self, student_nos: Iterable[str]) -> dict[str, Card]:
         wanted = list(dict.fromkeys(student_nos))
         found: dict[str, Card] = {}
+        amounts: dict[int, Decimal] = {}  # one Decimal per amount (72,000 cards: 7 MB less)
         with self._transaction("DEFERRED") as conn:
             for start in range(0, len(wanted), _PARAMS_PER_QUERY):
                 part = wanted[start:start + _PARAMS_PER_QUERY]
@@ -205,8 +206,10 @@ class LocalConnector(Abilities):
                     f"FROM cards WHERE student_no IN ({marks}) "
                     "ORDER BY student_no, created_at, card_id", part)
                 for cid, no, st, opened, cents, rev in cur:  # oldest first: newest wins
-                    found[no] = Card(cid, no, _CARD_STATUS[st], opened,
-                                     Decimal(cents).scaleb(-2), str(rev))
+                    amount = amounts.get(cents)
+                    if amount is None:
+                        amount = amounts[cents] = Decimal(cents).scaleb(-2)
+                    found[no] = Card(cid, no, _CARD_STATUS[st], opened, amount, str(rev))
         return found
 
     def create_cards(self, items: Sequence[CardCreate], status: CardStatus,

@@ -118,6 +118,7 @@ class _JobThread(QThread):
                     parent_job_id=req.parent_job_id,
                 )
                 total = req.plan.total
+                req.plan = None  # the journal holds it now (100,000 planned records: ~15 MB)
             else:
                 assert req.job_id is not None
                 job_id = req.job_id
