@@ -45,6 +45,7 @@ from .config.paths import LOG_FILE, DirError, Paths, private_files
 from .config.settings import ConfigStore, Profile
 from .connectors.base import Connector
 from .core.errors import CampusCardError
+from .ui.heap import limit_malloc_arenas
 
 log = logging.getLogger(__name__)
 
@@ -141,6 +142,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    limit_malloc_arenas()  # before the first worker thread (ui/heap.py)
     paths = Paths.from_env()
     log_problem = _start_logging(paths)
     sys.excepthook = _log_uncaught

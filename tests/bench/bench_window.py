@@ -117,10 +117,13 @@ def main(argv: list[str] | None = None) -> int:
     from campuscard_gui.batch import Journal
     from campuscard_gui.config import ConfigStore, Paths
     from campuscard_gui.core.model import Action
+    from campuscard_gui.ui.heap import limit_malloc_arenas
     from campuscard_gui.ui.jobs.confirm_dialog import ConfirmDialog
     from campuscard_gui.ui.students.student_model import COL_NAME
     from campuscard_gui.ui.window.main_actions import ACTION_NAMES
     from campuscard_gui.ui.window.main_window import MainWindow
+
+    limit_malloc_arenas()  # as the program does at start (campuscard_gui/app.py)
 
     paths = Paths.from_env().ensure()
     t0 = time.perf_counter()

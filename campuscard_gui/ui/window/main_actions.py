@@ -33,6 +33,7 @@ from ...core.errors import CampusCardError
 from ...core.model import Action, Card, StudentRow
 from ...core.plan import Plan, plan_action, plan_for_ids
 from .. import labels
+from ..heap import release_free_memory
 from ..importing.import_dialog import ImportDialog
 from ..jobs.confirm_dialog import ConfirmDialog, Target, plan_balance, profile_target
 from ..jobs.history_dialog import HistoryDialog
@@ -43,6 +44,8 @@ from ..students.student_model import PreparedCards, StudentTableModel
 from ..workers import error_message, run_in_thread
 
 log = logging.getLogger(__name__)
+
+APPLY_SLICE = 20_000  # rows of a job's read-back put in place per event-loop turn
 
 ACTION_NAMES = {
     Action.OPEN: "actionOpenCard",
@@ -483,13 +486,17 @@ class ActionFlow(QObject):
             self._set_pending(True)
 
             def prepared(cards: PreparedCards) -> None:
-                model.apply_cards(cards)
+                parts = cards.parts(APPLY_SLICE)
 
-                def then() -> None:  # the filter in the next turn: no long stall at once
+                def step() -> None:  # a slice per turn, then the filter: no long stall
+                    if parts:
+                        model.apply_cards(parts.pop(0))
+                        QTimer.singleShot(0, self, step)
+                        return
                     self._set_pending(False)
                     self._after_job(info, changed=True)
 
-                QTimer.singleShot(0, self, then)
+                step()
 
             def failed(exc: BaseException) -> None:
                 self._set_pending(False)
@@ -512,6 +519,7 @@ class ActionFlow(QObject):
                             hidden), 15_000)
         self.actionsChanged.emit()
         self.jobDone.emit(info)
+        release_free_memory()  # what the job read and planned is freed by now (ui/heap.py)
 
     @Slot(str)
     def _on_job_failed(self, message: str) -> None:
