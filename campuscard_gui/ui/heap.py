@@ -11,13 +11,13 @@ frozen at the previous load is unfrozen first, so cycles that died since are sti
 nothing stays uncollectable for longer than one load. Costs one full pass on the GUI thread
 per load (~50 ms at 100,000 rows), when the table is being filled anyway.
 
-While a job runs, what it made and kept (the journal's records read for live results — the
-results table now pages them from the journal instead — and the plan) grew by the second, and full passes over it grew with it: 9 passes of 22 to 120 ms
-during a 72,000-record job, each a stall of the window. :func:`freeze_survivors`, called about
-once a second while a job runs, freezes what survived so far: full passes then scan only the
-last second's objects (measured: the longest GUI-thread stall of that job 122 -> under 50 ms).
-Objects frozen that die are still freed (reference counting); only cyclic garbage waits for
-the next load's unfreeze.
+While a job runs, what it made and kept (the plan; the journal's records read for live
+results, until the results table paged them from the journal) grew by the second, and full
+passes over it grew with it: 9 passes of 22 to 120 ms during a 72,000-record job, each a stall
+of the window. :func:`freeze_survivors`, called about once a second while a job runs, freezes
+what survived so far: full passes then scan only the last second's objects (measured: the
+longest GUI-thread stall of that job 122 -> under 50 ms). Objects frozen that die are still
+freed (reference counting); only cyclic garbage waits for the next load's unfreeze.
 
 On Linux (glibc), every thread that allocates under contention may get a malloc arena of its
 own, and memory freed in one arena is not reused by another: the loader, the job thread and the
