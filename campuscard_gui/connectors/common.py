@@ -111,6 +111,8 @@ def chunked(items: Sequence[T], size: int, read: Callable[[list[T]], list[R]],
 def plain_text(value: Any) -> str:
     """A text-like value as read: "" for missing/null, integral numbers without ".0", a
     one-element list (a single choice) as its element."""
+    if type(value) is str:  # the usual case first: 1.6 million calls in a 100,000 listing
+        return value.strip()
     if value is None or isinstance(value, bool):
         return ""
     if isinstance(value, int):

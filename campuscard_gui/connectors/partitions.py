@@ -33,11 +33,13 @@ class Inconsistent(Exception):  # noqa: N818 - an answer, not a bug
 
 
 def run_jobs(sources: Sequence[Source], workers: int, name: str,
-             stop: threading.Event | None = None) -> None:
+             stop: threading.Event | None = None, *, in_order: bool = False) -> None:
     """Run every job of ``sources`` on up to ``workers`` threads, taking from the sources in
     turn so that several listings (students and cards) share the threads and the backend's
-    limits. The first exception stops the others (between their pages) and is raised once
-    all have returned. ``stop`` (set by the caller) ends the jobs early too."""
+    limits (``in_order``: every job of the first source before any of the next, e.g. the
+    cards before the students they are joined with). The first exception stops the others
+    (between their pages) and is raised once all have returned. ``stop`` (set by the
+    caller) ends the jobs early too."""
     halt = stop if stop is not None else threading.Event()
     lock = threading.Lock()
     exhausted = [False] * len(sources)
@@ -48,7 +50,7 @@ def run_jobs(sources: Sequence[Source], workers: int, name: str,
         with lock:
             n = len(sources)
             for k in range(n):
-                i = (turn[0] + k) % n
+                i = k if in_order else (turn[0] + k) % n
                 if exhausted[i]:
                     continue
                 job = sources[i]()

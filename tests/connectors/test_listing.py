@@ -9,11 +9,12 @@ import re
 import threading
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import pytest
 from jdy_helpers import jdy_options
-from kintone_helpers import kintone_options, token_auth
+from kintone_helpers import FIELDS, kintone_options, token_auth
 from shenbi_profiles import shenbi_options
 
 from campuscard_gui.backends.jiandaoyun.api import BATCH_CREATE
@@ -21,7 +22,7 @@ from campuscard_gui.backends.jiandaoyun.connector import JiandaoyunConnector
 from campuscard_gui.backends.kintone.connector import KintoneAuth, KintoneConnector
 from campuscard_gui.backends.shenbi.connector import ShenbiConnector
 from campuscard_gui.connectors.base import Connector
-from campuscard_gui.core.model import StudentRow
+from campuscard_gui.core.model import CardStatus, StudentRow, StudentStatus
 from campuscard_gui.sandbox import SandboxInfo, run_sandbox
 
 STUDENTS = 1500
@@ -270,3 +271,34 @@ def test_kintone_refresh_equals_a_full_listing_and_sees_deletions(kintone_sandbo
         assert conn.refresh_rows(rows, "not a mark") is None
     finally:
         writer.close()
+
+
+def test_kintone_students_joined_as_they_come_warn_as_one_join(kintone_sandbox,
+                                                                caplog) -> None:
+    """The partitioned kintone listing joins each range of students with its cards as it
+    arrives: students and cards whose labels the profile does not know, spread over many
+    ranges, are left out and said exactly as the sequential listing says them (counts and
+    first examples)."""
+    sb = kintone_sandbox(students=STUDENTS, seed=5, with_cards=True)
+    known = _listed(_kintone(sb, False))
+    odd = [r for r in known if r.student.status is StudentStatus.SUSPENDED
+           or (r.card is not None and r.card.status is CardStatus.FROZEN)]
+    assert len(odd) > 20
+    fields = replace(FIELDS, student_status_labels={
+        **FIELDS.student_status_labels, StudentStatus.SUSPENDED: "停学"},
+        card_status_labels={**FIELDS.card_status_labels, CardStatus.FROZEN: "停用"})
+
+    def make(parallel: bool) -> KintoneConnector:
+        return KintoneConnector(kintone_options(
+            sb, list_workers=0 if parallel else 1, page_size=100, concurrency=6,
+            fields=fields.to_json()), token_auth(sb))
+
+    sequential_conn, partitioned_conn = make(False), make(True)
+    sequential = _listed(sequential_conn)
+    partitioned = _listed(partitioned_conn)
+    assert partitioned == sequential
+    assert len(sequential) == STUDENTS - len(odd)
+    assert partitioned_conn.list_warnings == sequential_conn.list_warnings
+    said = "".join(sequential_conn.list_warnings)
+    assert "休学" in said and "冻结" in said
+    _no_fallback(caplog)

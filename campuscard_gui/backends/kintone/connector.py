@@ -56,7 +56,7 @@ from ...connectors.common import (
     status_label,
 )
 from ...connectors.http import ClientFactory
-from ...connectors.joining import RecordReader, cards_of, join_rows, unknown_label_error
+from ...connectors.joining import Joiner, RecordReader, cards_of, unknown_label_error
 from ...connectors.partitions import Inconsistent, Job, jobs_of, run_jobs
 from ...connectors.refresh import Mark, affected_students, merge_rows, source_of
 from ...core.errors import (
@@ -196,11 +196,14 @@ class KintoneConnector(Abilities):
         own: ``refresh_overlap_s`` covers the moments between), goes into its mark."""
         with ThreadPoolExecutor(1, thread_name_prefix="campuscard-kintone-mark") as pool:
             newest = pool.submit(self._newest_updates)
-            students, cards = self._read_all(progress)
+            students, cards, joined = self._read_all(progress)
             since = newest.result()
-        rows, warnings = join_rows(students, newest_cards(cards, self.fields), self.fields,
-                                   READER)
-        self.list_warnings = warnings
+        if joined is None:
+            joiner = Joiner(newest_cards(cards, self.fields), self.fields, READER)
+            rows = joiner.join(students)
+        else:
+            rows, joiner = joined
+        self.list_warnings = joiner.warnings()
         listed = {r.student.record_id for r in rows}
         self._mark = "" if since is None else Mark(self._source(), {
             "students": _app_mark(since[0], students), "cards": _app_mark(since[1], cards)},
@@ -333,8 +336,11 @@ class KintoneConnector(Abilities):
     def _workers(self) -> int:
         return self.options.list_workers or self.options.concurrency
 
-    def _read_all(self, progress: ListProgress | None) -> tuple[list[Record], list[Record]]:
-        """Every student record and every card record."""
+    def _read_all(self, progress: ListProgress | None) -> tuple[
+            list[Record], list[Record], tuple[list[StudentRow], Joiner] | None]:
+        """Every student record and every card record, and the students already joined
+        with their cards when the partitioned listing joined them as they came (None: join
+        them now)."""
         if self._workers() > 1:
             try:
                 return self._partitioned(progress)
@@ -343,7 +349,8 @@ class KintoneConnector(Abilities):
                             "with one seek", exc)
         return self._sequential(progress)
 
-    def _sequential(self, progress: ListProgress | None) -> tuple[list[Record], list[Record]]:
+    def _sequential(self, progress: ListProgress | None) -> tuple[
+            list[Record], list[Record], None]:
         opts = self.options
         paged = PagedProgress(progress, 2)
         with ThreadPoolExecutor(2, thread_name_prefix="campuscard-kintone-list") as pool:
@@ -351,24 +358,46 @@ class KintoneConnector(Abilities):
                                    self.fields.student_fields(), "", paged.source("students"))
             cards = pool.submit(self._api.all_records, opts.cards_app, self._card_fields(),
                                 "", paged.source("cards"))
-            return students.result(), cards.result()
+            return students.result(), cards.result(), None
 
-    def _partitioned(self, progress: ListProgress | None) -> tuple[list[Record], list[Record]]:
+    def _partitioned(self, progress: ListProgress | None) -> tuple[
+            list[Record], list[Record], tuple[list[StudentRow], Joiner]]:
         """Both apps as ``$id`` ranges: the highest ``$id`` and the count of each app (one
         ``order by $id desc limit 1`` each), ranges sized to hold about one page each, read
-        in parallel; then the records created meanwhile (``$id`` above the highest seen at
-        the start) with one seek. kintone's only read limit is 100 concurrent requests per
-        domain (§4): the API's semaphore keeps ours within ``concurrency``."""
+        in parallel, and last for each app the records created meanwhile (``$id`` above the
+        highest seen at the start) with one seek. kintone's only read limit is 100
+        concurrent requests per domain (§4): the API's semaphore keeps ours within
+        ``concurrency``.
+
+        The cards are read first; once the last of them is in, each range of students is
+        joined with its cards by the thread that read it, while the other ranges are still
+        on their way (joining 100,000 students after the last answer took 1.1 s)."""
         opts = self.options
-        apps = ((opts.students_app, self.fields.student_fields()),
-                (opts.cards_app, self._card_fields()))
+        fm = self.fields
+        apps = ((opts.cards_app, self._card_fields()),
+                (opts.students_app, fm.student_fields()))
         paged = PagedProgress(progress, 2)
         with ThreadPoolExecutor(2, thread_name_prefix="campuscard-kintone-list") as pool:
             bounds = list(pool.map(lambda app: self._api.top(app[0], "$id desc", ["$id"]),
                                    apps))
         parts: list[list[list[Record]]] = []
         sources = []
-        for (app, fields), (top, total), name in zip(apps, bounds, ("students", "cards"),
+        state = threading.Lock()
+        cards_left = [0]
+        cards_in = threading.Event()
+        joiner: list[Joiner] = []
+        joined: dict[int, list[StudentRow]] = {}
+
+        def cards_done() -> None:
+            with state:
+                cards_left[0] -= 1
+                if cards_left[0]:
+                    return
+            current = newest_cards((r for part in parts[0] for r in part), fm)
+            joiner.append(Joiner(current, fm, READER))
+            cards_in.set()
+
+        for (app, fields), (top, total), name in zip(apps, bounds, ("cards", "students"),
                                                     strict=True):
             high = id_number(top) if top is not None else 0
             on_page = paged.source(name)
@@ -376,28 +405,46 @@ class KintoneConnector(Abilities):
             count = total if total else max(high, 1)
             span = max(opts.page_size, opts.page_size * high // max(count, 1))
             ranges = [(low, min(low + span, high)) for low in range(0, high, span)]
-            found: list[list[Record]] = [[] for _ in ranges]
+            found: list[list[Record]] = [[] for _ in range(len(ranges) + 1)]
             parts.append(found)
+            if name == "cards":
+                cards_left[0] = len(found)
 
-            def job(i: int, low: int, up: int, app: str = app, fields: list[str] = fields,
-                    found: list[list[Record]] = found,
-                    on_page: Callable[[int, int | None], None] = on_page) -> Job:
+            def job(i: int, low: int, up: int | None, app: str = app,
+                    fields: list[str] = fields, found: list[list[Record]] = found,
+                    on_page: Callable[[int, int | None], None] = on_page,
+                    name: str = name) -> Job:
                 def read(stop: threading.Event) -> None:
-                    found[i] = self._api.id_range(app, fields, low, up, on_page, stop)
+                    if up is None:  # the records created since the listing started
+                        found[i] = self._api.all_records(app, fields, f"$id > {low}")
+                    else:
+                        found[i] = self._api.id_range(app, fields, low, up, on_page, stop)
+                    if name == "cards":
+                        cards_done()
+                    elif cards_in.is_set():
+                        joined[i] = joiner[0].join(found[i], key=i)
                 return read
 
-            sources.append(jobs_of([job(i, lo, up) for i, (lo, up) in enumerate(ranges)]))
-        run_jobs(sources, self._workers(), "campuscard-kintone-list")
+            # the last job of each app reads past its highest $id: a record created while
+            # the ranges are read is found there (created after it is read: after the listing)
+            sources.append(jobs_of([*(job(i, lo, up) for i, (lo, up) in enumerate(ranges)),
+                                    job(len(ranges), high, None)]))
+        run_jobs(sources, self._workers(), "campuscard-kintone-list", in_order=True)
         out: list[list[Record]] = []
-        for (app, fields), (top, _total), found in zip(apps, bounds, parts, strict=True):
-            high = id_number(top) if top is not None else 0
-            records = [r for part in found for r in part]
-            records += self._api.all_records(app, fields, f"$id > {high}")  # created since
-            ids = [id_number(r) for r in records]
-            if any(a >= b for a, b in zip(ids, ids[1:], strict=False)):
+        for app, found in zip((opts.cards_app, opts.students_app), parts, strict=True):
+            # each range's pages were checked in order and inside it (``id_range``): what
+            # is left to check is the seams between parts and the records created since
+            tail = [id_number(r) for r in found[-1]]
+            seams = [(id_number(p[0]), id_number(p[-1])) for p in found[:-1] if p]
+            if any(b[1] >= a[0] for b, a in zip(seams, seams[1:], strict=False)) \
+                    or any(a >= b for a, b in zip(tail, tail[1:], strict=False)) \
+                    or (seams and tail and tail[0] <= seams[-1][1]):
                 raise Inconsistent(f"kintone app {app}: ranges overlapped")
-            out.append(records)
-        return out[0], out[1]
+            out.append([r for part in found for r in part])
+        rows: list[StudentRow] = []
+        for i, part in enumerate(parts[1]):  # ranges read before the cards were in: now
+            rows += joined[i] if i in joined else joiner[0].join(part, key=i)
+        return out[1], out[0], (rows, joiner[0])
 
     def _card_records(self, student_nos: Sequence[str]) -> list[Record]:
         """Every card record of the given students (``in`` queries of ``in_max_values``,

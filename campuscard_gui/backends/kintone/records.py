@@ -154,6 +154,8 @@ class KintoneOptions:
 def value_of(rec: Record, code: str) -> Any:
     """The ``value`` of field ``code`` in a record as the API returns it (None if absent)."""
     cell = rec.get(code)
+    if type(cell) is dict:  # what JSON gives: the fast path (1.8 million calls at 100,000)
+        return cell.get("value")
     return cell.get("value") if isinstance(cell, Mapping) else None
 
 
