@@ -532,6 +532,12 @@ class Journal:
         an error, never as one of the outcomes."""
         return self._own.records(job_id)
 
+    def iter_records(self, job_id: int) -> Iterator[JobRecord]:
+        """The job's records in plan order, read a block at a time (``records`` without
+        holding them all: what the CLI prints a 100,000-record job from)."""
+        for block in self._own.scan(job_id):
+            yield from block
+
     def reader(self) -> JournalReader:
         """A reader of this journal's records on a connection of its own (the window's
         results table pages through it while the runner writes; close it when done). A

@@ -32,7 +32,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, redirect_stderr
 from types import FrameType
 from typing import TYPE_CHECKING, TextIO
@@ -286,6 +286,7 @@ def cmd_action(args: argparse.Namespace, ctx: Context) -> int:
             job_id = journal.create_job(plan, profile=profile.name, operator=current_operator(),
                                         chunk_size=chunk_size_for(connector),
                                         first_chunk=first_chunk_for(connector))
+            del rows, plan  # the journal holds the job: 100,000 students' rows are let go
             return run_job(ctx, connector, journal, job_id, args.format)
 
 
@@ -308,7 +309,7 @@ def run_job(ctx: Context, connector: Connector, journal: Journal, job_id: int, f
                           " 继续").format(
                     job_id=job_id))
             exit_code = 1
-    write_job(ctx.stdout, info, journal.records(job_id), fmt)
+    write_job(ctx.stdout, info, lambda: journal.iter_records(job_id), fmt)
     if fmt == "json":
         ctx.say(summary_line(info))
     if info.failed or info.cancelled or info.pending:
@@ -396,15 +397,14 @@ def cmd_jobs_list(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_jobs_show(args: argparse.Namespace, ctx: Context) -> int:
     with open_journal(ctx) as journal:
         info = _job_or_usage(journal, args.job_id)
-        records = journal.records(info.job_id)
-        write_job(ctx.stdout, info, records, args.format)
-    bad = _unknown_records(records)
+        write_job(ctx.stdout, info, lambda: journal.iter_records(info.job_id), args.format)
+        bad = _unknown_records(journal.iter_records(info.job_id))
     for text in bad:
         ctx.say(_("错误：{text}").format(text=text))
     return 1 if bad else 0
 
 
-def _unknown_records(records: Sequence[JobRecord]) -> list[str]:
+def _unknown_records(records: Iterable[JobRecord]) -> list[str]:
     return [_("记录 {position}（学号 {student_no}）：{message}").format(
         position=r.position, student_no=r.student_no, message=r.outcome.message) for r in records
             if isinstance(r.outcome, Failed) and r.outcome.code == "unknown_value"]
@@ -483,10 +483,9 @@ def _discard(ctx: Context, journal: Journal, info: JobInfo, sent: int,
     if not journal.job(info.job_id).finished:  # nothing sent, or no read-back was possible
         journal.discard_unchecked(info.job_id, sent_unknown(), take_over=args.take_over)
     info = journal.job(info.job_id)
-    records = journal.records(info.job_id)
-    write_job(ctx.stdout, info, records, args.format)
+    write_job(ctx.stdout, info, lambda: journal.iter_records(info.job_id), args.format)
     marker = sent_unknown()
-    unknown = [r for r in records if r.outcome == marker]
+    unknown = [r for r in journal.iter_records(info.job_id) if r.outcome == marker]
     ctx.say(_("任务 {job_id} 已放弃").format(job_id=info.job_id) + (
         _("；{unknown} 条已发送但结果未知，请在后台核对").format(
             unknown=len(unknown)) if unknown else ""))

@@ -24,7 +24,7 @@ import json
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any, TextIO
 
@@ -65,13 +65,16 @@ def terminal_text(text: str) -> str:
     return _UNSAFE.sub(_escape, text)
 
 
+def _json_text(value: Any) -> str:
+    """``value`` as JSON text (see ``dump_json``)."""
+    text = json.dumps(value, ensure_ascii=False, indent=1)
+    return text if text.isascii() else _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def dump_json(value: Any, out: TextIO) -> None:
     """``value`` as JSON (UTF-8 text, one space indent) and a line end. Exact: a lone
     surrogate, which UTF-8 cannot carry, is written as its JSON escape ``\\udXXX``."""
-    text = json.dumps(value, ensure_ascii=False, indent=1)
-    if not text.isascii():
-        text = _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-    out.write(text)
+    out.write(_json_text(value))
     out.write("\n")
 
 
@@ -96,11 +99,13 @@ def format_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     for row in rows:
         for i, cell in enumerate(row):
             widths[i] = max(widths[i], text_width(cell))
-    lines = []
-    for row in (headers, *rows):
-        cells = [pad(cell, widths[i]) for i, cell in enumerate(row)]
-        lines.append("  ".join(cells).rstrip())
-    return "\n".join(lines) + "\n"
+    return "".join(table_line(row, widths) for row in (headers, *rows))
+
+
+def table_line(cells: Sequence[str], widths: Sequence[int]) -> str:
+    """One line of a table: ``cells`` padded to ``widths``, two spaces apart, no trailing
+    blanks."""
+    return "  ".join(pad(cell, widths[i]) for i, cell in enumerate(cells)).rstrip() + "\n"
 
 
 def format_time_ms(ms: int | None) -> str:
@@ -155,18 +160,17 @@ def write_students(out: TextIO, rows: Sequence[StudentRow], fmt: str) -> None:
 
 
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    """CSV with "\\n" line ends. Each row is written with "\\r\\n" as its terminator and
-    that is cut off again: the csv module quotes a field only for the characters of its
-    terminator, and a field holding a lone CR must be quoted too, or a reader splits it."""
+    """CSV with "\\n" line ends (``csv_line`` for each row)."""
+    return "".join(csv_line(row) for row in itertools.chain([header], rows))
+
+
+def csv_line(row: Sequence[object]) -> str:
+    """One CSV row and "\\n". It is written with "\\r\\n" as its terminator and that is cut
+    off again: the csv module quotes a field only for the characters of its terminator, and
+    a field holding a lone CR must be quoted too, or a reader splits it."""
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    lines = []
-    for row in itertools.chain([header], rows):
-        writer.writerow(row)
-        lines.append(buf.getvalue()[:-2])
-        buf.seek(0)
-        buf.truncate()
-    return "\n".join(lines) + "\n"
+    csv.writer(buf, lineterminator="\r\n").writerow(row)
+    return buf.getvalue()[:-2] + "\n"
 
 
 def _csv_value(value: object) -> object:
@@ -182,7 +186,16 @@ def outcome_name(record: JobRecord) -> str:
     return "pending" if record.outcome is None else record.outcome.kind.value
 
 
-def job_object(info: JobInfo, records: Sequence[JobRecord]) -> dict[str, Any]:
+def record_object(r: JobRecord) -> dict[str, Any]:
+    return {
+        "student_no": r.student_no,
+        "outcome": outcome_name(r),
+        "reason": "" if r.outcome is None else outcome_reason(r.outcome),
+        "card_id": r.card_id or None,
+    }
+
+
+def job_object(info: JobInfo, records: Iterable[JobRecord]) -> dict[str, Any]:
     return {
         "job_id": info.job_id,
         "action": info.action.value,
@@ -193,16 +206,23 @@ def job_object(info: JobInfo, records: Sequence[JobRecord]) -> dict[str, Any]:
             "skipped": info.skipped,
             "cancelled": info.cancelled,
         },
-        "records": [
-            {
-                "student_no": r.student_no,
-                "outcome": outcome_name(r),
-                "reason": "" if r.outcome is None else outcome_reason(r.outcome),
-                "card_id": r.card_id or None,
-            }
-            for r in records
-        ],
+        "records": [record_object(r) for r in records],
     }
+
+
+def dump_job_json(info: JobInfo, records: Iterable[JobRecord], out: TextIO) -> None:
+    """``dump_json(job_object(info, records), out)``, written a record at a time: the same
+    text, without holding 100,000 records' objects and their whole text at once."""
+    head = _json_text(job_object(info, ()))
+    cut = head.rindex("[]")
+    out.write(head[:cut] + "[")
+    first = True
+    for r in records:
+        item = _json_text(record_object(r)).replace("\n", "\n  ")
+        out.write(("\n  " if first else ",\n  ") + item)
+        first = False
+    out.write(head[cut + 1:] if first else "\n " + head[cut + 1:])
+    out.write("\n")
 
 
 _WAIT_TEXTS = {
@@ -233,23 +253,34 @@ def summary_line(info: JobInfo) -> str:
 JOB_CSV_FIELDS = ("student_no", "name", "outcome", "reason", "card_id")
 
 
-def write_job(out: TextIO, info: JobInfo, records: Sequence[JobRecord], fmt: str) -> None:
+def write_job(out: TextIO, info: JobInfo, records: Callable[[], Iterable[JobRecord]],
+              fmt: str) -> None:
+    """The job's records (``records()`` reads them again for each pass: a table is read
+    twice, once for its column widths) as JSON, CSV or a table; nothing holds them all."""
     if fmt == "json":
-        dump_json(job_object(info, records), out)
+        dump_job_json(info, records(), out)
         return
     if fmt == "csv":  # one row per record, the JSON shape's names; the summary stays out
-        out.write(csv_text(JOB_CSV_FIELDS, (
-            [csv_cell(v) for v in (r.student_no, r.name, outcome_name(r),
-                                   "" if r.outcome is None else outcome_reason(r.outcome),
-                                   r.card_id)]
-            for r in records)))
+        out.write(csv_line(JOB_CSV_FIELDS))
+        for r in records():
+            out.write(csv_line([csv_cell(v) for v in (
+                r.student_no, r.name, outcome_name(r),
+                "" if r.outcome is None else outcome_reason(r.outcome), r.card_id)]))
         return
-    table = [
-        [r.student_no, r.name, C_("outcome", _OUTCOME_LABELS[outcome_name(r)]),
-         "" if r.outcome is None else outcome_reason(r.outcome), r.card_id]
-        for r in records
-    ]
-    out.write(format_table((_("学号"), _("姓名"), _("结果"), _("原因"), _("卡号")), table))
+
+    def cells(r: JobRecord) -> list[str]:
+        return [terminal_text(c) for c in (
+            r.student_no, r.name, C_("outcome", _OUTCOME_LABELS[outcome_name(r)]),
+            "" if r.outcome is None else outcome_reason(r.outcome), r.card_id)]
+
+    headers = [_("学号"), _("姓名"), _("结果"), _("原因"), _("卡号")]
+    widths = [text_width(h) for h in headers]
+    for r in records():
+        for i, cell in enumerate(cells(r)):
+            widths[i] = max(widths[i], text_width(cell))
+    out.write(table_line(headers, widths))
+    for r in records():
+        out.write(table_line(cells(r), widths))
     out.write(terminal_text(summary_line(info)) + "\n")
 
 
