@@ -4,7 +4,9 @@ The model holds no records: it holds the keys (journal positions) of the rows it
 the shown order, and the counts per outcome; the records of the rows painted are read when
 asked for, a page at a time, and kept in a small cache (``CACHE_MAX``). A 100,000-record job
 then costs the window about 1 MB instead of about 40 MB, and a live re-read while the job runs
-builds no records at all (``batch.journal_reader``).
+builds no records at all (``batch.journal_reader``). A page is read on the GUI thread, by
+primary key on the reader's own connection: 256 rows of a 100,000-record job in 1.3 ms
+(2.3 ms scattered by a sort; about 30 ms the first time, from a cold file).
 
 Which keys are shown, in which order (``ResultView``), comes from ``compute_view``: the outcome
 filter, the search and the sort, done in Python over the records (no proxy model, design.md
