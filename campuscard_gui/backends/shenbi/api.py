@@ -193,6 +193,18 @@ class ShenbiApi:
         total = int(count) if isinstance(count, int | str) and str(count).isdigit() else None
         return page, total
 
+    def top(self, entity: str, order_field: str, fields: list[str], order: str = "DESC"
+            ) -> tuple[Record | None, int | None]:
+        """The first record of ``entity`` by ``order_field`` (descending unless ``order``
+        says ASC; None: none) and the object's TotalCount: one page of one record."""
+        o = self.options
+        body = self.body(entity, **{o.key_fields: fields}, Limit=1, Offset=0,
+                         OrderBy=[{"Field": order_field, "Order": order}])
+        data, page = self.retried(partial(self._page, body))
+        count = data.get("TotalCount")
+        total = int(count) if isinstance(count, int | str) and str(count).isdigit() else None
+        return (page[0] if page else None), total
+
     def partitioned(self, forms: Sequence[tuple[str, list[str]]],
                     on_page: Callable[[str], Callable[[int, int | None], None]] | None = None,
                     workers: int = 1) -> list[list[Record]]:
