@@ -306,9 +306,8 @@ def test_shenbi_refresh_equals_a_full_listing(tmp_path, caplog) -> None:
     """Through the path the window and the CLI share (batch.listing): after another operator
     changed 100 students and 100 cards, added a student with a card and moved a card, the
     refresh reads only the records changed (filtered on UpdatedTime) and gives the rows a full
-    listing gives; so does a second refresh from its own mark. (The seeded records share
-    one UpdatedTime, long ago: a student and a card changed before the first listing put
-    its mark's newest update at now, so that the seed is outside the overlap.)"""
+    listing gives; so does a second refresh from its own mark. A student and a card changed
+    just before the first listing are read again (the overlap) but not joined again."""
     from campuscard_gui.batch.listing import list_students
     from campuscard_gui.config.snapshots import SnapshotStore
 
@@ -332,7 +331,8 @@ def test_shenbi_refresh_equals_a_full_listing(tmp_path, caplog) -> None:
                 again = list_students(conn, store, "p")
             assert again.refreshed
             # the changes, and the two made before the listing (within the overlap)
-            assert "102 student and 103 card records changed" in caplog.text
+            assert ("102 student and 103 card records updated since the mark, 101 and 102 of "
+                    "them not as listed") in caplog.text
             expected = _listed(_shenbi(sb, False))
             assert again.rows == expected and again.rows != first.rows
             assert conn.list_warnings == []
@@ -420,3 +420,35 @@ def test_shenbi_mark_of_another_profile_lists_in_full(caplog) -> None:
         finally:
             for c in (conn, other, linked):
                 c.close()
+
+
+def test_shenbi_filtered_count_of_the_whole_object_is_not_trusted(caplog) -> None:
+    """A server whose answers hold only records updated since the bound but whose TotalCount
+    is the whole object's, while the object holds older records, is not trusted either: it
+    is caught on the first page."""
+    from campuscard_gui.backends.shenbi.delta import UPDATED
+    from campuscard_gui.backends.shenbi.records import value_of
+    from campuscard_gui.sandbox import ShenbiSettings
+
+    with run_sandbox("shenbi", students=450, seed=5, with_cards=True,
+                     settings=ShenbiSettings(filter_mode="ignore")) as sb:
+        conn = _shenbi(sb, False)
+        try:
+            rows = conn.list_rows()
+            real = conn._api.pages
+            pages: list[int] = []
+
+            def recent_only(entity: str, fields: Any, flt: Any = None, on_page: Any = None,
+                            budget_s: Any = None) -> Any:
+                bound = flt["Children"][0]["Value"] if flt else 0
+                for page in real(entity, fields, flt, on_page, budget_s):
+                    pages.append(len(page))
+                    yield [r for r in page if value_of(r, UPDATED) >= bound]
+
+            conn._api.pages = recent_only  # type: ignore[method-assign]
+            with caplog.at_level("INFO"):
+                assert conn.refresh_rows(rows, conn.listing_mark()) is None
+            assert "it matched all 450 students records" in caplog.text
+            assert len(pages) == 2  # the first page of each object
+        finally:
+            conn.close()

@@ -7,7 +7,7 @@ student may have several: the current one is ``core.cards.current_card`` (the ea
 card by CreatedTime then Id, else the newest record), and the runner removes the other live
 ones (``read_card_records``, ``remove_cards``: set to 注销 or deleted, per ``remove_mode``).
 
-A listing keeps a mark (the newest UpdatedTime, the highest Id and the count of each object);
+A listing keeps a mark (the server's time, the highest Id and the count of each object);
 a refresh reads only the records updated since, where the server is seen to apply the Filter
 (``delta``), and merges them (``connectors.refresh``).
 
@@ -54,7 +54,7 @@ from ...connectors.partitions import Inconsistent
 from ...connectors.refresh import Mark, merge_rows, source_of
 from ...core.cards import LIVE, survivor
 from ...core.errors import AmbiguousError, ConnectorError, FatalError, RetryableError
-from ...core.model import Card, CardStatus, StudentRow
+from ...core.model import Card, CardStatus, Student, StudentRow
 from ...core.outcomes import Failed, Skipped, SkipReason, Succeeded
 from ...core.text import L_, _
 from . import delta
@@ -208,8 +208,9 @@ class ShenbiConnector(Abilities):
 
     def list_rows(self, progress: ListProgress | None = None) -> list[StudentRow]:
         """All students joined with their current card; both objects are paged at once. The
-        newest UpdatedTime of each object, read as the listing starts (on a thread of its
-        own: ``refresh_overlap_s`` covers the moments between), goes into its mark."""
+        server's time and the newest UpdatedTime of each object, read as the listing starts
+        (on a thread of its own: ``refresh_overlap_s`` covers the moments between), go into
+        its mark (delta.py)."""
         opts = self.options
         with ThreadPoolExecutor(1, thread_name_prefix="campuscard-shenbi-mark") as pool:
             newest = pool.submit(self._newest_updates)
@@ -242,12 +243,12 @@ class ShenbiConnector(Abilities):
                          o.student_link, self.fields.to_json())
 
     def _newest_updates(self) -> tuple[int, int] | None:
-        """Both objects' newest UpdatedTime, before a listing reads them (None: no refresh
+        """Both objects' ``since`` (delta.py), before a listing reads them (None: no refresh
         possible; the listing goes on)."""
         o = self.options
         try:
             with ThreadPoolExecutor(2, thread_name_prefix="campuscard-shenbi-mark") as pool:
-                found = list(pool.map(lambda e: delta.newest_update(self._api, e),
+                found = list(pool.map(lambda e: delta.since_of(self._api, e),
                                       (o.students_object, o.cards_object)))
         except ShenbiRejected as exc:
             log.info("shenbi: objects cannot be ordered by UpdatedTime (%s): refreshes list "
@@ -281,13 +282,16 @@ class ShenbiConnector(Abilities):
         if changed is None:
             return None
         (students, s_state), (cards, c_state) = changed
-        merged, warnings, left_out = self._merged(rows, students, cards, found.left_out)
+        new_students, new_cards = self._unlisted(rows, students, cards)
+        merged, warnings, left_out = self._merged(rows, new_students, new_cards,
+                                                  found.left_out)
         self.list_warnings = warnings
         self._mark = Mark(self._source(), {
             "students": delta.refreshed_part(s_state, found.apps["students"]),
             "cards": delta.refreshed_part(c_state, found.apps["cards"])}, left_out).dump()
         log.info("shenbi: refreshed from the snapshot: %d student and %d card records "
-                 "changed", len(students), len(cards))
+                 "updated since the mark, %d and %d of them not as listed", len(students),
+                 len(cards), len(new_students), len(new_cards))
         if progress is not None:
             progress(len(merged), len(merged))
         return merged
@@ -325,6 +329,31 @@ class ShenbiConnector(Abilities):
                          "expected): listing in full", name, state[name].total, expected)
                 return None
         return (students, state["students"]), (cards, state["cards"])
+
+    def _unlisted(self, rows: Sequence[StudentRow], students: list[Record],
+                  cards: list[Record]) -> tuple[list[Record], list[Record]]:
+        """The records read that are not as ``rows`` hold them: a student whose row is not
+        the one its record makes, a card that is not a row's card as it is now. (The overlap
+        reads records again that the listing read as they are — all of them after a bulk
+        import, which stamps one UpdatedTime — and joining them again costs card reads.)"""
+        fm = self.fields
+        listed = {r.student.record_id: r.student for r in rows}
+        shown = {r.card.card_id: r.card for r in rows if r.card is not None}
+        reader = self._reader({r.student.record_id: r.student_no for r in rows})
+
+        def as_listed(rec: Record) -> bool:
+            before = listed.get(id_of(rec))
+            status = fm.student_status_of(text_of(rec, fm.student_status))
+            return before is not None and status is not None and before == Student(
+                text_of(rec, fm.student_no), text_of(rec, fm.name), text_of(rec, fm.college),
+                text_of(rec, fm.class_name), status, id_of(rec))
+
+        def card_as_shown(rec: Record) -> bool:
+            before = shown.get(id_of(rec))
+            return before is not None and reader.card(rec, fm) == before
+
+        return ([r for r in students if not as_listed(r)],
+                [c for c in cards if not card_as_shown(c)])
 
     def _merged(self, rows: Sequence[StudentRow], students: list[Record],
                 cards: list[Record], left_out: Sequence[str]

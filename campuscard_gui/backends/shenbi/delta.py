@@ -1,14 +1,18 @@
 """What a 神笔 refresh (``connectors.base.DeltaListing``) reads, and what its mark holds.
 
-A mark holds, per object (students, cards): ``since``, the newest UpdatedTime (ms, the
-server's clock) as the listing started; ``max_id`` and ``count``, the highest record Id the
-mark counted and how many records it counted. A refresh reads, per object, the newest and
-the oldest UpdatedTime and the highest Id with the object's TotalCount (one record each),
-then every record whose UpdatedTime is at or after ``since`` less ``refresh_overlap_s``,
-with the query's Filter (§3.3: GTE on a datetime) in offset pages by Id. Record Ids only grow
-([INFER], as the partitioned listing assumes), so the records created since the mark are the
-changed ones above ``max_id``; a TotalCount other than ``count`` plus those means records
-were deleted, and only a full listing can tell which.
+A mark holds, per object (students, cards): ``since``, the server's time as the listing
+started (the Date of its answer to the newest UpdatedTime, or that UpdatedTime when it has
+no Date or is later; ms); ``max_id`` and ``count``, the highest record Id the mark counted
+and how many records it counted. A refresh reads, per object, the newest and the oldest
+UpdatedTime and the highest Id with the object's TotalCount (one record each), then every
+record whose UpdatedTime is at or after ``since`` less ``refresh_overlap_s``, with the
+query's Filter (§3.3: GTE on a datetime) in offset pages by Id. The overlap covers the writes
+not yet seen when the listing read; it is counted from the listing's time, not from the
+newest record, so that a bulk import's thousands of records stamped a minute before are not
+read again by every refresh ([INFER] that the server's clocks agree within the overlap).
+Record Ids only grow ([INFER], as the partitioned listing assumes), so the records created
+since the mark are the changed ones above ``max_id``; a TotalCount other than ``count`` plus
+those means records were deleted, and only a full listing can tell which.
 
 Whether the server honours the Filter is not documented ([UNKNOWN] §4.2: the query action's
 name and behaviour are not public). So the answers are checked: every record in them must
@@ -39,7 +43,7 @@ UPDATED = "UpdatedTime"
 class State:
     """An object as a refresh starts."""
 
-    newest: int  # the newest UpdatedTime (ms); 0 for an empty object
+    since: int  # the server's time (see the module doc), ms
     oldest: int  # the oldest UpdatedTime (ms); 0 for an empty object
     top: int  # the highest record Id; 0 for an empty object
     total: int  # TotalCount
@@ -53,10 +57,20 @@ def id_number(rec: Record) -> int:
 def newest_update(api: ShenbiApi, entity: str, order: str = "DESC") -> int | None:
     """The newest UpdatedTime in ``entity`` (the oldest with ``order`` ASC; 0 when it is
     empty; None: the answer carries none, so nothing can be said about changes)."""
-    rec, _total = api.top(entity, UPDATED, [UPDATED], order)
+    rec, _total, _date = api.top(entity, UPDATED, [UPDATED], order)
     if rec is None:
         return 0
     return ms_of(value_of(rec, UPDATED))
+
+
+def since_of(api: ShenbiApi, entity: str) -> int | None:
+    """``entity``'s part of a mark's ``since`` now (see the module doc; None: its records
+    carry no UpdatedTime)."""
+    rec, _total, date = api.top(entity, UPDATED, [UPDATED])
+    newest = 0 if rec is None else ms_of(value_of(rec, UPDATED))
+    if newest is None:
+        return None
+    return max(newest, date or 0)
 
 
 def states(api: ShenbiApi, entities: Sequence[str]) -> list[State | None]:
@@ -64,13 +78,13 @@ def states(api: ShenbiApi, entities: Sequence[str]) -> list[State | None]:
     once: the newest and oldest update and the highest Id of every object."""
     with ThreadPoolExecutor(3 * len(entities), thread_name_prefix="campuscard-shenbi-delta"
                             ) as pool:
-        newest = [pool.submit(newest_update, api, e) for e in entities]
+        newest = [pool.submit(since_of, api, e) for e in entities]
         oldest = [pool.submit(newest_update, api, e, "ASC") for e in entities]
         tops = [pool.submit(api.top, e, "Id", [UPDATED]) for e in entities]
         out: list[State | None] = []
         for new, old, top in zip(newest, oldest, tops, strict=True):
             when, first = new.result(), old.result()
-            rec, total = top.result()
+            rec, total, _date = top.result()
             if when is None or first is None or total is None:
                 out.append(None)
             else:
@@ -123,5 +137,5 @@ def created_since(changed: Iterable[Record], before: Mapping[str, Any], state: S
 
 def refreshed_part(state: State, before: Mapping[str, Any]) -> dict[str, Any]:
     """One object's part of a refresh's mark: the records up to ``state.top`` counted."""
-    return {"since": state.newest, "max_id": max(state.top, int(before["max_id"])),
+    return {"since": state.since, "max_id": max(state.top, int(before["max_id"])),
             "count": state.total}
