@@ -302,3 +302,185 @@ def test_kintone_students_joined_as_they_come_warn_as_one_join(kintone_sandbox,
     said = "".join(sequential_conn.list_warnings)
     assert "休学" in said and "冻结" in said
     _no_fallback(caplog)
+
+
+def _shenbi_writes(conn: Any, entity: str, action: str, **body: Any) -> list[str]:
+    api = conn._api
+    return [str(i) for i in api.call(action, api.body(entity, **body), write=True)["Ids"]]
+
+
+def _shenbi_changes(writer: Any, sb: SandboxInfo, rows: list[StudentRow]) -> None:
+    """100 students set to 休学, 100 cards frozen, a new student with a new card, and a card
+    moved to another student, as another operator would."""
+    students = [r.student.record_id for r in rows[:100]]
+    cards = [r.card.card_id for r in rows if r.card is not None
+             and r.card.status.value == "正常"][:100]
+    assert len(cards) == 100
+    _shenbi_writes(writer, sb.students_object, "ModifyEntityRecords", Ids=students,
+                   Fields=["student_status"], Values=[[["休学"]] for _ in students])
+    _shenbi_writes(writer, sb.cards_object, "ModifyEntityRecords", Ids=cards,
+                   Fields=["status"], Values=[[["冻结"]] for _ in cards])
+    new = _shenbi_writes(writer, sb.students_object, "CreateEntityRecords",
+                         Fields=["student_no", "name", "college", "class_name",
+                                 "student_status"], Values=[["NEW9001", "新生", "x", "y",
+                                                             ["在读"]]])
+    _shenbi_writes(writer, sb.cards_object, "CreateEntityRecords",
+                   Fields=["studentInfo", "openTime", "amount", "status"],
+                   Values=[[new[0], 1_800_000_000_000, 0, ["正常"]]])
+    without = next(r for r in rows if r.card is None)
+    moved = next(r for r in reversed(rows) if r.card is not None)
+    assert moved.card is not None
+    _shenbi_writes(writer, sb.cards_object, "ModifyEntityRecords", Ids=[moved.card.card_id],
+                   Fields=["studentInfo"], Values=[[without.student.record_id]])
+
+
+def test_shenbi_refresh_equals_a_full_listing(tmp_path, caplog) -> None:
+    """Through the path the window and the CLI share (batch.listing): after another operator
+    changed 100 students and 100 cards, added a student with a card and moved a card, the
+    refresh reads only the records changed (filtered on UpdatedTime) and gives the rows a full
+    listing gives; so does a second refresh from its own mark. A student and a card changed
+    just before the first listing are read again (the overlap) but not joined again."""
+    from campuscard_gui.batch.listing import list_students
+    from campuscard_gui.config.snapshots import SnapshotStore
+
+    store = SnapshotStore(tmp_path)
+    with run_sandbox("shenbi", students=STUDENTS, seed=5, with_cards=True) as sb:
+        conn, writer = _shenbi(sb, True), _shenbi(sb, False)
+        try:
+            before = _listed(_shenbi(sb, False))
+            earlier = next(r.card for r in before if r.card is not None
+                           and r.card.status.value != "正常")
+            assert earlier is not None
+            _shenbi_writes(writer, sb.students_object, "ModifyEntityRecords",
+                           Ids=[before[-1].student.record_id], Fields=["name"],
+                           Values=[["改名"]])
+            _shenbi_writes(writer, sb.cards_object, "ModifyEntityRecords",
+                           Ids=[earlier.card_id], Fields=["amount"], Values=[[5]])
+            first = list_students(conn, store, "p")
+            assert not first.refreshed and conn.delta_listing() is conn and conn.listing_mark()
+            _shenbi_changes(writer, sb, first.rows)
+            with caplog.at_level("INFO"):
+                again = list_students(conn, store, "p")
+            assert again.refreshed
+            # the changes, and the two made before the listing (within the overlap)
+            assert ("102 student and 103 card records updated since the mark, 101 and 102 of "
+                    "them not as listed") in caplog.text
+            expected = _listed(_shenbi(sb, False))
+            assert again.rows == expected and again.rows != first.rows
+            assert conn.list_warnings == []
+            third = list_students(conn, store, "p")  # from the refresh's own mark
+            assert third.refreshed and third.rows == expected
+        finally:
+            conn.close()
+            writer.close()
+
+
+def test_shenbi_refresh_sees_deletions(caplog) -> None:
+    """A card or a student deleted since the mark (even with another created, the count
+    unchanged) makes the refresh ask for a full listing."""
+    with run_sandbox("shenbi", students=300, seed=5, with_cards=True) as sb:
+        conn, writer = _shenbi(sb, True), _shenbi(sb, False)
+        try:
+            rows = conn.list_rows()
+            card = next(r for r in rows if r.card is not None).card
+            student = next(r for r in rows if r.card is None)
+            assert card is not None
+            _shenbi_writes(writer, sb.cards_object, "DeleteEntityRecords", Ids=[card.card_id])
+            _shenbi_writes(writer, sb.cards_object, "CreateEntityRecords",
+                           Fields=["studentInfo", "openTime", "amount", "status"],
+                           Values=[[student.student.record_id, 1_800_000_000_000, 0,
+                                    ["正常"]]])
+            with caplog.at_level("INFO"):
+                assert conn.refresh_rows(rows, conn.listing_mark()) is None
+            assert "cards records were deleted since the snapshot" in caplog.text
+            rows = conn.list_rows()
+            _shenbi_writes(writer, sb.students_object, "DeleteEntityRecords",
+                           Ids=[student.student.record_id])
+            with caplog.at_level("INFO"):
+                assert conn.refresh_rows(rows, conn.listing_mark()) is None
+            assert "students records were deleted since the snapshot" in caplog.text
+        finally:
+            conn.close()
+            writer.close()
+
+
+def test_shenbi_server_ignoring_the_filter_gets_a_full_listing(tmp_path, caplog) -> None:
+    """A server that takes the UpdatedTime filter but does not apply it (the sandbox's
+    filter_mode=ignore) is caught by the records it answers: the listing is read in full and
+    the log says why."""
+    from campuscard_gui.batch.listing import list_students
+    from campuscard_gui.config.snapshots import SnapshotStore
+    from campuscard_gui.sandbox import ShenbiSettings
+
+    store = SnapshotStore(tmp_path)
+    with run_sandbox("shenbi", students=450, seed=5, with_cards=True,
+                     settings=ShenbiSettings(filter_mode="ignore")) as sb:
+        conn, writer = _shenbi(sb, True), _shenbi(sb, False)
+        try:
+            first = list_students(conn, store, "p")
+            ids = [r.student.record_id for r in first.rows[:5]]
+            _shenbi_writes(writer, sb.students_object, "ModifyEntityRecords", Ids=ids,
+                           Fields=["student_status"], Values=[[["休学"]] for _ in ids])
+            with caplog.at_level("INFO"):
+                again = list_students(conn, store, "p")
+            assert not again.refreshed
+            assert again.rows == _listed(_shenbi(sb, False)) != first.rows
+            assert "the server does not honour the UpdatedTime filter" in caplog.text
+            assert "listed in full" in caplog.text
+        finally:
+            conn.close()
+            writer.close()
+
+
+def test_shenbi_mark_of_another_profile_lists_in_full(caplog) -> None:
+    """A mark taken with another 应用/object/field map, or none at all, is not used."""
+    with run_sandbox("shenbi", students=50, seed=5, with_cards=True) as sb:
+        conn = _shenbi(sb, False)
+        other = ShenbiConnector(shenbi_options(sb, app_code="other"), sb.secret_id,
+                                sb.secret_key)
+        linked = ShenbiConnector(shenbi_options(sb, student_link="student_no"), sb.secret_id,
+                                 sb.secret_key)
+        try:
+            rows = conn.list_rows()
+            mark = conn.listing_mark()
+            with caplog.at_level("INFO"):
+                assert other.refresh_rows(rows, mark) is None
+                assert linked.refresh_rows(rows, mark) is None
+                assert conn.refresh_rows(rows, "not a mark") is None
+            assert caplog.text.count("the snapshot's mark is not this profile's") == 3
+            assert conn.refresh_rows(rows, mark) == rows  # its own: nothing changed
+        finally:
+            for c in (conn, other, linked):
+                c.close()
+
+
+def test_shenbi_filtered_count_of_the_whole_object_is_not_trusted(caplog) -> None:
+    """A server whose answers hold only records updated since the bound but whose TotalCount
+    is the whole object's, while the object holds older records, is not trusted either: it
+    is caught on the first page."""
+    from campuscard_gui.backends.shenbi.delta import UPDATED
+    from campuscard_gui.backends.shenbi.records import value_of
+    from campuscard_gui.sandbox import ShenbiSettings
+
+    with run_sandbox("shenbi", students=450, seed=5, with_cards=True,
+                     settings=ShenbiSettings(filter_mode="ignore")) as sb:
+        conn = _shenbi(sb, False)
+        try:
+            rows = conn.list_rows()
+            real = conn._api.pages
+            pages: list[int] = []
+
+            def recent_only(entity: str, fields: Any, flt: Any = None, on_page: Any = None,
+                            budget_s: Any = None) -> Any:
+                bound = flt["Children"][0]["Value"] if flt else 0
+                for page in real(entity, fields, flt, on_page, budget_s):
+                    pages.append(len(page))
+                    yield [r for r in page if value_of(r, UPDATED) >= bound]
+
+            conn._api.pages = recent_only  # type: ignore[method-assign]
+            with caplog.at_level("INFO"):
+                assert conn.refresh_rows(rows, conn.listing_mark()) is None
+            assert "it matched all 450 students records" in caplog.text
+            assert len(pages) == 2  # the first page of each object
+        finally:
+            conn.close()

@@ -298,6 +298,16 @@ def test_the_other_value_spellings(c: Shenbi):
         {"Field": "status", "Operator": "EQ", "Value": "正常"}]})
 
 
+
+@options(settings=ShenbiSettings(filter_mode="ignore"))
+def test_a_server_that_ignores_the_filter(c: Shenbi):
+    """filter_mode=ignore: the Filter is taken, not applied; TotalCount counts every record
+    (the refresh's fallback is tested against it)."""
+    data = c.query(Filter={"Connector": "AND", "Children": [
+        {"Field": "UpdatedTime", "Operator": "GTE", "Value": 4_000_000_000_000}]}, Limit=5)
+    assert data["TotalCount"] == N and len(data["EntityRecordSet"]) == 5
+
+
 # --------------------------------------------------------------------------- writes
 
 

@@ -15,7 +15,7 @@ from campuscard_gui.sandbox.shenbi.store import ShenbiStore
 @pytest.mark.parametrize("bad", [
     {"value_key_case": "camel"}, {"enum_value": "both"}, {"fault_5xx": "sometimes"},
     {"gateway_answer": "all"}, {"gateway_answer": "{}"}, {"students_object": "card"},
-    {"base_path": "shenbi"},
+    {"base_path": "shenbi"}, {"filter_mode": "skip"},
     {"base_path": "/shenbi/"}, {"batch_max": 0}, {"gateway_labels": {"open": "正常"}},
 ])
 def test_settings_validation(bad):

@@ -1,7 +1,8 @@
 """千帆神笔 aPaaS OpenAPI: the students and the cards are two objects of one app (spec
 ``shenbi.md``). ``connector`` (the Connector), ``api`` (signed calls and their rate),
 ``tc3`` (TC3-HMAC-SHA256 signing), ``errors`` (the answer table), ``records`` (reading
-records, the options), ``cli`` (``profiles add``)."""
+records, the options), ``delta`` (refreshing a listing from its mark), ``cli`` (``profiles
+add``)."""
 
 from __future__ import annotations
 

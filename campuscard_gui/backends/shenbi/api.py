@@ -91,9 +91,11 @@ class ShenbiApi:
         self._client.close()
 
     def call(self, action: str, body: Mapping[str, Any], *, write: bool,
-             on_send: Callable[[], None] | None = None) -> dict[str, Any]:
+             on_send: Callable[[], None] | None = None,
+             on_answer: Callable[[Answer], None] | None = None) -> dict[str, Any]:
         """One signed call: the envelope's ``Data`` (an object), or a ConnectorError.
-        ``on_send`` is called just before the request goes out (after pacing)."""
+        ``on_send`` is called just before the request goes out (after pacing), ``on_answer``
+        with a successful answer."""
         content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
         headers = {"Content-Type": "application/json", "X-TC-Action": action}
         self._rate.acquire("")  # last before sending: the slot is the send time
@@ -102,7 +104,10 @@ class ShenbiApi:
         response = exchange(self._client, "POST", f"metadata/{action}", content=content,
                             headers=headers, auth=self._auth, limits=self._limits,
                             write=write, service=SERVICE)
-        return self.answer_of(response, write)
+        data = self.answer_of(response, write)
+        if on_answer is not None:
+            on_answer(response)
+        return data
 
     def read(self, action: str, body: Mapping[str, Any],
              budget_s: float | None = None) -> dict[str, Any]:
@@ -141,11 +146,8 @@ class ShenbiApi:
 
     def _skew(self, response: Answer) -> float | None:
         """The server's clock minus ours, from the answer's Date header (None without one)."""
-        try:
-            server = parsedate_to_datetime(response.headers.get("date", ""))
-        except (TypeError, ValueError):
-            return None
-        return server.timestamp() - self._wall()
+        ms = _date_ms(response)
+        return None if ms is None else ms / 1000 - self._wall()
 
     # -- the actions ----------------------------------------------------------------------
 
@@ -192,6 +194,25 @@ class ShenbiApi:
         count = data.get("TotalCount")
         total = int(count) if isinstance(count, int | str) and str(count).isdigit() else None
         return page, total
+
+    def top(self, entity: str, order_field: str, fields: list[str], order: str = "DESC"
+            ) -> tuple[Record | None, int | None, int | None]:
+        """The first record of ``entity`` by ``order_field`` (descending unless ``order``
+        says ASC; None: none), the object's TotalCount and the server's time of the answer
+        (ms, its Date header, whole seconds; None without one): one page of one record."""
+        o = self.options
+        body = self.body(entity, **{o.key_fields: fields}, Limit=1, Offset=0,
+                         OrderBy=[{"Field": order_field, "Order": order}])
+        dates: list[int | None] = []
+
+        def dated(answer: Answer) -> None:
+            dates.append(_date_ms(answer))
+
+        data, page = self.retried(lambda: _records(self.call(o.action_query, body, write=False,
+                                                             on_answer=dated)))
+        count = data.get("TotalCount")
+        total = int(count) if isinstance(count, int | str) and str(count).isdigit() else None
+        return (page[0] if page else None), total, (dates[-1] if dates else None)
 
     def partitioned(self, forms: Sequence[tuple[str, list[str]]],
                     on_page: Callable[[str], Callable[[int, int | None], None]] | None = None,
@@ -260,6 +281,17 @@ class ShenbiApi:
                     on_page: Callable[[int, int | None], None] | None = None,
                     budget_s: float | None = None) -> list[Record]:
         return [r for page in self.pages(entity, fields, flt, on_page, budget_s) for r in page]
+
+
+def _date_ms(response: Answer) -> int | None:
+    """The answer's Date header in ms (None: none, or not a date)."""
+    try:
+        server = parsedate_to_datetime(response.headers.get("date", ""))
+    except (TypeError, ValueError):
+        return None
+    if server.tzinfo is None:
+        return None
+    return int(server.timestamp()) * 1000
 
 
 def _id_number(rec: Record) -> int:

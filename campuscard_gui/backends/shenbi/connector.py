@@ -7,6 +7,10 @@ student may have several: the current one is ``core.cards.current_card`` (the ea
 card by CreatedTime then Id, else the newest record), and the runner removes the other live
 ones (``read_card_records``, ``remove_cards``: set to 注销 or deleted, per ``remove_mode``).
 
+A listing keeps a mark (the server's time, the highest Id and the count of each object);
+a refresh reads only the records updated since, where the server is seen to apply the Filter
+(``delta``), and merges them (``connectors.refresh``).
+
 Writes, in the seed's shapes: 开通 is a batch create with a field-key list and rows of values
 in that order — ``[studentInfo, openTime, amount, status]`` → ``[<student>, <open time ms>,
 0, ["正常"]]``; 冻结/解冻/注销 update the card records by Id (the Ids come from the listing).
@@ -38,6 +42,7 @@ from ...connectors.base import (
     CardHistory,
     CardUpdate,
     Consistency,
+    DeltaListing,
     Limits,
     ListProgress,
     RecordResult,
@@ -46,11 +51,13 @@ from ...connectors.common import FIELD_NAMES, PagedProgress, check_batch_size, c
 from ...connectors.http import ClientFactory
 from ...connectors.joining import RecordReader, cards_of, join_rows, unknown_label_error
 from ...connectors.partitions import Inconsistent
+from ...connectors.refresh import Mark, merge_rows, source_of
 from ...core.cards import LIVE, survivor
 from ...core.errors import AmbiguousError, ConnectorError, FatalError, RetryableError
-from ...core.model import Card, CardStatus, StudentRow
+from ...core.model import Card, CardStatus, Student, StudentRow
 from ...core.outcomes import Failed, Skipped, SkipReason, Succeeded
 from ...core.text import L_, _
+from . import delta
 from .api import ShenbiApi, ShenbiRejected
 from .errors import area_of
 from .records import (
@@ -71,6 +78,8 @@ __all__ = ["ShenbiConnector"]
 
 log = logging.getLogger(__name__)
 
+BY_ID_MAX = 1000  # Ids per DescribeEntityRecordsById [DOC] §4.1
+
 _NO_SUCH_ACTION = ("InvalidAction", "ActionOffline", "UnsupportedOperation")
 _AREA_TEXT = {
     "network": L_("网络连接失败"), "key": L_("AK（SecretId）有误"), "signature": L_("签名有误"),
@@ -81,6 +90,10 @@ _AREA_TEXT = {
 
 def _now_ms() -> int:
     return time.time_ns() // 1_000_000
+
+
+def _id_order(ident: str) -> int:
+    return int(ident) if ident.isdigit() else 0
 
 
 def _unanswered(exc: AmbiguousError) -> bool:
@@ -112,6 +125,7 @@ class ShenbiConnector(Abilities):
         self.consistency = Consistency(conditional_updates=False, one_card_per_student=False,
                                        settle_s=opts.settle_s, open_time_resolution_ms=1)
         self.list_warnings: list[str] = []
+        self._mark = ""  # the last listing's (DeltaListing)
         self._api = ShenbiApi(opts, secret_id, secret_key, client_factory=client_factory,
                               clock=clock, wall=wall, sleep=sleep)
         self._clock = clock
@@ -193,16 +207,218 @@ class ShenbiConnector(Abilities):
         return self._api.all_records(entity, [], flt)
 
     def list_rows(self, progress: ListProgress | None = None) -> list[StudentRow]:
-        """All students joined with their current card; both objects are paged at once."""
+        """All students joined with their current card; both objects are paged at once. The
+        server's time and the newest UpdatedTime of each object, read as the listing starts
+        (on a thread of its own: ``refresh_overlap_s`` covers the moments between), go into
+        its mark (delta.py)."""
         opts = self.options
-        student_records, card_records = self._read_all(progress)
+        with ThreadPoolExecutor(1, thread_name_prefix="campuscard-shenbi-mark") as pool:
+            newest = pool.submit(self._newest_updates)
+            student_records, card_records = self._read_all(progress)
+            since = newest.result()
         self._remember(student_records)
         with self._lock:
             numbers = dict(self._number_of)
         current = current_by(card_records, numbers, self.fields, opts.student_link)
         rows, warnings = join_rows(student_records, current, self.fields, self._reader())
         self.list_warnings = warnings
+        listed = {r.student.record_id for r in rows}
+        self._mark = "" if since is None else Mark(self._source(), {
+            "students": delta.listed_part(since[0], student_records),
+            "cards": delta.listed_part(since[1], card_records)},
+            [id_of(r) for r in student_records if id_of(r) not in listed]).dump()
         return rows
+
+    # -- refresh (connectors.base.DeltaListing; the reads and the mark: delta.py) -------------
+
+    def delta_listing(self) -> DeltaListing | None:
+        return self
+
+    def listing_mark(self) -> str:
+        return self._mark
+
+    def _source(self) -> str:
+        o = self.options
+        return source_of("shenbi", o.base_url, o.app_code, o.students_object, o.cards_object,
+                         o.student_link, self.fields.to_json())
+
+    def _newest_updates(self) -> tuple[int, int] | None:
+        """Both objects' ``since`` (delta.py), before a listing reads them (None: no refresh
+        possible; the listing goes on)."""
+        o = self.options
+        try:
+            with ThreadPoolExecutor(2, thread_name_prefix="campuscard-shenbi-mark") as pool:
+                found = list(pool.map(lambda e: delta.since_of(self._api, e),
+                                      (o.students_object, o.cards_object)))
+        except ShenbiRejected as exc:
+            log.info("shenbi: objects cannot be ordered by UpdatedTime (%s): refreshes list "
+                     "in full", exc.scode)
+            return None
+        except ConnectorError as exc:
+            log.warning("shenbi: no update times for a later refresh (%s)", exc.code)
+            return None
+        if found[0] is None or found[1] is None:
+            log.info("shenbi: the records carry no UpdatedTime: refreshes list in full")
+            return None
+        return found[0], found[1]
+
+    def refresh_rows(self, rows: Sequence[StudentRow], mark: str,
+                     progress: ListProgress | None = None) -> list[StudentRow] | None:
+        """``rows`` with the records changed since ``mark`` (see delta.py): None when the mark
+        is not this profile's, records were deleted, or the server did not apply the
+        UpdatedTime filter — the log says which."""
+        found = Mark.load(mark, self._source())
+        if found is None or set(found.apps) != {"students", "cards"}:
+            log.info("shenbi: the snapshot's mark is not this profile's: listing in full")
+            return None
+        try:
+            changed = self._changed(found)
+        except ShenbiRejected as exc:
+            if not exc.scode.startswith("InvalidParameter"):
+                raise
+            log.info("shenbi: the server refused a query on UpdatedTime (%s): listing in "
+                     "full", exc.scode)
+            return None
+        if changed is None:
+            return None
+        (students, s_state), (cards, c_state) = changed
+        new_students, new_cards = self._unlisted(rows, students, cards)
+        merged, warnings, left_out = self._merged(rows, new_students, new_cards,
+                                                  found.left_out)
+        self.list_warnings = warnings
+        self._mark = Mark(self._source(), {
+            "students": delta.refreshed_part(s_state, found.apps["students"]),
+            "cards": delta.refreshed_part(c_state, found.apps["cards"])}, left_out).dump()
+        log.info("shenbi: refreshed from the snapshot: %d student and %d card records "
+                 "updated since the mark, %d and %d of them not as listed", len(students),
+                 len(cards), len(new_students), len(new_cards))
+        if progress is not None:
+            progress(len(merged), len(merged))
+        return merged
+
+    def _changed(self, found: Mark
+                 ) -> tuple[tuple[list[Record], delta.State], tuple[list[Record], delta.State]
+                            ] | None:
+        """Per object, the records changed since the mark and the object's State; None
+        (logged) when a full listing is needed."""
+        o = self.options
+        objects = {"students": (o.students_object, [*self.fields.student_fields(),
+                                                    delta.UPDATED]),
+                   "cards": (o.cards_object, self._card_fields())}
+        now = delta.states(self._api, [o.students_object, o.cards_object])
+        if now[0] is None or now[1] is None:
+            log.info("shenbi: the records carry no UpdatedTime or TotalCount: listing in full")
+            return None
+        state = {"students": now[0], "cards": now[1]}
+
+        def read(name: str) -> list[Record] | None:
+            entity, fields = objects[name]
+            before = found.apps[name]
+            bound = int(before["since"]) - round(o.refresh_overlap_s * 1000)
+            return delta.changed_since(self._api, name, entity, fields, bound, state[name])
+
+        with ThreadPoolExecutor(2, thread_name_prefix="campuscard-shenbi-delta") as pool:
+            students, cards = pool.map(read, ("students", "cards"))
+        if students is None or cards is None:
+            return None
+        for name, records in (("students", students), ("cards", cards)):
+            before = found.apps[name]
+            expected = int(before["count"]) + delta.created_since(records, before, state[name])
+            if state[name].total != expected:
+                log.info("shenbi: %s records were deleted since the snapshot (%d now, %d "
+                         "expected): listing in full", name, state[name].total, expected)
+                return None
+        return (students, state["students"]), (cards, state["cards"])
+
+    def _unlisted(self, rows: Sequence[StudentRow], students: list[Record],
+                  cards: list[Record]) -> tuple[list[Record], list[Record]]:
+        """The records read that are not as ``rows`` hold them: a student whose row is not
+        the one its record makes, a card that is not a row's card as it is now. (The overlap
+        reads records again that the listing read as they are — all of them after a bulk
+        import, which stamps one UpdatedTime — and joining them again costs card reads.)"""
+        fm = self.fields
+        listed = {r.student.record_id: r.student for r in rows}
+        shown = {r.card.card_id: r.card for r in rows if r.card is not None}
+        reader = self._reader({r.student.record_id: r.student_no for r in rows})
+
+        def as_listed(rec: Record) -> bool:
+            before = listed.get(id_of(rec))
+            status = fm.student_status_of(text_of(rec, fm.student_status))
+            return before is not None and status is not None and before == Student(
+                text_of(rec, fm.student_no), text_of(rec, fm.name), text_of(rec, fm.college),
+                text_of(rec, fm.class_name), status, id_of(rec))
+
+        def card_as_shown(rec: Record) -> bool:
+            before = shown.get(id_of(rec))
+            return before is not None and reader.card(rec, fm) == before
+
+        return ([r for r in students if not as_listed(r)],
+                [c for c in cards if not card_as_shown(c)])
+
+    def _merged(self, rows: Sequence[StudentRow], students: list[Record],
+                cards: list[Record], left_out: Sequence[str]
+                ) -> tuple[list[StudentRow], list[str], list[str]]:
+        """``rows`` with the students changed, left out before, or whose card changed joined
+        afresh with their current cards (``refresh.merge_rows``)."""
+        fm = self.fields
+        by_link = self.options.student_link == "record_id"
+        with self._lock:  # the rows' students, for links and later writes
+            for row in rows:
+                if row.student.record_id:
+                    self._record_of.setdefault(row.student_no, row.student.record_id)
+                    self._number_of.setdefault(row.student.record_id, row.student_no)
+        again = {id_of(r): r for r in students}
+        card_ids = {id_of(c) for c in cards}
+        ids = {i for i in left_out if i.isdigit()}
+        ids |= {r.student.record_id for r in rows
+                if r.card is not None and r.card.card_id in card_ids}
+        nos: set[str] = set()
+        for card in cards:  # the student a changed card names now
+            if by_link:
+                ids.add(link_of(card, fm.card_student))
+            else:
+                nos.add(text_of(card, fm.card_student))
+        for rec in self._records_by_id(self.options.students_object,
+                                       sorted(i for i in ids - set(again) if i.isdigit()),
+                                       fm.student_fields()):
+            again.setdefault(id_of(rec), rec)
+        nos -= {text_of(r, fm.student_no) for r in again.values()} | {""}
+        for rec in self._students_by_no(sorted(nos)):
+            again.setdefault(id_of(rec), rec)
+        self._remember(again.values())
+        wanted = sorted({text_of(r, fm.student_no) for r in again.values()} - {""})
+        records, numbers = self._card_records(wanted) if wanted else ([], {})
+        current = current_by(records, numbers, fm, self.options.student_link)
+        return merge_rows(rows, list(again.values()), current, fm, self._reader(numbers),
+                          _id_order)
+
+    def _records_by_id(self, entity: str, ids: Sequence[str], fields: list[str]
+                       ) -> list[Record]:
+        """Records of ``entity`` by Id (DescribeEntityRecordsById); Ids that name no record
+        are absent."""
+        o = self.options
+        out: list[Record] = []
+        for start in range(0, len(ids), BY_ID_MAX):
+            body = {o.key_app: o.app_code, o.key_entity: entity,
+                    o.key_ids: list(ids[start:start + BY_ID_MAX]), o.key_fields: fields}
+            data = self._api.read(o.action_get, body)
+            records = data.get("EntityRecordSet", data.get("EntityRecord", []))
+            if not isinstance(records, list):
+                raise RetryableError(_("{SERVICE}的应答缺少记录列表").format(
+                    SERVICE=SERVICE), code="malformed")
+            out += [r for r in records if isinstance(r, dict) and id_of(r)]
+        return out
+
+    def _students_by_no(self, student_nos: Sequence[str]) -> list[Record]:
+        """Student records whose 学号 is one of ``student_nos`` (OR filters)."""
+        key = self.fields.student_no
+
+        def part(nos: list[str]) -> list[Record]:
+            return self._api.all_records(self.options.students_object,
+                                         self.fields.student_fields(), self._or(key, nos))
+
+        return chunked(list(student_nos), self.options.or_max, part, self.options.concurrency,
+                       "campuscard-shenbi-read")
 
     def _read_all(self, progress: ListProgress | None) -> tuple[list[Record], list[Record]]:
         """Every student record and every card record: offset pages read in parallel

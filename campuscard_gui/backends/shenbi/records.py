@@ -83,6 +83,10 @@ class ShenbiOptions:
     # A cold listing reads the offset pages of both objects on this many threads at once
     # (the rate limiter keeps them within requests_per_second); 1: page by page, the old way.
     list_workers: int = number(8, 1, 50)
+    # A refresh reads the records changed since the last listing by their UpdatedTime, from
+    # this many seconds before that listing (the server's time): writes still being committed
+    # then, and the server's clocks apart ([INFER]); reading a change twice is harmless.
+    refresh_overlap_s: float = number(60.0, 10, 86400, unit="s")
     # added to each 1 s rate window: the server counts arrivals, which reach it up to tens of
     # ms after we send when several requests are in flight
     rate_margin_s: float = number(0.08, 0, 1, unit="s")

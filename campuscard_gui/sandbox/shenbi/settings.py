@@ -50,6 +50,10 @@ class ShenbiSettings:
     limit_max: int = 200  # [INFER] DescribeEntityRecords Limit
     limit_default: int = 10  # [INFER] Limit when the body has none
     children_max: int = 100  # [INFER] conditions per Filter group
+    # [UNKNOWN] (§4.2: the query-by-filter action is not public): DescribeEntityRecords'
+    # Filter is applied ("apply") or taken and ignored ("ignore": every record matches and
+    # TotalCount counts them all, as a server that does not know the key would answer).
+    filter_mode: str = "apply"
     # -- writes
     atomic_writes: bool = True  # [INFER] False: rows before the failing one stay written
     check_relations: bool = True  # [INFER] a relation must name an existing record
@@ -80,6 +84,7 @@ class ShenbiSettings:
     def validate(self) -> None:
         choices = {
             "value_key_case": ("upper", "lower"), "enum_value": ("codes", "labels"),
+            "filter_mode": ("apply", "ignore"),
             "fault_5xx": ("envelope", "http", "either"),
             "timeout_apply": ("after", "before", "never"), "fault_scope": ("writes", "all"),
             "drop_mode": ("close", "reset"),

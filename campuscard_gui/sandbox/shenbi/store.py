@@ -176,7 +176,7 @@ class ShenbiStore(UndoLog[Table, Rec]):
             table = self.table(entity)
             wanted = self.fields(table, fields)
             where: Group | None = None
-            if filter_ is not None:
+            if filter_ is not None and self.settings.filter_mode == "apply":
                 where = compile_filter(table.entity, filter_, get, self.settings.children_max)
             order = self._order(table, order_by)
             page, total = find(table, where, order, offset, offset + limit)
