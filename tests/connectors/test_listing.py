@@ -484,3 +484,30 @@ def test_shenbi_filtered_count_of_the_whole_object_is_not_trusted(caplog) -> Non
             assert len(pages) == 2  # the first page of each object
         finally:
             conn.close()
+
+
+def test_an_ipaas_profile_refreshes_through_its_shenbi_profile(tmp_path) -> None:
+    """The iPaaS route lists through its 神笔 profile, so it refreshes as that profile does."""
+    from campuscard_gui.backends.ipaas.connector import IpaasConnector
+    from campuscard_gui.batch.listing import list_students
+    from campuscard_gui.config.snapshots import SnapshotStore
+
+    store = SnapshotStore(tmp_path)
+    with run_sandbox("shenbi", students=300, seed=5, with_cards=True) as sb:
+        reader = _shenbi(sb, True)
+        conn = IpaasConnector({"gateway_url": "https://gw.example.com/flow",
+                               "read_profile": "sb"}, "", reader)
+        writer = _shenbi(sb, False)
+        try:
+            assert conn.delta_listing() is reader
+            first = list_students(conn, store, "flow")
+            assert not first.refreshed
+            moved = first.rows[7].student.record_id
+            _shenbi_writes(writer, sb.students_object, "ModifyEntityRecords", Ids=[moved],
+                           Fields=["name"], Values=[["改名"]])
+            again = list_students(conn, store, "flow")
+            assert again.refreshed
+            assert again.rows == _listed(_shenbi(sb, False)) != first.rows
+        finally:
+            conn.close()
+            writer.close()

@@ -45,6 +45,7 @@ from ...connectors.base import (
     CardUpdate,
     Connector,
     Consistency,
+    DeltaListing,
     Limits,
     ListProgress,
     RecordResult,
@@ -111,6 +112,10 @@ class IpaasConnector(Abilities):
 
     def card_history(self) -> CardHistory | None:
         return self
+
+    def delta_listing(self) -> DeltaListing | None:
+        """The 神笔 profile's refresh: the flow only writes, the listing is that profile's."""
+        return self.reader.delta_listing()
 
     def close(self) -> None:
         self._client.close()
