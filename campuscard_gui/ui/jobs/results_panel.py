@@ -47,8 +47,9 @@ from ..heap import paused_collection
 from ..labels import fill
 from ..workers import error_message, run_in_thread
 from .job_report import count, job_meta, print_report, write_pdf
+from .result_views import JobRecords, ResultView, ViewParams, compute_view
 from .results_actions import INVERSE, ExportScope, ask_export_scope, wait_text
-from .results_model import JobRecords, ResultsModel, ResultView, ViewParams, compute_view
+from .results_model import ResultsModel
 
 if TYPE_CHECKING:
     from .job_controller import JobController
