@@ -11,13 +11,19 @@ refresh and a full listing of the same data are equal.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from ..config.fieldmap import FieldMap
+from ..core.errors import ConnectorError
 from ..core.model import StudentRow
 from .joining import Record, RecordReader, join_rows
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 MARK_VERSION = 1
 
@@ -86,3 +92,29 @@ def merge_rows(rows: Sequence[StudentRow], again: Sequence[Record],
     merged.sort(key=lambda r: order(r.student.record_id))
     left_out = sorted(ids - {r.student.record_id for r in joined})
     return merged, warnings, left_out
+
+
+def both_marks(service: str, read: Callable[[str], T | None], objects: tuple[str, str],
+               missing: str) -> tuple[T, T] | None:
+    """Each object's part of a listing's mark (``read(object)``, e.g. its newest update
+    time), read at once on two threads as a listing starts. None (logged: the listing goes
+    on, later refreshes list in full) when a read failed or an object has none (``missing``,
+    English, says what is missing)."""
+    try:
+        with ThreadPoolExecutor(2, thread_name_prefix=f"campuscard-{service}-mark") as pool:
+            found = list(pool.map(read, objects))
+    except ConnectorError as exc:
+        log.warning("%s: no update times for a later refresh (%s)", service, exc.code)
+        return None
+    if found[0] is None or found[1] is None:
+        log.info("%s: %s: refreshes list in full", service, missing)
+        return None
+    return found[0], found[1]
+
+
+def left_out_ids(rows: Sequence[StudentRow], students: Iterable[Record],
+                 record_id: Callable[[Record], str]) -> list[str]:
+    """Ids of the student records a listing read but did not list (a mark's ``left_out``:
+    every refresh reads them again, so that their warnings are said again)."""
+    listed = {r.student.record_id for r in rows}
+    return [i for i in map(record_id, students) if i not in listed]

@@ -18,6 +18,18 @@ def journal(tmp_path):
 
 
 @pytest.fixture
+def panel(qtbot, journal):
+    """A shown results panel over ``journal`` (a test file may give its own)."""
+    from campuscard_gui.ui.jobs.results_panel import ResultsPanel
+
+    p = ResultsPanel(journal)
+    qtbot.addWidget(p)
+    p.resize(1000, 400)
+    p.show()
+    return p
+
+
+@pytest.fixture
 def memory_keyring():
     from memory_keyring import MemoryKeyring
 

@@ -8,8 +8,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import pytest
-
 sys.path.insert(0, str(Path(__file__).parents[1] / "connectors"))
 
 from jdy_helpers import jdy_options  # noqa: E402
@@ -21,16 +19,6 @@ from campuscard_gui.core.outcomes import OutcomeKind  # noqa: E402
 from campuscard_gui.core.plan import plan_action  # noqa: E402
 from campuscard_gui.sandbox import run_sandbox  # noqa: E402
 from campuscard_gui.ui.jobs.job_controller import JobController  # noqa: E402
-from campuscard_gui.ui.jobs.results_panel import ResultsPanel  # noqa: E402
-
-
-@pytest.fixture
-def panel(qtbot, journal):
-    p = ResultsPanel(journal)
-    qtbot.addWidget(p)
-    p.resize(1000, 400)
-    p.show()
-    return p
 
 
 def test_records_arrive_while_the_job_runs(qtbot, panel, journal):

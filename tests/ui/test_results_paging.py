@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import gc
 
-import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
 
 from campuscard_gui.batch import JobRecord, Journal
@@ -15,7 +14,6 @@ from campuscard_gui.core.outcomes import Failed, OutcomeKind, Succeeded
 from campuscard_gui.core.plan import Plan, PlannedWrite
 from campuscard_gui.ui.jobs import results_model
 from campuscard_gui.ui.jobs.results_model import COL_STUDENT_NO, RecordRole
-from campuscard_gui.ui.jobs.results_panel import ResultsPanel
 
 N = 12_000  # above SYNC_MAX: views are made on a worker
 
@@ -31,15 +29,6 @@ def big_job(journal: Journal, n: int = N) -> int:
                                   else Succeeded(f"C{i}") for i in range(n)})
     journal.finish_job(job)
     return job
-
-
-@pytest.fixture
-def panel(qtbot, journal):
-    p = ResultsPanel(journal)
-    qtbot.addWidget(p)
-    p.resize(900, 400)
-    p.show()
-    return p
 
 
 def _live_records() -> int:

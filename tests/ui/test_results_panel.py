@@ -91,15 +91,6 @@ def test_model_sort_keeps_persistent_indexes(qtmodeltester, journal):
     assert [model.record(r).position for r in range(8)] == list(range(8))
 
 
-@pytest.fixture
-def panel(qtbot, journal):
-    p = ResultsPanel(journal)
-    qtbot.addWidget(p)
-    p.resize(900, 400)
-    p.show()
-    return p
-
-
 def show(qtbot, panel: ResultsPanel, job: int) -> None:
     with qtbot.waitSignal(panel.jobLoaded, timeout=5000):
         panel.show_job(job)

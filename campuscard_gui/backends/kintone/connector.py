@@ -58,7 +58,14 @@ from ...connectors.common import (
 from ...connectors.http import ClientFactory
 from ...connectors.joining import Joiner, RecordReader, cards_of, unknown_label_error
 from ...connectors.partitions import Inconsistent, Job, jobs_of, run_jobs
-from ...connectors.refresh import Mark, affected_students, merge_rows, source_of
+from ...connectors.refresh import (
+    Mark,
+    affected_students,
+    both_marks,
+    left_out_ids,
+    merge_rows,
+    source_of,
+)
 from ...core.errors import (
     AmbiguousError,
     ConnectorError,
@@ -204,10 +211,9 @@ class KintoneConnector(Abilities):
         else:
             rows, joiner = joined
         self.list_warnings = joiner.warnings()
-        listed = {r.student.record_id for r in rows}
         self._mark = "" if since is None else Mark(self._source(), {
             "students": _app_mark(since[0], students), "cards": _app_mark(since[1], cards)},
-            [record_id(r) for r in students if record_id(r) not in listed]).dump()
+            left_out_ids(rows, students, record_id)).dump()
         return rows
 
     # -- refresh (connectors.base.DeltaListing) ------------------------------------------------
@@ -247,17 +253,8 @@ class KintoneConnector(Abilities):
         """Both apps' newest update times, before a listing reads them (None: no refresh
         possible; the listing goes on)."""
         opts = self.options
-        try:
-            with ThreadPoolExecutor(2, thread_name_prefix="campuscard-kintone-mark") as pool:
-                found = list(pool.map(self._newest_update, (opts.students_app,
-                                                             opts.cards_app)))
-        except ConnectorError as exc:
-            log.warning("kintone: no update times for a later refresh (%s)", exc.code)
-            return None
-        if found[0] is None or found[1] is None:
-            log.info("kintone: an app has no UPDATED_TIME field: refreshes list in full")
-            return None
-        return found[0], found[1]
+        return both_marks("kintone", self._newest_update, (opts.students_app, opts.cards_app),
+                          "an app has no UPDATED_TIME field")
 
     def refresh_rows(self, rows: Sequence[StudentRow], mark: str,
                      progress: ListProgress | None = None) -> list[StudentRow] | None:

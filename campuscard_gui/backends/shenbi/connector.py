@@ -51,7 +51,7 @@ from ...connectors.common import FIELD_NAMES, PagedProgress, check_batch_size, c
 from ...connectors.http import ClientFactory
 from ...connectors.joining import RecordReader, cards_of, join_rows, unknown_label_error
 from ...connectors.partitions import Inconsistent
-from ...connectors.refresh import Mark, merge_rows, source_of
+from ...connectors.refresh import Mark, both_marks, left_out_ids, merge_rows, source_of
 from ...core.cards import LIVE, survivor
 from ...core.errors import AmbiguousError, ConnectorError, FatalError, RetryableError
 from ...core.model import Card, CardStatus, Student, StudentRow
@@ -222,11 +222,10 @@ class ShenbiConnector(Abilities):
         current = current_by(card_records, numbers, self.fields, opts.student_link)
         rows, warnings = join_rows(student_records, current, self.fields, self._reader())
         self.list_warnings = warnings
-        listed = {r.student.record_id for r in rows}
         self._mark = "" if since is None else Mark(self._source(), {
             "students": delta.listed_part(since[0], student_records),
             "cards": delta.listed_part(since[1], card_records)},
-            [id_of(r) for r in student_records if id_of(r) not in listed]).dump()
+            left_out_ids(rows, student_records, id_of)).dump()
         return rows
 
     # -- refresh (connectors.base.DeltaListing; the reads and the mark: delta.py) -------------
@@ -244,23 +243,12 @@ class ShenbiConnector(Abilities):
 
     def _newest_updates(self) -> tuple[int, int] | None:
         """Both objects' ``since`` (delta.py), before a listing reads them (None: no refresh
-        possible; the listing goes on)."""
+        possible; the listing goes on; an object that cannot be ordered by UpdatedTime is a
+        refused read)."""
         o = self.options
-        try:
-            with ThreadPoolExecutor(2, thread_name_prefix="campuscard-shenbi-mark") as pool:
-                found = list(pool.map(lambda e: delta.since_of(self._api, e),
-                                      (o.students_object, o.cards_object)))
-        except ShenbiRejected as exc:
-            log.info("shenbi: objects cannot be ordered by UpdatedTime (%s): refreshes list "
-                     "in full", exc.scode)
-            return None
-        except ConnectorError as exc:
-            log.warning("shenbi: no update times for a later refresh (%s)", exc.code)
-            return None
-        if found[0] is None or found[1] is None:
-            log.info("shenbi: the records carry no UpdatedTime: refreshes list in full")
-            return None
-        return found[0], found[1]
+        return both_marks("shenbi", lambda e: delta.since_of(self._api, e),
+                          (o.students_object, o.cards_object),
+                          "the records carry no UpdatedTime")
 
     def refresh_rows(self, rows: Sequence[StudentRow], mark: str,
                      progress: ListProgress | None = None) -> list[StudentRow] | None:
