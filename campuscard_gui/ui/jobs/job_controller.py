@@ -168,10 +168,12 @@ class _JobThread(QThread):
         if not nos:
             return {}
         try:
-            return self._connector.read_cards(nos)
+            cards = self._connector.read_cards(nos)
         except Exception:
             log.warning("could not read back the changed cards", exc_info=True)
             return None
+        freeze_survivors()  # kept by the table: no full pass scans them again (heap.py)
+        return cards
 
 
 class JobController(QObject):

@@ -43,7 +43,6 @@ from ...core.model import Action
 from ...core.outcomes import OutcomeKind
 from ...export import ExportLabels, csv_cell, export_csv, export_xlsx
 from .. import labels
-from ..heap import paused_collection
 from ..labels import fill
 from ..workers import error_message, run_in_thread
 from .job_report import count, job_meta, print_report, write_pdf
@@ -354,8 +353,7 @@ class ResultsPanel(QWidget):
         started = time.monotonic()
 
         def load() -> ResultView:
-            with paused_collection():  # a bulk read: no full passes over it (heap.py)
-                return compute_view(source, params)  # no record is kept (results_model.py)
+            return compute_view(source, params)  # no record is kept (result_views.py)
 
         def loaded(view: ResultView) -> None:
             self._live_loading = False
@@ -415,9 +413,7 @@ class ResultsPanel(QWidget):
         params = self.model.params
 
         def load() -> tuple[JobInfo, ResultView]:
-            with paused_collection():  # a bulk read: no full passes over it (heap.py)
-                view = compute_view(source, params)
-            return journal.job(job_id), view
+            return journal.job(job_id), compute_view(source, params)
 
         run_in_thread(load, lambda result: self._on_loaded(seq, source, params, result),
                       lambda exc: self._on_load_failed(seq, exc), parent=self)

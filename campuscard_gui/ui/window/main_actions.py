@@ -33,7 +33,7 @@ from ...core.errors import CampusCardError
 from ...core.model import Action, Card, StudentRow
 from ...core.plan import Plan, plan_action, plan_for_ids
 from .. import labels
-from ..heap import release_free_memory
+from ..heap import freeze_survivors, release_free_memory
 from ..importing.import_dialog import ImportDialog
 from ..jobs.confirm_dialog import ConfirmDialog, Target, plan_balance, profile_target
 from ..jobs.history_dialog import HistoryDialog
@@ -504,7 +504,12 @@ class ActionFlow(QObject):
                 self.reloadRequested.emit()
                 self._after_job(info, changed=False)
 
-            run_in_thread(lambda: model.prepare_cards(changed), prepared, failed, parent=self)
+            def prepare() -> PreparedCards:
+                cards = model.prepare_cards(changed)
+                freeze_survivors()  # the rows are kept: no full pass scans them (heap.py)
+                return cards
+
+            run_in_thread(prepare, prepared, failed, parent=self)
             return
         self._after_job(info, changed=False)
 
