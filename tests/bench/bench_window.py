@@ -198,6 +198,8 @@ def main(argv: list[str] | None = None) -> int:
     if dialog.count_edit is not None:
         dialog.count_edit.setText(str(n_writes))
     dialog.confirm_button.click()
+    del dialog  # the window lets the dialog and its plan go: the bench must not keep them
+    dialogs.clear()
     wait_until(app, lambda: window.results.job is not None
                and window.results.job.finished and not window.flow.is_busy(), 1800)
     settle(app, window, 500)
