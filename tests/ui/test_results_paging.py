@@ -5,6 +5,7 @@ made on a worker and keep the selection on its records."""
 from __future__ import annotations
 
 import gc
+import threading
 
 from PySide6.QtCore import QItemSelectionModel, Qt
 
@@ -121,3 +122,36 @@ def test_a_live_refresh_keeps_the_selection_and_the_rows(qtbot, panel, journal):
     assert model.index(3, 3).data() == "Succeeded"
     rows = [i.row() for i in panel.table.selectionModel().selectedRows()]
     assert rows == [25]
+
+
+def test_the_rows_shown_are_read_with_the_view_not_by_the_paint(qtbot, panel, journal,
+                                                                  monkeypatch):
+    """A big job's view is made on a worker with the page the table shows: painting it reads
+    nothing from the journal on the GUI thread (after a load, a live re-read or a sort)."""
+    job = big_job(journal)
+    gui_reads: list[int] = []
+    reader = panel._reader  # noqa: SLF001 - the table's own connection
+    records = reader.records
+
+    def counted(job_id, positions=None):
+        if threading.current_thread() is threading.main_thread():
+            gui_reads.append(len(positions or ()))
+        return records(job_id, positions)
+
+    monkeypatch.setattr(reader, "records", counted)
+    with qtbot.waitSignal(panel.jobLoaded, timeout=10_000):
+        panel.show_job(job)
+    panel.grab()
+    assert panel.model.index(0, COL_STUDENT_NO).data() == "202400000"
+    assert gui_reads == []
+    panel.table.scrollTo(panel.model.index(5000, 0))  # a scroll reads its page: allowed
+    panel.grab()
+    gui_reads.clear()
+    with qtbot.waitSignal(panel.jobLoaded, timeout=10_000):
+        panel.show_job(job)  # the same job again (as when it finishes): the page shown
+    panel.grab()
+    assert gui_reads == []
+    with qtbot.waitSignal(panel.model.viewReady, timeout=10_000):
+        panel.table.sortByColumn(COL_STUDENT_NO, Qt.SortOrder.DescendingOrder)
+    panel.grab()
+    assert gui_reads == []

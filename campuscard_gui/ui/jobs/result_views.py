@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from ...batch.journal_reader import JournalReader
 
 COL_STUDENT_NO, COL_NAME, COL_ACTION, COL_RESULT, COL_REASON, COL_CARD_ID = range(6)
+FETCH_BEFORE, FETCH_AFTER = 64, 192  # rows read around a row (a page)
 
 
 def kind_of(record: JobRecord) -> OutcomeKind | None:
@@ -155,6 +156,9 @@ class ResultView:
     keys: Sequence[int]  # range(total) when every record is shown in plan order
     counts: Counter[OutcomeKind | None]
     total: int
+    # the records of the rows about to be painted, read with the view (``with_page``): the
+    # table paints them without a read on the GUI thread
+    records: Mapping[int, JobRecord] = field(default_factory=dict)
 
 
 EMPTY_VIEW = ResultView(range(0), Counter(), 0)
@@ -186,3 +190,12 @@ def compute_view(source: RecordSource, params: ViewParams) -> ResultView:
         picked.sort(key=itemgetter(0), reverse=params.sort[1] == Qt.SortOrder.DescendingOrder)
         return ResultView(array("q", (k for _s, k in picked)), counts, sum(counts.values()))
     return ResultView(array("q", picked), counts, sum(counts.values()))
+
+
+def with_page(source: RecordSource, view: ResultView, first_row: int) -> ResultView:
+    """``view`` with the records of the page around ``first_row`` (the top row the table
+    shows) read as well (any thread)."""
+    lo = max(0, min(first_row, len(view.keys)) - FETCH_BEFORE)
+    keys = list(view.keys[lo:lo + FETCH_BEFORE + FETCH_AFTER])
+    return replace(view, records=dict(zip(keys, source.at(keys), strict=True))) if keys \
+        else view

@@ -4,9 +4,11 @@ The model holds no records: it holds the keys (journal positions) of the rows it
 the shown order, and the counts per outcome; the records of the rows painted are read when
 asked for, a page at a time, and kept in a small cache (``CACHE_MAX``). A 100,000-record job
 then costs the window about 1 MB instead of about 40 MB, and a live re-read while the job runs
-builds no records at all (``batch.journal_reader``). A page is read on the GUI thread, by
-primary key on the reader's own connection: 256 rows of a 100,000-record job in 1.3 ms
-(2.3 ms scattered by a sort; about 30 ms the first time, from a cold file).
+builds no records at all (``batch.journal_reader``). A view made on a worker brings the page
+the table shows with it (``result_views.with_page``), so a load, a live re-read or a sort
+reads nothing on the GUI thread; a scroll reads its page there, by primary key on the
+reader's own connection: 256 rows of a 100,000-record job in 1.3 ms (2.3 ms scattered by a
+sort; about 30 ms the first time, from a cold file).
 
 Which keys are shown, in which order (``ResultView``), comes from ``result_views.compute_view``:
 the outcome filter, the search and the sort (no proxy model, design.md §8), over a
@@ -45,12 +47,15 @@ from .result_views import (
     COL_RESULT,
     COL_STUDENT_NO,
     EMPTY_VIEW,
+    FETCH_AFTER,
+    FETCH_BEFORE,
     RecordList,
     RecordSource,
     ResultView,
     ViewParams,
     compute_view,
     kind_of,
+    with_page,
 )
 
 if TYPE_CHECKING:
@@ -65,7 +70,6 @@ __all__ = [  # the columns are the view's as well
 
 SYNC_MAX = 5_000  # views of up to this many records are made at once, larger on a worker
 CACHE_MAX = 4_000  # records kept for painting (then the cache starts again)
-FETCH_BEFORE, FETCH_AFTER = 64, 192  # rows read around a row not in the cache
 
 RecordRole = int(Qt.ItemDataRole.UserRole) + 1
 
@@ -118,6 +122,7 @@ class ResultsModel(QAbstractTableModel):
         self._asked = 0  # views asked for; a view made for an older ask is dropped
         self._making = False
         self._cache: dict[int, JobRecord] = {}
+        self.first_shown: Callable[[], int] = lambda: 0  # the view's top row (panel sets it)
         self._headers = (
             self.tr("Student no."),
             self.tr("Name"),
@@ -147,6 +152,11 @@ class ResultsModel(QAbstractTableModel):
             self._show(source, view, reset=source is not self._source)
             return
         self._remake(source, reset=True, new_source=source is not self._source)
+
+    def first_shown_row(self) -> int:
+        """The top row the view shows (the panel tells: ``first_shown``); its page is read
+        with a view made on a worker."""
+        return max(0, self.first_shown())
 
     @property
     def params(self) -> ViewParams:
@@ -192,7 +202,8 @@ class ResultsModel(QAbstractTableModel):
                 self._show(source, view, reset=reset, layout=layout)
                 self.viewReady.emit()
 
-        run_in_thread(lambda: compute_view(source, params), shown,
+        first = 0 if reset else self.first_shown_row()  # a reset shows the top
+        run_in_thread(lambda: with_page(source, compute_view(source, params), first), shown,
                       lambda exc: self._failed(asked, exc), parent=self)
 
     def _failed(self, asked: int, exc: BaseException) -> None:
@@ -211,6 +222,7 @@ class ResultsModel(QAbstractTableModel):
         if not reset and source is self._source and _same(view.keys, old.keys):
             self._view = view
             self._cache.clear()
+            self._cache.update(view.records)
             if view.keys:
                 self.dataChanged.emit(self.index(0, 0),
                                       self.index(len(view.keys) - 1, len(self._headers) - 1))
@@ -227,6 +239,7 @@ class ResultsModel(QAbstractTableModel):
                 new_persistent.append(QModelIndex() if row is None
                                       else self.index(row, p.column()))
             self._view = view
+            self._cache.update(view.records)
             self.changePersistentIndexList(old_persistent, new_persistent)
             # ignore: as above
             self.layoutChanged[_LAYOUT_SIG].emit([], hint)  # type: ignore[index]
@@ -235,6 +248,7 @@ class ResultsModel(QAbstractTableModel):
         self._source = source
         self._view = view
         self._cache.clear()
+        self._cache.update(view.records)
         self.endResetModel()
 
     # -- records ----------------------------------------------------------------------------

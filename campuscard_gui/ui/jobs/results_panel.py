@@ -46,7 +46,7 @@ from .. import labels
 from ..labels import fill
 from ..workers import error_message, run_in_thread
 from .job_report import count, job_meta, print_report, write_pdf
-from .result_views import JobRecords, ResultView, ViewParams, compute_view
+from .result_views import JobRecords, ResultView, ViewParams, compute_view, with_page
 from .results_actions import INVERSE, ExportScope, ask_export_scope, wait_text
 from .results_model import ResultsModel
 
@@ -196,6 +196,7 @@ class ResultsPanel(QWidget):
         self.table.setObjectName("resultsTable")
         self.table.setAccessibleName(self.tr("Per-record results"))
         self.table.setModel(self.model)
+        self.model.first_shown = lambda: self.table.rowAt(0)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -352,8 +353,10 @@ class ResultsPanel(QWidget):
         params = self.model.params
         started = time.monotonic()
 
-        def load() -> ResultView:
-            return compute_view(source, params)  # no record is kept (result_views.py)
+        first = self.model.first_shown_row()
+
+        def load() -> ResultView:  # no record is kept but the page shown (result_views.py)
+            return with_page(source, compute_view(source, params), first)
 
         def loaded(view: ResultView) -> None:
             self._live_loading = False
@@ -411,9 +414,11 @@ class ResultsPanel(QWidget):
         journal = self._journal
         source = self._records_of(job_id)
         params = self.model.params
+        # the same job again (it just finished): its page where the table is; another: the top
+        first = self.model.first_shown_row() if source is self.model.source else 0
 
         def load() -> tuple[JobInfo, ResultView]:
-            return journal.job(job_id), compute_view(source, params)
+            return journal.job(job_id), with_page(source, compute_view(source, params), first)
 
         run_in_thread(load, lambda result: self._on_loaded(seq, source, params, result),
                       lambda exc: self._on_load_failed(seq, exc), parent=self)
