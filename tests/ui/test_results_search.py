@@ -19,14 +19,11 @@ from campuscard_gui.ui.students.student_model import ROW_ROLE
 
 
 @pytest.fixture
-def panel(qtbot, journal):
-    p = ResultsPanel(journal)
-    qtbot.addWidget(p)
-    p.resize(1000, 400)
-    p.show()
-    with qtbot.waitSignal(p.jobLoaded, timeout=5000):
-        p.show_job(finished_job(journal))
-    return p
+def panel(panel, qtbot, journal):
+    """The shown results panel (tests/ui/conftest.py) with a finished job loaded."""
+    with qtbot.waitSignal(panel.jobLoaded, timeout=5000):
+        panel.show_job(finished_job(journal))
+    return panel
 
 
 def test_search_in_results(qtbot, panel, qtmodeltester):
